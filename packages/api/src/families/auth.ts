@@ -1,0 +1,75 @@
+import { loadAgentActor } from "@helperiq/core/agent/actor";
+import { authenticateAgent, createSession, deleteSession, MAX_PASSWORD_LENGTH } from "@helperiq/core/auth/index";
+import { AuthError, InputError } from "@helperiq/core/errors/index";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
+import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
+import { ok } from "../middleware/envelope.ts";
+import { describeIssue } from "../validate.ts";
+
+const credentials = z.object({
+  email: z.string().trim().min(1, "required").max(254),
+  password: z.string().min(1, "required").max(MAX_PASSWORD_LENGTH),
+});
+
+/** Login accepts JSON or a form post (spec §1: auth also accepts form encodings). */
+async function readCredentials(c: Context<AppEnv>) {
+  const type = c.req.header("content-type") ?? "";
+  let body: unknown;
+  if (type.includes("application/json")) {
+    body = await c.req.json().catch(() => {
+      throw new InputError("body: malformed JSON");
+    });
+  } else if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+    body = Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === "string"));
+  } else {
+    throw new InputError("body: send JSON or a form with email and password");
+  }
+  const parsed = credentials.safeParse(body);
+  if (!parsed.success) throw new InputError(describeIssue(parsed.error.issues[0]!));
+  return parsed.data;
+}
+
+async function endSession(c: Context<AppEnv>) {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await deleteSession(c.get("deps").database.db, token);
+  clearSessionCookies(c, c.get("deps").config.secureCookies);
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .post("/api/v1/auth/login", async (c) => {
+    const { email, password } = await readCredentials(c);
+    const { database, clock, config } = c.get("deps");
+    const tenant = c.get("tenant");
+    const userId = await authenticateAgent(database.db, tenant.id, email, password);
+    // Session rotation: whatever session the browser carried before is ended, never upgraded.
+    await endSession(c);
+    const session = await createSession(database.db, {
+      tenantId: tenant.id,
+      userId,
+      ip: c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      userAgent: c.req.header("user-agent") ?? null,
+      now: clock.now(),
+    });
+    setSessionCookies(c, session.token, session.csrfToken, session.expiresAt, config.secureCookies);
+    const actor = await loadAgentActor(database.db, tenant.id, userId, "session");
+    if (!actor) throw new AuthError();
+    return ok(c, {
+      id: actor.userId,
+      email: actor.email,
+      first_name: actor.firstName,
+      last_name: actor.lastName,
+      csrf_token: session.csrfToken,
+    });
+  })
+  .post("/api/v1/auth/logout", async (c) => {
+    await endSession(c);
+    return ok(c, true);
+  })
+  .get("/logout", async (c) => {
+    await endSession(c);
+    return c.redirect("/", 302);
+  });

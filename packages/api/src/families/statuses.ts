@@ -1,0 +1,49 @@
+import { createStatus, deleteStatus, listPriorities, listStatuses, updateStatus } from "@helperiq/core/status/index";
+import { createTag, deleteTag, listTags, renameTag } from "@helperiq/core/tag/index";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../context.ts";
+import type { AppEnv } from "../env.ts";
+import { auth } from "../middleware/auth.ts";
+import { ok } from "../middleware/envelope.ts";
+import { HEX_COLOR, idParam, validate } from "../validate.ts";
+
+const name = z.string().trim().min(1, "required").max(64);
+const statusBody = z.object({ name, color: HEX_COLOR.optional() });
+const statusUpdate = z
+  .object({ name: name.optional(), color: HEX_COLOR.optional() })
+  .refine((b) => b.name !== undefined || b.color !== undefined, "name or color is required");
+const tagBody = z.object({ name });
+
+/** Statuses, priorities and tags (spec §4 "Statuses, priorities, tags"). */
+export const statusesFamily = new Hono<AppEnv>()
+  .get("/api/v1/statuses", auth(), async (c) => ok(c, await listStatuses(ctxOf(c))))
+  .post("/api/v1/statuses", auth("status:manage"), validate("json", statusBody), async (c) =>
+    ok(c, await createStatus(ctxOf(c), c.req.valid("json")), 201),
+  )
+  .put("/api/v1/statuses/:id", auth("status:manage"), validate("param", idParam), validate("json", statusUpdate), async (c) =>
+    ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  )
+  .put(
+    "/api/v1/statuses/:id/color",
+    auth("status:manage"),
+    validate("param", idParam),
+    validate("json", z.object({ color: HEX_COLOR })),
+    async (c) => ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  )
+  .delete("/api/v1/statuses/:id", auth("status:manage"), validate("param", idParam), async (c) => {
+    await deleteStatus(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  })
+  .get("/api/v1/priorities", auth(), async (c) => ok(c, await listPriorities(ctxOf(c))))
+  .get("/api/v1/tags", auth(), async (c) => ok(c, await listTags(ctxOf(c))))
+  .post("/api/v1/tags", auth("tags:manage"), validate("json", tagBody), async (c) =>
+    ok(c, await createTag(ctxOf(c), c.req.valid("json").name), 201),
+  )
+  .put("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), validate("json", tagBody), async (c) =>
+    ok(c, await renameTag(ctxOf(c), c.req.valid("param").id, c.req.valid("json").name)),
+  )
+  .delete("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), async (c) => {
+    await deleteTag(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  });

@@ -1,0 +1,3 @@
+export { createApp } from "./app.ts";
+export type { AppConfig, AppDeps, AppEnv } from "./env.ts";
+export { FAMILIES, type FamilyName } from "./families/index.ts";

@@ -1,0 +1,57 @@
+import { loadAgentActor } from "@helperiq/core/agent/actor";
+import { safeEqual, validateApiKey, validateSession } from "@helperiq/core/auth/index";
+import type { AgentActor } from "@helperiq/core/context/index";
+import { AuthError, PermissionError } from "@helperiq/core/errors/index";
+import type { Permission } from "@helperiq/core/role/permissions";
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env.ts";
+import { CSRF_HEADER, SESSION_COOKIE, setSessionCookies } from "./cookies.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Requires an agent identity (API key or session cookie) of the request's workspace and, when given,
+ * a permission. Cookie-authenticated writes must echo the CSRF token in X-CSRFTOKEN.
+ */
+export function auth(permission?: Permission) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const actor = await identify(c);
+    if (!actor) throw new AuthError();
+    if (permission && !actor.permissions.has(permission)) throw new PermissionError();
+    c.set("actor", actor);
+    await next();
+  });
+}
+
+async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {
+  const { database, clock, config } = c.get("deps");
+  const tenant = c.get("tenant");
+  const now = clock.now();
+  const authorization = c.req.header("authorization");
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const key = match ? await validateApiKey(database.db, match[1]!, now) : null;
+    // A key is bound to its workspace: presenting it on another workspace's host is no identity at all.
+    if (!key || key.tenantId !== tenant.id) return null;
+    return loadAgentActor(database.db, tenant.id, key.userId, "api_key");
+  }
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  const session = await validateSession(database.db, tenant.id, token, now);
+  if (!session) return null;
+  if (!SAFE_METHODS.has(c.req.method)) {
+    const sent = c.req.header(CSRF_HEADER) ?? "";
+    if (!safeEqual(sent, session.csrfToken)) throw new PermissionError("CSRF token missing or invalid");
+  }
+  if (session.renewed) setSessionCookies(c, token, session.csrfToken, session.expiresAt, config.secureCookies);
+  return loadAgentActor(database.db, tenant.id, session.userId, "session");
+}
+
+/** The agent of an `auth()`-guarded route. */
+export function agentOf(c: Context<AppEnv>): AgentActor {
+  const actor = c.get("actor");
+  if (actor?.type !== "agent") throw new AuthError();
+  return actor;
+}

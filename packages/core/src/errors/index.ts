@@ -1,0 +1,45 @@
+/** The error types of the API contract; the HTTP layer maps `status` and `type` into the envelope. */
+export type ErrorType =
+  | "InputError"
+  | "AuthError"
+  | "PermissionError"
+  | "NotFoundError"
+  | "RateLimitError"
+  | "GeneralError";
+
+export class AppError extends Error {
+  constructor(
+    readonly type: ErrorType,
+    readonly status: 400 | 401 | 403 | 404 | 429 | 500,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export class InputError extends AppError {
+  constructor(message: string) {
+    super("InputError", 400, message);
+  }
+}
+export class AuthError extends AppError {
+  constructor(message = "Invalid or missing credentials") {
+    super("AuthError", 401, message);
+  }
+}
+export class PermissionError extends AppError {
+  constructor(message = "You do not have permission to do this") {
+    super("PermissionError", 403, message);
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(what = "Resource") {
+    super("NotFoundError", 404, `${what} not found`);
+  }
+}
+export class RateLimitError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("RateLimitError", 429, "Too many requests, please try again later");
+  }
+}

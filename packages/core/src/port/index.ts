@@ -1,0 +1,2 @@
+export type { Database, DatabaseDialect, Db } from "./database.ts";
+export { systemClock, type Clock } from "./clock.ts";

@@ -1,0 +1,2 @@
+export * from "./provision.ts";
+export * from "./resolve.ts";

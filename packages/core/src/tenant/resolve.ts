@@ -1,0 +1,54 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../port/database.ts";
+import { tenantDomains, tenants } from "./tenant.sql.ts";
+
+export type TenantRouting = {
+  /** `acme.<baseDomain>` resolves to the tenant with slug `acme`. */
+  baseDomain?: string | undefined;
+  /** Tenant used for any other host (the embedded single-tenant mode); unset in multi-tenant SaaS. */
+  defaultSlug?: string | undefined;
+};
+
+export type TenantRef = { id: number; slug: string; name: string };
+
+/** Strips the port and a trailing dot, lower-cases. Returns "" for a missing host. */
+export function normaliseHost(host: string | null | undefined): string {
+  if (!host) return "";
+  const h = host.trim().toLowerCase();
+  const bare = h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.split(":")[0]!;
+  return bare.endsWith(".") ? bare.slice(0, -1) : bare;
+}
+
+/** Custom domain first, then `<slug>.<baseDomain>`, then the default tenant if configured. */
+export async function resolveTenantByHost(db: Db, rawHost: string | null | undefined, routing: TenantRouting) {
+  const host = normaliseHost(rawHost);
+  const select = { id: tenants.id, slug: tenants.slug, name: tenants.name, enabled: tenants.enabled };
+  if (host) {
+    const [custom] = await db
+      .select(select)
+      .from(tenantDomains)
+      .innerJoin(tenants, eq(tenants.id, tenantDomains.tenantId))
+      .where(eq(tenantDomains.hostname, host))
+      .limit(1);
+    if (custom) return enabledOnly(custom);
+    const base = routing.baseDomain?.toLowerCase();
+    if (base && host.endsWith(`.${base}`)) {
+      const slug = host.slice(0, -(base.length + 1));
+      return slug.includes(".") ? null : findTenantBySlug(db, slug);
+    }
+  }
+  return routing.defaultSlug ? findTenantBySlug(db, routing.defaultSlug) : null;
+}
+
+export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRef | null> {
+  const [row] = await db
+    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, enabled: tenants.enabled })
+    .from(tenants)
+    .where(eq(tenants.slug, slug))
+    .limit(1);
+  return row ? enabledOnly(row) : null;
+}
+
+function enabledOnly(row: TenantRef & { enabled: boolean }): TenantRef | null {
+  return row.enabled ? { id: row.id, slug: row.slug, name: row.name } : null;
+}

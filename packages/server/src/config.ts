@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
+/** Every environment variable the embedded server reads, with its default (README: Configuration). */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(9000),
+  HOST: z.string().default("127.0.0.1"),
+  ROOT_URL: z.url().optional(),
+  DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_DRIVER: z.enum(["pg", "neon"]).default("pg"),
+  APP_NAME: z.string().default("HelperIQ"),
+  BASE_DOMAIN: z.string().optional(),
+  DEFAULT_TENANT: z.string().default("default"),
+  ADMIN_EMAIL: z.email().default("admin@helperiq.local"),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  TRUST_PROXY: bool,
+});
+
+export type ServerConfig = z.infer<typeof schema> & { rootUrl: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const entries = Object.entries(env).filter(([, v]) => v !== undefined && v !== "");
+  const parsed = schema.safeParse(Object.fromEntries(entries));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Invalid configuration: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  return { ...c, rootUrl: c.ROOT_URL ?? `http://localhost:${c.PORT}` };
+}

@@ -1,0 +1,63 @@
+import { serve, type ServerType } from "@hono/node-server";
+import { openDatabase } from "@helperiq/adapters/db/open";
+import { createApp } from "@helperiq/api";
+import { generatePassword } from "@helperiq/core/auth/password";
+import { systemClock, type Database } from "@helperiq/core/port/index";
+import { ensureTenant } from "@helperiq/core/tenant/index";
+import type { ServerConfig } from "./config.ts";
+
+export type RunningServer = { url: string; database: Database; close(): Promise<void> };
+
+/** Opens the database, migrates, makes sure the default workspace exists, and serves every family. */
+export async function startServer(config: ServerConfig, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, driver: config.DATABASE_DRIVER, dataDir: config.DATA_DIR });
+  try {
+    await database.migrate();
+    if (config.DEFAULT_TENANT) await bootstrapDefaultTenant(database, config, log);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const app = createApp({
+    database,
+    clock: systemClock,
+    config: {
+      appName: config.APP_NAME,
+      secureCookies: config.rootUrl.startsWith("https://"),
+      trustForwardedHost: config.TRUST_PROXY,
+      tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
+    },
+  });
+  const server = await listen(app.fetch, config.PORT, config.HOST);
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  return {
+    url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`,
+    database,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+async function bootstrapDefaultTenant(database: Database, config: ServerConfig, log: (line: string) => void) {
+  const password = config.ADMIN_PASSWORD ?? generatePassword();
+  const created = await ensureTenant(database.db, {
+    slug: config.DEFAULT_TENANT,
+    name: config.APP_NAME,
+    admin: { email: config.ADMIN_EMAIL, firstName: "Admin", lastName: "", password },
+  });
+  if (!created) return;
+  log("Created the default workspace and its admin agent. Sign in with:");
+  log(`  email:    ${config.ADMIN_EMAIL}`);
+  log(`  password: ${config.ADMIN_PASSWORD ? "(the ADMIN_PASSWORD you configured)" : password}`);
+  log("  (shown once; change it after signing in)");
+}
