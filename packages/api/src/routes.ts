@@ -1,0 +1,28 @@
+/**
+ * The routes of each endpoint family as static data, so infrastructure code can wire API Gateway routes
+ * to family Lambdas without importing the apps. A test keeps this equal to the Hono apps' own routes.
+ * Paths use Hono's `:param` syntax.
+ */
+export const FAMILY_ROUTES = {
+  health: [["GET", "/health"]],
+  config: [["GET", "/api/v1/config"]],
+  auth: [
+    ["POST", "/api/v1/auth/login"],
+    ["POST", "/api/v1/auth/logout"],
+    ["GET", "/logout"],
+  ],
+  statuses: [
+    ["GET", "/api/v1/statuses"],
+    ["POST", "/api/v1/statuses"],
+    ["PUT", "/api/v1/statuses/:id"],
+    ["PUT", "/api/v1/statuses/:id/color"],
+    ["DELETE", "/api/v1/statuses/:id"],
+    ["GET", "/api/v1/priorities"],
+    ["GET", "/api/v1/tags"],
+    ["POST", "/api/v1/tags"],
+    ["PUT", "/api/v1/tags/:id"],
+    ["DELETE", "/api/v1/tags/:id"],
+  ],
+} as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
+
+export type RouteFamily = keyof typeof FAMILY_ROUTES;

@@ -1,0 +1,109 @@
+import { createApp, type AppConfig } from "@helperiq/api";
+import type { Clock, Database } from "@helperiq/core/port/index";
+import { openTestDatabase } from "./test-db.ts";
+
+export const BASE_DOMAIN = "helperiq.test";
+
+/** A clock tests can move forward. */
+export function testClock(start = new Date()): Clock & { advance(ms: number): void } {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+export type TestApp = {
+  app: ReturnType<typeof createApp>;
+  database: Database;
+  clock: ReturnType<typeof testClock>;
+  close(): Promise<void>;
+};
+
+/** The full application, in process, on a private database; requests go through `app.request`. */
+export async function bootTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const clock = testClock();
+  const app = createApp({
+    database,
+    clock,
+    config: {
+      appName: "HelperIQ",
+      secureCookies: false,
+      trustForwardedHost: false,
+      tenantRouting: { baseDomain: BASE_DOMAIN },
+      ...config,
+    },
+  });
+  return { app, database, clock, close: () => database.close() };
+}
+
+export type Reply = { status: number; body: any; headers: Headers };
+
+export type Credentials = { bearer?: string; cookies?: Record<string, string>; csrf?: string };
+
+/** Speaks to the app as one caller on one workspace host. */
+export class Client {
+  constructor(
+    readonly t: TestApp,
+    readonly host: string,
+    readonly creds: Credentials = {},
+  ) {}
+
+  with(creds: Credentials): Client {
+    return new Client(this.t, this.host, creds);
+  }
+
+  onHost(host: string): Client {
+    return new Client(this.t, host, this.creds);
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+    const h: Record<string, string> = { host: this.host, ...headers };
+    if (this.creds.bearer) h.authorization = `Bearer ${this.creds.bearer}`;
+    if (this.creds.cookies) {
+      h.cookie = Object.entries(this.creds.cookies)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("; ");
+    }
+    if (this.creds.csrf) h["x-csrftoken"] = this.creds.csrf;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === "string" ? body : JSON.stringify(body);
+      h["content-type"] ??= "application/json";
+    }
+    const res = await this.t.app.request(`http://${this.host}${path}`, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  get = (path: string) => this.request("GET", path);
+  post = (path: string, body?: unknown) => this.request("POST", path, body ?? {});
+  put = (path: string, body?: unknown) => this.request("PUT", path, body ?? {});
+  delete = (path: string) => this.request("DELETE", path);
+
+  /** Logs in with a password and returns a client carrying the session cookie and CSRF token. */
+  async login(email: string, password: string): Promise<Client> {
+    const res = await this.t.app.request(`http://${this.host}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { host: this.host, "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    const cookies = parseSetCookies(res.headers);
+    return new Client(this.t, this.host, { cookies, csrf: cookies.csrf_token! });
+  }
+}
+
+export function parseSetCookies(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const i = pair!.indexOf("=");
+    out[pair!.slice(0, i).trim()] = decodeURIComponent(pair!.slice(i + 1).trim());
+  }
+  return out;
+}
