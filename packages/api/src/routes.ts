@@ -23,6 +23,7 @@ export const FAMILY_ROUTES = {
     ["PUT", "/api/v1/tags/:id"],
     ["DELETE", "/api/v1/tags/:id"],
   ],
+  conversations: [["GET", "/api/v1/conversations/all"]],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 
 export type RouteFamily = keyof typeof FAMILY_ROUTES;

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { authRoutes } from "./auth.ts";
 import { config } from "./config.ts";
+import { conversationsFamily } from "./conversations.ts";
 import { health } from "./health.ts";
 import { statusesFamily } from "./statuses.ts";
 
@@ -14,6 +15,7 @@ export const FAMILIES = {
   config: { app: config, tenant: true },
   auth: { app: authRoutes, tenant: true },
   statuses: { app: statusesFamily, tenant: true },
+  conversations: { app: conversationsFamily, tenant: true },
 } satisfies Record<string, { app: Hono<AppEnv>; tenant: boolean }>;
 
 export type FamilyName = keyof typeof FAMILIES;
