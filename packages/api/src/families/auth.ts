@@ -33,9 +33,13 @@ async function readCredentials(c: Context<AppEnv>) {
   return parsed.data;
 }
 
-async function endSession(c: Context<AppEnv>) {
+async function deleteCurrentSession(c: Context<AppEnv>) {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await deleteSession(c.get("deps").database.db, token);
+}
+
+async function endSession(c: Context<AppEnv>) {
+  await deleteCurrentSession(c);
   clearSessionCookies(c, c.get("deps").config.secureCookies);
 }
 
@@ -46,7 +50,7 @@ export const authRoutes = new Hono<AppEnv>()
     const tenant = c.get("tenant");
     const userId = await authenticateAgent(database.db, tenant.id, email, password);
     // Session rotation: whatever session the browser carried before is ended, never upgraded.
-    await endSession(c);
+    await deleteCurrentSession(c);
     const session = await createSession(database.db, {
       tenantId: tenant.id,
       userId,
