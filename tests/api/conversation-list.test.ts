@@ -12,7 +12,10 @@ const subjects: string[] = [];
 const HOUR = 3_600_000;
 const list = (query = "") => a.admin.get(`/api/v1/conversations/all${query}`);
 const q = (params: Record<string, unknown>) =>
-  "?" + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  "?" +
+  new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
 
 beforeAll(async () => {
   t = await bootTestApp();

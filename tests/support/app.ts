@@ -18,8 +18,8 @@ export type TestApp = {
 };
 
 /** The full application, in process, on a private database; requests go through `app.request`. */
-export async function bootTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
+export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database): Promise<TestApp> {
+  const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const app = createApp({
     database,

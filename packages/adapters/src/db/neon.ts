@@ -5,27 +5,13 @@ import * as schema from "@helperiq/core/schema";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
 import { WebSocket } from "ws";
-import { withMigrationLock } from "./advisory-lock.ts";
+import { pooledDatabase } from "./pooled.ts";
 
 /** Neon serverless (the cloud database): Postgres over WebSockets, pooled per Lambda container. */
 export function openNeon(url: string, options: { max?: number } = {}): Database & { pool: Pool } {
   // Node 20 has no global WebSocket; `ws` works on every runtime. Tests may have set their own already.
   neonConfig.webSocketConstructor ??= WebSocket;
   const pool = new Pool({ connectionString: url, max: options.max ?? 5 });
-  pool.on("error", (err: Error) => console.error("[db] idle client error:", err.message));
-  const db = drizzle({ client: pool, schema }) as unknown as Db;
-  return {
-    db,
-    pool,
-    dialect: "neon",
-    async ping() {
-      await pool.query("SELECT 1");
-    },
-    async migrate() {
-      await withMigrationLock(() => pool.connect(), () => migrate(drizzle({ client: pool, schema }), { migrationsFolder }));
-    },
-    async close() {
-      await pool.end();
-    },
-  };
+  const db = drizzle({ client: pool, schema });
+  return pooledDatabase(pool, "neon", db as unknown as Db, () => migrate(db, { migrationsFolder }));
 }

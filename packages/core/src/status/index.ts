@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
-import { isUniqueViolation } from "../db/unique.ts";
+import { withUniqueName } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
 import { priorities, statuses } from "./status.sql.ts";
 
@@ -27,17 +27,8 @@ export async function listStatuses(ctx: Ctx): Promise<StatusView[]> {
   return rows.map(statusView);
 }
 
-async function guardName<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new InputError(`name: a status named "${name}" already exists`);
-    throw err;
-  }
-}
-
 export async function createStatus(ctx: Ctx, input: { name: string; color?: string | undefined }): Promise<StatusView> {
-  const [row] = await guardName(input.name, () =>
+  const [row] = await withUniqueName("status", input.name, () =>
     ctx.db
       .insert(statuses)
       .values({ tenantId: ctx.tenantId, name: input.name, ...(input.color ? { color: input.color } : {}) })
@@ -52,7 +43,7 @@ export async function updateStatus(
   id: number,
   input: { name?: string | undefined; color?: string | undefined },
 ): Promise<StatusView> {
-  const [row] = await guardName(input.name ?? "", () =>
+  const [row] = await withUniqueName("status", input.name ?? "", () =>
     ctx.db
       .update(statuses)
       .set({ ...input, updatedAt: ctx.clock.now() })

@@ -1,8 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
-import { isUniqueViolation } from "../db/unique.ts";
-import { InputError, NotFoundError } from "../errors/index.ts";
+import { withUniqueName } from "../db/unique.ts";
+import { NotFoundError } from "../errors/index.ts";
 import { tags } from "./tag.sql.ts";
 
 export * from "./tag.sql.ts";
@@ -14,27 +14,18 @@ export function tagView(row: TagRow) {
 }
 export type TagView = ReturnType<typeof tagView>;
 
-async function guardName<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new InputError(`name: a tag named "${name}" already exists`);
-    throw err;
-  }
-}
-
 export async function listTags(ctx: Ctx): Promise<TagView[]> {
   const rows = await ctx.db.select().from(tags).where(eq(tags.tenantId, ctx.tenantId)).orderBy(asc(tags.name));
   return rows.map(tagView);
 }
 
 export async function createTag(ctx: Ctx, name: string): Promise<TagView> {
-  const [row] = await guardName(name, () => ctx.db.insert(tags).values({ tenantId: ctx.tenantId, name }).returning());
+  const [row] = await withUniqueName("tag", name, () => ctx.db.insert(tags).values({ tenantId: ctx.tenantId, name }).returning());
   return tagView(row!);
 }
 
 export async function renameTag(ctx: Ctx, id: number, name: string): Promise<TagView> {
-  const [row] = await guardName(name, () =>
+  const [row] = await withUniqueName("tag", name, () =>
     ctx.db
       .update(tags)
       .set({ name, updatedAt: ctx.clock.now() })

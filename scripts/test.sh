@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: type-check, then every suite twice — on the embedded database (PGlite) and on a real
+# PostgreSQL server with pgvector (installed from Debian packages when missing, started on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .test-work
+
+step() { printf '\n[test] %s\n' "$*"; }
+
+step "type-checking the whole repository (tsc --noEmit)"
+npx tsc -p tsconfig.json
+
+step "making sure PostgreSQL 15 + pg_trgm + pgvector are installed (apt-get when missing; may take a minute the first time)"
+bash scripts/provision-postgres.sh
+
+step "suites on the embedded database (PGlite)"
+TEST_DB=pglite npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1
+
+step "suites on a PostgreSQL server, including the Neon serverless driver smoke suite"
+HELPERIQ_SKIP_PROVISION=1 TEST_DB=pg npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pg.json || failed=1
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of [".test-work/results-pglite.json", ".test-work/results-pg.json"]) {
+    if (!fs.existsSync(f)) { failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.success ? 0 : r.numFailedTestSuites); skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`\nHelperIQ tests (PGlite + PostgreSQL):`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit "${failed:-0}"
