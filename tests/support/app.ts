@@ -1,4 +1,4 @@
-import { createApp, type AppConfig } from "@helperiq/api";
+import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
 import type { Clock, Database } from "@helperiq/core/port/index";
 import { openTestDatabase } from "./test-db.ts";
 
@@ -31,7 +31,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
       tenantRouting: { baseDomain: BASE_DOMAIN },
       ...config,
     },
-  });
+  }, Object.values(FAMILIES));
   return { app, database, clock, close: () => database.close() };
 }
 

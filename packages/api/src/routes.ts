@@ -27,3 +27,6 @@ export const FAMILY_ROUTES = {
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 
 export type RouteFamily = keyof typeof FAMILY_ROUTES;
+
+/** Paths answered without resolving a workspace (load-balancer health checks hit any host). */
+export const TENANTLESS_PATHS = ["/health"] as const;

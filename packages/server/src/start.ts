@@ -1,6 +1,6 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { openDatabase } from "@helperiq/adapters/db/open";
-import { createApp } from "@helperiq/api";
+import { createApp, FAMILIES } from "@helperiq/api";
 import { generatePassword } from "@helperiq/core/auth/password";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
@@ -18,7 +18,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     await database.close();
     throw err;
   }
-  const app = createApp({
+  const app = createApp(
+    {
     database,
     clock: systemClock,
     config: {
@@ -27,7 +28,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       trustForwardedHost: config.TRUST_PROXY,
       tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
     },
-  });
+    },
+    Object.values(FAMILIES),
+  );
   const server = await listen(app.fetch, config.PORT, config.HOST);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -6,16 +6,13 @@ import { conversationsFamily } from "./conversations.ts";
 import { health } from "./health.ts";
 import { statusesFamily } from "./statuses.ts";
 
-/**
- * Every endpoint family. Each is deployed as its own Lambda (functions/http/<name>.ts) and all of them
- * run together in the embedded server. `tenant: false` families answer without a workspace.
- */
+/** Every endpoint family by name: the embedded server mounts them all; a Lambda imports only its own. */
 export const FAMILIES = {
-  health: { app: health, tenant: false },
-  config: { app: config, tenant: true },
-  auth: { app: authRoutes, tenant: true },
-  statuses: { app: statusesFamily, tenant: true },
-  conversations: { app: conversationsFamily, tenant: true },
-} satisfies Record<string, { app: Hono<AppEnv>; tenant: boolean }>;
+  health,
+  config,
+  auth: authRoutes,
+  statuses: statusesFamily,
+  conversations: conversationsFamily,
+} satisfies Record<string, Hono<AppEnv>>;
 
 export type FamilyName = keyof typeof FAMILIES;

@@ -1,5 +1,8 @@
 import { loadAgentActor } from "@helperiq/core/agent/actor";
-import { safeEqual, validateApiKey, validateSession } from "@helperiq/core/auth/index";
+// Specific modules, not the auth index: that one pulls in argon2, which only the login route needs.
+import { validateApiKey } from "@helperiq/core/auth/api-key";
+import { validateSession } from "@helperiq/core/auth/session";
+import { safeEqual } from "@helperiq/core/auth/token";
 import type { AgentActor } from "@helperiq/core/context/index";
 import { AuthError, PermissionError } from "@helperiq/core/errors/index";
 import type { Permission } from "@helperiq/core/role/permissions";

@@ -1,0 +1,57 @@
+import { createApp } from "@helperiq/api/app";
+import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
+import type { Hono } from "hono";
+import { systemClock } from "@helperiq/core/port/index";
+import { handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import { sharedDatabase } from "./database.ts";
+
+export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The Lambda entry of one endpoint family. `getDeps` runs on the first request, not at import time, and
+ * its result is kept for the life of the container; if it fails, the next request tries again.
+ */
+export function createHandler(
+  name: string,
+  family: Hono<AppEnv>,
+  getDeps: () => AppDeps | Promise<AppDeps>,
+): LambdaHandler {
+  let serving: Promise<LambdaHandler> | undefined;
+  return async (event, context) => {
+    serving ??= Promise.resolve().then(getDeps).then((deps) => handle(createApp(deps, [family])));
+    let serve: LambdaHandler;
+    try {
+      serve = await serving;
+    } catch (err) {
+      serving = undefined;
+      console.error(`[${name}] could not start:`, err);
+      return startupFailure();
+    }
+    return serve(event, context);
+  };
+}
+
+/** The cloud composition: Neon, the system clock and configuration from the function's environment. */
+export function cloudDeps(): AppDeps {
+  return { database: sharedDatabase(), clock: systemClock, config: cloudConfig(process.env) };
+}
+
+export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const rootUrl = env.ROOT_URL ?? "";
+  return {
+    appName: env.APP_NAME || "HelperIQ",
+    // API Gateway only serves https, so cookies are Secure unless ROOT_URL explicitly says plain http.
+    secureCookies: !rootUrl.startsWith("http://"),
+    trustForwardedHost: env.TRUST_PROXY === "true" || env.TRUST_PROXY === "1",
+    tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
+  };
+}
+
+function startupFailure(): APIGatewayProxyResult {
+  return {
+    statusCode: 500,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ data: { message: "Unexpected error (service not configured)", type: "GeneralError" } }),
+    isBase64Encoded: false,
+  };
+}

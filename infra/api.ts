@@ -1,0 +1,29 @@
+import { FAMILY_ROUTES, type RouteFamily } from "../packages/api/src/routes";
+import { appEnvironment, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
+import { rateCounters } from "./ratelimit";
+
+/** The HTTP API: every route of every family, each family served by one Lambda (functions/http/<family>.ts). */
+export const api = new sst.aws.ApiGatewayV2("Api");
+
+/** Resources a family's function may use beyond the database (linking grants the IAM permissions). */
+const FAMILY_LINKS: Partial<Record<RouteFamily, unknown[]>> = {
+  auth: [rateCounters],
+};
+
+/** Hono's `/x/:id` is API Gateway's `/x/{id}`. */
+function gatewayPath(path: string): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+}
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
+  const fn = new sst.aws.Function(`Http${pascal(family)}`, {
+    handler: `functions/http/${family}.handler`,
+    runtime: NODE_RUNTIME,
+    environment: appEnvironment(api.url),
+    link: FAMILY_LINKS[family] ?? [],
+    nodejs: { install: NATIVE_PACKAGES },
+  });
+  for (const [method, path] of FAMILY_ROUTES[family]) api.route(`${method} ${gatewayPath(path)}`, fn.arn);
+}

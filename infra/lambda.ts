@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { databaseUrl } from "./secrets";
+
+/** Settings shared by every HelperIQ Lambda. */
+export const NODE_RUNTIME = "nodejs22.x";
+
+/**
+ * @node-rs/argon2 is a native addon esbuild cannot bundle; SST installs it into the function package for
+ * the Lambda platform instead, at the version installed here (the root package.json does not list it, and
+ * without a version SST would take the latest). Every HTTP family reaches it through the auth middleware.
+ */
+export const NATIVE_PACKAGES = { "@node-rs/argon2": installedVersion("@node-rs/argon2") };
+
+function installedVersion(name: string): string {
+  return JSON.parse(readFileSync(path.resolve("node_modules", name, "package.json"), "utf8")).version;
+}
+
+/** What functions/database.ts reads. */
+export function databaseEnvironment(): Record<string, $util.Input<string>> {
+  return { DATABASE_URL: databaseUrl.value };
+}
+
+/** What functions/runtime.ts reads to compose an HTTP family (README: Configuration). */
+export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $util.Input<string>> {
+  const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
+  return {
+    ...databaseEnvironment(),
+    APP_NAME: process.env.APP_NAME ?? "HelperIQ",
+    ROOT_URL: process.env.ROOT_URL ?? rootUrl,
+    ...optional("BASE_DOMAIN"),
+    ...optional("DEFAULT_TENANT"),
+    ...optional("TRUST_PROXY"),
+  };
+}

@@ -1,0 +1,42 @@
+import { openPglite } from "@helperiq/adapters/db/pglite";
+import { deleteExpiredSessions } from "@helperiq/core/auth/cleanup";
+import { createSession, SESSION_TTL_MS, validateSession } from "@helperiq/core/auth/index";
+import type { Database } from "@helperiq/core/port/index";
+import { provisionTenant } from "@helperiq/core/tenant/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** What functions/cron/cleanup-sessions.ts runs daily, on PGlite. */
+
+let database: Database;
+
+beforeAll(async () => {
+  database = await openPglite();
+  await database.migrate();
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+const admin = { firstName: "Ada", lastName: "Admin", password: "a long enough password" };
+
+describe("deleteExpiredSessions", () => {
+  it("deletes the sessions that expired, in every workspace, and keeps live ones", async () => {
+    const a = await provisionTenant(database.db, { slug: "a", name: "A", admin: { ...admin, email: "a@a.test" } });
+    const b = await provisionTenant(database.db, { slug: "b", name: "B", admin: { ...admin, email: "b@b.test" } });
+    const start = new Date("2026-01-01T00:00:00Z");
+    const later = new Date(start.getTime() + SESSION_TTL_MS);
+    const old = [
+      await createSession(database.db, { tenantId: a.tenantId, userId: a.adminId, now: start }),
+      await createSession(database.db, { tenantId: b.tenantId, userId: b.adminId, now: start }),
+    ];
+    const fresh = await createSession(database.db, { tenantId: a.tenantId, userId: a.adminId, now: later });
+
+    expect(await deleteExpiredSessions(database.db, new Date(later.getTime() - 1))).toBe(0);
+    // Expiry is exclusive: at `expiresAt` a session no longer validates, so it is removed.
+    expect(await deleteExpiredSessions(database.db, later)).toBe(2);
+    expect(await validateSession(database.db, a.tenantId, fresh.token, later)).not.toBeNull();
+    expect(await validateSession(database.db, a.tenantId, old[0]!.token, start)).toBeNull();
+    expect(await deleteExpiredSessions(database.db, later)).toBe(0);
+  });
+});

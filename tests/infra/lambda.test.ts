@@ -1,0 +1,113 @@
+import { FAMILIES } from "@helperiq/api";
+import { openPglite } from "@helperiq/adapters/db/pglite";
+import type { AppDeps } from "@helperiq/api";
+import { issueApiKey } from "@helperiq/core/auth/index";
+import { systemClock, type Database } from "@helperiq/core/port/index";
+import { provisionTenant } from "@helperiq/core/tenant/index";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { cloudConfig, createHandler } from "../../functions/runtime.ts";
+import { httpApiEvent } from "./api-gateway-event.ts";
+
+/**
+ * The family Lambdas answering API Gateway HTTP API (payload 2.0) events, on a PGlite database
+ * instead of Neon: createHandler is the same factory functions/http/<family>.ts use.
+ */
+
+const HOST = "acme.helperiq.test";
+
+const httpEvent = (method: string, path: string, headers?: Record<string, string>) =>
+  httpApiEvent(HOST, method, path, headers);
+
+let database: Database;
+let apiKey: string;
+let deps: () => AppDeps;
+
+beforeAll(async () => {
+  database = await openPglite();
+  await database.migrate();
+  const tenant = await provisionTenant(database.db, {
+    slug: "acme",
+    name: "Acme",
+    admin: { email: "admin@acme.test", firstName: "Ada", lastName: "Admin", password: "a long enough password" },
+  });
+  apiKey = (await issueApiKey(database.db, { tenantId: tenant.tenantId, userId: tenant.adminId, kind: "admin", now: new Date() }))
+    .key;
+  const config = cloudConfig({ BASE_DOMAIN: "helperiq.test", ROOT_URL: `https://${HOST}` });
+  deps = () => ({ database, clock: systemClock, config });
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Keeps the expected error logs of a failure case out of the test output. */
+const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => {});
+
+describe("family Lambda handlers", () => {
+  it("health answers 200 with an empty body", async () => {
+    const res = await createHandler("health", FAMILIES.health, deps)(httpEvent("GET", "/health"));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe("");
+  });
+
+  it("statuses refuses an anonymous caller with the AuthError envelope", async () => {
+    const res = await createHandler("statuses", FAMILIES.statuses, deps)(httpEvent("GET", "/api/v1/statuses"));
+    expect(res.statusCode).toBe(401);
+    expect(JSON.parse(res.body)).toEqual({ data: { message: expect.any(String), type: "AuthError" } });
+  });
+
+  it("statuses lists the workspace's six system statuses for an API key", async () => {
+    const res = await createHandler("statuses", FAMILIES.statuses, deps)(
+      httpEvent("GET", "/api/v1/statuses", { authorization: `Bearer ${apiKey}` }),
+    );
+    expect(res.statusCode).toBe(200);
+    const names = JSON.parse(res.body).data.map((s: { name: string }) => s.name);
+    expect(names.sort()).toEqual(["Closed", "Open", "Resolved", "Snoozed", "Spam", "Trashed"]);
+  });
+
+  it("composes its dependencies once, on the first request", async () => {
+    let calls = 0;
+    const handler = createHandler("health", FAMILIES.health, () => (calls++, deps()));
+    expect(calls).toBe(0);
+    await handler(httpEvent("GET", "/health"));
+    await handler(httpEvent("GET", "/health"));
+    expect(calls).toBe(1);
+  });
+
+  it("answers a GeneralError when it cannot start, and tries again on the next request", async () => {
+    quietErrors();
+    let fail = true;
+    const handler = createHandler("health", FAMILIES.health, () => {
+      if (fail) throw new Error("no DATABASE_URL");
+      return deps();
+    });
+    const failed = await handler(httpEvent("GET", "/health"));
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(failed.body)).toEqual({ data: { message: expect.any(String), type: "GeneralError" } });
+    fail = false;
+    expect((await handler(httpEvent("GET", "/health"))).statusCode).toBe(200);
+  });
+});
+
+describe("functions/http/health.ts", () => {
+  it("answers 503 when Neon is unreachable", async () => {
+    quietErrors();
+    const saved = process.env.DATABASE_URL;
+    // Neon dials wss://<host>/v2 (port 443): on loopback that is refused at once, no retries to wait for.
+    process.env.DATABASE_URL = "postgres://u:p@127.0.0.1:1/x";
+    const { handler } = await import("../../functions/http/health.ts");
+    const { sharedDatabase } = await import("../../functions/database.ts");
+    try {
+      const res = await handler(httpEvent("GET", "/health", { host: "anything.example" }));
+      expect(res.statusCode).toBe(503);
+    } finally {
+      await sharedDatabase().close();
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+});
