@@ -18,6 +18,7 @@ export default $config({
     const storage = await import("./infra/storage");
     await import("./infra/ratelimit");
     const realtime = await import("./infra/realtime");
+    await import("./infra/queue");
     const api = await import("./infra/api");
     await import("./infra/cron");
     return {

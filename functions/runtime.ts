@@ -1,7 +1,8 @@
 import { createApp } from "@helperiq/api/app";
 import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
+import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
 import type { Hono } from "hono";
-import { systemClock } from "@helperiq/core/port/index";
+import { systemClock, type Queue } from "@helperiq/core/port/index";
 import { handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { sharedDatabase } from "./database.ts";
 
@@ -31,9 +32,20 @@ export function createHandler(
   };
 }
 
-/** The cloud composition: Neon, the system clock and configuration from the function's environment. */
+/** The cloud composition: Neon, the system clock, SQS and configuration from the function's environment. */
 export function cloudDeps(): AppDeps {
-  return { database: sharedDatabase(), clock: systemClock, config: cloudConfig(process.env) };
+  return { database: sharedDatabase(), clock: systemClock, queue: cloudQueue(process.env), config: cloudConfig(process.env) };
+}
+
+/** Only the families infra/api.ts links to the jobs queue get QUEUE_URL; the others must not publish. */
+export function cloudQueue(env: NodeJS.ProcessEnv): Queue {
+  const queueUrl = env.QUEUE_URL;
+  if (queueUrl) return createSqsQueue({ queueUrl });
+  return {
+    send: async (message) => {
+      throw new Error(`QUEUE_URL is not set: this function cannot publish ${message.type} (link the queue in infra/api.ts)`);
+    },
+  };
 }
 
 export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {

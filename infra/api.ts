@@ -1,13 +1,18 @@
 import { FAMILY_ROUTES, type RouteFamily } from "../packages/api/src/routes";
-import { appEnvironment, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
+import { appEnvironment, LAMBDA_ESBUILD, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
+import { jobs } from "./queue";
 import { rateCounters } from "./ratelimit";
 
 /** The HTTP API: every route of every family, each family served by one Lambda (functions/http/<family>.ts). */
 export const api = new sst.aws.ApiGatewayV2("Api");
 
-/** Resources a family's function may use beyond the database (linking grants the IAM permissions). */
+/**
+ * Resources a family's function may use beyond the database (linking grants the IAM permissions).
+ * A family linked to the jobs queue publishes to it (tag import), through QUEUE_URL.
+ */
 const FAMILY_LINKS: Partial<Record<RouteFamily, unknown[]>> = {
   auth: [rateCounters],
+  statuses: [jobs],
 };
 
 /** Hono's `/x/:id` is API Gateway's `/x/{id}`. */
@@ -18,12 +23,13 @@ function gatewayPath(path: string): string {
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 
 for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
+  const links = FAMILY_LINKS[family] ?? [];
   const fn = new sst.aws.Function(`Http${pascal(family)}`, {
     handler: `functions/http/${family}.handler`,
     runtime: NODE_RUNTIME,
-    environment: appEnvironment(api.url),
-    link: FAMILY_LINKS[family] ?? [],
-    nodejs: { install: NATIVE_PACKAGES },
+    environment: { ...appEnvironment(api.url), ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}) },
+    link: links,
+    nodejs: { install: NATIVE_PACKAGES, esbuild: LAMBDA_ESBUILD },
   });
   for (const [method, path] of FAMILY_ROUTES[family]) api.route(`${method} ${gatewayPath(path)}`, fn.arn);
 }

@@ -12,6 +12,12 @@ export const NODE_RUNTIME = "nodejs22.x";
  */
 export const NATIVE_PACKAGES = { "@node-rs/argon2": installedVersion("@node-rs/argon2") };
 
+/**
+ * The AWS SDK v3 comes with the Lambda Node runtime, so bundles leave it out (SST would bundle it) and
+ * scripts/bundle-size.ts measures them the same way.
+ */
+export const LAMBDA_ESBUILD = { external: ["@aws-sdk/*"] };
+
 function installedVersion(name: string): string {
   return JSON.parse(readFileSync(path.resolve("node_modules", name, "package.json"), "utf8")).version;
 }

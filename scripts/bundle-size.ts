@@ -12,22 +12,20 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const FUNCTIONS = path.join(ROOT, "functions");
 const RESULTS = path.join(ROOT, "bench/results/bundle-sizes.json");
 
-// The Lambda runtime provides the AWS SDK; the native argon2 addon is installed next to the bundle
-// (infra/lambda.ts NATIVE_PACKAGES), so neither counts here.
+// The Lambda runtime provides the AWS SDK (infra/lambda.ts LAMBDA_ESBUILD leaves it out); the native argon2
+// addon is installed next to the bundle (infra/lambda.ts NATIVE_PACKAGES), so neither counts here.
 const EXTERNAL = ["@aws-sdk/*", "@node-rs/argon2"];
 // What SST prepends to ESM bundles so that bundled CommonJS can still `require` Node built-ins.
 const BANNER = `import { createRequire as topLevelCreateRequire } from "module"; const require = topLevelCreateRequire(import.meta.url);`;
 const FORBIDDEN = ["@electric-sql/pglite"];
 
-/** Entries are the files exporting a handler: functions/http/*.ts, functions/cron/*.ts, functions/migrate.ts. */
+/** Entries are the files exporting a handler: functions/{http,cron,queue}/*.ts and functions/migrate.ts. */
 function entries(): Array<{ name: string; file: string }> {
-  const http = readdirSync(path.join(FUNCTIONS, "http")).filter((f) => f.endsWith(".ts"));
-  const cron = readdirSync(path.join(FUNCTIONS, "cron")).filter((f) => f.endsWith(".ts"));
-  return [
-    ...http.map((f) => ({ name: path.basename(f, ".ts"), file: path.join(FUNCTIONS, "http", f) })),
-    ...cron.map((f) => ({ name: `cron/${path.basename(f, ".ts")}`, file: path.join(FUNCTIONS, "cron", f) })),
-    { name: "migrate", file: path.join(FUNCTIONS, "migrate.ts") },
-  ];
+  const inDir = (dir: string, prefix: string) =>
+    readdirSync(path.join(FUNCTIONS, dir))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => ({ name: `${prefix}${path.basename(f, ".ts")}`, file: path.join(FUNCTIONS, dir, f) }));
+  return [...inDir("http", ""), ...inDir("cron", "cron/"), ...inDir("queue", "queue/"), { name: "migrate", file: path.join(FUNCTIONS, "migrate.ts") }];
 }
 
 /** The largest packages in a bundle, by bytes they contribute to the output. */

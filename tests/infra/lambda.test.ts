@@ -5,7 +5,7 @@ import { issueApiKey } from "@helperiq/core/auth/index";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { cloudConfig, createHandler } from "../../functions/runtime.ts";
+import { cloudConfig, cloudQueue, createHandler } from "../../functions/runtime.ts";
 import { httpApiEvent } from "./api-gateway-event.ts";
 
 /**
@@ -33,7 +33,8 @@ beforeAll(async () => {
   apiKey = (await issueApiKey(database.db, { tenantId: tenant.tenantId, userId: tenant.adminId, kind: "admin", now: new Date() }))
     .key;
   const config = cloudConfig({ BASE_DOMAIN: "helperiq.test", ROOT_URL: `https://${HOST}` });
-  deps = () => ({ database, clock: systemClock, config });
+  // Without QUEUE_URL, as the families that do not publish are deployed.
+  deps = () => ({ database, clock: systemClock, queue: cloudQueue({}), config });
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { FAMILY_ROUTES } from "@helperiq/api/routes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_RECEIVE_COUNT } from "../../functions/redrive.ts";
 import { CONTRACT_ROUTES } from "../contract/routes.ts";
 
 /**
@@ -12,7 +13,13 @@ import { CONTRACT_ROUTES } from "../contract/routes.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-type Resource = { type: string; name: string; args: any; routes: Array<{ route: string; target: unknown }> };
+type Resource = {
+  type: string;
+  name: string;
+  args: any;
+  routes: Array<{ route: string; target: unknown }>;
+  subscribers: Array<{ subscriber: any; args: any }>;
+};
 
 const resources: Resource[] = [];
 const SST_GLOBALS = ["$config", "sst", "aws", "$app", "$dev", "$interpolate", "$resolve", "$output", "$util"] as const;
@@ -22,7 +29,7 @@ function recorder(type: string) {
   return class {
     readonly record: Resource;
     constructor(name: string, args?: unknown) {
-      this.record = { type, name, args: args ?? {}, routes: [] };
+      this.record = { type, name, args: args ?? {}, routes: [], subscribers: [] };
       resources.push(this.record);
       return new Proxy(this, {
         get: (target, prop) =>
@@ -31,6 +38,9 @@ function recorder(type: string) {
     }
     route(route: string, target: unknown) {
       this.record.routes.push({ route, target });
+    }
+    subscribe(subscriber: unknown, args?: unknown) {
+      this.record.subscribers.push({ subscriber, args: args ?? {} });
     }
   };
 }
@@ -122,11 +132,14 @@ describe("sst.config.ts", () => {
   });
 
   it("points every function at a file that exports `handler`", async () => {
-    // Function args, and the inline function args of crons and other subscribers.
+    // Function args, the inline function args of crons, and queue subscribers.
     const handlers = resources
-      .flatMap((r) => [r.args.handler, r.args.function?.handler, r.args.function])
+      .flatMap((r) => [r.args.handler, r.args.function?.handler, r.args.function, ...r.subscribers.map((s) => s.subscriber)])
+      .flatMap((h) => [h, h?.handler])
       .filter((h): h is string => typeof h === "string");
-    expect(handlers).toEqual(expect.arrayContaining(["functions/migrate.handler", "functions/cron/cleanup-sessions.handler"]));
+    expect(handlers).toEqual(
+      expect.arrayContaining(["functions/migrate.handler", "functions/cron/cleanup-sessions.handler", "functions/queue/worker.handler"]),
+    );
     for (const handler of new Set(handlers)) {
       const dot = handler.lastIndexOf(".");
       const [source, exported] = [path.join(ROOT, `${handler.slice(0, dot)}.ts`), handler.slice(dot + 1)];
@@ -143,6 +156,40 @@ describe("sst.config.ts", () => {
     expect(migrator!.args.environment.MIGRATIONS_DIR).toBe("/var/task/migrations");
     const [invocation] = byType("aws.lambda.Invocation");
     expect(invocation!.args.functionName).toBe(`sst.aws.Function:${migrator!.name}.name`);
+  });
+});
+
+describe("the jobs queue", () => {
+  const queue = (name: string) => byType("sst.aws.Queue").find((q) => q.name === name)!;
+
+  it("is drained by the worker with partial batch responses", () => {
+    const [subscription, ...more] = queue("Jobs").subscribers;
+    expect(more).toEqual([]);
+    expect(subscription!.subscriber.handler).toBe("functions/queue/worker.handler");
+    expect(subscription!.subscriber.environment.DATABASE_URL).toBeDefined();
+    expect(subscription!.args.batch).toEqual({ size: 10, partialResponses: true });
+  });
+
+  it("redrives to a dead-letter queue after the worker's last attempt, and outlives a worker run", () => {
+    const { dlq, visibilityTimeout } = queue("Jobs").args;
+    expect(dlq).toEqual({ queue: `sst.aws.Queue:${queue("JobsDead").name}.arn`, retry: MAX_RECEIVE_COUNT });
+    const seconds = (d: string) => Number(d.split(" ")[0]) * (d.includes("minute") ? 60 : 1);
+    expect(seconds(visibilityTimeout)).toBeGreaterThanOrEqual(seconds(queue("Jobs").subscribers[0]!.subscriber.timeout));
+  });
+
+  it("is linked, with its URL, to the family that imports tags and to no other", () => {
+    const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
+    const publishers = http.filter((f) => f.args.environment.QUEUE_URL !== undefined);
+    expect(publishers.map((f) => f.args.handler)).toEqual(["functions/http/statuses.handler"]);
+    expect(publishers[0]!.args.environment.QUEUE_URL).toBe("sst.aws.Queue:Jobs.url");
+    expect(publishers[0]!.args.link.map((r: { record: Resource }) => r.record.name)).toContain("Jobs");
+  });
+
+  it("leaves the AWS SDK out of the bundles, as the Lambda runtime provides it", () => {
+    const functions = [...byType("sst.aws.Function").map((f) => f.args), queue("Jobs").subscribers[0]!.subscriber];
+    for (const fn of functions.filter((f) => f.handler !== "functions/migrate.handler")) {
+      expect(fn.nodejs?.esbuild?.external, fn.handler).toContain("@aws-sdk/*");
+    }
   });
 });
 

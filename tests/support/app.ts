@@ -1,4 +1,6 @@
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
+import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
+import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
 import { openTestDatabase } from "./test-db.ts";
 
@@ -14,6 +16,8 @@ export type TestApp = {
   app: ReturnType<typeof createApp>;
   database: Database;
   clock: ReturnType<typeof testClock>;
+  /** The real job handlers on the embedded queue; `drain()` waits for background work to finish. */
+  queue: ReturnType<typeof createMemoryQueue>;
   close(): Promise<void>;
 };
 
@@ -21,9 +25,16 @@ export type TestApp = {
 export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
+  const jobs = { db: database.db, clock };
+  const queue = createMemoryQueue(
+    (message) => handleQueueMessage(jobs, message),
+    (message, error) => handleDeadMessage(jobs, message, error),
+    { backoffMs: 10 },
+  );
   const app = createApp({
     database,
     clock,
+    queue,
     config: {
       appName: "HelperIQ",
       secureCookies: false,
@@ -32,7 +43,16 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
       ...config,
     },
   }, Object.values(FAMILIES));
-  return { app, database, clock, close: () => database.close() };
+  return {
+    app,
+    database,
+    clock,
+    queue,
+    async close() {
+      await queue.drain();
+      await database.close();
+    },
+  };
 }
 
 export type Reply = { status: number; body: any; headers: Headers };
@@ -55,6 +75,13 @@ export class Client {
     return new Client(this.t, host, this.creds);
   }
 
+  /** A multipart/form-data POST with one `file` field. */
+  upload(path: string, content: string | Uint8Array, filename = "upload.csv", type = "text/csv"): Promise<Reply> {
+    const form = new FormData();
+    form.append("file", new File([content], filename, { type }));
+    return this.request("POST", path, form);
+  }
+
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const h: Record<string, string> = { host: this.host, ...headers };
     if (this.creds.bearer) h.authorization = `Bearer ${this.creds.bearer}`;
@@ -64,8 +91,10 @@ export class Client {
         .join("; ");
     }
     if (this.creds.csrf) h["x-csrftoken"] = this.creds.csrf;
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | FormData | undefined;
+    if (body instanceof FormData) {
+      payload = body; // fetch sets the multipart content type with its boundary
+    } else if (body !== undefined) {
       payload = typeof body === "string" ? body : JSON.stringify(body);
       h["content-type"] ??= "application/json";
     }

@@ -1,5 +1,5 @@
 import type { Actor } from "@helperiq/core/context/index";
-import type { Clock, Database } from "@helperiq/core/port/index";
+import type { Clock, Database, Queue } from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 
 export type AppConfig = {
@@ -15,6 +15,8 @@ export type AppConfig = {
 export type AppDeps = {
   database: Database;
   clock: Clock;
+  /** Background work; publish only after the request's writes have committed. */
+  queue: Queue;
   config: AppConfig;
 };
 

@@ -20,6 +20,8 @@ export const FAMILY_ROUTES = {
     ["GET", "/api/v1/priorities"],
     ["GET", "/api/v1/tags"],
     ["POST", "/api/v1/tags"],
+    ["POST", "/api/v1/tags/import"],
+    ["GET", "/api/v1/tags/import/status"],
     ["PUT", "/api/v1/tags/:id"],
     ["DELETE", "/api/v1/tags/:id"],
   ],

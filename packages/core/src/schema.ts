@@ -16,3 +16,5 @@ export * from "./view/view.sql.ts";
 export * from "./notification/notification.sql.ts";
 export * from "./contact/contact.sql.ts";
 export * from "./setting/setting.sql.ts";
+export * from "./import/import.sql.ts";
+export * from "./oidc/oidc.sql.ts";

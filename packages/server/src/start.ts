@@ -3,7 +3,10 @@ import { openDatabase } from "@helperiq/adapters/db/open";
 import { createApp, FAMILIES } from "@helperiq/api";
 import { generatePassword } from "@helperiq/core/auth/password";
 import { systemClock, type Database } from "@helperiq/core/port/index";
+import { unfinishedImportJobs } from "@helperiq/core/import/index";
+import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
+import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import type { ServerConfig } from "./config.ts";
 
 export type RunningServer = { url: string; database: Database; close(): Promise<void> };
@@ -18,19 +21,25 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     await database.close();
     throw err;
   }
-  const app = createApp(
-    {
+  const jobs = { db: database.db, clock: systemClock };
+  const queue = createMemoryQueue(
+    (message) => handleQueueMessage(jobs, message),
+    (message, error) => handleDeadMessage(jobs, message, error),
+  );
+  // The in-process queue does not survive a restart: pick up what the last run left unfinished.
+  for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
+  const deps = {
     database,
     clock: systemClock,
+    queue,
     config: {
       appName: config.APP_NAME,
       secureCookies: config.rootUrl.startsWith("https://"),
       trustForwardedHost: config.TRUST_PROXY,
       tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
     },
-    },
-    Object.values(FAMILIES),
-  );
+  };
+  const app = createApp(deps, Object.values(FAMILIES));
   const server = await listen(app.fetch, config.PORT, config.HOST);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -39,6 +48,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     database,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.drain();
       await database.close();
     },
   };

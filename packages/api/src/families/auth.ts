@@ -48,7 +48,7 @@ export const authRoutes = new Hono<AppEnv>()
     const { email, password } = await readCredentials(c);
     const { database, clock, config } = c.get("deps");
     const tenant = c.get("tenant");
-    const userId = await authenticateAgent(database.db, tenant.id, email, password);
+    const userId = await authenticateAgent(database.db, tenant.id, email, password, clock.now());
     // Session rotation: whatever session the browser carried before is ended, never upgraded.
     await deleteCurrentSession(c);
     const session = await createSession(database.db, {

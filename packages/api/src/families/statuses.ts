@@ -1,4 +1,6 @@
 import { createStatus, deleteStatus, listPriorities, listStatuses, updateStatus } from "@helperiq/core/status/index";
+import { createImportJob, latestImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
+import { tagImport } from "@helperiq/core/tag/import";
 import { createTag, deleteTag, listTags, renameTag } from "@helperiq/core/tag/index";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -6,6 +8,7 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
+import { uploadedFile } from "../upload.ts";
 import { HEX_COLOR, idParam, validate } from "../validate.ts";
 
 const name = z.string().trim().min(1, "required").max(64);
@@ -40,6 +43,15 @@ export const statusesFamily = new Hono<AppEnv>()
   .post("/api/v1/tags", auth("tags:manage"), validate("json", tagBody), async (c) =>
     ok(c, await createTag(ctxOf(c), c.req.valid("json").name), 201),
   )
+  // Registered before /tags/:id so "import" is never taken for an id.
+  .post("/api/v1/tags/import", auth("tags:manage"), async (c) => {
+    const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
+    const ctx = ctxOf(c);
+    const job = await createImportJob(ctx, "tags", tagImport, csv);
+    await c.get("deps").queue.send({ type: "import.run", tenantId: ctx.tenantId, jobId: job.id });
+    return ok(c, job, 202);
+  })
+  .get("/api/v1/tags/import/status", auth("tags:manage"), async (c) => ok(c, await latestImportJob(ctxOf(c), "tags")))
   .put("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), validate("json", tagBody), async (c) =>
     ok(c, await renameTag(ctxOf(c), c.req.valid("param").id, c.req.valid("json").name)),
   )

@@ -10,7 +10,13 @@ const INVALID = "Invalid email or password";
  * Checks an agent's email and password within one tenant. Unknown email, disabled agent and wrong
  * password all fail with the same error after the same amount of hashing work.
  */
-export async function authenticateAgent(db: Db, tenantId: number, email: string, password: string): Promise<number> {
+export async function authenticateAgent(
+  db: Db,
+  tenantId: number,
+  email: string,
+  password: string,
+  now: Date,
+): Promise<number> {
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash, enabled: users.enabled })
     .from(users)
@@ -25,6 +31,6 @@ export async function authenticateAgent(db: Db, tenantId: number, email: string,
     .limit(1);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!ok || !user || !user.enabled) throw new AuthError(INVALID);
-  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+  await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
   return user.id;
 }

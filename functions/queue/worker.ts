@@ -1,0 +1,60 @@
+import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
+import { systemClock, type QueueMessage } from "@helperiq/core/port/index";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { sharedDatabase } from "../database.ts";
+import { MAX_RECEIVE_COUNT } from "../redrive.ts";
+
+export type QueueWorker = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/**
+ * The jobs-queue subscriber (infra/queue.ts, partial batch responses on). Records run concurrently; only
+ * the ones that should be delivered again are reported in `batchItemFailures`. On its last delivery a
+ * failing message is handed to the dead-message handler and then dropped, so the failure shows on the job.
+ */
+export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
+  return async (event) => {
+    const deps = getDeps();
+    const done = await Promise.all(event.Records.map((record) => run(deps, record)));
+    return {
+      batchItemFailures: event.Records.filter((_, i) => !done[i]).map((record) => ({ itemIdentifier: record.messageId })),
+    };
+  };
+}
+
+export const handler = createQueueWorker(() => ({ db: sharedDatabase().db, clock: systemClock }));
+
+/** Runs one record; false asks SQS to deliver it again. */
+async function run(deps: JobDeps, record: SQSRecord): Promise<boolean> {
+  const message = parse(record.body);
+  if (!message) {
+    // Redelivery cannot fix a body; retrying it would only end in the dead-letter queue.
+    console.error(`[queue] dropping malformed message ${record.messageId}: ${record.body.slice(0, 200)}`);
+    return true;
+  }
+  try {
+    await handleQueueMessage(deps, message);
+    return true;
+  } catch (err) {
+    const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+    console.error(`[queue] ${message.type} ${record.messageId} failed (attempt ${attempt}/${MAX_RECEIVE_COUNT}):`, err);
+    if (attempt < MAX_RECEIVE_COUNT) return false;
+    try {
+      await handleDeadMessage(deps, message, err);
+      return true;
+    } catch (deadErr) {
+      // Reported as failed past the redrive limit: SQS moves it to the dead-letter queue.
+      console.error(`[queue] dead-message handler failed for ${record.messageId}:`, deadErr);
+      return false;
+    }
+  }
+}
+
+function parse(body: string): QueueMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    const ok = typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+    return ok ? (value as QueueMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,31 @@
+import { failImportJob, runImportJob, type ImportSpec } from "../import/index.ts";
+import type { ImportKind } from "../import/import.sql.ts";
+import type { Clock } from "../port/clock.ts";
+import type { Db } from "../port/database.ts";
+import type { QueueMessage } from "../port/queue.ts";
+import { tagImport } from "../tag/import.ts";
+
+export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport };
+
+export type JobDeps = { db: Db; clock: Clock };
+
+/** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
+export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): Promise<void> {
+  switch (message.type) {
+    case "import.run":
+      return runImportJob(deps, message.tenantId, message.jobId, IMPORTS);
+    default:
+      throw new Error(`unknown queue message type ${(message as { type: unknown }).type}`);
+  }
+}
+
+/** A message that kept failing: record the failure where the user will see it. */
+export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, error: unknown): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  switch (message.type) {
+    case "import.run":
+      return failImportJob(deps, message.tenantId, message.jobId, reason);
+    default:
+      console.error(`[queue] dropped a message of unknown type after repeated failures: ${reason}`);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Background work. A message names what to do; its handler must be idempotent (a message may be
+ * delivered more than once, or after a crash half way). Publish only after the writing transaction commits.
+ */
+export type QueueMessage = { type: "import.run"; tenantId: number; jobId: number };
+
+export interface Queue {
+  send(message: QueueMessage): Promise<void>;
+}
