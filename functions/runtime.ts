@@ -3,7 +3,10 @@ import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
 import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
 import type { Hono } from "hono";
 import { systemClock, type Queue } from "@helperiq/core/port/index";
-import { handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
+import { parseKeyring } from "@helperiq/core/crypto/secret-box";
+import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { sharedDatabase } from "./database.ts";
 
 export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
@@ -34,7 +37,18 @@ export function createHandler(
 
 /** The cloud composition: Neon, the system clock, SQS and configuration from the function's environment. */
 export function cloudDeps(): AppDeps {
-  return { database: sharedDatabase(), clock: systemClock, queue: cloudQueue(process.env), config: cloudConfig(process.env) };
+  const env = process.env;
+  if (!env.SECRET_KEYS) throw new Error("SECRET_KEYS is not set (see infra/secrets.ts)");
+  return {
+    database: sharedDatabase(),
+    clock: systemClock,
+    queue: cloudQueue(env),
+    rateCounter: createMemoryRateCounter(),
+    mailer: createConsoleMailer(),
+    secrets: parseKeyring(env.SECRET_KEYS),
+    remoteAddress: (c) => getConnInfo(c).remote.address,
+    config: cloudConfig(env),
+  };
 }
 
 /** Only the families infra/api.ts links to the jobs queue get QUEUE_URL; the others must not publish. */
@@ -55,6 +69,13 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     // API Gateway only serves https, so cookies are Secure unless ROOT_URL explicitly says plain http.
     secureCookies: !rootUrl.startsWith("http://"),
     trustForwardedHost: env.TRUST_PROXY === "true" || env.TRUST_PROXY === "1",
+    clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase() || undefined,
+    authRateLimit: Number(env.AUTH_RATE_LIMIT) || 10,
+    widgetRateLimit: Number(env.WIDGET_RATE_LIMIT) || 60,
+    google: {
+      clientIds: (env.GOOGLE_CLIENT_IDS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      jwksUrl: env.GOOGLE_JWKS_URL || "https://www.googleapis.com/oauth2/v3/certs",
+    },
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { databaseUrl } from "./secrets";
+import { databaseUrl, secretKeys } from "./secrets";
 
 /** Settings shared by every HelperIQ Lambda. */
 export const NODE_RUNTIME = "nodejs22.x";
@@ -32,10 +32,16 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
   const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
   return {
     ...databaseEnvironment(),
+    SECRET_KEYS: secretKeys.value,
     APP_NAME: process.env.APP_NAME ?? "HelperIQ",
     ROOT_URL: process.env.ROOT_URL ?? rootUrl,
     ...optional("BASE_DOMAIN"),
     ...optional("DEFAULT_TENANT"),
     ...optional("TRUST_PROXY"),
+    ...optional("CLIENT_IP_HEADER"),
+    ...optional("AUTH_RATE_LIMIT"),
+    ...optional("WIDGET_RATE_LIMIT"),
+    ...optional("GOOGLE_CLIENT_IDS"),
+    ...optional("GOOGLE_JWKS_URL"),
   };
 }

@@ -3,3 +3,9 @@
  * Use Neon's pooled (`-pooler`) host: every Lambda container keeps its own small pool.
  */
 export const databaseUrl = new sst.Secret("DatabaseUrl");
+
+/**
+ * Keys that seal secrets stored in the database (README: SECRET_KEYS), per stage:
+ * `sst secret set SecretKeys "k1:$(openssl rand -base64 32)" --stage <stage>`; to rotate, prepend a new key.
+ */
+export const secretKeys = new sst.Secret("SecretKeys");

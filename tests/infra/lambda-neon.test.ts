@@ -1,3 +1,4 @@
+import { generateKeyringSpec } from "@helperiq/core/crypto/secret-box";
 import { neonConfig } from "@neondatabase/serverless";
 import { issueApiKey } from "@helperiq/core/auth/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
@@ -15,7 +16,7 @@ import { httpApiEvent } from "./api-gateway-event.ts";
 const info = inject("testDb");
 const name = `lambda_neon_${process.pid}`;
 const HOST = "acme.helperiq.test";
-const ENV = ["DATABASE_URL", "BASE_DOMAIN", "ROOT_URL"] as const;
+const ENV = ["DATABASE_URL", "BASE_DOMAIN", "ROOT_URL", "SECRET_KEYS"] as const;
 
 const httpEvent = (method: string, path: string, headers?: Record<string, string>) =>
   httpApiEvent(HOST, method, path, headers);
@@ -32,6 +33,7 @@ describe.runIf(info?.kind === "pg")("Lambda entries on Neon's driver", () => {
       DATABASE_URL: await createDatabase(info.adminUrl, name),
       BASE_DOMAIN: "helperiq.test",
       ROOT_URL: `https://${HOST}`,
+      SECRET_KEYS: generateKeyringSpec(),
     });
   });
 

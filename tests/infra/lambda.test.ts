@@ -1,3 +1,6 @@
+import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
+import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { FAMILIES } from "@helperiq/api";
 import { openPglite } from "@helperiq/adapters/db/pglite";
 import type { AppDeps } from "@helperiq/api";
@@ -34,7 +37,16 @@ beforeAll(async () => {
     .key;
   const config = cloudConfig({ BASE_DOMAIN: "helperiq.test", ROOT_URL: `https://${HOST}` });
   // Without QUEUE_URL, as the families that do not publish are deployed.
-  deps = () => ({ database, clock: systemClock, queue: cloudQueue({}), config });
+  deps = () => ({
+    database,
+    clock: systemClock,
+    queue: cloudQueue({}),
+    rateCounter: createMemoryRateCounter(),
+    mailer: createConsoleMailer(),
+    secrets: parseKeyring(generateKeyringSpec()),
+    remoteAddress: () => "127.0.0.1",
+    config,
+  });
 });
 
 afterAll(async () => {
@@ -97,9 +109,10 @@ describe("family Lambda handlers", () => {
 describe("functions/http/health.ts", () => {
   it("answers 503 when Neon is unreachable", async () => {
     quietErrors();
-    const saved = process.env.DATABASE_URL;
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, SECRET_KEYS: process.env.SECRET_KEYS };
     // Neon dials wss://<host>/v2 (port 443): on loopback that is refused at once, no retries to wait for.
     process.env.DATABASE_URL = "postgres://u:p@127.0.0.1:1/x";
+    process.env.SECRET_KEYS = generateKeyringSpec();
     const { handler } = await import("../../functions/http/health.ts");
     const { sharedDatabase } = await import("../../functions/database.ts");
     try {
@@ -107,8 +120,10 @@ describe("functions/http/health.ts", () => {
       expect(res.statusCode).toBe(503);
     } finally {
       await sharedDatabase().close();
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });

@@ -1,5 +1,8 @@
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
+import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
+import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
+import type { Mailer, OutgoingMail } from "@helperiq/core/port/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
 import { openTestDatabase } from "./test-db.ts";
@@ -18,11 +21,16 @@ export type TestApp = {
   clock: ReturnType<typeof testClock>;
   /** The real job handlers on the embedded queue; `drain()` waits for background work to finish. */
   queue: ReturnType<typeof createMemoryQueue>;
+  /** System mail "sent" by the app, unless a real Mailer was passed in. */
+  outbox: OutgoingMail[];
   close(): Promise<void>;
 };
 
 /** The full application, in process, on a private database; requests go through `app.request`. */
-export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database): Promise<TestApp> {
+/** Requests made with `app.request` have no socket: tests name the client address in this header. */
+export const TEST_IP_HEADER = "x-test-remote-addr";
+
+export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database, mailer?: Mailer): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const jobs = { db: database.db, clock };
@@ -31,14 +39,22 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     (message, error) => handleDeadMessage(jobs, message, error),
     { backoffMs: 10 },
   );
+  const outbox: OutgoingMail[] = [];
   const app = createApp({
     database,
     clock,
     queue,
+    rateCounter: createMemoryRateCounter(),
+    mailer: mailer ?? { send: async (mail) => void outbox.push(mail) },
+    secrets: parseKeyring(generateKeyringSpec()),
+    remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
       secureCookies: false,
       trustForwardedHost: false,
+      authRateLimit: 10_000,
+      widgetRateLimit: 10_000,
+      google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
       tenantRouting: { baseDomain: BASE_DOMAIN },
       ...config,
     },
@@ -48,6 +64,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     database,
     clock,
     queue,
+    outbox,
     async close() {
       await queue.drain();
       await database.close();

@@ -1,5 +1,7 @@
 import type { Actor } from "@helperiq/core/context/index";
-import type { Clock, Database, Queue } from "@helperiq/core/port/index";
+import type { Context } from "hono";
+import type { Keyring } from "@helperiq/core/crypto/secret-box";
+import type { Clock, Database, Mailer, Queue, RateCounter } from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 
 export type AppConfig = {
@@ -9,6 +11,17 @@ export type AppConfig = {
   appName: string;
   /** Only behind a proxy that sets it: take the workspace host from X-Forwarded-Host. */
   trustForwardedHost: boolean;
+  /**
+   * Header carrying the client IP, set by a trusted proxy (e.g. "x-forwarded-for": its last hop is used);
+   * unset means the socket address (or API Gateway's sourceIp) is the client.
+   */
+  clientIpHeader?: string | undefined;
+  /** Requests per IP per minute on the auth family and password reset (spec §3). */
+  authRateLimit: number;
+  /** Requests per IP per minute on the widget API. */
+  widgetRateLimit: number;
+  /** Google mobile sign-in: accepted audiences (OAuth client ids) and where Google's keys are served. */
+  google: { clientIds: string[]; jwksUrl: string };
 };
 
 /** What the composition root plugs in: the adapters chosen for this environment. */
@@ -17,6 +30,12 @@ export type AppDeps = {
   clock: Clock;
   /** Background work; publish only after the request's writes have committed. */
   queue: Queue;
+  rateCounter: RateCounter;
+  mailer: Mailer;
+  /** Seals secrets stored in the database (OIDC client secrets, channel passwords, AI keys). */
+  secrets: Keyring;
+  /** The peer address of the connection (socket, or API Gateway's sourceIp); see AppConfig.clientIpHeader. */
+  remoteAddress: (c: Context) => string | undefined;
   config: AppConfig;
 };
 

@@ -19,6 +19,14 @@ const schema = z.object({
   ADMIN_EMAIL: z.email().default("admin@helperiq.local"),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   TRUST_PROXY: bool,
+  CLIENT_IP_HEADER: z.string().toLowerCase().optional(),
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  WIDGET_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  SECRET_KEYS: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("HelperIQ <no-reply@localhost>"),
+  GOOGLE_CLIENT_IDS: z.string().default(""),
+  GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
 });
 
 export type ServerConfig = z.infer<typeof schema> & { rootUrl: string };

@@ -1,12 +1,16 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { openDatabase } from "@helperiq/adapters/db/open";
-import { createApp, FAMILIES } from "@helperiq/api";
+import { createApp, FAMILIES, type AppDeps } from "@helperiq/api";
 import { generatePassword } from "@helperiq/core/auth/password";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { unfinishedImportJobs } from "@helperiq/core/import/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
+import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
+import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { loadKeyring } from "./secrets.ts";
 import type { ServerConfig } from "./config.ts";
 
 export type RunningServer = { url: string; database: Database; close(): Promise<void> };
@@ -28,14 +32,22 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   );
   // The in-process queue does not survive a restart: pick up what the last run left unfinished.
   for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
-  const deps = {
+  const deps: AppDeps = {
     database,
     clock: systemClock,
     queue,
+    rateCounter: createMemoryRateCounter(),
+    mailer: createConsoleMailer(),
+    secrets: loadKeyring(config.SECRET_KEYS, config.DATA_DIR),
+    remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,
       secureCookies: config.rootUrl.startsWith("https://"),
       trustForwardedHost: config.TRUST_PROXY,
+      clientIpHeader: config.CLIENT_IP_HEADER,
+      authRateLimit: config.AUTH_RATE_LIMIT,
+      widgetRateLimit: config.WIDGET_RATE_LIMIT,
+      google: { clientIds: splitList(config.GOOGLE_CLIENT_IDS), jwksUrl: config.GOOGLE_JWKS_URL },
       tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
     },
   };
@@ -74,3 +86,9 @@ async function bootstrapDefaultTenant(database: Database, config: ServerConfig, 
   log(`  password: ${config.ADMIN_PASSWORD ? "(the ADMIN_PASSWORD you configured)" : password}`);
   log("  (shown once; change it after signing in)");
 }
+
+const splitList = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
