@@ -3,8 +3,8 @@ import { index, integer, jsonb, pgTable, serial, text, uniqueIndex } from "drizz
 import { createdAt, tenantId, timestampTz } from "../db/columns.ts";
 import { users } from "../user/user.sql.ts";
 
-/** Kinds of CSV import; the identity issue adds "agents". */
-export const IMPORT_KINDS = ["tags"] as const;
+/** Kinds of CSV import. */
+export const IMPORT_KINDS = ["tags", "agents"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_STATUSES = ["queued", "running", "completed", "failed"] as const;
 export type ImportRowError = { row: number; message: string };

@@ -4,8 +4,9 @@ import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { QueueMessage } from "../port/queue.ts";
 import { tagImport } from "../tag/import.ts";
+import { agentImport } from "../agent/import.ts";
 
-export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport };
+export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
 export type JobDeps = { db: Db; clock: Clock };
 

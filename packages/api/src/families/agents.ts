@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env.ts";
+import { agentAdminRoutes } from "./agents/admin.ts";
+import { meRoutes } from "./agents/me.ts";
+import { roleRoutes } from "./agents/roles.ts";
+import { teamRoutes } from "./agents/teams.ts";
+
+/**
+ * Agents, teams and roles (spec §4 "Agents, teams, roles"): one family, one Lambda. The fixed paths
+ * (/agents/me…, /agents/compact, /teams/compact) are mounted before the `:id` ones.
+ */
+export const agentsFamily = new Hono<AppEnv>()
+  .route("/", meRoutes)
+  .route("/", agentAdminRoutes)
+  .route("/", teamRoutes)
+  .route("/", roleRoutes);

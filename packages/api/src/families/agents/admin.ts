@@ -1,0 +1,58 @@
+import { AGENT_ORDER_KEYS, createAgent, deleteAgent, getAgent, issueAgentApiKey, listAgents, revokeAgentApiKey, updateAgent } from "@helperiq/core/agent/admin";
+import { agentImport } from "@helperiq/core/agent/import";
+import { createImportJob, latestImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../../context.ts";
+import type { AppEnv } from "../../env.ts";
+import { auth } from "../../middleware/auth.ts";
+import { ok } from "../../middleware/envelope.ts";
+import { uploadedFile } from "../../upload.ts";
+import { idParam, pageQuery, validate } from "../../validate.ts";
+import { newPassword, personName } from "./me.ts";
+
+const agentBody = z.object({
+  first_name: personName,
+  last_name: z.string().trim().max(100).optional(),
+  email: z.email().max(254),
+  roles: z.array(z.string().min(1).max(140)).min(1, "an agent needs at least one role").max(50),
+  teams: z.array(z.union([z.number().int().positive(), z.string().min(1).max(140)])).max(100).optional(),
+  enabled: z.boolean().optional(),
+  password: newPassword.optional(),
+  send_welcome_email: z.boolean().optional(),
+});
+const agentUpdate = agentBody.partial().refine((b) => Object.keys(b).length > 0, "nothing to update");
+
+/** Agent administration (users:manage). Registered after /agents/me…, whose paths `:id` would otherwise take. */
+export const agentAdminRoutes = new Hono<AppEnv>()
+  .get("/api/v1/agents", auth("users:manage"), validate("query", pageQuery(AGENT_ORDER_KEYS, "first_name")), async (c) => {
+    const q = c.req.valid("query");
+    return ok(c, await listAgents(ctxOf(c), { page: q.page, pageSize: q.page_size, orderBy: q.order_by, order: q.order }));
+  })
+  .post("/api/v1/agents", auth("users:manage"), validate("json", agentBody), async (c) =>
+    ok(c, await createAgent(ctxOf(c), c.req.valid("json")), 201),
+  )
+  .post("/api/v1/agents/import", auth("users:manage"), async (c) => {
+    const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
+    const ctx = ctxOf(c);
+    const job = await createImportJob(ctx, "agents", agentImport, csv);
+    await c.get("deps").queue.send({ type: "import.run", tenantId: ctx.tenantId, jobId: job.id });
+    return ok(c, job, 202);
+  })
+  .get("/api/v1/agents/import/status", auth("users:manage"), async (c) => ok(c, await latestImportJob(ctxOf(c), "agents")))
+  .get("/api/v1/agents/:id", auth("users:manage"), validate("param", idParam), async (c) =>
+    ok(c, await getAgent(ctxOf(c), c.req.valid("param").id)),
+  )
+  .put("/api/v1/agents/:id", auth("users:manage"), validate("param", idParam), validate("json", agentUpdate), async (c) =>
+    ok(c, await updateAgent(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  )
+  .delete("/api/v1/agents/:id", auth("users:manage"), validate("param", idParam), async (c) => {
+    await deleteAgent(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  })
+  .post("/api/v1/agents/:id/api-key", auth("users:manage"), validate("param", idParam), async (c) =>
+    ok(c, await issueAgentApiKey(ctxOf(c), c.req.valid("param").id), 201),
+  )
+  .delete("/api/v1/agents/:id/api-key", auth("users:manage"), validate("param", idParam), async (c) =>
+    ok(c, await revokeAgentApiKey(ctxOf(c), c.req.valid("param").id)),
+  );

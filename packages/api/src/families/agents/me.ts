@@ -1,0 +1,48 @@
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@helperiq/core/auth/password";
+import { addPushToken, deleteAvatar, getMe, listAgentsCompact, removePushToken, setAvailability, updateMe } from "@helperiq/core/agent/profile";
+import { listTeamsCompact } from "@helperiq/core/team/index";
+import { AVAILABILITIES } from "@helperiq/core/user/user.sql";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../../context.ts";
+import type { AppEnv } from "../../env.ts";
+import { auth } from "../../middleware/auth.ts";
+import { ok } from "../../middleware/envelope.ts";
+import { validate } from "../../validate.ts";
+
+export const personName = z.string().trim().min(1, "required").max(100);
+export const newPassword = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
+
+const profile = z
+  .object({
+    first_name: personName.optional(),
+    last_name: z.string().trim().max(100).optional(),
+    current_password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
+    new_password: newPassword.optional(),
+  })
+  .refine((b) => b.new_password === undefined || b.current_password !== undefined, {
+    path: ["current_password"],
+    message: "required to change the password",
+  });
+const pushToken = z.object({ token: z.string().min(8).max(4096), platform: z.enum(["ios", "android", "web"]) });
+
+/** The signed-in agent's own profile, and the compact lists every agent may read. */
+export const meRoutes = new Hono<AppEnv>()
+  .get("/api/v1/agents/me", auth(), async (c) => ok(c, await getMe(ctxOf(c))))
+  .put("/api/v1/agents/me", auth(), validate("json", profile), async (c) => ok(c, await updateMe(ctxOf(c), c.req.valid("json"))))
+  .get("/api/v1/agents/me/teams", auth(), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
+  .put("/api/v1/agents/me/availability", auth(), validate("json", z.object({ availability: z.enum(AVAILABILITIES) })), async (c) =>
+    ok(c, await setAvailability(ctxOf(c), c.req.valid("json").availability)),
+  )
+  .delete("/api/v1/agents/me/avatar", auth(), async (c) => ok(c, await deleteAvatar(ctxOf(c))))
+  .post("/api/v1/agents/me/push-token", auth(), validate("json", pushToken), async (c) => {
+    const { token, platform } = c.req.valid("json");
+    await addPushToken(ctxOf(c), token, platform);
+    return ok(c, true, 201);
+  })
+  .delete("/api/v1/agents/me/push-token", auth(), validate("json", pushToken.pick({ token: true })), async (c) => {
+    await removePushToken(ctxOf(c), c.req.valid("json").token);
+    return ok(c, true);
+  })
+  .get("/api/v1/agents/compact", auth(), async (c) => ok(c, await listAgentsCompact(ctxOf(c))))
+  .get("/api/v1/teams/compact", auth(), async (c) => ok(c, await listTeamsCompact(ctxOf(c))));

@@ -1,0 +1,44 @@
+import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from "@helperiq/core/team/index";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../../context.ts";
+import type { AppEnv } from "../../env.ts";
+import { auth } from "../../middleware/auth.ts";
+import { ok } from "../../middleware/envelope.ts";
+import { idParam, validate } from "../../validate.ts";
+
+const timezone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "unknown time zone");
+const teamBody = z.object({
+  name: z.string().trim().min(1, "required").max(140),
+  emoji: z.string().max(16).optional(),
+  timezone: timezone.nullable().optional(),
+  members: z.array(z.number().int().positive()).max(1000).optional(),
+});
+const teamUpdate = teamBody.partial().refine((b) => Object.keys(b).length > 0, "nothing to update");
+
+/** Teams (teams:manage); `members` replaces the whole set. Registered after /teams/compact. */
+export const teamRoutes = new Hono<AppEnv>()
+  .get("/api/v1/teams", auth("teams:manage"), async (c) => ok(c, await listTeams(ctxOf(c))))
+  .post("/api/v1/teams", auth("teams:manage"), validate("json", teamBody), async (c) =>
+    ok(c, await createTeam(ctxOf(c), c.req.valid("json")), 201),
+  )
+  .get("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), async (c) =>
+    ok(c, await getTeam(ctxOf(c), c.req.valid("param").id)),
+  )
+  .put("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), validate("json", teamUpdate), async (c) =>
+    ok(c, await updateTeam(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  )
+  .delete("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), async (c) => {
+    await deleteTeam(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  });
