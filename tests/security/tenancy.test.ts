@@ -1,0 +1,137 @@
+import { FAMILY_ROUTES } from "@helperiq/api/routes";
+import { issueApiKey } from "@helperiq/core/auth/api-key";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
+import { createAgent, createConversation, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
+
+/**
+ * Two workspaces whose admins and agents have the SAME emails. Every route of every family is called as
+ * workspace A with workspace B's ids; nothing of B may be read, changed or deleted, and nothing of B may
+ * appear in any of A's responses. A route this suite cannot address fails the suite: it grows with the API.
+ */
+const SHARED_ADMIN = "owner@same.example";
+const SHARED_AGENT = "agent@same.example";
+const MARK = "bsecret"; // every name created in B carries it
+
+let t: TestApp;
+let a: TestTenant;
+let b: TestTenant;
+let bIds: Record<string, number>;
+let aSession: Client;
+let bAgentClient: Client;
+
+/** Routes answered without a workspace identity (or that create one). */
+const PUBLIC = new Set([
+  "GET /health",
+  "GET /api/v1/config",
+  "POST /api/v1/auth/login",
+  "POST /api/v1/auth/logout",
+  "GET /logout",
+  "POST /api/v1/auth/google-mobile",
+  "POST /api/v1/agents/reset-password",
+  "POST /api/v1/agents/set-password",
+  "GET /api/v1/oidc/:id/login",
+  "GET /api/v1/oidc/:id/finish",
+]);
+
+/** Which of B's resources a `:id` in a path names, by the path's prefix. */
+const PARAM_OWNER: [RegExp, string][] = [
+  [/^\/api\/v1\/statuses\/:id/, "status"],
+  [/^\/api\/v1\/tags\/:id/, "tag"],
+  [/^\/api\/v1\/agents\/:id/, "agent"],
+  [/^\/api\/v1\/teams\/:id/, "team"],
+  [/^\/api\/v1\/roles\/:id/, "role"],
+  [/^\/api\/v1\/oidc\/:id/, "oidc"],
+  [/^\/api\/v1\/auth\/devices\/:id/, "device"],
+];
+
+beforeAll(async () => {
+  t = await bootTestApp();
+  a = await createTenant(t, { adminEmail: SHARED_ADMIN });
+  b = await createTenant(t, { adminEmail: SHARED_ADMIN });
+  await createAgent(t, a, { email: SHARED_AGENT, permissions: ["conversations:read"] });
+  const bAgent = await createAgent(t, b, { email: SHARED_AGENT, firstName: `Agent ${MARK}`, permissions: ["conversations:read"] });
+  aSession = await a.anonymous.login(SHARED_ADMIN, TEST_PASSWORD);
+  const created = async (path: string, body: unknown) => {
+    const res = await b.admin.post(path, body);
+    if (res.status !== 201) throw new Error(`setup ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data.id as number;
+  };
+  bIds = {
+    status: await created("/api/v1/statuses", { name: `Status ${MARK}` }),
+    tag: await created("/api/v1/tags", { name: `tag-${MARK}` }),
+    team: await created("/api/v1/teams", { name: `Team ${MARK}`, members: [bAgent.id] }),
+    role: await created("/api/v1/roles", { name: `Role ${MARK}`, permissions: ["conversations:read"] }),
+    agent: bAgent.id,
+  };
+  const oidc = await b.admin.post("/api/v1/oidc", {
+    name: `SSO ${MARK}`,
+    provider_url: "https://sso.example.com",
+    client_id: `client-${MARK}`,
+    client_secret: `secret-${MARK}`,
+  });
+  if (oidc.status === 201) bIds.oidc = oidc.body.data.id;
+  bIds.device = (
+    await issueApiKey(t.database.db, { tenantId: b.id, userId: bAgent.id, kind: "device", name: `Phone ${MARK}`, now: t.clock.now() })
+  ).id;
+  bAgentClient = bAgent.client;
+  await createConversation(t, b, { subject: `Conversation ${MARK}`, tags: [`tag-${MARK}`] });
+});
+afterAll(() => t.close());
+
+const routes = Object.entries(FAMILY_ROUTES).flatMap(([family, list]) =>
+  (list as ReadonlyArray<readonly [string, string]>).map(([method, path]) => ({ family, method, path })),
+);
+
+function concretePath(path: string): string | null {
+  if (!path.includes(":")) return path;
+  const owner = PARAM_OWNER.find(([re]) => re.test(path))?.[1];
+  const id = owner ? bIds[owner] : undefined;
+  return id === undefined ? null : path.replace(/:[a-z_]+/g, String(id));
+}
+
+describe("two workspaces with the same emails", () => {
+  it("sign in to their own workspace only", async () => {
+    const me = (await aSession.get("/api/v1/agents/me")).body.data;
+    expect(me.id).toBe(a.adminId);
+    expect((await aSession.onHost(b.host).get("/api/v1/agents/me")).status).toBe(401);
+    expect((await a.admin.onHost(b.host).get("/api/v1/agents/me")).status).toBe(401);
+  });
+
+  for (const { family, method, path } of routes) {
+    const key = `${method} ${path}`;
+    if (PUBLIC.has(key)) continue;
+    for (const via of ["API key", "session"] as const) {
+      it(`${key} (${family}) as A via ${via} reveals and changes nothing of B`, async () => {
+        const client = via === "API key" ? a.admin : aSession;
+        const concrete = concretePath(path);
+        if (concrete === null) throw new Error(`no B resource known for ${path}: add it to PARAM_OWNER`);
+        const before = await snapshotOfB();
+        const body = method === "GET" || method === "DELETE" ? undefined : { name: `A-${method}`, permissions: [] };
+        const res = await client.request(method, concrete, body);
+        expect(res.status).toBeLessThan(500);
+        expect(JSON.stringify(res.body ?? "")).not.toContain(MARK);
+        if (path.includes(":") && method === "GET") expect(res.status).toBe(404);
+        await t.queue.drain();
+        expect(await snapshotOfB()).toEqual(before);
+      });
+    }
+  }
+});
+
+/** Everything of B that any route could touch, read as B. */
+async function snapshotOfB() {
+  const read = async (path: string, as = b.admin) => (await as.get(path)).body;
+  const has = (path: string) => routes.some((r) => r.method === "GET" && r.path === path);
+  return {
+    oidc: has("/api/v1/oidc") ? await read("/api/v1/oidc") : null,
+    devices: has("/api/v1/auth/devices") ? await read("/api/v1/auth/devices", bAgentClient) : null,
+    tagImport: await read("/api/v1/tags/import/status"),
+    statuses: await read("/api/v1/statuses"),
+    tags: await read("/api/v1/tags"),
+    agents: await read("/api/v1/agents?page_size=100"),
+    teams: await read("/api/v1/teams"),
+    roles: await read("/api/v1/roles"),
+    conversations: await read("/api/v1/conversations/all"),
+  };
+}
