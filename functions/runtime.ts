@@ -3,7 +3,7 @@ import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
 import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
 import type { Hono } from "hono";
 import { systemClock, type Queue } from "@helperiq/core/port/index";
-import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
@@ -43,8 +43,9 @@ export function cloudDeps(): AppDeps {
     database: sharedDatabase(),
     clock: systemClock,
     queue: cloudQueue(env),
-    rateCounter: createMemoryRateCounter(),
-    mailer: createConsoleMailer(),
+    // RATE_TABLE reaches the families serving rate-limited paths (infra/api.ts). Memory counters in Lambda
+    // are per container, so they limit nothing across instances: only a fallback for other families.
+    rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),
     secrets: parseKeyring(env.SECRET_KEYS),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: cloudConfig(env),

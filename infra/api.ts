@@ -1,3 +1,4 @@
+import { rateBucketOf } from "../packages/api/src/rate-buckets";
 import { FAMILY_ROUTES, type RouteFamily } from "../packages/api/src/routes";
 import { appEnvironment, LAMBDA_ESBUILD, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
@@ -8,12 +9,15 @@ export const api = new sst.aws.ApiGatewayV2("Api");
 
 /**
  * Resources a family's function may use beyond the database (linking grants the IAM permissions).
- * A family linked to the jobs queue publishes to it (tag import), through QUEUE_URL.
+ * A family linked to the jobs queue publishes to it (tag and agent imports), through QUEUE_URL.
  */
 const FAMILY_LINKS: Partial<Record<RouteFamily, unknown[]>> = {
-  auth: [rateCounters],
   statuses: [jobs],
+  agents: [jobs],
 };
+
+/** A family serving any rate-limited path counts in the rate table, through RATE_TABLE. */
+const isRateLimited = (family: RouteFamily) => FAMILY_ROUTES[family].some(([, path]) => rateBucketOf(path) !== null);
 
 /** Hono's `/x/:id` is API Gateway's `/x/{id}`. */
 function gatewayPath(path: string): string {
@@ -23,11 +27,15 @@ function gatewayPath(path: string): string {
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 
 for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
-  const links = FAMILY_LINKS[family] ?? [];
+  const links = [...(FAMILY_LINKS[family] ?? []), ...(isRateLimited(family) ? [rateCounters] : [])];
   const fn = new sst.aws.Function(`Http${pascal(family)}`, {
     handler: `functions/http/${family}.handler`,
     runtime: NODE_RUNTIME,
-    environment: { ...appEnvironment(api.url), ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}) },
+    environment: {
+      ...appEnvironment(api.url),
+      ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}),
+      ...(links.includes(rateCounters) ? { RATE_TABLE: rateCounters.name } : {}),
+    },
     link: links,
     nodejs: { install: NATIVE_PACKAGES, esbuild: LAMBDA_ESBUILD },
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { databaseUrl, secretKeys } from "./secrets";
+import { databaseUrl, secretKeys, smtpUrl } from "./secrets";
 
 /** Settings shared by every HelperIQ Lambda. */
 export const NODE_RUNTIME = "nodejs22.x";
@@ -25,6 +25,11 @@ function installedVersion(name: string): string {
 /** What functions/database.ts reads. */
 export function databaseEnvironment(): Record<string, $util.Input<string>> {
   return { DATABASE_URL: databaseUrl.value };
+}
+
+/** What the queue worker needs to send system mail (functions/queue/worker.ts). */
+export function mailEnvironment(): Record<string, $util.Input<string>> {
+  return { SMTP_URL: smtpUrl.value, ...(process.env.MAIL_FROM ? { MAIL_FROM: process.env.MAIL_FROM } : {}) };
 }
 
 /** What functions/runtime.ts reads to compose an HTTP family (README: Configuration). */

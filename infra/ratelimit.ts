@@ -1,6 +1,7 @@
 /**
- * Per-IP rate counters (spec §3): one item per bucket key and window, bumped with an atomic ADD.
- * DynamoDB deletes expired items lazily, so readers must also compare `expires_at` with now.
+ * Per-IP rate counters (spec §3): one item per bucket key and window, bumped with an atomic ADD
+ * (packages/adapters/src/ratelimit/dynamodb.ts). The window start is part of `pk`, so an item is never read
+ * after its window; the TTL on `expires_at` only reclaims the space, whenever DynamoDB gets to it.
  */
 export const rateCounters = new sst.aws.Dynamo("RateCounters", {
   fields: { pk: "string" },

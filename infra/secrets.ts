@@ -9,3 +9,9 @@ export const databaseUrl = new sst.Secret("DatabaseUrl");
  * `sst secret set SecretKeys "k1:$(openssl rand -base64 32)" --stage <stage>`; to rotate, prepend a new key.
  */
 export const secretKeys = new sst.Secret("SecretKeys");
+
+/**
+ * Where system mail (password resets) goes, per stage: `sst secret set SmtpUrl 'smtps://user:pass@host:465'`.
+ * A secret because the URL carries the password; empty (the placeholder) leaves mail in the function logs.
+ */
+export const smtpUrl = new sst.Secret("SmtpUrl", "");

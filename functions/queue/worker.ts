@@ -1,5 +1,7 @@
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
-import { systemClock, type QueueMessage } from "@helperiq/core/port/index";
+import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
+import { systemClock, type Mailer, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
@@ -21,7 +23,17 @@ export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
   };
 }
 
-export const handler = createQueueWorker(() => ({ db: sharedDatabase().db, clock: systemClock }));
+export const handler = createQueueWorker(() => ({ db: sharedDatabase().db, clock: systemClock, mailer: cloudMailer(process.env) }));
+
+let mailer: Mailer | undefined;
+
+/** One pooled SMTP transport per container. Without SMTP_URL, system mail only reaches CloudWatch Logs. */
+function cloudMailer(env: NodeJS.ProcessEnv): Mailer {
+  mailer ??= env.SMTP_URL
+    ? createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM || "HelperIQ <no-reply@localhost>" })
+    : createConsoleMailer();
+  return mailer;
+}
 
 /** Runs one record; false asks SQS to deliver it again. */
 async function run(deps: JobDeps, record: SQSRecord): Promise<boolean> {

@@ -93,6 +93,18 @@ describe("agents administration", () => {
     expect((await a.admin.get(`/api/v1/agents/${res.body.data.id}`)).body.data.email).toBe("created@example.com");
   });
 
+  it("mails a welcome link that lets the new agent choose a password and sign in", async () => {
+    const res = await newAgent(a, "welcome@example.com", { send_welcome_email: true });
+    expect(res.status).toBe(201);
+    await t.queue.drain();
+    const mail = t.outbox.find((m) => m.to === "welcome@example.com")!;
+    expect(mail.subject).toBe(`Welcome to Workspace ${a.slug}`);
+    const token = /reset-password\?token=([a-z0-9]+)/.exec(mail.text)![1]!;
+    expect((await a.anonymous.post("/api/v1/agents/set-password", { token, password: "my first password" })).status).toBe(200);
+    await a.anonymous.login("welcome@example.com", "my first password");
+    expect(t.outbox.some((m) => m.to === "created@example.com")).toBe(false);
+  });
+
   it("rejects duplicate emails (case-insensitively), unknown roles and teams, and bad fields", async () => {
     await newAgent(a, "dup@example.com");
     const dup = await newAgent(a, "DUP@example.com");

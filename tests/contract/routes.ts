@@ -20,12 +20,20 @@ const MESSAGE = `${CONVERSATION}/messages/:message_uuid`;
 export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("health", ["GET /health"]),
   ...routes("config", ["GET /api/v1/config"]),
-  ...routes("settings", ["GET /api/v1/settings/general", "PUT /api/v1/settings/general"]),
+  ...routes("settings", [
+    "GET /api/v1/settings/general",
+    "PUT /api/v1/settings/general",
+    // LibreDesk's notification SMTP settings (the spec lists notification_settings:manage but no route).
+    "GET /api/v1/settings/notifications/email",
+    "PUT /api/v1/settings/notifications/email",
+  ]),
   ...routes("auth", [
     "POST /api/v1/auth/login",
     "POST /api/v1/auth/logout",
     "GET /logout",
     "POST /api/v1/auth/google-mobile",
+    "GET /api/v1/auth/devices",
+    "DELETE /api/v1/auth/devices/:id",
   ]),
   ...routes("conversations", [
     "GET /api/v1/conversations/all",

@@ -1,3 +1,4 @@
+import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createImportJob, importJobs } from "@helperiq/core/import/index";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { tags } from "@helperiq/core/schema";
@@ -21,7 +22,7 @@ let seq = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock }));
+  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer() }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { rateBucketOf } from "@helperiq/api/rate-buckets";
 import { FAMILY_ROUTES } from "@helperiq/api/routes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECEIVE_COUNT } from "../../functions/redrive.ts";
@@ -177,12 +178,14 @@ describe("the jobs queue", () => {
     expect(seconds(visibilityTimeout)).toBeGreaterThanOrEqual(seconds(queue("Jobs").subscribers[0]!.subscriber.timeout));
   });
 
-  it("is linked, with its URL, to the family that imports tags and to no other", () => {
+  it("is linked, with its URL, to the families that import CSV files and to no other", () => {
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const publishers = http.filter((f) => f.args.environment.QUEUE_URL !== undefined);
-    expect(publishers.map((f) => f.args.handler)).toEqual(["functions/http/statuses.handler"]);
-    expect(publishers[0]!.args.environment.QUEUE_URL).toBe("sst.aws.Queue:Jobs.url");
-    expect(publishers[0]!.args.link.map((r: { record: Resource }) => r.record.name)).toContain("Jobs");
+    expect(publishers.map((f) => f.args.handler).sort()).toEqual(["functions/http/agents.handler", "functions/http/statuses.handler"]);
+    for (const publisher of publishers) {
+      expect(publisher.args.environment.QUEUE_URL).toBe("sst.aws.Queue:Jobs.url");
+      expect(publisher.args.link.map((r: { record: Resource }) => r.record.name)).toContain("Jobs");
+    }
   });
 
   it("leaves the AWS SDK out of the bundles, as the Lambda runtime provides it", () => {
@@ -213,5 +216,27 @@ describe("the contract on API Gateway", () => {
   it("lists each method and path once", () => {
     const keys = CONTRACT_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+});
+
+describe("the rate table", () => {
+  it("is linked, with its name, to exactly the families serving rate-limited paths", () => {
+    const limited = Object.entries(FAMILY_ROUTES)
+      .filter(([, routes]) => routes.some(([, honoPath]) => rateBucketOf(honoPath) !== null))
+      .map(([family]) => `functions/http/${family}.handler`);
+    expect(limited).toContain("functions/http/auth.handler");
+    expect(limited).not.toContain("functions/http/statuses.handler");
+    const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
+    const counting = http.filter((f) => f.args.environment.RATE_TABLE !== undefined);
+    expect(counting.map((f) => f.args.handler).sort()).toEqual(limited.sort());
+    for (const fn of counting) {
+      expect(fn.args.environment.RATE_TABLE).toBe("sst.aws.Dynamo:RateCounters.name");
+      expect(fn.args.link.map((r: { record: Resource }) => r.record.name)).toContain("RateCounters");
+    }
+  });
+
+  it("has the key and TTL attribute the DynamoDB counter writes", () => {
+    const [table] = byType("sst.aws.Dynamo");
+    expect(table!.args).toEqual({ fields: { pk: "string" }, primaryIndex: { hashKey: "pk" }, ttl: "expires_at" });
   });
 });

@@ -1,7 +1,7 @@
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
-import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
+import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
 import type { Mailer, OutgoingMail } from "@helperiq/core/port/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
@@ -23,6 +23,8 @@ export type TestApp = {
   queue: ReturnType<typeof createMemoryQueue>;
   /** System mail "sent" by the app, unless a real Mailer was passed in. */
   outbox: OutgoingMail[];
+  /** The keyring the app seals stored secrets with. */
+  secrets: Keyring;
   close(): Promise<void>;
 };
 
@@ -33,20 +35,20 @@ export const TEST_IP_HEADER = "x-test-remote-addr";
 export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database, mailer?: Mailer): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
-  const jobs = { db: database.db, clock };
+  const outbox: OutgoingMail[] = [];
+  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) } };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
     { backoffMs: 10 },
   );
-  const outbox: OutgoingMail[] = [];
+  const secrets = parseKeyring(generateKeyringSpec());
   const app = createApp({
     database,
     clock,
     queue,
     rateCounter: createMemoryRateCounter(),
-    mailer: mailer ?? { send: async (mail) => void outbox.push(mail) },
-    secrets: parseKeyring(generateKeyringSpec()),
+    secrets,
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
@@ -65,6 +67,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     clock,
     queue,
     outbox,
+    secrets,
     async close() {
       await queue.drain();
       await database.close();

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { TENANTLESS_PATHS } from "./routes.ts";
 import { notFound, onError } from "./middleware/errors.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { resolveTenant } from "./middleware/tenant.ts";
 
@@ -21,6 +22,8 @@ export function createApp(deps: AppDeps, families: readonly Hono<AppEnv>[]) {
   // Everything but the few workspace-less routes (health checks) runs inside a resolved workspace.
   const tenantless = new Set<string>(TENANTLESS_PATHS);
   app.use("*", (c, next) => (tenantless.has(c.req.path) ? next() : resolveTenant(c, next)));
+  // By path, before any family: it also counts requests no route answers (404s under limited prefixes).
+  app.use("*", rateLimit);
   for (const family of families) app.route("/", family);
   return app;
 }

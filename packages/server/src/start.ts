@@ -7,6 +7,7 @@ import { unfinishedImportJobs } from "@helperiq/core/import/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -25,7 +26,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     await database.close();
     throw err;
   }
-  const jobs = { db: database.db, clock: systemClock };
+  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
+  const jobs = { db: database.db, clock: systemClock, mailer };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
@@ -37,7 +39,6 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     clock: systemClock,
     queue,
     rateCounter: createMemoryRateCounter(),
-    mailer: createConsoleMailer(),
     secrets: loadKeyring(config.SECRET_KEYS, config.DATA_DIR),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {

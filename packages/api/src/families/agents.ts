@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { agentAdminRoutes } from "./agents/admin.ts";
 import { meRoutes } from "./agents/me.ts";
+import { passwordRoutes } from "./agents/password.ts";
 import { roleRoutes } from "./agents/roles.ts";
 import { teamRoutes } from "./agents/teams.ts";
 
@@ -11,6 +12,7 @@ import { teamRoutes } from "./agents/teams.ts";
  */
 export const agentsFamily = new Hono<AppEnv>()
   .route("/", meRoutes)
+  .route("/", passwordRoutes)
   .route("/", agentAdminRoutes)
   .route("/", teamRoutes)
   .route("/", roleRoutes);

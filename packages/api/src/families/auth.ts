@@ -1,18 +1,28 @@
 import { loadAgentActor } from "@helperiq/core/agent/actor";
+import { listDeviceKeys, revokeDeviceKey } from "@helperiq/core/auth/device-keys";
+import { GoogleSignInRefused, signInWithGoogle } from "@helperiq/core/auth/google";
 import { authenticateAgent, createSession, deleteSession, MAX_PASSWORD_LENGTH } from "@helperiq/core/auth/index";
 import { AuthError, InputError } from "@helperiq/core/errors/index";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
+import { auth } from "../middleware/auth.ts";
+import { clientIp } from "../middleware/client-ip.ts";
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
 import { ok } from "../middleware/envelope.ts";
-import { describeIssue } from "../validate.ts";
+import { describeIssue, idParam, validate } from "../validate.ts";
 
 const credentials = z.object({
   email: z.string().trim().min(1, "required").max(254),
   password: z.string().min(1, "required").max(MAX_PASSWORD_LENGTH),
+});
+
+const googleMobile = z.object({
+  id_token: z.string().min(1, "required").max(8192),
+  device_name: z.string().trim().max(100).optional(),
 });
 
 /** Login accepts JSON or a form post (spec §1: auth also accepts form encodings). */
@@ -54,7 +64,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await createSession(database.db, {
       tenantId: tenant.id,
       userId,
-      ip: c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      ip: clientIp(c),
       userAgent: c.req.header("user-agent") ?? null,
       now: clock.now(),
     });
@@ -76,4 +86,25 @@ export const authRoutes = new Hono<AppEnv>()
   .get("/logout", async (c) => {
     await endSession(c);
     return c.redirect("/", 302);
+  })
+  // [HQ] Google mobile sign-in (spec §2.4): one API key per device, listed and revoked one by one below.
+  .post("/api/v1/auth/google-mobile", validate("json", googleMobile), async (c) => {
+    const { id_token, device_name } = c.req.valid("json");
+    const { database, clock, config } = c.get("deps");
+    const { user, apiKey } = await signInWithGoogle(database.db, {
+      tenantId: c.get("tenant").id,
+      idToken: id_token,
+      deviceName: device_name,
+      google: config.google,
+      now: clock.now(),
+    }).catch((err: unknown) => {
+      if (err instanceof GoogleSignInRefused) console.warn(`[${c.get("requestId")}] Google sign-in refused: ${err.reason}`);
+      throw err;
+    });
+    return ok(c, { user: { id: user.id, email: user.email, first_name: user.firstName }, api_key: apiKey, expires_at: null });
+  })
+  .get("/api/v1/auth/devices", auth(), async (c) => ok(c, await listDeviceKeys(ctxOf(c))))
+  .delete("/api/v1/auth/devices/:id", auth(), validate("param", idParam), async (c) => {
+    await revokeDeviceKey(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
   });

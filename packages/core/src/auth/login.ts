@@ -1,7 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { findAgentByEmail, recordSignIn } from "../agent/sign-in.ts";
 import { AuthError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
-import { users } from "../user/user.sql.ts";
 import { verifyPassword } from "./password.ts";
 
 const INVALID = "Invalid email or password";
@@ -17,20 +16,9 @@ export async function authenticateAgent(
   password: string,
   now: Date,
 ): Promise<number> {
-  const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, enabled: users.enabled })
-    .from(users)
-    .where(
-      and(
-        eq(users.tenantId, tenantId),
-        eq(users.type, "agent"),
-        isNull(users.deletedAt),
-        sql`lower(${users.email}) = lower(${email})`,
-      ),
-    )
-    .limit(1);
+  const user = await findAgentByEmail(db, tenantId, email);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!ok || !user || !user.enabled) throw new AuthError(INVALID);
-  await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
+  await recordSignIn(db, user.id, now);
   return user.id;
 }

@@ -2,19 +2,22 @@ import { failImportJob, runImportJob, type ImportSpec } from "../import/index.ts
 import type { ImportKind } from "../import/import.sql.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
+import type { Mailer } from "../port/mailer.ts";
 import type { QueueMessage } from "../port/queue.ts";
 import { tagImport } from "../tag/import.ts";
 import { agentImport } from "../agent/import.ts";
 
 export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
-export type JobDeps = { db: Db; clock: Clock };
+export type JobDeps = { db: Db; clock: Clock; mailer: Mailer };
 
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
 export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): Promise<void> {
   switch (message.type) {
     case "import.run":
       return runImportJob(deps, message.tenantId, message.jobId, IMPORTS);
+    case "mail.send":
+      return deps.mailer.send(message.mail);
     default:
       throw new Error(`unknown queue message type ${(message as { type: unknown }).type}`);
   }
@@ -26,6 +29,9 @@ export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, er
   switch (message.type) {
     case "import.run":
       return failImportJob(deps, message.tenantId, message.jobId, reason);
+    case "mail.send":
+      console.error(`[queue] gave up mailing "${message.mail.subject}" (tenant ${message.tenantId}): ${reason}`);
+      return;
     default:
       console.error(`[queue] dropped a message of unknown type after repeated failures: ${reason}`);
   }

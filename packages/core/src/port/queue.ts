@@ -1,8 +1,13 @@
+import type { OutgoingMail } from "./mailer.ts";
+
 /**
  * Background work. A message names what to do; its handler must be idempotent (a message may be
  * delivered more than once, or after a crash half way). Publish only after the writing transaction commits.
  */
-export type QueueMessage = { type: "import.run"; tenantId: number; jobId: number };
+export type QueueMessage =
+  | { type: "import.run"; tenantId: number; jobId: number }
+  /** System mail leaves through the queue: never inside a request (its timing could tell an account exists). */
+  | { type: "mail.send"; tenantId: number; mail: OutgoingMail };
 
 export interface Queue {
   send(message: QueueMessage): Promise<void>;

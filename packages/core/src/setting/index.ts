@@ -19,3 +19,21 @@ export async function putSetting(db: Db, tenantId: number, key: string, value: u
     .values({ tenantId, key, value })
     .onConflictDoUpdate({ target: [settings.tenantId, settings.key], set: { value, updatedAt: sql`now()` } });
 }
+
+/** Shallow-merges `patch` into the stored object in one statement (concurrent partial updates both land). */
+export async function mergeSetting<T extends Record<string, unknown>>(
+  db: Db,
+  tenantId: number,
+  key: string,
+  patch: Partial<T>,
+): Promise<Partial<T>> {
+  const [row] = await db
+    .insert(settings)
+    .values({ tenantId, key, value: patch })
+    .onConflictDoUpdate({
+      target: [settings.tenantId, settings.key],
+      set: { value: sql`${settings.value} || excluded.value`, updatedAt: sql`now()` },
+    })
+    .returning({ value: settings.value });
+  return row!.value as Partial<T>;
+}

@@ -1,5 +1,7 @@
 import { AGENT_ORDER_KEYS, createAgent, deleteAgent, getAgent, issueAgentApiKey, listAgents, revokeAgentApiKey, updateAgent } from "@helperiq/core/agent/admin";
 import { agentImport } from "@helperiq/core/agent/import";
+import { issuePasswordToken } from "@helperiq/core/auth/password-reset";
+import { WELCOME_TTL_MS } from "@helperiq/core/auth/password-reset-mail";
 import { createImportJob, latestImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -7,6 +9,7 @@ import { ctxOf } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
+import { queuePasswordMail } from "../../password-mail.ts";
 import { uploadedFile } from "../../upload.ts";
 import { idParam, pageQuery, validate } from "../../validate.ts";
 import { newPassword, personName } from "./me.ts";
@@ -29,9 +32,16 @@ export const agentAdminRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     return ok(c, await listAgents(ctxOf(c), { page: q.page, pageSize: q.page_size, orderBy: q.order_by, order: q.order }));
   })
-  .post("/api/v1/agents", auth("users:manage"), validate("json", agentBody), async (c) =>
-    ok(c, await createAgent(ctxOf(c), c.req.valid("json")), 201),
-  )
+  .post("/api/v1/agents", auth("users:manage"), validate("json", agentBody), async (c) => {
+    const { send_welcome_email, ...input } = c.req.valid("json");
+    const ctx = ctxOf(c);
+    const agent = await createAgent(ctx, input);
+    if (send_welcome_email) {
+      const { token } = await issuePasswordToken(ctx.db, { tenantId: ctx.tenantId, userId: agent.id, now: ctx.clock.now(), ttlMs: WELCOME_TTL_MS });
+      await queuePasswordMail(c, { kind: "welcome", to: agent.email, firstName: agent.first_name, token });
+    }
+    return ok(c, agent, 201);
+  })
   .post("/api/v1/agents/import", auth("users:manage"), async (c) => {
     const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
     const ctx = ctxOf(c);

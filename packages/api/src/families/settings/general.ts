@@ -1,0 +1,68 @@
+import { getGeneralSettings, updateGeneralSettings } from "@helperiq/core/setting/general";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../env.ts";
+import { auth } from "../../middleware/auth.ts";
+import { ok } from "../../middleware/envelope.ts";
+import { validate } from "../../validate.ts";
+import { LANGUAGES } from "../config.ts";
+
+const isHttpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+const urlOrEmpty = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => v === "" || isHttpUrl(v), "must be an http(s) URL or empty");
+
+/** The zone as Intl names it ("utc" → "UTC"), or undefined when Intl does not know it. */
+function canonicalTimeZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+const extension = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\.?(\*|[a-z0-9]{1,16})$/, 'must be a file extension like "pdf", or "*"')
+  .transform((ext) => ext.replace(/^\./, ""));
+
+const generalUpdate = z
+  .object({
+    site_name: z.string().trim().min(1, "required").max(140),
+    root_url: urlOrEmpty.transform((url) => url.replace(/\/+$/, "")),
+    timezone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine((zone) => canonicalTimeZone(zone) !== undefined, "must be an IANA time zone like Europe/Berlin")
+      .transform((zone) => canonicalTimeZone(zone)!),
+    default_language: z
+      .string()
+      .refine((code) => LANGUAGES.some((l) => l.code === code), `must be one of ${LANGUAGES.map((l) => l.code).join(", ")}`),
+    max_file_upload_size_mb: z.number().int().min(1).max(100),
+    allowed_file_upload_extensions: z
+      .array(extension)
+      .min(1)
+      .max(100)
+      .transform((exts) => [...new Set(exts)]),
+    logo_url: urlOrEmpty,
+    favicon_url: urlOrEmpty,
+  })
+  .partial();
+
+/** The workspace's name stands in for a site name nobody set (as in GET /api/v1/config). */
+const siteNameFallback = (c: Context<AppEnv>) => c.get("tenant").name || c.get("deps").config.appName;
+
+/** `GET/PUT /api/v1/settings/general`: PUT is a partial update; both answer the full settings. */
+export const generalSettingsRoutes = new Hono<AppEnv>()
+  .get("/api/v1/settings/general", auth("general_settings:manage"), async (c) =>
+    ok(c, await getGeneralSettings(c.get("deps").database.db, c.get("tenant").id, siteNameFallback(c))),
+  )
+  .put("/api/v1/settings/general", auth("general_settings:manage"), validate("json", generalUpdate), async (c) =>
+    ok(c, await updateGeneralSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"), siteNameFallback(c))),
+  );

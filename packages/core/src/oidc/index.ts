@@ -1,0 +1,3 @@
+export * from "./oidc.sql.ts";
+export * from "./provider.ts";
+export * from "./login.ts";
