@@ -2,6 +2,7 @@ import { passwordResetLink, passwordResetMail, welcomeMail } from "@helperiq/cor
 import { getGeneralSettings } from "@helperiq/core/setting/general";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.ts";
+import { workspaceOrigin } from "./origin.ts";
 
 /**
  * Queues a mail carrying a set-password link (reset or welcome). An admin-set root URL wins over the
@@ -15,21 +16,11 @@ export async function queuePasswordMail(
   const { database, config, queue } = c.get("deps");
   const tenant = c.get("tenant");
   const general = await getGeneralSettings(database.db, tenant.id, tenant.name || config.appName);
-  const link = passwordResetLink(general.root_url || requestOrigin(c), input.token);
+  const link = passwordResetLink(general.root_url || workspaceOrigin(c), input.token);
   const compose = input.kind === "reset" ? passwordResetMail : welcomeMail;
   await queue.send({
     type: "mail.send",
     tenantId: tenant.id,
     mail: compose({ to: input.to, firstName: input.firstName, workspace: general.site_name, link }),
   });
-}
-
-/** Scheme and host the client used, read the same way tenant resolution reads the host. */
-function requestOrigin(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  const trusted = c.get("deps").config.trustForwardedHost;
-  const host = (trusted && c.req.header("x-forwarded-host")) || c.req.header("host") || url.host;
-  const forwardedProto = trusted ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
-  const scheme = forwardedProto === "http" || forwardedProto === "https" ? forwardedProto : url.protocol.slice(0, -1);
-  return `${scheme}://${host}`;
 }

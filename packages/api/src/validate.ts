@@ -38,3 +38,17 @@ export function pageQuery<const K extends readonly [string, ...string[]]>(orderB
 }
 
 export const HEX_COLOR = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a hex colour like #1a2b3c");
+
+/** An IANA time zone Intl knows, normalised to its canonical spelling ("utc" → "UTC"). */
+export const timeZone = z
+  .string()
+  .trim()
+  .max(64)
+  .transform((zone, ctx) => {
+    try {
+      return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an IANA time zone like Europe/Berlin" });
+      return z.NEVER;
+    }
+  });

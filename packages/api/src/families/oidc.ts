@@ -20,6 +20,7 @@ import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
+import { workspaceOrigin } from "../origin.ts";
 import { auth } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
@@ -49,13 +50,6 @@ const providerUpdate = z.object({ ...providerFields, client_secret: z.string().m
  */
 function finishUrl(c: Context<AppEnv>, id: number): string {
   return `${workspaceOrigin(c)}/api/v1/oidc/${id}/finish`;
-}
-
-function workspaceOrigin(c: Context<AppEnv>): string {
-  const request = new URL(c.req.url);
-  if (!c.get("deps").config.trustForwardedHost) return request.origin;
-  const first = (header: string) => c.req.header(header)?.split(",")[0]?.trim() || undefined;
-  return `${first("x-forwarded-proto") ?? request.protocol.slice(0, -1)}://${first("x-forwarded-host") ?? request.host}`;
 }
 
 const withRedirectUri = (c: Context<AppEnv>, view: OidcProviderView) => ({ ...view, redirect_uri: finishUrl(c, view.id) });

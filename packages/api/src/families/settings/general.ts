@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
-import { validate } from "../../validate.ts";
+import { timeZone, validate } from "../../validate.ts";
 import { LANGUAGES } from "../config.ts";
 
 const isHttpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
@@ -14,15 +14,6 @@ const urlOrEmpty = z
   .trim()
   .max(2048)
   .refine((v) => v === "" || isHttpUrl(v), "must be an http(s) URL or empty");
-
-/** The zone as Intl names it ("utc" → "UTC"), or undefined when Intl does not know it. */
-function canonicalTimeZone(zone: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
 
 const extension = z
   .string()
@@ -35,12 +26,7 @@ const generalUpdate = z
   .object({
     site_name: z.string().trim().min(1, "required").max(140),
     root_url: urlOrEmpty.transform((url) => url.replace(/\/+$/, "")),
-    timezone: z
-      .string()
-      .trim()
-      .max(64)
-      .refine((zone) => canonicalTimeZone(zone) !== undefined, "must be an IANA time zone like Europe/Berlin")
-      .transform((zone) => canonicalTimeZone(zone)!),
+    timezone: timeZone,
     default_language: z
       .string()
       .refine((code) => LANGUAGES.some((l) => l.code === code), `must be one of ${LANGUAGES.map((l) => l.code).join(", ")}`),
