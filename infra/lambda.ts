@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { databaseUrl, secretKeys, smtpUrl } from "./secrets";
+import { databaseUrl, fcmServiceAccount, secretKeys, smtpUrl } from "./secrets";
 
 /** Settings shared by every HelperIQ Lambda. */
 export const NODE_RUNTIME = "nodejs22.x";
@@ -30,6 +30,11 @@ export function databaseEnvironment(): Record<string, $util.Input<string>> {
 /** What the queue worker needs to send system mail (functions/queue/worker.ts). */
 export function mailEnvironment(): Record<string, $util.Input<string>> {
   return { SMTP_URL: smtpUrl.value, ...(process.env.MAIL_FROM ? { MAIL_FROM: process.env.MAIL_FROM } : {}) };
+}
+
+/** What the queue worker needs to send mobile pushes (functions/queue/worker.ts). */
+export function pushEnvironment(): Record<string, $util.Input<string>> {
+  return { FCM_SERVICE_ACCOUNT: fcmServiceAccount.value, ...(process.env.FCM_ENDPOINT ? { FCM_ENDPOINT: process.env.FCM_ENDPOINT } : {}) };
 }
 
 /** What functions/runtime.ts reads to compose an HTTP family (README: Configuration). */

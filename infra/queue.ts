@@ -1,5 +1,5 @@
 import { MAX_RECEIVE_COUNT } from "../functions/redrive";
-import { databaseEnvironment, mailEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
+import { databaseEnvironment, mailEnvironment, pushEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
 
 /**
  * Background jobs (packages/core/src/job): HTTP families publish after their transaction commits, the
@@ -22,7 +22,7 @@ jobs.subscribe(
     handler: "functions/queue/worker.handler",
     runtime: NODE_RUNTIME,
     timeout: "5 minutes",
-    environment: { ...databaseEnvironment(), ...mailEnvironment() },
+    environment: { ...databaseEnvironment(), ...mailEnvironment(), ...pushEnvironment() },
     nodejs: { esbuild: LAMBDA_ESBUILD },
   },
   { batch: { size: 10, partialResponses: true } },

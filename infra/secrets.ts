@@ -15,3 +15,9 @@ export const secretKeys = new sst.Secret("SecretKeys");
  * A secret because the URL carries the password; empty (the placeholder) leaves mail in the function logs.
  */
 export const smtpUrl = new sst.Secret("SmtpUrl", "");
+
+/**
+ * The Firebase service-account key file (JSON) the queue worker sends mobile pushes with (FCM HTTP v1):
+ * `sst secret set FcmServiceAccount "$(cat service-account.json)"`. Empty (the placeholder) leaves pushes in the logs.
+ */
+export const fcmServiceAccount = new sst.Secret("FcmServiceAccount", "");

@@ -1,7 +1,8 @@
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
-import { systemClock, type Mailer, type QueueMessage } from "@helperiq/core/port/index";
+import { createConfiguredPush } from "@helperiq/adapters/push/configured";
+import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
@@ -23,7 +24,12 @@ export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
   };
 }
 
-export const handler = createQueueWorker(() => ({ db: sharedDatabase().db, clock: systemClock, mailer: cloudMailer(process.env) }));
+export const handler = createQueueWorker(() => ({
+  db: sharedDatabase().db,
+  clock: systemClock,
+  mailer: cloudMailer(process.env),
+  push: cloudPush(process.env),
+}));
 
 let mailer: Mailer | undefined;
 
@@ -33,6 +39,14 @@ function cloudMailer(env: NodeJS.ProcessEnv): Mailer {
     ? createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM || "HelperIQ <no-reply@localhost>" })
     : createConsoleMailer();
   return mailer;
+}
+
+let push: Push | undefined;
+
+/** One per container, so FCM's access token is reused across invocations. Without FCM_SERVICE_ACCOUNT, pushes are only logged. */
+function cloudPush(env: NodeJS.ProcessEnv): Push {
+  push ??= createConfiguredPush({ serviceAccount: env.FCM_SERVICE_ACCOUNT, endpoint: env.FCM_ENDPOINT });
+  return push;
 }
 
 /** Runs one record; false asks SQS to deliver it again. */

@@ -1,4 +1,5 @@
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createLogPush } from "@helperiq/adapters/push/log";
 import { createImportJob, importJobs } from "@helperiq/core/import/index";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { tags } from "@helperiq/core/schema";
@@ -22,7 +23,7 @@ let seq = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer() }));
+  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer(), push: createLogPush() }));
 });
 
 afterAll(async () => {

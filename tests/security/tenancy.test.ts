@@ -1,5 +1,7 @@
 import { FAMILY_ROUTES } from "@helperiq/api/routes";
 import { issueApiKey } from "@helperiq/core/auth/api-key";
+import { createNotifications } from "@helperiq/core/notification/index";
+import { views } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
 import { createAgent, createConversation, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
@@ -16,7 +18,7 @@ const MARK = "bsecret"; // every name created in B carries it
 let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
-let bIds: Record<string, number>;
+let bIds: Record<string, number | string>;
 let aSession: Client;
 let bAgentClient: Client;
 
@@ -36,6 +38,9 @@ const PUBLIC = new Set([
 
 /** Which of B's resources a `:id` in a path names, by the path's prefix. */
 const PARAM_OWNER: [RegExp, string][] = [
+  [/^\/api\/v1\/conversations\/by-ref\/:ref/, "conversationRef"],
+  [/^\/api\/v1\/conversations\/:uuid/, "conversation"],
+  [/^\/api\/v1\/views\/:id\/conversations/, "savedView"],
   [/^\/api\/v1\/statuses\/:id/, "status"],
   [/^\/api\/v1\/tags\/:id/, "tag"],
   [/^\/api\/v1\/agents\/:id/, "agent"],
@@ -43,6 +48,12 @@ const PARAM_OWNER: [RegExp, string][] = [
   [/^\/api\/v1\/roles\/:id/, "role"],
   [/^\/api\/v1\/oidc\/:id/, "oidc"],
   [/^\/api\/v1\/auth\/devices\/:id/, "device"],
+  [/^\/api\/v1\/custom-attributes\/:id/, "customAttribute"],
+  [/^\/api\/v1\/macros\/:id/, "macro"],
+  [/^\/api\/v1\/views\/me\/:id/, "personalView"],
+  [/^\/api\/v1\/shared-views\/:id/, "sharedView"],
+  [/^\/api\/v1\/contacts\/:id/, "contact"],
+  [/^\/api\/v1\/notifications\/:id/, "notification"],
 ];
 
 beforeAll(async () => {
@@ -75,7 +86,31 @@ beforeAll(async () => {
     await issueApiKey(t.database.db, { tenantId: b.id, userId: bAgent.id, kind: "device", name: `Phone ${MARK}`, now: t.clock.now() })
   ).id;
   bAgentClient = bAgent.client;
-  await createConversation(t, b, { subject: `Conversation ${MARK}`, tags: [`tag-${MARK}`] });
+  // B's admin shares A's admin's email: A's "mark all read" / "delete all" must still not reach them.
+  const bNotifications = await createNotifications(t.database.db, {
+    tenantId: b.id,
+    userIds: [bAgent.id, b.adminId],
+    type: "mention",
+    title: `Mention ${MARK}`,
+  });
+  bIds.notification = bNotifications[0]!.id;
+  const conversation = await createConversation(t, b, { subject: `Conversation ${MARK}`, tags: [`tag-${MARK}`] });
+  bIds.conversation = conversation.uuid;
+  bIds.conversationRef = conversation.referenceNumber;
+  const [savedView] = await t.database.db
+    .insert(views)
+    .values({ tenantId: b.id, name: `View ${MARK}`, filters: [], visibility: "all" })
+    .returning({ id: views.id });
+  bIds.savedView = savedView!.id;
+  bIds.contact = await created("/api/v1/contacts/quick", { first_name: `Contact ${MARK}`, email: `contact@${MARK}.example` });
+  bIds.note = await created(`/api/v1/contacts/${bIds.contact}/notes`, { note: `Note ${MARK}` });
+  const attribute = { applies_to: "conversation", name: `Attribute ${MARK}`, key: `key_${MARK}`, type: "text" };
+  bIds.customAttribute = await created("/api/v1/custom-attributes", attribute);
+  bIds.macro = await created("/api/v1/macros", { name: `Macro ${MARK}`, message_content: `Hello ${MARK}` });
+  // B's admin shares A's admin's email: their personal macro must stay theirs.
+  await created("/api/v1/macros", { name: `Personal macro ${MARK}`, message_content: MARK, visibility: "personal" });
+  bIds.personalView = await created("/api/v1/views/me", { name: `My view ${MARK}`, filters: [] });
+  bIds.sharedView = await created("/api/v1/shared-views", { name: `Shared view ${MARK}`, filters: [] });
 });
 afterAll(() => t.close());
 
@@ -87,7 +122,9 @@ function concretePath(path: string): string | null {
   if (!path.includes(":")) return path;
   const owner = PARAM_OWNER.find(([re]) => re.test(path))?.[1];
   const id = owner ? bIds[owner] : undefined;
-  return id === undefined ? null : path.replace(/:[a-z_]+/g, String(id));
+  // A second parameter naming a user (…/followers/:user_id) takes B's agent; a contact's :note_id, B's note.
+  const second: Record<string, number | string | undefined> = { user_id: bIds.agent, note_id: bIds.note };
+  return id === undefined ? null : path.replace(/:([a-z_]+)/g, (_, name: string) => String(second[name] ?? id));
 }
 
 describe("two workspaces with the same emails", () => {
@@ -133,5 +170,14 @@ async function snapshotOfB() {
     teams: await read("/api/v1/teams"),
     roles: await read("/api/v1/roles"),
     conversations: await read("/api/v1/conversations/all"),
+    customAttributes: await read("/api/v1/custom-attributes"),
+    macros: await read("/api/v1/macros"),
+    personalViews: await read("/api/v1/views/me"),
+    sharedViews: await read("/api/v1/shared-views"),
+    contacts: await read("/api/v1/contacts"),
+    contactNotes: await read(`/api/v1/contacts/${bIds.contact}/notes`),
+    notifications: has("/api/v1/notifications")
+      ? [await read("/api/v1/notifications", bAgentClient), await read("/api/v1/notifications")]
+      : null,
   };
 }

@@ -5,6 +5,7 @@ import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/
 import type { Mailer, OutgoingMail } from "@helperiq/core/port/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
+import { createRecordingPush, type RecordingPush } from "./push-device.ts";
 import { openTestDatabase } from "./test-db.ts";
 
 export const BASE_DOMAIN = "helperiq.test";
@@ -23,6 +24,8 @@ export type TestApp = {
   queue: ReturnType<typeof createMemoryQueue>;
   /** System mail "sent" by the app, unless a real Mailer was passed in. */
   outbox: OutgoingMail[];
+  /** Mobile pushes the background jobs sent, as the devices received them. */
+  push: RecordingPush;
   /** The keyring the app seals stored secrets with. */
   secrets: Keyring;
   close(): Promise<void>;
@@ -36,7 +39,8 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const outbox: OutgoingMail[] = [];
-  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) } };
+  const push = createRecordingPush();
+  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) }, push };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
@@ -67,6 +71,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     clock,
     queue,
     outbox,
+    push,
     secrets,
     async close() {
       await queue.drain();

@@ -6,6 +6,7 @@ import {
   conversations,
   conversationTags,
   inboxes,
+  messages,
   roles,
   statuses,
   tags,
@@ -165,4 +166,29 @@ export async function createConversation(t: TestApp, tenant: TestTenant, opts: C
     await db.insert(conversationTags).values({ tenantId: tenant.id, conversationId: conversation!.id, tagId });
   }
   return conversation!;
+}
+
+/** A message row in a conversation (incoming by default), as the channel import would store it. */
+export async function createMessage(
+  t: TestApp,
+  tenant: TestTenant,
+  conversationId: number,
+  opts: { type?: "incoming" | "outgoing" | "activity"; text?: string; createdAt?: Date } = {},
+) {
+  const type = opts.type ?? "incoming";
+  const text = opts.text ?? "Hello, I need help";
+  const [message] = await t.database.db
+    .insert(messages)
+    .values({
+      tenantId: tenant.id,
+      conversationId,
+      type,
+      status: type === "incoming" ? "received" : "sent",
+      senderType: type === "incoming" ? "contact" : type === "outgoing" ? "agent" : "system",
+      content: `<p>${text}</p>`,
+      textContent: text,
+      createdAt: opts.createdAt ?? t.clock.now(),
+    })
+    .returning();
+  return message!;
 }

@@ -27,6 +27,8 @@ const schema = z.object({
   MAIL_FROM: z.string().default("HelperIQ <no-reply@localhost>"),
   GOOGLE_CLIENT_IDS: z.string().default(""),
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
+  FCM_SERVICE_ACCOUNT: z.string().optional(),
+  FCM_ENDPOINT: z.url().optional(),
 });
 
 export type ServerConfig = z.infer<typeof schema> & { rootUrl: string };

@@ -8,6 +8,7 @@ import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index"
 import { ensureTenant } from "@helperiq/core/tenant/index";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
+import { createConfiguredPush } from "@helperiq/adapters/push/configured";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -18,6 +19,8 @@ export type RunningServer = { url: string; database: Database; close(): Promise<
 
 /** Opens the database, migrates, makes sure the default workspace exists, and serves every family. */
 export async function startServer(config: ServerConfig, log: (line: string) => void = console.log): Promise<RunningServer> {
+  // First: a malformed FCM key file fails the start before anything is opened.
+  const push = createConfiguredPush({ serviceAccount: config.FCM_SERVICE_ACCOUNT, endpoint: config.FCM_ENDPOINT });
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, driver: config.DATABASE_DRIVER, dataDir: config.DATA_DIR });
   try {
     await database.migrate();
@@ -27,7 +30,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     throw err;
   }
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
-  const jobs = { db: database.db, clock: systemClock, mailer };
+  const jobs = { db: database.db, clock: systemClock, mailer, push };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),

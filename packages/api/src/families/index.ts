@@ -3,11 +3,16 @@ import type { AppEnv } from "../env.ts";
 import { agentsFamily } from "./agents.ts";
 import { authRoutes } from "./auth.ts";
 import { config } from "./config.ts";
+import { contactsFamily } from "./contacts.ts";
 import { conversationsFamily } from "./conversations.ts";
+import { customAttributesFamily } from "./custom-attributes.ts";
 import { health } from "./health.ts";
+import { macrosFamily } from "./macros.ts";
+import { notificationsFamily } from "./notifications.ts";
 import { oidcFamily } from "./oidc.ts";
 import { settingsFamily } from "./settings.ts";
 import { statusesFamily } from "./statuses.ts";
+import { viewsFamily } from "./views.ts";
 
 /** Every endpoint family by name: the embedded server mounts them all; a Lambda imports only its own. */
 export const FAMILIES = {
@@ -16,9 +21,14 @@ export const FAMILIES = {
   settings: settingsFamily,
   auth: authRoutes,
   statuses: statusesFamily,
+  "custom-attributes": customAttributesFamily,
+  macros: macrosFamily,
+  views: viewsFamily,
   conversations: conversationsFamily,
   oidc: oidcFamily,
   agents: agentsFamily,
+  contacts: contactsFamily,
+  notifications: notificationsFamily,
 } satisfies Record<string, Hono<AppEnv>>;
 
 export type FamilyName = keyof typeof FAMILIES;

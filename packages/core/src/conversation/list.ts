@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
-import { InputError } from "../errors/index.ts";
+import { InputError, NotFoundError } from "../errors/index.ts";
 import { compileFilters, type FilterFields } from "../filter/index.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
 import { priorities, statuses } from "../status/status.sql.ts";
 import { tags } from "../tag/tag.sql.ts";
+import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { conversationReads, conversations, conversationTags } from "./conversation.sql.ts";
+import { conversationParticipants, conversationReads, conversations, conversationTags } from "./conversation.sql.ts";
+import { visibleTo } from "./visibility.ts";
 import { messages } from "../message/message.sql.ts";
 
 const c = conversations;
@@ -69,51 +71,75 @@ export type ConversationListQuery = PageRequest & {
 /** Buckets hidden from every list but their own. */
 const HIDDEN_STATUSES = ["Spam", "Trashed"] as const;
 
+/** Which list: the spec's buckets, a team's unassigned queue, a saved view's filters or one contact's conversations. */
+export type ConversationBucket =
+  | { kind: "all" | "assigned" | "unassigned" | "mentioned" | "spam" | "trash" }
+  | { kind: "team_unassigned"; teamId: number }
+  | { kind: "view"; filters: unknown }
+  | { kind: "contact"; contactId: number };
+
+function bucketCondition(ctx: Ctx, bucket: ConversationBucket): SQL | undefined {
+  const me = ctx.actor.type === "agent" ? ctx.actor.userId : 0;
+  const shown = notInArray(statuses.systemKey, [...HIDDEN_STATUSES]);
+  switch (bucket.kind) {
+    case "all":
+      return shown;
+    case "assigned":
+      return and(shown, eq(c.assignedUserId, me));
+    case "unassigned":
+      return and(shown, isNull(c.assignedUserId), isNull(c.assignedTeamId));
+    case "mentioned":
+      return and(
+        shown,
+        sql`EXISTS (SELECT 1 FROM ${conversationParticipants} p
+          WHERE p.conversation_id = ${c.id} AND p.user_id = ${me} AND p.kind = 'mentioned')`,
+      );
+    case "spam":
+      return eq(statuses.systemKey, "Spam");
+    case "trash":
+      return eq(statuses.systemKey, "Trashed");
+    case "team_unassigned":
+      return and(shown, eq(c.assignedTeamId, bucket.teamId), isNull(c.assignedUserId));
+    case "view":
+      return and(shown, compileFilters(bucket.filters, CONVERSATION_FILTERS, { customAttributes: c.customAttributes }));
+    case "contact":
+      return and(shown, eq(c.contactId, bucket.contactId));
+  }
+}
+
 /**
- * The `all` list: every conversation of the workspace except spam and trash, filtered, sorted and
- * paginated. Only for callers holding conversations:read_all (checked by the route).
+ * A conversation list: the bucket's condition, the caller's visibility (spec §2), the `statuses` names and
+ * `filters` of the query, sorted by an allow-listed column and paginated. Route permissions come on top.
  */
-export async function listAllConversations(ctx: Ctx, q: ConversationListQuery): Promise<PageResult<ConversationListRow>> {
+export async function listConversations(
+  ctx: Ctx,
+  bucket: ConversationBucket,
+  q: ConversationListQuery,
+): Promise<PageResult<ConversationListRow>> {
+  if (bucket.kind === "team_unassigned") await teamOfWorkspace(ctx, bucket.teamId);
   const where = and(
     eq(c.tenantId, ctx.tenantId),
-    notInArray(statuses.systemKey, [...HIDDEN_STATUSES]),
+    bucketCondition(ctx, bucket),
+    visibleTo(ctx.actor),
     await statusNames(ctx, q.statuses),
     compileFilters(q.filters, CONVERSATION_FILTERS, { customAttributes: c.customAttributes }),
   );
-  const userId = ctx.actor.type === "agent" ? ctx.actor.userId : 0;
   const dir = q.order === "asc" ? asc : desc;
   const sortColumn = CONVERSATION_ORDER[q.orderBy];
   const [rows, [count]] = await Promise.all([
-    ctx.db
-      .select(listColumns(userId))
-      .from(c)
-      .innerJoin(statuses, eq(statuses.id, c.statusId))
-      .innerJoin(users, eq(users.id, c.contactId))
-      .leftJoin(priorities, eq(priorities.id, c.priorityId))
+    selectConversationRows(ctx)
       .where(where)
       .orderBy(sql`${dir(sortColumn)} NULLS LAST`, dir(c.id))
       .limit(q.pageSize)
       .offset(offsetOf(q)),
     ctx.db.select({ n: sql<number>`count(*)::int` }).from(c).innerJoin(statuses, eq(statuses.id, c.statusId)).where(where),
   ]);
-  const results = rows.map((r) => ({
-    uuid: r.uuid,
-    reference_number: r.referenceNumber,
-    subject: r.subject,
-    status: r.status,
-    priority: r.priority,
-    assigned_user_id: r.assignedUserId,
-    assigned_team_id: r.assignedTeamId,
-    inbox_id: r.inboxId,
-    contact: { first_name: r.contactFirstName, last_name: r.contactLastName, email: r.contactEmail },
-    last_message_at: iso(r.lastMessageAt),
-    last_message: r.lastMessage,
-    waiting_since: iso(r.waitingSince),
-    created_at: iso(r.createdAt),
-    tags: r.tags,
-    unread_count: Number(r.unreadCount),
-  }));
-  return pageResult(results, count!.n, q);
+  return pageResult(rows.map(listRow), count!.n, q);
+}
+
+async function teamOfWorkspace(ctx: Ctx, teamId: number) {
+  const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(and(eq(teams.id, teamId), eq(teams.tenantId, ctx.tenantId)));
+  if (!team) throw new NotFoundError("Team");
 }
 
 async function statusNames(ctx: Ctx, names: string[] | undefined): Promise<SQL | undefined> {
@@ -127,6 +153,7 @@ async function statusNames(ctx: Ctx, names: string[] | undefined): Promise<SQL |
   return inArray(c.statusId, found.map((s) => s.id));
 }
 
+/** The columns every list and the detail view select: the row shape of spec §4 "List row". */
 function listColumns(userId: number) {
   return {
     uuid: c.uuid,
@@ -152,6 +179,40 @@ function listColumns(userId: number) {
           AND m.created_at > coalesce((SELECT last_seen_at FROM ${conversationReads}
             WHERE conversation_id = ${c.id} AND user_id = ${userId}), '-infinity')
       ) counted LEFT JOIN ${conversationReads} r ON r.conversation_id = ${c.id} AND r.user_id = ${userId})`,
+  };
+}
+
+/** Conversations with their status, priority and contact joined, selecting the list row columns. */
+export function selectConversationRows(ctx: Ctx) {
+  const userId = ctx.actor.type === "agent" ? ctx.actor.userId : 0;
+  return ctx.db
+    .select(listColumns(userId))
+    .from(c)
+    .innerJoin(statuses, eq(statuses.id, c.statusId))
+    .innerJoin(users, eq(users.id, c.contactId))
+    .leftJoin(priorities, eq(priorities.id, c.priorityId))
+    .$dynamic();
+}
+
+type ListRecord = Awaited<ReturnType<typeof selectConversationRows>>[number];
+
+export function listRow(r: ListRecord): ConversationListRow {
+  return {
+    uuid: r.uuid,
+    reference_number: r.referenceNumber,
+    subject: r.subject,
+    status: r.status,
+    priority: r.priority,
+    assigned_user_id: r.assignedUserId,
+    assigned_team_id: r.assignedTeamId,
+    inbox_id: r.inboxId,
+    contact: { first_name: r.contactFirstName, last_name: r.contactLastName, email: r.contactEmail },
+    last_message_at: iso(r.lastMessageAt),
+    last_message: r.lastMessage,
+    waiting_since: iso(r.waitingSince),
+    created_at: iso(r.createdAt),
+    tags: r.tags,
+    unread_count: Number(r.unreadCount),
   };
 }
 

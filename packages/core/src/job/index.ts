@@ -1,15 +1,17 @@
 import { failImportJob, runImportJob, type ImportSpec } from "../import/index.ts";
 import type { ImportKind } from "../import/import.sql.ts";
+import { deliverNotification } from "../notification/deliver.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { Mailer } from "../port/mailer.ts";
+import type { Push } from "../port/push.ts";
 import type { QueueMessage } from "../port/queue.ts";
 import { tagImport } from "../tag/import.ts";
 import { agentImport } from "../agent/import.ts";
 
 export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
-export type JobDeps = { db: Db; clock: Clock; mailer: Mailer };
+export type JobDeps = { db: Db; clock: Clock; mailer: Mailer; push: Push };
 
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
 export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): Promise<void> {
@@ -18,6 +20,8 @@ export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): 
       return runImportJob(deps, message.tenantId, message.jobId, IMPORTS);
     case "mail.send":
       return deps.mailer.send(message.mail);
+    case "notification.deliver":
+      return deliverNotification(deps, message.tenantId, message.notificationId);
     default:
       throw new Error(`unknown queue message type ${(message as { type: unknown }).type}`);
   }
@@ -31,6 +35,9 @@ export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, er
       return failImportJob(deps, message.tenantId, message.jobId, reason);
     case "mail.send":
       console.error(`[queue] gave up mailing "${message.mail.subject}" (tenant ${message.tenantId}): ${reason}`);
+      return;
+    case "notification.deliver":
+      console.error(`[queue] gave up delivering notification ${message.notificationId} (tenant ${message.tenantId}): ${reason}`);
       return;
     default:
       console.error(`[queue] dropped a message of unknown type after repeated failures: ${reason}`);

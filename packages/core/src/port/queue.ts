@@ -7,7 +7,9 @@ import type { OutgoingMail } from "./mailer.ts";
 export type QueueMessage =
   | { type: "import.run"; tenantId: number; jobId: number }
   /** System mail leaves through the queue: never inside a request (its timing could tell an account exists). */
-  | { type: "mail.send"; tenantId: number; mail: OutgoingMail };
+  | { type: "mail.send"; tenantId: number; mail: OutgoingMail }
+  /** Push to the recipient's devices and, when the workspace mails notifications, an email. */
+  | { type: "notification.deliver"; tenantId: number; notificationId: number };
 
 export interface Queue {
   send(message: QueueMessage): Promise<void>;

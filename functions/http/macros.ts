@@ -1,0 +1,4 @@
+import { macrosFamily } from "@helperiq/api/families/macros";
+import { cloudDeps, createHandler } from "../runtime.ts";
+
+export const handler = createHandler("macros", macrosFamily, cloudDeps);

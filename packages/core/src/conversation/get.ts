@@ -1,0 +1,96 @@
+import { and, eq, type SQL } from "drizzle-orm";
+import type { Ctx } from "../context/index.ts";
+import { iso } from "../db/iso.ts";
+import { NotFoundError } from "../errors/index.ts";
+import { users } from "../user/user.sql.ts";
+import { conversationReads, conversations } from "./conversation.sql.ts";
+import { listRow, selectConversationRows, type ConversationListRow } from "./list.ts";
+import { visibleTo } from "./visibility.ts";
+
+const c = conversations;
+
+export type ConversationRef = { uuid: string } | { referenceNumber: number };
+
+/** The id of a conversation the caller may see; invisible and other workspaces' are 404 alike. */
+export async function visibleConversationId(ctx: Ctx, ref: ConversationRef): Promise<number> {
+  const [row] = await ctx.db
+    .select({ id: c.id })
+    .from(c)
+    .where(and(eq(c.tenantId, ctx.tenantId), refCondition(ref), visibleTo(ctx.actor)))
+    .limit(1);
+  if (!row) throw new NotFoundError("Conversation");
+  return row.id;
+}
+
+function refCondition(ref: ConversationRef): SQL {
+  return "uuid" in ref ? eq(c.uuid, ref.uuid) : eq(c.referenceNumber, ref.referenceNumber);
+}
+
+export type ConversationDetail = ConversationListRow & {
+  status_id: number;
+  priority_id: number | null;
+  contact: ConversationListRow["contact"] & { id: number; phone: string | null; avatar_url: string | null };
+  custom_attributes: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  last_interaction_at: string | null;
+  first_reply_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  snoozed_until: string | null;
+  updated_at: string | null;
+};
+
+/** One conversation with everything the conversation pane shows. */
+export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<ConversationDetail> {
+  const id = await visibleConversationId(ctx, ref);
+  const [[row], [extra]] = await Promise.all([
+    selectConversationRows(ctx).where(eq(c.id, id)),
+    ctx.db
+      .select({
+        statusId: c.statusId,
+        priorityId: c.priorityId,
+        contactId: c.contactId,
+        phone: users.phone,
+        avatarUrl: users.avatarUrl,
+        customAttributes: c.customAttributes,
+        meta: c.meta,
+        lastInteractionAt: c.lastInteractionAt,
+        firstReplyAt: c.firstReplyAt,
+        resolvedAt: c.resolvedAt,
+        closedAt: c.closedAt,
+        snoozedUntil: c.snoozedUntil,
+        updatedAt: c.updatedAt,
+      })
+      .from(c)
+      .innerJoin(users, eq(users.id, c.contactId))
+      .where(eq(c.id, id)),
+  ]);
+  const base = listRow(row!);
+  const e = extra!;
+  return {
+    ...base,
+    status_id: e.statusId,
+    priority_id: e.priorityId,
+    contact: { id: e.contactId, ...base.contact, phone: e.phone, avatar_url: e.avatarUrl },
+    custom_attributes: e.customAttributes,
+    meta: e.meta,
+    last_interaction_at: iso(e.lastInteractionAt),
+    first_reply_at: iso(e.firstReplyAt),
+    resolved_at: iso(e.resolvedAt),
+    closed_at: iso(e.closedAt),
+    snoozed_until: iso(e.snoozedUntil),
+    updated_at: iso(e.updatedAt),
+  };
+}
+
+/** Marks the conversation seen now by the caller (clears a mark-unread). */
+export async function markSeen(ctx: Ctx, ref: ConversationRef, unread = false): Promise<void> {
+  if (ctx.actor.type !== "agent") return;
+  const conversationId = await visibleConversationId(ctx, ref);
+  const values = { tenantId: ctx.tenantId, conversationId, userId: ctx.actor.userId };
+  const state = unread ? { markedUnread: true } : { lastSeenAt: ctx.clock.now(), markedUnread: false };
+  await ctx.db
+    .insert(conversationReads)
+    .values({ ...values, ...state })
+    .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: state });
+}
