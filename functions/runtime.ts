@@ -6,6 +6,7 @@ import { systemClock, type Queue } from "@helperiq/core/port/index";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { sharedDatabase } from "./database.ts";
 
@@ -43,6 +44,8 @@ export function cloudDeps(): AppDeps {
     database: sharedDatabase(),
     clock: systemClock,
     queue: cloudQueue(env),
+    // No subscriber in Lambda yet: the realtime issue adds the API Gateway WebSocket fan-out here.
+    events: createEventBus(),
     // RATE_TABLE reaches the families serving rate-limited paths (infra/api.ts). Memory counters in Lambda
     // are per container, so they limit nothing across instances: only a fallback for other families.
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),

@@ -1,3 +1,4 @@
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createApp, FAMILIES } from "@helperiq/api";
@@ -153,6 +154,7 @@ describe("when the counter store is down", () => {
           clock: t.clock,
           queue: t.queue,
           rateCounter: createDynamoRateCounter({ tableName: "RateCounters", client: dynamo }),
+          events: createEventBus(),
           secrets: parseKeyring(generateKeyringSpec()),
           remoteAddress: () => "198.51.100.200",
           config: {

@@ -1,4 +1,4 @@
-import { createConsoleMailer } from "@helperiq/adapters/mail/console";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { FAMILIES } from "@helperiq/api";
@@ -42,7 +42,7 @@ beforeAll(async () => {
     clock: systemClock,
     queue: cloudQueue({}),
     rateCounter: createMemoryRateCounter(),
-    mailer: createConsoleMailer(),
+    events: createEventBus(),
     secrets: parseKeyring(generateKeyringSpec()),
     remoteAddress: () => "127.0.0.1",
     config,

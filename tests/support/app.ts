@@ -1,8 +1,9 @@
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
-import type { Mailer, OutgoingMail } from "@helperiq/core/port/index";
+import type { DomainEvent, Mailer, OutgoingMail } from "@helperiq/core/port/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
 import { createRecordingPush, type RecordingPush } from "./push-device.ts";
@@ -24,6 +25,8 @@ export type TestApp = {
   queue: ReturnType<typeof createMemoryQueue>;
   /** System mail "sent" by the app, unless a real Mailer was passed in. */
   outbox: OutgoingMail[];
+  /** Domain events the app published (after commit), oldest first. */
+  published: DomainEvent[];
   /** Mobile pushes the background jobs sent, as the devices received them. */
   push: RecordingPush;
   /** The keyring the app seals stored secrets with. */
@@ -47,11 +50,16 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     { backoffMs: 10 },
   );
   const secrets = parseKeyring(generateKeyringSpec());
+  // Every published domain event, in order, for assertions.
+  const events = createEventBus();
+  const published: DomainEvent[] = [];
+  events.subscribe((event) => void published.push(event));
   const app = createApp({
     database,
     clock,
     queue,
     rateCounter: createMemoryRateCounter(),
+    events,
     secrets,
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
@@ -71,6 +79,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     clock,
     queue,
     outbox,
+    published,
     push,
     secrets,
     async close() {

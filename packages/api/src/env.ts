@@ -1,7 +1,7 @@
 import type { Actor } from "@helperiq/core/context/index";
 import type { Context } from "hono";
 import type { Keyring } from "@helperiq/core/crypto/secret-box";
-import type { Clock, Database, Queue, RateCounter } from "@helperiq/core/port/index";
+import type { Clock, Database, Events, Queue, RateCounter } from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 
 export type AppConfig = {
@@ -31,6 +31,8 @@ export type AppDeps = {
   /** Background work; publish only after the request's writes have committed. */
   queue: Queue;
   rateCounter: RateCounter;
+  /** Domain events for realtime, published after commit. */
+  events: Events;
   /** Seals secrets stored in the database (OIDC client secrets, channel passwords, AI keys). */
   secrets: Keyring;
   /** The peer address of the connection (socket, or API Gateway's sourceIp); see AppConfig.clientIpHeader. */

@@ -9,6 +9,7 @@ import { ensureTenant } from "@helperiq/core/tenant/index";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -42,6 +43,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     clock: systemClock,
     queue,
     rateCounter: createMemoryRateCounter(),
+    events: createEventBus(),
     secrets: loadKeyring(config.SECRET_KEYS, config.DATA_DIR),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {

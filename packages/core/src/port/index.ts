@@ -4,3 +4,4 @@ export type { Mailer, OutgoingMail } from "./mailer.ts";
 export type { Push, PushMessage, PushPlatform } from "./push.ts";
 export type { Queue, QueueMessage } from "./queue.ts";
 export type { RateCounter } from "./rate-counter.ts";
+export type { DomainEvent, Events } from "./events.ts";
