@@ -2,12 +2,12 @@ import { getConversation, markSeen } from "@helperiq/core/conversation/get";
 import { CONVERSATION_ORDER_KEYS, listConversations, type ConversationBucket } from "@helperiq/core/conversation/list";
 import { addFollower, listParticipants, removeFollower } from "@helperiq/core/conversation/participants";
 import { viewFilters } from "@helperiq/core/conversation/view-filters";
-import type { QueueMessage } from "@helperiq/core/port/index";
 import type { Permission } from "@helperiq/core/role/permissions";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
+import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
@@ -26,11 +26,6 @@ type ListQuery = z.infer<typeof listQuery>;
 const uuidParam = z.object({ uuid: z.uuid("must be a conversation uuid") });
 const refParam = z.object({ ref: z.string().regex(/^\d{1,9}$/, "must be a reference number").transform(Number) });
 const userIdParam = uuidParam.extend({ user_id: z.string().regex(/^\d{1,9}$/, "must be a user id").transform(Number) });
-
-/** Side effects leave after the change committed (ARCHITECTURE rule 4). */
-async function publish(c: Context<AppEnv>, messages: QueueMessage[]) {
-  for (const message of messages) await c.get("deps").queue.send(message);
-}
 
 async function list(c: Context<AppEnv>, bucket: ConversationBucket, q: ListQuery) {
   return ok(
@@ -94,7 +89,7 @@ export const conversationsFamily = app
   })
   .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) => {
     const { participants, messages } = await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId);
-    await publish(c, messages);
+    await publishEffects(c, { messages });
     return ok(c, { participants });
   })
   .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) =>
@@ -107,7 +102,7 @@ export const conversationsFamily = app
     validate("json", z.object({ user_id: z.number().int().positive() })),
     async (c) => {
       const { participants, messages } = await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id);
-      await publish(c, messages);
+      await publishEffects(c, { messages });
       return ok(c, { participants });
     },
   )
