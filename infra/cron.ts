@@ -11,3 +11,12 @@ new sst.aws.CronV2("CleanupSessions", {
     environment: databaseEnvironment(),
   },
 });
+
+new sst.aws.CronV2("WakeSnoozed", {
+  schedule: "rate(1 minute)",
+  function: {
+    handler: "functions/cron/wake-snoozed.handler",
+    runtime: NODE_RUNTIME,
+    environment: databaseEnvironment(),
+  },
+});

@@ -139,7 +139,7 @@ describe("sst.config.ts", () => {
       .flatMap((h) => [h, h?.handler])
       .filter((h): h is string => typeof h === "string");
     expect(handlers).toEqual(
-      expect.arrayContaining(["functions/migrate.handler", "functions/cron/cleanup-sessions.handler", "functions/queue/worker.handler"]),
+      expect.arrayContaining(["functions/migrate.handler", "functions/cron/cleanup-sessions.handler", "functions/cron/wake-snoozed.handler", "functions/queue/worker.handler"]),
     );
     for (const handler of new Set(handlers)) {
       const dot = handler.lastIndexOf(".");

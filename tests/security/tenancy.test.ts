@@ -4,7 +4,7 @@ import { createNotifications } from "@helperiq/core/notification/index";
 import { views } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
+import { createAgent, createConversation, createMessage, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
 
 /**
  * Two workspaces whose admins and agents have the SAME emails. Every route of every family is called as
@@ -35,6 +35,13 @@ const PUBLIC = new Set([
   "GET /api/v1/oidc/:id/login",
   "GET /api/v1/oidc/:id/finish",
 ]);
+
+/** Query strings for routes that only do something with one: the search routes look for B's MARK. */
+const QUERY: Record<string, string> = {
+  "GET /api/v1/search": `?q=${MARK}`,
+  "GET /api/v1/conversations/search": `?q=${MARK}`,
+  "GET /api/v1/messages/search": `?q=${MARK}`,
+};
 
 /** Which of B's resources a `:id` in a path names, by the path's prefix. */
 const PARAM_OWNER: [RegExp, string][] = [
@@ -96,7 +103,11 @@ beforeAll(async () => {
   bIds.notification = bNotifications[0]!.id;
   const conversation = await createConversation(t, b, { subject: `Conversation ${MARK}`, tags: [`tag-${MARK}`] });
   bIds.conversation = conversation.uuid;
+  await createMessage(t, b, conversation.id, { text: `Message ${MARK}` });
   bIds.conversationRef = conversation.referenceNumber;
+  const note = await b.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: `Note ${MARK}`, private: true });
+  if (note.status !== 201) throw new Error(`setup message: ${note.status} ${JSON.stringify(note.body)}`);
+  bIds.message = note.body.data.uuid;
   const [savedView] = await t.database.db
     .insert(views)
     .values({ tenantId: b.id, name: `View ${MARK}`, filters: [], visibility: "all" })
@@ -122,8 +133,11 @@ function concretePath(path: string): string | null {
   if (!path.includes(":")) return path;
   const owner = PARAM_OWNER.find(([re]) => re.test(path))?.[1];
   const id = owner ? bIds[owner] : undefined;
-  // A second parameter naming a user (…/followers/:user_id) takes B's agent; a contact's :note_id, B's note.
-  const second: Record<string, number | string | undefined> = { user_id: bIds.agent, note_id: bIds.note };
+  // A second parameter naming a user (…/followers/:user_id) takes B's agent; a contact's :note_id, B's note;
+  // a conversation's :message_uuid, B's private note in it.
+  const second: Record<string, number | string | undefined> = { user_id: bIds.agent, note_id: bIds.note, message_uuid: bIds.message };
+  // …/conversations/:uuid/macros/:id/apply: the :id is B's macro.
+  if (owner === "conversation") second.id = bIds.macro;
   return id === undefined ? null : path.replace(/:([a-z_]+)/g, (_, name: string) => String(second[name] ?? id));
 }
 
@@ -145,8 +159,9 @@ describe("two workspaces with the same emails", () => {
         if (concrete === null) throw new Error(`no B resource known for ${path}: add it to PARAM_OWNER`);
         const before = await snapshotOfB();
         const body = method === "GET" || method === "DELETE" ? undefined : { name: `A-${method}`, permissions: [] };
-        const res = await client.request(method, concrete, body);
+        const res = await client.request(method, concrete + (QUERY[key] ?? ""), body);
         expect(res.status).toBeLessThan(500);
+        if (QUERY[key]) expect(res.status).toBe(200);
         expect(JSON.stringify(res.body ?? "")).not.toContain(MARK);
         if (path.includes(":") && method === "GET") expect(res.status).toBe(404);
         await t.queue.drain();
@@ -176,6 +191,7 @@ async function snapshotOfB() {
     sharedViews: await read("/api/v1/shared-views"),
     contacts: await read("/api/v1/contacts"),
     contactNotes: await read(`/api/v1/contacts/${bIds.contact}/notes`),
+    messages: await read(`/api/v1/conversations/${bIds.conversation}/messages`),
     notifications: has("/api/v1/notifications")
       ? [await read("/api/v1/notifications", bAgentClient), await read("/api/v1/notifications")]
       : null,

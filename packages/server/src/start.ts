@@ -6,6 +6,7 @@ import { systemClock, type Database } from "@helperiq/core/port/index";
 import { unfinishedImportJobs } from "@helperiq/core/import/index";
 import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
+import { wakeSnoozedConversations } from "@helperiq/core/conversation/snooze";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
@@ -58,6 +59,13 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     },
   };
   const app = createApp(deps, Object.values(FAMILIES));
+  // The embedded stand-in for the cloud's wake-snoozed cron (infra/cron.ts).
+  const wakeTimer = setInterval(() => {
+    wakeSnoozedConversations(database.db, systemClock.now())
+      .then(({ events }) => deps.events.publish(events))
+      .catch((err) => log(`[wake-snoozed] ${String(err)}`));
+  }, 60_000);
+  wakeTimer.unref();
   const server = await listen(app.fetch, config.PORT, config.HOST);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -65,6 +73,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`,
     database,
     async close() {
+      clearInterval(wakeTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.drain();
       await database.close();

@@ -1,16 +1,28 @@
+import { createConversation } from "@helperiq/core/conversation/create";
 import { getConversation, markSeen } from "@helperiq/core/conversation/get";
 import { CONVERSATION_ORDER_KEYS, listConversations, type ConversationBucket } from "@helperiq/core/conversation/list";
 import { addFollower, listParticipants, removeFollower } from "@helperiq/core/conversation/participants";
+import { assignTeam, assignUser } from "@helperiq/core/conversation/assign";
+import { setContactAttributes, setConversationAttributes } from "@helperiq/core/conversation/attributes";
+import { deleteDraft, listDrafts, MAX_DRAFT_LENGTH, saveDraft } from "@helperiq/core/conversation/drafts";
+import { setContact, setPriority, setSubject } from "@helperiq/core/conversation/fields";
+import { applyMacro } from "@helperiq/core/conversation/macro-apply";
+import { mergeConversations } from "@helperiq/core/conversation/merge";
+import { listPageVisits } from "@helperiq/core/conversation/page-visits";
+import { setStatus } from "@helperiq/core/conversation/status";
+import { setTags } from "@helperiq/core/conversation/tags";
+import { deleteConversation, moveConversation, type BucketMove } from "@helperiq/core/conversation/trash";
 import { viewFilters } from "@helperiq/core/conversation/view-filters";
 import type { Permission } from "@helperiq/core/role/permissions";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
-import { publishEffects } from "../effects.ts";
+import { publishEffects, type Effects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
+import { newConversationBody } from "./messages.ts";
 import { idParam, pageQuery, validate } from "../validate.ts";
 
 const listQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at").extend({
@@ -26,6 +38,23 @@ type ListQuery = z.infer<typeof listQuery>;
 const uuidParam = z.object({ uuid: z.uuid("must be a conversation uuid") });
 const refParam = z.object({ ref: z.string().regex(/^\d{1,9}$/, "must be a reference number").transform(Number) });
 const userIdParam = uuidParam.extend({ user_id: z.string().regex(/^\d{1,9}$/, "must be a user id").transform(Number) });
+
+const nameOrId = z.union([z.string().trim().min(1).max(100), z.number().int().positive()]);
+const assigneeBody = z.object({ assignee_id: z.number().int().positive() });
+const addresses = z.array(z.string().max(320)).max(50).optional();
+const draftBody = z.object({
+  content: z.string().max(MAX_DRAFT_LENGTH),
+  private: z.boolean().optional(),
+  is_forward: z.boolean().optional(),
+  to: addresses,
+  cc: addresses,
+  bcc: addresses,
+  mentions: z.array(z.number().int().positive()).max(50).optional(),
+  macro_id: z.number().int().positive().nullable().optional(),
+});
+const macroParam = uuidParam.extend({ id: z.string().regex(/^\d{1,9}$/, "must be a macro id").transform(Number) });
+const attributesBody = z.record(z.string().max(100), z.unknown()).refine((v) => Object.keys(v).length <= 100, "at most 100 attributes");
+const BUCKET_MOVES: BucketMove[] = ["trash", "restore", "spam", "not-spam"];
 
 async function list(c: Context<AppEnv>, bucket: ConversationBucket, q: ListQuery) {
   return ok(
@@ -58,8 +87,25 @@ for (const [path, kind, permission] of BUCKETS) {
   );
 }
 
-/** Conversations (spec §4): lists, reads, followers and read state. Fixed paths come before `:uuid`. */
+/** A change's effects are published after commit; LibreDesk answers these updates with `true`. */
+async function changed(c: Context<AppEnv>, effects: Effects) {
+  await publishEffects(c, effects);
+  return ok(c, true);
+}
+
+for (const move of BUCKET_MOVES) {
+  app.put(`/api/v1/conversations/:uuid/${move}`, auth("conversations:update_status"), validate("param", uuidParam), async (c) =>
+    changed(c, await moveConversation(ctxOf(c), c.req.valid("param"), move)),
+  );
+}
+
+/** Conversations (spec §4): lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
 export const conversationsFamily = app
+  .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), async (c) => {
+    const { conversation, ...effects } = await createConversation(ctxOf(c), c.req.valid("json"));
+    await publishEffects(c, effects);
+    return ok(c, conversation, 201);
+  })
   .get(
     "/api/v1/teams/:id/conversations/unassigned",
     auth("conversations:read_team_inbox"),
@@ -73,6 +119,13 @@ export const conversationsFamily = app
   .get("/api/v1/conversations/by-ref/:ref", auth("conversations:read"), validate("param", refParam), async (c) =>
     ok(c, await getConversation(ctxOf(c), { referenceNumber: c.req.valid("param").ref })),
   )
+  .post(
+    "/api/v1/conversations/merge",
+    auth("conversations:update_status"),
+    validate("json", z.object({ source_uuid: z.uuid(), target_uuid: z.uuid() })),
+    async (c) => changed(c, await mergeConversations(ctxOf(c), c.req.valid("json"))),
+  )
+  .get("/api/v1/drafts", auth(), async (c) => ok(c, await listDrafts(ctxOf(c))))
   .get("/api/v1/conversations/:uuid", auth("conversations:read"), validate("param", uuidParam), async (c) =>
     ok(c, await getConversation(ctxOf(c), c.req.valid("param"))),
   )
@@ -109,4 +162,78 @@ export const conversationsFamily = app
   .delete("/api/v1/conversations/:uuid/followers/:user_id", auth("conversations:read"), validate("param", userIdParam), async (c) => {
     const { uuid, user_id } = c.req.valid("param");
     return ok(c, await removeFollower(ctxOf(c), { uuid }, user_id));
+  })
+  .put(
+    "/api/v1/conversations/:uuid/status",
+    auth("conversations:update_status"),
+    validate("param", uuidParam),
+    validate("json", z.object({ status: nameOrId, snoozed_until: z.string().max(20).optional() })),
+    async (c) => changed(c, await setStatus(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  )
+  .put(
+    "/api/v1/conversations/:uuid/priority",
+    auth("conversations:update_priority"),
+    validate("param", uuidParam),
+    validate("json", z.object({ priority: nameOrId.nullable() })),
+    async (c) => changed(c, await setPriority(ctxOf(c), c.req.valid("param"), c.req.valid("json").priority)),
+  )
+  .put(
+    "/api/v1/conversations/:uuid/subject",
+    auth("conversations:update_status"),
+    validate("param", uuidParam),
+    validate("json", z.object({ subject: z.string().trim().min(1).max(500) })),
+    async (c) => changed(c, await setSubject(ctxOf(c), c.req.valid("param"), c.req.valid("json").subject)),
+  )
+  .put(
+    "/api/v1/conversations/:uuid/contact",
+    auth("conversations:update_status"),
+    validate("param", uuidParam),
+    validate("json", z.object({ contact_id: z.number().int().positive() })),
+    async (c) => changed(c, await setContact(ctxOf(c), c.req.valid("param"), c.req.valid("json").contact_id)),
+  )
+  .post(
+    "/api/v1/conversations/:uuid/tags",
+    auth("conversations:update_tags"),
+    validate("param", uuidParam),
+    validate("json", z.object({ tags: z.array(z.string().max(64)).max(50) })),
+    async (c) => changed(c, await setTags(ctxOf(c), c.req.valid("param"), c.req.valid("json").tags)),
+  )
+  // LibreDesk sends the attributes object itself as the body: `{"plan": "pro", "old_key": null}`.
+  .put("/api/v1/conversations/:uuid/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
+    changed(c, await setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  )
+  .put("/api/v1/conversations/:uuid/contacts/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
+    changed(c, await setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  )
+  .put("/api/v1/conversations/:uuid/assignee/user", auth("conversations:update_user_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
+    changed(c, await assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+  )
+  .put("/api/v1/conversations/:uuid/assignee/team", auth("conversations:update_team_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
+    changed(c, await assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+  )
+  .put("/api/v1/conversations/:uuid/assignee/user/remove", auth("conversations:update_user_assignee"), validate("param", uuidParam), async (c) =>
+    changed(c, await assignUser(ctxOf(c), c.req.valid("param"), null)),
+  )
+  .put("/api/v1/conversations/:uuid/assignee/team/remove", auth("conversations:update_team_assignee"), validate("param", uuidParam), async (c) =>
+    changed(c, await assignTeam(ctxOf(c), c.req.valid("param"), null)),
+  )
+  .delete("/api/v1/conversations/:uuid", auth("conversations:update_status"), validate("param", uuidParam), async (c) => {
+    await deleteConversation(ctxOf(c), c.req.valid("param"));
+    return ok(c, true);
+  })
+  .get("/api/v1/conversations/:uuid/page-visits", auth("conversations:read"), validate("param", uuidParam), async (c) =>
+    ok(c, await listPageVisits(ctxOf(c), c.req.valid("param"))),
+  )
+  .post("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), validate("json", draftBody), async (c) =>
+    ok(c, await saveDraft(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  )
+  .delete("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), async (c) => {
+    await deleteDraft(ctxOf(c), c.req.valid("param"));
+    return ok(c, true);
+  })
+  .post("/api/v1/conversations/:uuid/macros/:id/apply", auth(), validate("param", macroParam), async (c) => {
+    const { uuid, id } = c.req.valid("param");
+    const { conversation, ...effects } = await applyMacro(ctxOf(c), { uuid }, id);
+    await publishEffects(c, effects);
+    return ok(c, conversation);
   });

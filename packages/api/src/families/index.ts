@@ -8,8 +8,10 @@ import { conversationsFamily } from "./conversations.ts";
 import { customAttributesFamily } from "./custom-attributes.ts";
 import { health } from "./health.ts";
 import { macrosFamily } from "./macros.ts";
+import { messagesFamily } from "./messages.ts";
 import { notificationsFamily } from "./notifications.ts";
 import { oidcFamily } from "./oidc.ts";
+import { searchFamily } from "./search.ts";
 import { settingsFamily } from "./settings.ts";
 import { statusesFamily } from "./statuses.ts";
 import { viewsFamily } from "./views.ts";
@@ -24,7 +26,10 @@ export const FAMILIES = {
   "custom-attributes": customAttributesFamily,
   macros: macrosFamily,
   views: viewsFamily,
+  // Before conversations: `/api/v1/conversations/:uuid` would otherwise capture `/api/v1/conversations/search`.
+  search: searchFamily,
   conversations: conversationsFamily,
+  messages: messagesFamily,
   oidc: oidcFamily,
   agents: agentsFamily,
   contacts: contactsFamily,

@@ -1,0 +1,4 @@
+import { searchFamily } from "@helperiq/api/families/search";
+import { cloudDeps, createHandler } from "../runtime.ts";
+
+export const handler = createHandler("search", searchFamily, cloudDeps);

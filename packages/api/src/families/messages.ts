@@ -1,0 +1,106 @@
+import { listMessages, getMessage } from "@helperiq/core/message/read";
+import { deleteNote, editNote, retryMessage } from "@helperiq/core/message/edit";
+import { MESSAGE_TYPES } from "@helperiq/core/message/message.sql";
+import { sendMessage } from "@helperiq/core/message/send";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../context.ts";
+import { publishEffects } from "../effects.ts";
+import type { AppEnv } from "../env.ts";
+import { auth } from "../middleware/auth.ts";
+import { ok } from "../middleware/envelope.ts";
+import { validate } from "../validate.ts";
+
+const MAX_RECIPIENTS = 50;
+/** Message HTML as sent by the editor; sanitised in core before storage. */
+const html = z.string().max(500_000);
+const recipients = z.array(z.email().max(254)).max(MAX_RECIPIENTS);
+const statusName = z.string().trim().min(1).max(100);
+
+/** The recipients and first message shared by replies and new conversations. */
+export const replyFields = {
+  message: html,
+  to: recipients.optional(),
+  cc: recipients.optional(),
+  bcc: recipients.optional(),
+  set_status: statusName.optional(),
+};
+
+const sendBody = z.object({
+  ...replyFields,
+  message: html.optional(),
+  private: z.boolean().default(false),
+  from: z.string().trim().min(3).max(320).optional(),
+  attachments: z.array(z.object({ media_uuid: z.uuid("must be an upload uuid") })).max(50).default([]),
+  mentions: z.array(z.number().int().positive()).max(50).default([]),
+  forwarded_to: recipients.optional(),
+});
+
+/** `POST /api/v1/conversations` (served by the conversations family). */
+export const newConversationBody = z.object({
+  ...replyFields,
+  inbox_id: z.number().int().positive(),
+  contact: z.object({
+    first_name: z.string().trim().min(1, "required").max(100),
+    last_name: z.string().trim().max(100).optional(),
+    email: z.email().max(254),
+  }),
+  subject: z.string().trim().min(1, "required").max(1000),
+});
+
+const lower = (s: string) => s.toLowerCase();
+const conversationParam = z.object({ uuid: z.uuid("must be a conversation uuid").transform(lower) });
+const messageParam = conversationParam.extend({ message_uuid: z.uuid("must be a message uuid").transform(lower) });
+
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  types: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((s) => s?.split(",").map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(MESSAGE_TYPES)).optional()),
+  private: z.enum(["true", "false"]).optional().transform((p) => (p === undefined ? undefined : p === "true")),
+});
+
+const refOf = (p: { uuid: string; message_uuid: string }) => ({ conversationUuid: p.uuid, messageUuid: p.message_uuid });
+
+/**
+ * Messages of a conversation (spec §4 "Messages"): read (newest first), reply or add a private note, edit
+ * and delete one's own notes, retry a failed delivery. The conversation's visibility applies (404).
+ */
+export const messagesFamily = new Hono<AppEnv>()
+  .get("/api/v1/conversations/:uuid/messages", auth("messages:read"), validate("param", conversationParam), validate("query", listQuery), async (c) => {
+    const q = c.req.valid("query");
+    return ok(c, await listMessages(ctxOf(c), c.req.valid("param"), { page: q.page, pageSize: q.page_size, types: q.types, private: q.private }));
+  })
+  .get("/api/v1/conversations/:uuid/messages/:message_uuid", auth("messages:read"), validate("param", messageParam), async (c) =>
+    ok(c, await getMessage(ctxOf(c), refOf(c.req.valid("param")))),
+  )
+  .post("/api/v1/conversations/:uuid/messages", auth("messages:write"), validate("param", conversationParam), validate("json", sendBody), async (c) => {
+    const { message, ...effects } = await sendMessage(ctxOf(c), c.req.valid("param"), c.req.valid("json"));
+    await publishEffects(c, effects);
+    return ok(c, message, 201);
+  })
+  .put("/api/v1/conversations/:uuid/messages/:message_uuid/retry", auth("messages:write"), validate("param", messageParam), async (c) => {
+    const { message, ...effects } = await retryMessage(ctxOf(c), refOf(c.req.valid("param")));
+    await publishEffects(c, effects);
+    return ok(c, message);
+  })
+  .put(
+    "/api/v1/conversations/:uuid/messages/:message_uuid/note",
+    auth("messages:write"),
+    validate("param", messageParam),
+    validate("json", z.object({ message: html })),
+    async (c) => {
+      const { message, ...effects } = await editNote(ctxOf(c), refOf(c.req.valid("param")), c.req.valid("json").message);
+      await publishEffects(c, effects);
+      return ok(c, message);
+    },
+  )
+  .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), async (c) => {
+    await publishEffects(c, await deleteNote(ctxOf(c), refOf(c.req.valid("param"))));
+    return ok(c, true);
+  });

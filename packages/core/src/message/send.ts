@@ -1,0 +1,251 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { AgentActor, Ctx } from "../context/index.ts";
+import { conversationParticipants, conversations } from "../conversation/conversation.sql.ts";
+import { visibleConversationId, type ConversationRef } from "../conversation/get.ts";
+import { iso } from "../db/iso.ts";
+import { AuthError, InputError } from "../errors/index.ts";
+import { inboxes } from "../inbox/inbox.sql.ts";
+import { media } from "../media/media.sql.ts";
+import { createNotifications, notificationMessages } from "../notification/create.ts";
+import type { Db } from "../port/database.ts";
+import type { DomainEvent } from "../port/events.ts";
+import type { QueueMessage } from "../port/queue.ts";
+import { statuses } from "../status/status.sql.ts";
+import { users } from "../user/user.sql.ts";
+import { messages } from "./message.sql.ts";
+import { messageViewById } from "./read.ts";
+import { cleanMessage, previewOf } from "./sanitize.ts";
+import type { MessageView } from "./view.ts";
+
+/** An agent's reply or private note (spec §4 "Messages", send body). */
+export type ReplyInput = {
+  message?: string | undefined;
+  private?: boolean | undefined;
+  to?: string[] | undefined;
+  cc?: string[] | undefined;
+  bcc?: string[] | undefined;
+  from?: string | undefined;
+  attachments?: { media_uuid: string }[] | undefined;
+  mentions?: number[] | undefined;
+  set_status?: string | undefined;
+  forwarded_to?: string[] | undefined;
+};
+
+/** A change's result and what to publish once its transaction has committed. */
+export type WithEffects<T> = T & { events: DomainEvent[]; messages: QueueMessage[] };
+
+/** What a reply needs to know of its conversation. */
+export type ReplyTarget = {
+  id: number;
+  uuid: string;
+  referenceNumber: number;
+  inboxId: number;
+  contactEmail: string | null;
+  firstReplyAt: Date | null;
+  waitingSince: Date | null;
+};
+
+/** A reply checked against the workspace, ready to write. */
+export type PreparedReply = {
+  private: boolean;
+  content: string;
+  textContent: string;
+  mediaIds: number[];
+  mentions: number[];
+  meta: Record<string, unknown>;
+};
+
+export function agentActor(ctx: Ctx): AgentActor {
+  if (ctx.actor.type !== "agent") throw new AuthError();
+  return ctx.actor;
+}
+
+/**
+ * Adds an agent's message to a visible conversation. A private note is `sent` at once; a public reply is
+ * stored `pending` with its recipients in `meta` for the delivery channel. The conversation's last-message
+ * fields move in the same transaction; mentioned agents become participants and are notified.
+ */
+export async function sendMessage(ctx: Ctx, ref: ConversationRef, input: ReplyInput): Promise<WithEffects<{ message: MessageView }>> {
+  const id = await visibleConversationId(ctx, ref);
+  const target = await replyTarget(ctx.db, id);
+  const prepared = await prepareReply(ctx, target, input);
+  const written = await ctx.db.transaction((tx) => writeReply(tx, ctx, target, prepared));
+  return { message: await messageViewById(ctx, written.messageId), ...written.effects };
+}
+
+export async function replyTarget(db: Db, conversationId: number): Promise<ReplyTarget> {
+  const [row] = await db
+    .select({
+      id: conversations.id,
+      uuid: conversations.uuid,
+      referenceNumber: conversations.referenceNumber,
+      inboxId: conversations.inboxId,
+      contactEmail: users.email,
+      firstReplyAt: conversations.firstReplyAt,
+      waitingSince: conversations.waitingSince,
+    })
+    .from(conversations)
+    .innerJoin(users, eq(users.id, conversations.contactId))
+    .where(eq(conversations.id, conversationId));
+  return row!;
+}
+
+const MAX_MENTIONS = 50;
+
+/** Validates a reply against the workspace (uploads, mentioned agents, status, sender address): 400 naming the field. */
+export async function prepareReply(ctx: Ctx, target: Pick<ReplyTarget, "inboxId" | "contactEmail">, input: ReplyInput): Promise<PreparedReply> {
+  const isPrivate = input.private ?? false;
+  const { content, textContent } = cleanMessage(input.message ?? "");
+  const attachments = input.attachments ?? [];
+  if (!textContent && !/<img\b/i.test(content) && attachments.length === 0) {
+    throw new InputError("message: required unless attachments are given");
+  }
+  if (isPrivate && input.set_status) throw new InputError("set_status: only a public reply sets a status (once it is delivered)");
+  if (isPrivate && input.forwarded_to?.length) throw new InputError("forwarded_to: a private note cannot be forwarded");
+  const [mediaIds, mentions] = await Promise.all([uploadsOf(ctx, attachments), mentionedAgents(ctx, input.mentions ?? [])]);
+  if (input.set_status) await statusNamed(ctx, input.set_status, "set_status");
+  const meta: Record<string, unknown> = {};
+  if (mentions.length) meta.mentions = mentions;
+  if (!isPrivate) {
+    const to = input.to?.length ? input.to : target.contactEmail ? [target.contactEmail] : [];
+    if (to.length === 0 && !input.forwarded_to?.length) throw new InputError("to: the contact has no email address; name a recipient");
+    Object.assign(meta, { to, cc: input.cc ?? [], bcc: input.bcc ?? [], pending_delivery: true });
+    if (input.from) meta.from = await senderAddress(ctx, target.inboxId, input.from);
+    if (input.set_status) meta.set_status = input.set_status;
+    if (input.forwarded_to?.length) meta.forwarded_to = input.forwarded_to;
+  }
+  return { private: isPrivate, content, textContent, mediaIds, mentions, meta };
+}
+
+/** Upload ids of `attachments`: media of this workspace that no message holds yet. */
+async function uploadsOf(ctx: Ctx, attachments: { media_uuid: string }[]): Promise<number[]> {
+  if (attachments.length === 0) return [];
+  const uuids = attachments.map((a) => a.media_uuid.toLowerCase());
+  const rows = await ctx.db
+    .select({ id: media.id, uuid: media.uuid })
+    .from(media)
+    .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.uuid, uuids), isNull(media.messageId)));
+  return uuids.map((uuid, i) => {
+    if (uuids.indexOf(uuid) !== i) throw new InputError(`attachments[${i}].media_uuid: listed twice`);
+    const row = rows.find((r) => r.uuid === uuid);
+    if (!row) throw new InputError(`attachments[${i}].media_uuid: no unattached upload with this uuid`);
+    return row.id;
+  });
+}
+
+async function mentionedAgents(ctx: Ctx, ids: number[]): Promise<number[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  if (unique.length > MAX_MENTIONS) throw new InputError(`mentions: at most ${MAX_MENTIONS} agents`);
+  const found = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, ctx.tenantId), inArray(users.id, unique), eq(users.type, "agent"), isNull(users.deletedAt)));
+  const missing = ids.findIndex((id) => !found.some((f) => f.id === id));
+  if (missing >= 0) throw new InputError(`mentions[${missing}]: no agent with id ${ids[missing]}`);
+  return unique;
+}
+
+/** A status of the workspace by name; Snoozed needs a duration, which only the status endpoint takes. */
+export async function statusNamed(ctx: Ctx, name: string, field: string) {
+  const [row] = await ctx.db
+    .select({ id: statuses.id, name: statuses.name, systemKey: statuses.systemKey })
+    .from(statuses)
+    .where(and(eq(statuses.tenantId, ctx.tenantId), eq(statuses.name, name)));
+  if (!row) throw new InputError(`${field}: unknown status "${name}"`);
+  if (row.systemKey === "Snoozed") throw new InputError(`${field}: snoozing needs a duration; use the status endpoint`);
+  return row;
+}
+
+const addressOf = (from: string) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+
+/** `from` must be the inbox's address or one of its aliases (`config.aliases`). */
+async function senderAddress(ctx: Ctx, inboxId: number, from: string): Promise<string> {
+  const [inbox] = await ctx.db.select({ from: inboxes.from, config: inboxes.config }).from(inboxes).where(eq(inboxes.id, inboxId));
+  const aliases = Array.isArray(inbox?.config.aliases) ? (inbox.config.aliases as unknown[]).filter((a) => typeof a === "string") : [];
+  const allowed = [inbox?.from ?? "", ...aliases].filter(Boolean).map(addressOf);
+  if (!allowed.includes(addressOf(from))) throw new InputError("from: must be the inbox address or one of its aliases");
+  return from;
+}
+
+/**
+ * Writes a prepared reply inside `tx`: the message, its attachments, mentions (participants and
+ * notifications) and the conversation's last-message fields. Returns the effects to publish after commit.
+ */
+export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: PreparedReply) {
+  const agent = agentActor(ctx);
+  const now = ctx.clock.now();
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      tenantId: ctx.tenantId,
+      conversationId: target.id,
+      type: "outgoing",
+      status: reply.private ? "sent" : "pending",
+      private: reply.private,
+      contentType: "html",
+      content: reply.content,
+      textContent: reply.textContent,
+      senderId: agent.userId,
+      senderType: "agent",
+      meta: reply.meta,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: messages.id, uuid: messages.uuid });
+  const message = row!;
+  if (reply.mediaIds.length) {
+    const attached = await tx
+      .update(media)
+      .set({ messageId: message.id })
+      .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.id, reply.mediaIds), isNull(media.messageId)))
+      .returning({ id: media.id });
+    // Another message took one of the uploads since it was checked.
+    if (attached.length !== reply.mediaIds.length) throw new InputError("attachments: an upload is already attached to a message");
+  }
+  const changes: Record<string, unknown> = {
+    last_message: previewOf(reply.textContent),
+    last_message_at: iso(now),
+    last_message_sender_type: "agent",
+  };
+  if (!reply.private) {
+    changes.last_interaction_at = iso(now);
+    if (target.waitingSince) changes.waiting_since = null;
+    if (!target.firstReplyAt) changes.first_reply_at = iso(now);
+  }
+  await tx
+    .update(conversations)
+    .set({
+      lastMessage: changes.last_message as string,
+      lastMessageAt: now,
+      lastMessageSenderType: "agent",
+      updatedAt: now,
+      ...(reply.private
+        ? {}
+        : { lastInteractionAt: now, waitingSince: null, firstReplyAt: sql`coalesce(${conversations.firstReplyAt}, ${now.toISOString()}::timestamptz)` }),
+    })
+    .where(eq(conversations.id, target.id));
+  let notified: Awaited<ReturnType<typeof createNotifications>> = [];
+  if (reply.mentions.length) {
+    await tx
+      .insert(conversationParticipants)
+      .values(reply.mentions.map((userId) => ({ tenantId: ctx.tenantId, conversationId: target.id, userId, kind: "mentioned" as const })))
+      .onConflictDoNothing();
+    notified = await createNotifications(tx, {
+      tenantId: ctx.tenantId,
+      userIds: reply.mentions,
+      type: "mention",
+      title: `${`${agent.firstName} ${agent.lastName}`.trim()} mentioned you in #${target.referenceNumber}`,
+      description: previewOf(reply.textContent),
+      conversationId: target.id,
+      messageId: message.id,
+      actorId: agent.userId,
+    });
+  }
+  const base = { tenantId: ctx.tenantId, conversationUuid: target.uuid };
+  const events: DomainEvent[] = [
+    { type: "new_message", ...base, messageUuid: message.uuid },
+    { type: "conversation_update", ...base, changes },
+  ];
+  return { messageId: message.id, effects: { events, messages: notificationMessages(notified) } };
+}
