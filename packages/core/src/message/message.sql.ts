@@ -37,6 +37,8 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_conversation_created_idx").on(t.conversationId, t.createdAt),
+    // Newest-first scans within a workspace (search results ordered by recency).
+    index("messages_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     index("messages_tenant_source_idx").on(t.tenantId, t.sourceId).where(sql`${t.sourceId} IS NOT NULL`),
     index("messages_search_idx").using("gin", t.searchVector),
     index("messages_failed_idx").on(t.tenantId, t.status).where(sql`${t.status} IN ('pending', 'sending', 'failed')`),

@@ -30,7 +30,7 @@ function matchConditions(ctx: Ctx, q: SearchQuery) {
  * any message, deduplicated (one row each), ranked reference > subject > contact > message, then by
  * last_message_at. Spam and trash are searched too; `filters` (e.g. status_id) narrow them.
  */
-async function rankedIds(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number) {
+async function rankedIds(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted: boolean) {
   const hit = matchConditions(ctx, q);
   const where = and(
     eq(c.tenantId, ctx.tenantId),
@@ -51,13 +51,13 @@ async function rankedIds(ctx: Ctx, q: SearchQuery, filters: unknown, limit: numb
       .orderBy(sql`${score} DESC`, sql`${c.lastMessageAt} DESC NULLS LAST`, desc(c.id))
       .limit(limit)
       .offset(offset),
-    base(),
+    counted ? base() : Promise.resolve([{ n: 0 }]),
   ]);
   return { rows, total: Number(count!.n) };
 }
 
-async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number) {
-  const { rows: ranked, total } = await rankedIds(ctx, q, filters, limit, offset);
+async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted = true) {
+  const { rows: ranked, total } = await rankedIds(ctx, q, filters, limit, offset, counted);
   const ids = ranked.map((r) => Number(r.id));
   if (ids.length === 0) return { results: [] as ConversationHit[], total };
   const needMessageSnippet = ranked.filter((r) => !truthy(r.subjectHit) && !truthy(r.contactHit)).map((r) => Number(r.id));
@@ -101,6 +101,7 @@ export async function searchConversations(ctx: Ctx, req: ConversationSearch): Pr
 
 /** The best `limit` conversation hits, for the unified search. */
 export async function topConversations(ctx: Ctx, q: SearchQuery, limit: number): Promise<ConversationHit[]> {
-  return (await hits(ctx, q, undefined, limit, 0)).results;
+  // The unified search shows no totals: skip counting every match.
+  return (await hits(ctx, q, undefined, limit, 0, false)).results;
 }
 

@@ -51,7 +51,9 @@ async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined
     .from(m)
     .innerJoin(c, eq(c.id, m.conversationId))
     .where(and(matching(ctx, q), conversationId === undefined ? undefined : eq(m.conversationId, conversationId)))
-    .orderBy(sql`ts_rank(${m.searchVector}, ${tsQuery(q)}) DESC`, desc(m.createdAt), desc(m.id))
+    // Newest first, not ts_rank: a common word matches a large share of a busy workspace's messages, and
+    // ranking means scoring every one of them; recency lets the planner walk (tenant_id, created_at) and stop.
+    .orderBy(desc(m.createdAt), desc(m.id))
     .limit(limit)
     .offset(offset);
   const snippets = await messageSnippets(ctx, q, rows.map((r) => r.id));
