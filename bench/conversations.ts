@@ -64,7 +64,9 @@ export async function benchConversations(log: (line: string) => void = console.l
       list_all_open_tagged: () => `/api/v1/conversations/all?statuses=Open&filters=${filters}`,
       conversation_get: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}`,
       messages_list: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`,
+      // Common words (each in a large share of the messages) and rare ones (a conversation id in its text).
       unified_search: (i) => `/api/v1/search?q=${["refund", "shipping invoice", "warranty", "tracking package"][i % 4]}`,
+      unified_search_rare: (i) => `/api/v1/search?q=${size - 1 - ((i * 7919) % Math.max(1, Math.floor(size / 2)))}`,
     };
     const results: Record<string, unknown> = {};
     for (const [name, path] of Object.entries(scenarios)) {

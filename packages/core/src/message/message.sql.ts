@@ -37,8 +37,9 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_conversation_created_idx").on(t.conversationId, t.createdAt),
-    // Newest-first scans within a workspace (search results ordered by recency).
-    index("messages_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    // Newest-first scans within a workspace (search by recency): read backwards, it matches
+    // `ORDER BY created_at DESC, id DESC` (a DESC NULLS LAST index would not).
+    index("messages_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
     index("messages_tenant_source_idx").on(t.tenantId, t.sourceId).where(sql`${t.sourceId} IS NOT NULL`),
     index("messages_search_idx").using("gin", t.searchVector),
     index("messages_failed_idx").on(t.tenantId, t.status).where(sql`${t.status} IN ('pending', 'sending', 'failed')`),

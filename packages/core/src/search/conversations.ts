@@ -14,14 +14,17 @@ const c = conversations;
 export type ConversationHit = ConversationListRow & { snippet: string };
 
 /** Why a conversation matched; each is one SQL condition (the lower(...) forms match the trigram indexes). */
-function matchConditions(ctx: Ctx, q: SearchQuery) {
+/** The unified search looks for message hits among the conversations of this many newest matches. */
+const UNIFIED_MESSAGE_CANDIDATES = 2000;
+
+function matchConditions(ctx: Ctx, q: SearchQuery, messageCandidates?: number) {
   const pattern = containsPattern(q.needle);
   return {
     reference: q.referenceNumber === null ? sql`false` : sql`${c.referenceNumber} = ${q.referenceNumber}`,
     subject: sql`lower(${c.subject}) LIKE ${pattern}`,
     contact: sql`(lower(coalesce(${users.email}, '')) LIKE ${pattern}
       OR lower(${users.firstName} || ' ' || ${users.lastName}) LIKE ${pattern})`,
-    message: sql`${c.id} IN ${conversationsWithMatchingMessages(ctx, q)}`,
+    message: sql`${c.id} IN ${conversationsWithMatchingMessages(ctx, q, messageCandidates)}`,
   };
 }
 
@@ -30,8 +33,17 @@ function matchConditions(ctx: Ctx, q: SearchQuery) {
  * any message, deduplicated (one row each), ranked reference > subject > contact > message, then by
  * last_message_at. Spam and trash are searched too; `filters` (e.g. status_id) narrow them.
  */
-async function rankedIds(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted: boolean) {
-  const hit = matchConditions(ctx, q);
+async function rankedIds(
+  ctx: Ctx,
+  q: SearchQuery,
+  filters: unknown,
+  limit: number,
+  offset: number,
+  counted: boolean,
+  common: boolean,
+) {
+  // Paginated searches count and page through every match; the quick (uncounted) one bounds its work.
+  const hit = matchConditions(ctx, q, !counted && common ? UNIFIED_MESSAGE_CANDIDATES : undefined);
   const where = and(
     eq(c.tenantId, ctx.tenantId),
     visibleTo(ctx.actor),
@@ -56,8 +68,8 @@ async function rankedIds(ctx: Ctx, q: SearchQuery, filters: unknown, limit: numb
   return { rows, total: Number(count!.n) };
 }
 
-async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted = true) {
-  const { rows: ranked, total } = await rankedIds(ctx, q, filters, limit, offset, counted);
+async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted = true, common = false) {
+  const { rows: ranked, total } = await rankedIds(ctx, q, filters, limit, offset, counted, common);
   const ids = ranked.map((r) => Number(r.id));
   if (ids.length === 0) return { results: [] as ConversationHit[], total };
   const needMessageSnippet = ranked.filter((r) => !truthy(r.subjectHit) && !truthy(r.contactHit)).map((r) => Number(r.id));
@@ -100,8 +112,9 @@ export async function searchConversations(ctx: Ctx, req: ConversationSearch): Pr
 }
 
 /** The best `limit` conversation hits, for the unified search. */
-export async function topConversations(ctx: Ctx, q: SearchQuery, limit: number): Promise<ConversationHit[]> {
-  // The unified search shows no totals: skip counting every match.
-  return (await hits(ctx, q, undefined, limit, 0, false)).results;
+export async function topConversations(ctx: Ctx, q: SearchQuery, limit: number, common: boolean): Promise<ConversationHit[]> {
+  // The unified search shows no totals: skip counting every match. Only a common query needs its message
+  // candidates bounded (a rare one has few matches anyway).
+  return (await hits(ctx, q, undefined, limit, 0, false, common)).results;
 }
 

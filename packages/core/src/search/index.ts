@@ -3,7 +3,7 @@ import { can } from "../context/index.ts";
 import { searchContacts } from "../contact/search.ts";
 import type { ContactView } from "../contact/view.ts";
 import { topConversations, type ConversationHit } from "./conversations.ts";
-import { topMessages, type MessageHit } from "./messages.ts";
+import { isCommonQuery, topMessages, type MessageHit } from "./messages.ts";
 import { parseQuery } from "./query.ts";
 
 /** Search (spec §4): conversations, messages and contacts, each hit with a safe `<mark>` snippet. */
@@ -22,9 +22,10 @@ export type UnifiedResult = { conversations: ConversationHit[]; messages: Messag
  */
 export async function unifiedSearch(ctx: Ctx, raw: string, limit = DEFAULT_UNIFIED_LIMIT): Promise<UnifiedResult> {
   const q = parseQuery(raw);
+  const common = await isCommonQuery(ctx, q);
   const [conversations, messages, contacts] = await Promise.all([
-    topConversations(ctx, q, limit),
-    can(ctx.actor, "messages:read") ? topMessages(ctx, q, limit) : [],
+    topConversations(ctx, q, limit, common),
+    can(ctx.actor, "messages:read") ? topMessages(ctx, q, limit, common) : [],
     can(ctx.actor, "contacts:read") ? searchContacts(ctx, q.text) : [],
   ]);
   return { conversations, messages, contacts: contacts.slice(0, limit) };

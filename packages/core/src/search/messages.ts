@@ -36,7 +36,28 @@ function matching(ctx: Ctx, q: SearchQuery) {
   );
 }
 
-async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined, limit: number, offset: number) {
+/** A query matching at least this many of a workspace's messages is "common" (see isCommonQuery). */
+const COMMON_MATCHES = 2000;
+
+/**
+ * Whether `q` matches many messages of the workspace. Then walking (tenant_id, created_at) newest-first
+ * finds the top hits at once; otherwise a GIN scan and a sort of the few matches is far cheaper. The
+ * planner cannot tell the two apart (prefix tsqueries defeat its estimates), so one bounded probe asks.
+ */
+export async function isCommonQuery(ctx: Ctx, q: SearchQuery): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(
+      sql`(SELECT 1 FROM ${m} WHERE ${m.tenantId} = ${ctx.tenantId} AND ${m.searchVector} @@ ${tsQuery(q)} LIMIT ${COMMON_MATCHES}) probe`,
+    );
+  return Number(row?.n ?? 0) >= COMMON_MATCHES;
+}
+
+/** Newest first either way; for a rare query the `+ 0` keeps the planner off the newest-first index walk. */
+const newestFirst = (common: boolean) =>
+  common ? [desc(m.createdAt), desc(m.id)] : [sql`${m.createdAt} + interval '0 seconds' DESC`, sql`${m.id} + 0 DESC`];
+
+async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined, limit: number, offset: number, common: boolean) {
   const rows = await ctx.db
     .select({
       id: m.id,
@@ -52,8 +73,8 @@ async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined
     .innerJoin(c, eq(c.id, m.conversationId))
     .where(and(matching(ctx, q), conversationId === undefined ? undefined : eq(m.conversationId, conversationId)))
     // Newest first, not ts_rank: a common word matches a large share of a busy workspace's messages, and
-    // ranking means scoring every one of them; recency lets the planner walk (tenant_id, created_at) and stop.
-    .orderBy(desc(m.createdAt), desc(m.id))
+    // ranking would score every one of them.
+    .orderBy(...newestFirst(common))
     .limit(limit)
     .offset(offset);
   const snippets = await messageSnippets(ctx, q, rows.map((r) => r.id));
@@ -88,7 +109,7 @@ export async function searchMessages(ctx: Ctx, req: MessageSearch): Promise<Page
   const q = parseQuery(req.q);
   const conversationId = req.conversationUuid ? await visibleConversationId(ctx, { uuid: req.conversationUuid }) : undefined;
   const [results, [count]] = await Promise.all([
-    hits(ctx, q, conversationId, req.pageSize, offsetOf(req)),
+    hits(ctx, q, conversationId, req.pageSize, offsetOf(req), conversationId === undefined && (await isCommonQuery(ctx, q))),
     ctx.db
       .select({ n: sql<number>`count(*)::int` })
       .from(m)
@@ -99,17 +120,22 @@ export async function searchMessages(ctx: Ctx, req: MessageSearch): Promise<Page
 }
 
 /** The best `limit` message hits, for the unified search. */
-export function topMessages(ctx: Ctx, q: SearchQuery, limit: number): Promise<MessageHit[]> {
-  return hits(ctx, q, undefined, limit, 0);
+export function topMessages(ctx: Ctx, q: SearchQuery, limit: number, common: boolean): Promise<MessageHit[]> {
+  return hits(ctx, q, undefined, limit, 0, common);
 }
 
 /**
  * Ids of messages-matching conversations as a subquery (tenant-scoped; visibility is applied by the caller
  * on `conversations`). Planned as a hashed subplan: one GIN index scan, not one probe per conversation.
+ * With `newest`, only the conversations of the newest that-many matching messages: a bounded amount of
+ * work for a common word, walking (tenant_id, created_at) and stopping early.
  */
-export const conversationsWithMatchingMessages = (ctx: Ctx, q: SearchQuery) =>
-  sql`(SELECT ${m.conversationId} FROM ${m} WHERE ${m.tenantId} = ${ctx.tenantId} AND ${m.type} <> 'activity'
-    AND ${m.searchVector} @@ ${tsQuery(q)})`;
+export const conversationsWithMatchingMessages = (ctx: Ctx, q: SearchQuery, newest?: number) =>
+  newest === undefined
+    ? sql`(SELECT ${m.conversationId} FROM ${m} WHERE ${m.tenantId} = ${ctx.tenantId} AND ${m.type} <> 'activity'
+    AND ${m.searchVector} @@ ${tsQuery(q)})`
+    : sql`(SELECT ${m.conversationId} FROM ${m} WHERE ${m.tenantId} = ${ctx.tenantId} AND ${m.type} <> 'activity'
+    AND ${m.searchVector} @@ ${tsQuery(q)} ORDER BY ${m.createdAt} DESC LIMIT ${newest})`;
 
 /** For each conversation, a highlighted snippet of its best-matching message. */
 export async function bestMessageSnippets(ctx: Ctx, q: SearchQuery, conversationIds: number[]): Promise<Map<number, string>> {
