@@ -195,7 +195,7 @@ describe("POST /api/v1/conversations/:uuid/messages", () => {
     expect(await send({ message: "x", to: ["not-an-email"] })).toMatch(/^to\[0\]/);
     expect(await send({ message: "x", cc: Array.from({ length: 51 }, (_, i) => `u${i}@example.org`) })).toMatch(/^cc:/);
     expect(await send({ message: "x", private: true, set_status: "Resolved" })).toMatch(/^set_status:/);
-    expect(await send({ message: "x", set_status: "Nope" })).toMatch(/^set_status: unknown status/);
+    expect(await send({ message: "x", set_status: "Nope" })).toMatch(/^set_status: no status "Nope"/);
     expect(await send({ message: "x", private: true, forwarded_to: ["a@example.org"] })).toMatch(/^forwarded_to:/);
     expect(await send({ message: "x", from: "someone@else.example" })).toMatch(/^from:/);
   });

@@ -10,7 +10,8 @@ import { visibleConversationId, type ConversationRef } from "./get.ts";
 export type ConversationRow = typeof conversations.$inferSelect;
 
 /** What to publish once a change has committed. */
-export type Effects = { events: DomainEvent[]; messages: QueueMessage[] };
+import type { Effects } from "../port/effects.ts";
+export type { Effects };
 
 /**
  * A conversation to change: a reference resolved through the visibility rule, or `{id}` of one the caller

@@ -1,13 +1,11 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { normalizeEmail } from "../contact/addresses.ts";
-import { contactChannels } from "../contact/contact.sql.ts";
+import { findOrCreateContactByEmail } from "../contact/identity.ts";
 import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { prepareReply, statusNamed, writeReply, type ReplyInput, type WithEffects } from "../message/send.ts";
-import type { Db } from "../port/database.ts";
-import { statuses } from "../status/status.sql.ts";
-import { users } from "../user/user.sql.ts";
+import { systemStatus } from "../status/lookup.ts";
 import { conversations } from "./conversation.sql.ts";
 import { getConversation, type ConversationDetail } from "./get.ts";
 import { nextReferenceNumber } from "./reference.ts";
@@ -38,16 +36,13 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
   if (!inbox) throw new InputError(`inbox_id: no enabled inbox with id ${input.inbox_id}`);
   const status = input.set_status
     ? await statusNamed(ctx, input.set_status, "set_status")
-    : (await ctx.db
-        .select({ id: statuses.id, systemKey: statuses.systemKey })
-        .from(statuses)
-        .where(and(eq(statuses.tenantId, ctx.tenantId), eq(statuses.systemKey, "Open"))))[0]!;
+    : await systemStatus(ctx.db, ctx.tenantId, "Open");
   const email = normalizeEmail(input.contact.email);
   const reply: ReplyInput = { message: input.message, private: false, to: input.to, cc: input.cc, bcc: input.bcc };
   const prepared = await prepareReply(ctx, { inboxId: inbox.id, contactEmail: email }, reply);
   const now = ctx.clock.now();
   const written = await ctx.db.transaction(async (tx) => {
-    const contactId = await findOrCreateContact(tx, ctx.tenantId, { ...input.contact, email });
+    const contactId = await findOrCreateContactByEmail(tx, ctx.tenantId, { ...input.contact, email });
     const [row] = await tx
       .insert(conversations)
       .values({
@@ -72,39 +67,4 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
   // A brand-new conversation has no last-message state to patch: new_conversation + new_message say it all.
   const events = [newConversation, ...written.effects.events.filter((e) => e.type !== "conversation_update")];
   return { conversation, events, messages: written.effects.messages };
-}
-
-/**
- * The contact with `email` (primary, then alternate addresses; case-insensitive), created when there is
- * none. Concurrent creators of the same address meet on the unique index and both get the one row.
- */
-async function findOrCreateContact(db: Db, tenantId: number, contact: { first_name: string; last_name?: string | undefined; email: string }) {
-  const find = async () => {
-    const [primary] = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.type, "contact"), isNull(users.deletedAt), eq(sql`lower(${users.email})`, contact.email)));
-    if (primary) return primary.id;
-    const [channel] = await db
-      .select({ id: contactChannels.contactId })
-      .from(contactChannels)
-      .innerJoin(users, eq(users.id, contactChannels.contactId))
-      .where(
-        and(
-          eq(contactChannels.tenantId, tenantId),
-          eq(contactChannels.kind, "email"),
-          eq(sql`lower(${contactChannels.value})`, contact.email),
-          isNull(users.deletedAt),
-        ),
-      );
-    return channel?.id;
-  };
-  const found = await find();
-  if (found !== undefined) return found;
-  const [created] = await db
-    .insert(users)
-    .values({ tenantId, type: "contact", firstName: contact.first_name, lastName: contact.last_name ?? "", email: contact.email })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
-  return created?.id ?? (await find())!;
 }

@@ -9,8 +9,8 @@ import { media } from "../media/media.sql.ts";
 import { createNotifications, notificationMessages } from "../notification/create.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent } from "../port/events.ts";
+import { findStatus } from "../status/lookup.ts";
 import type { QueueMessage } from "../port/queue.ts";
-import { statuses } from "../status/status.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { messages } from "./message.sql.ts";
 import { messageViewById } from "./read.ts";
@@ -32,7 +32,8 @@ export type ReplyInput = {
 };
 
 /** A change's result and what to publish once its transaction has committed. */
-export type WithEffects<T> = T & { events: DomainEvent[]; messages: QueueMessage[] };
+import type { WithEffects } from "../port/effects.ts";
+export type { WithEffects };
 
 /** What a reply needs to know of its conversation. */
 export type ReplyTarget = {
@@ -148,11 +149,7 @@ async function mentionedAgents(ctx: Ctx, ids: number[]): Promise<number[]> {
 
 /** A status of the workspace by name; Snoozed needs a duration, which only the status endpoint takes. */
 export async function statusNamed(ctx: Ctx, name: string, field: string) {
-  const [row] = await ctx.db
-    .select({ id: statuses.id, name: statuses.name, systemKey: statuses.systemKey })
-    .from(statuses)
-    .where(and(eq(statuses.tenantId, ctx.tenantId), eq(statuses.name, name)));
-  if (!row) throw new InputError(`${field}: unknown status "${name}"`);
+  const row = await findStatus(ctx, name, field);
   if (row.systemKey === "Snoozed") throw new InputError(`${field}: snoozing needs a duration; use the status endpoint`);
   return row;
 }

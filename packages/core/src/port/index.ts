@@ -5,3 +5,4 @@ export type { Push, PushMessage, PushPlatform } from "./push.ts";
 export type { Queue, QueueMessage } from "./queue.ts";
 export type { RateCounter } from "./rate-counter.ts";
 export type { DomainEvent, Events } from "./events.ts";
+export type { Effects, WithEffects } from "./effects.ts";

@@ -4,6 +4,7 @@ import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
 import { withUniqueName } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
+import { systemStatus } from "./lookup.ts";
 import { priorities, statuses } from "./status.sql.ts";
 
 export * from "./status.sql.ts";
@@ -64,13 +65,10 @@ export async function deleteStatus(ctx: Ctx, id: number): Promise<void> {
       .for("update");
     if (!row) throw new NotFoundError("Status");
     if (row.systemKey) throw new InputError("id: system statuses cannot be deleted");
-    const [open] = await tx
-      .select({ id: statuses.id })
-      .from(statuses)
-      .where(and(eq(statuses.tenantId, ctx.tenantId), eq(statuses.systemKey, "Open")));
+    const open = await systemStatus(tx, ctx.tenantId, "Open");
     await tx
       .update(conversations)
-      .set({ statusId: open!.id, updatedAt: ctx.clock.now() })
+      .set({ statusId: open.id, updatedAt: ctx.clock.now() })
       .where(and(eq(conversations.tenantId, ctx.tenantId), eq(conversations.statusId, id)));
     await tx.delete(statuses).where(eq(statuses.id, id));
   });
