@@ -1,3 +1,7 @@
+import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
@@ -34,6 +38,7 @@ export async function benchConversations(log: (line: string) => void = console.l
         rateCounter: createMemoryRateCounter(),
         events: createEventBus(),
         secrets: parseKeyring(generateKeyringSpec()),
+        blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
         remoteAddress: () => "127.0.0.1",
         config: {
           appName: "HelperIQ",

@@ -8,6 +8,8 @@ import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
+import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { sharedDatabase } from "./database.ts";
 
 export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
@@ -50,9 +52,24 @@ export function cloudDeps(): AppDeps {
     // are per container, so they limit nothing across instances: only a fallback for other families.
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),
     secrets: parseKeyring(env.SECRET_KEYS),
+    blobs: cloudBlobs(env),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: cloudConfig(env),
   };
+}
+
+let blobs: BlobStore | undefined;
+
+/** One S3 client per container. Families without the bucket linked get a store that says so on use. */
+export function cloudBlobs(env: NodeJS.ProcessEnv): BlobStore {
+  if (!env.MEDIA_BUCKET) {
+    const missing = async () => {
+      throw new Error("MEDIA_BUCKET is not set: this function cannot reach media (link the bucket in infra/api.ts)");
+    };
+    return { put: missing, get: missing, delete: missing };
+  }
+  blobs ??= createS3BlobStore({ bucket: env.MEDIA_BUCKET });
+  return blobs;
 }
 
 /** Only the families infra/api.ts links to the jobs queue get QUEUE_URL; the others must not publish. */

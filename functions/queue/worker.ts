@@ -4,6 +4,8 @@ import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
 import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
+import { cloudBlobs } from "../runtime.ts";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
 
@@ -29,7 +31,17 @@ export const handler = createQueueWorker(() => ({
   clock: systemClock,
   mailer: cloudMailer(process.env),
   push: cloudPush(process.env),
+  secrets: cloudSecrets(process.env),
+  blobs: cloudBlobs(process.env),
 }));
+
+let secrets: Keyring | undefined;
+
+function cloudSecrets(env: NodeJS.ProcessEnv): Keyring {
+  if (!env.SECRET_KEYS) throw new Error("SECRET_KEYS is not set (see infra/secrets.ts)");
+  secrets ??= parseKeyring(env.SECRET_KEYS);
+  return secrets;
+}
 
 let mailer: Mailer | undefined;
 

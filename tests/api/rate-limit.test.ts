@@ -156,6 +156,7 @@ describe("when the counter store is down", () => {
           rateCounter: createDynamoRateCounter({ tableName: "RateCounters", client: dynamo }),
           events: createEventBus(),
           secrets: parseKeyring(generateKeyringSpec()),
+          blobs: t.blobs,
           remoteAddress: () => "198.51.100.200",
           config: {
             appName: "HelperIQ",

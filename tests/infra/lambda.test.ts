@@ -8,7 +8,7 @@ import { issueApiKey } from "@helperiq/core/auth/index";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { cloudConfig, cloudQueue, createHandler } from "../../functions/runtime.ts";
+import { cloudBlobs, cloudConfig, cloudQueue, createHandler } from "../../functions/runtime.ts";
 import { httpApiEvent } from "./api-gateway-event.ts";
 
 /**
@@ -43,6 +43,7 @@ beforeAll(async () => {
     queue: cloudQueue({}),
     rateCounter: createMemoryRateCounter(),
     events: createEventBus(),
+    blobs: cloudBlobs({}),
     secrets: parseKeyring(generateKeyringSpec()),
     remoteAddress: () => "127.0.0.1",
     config,

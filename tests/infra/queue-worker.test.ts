@@ -1,3 +1,8 @@
+import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { parseKeyring, generateKeyringSpec } from "@helperiq/core/crypto/secret-box";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createLogPush } from "@helperiq/adapters/push/log";
 import { createImportJob, importJobs } from "@helperiq/core/import/index";
@@ -23,7 +28,11 @@ let seq = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer(), push: createLogPush() }));
+  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer(),
+    push: createLogPush(),
+    secrets: parseKeyring(generateKeyringSpec()),
+    blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-worker-media-"))),
+  }));
 });
 
 afterAll(async () => {

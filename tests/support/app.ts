@@ -1,5 +1,10 @@
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
 import { createEventBus } from "@helperiq/adapters/events/bus";
+import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import type { BlobStore } from "@helperiq/core/port/blob-store";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
@@ -31,6 +36,8 @@ export type TestApp = {
   push: RecordingPush;
   /** The keyring the app seals stored secrets with. */
   secrets: Keyring;
+  /** Media bytes, in a temporary directory of this app's own. */
+  blobs: BlobStore;
   close(): Promise<void>;
 };
 
@@ -43,13 +50,14 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
   const clock = testClock();
   const outbox: OutgoingMail[] = [];
   const push = createRecordingPush();
-  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) }, push };
+  const secrets = parseKeyring(generateKeyringSpec());
+  const blobs = createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-media-")));
+  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) }, push, secrets, blobs };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
     { backoffMs: 10 },
   );
-  const secrets = parseKeyring(generateKeyringSpec());
   // Every published domain event, in order, for assertions.
   const events = createEventBus();
   const published: DomainEvent[] = [];
@@ -61,6 +69,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     rateCounter: createMemoryRateCounter(),
     events,
     secrets,
+    blobs,
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
@@ -82,6 +91,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     published,
     push,
     secrets,
+    blobs,
     async close() {
       await queue.drain();
       await database.close();

@@ -1,7 +1,7 @@
 import type { Actor } from "@helperiq/core/context/index";
 import type { Context } from "hono";
 import type { Keyring } from "@helperiq/core/crypto/secret-box";
-import type { Clock, Database, Events, Queue, RateCounter } from "@helperiq/core/port/index";
+import type { BlobStore, Clock, Database, Events, Queue, RateCounter } from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 
 export type AppConfig = {
@@ -33,6 +33,8 @@ export type AppDeps = {
   rateCounter: RateCounter;
   /** Domain events for realtime, published after commit. */
   events: Events;
+  /** Media bytes: the filesystem embedded, S3 in the cloud. */
+  blobs: BlobStore;
   /** Seals secrets stored in the database (OIDC client secrets, channel passwords, AI keys). */
   secrets: Keyring;
   /** The peer address of the connection (socket, or API Gateway's sourceIp); see AppConfig.clientIpHeader. */

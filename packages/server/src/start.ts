@@ -14,6 +14,8 @@ import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { join } from "node:path";
 import { loadKeyring } from "./secrets.ts";
 import type { ServerConfig } from "./config.ts";
 
@@ -32,7 +34,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     throw err;
   }
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
-  const jobs = { db: database.db, clock: systemClock, mailer, push };
+  const secrets = loadKeyring(config.SECRET_KEYS, config.DATA_DIR);
+  const blobs = createFilesystemBlobStore(join(config.DATA_DIR, "media"));
+  const jobs = { db: database.db, clock: systemClock, mailer, push, secrets, blobs };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
@@ -45,7 +49,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     queue,
     rateCounter: createMemoryRateCounter(),
     events: createEventBus(),
-    secrets: loadKeyring(config.SECRET_KEYS, config.DATA_DIR),
+    secrets,
+    blobs,
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,

@@ -1,7 +1,9 @@
 import { failImportJob, runImportJob, type ImportSpec } from "../import/index.ts";
 import type { ImportKind } from "../import/import.sql.ts";
 import { deliverNotification } from "../notification/deliver.ts";
+import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
+import type { Keyring } from "../crypto/secret-box.ts";
 import type { Db } from "../port/database.ts";
 import type { Mailer } from "../port/mailer.ts";
 import type { Push } from "../port/push.ts";
@@ -11,7 +13,17 @@ import { agentImport } from "../agent/import.ts";
 
 export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
-export type JobDeps = { db: Db; clock: Clock; mailer: Mailer; push: Push };
+export type JobDeps = {
+  db: Db;
+  clock: Clock;
+  /** System mail (password resets, notifications); inbox mail goes through the inbox's own SMTP servers. */
+  mailer: Mailer;
+  push: Push;
+  /** Unseals channel secrets (IMAP/SMTP passwords). */
+  secrets: Keyring;
+  /** Media bytes (attachments of imported and outgoing mail). */
+  blobs: BlobStore;
+};
 
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
 export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): Promise<void> {

@@ -6,3 +6,4 @@ export type { Queue, QueueMessage } from "./queue.ts";
 export type { RateCounter } from "./rate-counter.ts";
 export type { DomainEvent, Events } from "./events.ts";
 export type { Effects, WithEffects } from "./effects.ts";
+export type { BlobStore } from "./blob-store.ts";

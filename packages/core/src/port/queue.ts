@@ -9,7 +9,11 @@ export type QueueMessage =
   /** System mail leaves through the queue: never inside a request (its timing could tell an account exists). */
   | { type: "mail.send"; tenantId: number; mail: OutgoingMail }
   /** Push to the recipient's devices and, when the workspace mails notifications, an email. */
-  | { type: "notification.deliver"; tenantId: number; notificationId: number };
+  | { type: "notification.deliver"; tenantId: number; notificationId: number }
+  /** Sends one outgoing message through its inbox's channel (SMTP for email); pending → sending → sent | failed. */
+  | { type: "message.deliver"; tenantId: number; messageId: number }
+  /** Imports new mail of one email inbox (a bounded batch; the poll re-enqueues itself while more is waiting). */
+  | { type: "inbox.poll"; tenantId: number; inboxId: number };
 
 export interface Queue {
   send(message: QueueMessage): Promise<void>;

@@ -1,0 +1,36 @@
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { BlobStore } from "@helperiq/core/port/blob-store";
+
+export type S3BlobStoreOptions = { bucket: string; client?: S3Client; clientConfig?: S3ClientConfig };
+
+/** The cloud BlobStore: one S3 object per key; served to browsers through presigned GET URLs. */
+export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
+  const client = options.client ?? new S3Client(options.clientConfig ?? {});
+  const Bucket = options.bucket;
+  return {
+    async put(key, body, contentType) {
+      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async get(key) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+        const body = await out.Body!.transformToByteArray();
+        return { body, contentType: out.ContentType ?? "application/octet-stream" };
+      } catch (err) {
+        if (err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey") return undefined;
+        throw err;
+      }
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async presignedGetUrl(key, { expiresInSeconds, filename, attachment }) {
+      // RFC 6266 filename*: the stored filename is sanitised, but may still hold non-ASCII letters.
+      const disposition = `${attachment ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(filename)}`;
+      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key, ResponseContentDisposition: disposition }), {
+        expiresIn: expiresInSeconds,
+      });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { ImapFlowOptions } from "imapflow";
+import type { ImapServer } from "@helperiq/core/inbox/email-config";
+
+/** imapflow connection options for an inbox's IMAP server: the one place TLS modes map to the client. */
+export function imapFlowOptions(server: ImapServer, timeoutMs = 20_000): ImapFlowOptions {
+  return {
+    host: server.host,
+    port: server.port,
+    secure: server.tls === "tls",
+    // "none" means no TLS at all; "starttls" upgrades the plain connection and fails if the server cannot.
+    doSTARTTLS: server.tls === "starttls" ? true : server.tls === "none" ? false : undefined,
+    auth: { user: server.username, pass: server.password },
+    tls: { rejectUnauthorized: !server.tls_skip_verify },
+    logger: false,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs * 3,
+  };
+}
