@@ -5,7 +5,8 @@ import { createConfiguredPush } from "@helperiq/adapters/push/configured";
 import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
-import { cloudBlobs } from "../runtime.ts";
+import { cloudBlobs, cloudQueue } from "../runtime.ts";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
 
@@ -33,6 +34,9 @@ export const handler = createQueueWorker(() => ({
   push: cloudPush(process.env),
   secrets: cloudSecrets(process.env),
   blobs: cloudBlobs(process.env),
+  // No subscriber in Lambda yet: the realtime issue adds the API Gateway WebSocket fan-out here.
+  events: createEventBus(),
+  queue: cloudQueue(process.env),
 }));
 
 let secrets: Keyring | undefined;

@@ -1,3 +1,5 @@
+import { cloudQueue } from "../../functions/runtime.ts";
+import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { parseKeyring, generateKeyringSpec } from "@helperiq/core/crypto/secret-box";
 import { mkdtempSync } from "node:fs";
@@ -32,6 +34,8 @@ beforeAll(async () => {
     push: createLogPush(),
     secrets: parseKeyring(generateKeyringSpec()),
     blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-worker-media-"))),
+    events: createEventBus(),
+    queue: cloudQueue({}),
   }));
 });
 

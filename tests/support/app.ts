@@ -9,7 +9,7 @@ import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
 import type { DomainEvent, Mailer, OutgoingMail } from "@helperiq/core/port/index";
-import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
+import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
 import { createRecordingPush, type RecordingPush } from "./push-device.ts";
 import { openTestDatabase } from "./test-db.ts";
@@ -52,16 +52,27 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
   const push = createRecordingPush();
   const secrets = parseKeyring(generateKeyringSpec());
   const blobs = createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-media-")));
-  const jobs = { db: database.db, clock, mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) }, push, secrets, blobs };
+  // Every published domain event (requests and background jobs), in order, for assertions.
+  const events = createEventBus();
+  const published: DomainEvent[] = [];
+  events.subscribe((event) => void published.push(event));
+  // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
+  const jobs: JobDeps = {
+    queue: undefined!,
+    db: database.db,
+    clock,
+    mailer: mailer ?? { send: async (mail: OutgoingMail) => void outbox.push(mail) },
+    push,
+    secrets,
+    blobs,
+    events,
+  };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
     { backoffMs: 10 },
   );
-  // Every published domain event, in order, for assertions.
-  const events = createEventBus();
-  const published: DomainEvent[] = [];
-  events.subscribe((event) => void published.push(event));
+  jobs.queue = queue;
   const app = createApp({
     database,
     clock,

@@ -4,7 +4,7 @@ import { createApp, FAMILIES, type AppDeps } from "@helperiq/api";
 import { generatePassword } from "@helperiq/core/auth/password";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { unfinishedImportJobs } from "@helperiq/core/import/index";
-import { handleDeadMessage, handleQueueMessage } from "@helperiq/core/job/index";
+import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
 import { wakeSnoozedConversations } from "@helperiq/core/conversation/snooze";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
@@ -36,11 +36,14 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
   const secrets = loadKeyring(config.SECRET_KEYS, config.DATA_DIR);
   const blobs = createFilesystemBlobStore(join(config.DATA_DIR, "media"));
-  const jobs = { db: database.db, clock: systemClock, mailer, push, secrets, blobs };
+  const events = createEventBus();
+  // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
+  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, queue: undefined! };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
   );
+  jobs.queue = queue;
   // The in-process queue does not survive a restart: pick up what the last run left unfinished.
   for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
   const deps: AppDeps = {
@@ -48,7 +51,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     clock: systemClock,
     queue,
     rateCounter: createMemoryRateCounter(),
-    events: createEventBus(),
+    events,
     secrets,
     blobs,
     remoteAddress: (c) => getConnInfo(c).remote.address,

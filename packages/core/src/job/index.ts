@@ -3,11 +3,12 @@ import type { ImportKind } from "../import/import.sql.ts";
 import { deliverNotification } from "../notification/deliver.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
+import type { Events } from "../port/events.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
 import type { Db } from "../port/database.ts";
 import type { Mailer } from "../port/mailer.ts";
 import type { Push } from "../port/push.ts";
-import type { QueueMessage } from "../port/queue.ts";
+import type { Queue, QueueMessage } from "../port/queue.ts";
 import { tagImport } from "../tag/import.ts";
 import { agentImport } from "../agent/import.ts";
 
@@ -23,6 +24,10 @@ export type JobDeps = {
   secrets: Keyring;
   /** Media bytes (attachments of imported and outgoing mail). */
   blobs: BlobStore;
+  /** Follow-up work (a poll that found more mail, notifications of imported mentions…). */
+  queue: Queue;
+  /** Domain events of background changes (imported mail, delivery status), published after commit. */
+  events: Events;
 };
 
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
