@@ -273,6 +273,36 @@ describe("delivering notifications", () => {
     expect(mailsTo(ann.email)).toEqual([]);
   });
 
+  it("mails only the types the agent left on in /agents/me, and still pushes the others", async () => {
+    const ws = await workspace({ emailNotifications: true });
+    const ann = await agentWithDevices(ws, ["pref-phone"]);
+    const before = await ann.client.get("/api/v1/agents/me");
+    expect(before.body.data.email_notifications).toEqual({ mention: true, assigned: true, follower_added: true });
+    const off = await ann.client.put("/api/v1/agents/me", { email_notifications: { assigned: false } });
+    expect(off.status).toBe(200);
+    expect(off.body.data.email_notifications).toEqual({ mention: true, assigned: false, follower_added: true });
+    // A later change of another type keeps this one.
+    await ann.client.put("/api/v1/agents/me", { email_notifications: { follower_added: true } });
+    expect((await ann.client.get("/api/v1/agents/me")).body.data.email_notifications.assigned).toBe(false);
+
+    await notifyAndDeliver(ws, [ann.id], { type: "assigned", title: "Assigned to you" });
+    await notifyAndDeliver(ws, [ann.id], { type: "mention", title: "Mentioned you" });
+    expect(pushesTo("pref-phone").map((p) => p.title)).toEqual(["Assigned to you", "Mentioned you"]);
+    expect(mailsTo(ann.email).map((m) => m.subject)).toEqual(["Mentioned you"]);
+  });
+
+  it("refuses unknown notification types and non-boolean switches, naming the field", async () => {
+    const ws = await workspace({ emailNotifications: false });
+    const ann = await createAgent(t, ws);
+    const unknown = await ann.client.put("/api/v1/agents/me", { email_notifications: { newsletter: false } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.data.message).toContain("email_notifications");
+    const notBool = await ann.client.put("/api/v1/agents/me", { email_notifications: { mention: "no" } });
+    expect(notBool.status).toBe(400);
+    expect(notBool.body.data.message).toContain("email_notifications.mention");
+    expect((await ann.client.get("/api/v1/agents/me")).body.data.email_notifications.mention).toBe(true);
+  });
+
   it("forgets a device token the push service says is unregistered", async () => {
     const ws = await workspace({ emailNotifications: false });
     const ann = await agentWithDevices(ws, ["gone-phone", "live-phone"]);

@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import type { AgentActor, Ctx } from "../context/index.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
+import { emailNotificationPrefs, type EmailNotificationPrefs } from "../notification/mail.ts";
 import { pushTokens } from "../notification/notification.sql.ts";
 import { users, type AVAILABILITIES } from "../user/user.sql.ts";
 import { agentViews, findAgentRow } from "./view.ts";
@@ -17,7 +18,7 @@ export async function getMe(ctx: Ctx) {
   const row = await findAgentRow(ctx.db, ctx.tenantId, actor.userId);
   if (!row) throw new NotFoundError("Agent");
   const [view] = await agentViews(ctx.db, [row]);
-  return { ...view!, permissions: [...actor.permissions].sort() };
+  return { ...view!, permissions: [...actor.permissions].sort(), email_notifications: emailNotificationPrefs(row.preferences) };
 }
 
 export type ProfileInput = {
@@ -25,14 +26,20 @@ export type ProfileInput = {
   last_name?: string | undefined;
   current_password?: string | undefined;
   new_password?: string | undefined;
+  /** Per-type switches; types left out keep their current value. */
+  email_notifications?: Partial<EmailNotificationPrefs> | undefined;
 };
 
 /** Partial update of one's own profile; changing the password needs the current one. */
 export async function updateMe(ctx: Ctx, input: ProfileInput) {
   const actor = me(ctx);
-  const set: Partial<typeof users.$inferInsert> = { updatedAt: ctx.clock.now() };
+  const set: { [K in keyof typeof users.$inferInsert]?: (typeof users.$inferInsert)[K] | SQL } = { updatedAt: ctx.clock.now() };
   if (input.first_name !== undefined) set.firstName = input.first_name;
   if (input.last_name !== undefined) set.lastName = input.last_name;
+  if (input.email_notifications !== undefined) {
+    // One jsonb merge in the UPDATE: concurrent changes to different types both stick.
+    set.preferences = sql`jsonb_set(${users.preferences}, '{email_notifications}', coalesce(${users.preferences}->'email_notifications', '{}'::jsonb) || ${JSON.stringify(input.email_notifications)}::jsonb)`;
+  }
   if (input.new_password !== undefined) {
     const row = await findAgentRow(ctx.db, ctx.tenantId, actor.userId);
     if (!(await verifyPassword(row?.passwordHash, input.current_password ?? ""))) {

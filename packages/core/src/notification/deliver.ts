@@ -5,7 +5,7 @@ import type { Mailer } from "../port/mailer.ts";
 import type { Push } from "../port/push.ts";
 import { getEmailNotificationSettings } from "../setting/email-notification.ts";
 import { users } from "../user/user.sql.ts";
-import { EMAILED_TYPES, notificationMail } from "./mail.ts";
+import { emailNotificationPrefs, isEmailedType, notificationMail } from "./mail.ts";
 import { notifications, pushTokens } from "./notification.sql.ts";
 
 export type DeliveryDeps = { db: Db; mailer: Mailer; push: Push };
@@ -55,6 +55,7 @@ async function findDeliverable(db: Db, tenantId: number, notificationId: number)
       meta: notifications.meta,
       email: users.email,
       firstName: users.firstName,
+      preferences: users.preferences,
     })
     .from(notifications)
     .innerJoin(
@@ -105,7 +106,7 @@ async function pushToDevices(deps: DeliveryDeps, n: Deliverable, alreadyPushed: 
 }
 
 async function mailIfEnabled(deps: DeliveryDeps, n: Deliverable): Promise<{ sent: boolean; failure?: unknown }> {
-  if (!EMAILED_TYPES.has(n.type) || !n.email) return { sent: false };
+  if (!isEmailedType(n.type) || !n.email || !emailNotificationPrefs(n.preferences)[n.type]) return { sent: false };
   if (!(await getEmailNotificationSettings(deps.db, n.tenantId)).enabled) return { sent: false };
   try {
     await deps.mailer.send(notificationMail({ to: n.email, firstName: n.firstName, title: n.title, description: n.description }));

@@ -23,6 +23,8 @@ export const users = pgTable(
     blocked: boolean("blocked").default(false).notNull(),
     availability: text("availability", { enum: AVAILABILITIES }).default("offline").notNull(),
     customAttributes: jsonb("custom_attributes").$type<Record<string, unknown>>().default({}).notNull(),
+    /** An agent's own choices, e.g. `{ email_notifications: { mention: false } }`; absent keys mean the default. */
+    preferences: jsonb("preferences").$type<Record<string, unknown>>().default({}).notNull(),
     lastActiveAt: timestampTz("last_active_at"),
     lastLoginAt: timestampTz("last_login_at"),
     deletedAt: timestampTz("deleted_at"),

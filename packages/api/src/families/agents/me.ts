@@ -1,5 +1,6 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@helperiq/core/auth/password";
 import { addPushToken, deleteAvatar, getMe, listAgentsCompact, removePushToken, setAvailability, updateMe } from "@helperiq/core/agent/profile";
+import { EMAILED_TYPES, type EmailedType } from "@helperiq/core/notification/mail";
 import { listTeamsCompact } from "@helperiq/core/team/index";
 import { AVAILABILITIES } from "@helperiq/core/user/user.sql";
 import { Hono } from "hono";
@@ -19,6 +20,10 @@ const profile = z
     last_name: z.string().trim().max(100).optional(),
     current_password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
     new_password: newPassword.optional(),
+    email_notifications: z
+      .object(Object.fromEntries(EMAILED_TYPES.map((type) => [type, z.boolean().optional()])) as Record<EmailedType, z.ZodOptional<z.ZodBoolean>>)
+      .strict()
+      .optional(),
   })
   .refine((b) => b.new_password === undefined || b.current_password !== undefined, {
     path: ["current_password"],
