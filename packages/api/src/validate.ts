@@ -3,6 +3,7 @@ import { InputError } from "@helperiq/core/errors/index";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
+import { withMeta } from "./route-meta.ts";
 
 /** Names the first offending field: `name: Too big: expected string to have <=64 characters`. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
@@ -12,9 +13,10 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** zod validation of one request part; a failure is `400 InputError` naming the field. */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) throw new InputError(describeIssue(result.error.issues[0]!));
   });
+  return withMeta(middleware, { kind: "validate", target, schema });
 }
 
 const intParam = (name: string) =>

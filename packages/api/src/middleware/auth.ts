@@ -11,6 +11,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { CSRF_HEADER, SESSION_COOKIE, setSessionCookies } from "./cookies.ts";
+import { withMeta } from "../route-meta.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -19,13 +20,14 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * a permission. Cookie-authenticated writes must echo the CSRF token in X-CSRFTOKEN.
  */
 export function auth(permission?: Permission) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const actor = await identify(c);
     if (!actor) throw new AuthError();
     if (permission && !actor.permissions.has(permission)) throw new PermissionError();
     c.set("actor", actor);
     await next();
   });
+  return withMeta(middleware, { kind: "auth", permission });
 }
 
 async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {

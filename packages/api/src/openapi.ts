@@ -1,0 +1,123 @@
+import type { Hono } from "hono";
+import { z, type ZodType } from "zod";
+import { CSRF_HEADER, SESSION_COOKIE } from "./middleware/cookies.ts";
+import { rateBucketOf } from "./rate-buckets.ts";
+import { metaOf, type RouteMeta } from "./route-meta.ts";
+
+type Json = Record<string, unknown>;
+type App = Pick<Hono, "routes">;
+
+const ERROR_STATUSES: Record<string, [string, string]> = {
+  "400": ["InputError", "Validation failure; the message names the field."],
+  "401": ["AuthError", "Missing or invalid credentials."],
+  "403": ["PermissionError", "Authenticated, but lacking the permission."],
+  "404": ["NotFoundError", "No such resource, or not visible to the caller (another workspace's included)."],
+  "429": ["RateLimitError", "Too many requests; see Retry-After."],
+};
+
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+
+/** JSON Schema of what a client sends (the schema's input side: defaults optional, transforms as their input). */
+function inputSchema(schema: ZodType): Json {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  delete json.$schema;
+  return json;
+}
+
+function parametersOf(where: "path" | "query", schema: ZodType, pathParams: string[]): Json[] {
+  const json = inputSchema(schema);
+  const properties = (json.properties ?? {}) as Record<string, Json>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === "path" ? pathParams.includes(name) || required.has(name) : required.has(name),
+    schema: property,
+  }));
+}
+
+/**
+ * The OpenAPI 3.1 document of the given family apps, from the zod schemas their `validate()` middleware
+ * runs and the permission their `auth()` middleware checks. Response payloads are described by the
+ * envelope only: the spec (../shared/spec/api.md) is the reference for their fields.
+ */
+export function buildOpenApi(families: Record<string, App>, info: { title: string; version: string }): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const [family, app] of Object.entries(families)) {
+    const byRoute = new Map<string, RouteMeta[]>();
+    for (const route of app.routes) {
+      if (route.method === "ALL") continue;
+      const key = `${route.method} ${route.path}`;
+      const list = byRoute.get(key) ?? [];
+      const meta = metaOf(route.handler);
+      if (meta) list.push(meta);
+      byRoute.set(key, list);
+    }
+    for (const [key, metas] of byRoute) {
+      const [method, path] = key.split(" ") as [string, string];
+      const pathParams = [...path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+      const operation: Json = { tags: [family], operationId: `${method.toLowerCase()} ${path}` };
+      const parameters: Json[] = [];
+      const authMeta = metas.find((m) => m.kind === "auth");
+      for (const meta of metas) {
+        if (meta.kind !== "validate") continue;
+        if (meta.target === "param") parameters.push(...parametersOf("path", meta.schema, pathParams));
+        else if (meta.target === "query") parameters.push(...parametersOf("query", meta.schema, pathParams));
+        else if (meta.target === "json") operation.requestBody = { required: true, content: { "application/json": { schema: inputSchema(meta.schema) } } };
+        else if (meta.target === "form") operation.requestBody = { required: true, content: { "multipart/form-data": { schema: inputSchema(meta.schema) } } };
+      }
+      for (const name of pathParams) {
+        if (!parameters.some((p) => p.in === "path" && p.name === name)) parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+      }
+      if (parameters.length) operation.parameters = parameters;
+      if (authMeta?.kind === "auth") {
+        operation.security = [{ session: [] }, { apiKey: [] }];
+        if (authMeta.permission) operation["x-permission"] = authMeta.permission;
+      }
+      const errors = Object.keys(ERROR_STATUSES).filter((status) => {
+        if (status === "401") return authMeta !== undefined;
+        if (status === "403") return authMeta?.kind === "auth" && authMeta.permission !== undefined;
+        if (status === "429") return rateBucketOf(path) !== null;
+        return true;
+      });
+      operation.responses = {
+        "200": { description: "Success (201 when a resource is created, 202 when background work was accepted).", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
+        ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/${ERROR_STATUSES[status]![0]}` }])),
+      };
+      (paths[toOpenApiPath(path)] ??= {})[method.toLowerCase()] = operation;
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    openapi: "3.1.0",
+    info: { ...info, description: "Generated from the API's zod schemas by `npm run openapi`; the contract is ../shared/spec/api.md." },
+    servers: [{ url: "http://localhost:9000" }],
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: `Session cookie from POST /api/v1/auth/login; writes also echo the CSRF cookie in the ${CSRF_HEADER} header.` },
+        apiKey: { type: "http", scheme: "bearer", description: "An API key `lk_…` issued by an admin." },
+      },
+      responses: Object.fromEntries(
+        Object.values(ERROR_STATUSES).map(([type, description]) => [
+          type,
+          { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        ]),
+      ),
+      schemas: {
+        Success: { type: "object", required: ["data"], properties: { data: {} } },
+        Error: {
+          type: "object",
+          required: ["data"],
+          properties: {
+            data: {
+              type: "object",
+              required: ["message", "type"],
+              properties: { message: { type: "string" }, type: { type: "string", enum: [...Object.values(ERROR_STATUSES).map(([t]) => t), "GeneralError"] } },
+            },
+          },
+        },
+      },
+    },
+    paths: sorted,
+  };
+}
