@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../tests/support/free-port.ts";
 
 /** Process start → first `GET /health` 200 for the embedded server, as `npm start` runs it. */
 export async function measureColdStart(runs = 3): Promise<{ first_start_ms: number[]; warm_data_dir_ms: number[] }> {
@@ -43,13 +43,3 @@ async function timeToHealthy(dataDir: string): Promise<number> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,3 +1,6 @@
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +41,9 @@ export async function benchConversations(log: (line: string) => void = console.l
         rateCounter: createMemoryRateCounter(),
         events: createEventBus(),
         secrets: parseKeyring(generateKeyringSpec()),
+        ecommerce: createMahoEcommerce({ clock: systemClock }),
+        ai: createAiClients(),
+        mailProbe: createMailProbe(),
         blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
         remoteAddress: () => "127.0.0.1",
         config: {

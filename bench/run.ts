@@ -2,6 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { measureColdStart } from "./cold-start.ts";
 import { benchConversations } from "./conversations.ts";
+import { benchIngest } from "./ingest.ts";
+import { benchDeliver } from "./deliver.ts";
+import { benchRealtime } from "./realtime.ts";
+import { benchRag } from "./rag.ts";
 
 /** `npm run bench`: runs every benchmark and writes its JSON under bench/results/. BENCH=name runs one. */
 const out = path.resolve("bench/results");
@@ -15,3 +19,9 @@ const write = (name: string, result: object) => {
 
 if (!only || only === "cold-start") write("cold-start", await measureColdStart());
 if (!only || only === "conversations") write("conversations", await benchConversations());
+if (!only || only === "ingest") write("ingest", await benchIngest());
+if (!only || only === "deliver") write("deliver", await benchDeliver());
+// Issue 6: 1,000 WebSockets on two processes, 100 messages/s for 30 s.
+if (!only || only === "realtime") write("realtime", await benchRealtime());
+// Issue 7: /rag/search over 100k chunks with the HNSW index.
+if (!only || only === "rag") write("rag", await benchRag());

@@ -1,3 +1,8 @@
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import type { AiClients } from "@helperiq/core/port/ai-clients";
+import type { MailProbe } from "@helperiq/core/port/mail-probe";
+import type { Ecommerce } from "@helperiq/core/port/ecommerce";
 import { createApp } from "@helperiq/api/app";
 import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
 import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
@@ -6,11 +11,12 @@ import { systemClock, type Queue } from "@helperiq/core/port/index";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
-import { createEventBus } from "@helperiq/adapters/events/bus";
+import { cloudEvents } from "./ws/realtime.ts";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { sharedDatabase } from "./database.ts";
+import { prebuiltWidgetScript } from "./widget-script.ts";
 
 export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
 
@@ -46,19 +52,44 @@ export function cloudDeps(): AppDeps {
     database: sharedDatabase(),
     clock: systemClock,
     queue: cloudQueue(env),
-    // No subscriber in Lambda yet: the realtime issue adds the API Gateway WebSocket fan-out here.
-    events: createEventBus(),
+    // Pushed to the WebSocket clients through the API Gateway Management API (infra/realtime.ts).
+    events: cloudEvents(sharedDatabase()),
     // RATE_TABLE reaches the families serving rate-limited paths (infra/api.ts). Memory counters in Lambda
     // are per container, so they limit nothing across instances: only a fallback for other families.
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),
     secrets: parseKeyring(env.SECRET_KEYS),
+    // One per container, so the store's OAuth tokens are reused across warm invocations.
+    ecommerce: (ecommerce ??= createMahoEcommerce({ clock: systemClock })),
+    ai: cloudAi(env),
+    mailProbe: noMailProbe,
     blobs: cloudBlobs(env),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: cloudConfig(env),
   };
 }
 
+/** Only functions/http/inboxes.ts tests mail servers: the other bundles stay without imapflow and nodemailer. */
+const noMailProbe: MailProbe = {
+  imap: async () => {
+    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts can)");
+  },
+  smtp: async () => {
+    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts can)");
+  },
+};
+
 let blobs: BlobStore | undefined;
+let ai: AiClients | undefined;
+
+/** One per container (OpenRouter's model catalogue is cached in it); base URLs only for tests and proxies. */
+export function cloudAi(env: NodeJS.ProcessEnv): AiClients {
+  ai ??= createAiClients({
+    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, openrouter: env.OPENROUTER_BASE_URL },
+    timeoutMs: Number(env.AI_TIMEOUT_MS) || undefined,
+  });
+  return ai;
+}
+let ecommerce: Ecommerce | undefined;
 
 /** One S3 client per container. Families without the bucket linked get a store that says so on use. */
 export function cloudBlobs(env: NodeJS.ProcessEnv): BlobStore {
@@ -97,6 +128,9 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
       clientIds: (env.GOOGLE_CLIENT_IDS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
       jwksUrl: env.GOOGLE_JWKS_URL || "https://www.googleapis.com/oauth2/v3/certs",
     },
+    media: { maxBytes: Number(env.MEDIA_MAX_BYTES) || undefined, urlTtlSeconds: Number(env.MEDIA_URL_TTL) || undefined },
+    // Only the widget Lambda has it (baked in at deploy); /widget.js is routed there alone.
+    widgetScript: prebuiltWidgetScript(),
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
   };
 }

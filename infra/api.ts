@@ -1,20 +1,39 @@
 import { rateBucketOf } from "../packages/api/src/rate-buckets";
+import path from "node:path";
+import { buildWidgetScriptSync } from "../packages/widget/build";
 import { FAMILY_ROUTES, type RouteFamily } from "../packages/api/src/routes";
 import { appEnvironment, LAMBDA_ESBUILD, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
 import { rateCounters } from "./ratelimit";
+import { realtimeEnvironment, realtimeLinks } from "./realtime";
+import { media } from "./storage";
 
 /** The HTTP API: every route of every family, each family served by one Lambda (functions/http/<family>.ts). */
 export const api = new sst.aws.ApiGatewayV2("Api");
 
 /**
  * Resources a family's function may use beyond the database (linking grants the IAM permissions).
- * A family linked to the jobs queue publishes to it (tag and agent imports), through QUEUE_URL.
+ * A family linked to the jobs queue publishes to it (tag and agent imports), through QUEUE_URL; one
+ * linked to the media bucket stores and presigns files there, through MEDIA_BUCKET.
  */
 const FAMILY_LINKS: Partial<Record<RouteFamily, unknown[]>> = {
   statuses: [jobs],
   agents: [jobs],
+  media: [media],
+  // The widget's upload (POST /api/v1/widget/media/upload) stores files like the media family.
+  widget: [media],
+  // Knowledge sources enqueue rag.sync; /rag/upload stores files in the media bucket.
+  rag: [jobs, media],
 };
+
+/**
+ * The widget Lambda serves `/widget.js`: the script is built here, at deploy, and baked into its bundle
+ * (functions/widget-script.ts reads the defined constant), so the Lambda needs no esbuild at run time.
+ */
+function widgetEsbuild() {
+  const script = buildWidgetScriptSync(path.resolve("packages/widget/browser/widget.ts"));
+  return { ...LAMBDA_ESBUILD, define: { __HQ_WIDGET_SCRIPT__: JSON.stringify(script) } };
+}
 
 /** A family serving any rate-limited path counts in the rate table, through RATE_TABLE. */
 const isRateLimited = (family: RouteFamily) => FAMILY_ROUTES[family].some(([, path]) => rateBucketOf(path) !== null);
@@ -35,9 +54,12 @@ for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
       ...appEnvironment(api.url),
       ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}),
       ...(links.includes(rateCounters) ? { RATE_TABLE: rateCounters.name } : {}),
+      ...(links.includes(media) ? { MEDIA_BUCKET: media.name } : {}),
+      // Every family may publish domain events: they are pushed to the WebSocket clients (infra/realtime.ts).
+      ...realtimeEnvironment(),
     },
-    link: links,
-    nodejs: { install: NATIVE_PACKAGES, esbuild: LAMBDA_ESBUILD },
+    link: [...links, ...realtimeLinks],
+    nodejs: { install: NATIVE_PACKAGES, esbuild: family === "widget" ? widgetEsbuild() : LAMBDA_ESBUILD },
   });
   for (const [method, path] of FAMILY_ROUTES[family]) api.route(`${method} ${gatewayPath(path)}`, fn.arn);
 }

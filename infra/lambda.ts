@@ -53,5 +53,7 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ...optional("WIDGET_RATE_LIMIT"),
     ...optional("GOOGLE_CLIENT_IDS"),
     ...optional("GOOGLE_JWKS_URL"),
+    ...optional("MEDIA_MAX_BYTES"),
+    ...optional("MEDIA_URL_TTL"),
   };
 }

@@ -1,5 +1,8 @@
 import { MAX_RECEIVE_COUNT } from "../functions/redrive";
 import { databaseEnvironment, mailEnvironment, pushEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
+import { secretKeys } from "./secrets";
+import { media } from "./storage";
+import { realtimeEnvironment, realtimeLinks } from "./realtime";
 
 /**
  * Background jobs (packages/core/src/job): HTTP families publish after their transaction commits, the
@@ -22,7 +25,10 @@ jobs.subscribe(
     handler: "functions/queue/worker.handler",
     runtime: NODE_RUNTIME,
     timeout: "5 minutes",
-    environment: { ...databaseEnvironment(), ...mailEnvironment(), ...pushEnvironment() },
+    // The bucket: attachments of imported mail are stored, and those of outgoing mail read, there.
+    // SECRET_KEYS: jobs unseal IMAP/SMTP passwords and AI keys.
+    environment: { ...databaseEnvironment(), ...mailEnvironment(), ...pushEnvironment(), SECRET_KEYS: secretKeys.value, MEDIA_BUCKET: media.name, ...realtimeEnvironment() },
+    link: [media, ...realtimeLinks],
     nodejs: { esbuild: LAMBDA_ESBUILD },
   },
   { batch: { size: 10, partialResponses: true } },

@@ -1,5 +1,6 @@
 /**
- * Uploads and attachments (spec §4 Media). Private: objects are served through presigned URLs only.
- * The media and widget families link it once they exist.
+ * Uploads and attachments (spec §4 Media). Private: objects are served through presigned URLs only,
+ * which `GET /uploads/{uuid}` redirects to after its checks. Linked (MEDIA_BUCKET) to the media family
+ * (infra/api.ts), the queue worker (infra/queue.ts) and the cleanup-media cron (infra/cron.ts).
  */
 export const media = new sst.aws.Bucket("Media");

@@ -22,24 +22,8 @@ EXT_DIR="/usr/share/postgresql/${PG_MAJOR}/extension"
 PGVECTOR_SUITE="trixie"
 DEBIAN_KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
 
-log() { printf '[provision] %s\n' "$*"; }
-die() { printf '[provision] ERROR: %s\n' "$*"; exit 1; }
-
-SUDO=()
-if [[ "$(id -u)" -ne 0 ]]; then
-  SUDO=(sudo -n)
-fi
-
-as_root() {
-  if [[ ${#SUDO[@]} -gt 0 ]] && ! sudo -n true 2>/dev/null; then
-    die "need root (or passwordless sudo) to run: $*"
-  fi
-  "${SUDO[@]}" "$@"
-}
-
-pkg_installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
-}
+# shellcheck source=provision-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/provision-lib.sh"
 
 APT_UPDATED=0
 apt_install() {

@@ -9,9 +9,17 @@ step() { printf '\n[test] %s\n' "$*"; }
 
 step "type-checking the whole repository (tsc --noEmit)"
 npx tsc -p tsconfig.json
+# The embeddable widget is browser code: its own program, with DOM types.
+npx tsc -p packages/widget/tsconfig.json
 
 step "making sure PostgreSQL 15 + pg_trgm + pgvector are installed (apt-get when missing; may take a minute the first time)"
 bash scripts/provision-postgres.sh
+
+step "making sure Dovecot is installed for the IMAP suites (apt-get dovecot-core dovecot-imapd when missing)"
+bash scripts/provision-dovecot.sh
+
+step "making sure Chromium is installed for the widget's browser suite (apt-get chromium when missing)"
+bash scripts/provision-chromium.sh
 
 step "suites on the embedded database (PGlite)"
 TEST_DB=pglite npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1

@@ -1,12 +1,15 @@
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
+import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
+import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
+import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
-import { cloudBlobs, cloudQueue } from "../runtime.ts";
-import { createEventBus } from "@helperiq/adapters/events/bus";
+import { cloudAi, cloudBlobs, cloudQueue } from "../runtime.ts";
+import { cloudEvents } from "../ws/realtime.ts";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
 
@@ -27,6 +30,9 @@ export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
   };
 }
 
+/** Per container, so SMTP connection pools outlive one invocation. */
+const inboxTransport = createInboxTransport();
+
 export const handler = createQueueWorker(() => ({
   db: sharedDatabase().db,
   clock: systemClock,
@@ -34,9 +40,13 @@ export const handler = createQueueWorker(() => ({
   push: cloudPush(process.env),
   secrets: cloudSecrets(process.env),
   blobs: cloudBlobs(process.env),
-  // No subscriber in Lambda yet: the realtime issue adds the API Gateway WebSocket fan-out here.
-  events: createEventBus(),
+  // Pushed to the WebSocket clients through the API Gateway Management API (infra/realtime.ts).
+  events: cloudEvents(sharedDatabase()),
   queue: cloudQueue(process.env),
+  mailbox: createImapMailbox(),
+  channelMailer: inboxTransport,
+  knowledge: createKnowledgeReader(),
+  ai: cloudAi(process.env),
 }));
 
 let secrets: Keyring | undefined;

@@ -21,7 +21,6 @@ let bob: TestAgent;
 let reader: TestAgent;
 
 const BASE = "/api/v1/conversations";
-type Conv = Awaited<ReturnType<typeof createConversation>>;
 
 beforeAll(async () => {
   t = await bootTestApp();

@@ -1,3 +1,6 @@
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
@@ -157,6 +160,9 @@ describe("when the counter store is down", () => {
           events: createEventBus(),
           secrets: parseKeyring(generateKeyringSpec()),
           blobs: t.blobs,
+          ecommerce: createMahoEcommerce({ clock: t.clock }),
+          ai: createAiClients(),
+          mailProbe: createMailProbe(),
           remoteAddress: () => "198.51.100.200",
           config: {
             appName: "HelperIQ",

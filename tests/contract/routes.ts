@@ -226,6 +226,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /api/v1/notifications",
   ]),
   ...routes("widget", [
+    // [HQ] extra, not in the spec's table: the embeddable script (`<script src="…/widget.js" data-inbox="…">`).
+    "GET /widget.js",
     "GET /api/v1/widget/chat/settings/launcher",
     "GET /api/v1/widget/chat/settings",
     "POST /api/v1/widget/chat/auth/exchange",

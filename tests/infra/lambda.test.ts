@@ -1,3 +1,6 @@
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
@@ -45,6 +48,9 @@ beforeAll(async () => {
     events: createEventBus(),
     blobs: cloudBlobs({}),
     secrets: parseKeyring(generateKeyringSpec()),
+    ecommerce: createMahoEcommerce({ clock: systemClock }),
+    ai: createAiClients(),
+    mailProbe: createMailProbe(),
     remoteAddress: () => "127.0.0.1",
     config,
   });

@@ -1,5 +1,8 @@
+import { createAiClients } from "@helperiq/adapters/ai/index";
 import { cloudQueue } from "../../functions/runtime.ts";
 import { createEventBus } from "@helperiq/adapters/events/bus";
+import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
+import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { parseKeyring, generateKeyringSpec } from "@helperiq/core/crypto/secret-box";
 import { mkdtempSync } from "node:fs";
@@ -35,6 +38,9 @@ beforeAll(async () => {
     secrets: parseKeyring(generateKeyringSpec()),
     blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-worker-media-"))),
     events: createEventBus(),
+    mailbox: createImapMailbox(),
+    ai: createAiClients(),
+    channelMailer: createInboxTransport(),
     queue: cloudQueue({}),
   }));
 });

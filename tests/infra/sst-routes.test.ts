@@ -139,7 +139,14 @@ describe("sst.config.ts", () => {
       .flatMap((h) => [h, h?.handler])
       .filter((h): h is string => typeof h === "string");
     expect(handlers).toEqual(
-      expect.arrayContaining(["functions/migrate.handler", "functions/cron/cleanup-sessions.handler", "functions/cron/wake-snoozed.handler", "functions/queue/worker.handler"]),
+      expect.arrayContaining([
+        "functions/migrate.handler",
+        "functions/cron/cleanup-sessions.handler",
+        "functions/cron/cleanup-media.handler",
+        "functions/cron/wake-snoozed.handler",
+        "functions/cron/auto-redact.handler",
+        "functions/queue/worker.handler",
+      ]),
     );
     for (const handler of new Set(handlers)) {
       const dot = handler.lastIndexOf(".");
@@ -168,6 +175,8 @@ describe("the jobs queue", () => {
     expect(more).toEqual([]);
     expect(subscription!.subscriber.handler).toBe("functions/queue/worker.handler");
     expect(subscription!.subscriber.environment.DATABASE_URL).toBeDefined();
+    // Jobs unseal channel and AI secrets.
+    expect(subscription!.subscriber.environment.SECRET_KEYS).toBeDefined();
     expect(subscription!.args.batch).toEqual({ size: 10, partialResponses: true });
   });
 
@@ -178,10 +187,10 @@ describe("the jobs queue", () => {
     expect(seconds(visibilityTimeout)).toBeGreaterThanOrEqual(seconds(queue("Jobs").subscribers[0]!.subscriber.timeout));
   });
 
-  it("is linked, with its URL, to the families that import CSV files and to no other", () => {
+  it("is linked, with its URL, to the families that import CSV files or sync knowledge sources and to no other", () => {
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const publishers = http.filter((f) => f.args.environment.QUEUE_URL !== undefined);
-    expect(publishers.map((f) => f.args.handler).sort()).toEqual(["functions/http/agents.handler", "functions/http/statuses.handler"]);
+    expect(publishers.map((f) => f.args.handler).sort()).toEqual(["functions/http/agents.handler", "functions/http/rag.handler", "functions/http/statuses.handler"]);
     for (const publisher of publishers) {
       expect(publisher.args.environment.QUEUE_URL).toBe("sst.aws.Queue:Jobs.url");
       expect(publisher.args.link.map((r: { record: Resource }) => r.record.name)).toContain("Jobs");
@@ -216,6 +225,35 @@ describe("the contract on API Gateway", () => {
   it("lists each method and path once", () => {
     const keys = CONTRACT_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+});
+
+describe("the media bucket", () => {
+  const names = (fn: { link?: Array<{ record: Resource }> }) => (fn.link ?? []).map((r) => r.record.name);
+  const bucket = "sst.aws.Bucket:Media.name";
+
+  it("is linked, with its name, to the media and knowledge families' functions and no other HTTP function", () => {
+    const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
+    const linked = http.filter((f) => names(f.args).includes("Media"));
+    // The widget family stores uploads too, once it exists, and so does the knowledge base (/rag/upload).
+    const expected = [
+      "functions/http/media.handler",
+      "functions/http/rag.handler",
+      ...("widget" in FAMILY_ROUTES ? ["functions/http/widget.handler"] : []),
+    ];
+    expect(linked.map((f) => f.args.handler).sort()).toEqual(expected.sort());
+    for (const fn of http) expect(fn.args.environment.MEDIA_BUCKET, fn.args.handler).toBe(names(fn.args).includes("Media") ? bucket : undefined);
+  });
+
+  it("is linked to the queue worker (mail attachments) and the orphan cleanup cron", () => {
+    const worker = byType("sst.aws.Queue").find((q) => q.name === "Jobs")!.subscribers[0]!.subscriber;
+    const [cron] = byType("sst.aws.CronV2").filter((c) => c.name === "CleanupMedia");
+    for (const fn of [worker, cron!.args.function]) {
+      expect(names(fn)).toContain("Media");
+      expect(fn.environment.MEDIA_BUCKET).toBe(bucket);
+      expect(fn.nodejs?.esbuild?.external).toContain("@aws-sdk/*");
+    }
+    expect(cron!.args.function.handler).toBe("functions/cron/cleanup-media.handler");
   });
 });
 

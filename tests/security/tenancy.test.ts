@@ -1,9 +1,10 @@
 import { FAMILY_ROUTES } from "@helperiq/api/routes";
 import { issueApiKey } from "@helperiq/core/auth/api-key";
 import { createNotifications } from "@helperiq/core/notification/index";
-import { views } from "@helperiq/core/schema";
+import { inboxes, users, views } from "@helperiq/core/schema";
+import { createWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
+import { bootTestApp, Client, type TestApp } from "../support/app.ts";
 import { createAgent, createConversation, createMessage, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
 
 /**
@@ -21,6 +22,8 @@ let b: TestTenant;
 let bIds: Record<string, number | string>;
 let aSession: Client;
 let bAgentClient: Client;
+/** A's live-chat visitor: the widget family's routes are called with its session instead of A's agent credentials. */
+let aVisitor: Client;
 
 /** Routes answered without a workspace identity (or that create one). */
 const PUBLIC = new Set([
@@ -61,6 +64,11 @@ const PARAM_OWNER: [RegExp, string][] = [
   [/^\/api\/v1\/shared-views\/:id/, "sharedView"],
   [/^\/api\/v1\/contacts\/:id/, "contact"],
   [/^\/api\/v1\/notifications\/:id/, "notification"],
+  [/^\/api\/v1\/widget\/chat\/conversations\/:uuid/, "conversation"],
+  [/^\/api\/v1\/inboxes\/:id/, "inbox"],
+  [/^\/uploads\/:uuid/, "media"],
+  [/^\/api\/v1\/rag\/sources\/:id/, "ragSource"],
+  [/^\/api\/v1\/settings\/ai\/inbox\/:id/, "inbox"],
 ];
 
 beforeAll(async () => {
@@ -118,10 +126,33 @@ beforeAll(async () => {
   const attribute = { applies_to: "conversation", name: `Attribute ${MARK}`, key: `key_${MARK}`, type: "text" };
   bIds.customAttribute = await created("/api/v1/custom-attributes", attribute);
   bIds.macro = await created("/api/v1/macros", { name: `Macro ${MARK}`, message_content: `Hello ${MARK}` });
+  bIds.ragSource = await created("/api/v1/rag/sources", { name: `Source ${MARK}`, source_type: "custom", config: { snippets: [`Snippet ${MARK}`] } });
   // B's admin shares A's admin's email: their personal macro must stay theirs.
   await created("/api/v1/macros", { name: `Personal macro ${MARK}`, message_content: MARK, visibility: "personal" });
   bIds.personalView = await created("/api/v1/views/me", { name: `My view ${MARK}`, filters: [] });
   bIds.sharedView = await created("/api/v1/shared-views", { name: `Shared view ${MARK}`, filters: [] });
+  // Without a conversation of its own: A's first one would share B's reference number #1 (by-ref).
+  const [aChat] = await t.database.db.insert(inboxes).values({ tenantId: a.id, name: "A chat", channel: "livechat" }).returning();
+  const [aGuest] = await t.database.db.insert(users).values({ tenantId: a.id, type: "visitor", firstName: "Visitor" }).returning();
+  const visitor = await createWidgetSession(t.database.db, { tenantId: a.id, inboxId: aChat!.id, contactId: aGuest!.id, now: t.clock.now() });
+  aVisitor = new Client(t, a.host, { bearer: visitor.token });
+  bIds.inbox = await created("/api/v1/inboxes", {
+    name: `Inbox ${MARK}`,
+    channel: "email",
+    from: `support@${MARK}.example`,
+    config: { smtp: [{ host: `smtp.${MARK}.example`, username: `user-${MARK}`, password: `pw-${MARK}` }] },
+  });
+  // B's upload, held by a message of B's conversation (its bytes carry the MARK).
+  const form = new FormData();
+  form.append("file", new File([`Upload ${MARK}`], `upload-${MARK}.txt`, { type: "text/plain" }));
+  const uploaded = await b.admin.request("POST", "/api/v1/media", form);
+  if (uploaded.status !== 201) throw new Error(`setup media: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  bIds.media = uploaded.body.data.uuid;
+  const attached = await b.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+    private: true,
+    attachments: [{ media_uuid: bIds.media }],
+  });
+  if (attached.status !== 201) throw new Error(`setup attachment: ${attached.status} ${JSON.stringify(attached.body)}`);
 });
 afterAll(() => t.close());
 
@@ -154,7 +185,7 @@ describe("two workspaces with the same emails", () => {
     if (PUBLIC.has(key)) continue;
     for (const via of ["API key", "session"] as const) {
       it(`${key} (${family}) as A via ${via} reveals and changes nothing of B`, async () => {
-        const client = via === "API key" ? a.admin : aSession;
+        const client = family === "widget" ? aVisitor : via === "API key" ? a.admin : aSession;
         const concrete = concretePath(path);
         if (concrete === null) throw new Error(`no B resource known for ${path}: add it to PARAM_OWNER`);
         const before = await snapshotOfB();
@@ -187,9 +218,11 @@ async function snapshotOfB() {
     conversations: await read("/api/v1/conversations/all"),
     customAttributes: await read("/api/v1/custom-attributes"),
     macros: await read("/api/v1/macros"),
+    ragSources: await read("/api/v1/rag/sources"),
     personalViews: await read("/api/v1/views/me"),
     sharedViews: await read("/api/v1/shared-views"),
     contacts: await read("/api/v1/contacts"),
+    inboxes: has("/api/v1/inboxes") ? await read("/api/v1/inboxes") : null,
     contactNotes: await read(`/api/v1/contacts/${bIds.contact}/notes`),
     messages: await read(`/api/v1/conversations/${bIds.conversation}/messages`),
     notifications: has("/api/v1/notifications")

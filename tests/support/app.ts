@@ -1,6 +1,13 @@
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import type { AiClients } from "@helperiq/core/port/ai-clients";
 import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
+import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
+import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +45,8 @@ export type TestApp = {
   secrets: Keyring;
   /** Media bytes, in a temporary directory of this app's own. */
   blobs: BlobStore;
+  /** What the queue's job handlers run with, for calling one directly (e.g. pollInbox with options). */
+  jobs: JobDeps;
   close(): Promise<void>;
 };
 
@@ -45,17 +54,30 @@ export type TestApp = {
 /** Requests made with `app.request` have no socket: tests name the client address in this header. */
 export const TEST_IP_HEADER = "x-test-remote-addr";
 
-export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database, mailer?: Mailer): Promise<TestApp> {
+/**
+ * `ai`: provider clients for tests that run local provider servers (tests/support/ai-servers.ts); without it,
+ * every cloud base URL is an unreachable loopback port, so no test ever calls a real provider.
+ */
+export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database, mailer?: Mailer, blobStore?: BlobStore, ai?: AiClients): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const outbox: OutgoingMail[] = [];
   const push = createRecordingPush();
   const secrets = parseKeyring(generateKeyringSpec());
-  const blobs = createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-media-")));
+  // The filesystem store unless a test brings another (tests/infra/s3-blob-store.test.ts: S3).
+  const blobs = blobStore ?? createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-media-")));
   // Every published domain event (requests and background jobs), in order, for assertions.
   const events = createEventBus();
   const published: DomainEvent[] = [];
   events.subscribe((event) => void published.push(event));
+  const channelMailer = createInboxTransport({ timeoutMs: 10_000 });
+  const aiClients =
+    ai ??
+    createAiClients({
+      baseUrls: { openai: "http://127.0.0.1:1/v1", anthropic: "http://127.0.0.1:1", openrouter: "http://127.0.0.1:1/api/v1" },
+      maxRetries: 0,
+      timeoutMs: 5_000,
+    });
   // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
   const jobs: JobDeps = {
     queue: undefined!,
@@ -66,6 +88,10 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     secrets,
     blobs,
     events,
+    mailbox: createImapMailbox({ timeoutMs: 10_000 }),
+    channelMailer,
+    knowledge: createKnowledgeReader(),
+    ai: aiClients,
   };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
@@ -81,6 +107,10 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     events,
     secrets,
     blobs,
+    ecommerce: createMahoEcommerce({ clock }),
+    ai: aiClients,
+    // Short, so the inbox tests' unreachable-server cases finish quickly.
+    mailProbe: createMailProbe({ timeoutMs: 5_000 }),
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
@@ -103,8 +133,10 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     push,
     secrets,
     blobs,
+    jobs,
     async close() {
       await queue.drain();
+      channelMailer.close();
       await database.close();
     },
   };

@@ -3,6 +3,9 @@ import type { Context } from "hono";
 import type { Keyring } from "@helperiq/core/crypto/secret-box";
 import type { BlobStore, Clock, Database, Events, Queue, RateCounter } from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
+import type { MailProbe } from "@helperiq/core/port/mail-probe";
+import type { Ecommerce } from "@helperiq/core/port/ecommerce";
+import type { AiClients } from "@helperiq/core/port/ai-clients";
 
 export type AppConfig = {
   tenantRouting: TenantRouting;
@@ -22,6 +25,16 @@ export type AppConfig = {
   widgetRateLimit: number;
   /** Google mobile sign-in: accepted audiences (OAuth client ids) and where Google's keys are served. */
   google: { clientIds: string[]; jwksUrl: string };
+  /**
+   * Uploads: size limit in bytes (MEDIA_MAX_BYTES, default 25 MB) and lifetime of signed media URLs in
+   * seconds (MEDIA_URL_TTL, default 24 h). Unset, the defaults apply (packages/api/src/media-url.ts).
+   */
+  media?: { maxBytes?: number | undefined; urlTtlSeconds?: number | undefined } | undefined;
+  /**
+   * The embeddable live-chat script served at `/widget.js` (packages/widget): built with esbuild on first
+   * use embedded, prebuilt into the widget Lambda in the cloud. Unset, `/widget.js` is 404.
+   */
+  widgetScript?: (() => Promise<string>) | undefined;
 };
 
 /** What the composition root plugs in: the adapters chosen for this environment. */
@@ -37,6 +50,12 @@ export type AppDeps = {
   blobs: BlobStore;
   /** Seals secrets stored in the database (OIDC client secrets, channel passwords, AI keys). */
   secrets: Keyring;
+  /** Connection tests of inbox mail servers (test-imap / test-smtp). */
+  mailProbe: MailProbe;
+  /** The store integration (Maho Commerce REST); it caches OAuth tokens per workspace. */
+  ecommerce: Ecommerce;
+  /** Cloud AI provider clients (packages/adapters/src/ai); core/ai/resolve.ts picks the provider per workspace/inbox. */
+  ai: AiClients;
   /** The peer address of the connection (socket, or API Gateway's sourceIp); see AppConfig.clientIpHeader. */
   remoteAddress: (c: Context) => string | undefined;
   config: AppConfig;

@@ -18,3 +18,7 @@ export * from "./contact/contact.sql.ts";
 export * from "./setting/setting.sql.ts";
 export * from "./import/import.sql.ts";
 export * from "./oidc/oidc.sql.ts";
+export * from "./mail-in/mail-in.sql.ts";
+export * from "./widget/widget.sql.ts";
+export * from "./rag/rag.sql.ts";
+export * from "./ai/ai.sql.ts";

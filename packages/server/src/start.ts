@@ -1,3 +1,6 @@
+import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
+import { createAiClients } from "@helperiq/adapters/ai/index";
+import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { serve, type ServerType } from "@hono/node-server";
 import { openDatabase } from "@helperiq/adapters/db/open";
 import { createApp, FAMILIES, type AppDeps } from "@helperiq/api";
@@ -7,19 +10,34 @@ import { unfinishedImportJobs } from "@helperiq/core/import/index";
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
 import { wakeSnoozedConversations } from "@helperiq/core/conversation/snooze";
+import { autoRedactDue } from "@helperiq/core/pci/auto-redact";
+import { deleteOrphanUploads } from "@helperiq/core/media/cleanup";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
+import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
+import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
+import { undeliveredMessages } from "@helperiq/core/mail-out/resume";
+import { enqueueDuePolls } from "@helperiq/core/mail-in/schedule";
+import { enqueueResyncs, RESYNC_INTERVAL_MS } from "@helperiq/core/rag/schedule";
+import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
-import { createEventBus } from "@helperiq/adapters/events/bus";
+import { createRealtime } from "./ws-realtime.ts";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { join } from "node:path";
+import { lazyWidgetScript } from "../../widget/build.ts";
 import { loadKeyring } from "./secrets.ts";
 import type { ServerConfig } from "./config.ts";
 
-export type RunningServer = { url: string; database: Database; close(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  database: Database;
+  /** The realtime hub of this process (connection counts; `idle()` waits for pending pushes). */
+  realtime: Awaited<ReturnType<typeof createRealtime>>["hub"];
+  close(): Promise<void>;
+};
 
 /** Opens the database, migrates, makes sure the default workspace exists, and serves every family. */
 export async function startServer(config: ServerConfig, log: (line: string) => void = console.log): Promise<RunningServer> {
@@ -36,16 +54,38 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
   const secrets = loadKeyring(config.SECRET_KEYS, config.DATA_DIR);
   const blobs = createFilesystemBlobStore(join(config.DATA_DIR, "media"));
-  const events = createEventBus();
+  // Domain events: the in-process bus feeding this process's WebSockets, relayed to the other processes on a PostgreSQL server.
+  const realtime = await createRealtime({
+    database,
+    clock: systemClock,
+    databaseUrl: config.DATABASE_URL,
+    tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
+    trustForwardedHost: config.TRUST_PROXY,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    secrets,
+    log,
+  });
+  const events = realtime.events;
+  const channelMailer = createInboxTransport();
+  const ai = createAiClients({
+    baseUrls: { openai: config.OPENAI_BASE_URL, anthropic: config.ANTHROPIC_BASE_URL, openrouter: config.OPENROUTER_BASE_URL },
+    timeoutMs: config.AI_TIMEOUT_MS,
+  });
   // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
-  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, queue: undefined! };
+  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, mailbox: createImapMailbox(), channelMailer, knowledge: createKnowledgeReader(), ai, queue: undefined! };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
+    // Retries 1 s, 4 s, 16 s … up to 5 min apart (≈ 16 min in all), so a short SMTP or IMAP outage is ridden out.
+    { attempts: 8, backoffMs: 1000, maxBackoffMs: 5 * 60_000 },
   );
   jobs.queue = queue;
   // The in-process queue does not survive a restart: pick up what the last run left unfinished.
   for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
+  const sweepDeliveries = async () => {
+    for (const delivery of await undeliveredMessages(database.db, systemClock.now())) await queue.send(delivery);
+  };
+  await sweepDeliveries();
   const deps: AppDeps = {
     database,
     clock: systemClock,
@@ -54,6 +94,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     events,
     secrets,
     blobs,
+    ecommerce: createMahoEcommerce({ clock: systemClock }),
+    ai,
+    mailProbe: createMailProbe(),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,
@@ -63,6 +106,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       authRateLimit: config.AUTH_RATE_LIMIT,
       widgetRateLimit: config.WIDGET_RATE_LIMIT,
       google: { clientIds: splitList(config.GOOGLE_CLIENT_IDS), jwksUrl: config.GOOGLE_JWKS_URL },
+      media: { maxBytes: config.MEDIA_MAX_BYTES, urlTtlSeconds: config.MEDIA_URL_TTL },
+      // Built with esbuild on the first GET /widget.js, then served from memory.
+      widgetScript: lazyWidgetScript(),
       tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
     },
   };
@@ -74,16 +120,52 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       .catch((err) => log(`[wake-snoozed] ${String(err)}`));
   }, 60_000);
   wakeTimer.unref();
+  // The embedded stand-in for the cloud's poll-inboxes cron: due inboxes are polled through the in-process queue.
+  const pollTimer = setInterval(() => {
+    enqueueDuePolls(database.db, queue, systemClock.now()).catch((err) => log(`[poll-inboxes] ${String(err)}`));
+  }, 60_000);
+  pollTimer.unref();
+  // The embedded stand-in for the cloud's cleanup-media cron: uploads no message took (media/cleanup.ts).
+  const mediaCleanupTimer = setInterval(() => {
+    deleteOrphanUploads(database.db, blobs, systemClock.now()).catch((err) => log(`[cleanup-media] ${String(err)}`));
+  }, 3600_000);
+  mediaCleanupTimer.unref();
+  // The embedded stand-in for the cloud's auto-redact cron: the PCI safety net (pci/auto-redact.ts).
+  const autoRedactTimer = setInterval(() => {
+    autoRedactDue(database.db, systemClock.now())
+      .then(({ events }) => deps.events.publish(events))
+      .catch((err) => log(`[auto-redact] ${String(err)}`));
+  }, 3600_000);
+  autoRedactTimer.unref();
+  // The embedded stand-in for the cloud's rag-resync cron: every enabled knowledge source, through the queue.
+  const ragResyncTimer = setInterval(() => {
+    enqueueResyncs(database.db, queue).catch((err) => log(`[rag-resync] ${String(err)}`));
+  }, RESYNC_INTERVAL_MS);
+  ragResyncTimer.unref();
+  // Mail whose run died (here or in another process on the same database) is picked up once its lease runs out.
+  const deliverySweepTimer = setInterval(() => {
+    sweepDeliveries().catch((err) => log(`[deliveries] ${String(err)}`));
+  }, 5 * 60_000);
+  deliverySweepTimer.unref();
   const server = await listen(app.fetch, config.PORT, config.HOST);
+  realtime.attach(server as import("node:http").Server);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   return {
     url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`,
     database,
+    realtime: realtime.hub,
     async close() {
+      await realtime.close();
       clearInterval(wakeTimer);
+      clearInterval(pollTimer);
+      clearInterval(mediaCleanupTimer);
+      clearInterval(autoRedactTimer);
+      clearInterval(ragResyncTimer);
+      clearInterval(deliverySweepTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue.drain();
+      await queue.close();
+      channelMailer.close();
       await database.close();
     },
   };

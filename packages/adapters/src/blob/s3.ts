@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { contentDisposition } from "@helperiq/core/media/disposition";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 
 export type S3BlobStoreOptions = { bucket: string; client?: S3Client; clientConfig?: S3ClientConfig };
@@ -26,8 +27,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
     },
     async presignedGetUrl(key, { expiresInSeconds, filename, attachment }) {
-      // RFC 6266 filename*: the stored filename is sanitised, but may still hold non-ASCII letters.
-      const disposition = `${attachment ? "attachment" : "inline"}; filename*=UTF-8''${encodeURIComponent(filename)}`;
+      // S3 answers with this disposition (response-content-disposition is part of the signed URL).
+      const disposition = contentDisposition(filename, attachment);
       return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key, ResponseContentDisposition: disposition }), {
         expiresIn: expiresInSeconds,
       });

@@ -142,8 +142,8 @@ export const conversationsFamily = app
     return ok(c, true);
   })
   .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) => {
-    const { participants, messages } = await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId);
-    await publishEffects(c, { messages });
+    const { participants, messages, events } = await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId);
+    await publishEffects(c, { messages, events });
     return ok(c, { participants });
   })
   .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) =>
@@ -155,8 +155,8 @@ export const conversationsFamily = app
     validate("param", uuidParam),
     validate("json", z.object({ user_id: z.number().int().positive() })),
     async (c) => {
-      const { participants, messages } = await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id);
-      await publishEffects(c, { messages });
+      const { participants, messages, events } = await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id);
+      await publishEffects(c, { messages, events });
       return ok(c, { participants });
     },
   )

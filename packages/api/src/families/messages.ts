@@ -2,6 +2,7 @@ import { listMessages, getMessage } from "@helperiq/core/message/read";
 import { deleteNote, editNote, retryMessage } from "@helperiq/core/message/edit";
 import { MESSAGE_TYPES } from "@helperiq/core/message/message.sql";
 import { sendMessage } from "@helperiq/core/message/send";
+import { redactMessage } from "@helperiq/core/pci/redact";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -103,4 +104,10 @@ export const messagesFamily = new Hono<AppEnv>()
   .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), async (c) => {
     await publishEffects(c, await deleteNote(ctxOf(c), refOf(c.req.valid("param"))));
     return ok(c, true);
+  })
+  // [HQ] Irreversibly masks card data in the message (pci/redact.ts); nothing to mask answers it unchanged.
+  .post("/api/v1/conversations/:uuid/messages/:message_uuid/redact", auth("messages:write"), validate("param", messageParam), async (c) => {
+    const { message, ...effects } = await redactMessage(ctxOf(c), refOf(c.req.valid("param")));
+    await publishEffects(c, effects);
+    return ok(c, message);
   });

@@ -30,7 +30,8 @@ export function auth(permission?: Permission) {
   return withMeta(middleware, { kind: "auth", permission });
 }
 
-async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {
+/** The agent a request's API key or session cookie names on this workspace, or null (no error for none). */
+export async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {
   const { database, clock, config } = c.get("deps");
   const tenant = c.get("tenant");
   const now = clock.now();

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AgentActor } from "../context/index.ts";
 import type { Db } from "../port/database.ts";
 import { roles, userRoles } from "../role/role.sql.ts";
@@ -12,7 +12,14 @@ export async function loadAgentActor(
   userId: number,
   via: AgentActor["via"],
 ): Promise<AgentActor | null> {
-  const [row] = await db
+  const [agent] = await loadAgentActors(db, tenantId, [userId], via);
+  return agent ?? null;
+}
+
+/** The enabled agents of `tenantId` among `userIds`, each with the union of their roles' permissions, in one query. */
+export async function loadAgentActors(db: Db, tenantId: number, userIds: readonly number[], via: AgentActor["via"]): Promise<AgentActor[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
     .select({
       id: users.id,
       email: users.email,
@@ -26,17 +33,15 @@ export async function loadAgentActor(
     .leftJoin(sql`unnest(${roles.permissions}) AS perm`, sql`true`)
     .where(
       and(
-        eq(users.id, userId),
+        inArray(users.id, [...userIds]),
         eq(users.tenantId, tenantId),
         eq(users.type, "agent"),
         eq(users.enabled, true),
         isNull(users.deletedAt),
       ),
     )
-    .groupBy(users.id)
-    .limit(1);
-  if (!row) return null;
-  return {
+    .groupBy(users.id);
+  return rows.map((row) => ({
     type: "agent",
     tenantId,
     userId: row.id,
@@ -45,5 +50,5 @@ export async function loadAgentActor(
     lastName: row.lastName,
     permissions: new Set((row.permissions ?? []).filter(isPermission) as Permission[]),
     via,
-  };
+  }));
 }

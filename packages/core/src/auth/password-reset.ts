@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { findAgentByEmail } from "../agent/sign-in.ts";
 import { InputError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";

@@ -24,6 +24,11 @@ export interface Ctx {
   tenantId: number;
   actor: Actor;
   clock: Clock;
+  /**
+   * The URL the caller fetches a media uuid with (absolute and signed, packages/api/src/media-url.ts);
+   * absent outside requests, where views fall back to `/uploads/<uuid>` (credentials needed).
+   */
+  mediaUrl?: ((uuid: string) => string) | undefined;
 }
 
 export function can(actor: Actor, permission: Permission): boolean {

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
-import { createNotifications, notificationMessages } from "../notification/create.ts";
+import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
 import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { agentId, changeConversation, type ChangeTarget, type Effects } from "./change.ts";
@@ -25,20 +25,19 @@ export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number 
       activity: agent
         ? { kind: "assign_user", text: agent.id === agentId(ctx) ? `${who} self-assigned this conversation` : `${who} assigned the conversation to ${name}`, meta: { assigned_user_id: agent.id } }
         : { kind: "unassign_user", text: `${who} removed the assigned agent`, meta: { assigned_user_id: null } },
-      also: async (tx) =>
-        agent
-          ? notificationMessages(
-              await createNotifications(tx, {
-                tenantId: row.tenantId,
-                userIds: [agent.id],
-                type: "assigned",
-                title: `${who} assigned you a conversation`,
-                description: row.subject,
-                conversationId: row.id,
-                actorId: agentId(ctx),
-              }),
-            )
-          : [],
+      also: async (tx) => {
+        if (!agent) return;
+        const notified = await createNotifications(tx, {
+          tenantId: row.tenantId,
+          userIds: [agent.id],
+          type: "assigned",
+          title: `${who} assigned you a conversation`,
+          description: row.subject,
+          conversationId: row.id,
+          actorId: agentId(ctx),
+        });
+        return { messages: notificationMessages(notified), events: notificationEvents(notified) };
+      },
     };
   });
 }

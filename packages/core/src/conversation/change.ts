@@ -3,7 +3,6 @@ import type { Ctx } from "../context/index.ts";
 import { actorName, writeActivity, type Activity } from "../message/activity.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent } from "../port/events.ts";
-import type { QueueMessage } from "../port/queue.ts";
 import { conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
 
@@ -24,8 +23,8 @@ export type Change = {
   set: Partial<ConversationRow>;
   changes: Record<string, unknown>;
   activity: Activity;
-  /** Writes beyond the conversation row (tags, notifications), in the same transaction. */
-  also?: (tx: Db) => Promise<QueueMessage[] | void>;
+  /** Writes beyond the conversation row (tags, notifications), in the same transaction, and their effects. */
+  also?: (tx: Db) => Promise<Partial<Effects> | void>;
 };
 
 export const targetId = (ctx: Ctx, target: ChangeTarget) =>
@@ -51,13 +50,13 @@ export async function changeConversation(
     const change = row && (await plan(row, tx, actorName(ctx.actor)));
     if (!row || !change) return { events: [], messages: [] };
     await tx.update(conversations).set({ ...change.set, updatedAt: now }).where(eq(conversations.id, id));
-    const messages = (await change.also?.(tx)) ?? [];
+    const more = (await change.also?.(tx)) ?? {};
     const newMessage = await writeActivity(
       tx,
       { tenantId: row.tenantId, conversationId: id, conversationUuid: row.uuid, senderId, now },
       change.activity,
     );
     const update: DomainEvent = { type: "conversation_update", tenantId: row.tenantId, conversationUuid: row.uuid, changes: change.changes };
-    return { events: [update, newMessage], messages };
+    return { events: [update, newMessage, ...(more.events ?? [])], messages: more.messages ?? [] };
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findOrCreateContactByEmail } from "../contact/identity.ts";
 import type { Ctx } from "../context/index.ts";

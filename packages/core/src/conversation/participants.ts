@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import { users } from "../user/user.sql.ts";
-import { createNotifications, notificationMessages } from "../notification/create.ts";
+import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
 import type { Db } from "../port/database.ts";
 import { conversationParticipants, conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
@@ -58,7 +58,7 @@ export async function addFollower(ctx: Ctx, ref: ConversationRef, userId: number
       actorId: actor?.userId ?? null,
     });
   });
-  return { participants: await participantsOf(ctx, conversationId), messages: notificationMessages(notified) };
+  return { participants: await participantsOf(ctx, conversationId), messages: notificationMessages(notified), events: notificationEvents(notified) };
 }
 
 const fullName = (a: { firstName: string; lastName: string }) => `${a.firstName} ${a.lastName}`.trim();

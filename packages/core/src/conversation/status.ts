@@ -1,7 +1,6 @@
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError } from "../errors/index.ts";
-import type { Db } from "../port/database.ts";
 import { findStatus } from "../status/lookup.ts";
 import { changeConversation, type Change, type ChangeTarget, type ConversationRow, type Effects } from "./change.ts";
 

@@ -7,10 +7,17 @@ import type { Events } from "../port/events.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
 import type { Db } from "../port/database.ts";
 import type { Mailer } from "../port/mailer.ts";
+import type { Mailbox } from "../port/mailbox.ts";
+import type { ChannelMailer } from "../port/channel-mailer.ts";
+import { deliverMessage, failUndelivered } from "../mail-out/deliver.ts";
+import { pollInbox } from "../mail-in/poll.ts";
 import type { Push } from "../port/push.ts";
 import type { Queue, QueueMessage } from "../port/queue.ts";
 import { tagImport } from "../tag/import.ts";
 import { agentImport } from "../agent/import.ts";
+import type { KnowledgeReader } from "../port/knowledge.ts";
+import type { AiClients } from "../port/ai-clients.ts";
+import { runSyncJob } from "../rag/job.ts";
 
 export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
@@ -28,6 +35,14 @@ export type JobDeps = {
   queue: Queue;
   /** Domain events of background changes (imported mail, delivery status), published after commit. */
   events: Events;
+  /** Reads inbox mail over IMAP (packages/adapters/src/mail/imap-mailbox.ts). */
+  mailbox: Mailbox;
+  /** Sends inbox mail through the inbox's SMTP servers (packages/adapters/src/mail/inbox-transport.ts). */
+  channelMailer: ChannelMailer;
+  /** Knowledge-base file text and web crawling (packages/adapters/src/knowledge); without it, file and webpage syncs fail visibly. */
+  knowledge?: KnowledgeReader | undefined;
+  /** Cloud AI provider clients, for resolveAi (core/ai/resolve.ts) in background work such as knowledge sync. */
+  ai: AiClients;
 };
 
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
@@ -39,6 +54,14 @@ export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): 
       return deps.mailer.send(message.mail);
     case "notification.deliver":
       return deliverNotification(deps, message.tenantId, message.notificationId);
+    case "message.deliver":
+      return deliverMessage(deps, message.tenantId, message.messageId);
+    case "inbox.poll":
+      // Poll failures (connection, login, poison mail) are recorded by the poll itself; nothing to redeliver.
+      return void (await pollInbox(deps, message.tenantId, message.inboxId));
+    case "rag.sync":
+      // Sync failures are recorded on the source (sync_state/sync_error); redelivery would only repeat them.
+      return void (await runSyncJob(deps, message.tenantId, message.sourceId));
     default:
       throw new Error(`unknown queue message type ${(message as { type: unknown }).type}`);
   }
@@ -55,6 +78,15 @@ export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, er
       return;
     case "notification.deliver":
       console.error(`[queue] gave up delivering notification ${message.notificationId} (tenant ${message.tenantId}): ${reason}`);
+      return;
+    case "message.deliver":
+      return failUndelivered(deps, message.tenantId, message.messageId, reason);
+    case "inbox.poll":
+      // The next scheduled poll starts over from the ledger; nothing is lost by dropping this one.
+      console.error(`[queue] gave up polling inbox ${message.inboxId} (tenant ${message.tenantId}): ${reason}`);
+      return;
+    case "rag.sync":
+      console.error(`[queue] gave up syncing knowledge source ${message.sourceId} (tenant ${message.tenantId}): ${reason}`);
       return;
     default:
       console.error(`[queue] dropped a message of unknown type after repeated failures: ${reason}`);

@@ -40,16 +40,25 @@ export async function deleteNote(ctx: Ctx, ref: MessageRef): Promise<WithEffects
   return { events: [updated(ctx, ref, { deleted: true })], messages: [] };
 }
 
-/** Queues a failed outgoing message again: only a `failed` one (400), only by its sender (403). */
+/**
+ * Queues a failed outgoing message again: only a `failed` one (400), only by its sender (403). It goes back
+ * to `pending` and a `message.deliver` is published after the change; the Message-ID of the first try is kept.
+ */
 export async function retryMessage(ctx: Ctx, ref: MessageRef): Promise<WithEffects<{ message: MessageView }>> {
   const row = await requireMessage(ctx, ref);
   if (row.senderId !== agentActor(ctx).userId) throw new PermissionError("Only the original sender can retry a message");
   if (row.status !== "failed") throw new InputError("only a failed message can be retried");
   const meta = { ...row.meta, pending_delivery: true };
-  await ctx.db.update(messages).set({ status: "pending", meta, updatedAt: ctx.clock.now() }).where(and(eq(messages.id, row.id), eq(messages.status, "failed")));
+  const [again] = await ctx.db
+    .update(messages)
+    .set({ status: "pending", meta, updatedAt: ctx.clock.now() })
+    .where(and(eq(messages.id, row.id), eq(messages.status, "failed")))
+    .returning({ id: messages.id });
+  // A concurrent retry got there first: it queued the delivery.
+  if (!again) throw new InputError("only a failed message can be retried");
   return {
     message: await messageViewById(ctx, row.id),
     events: [updated(ctx, ref, { status: "pending" })],
-    messages: [],
+    messages: [{ type: "message.deliver", tenantId: ctx.tenantId, messageId: row.id }],
   };
 }

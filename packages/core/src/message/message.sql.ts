@@ -43,5 +43,9 @@ export const messages = pgTable(
     index("messages_tenant_source_idx").on(t.tenantId, t.sourceId).where(sql`${t.sourceId} IS NOT NULL`),
     index("messages_search_idx").using("gin", t.searchVector),
     index("messages_failed_idx").on(t.tenantId, t.status).where(sql`${t.status} IN ('pending', 'sending', 'failed')`),
+    // Flagged card data nobody redacted yet: what the PCI safety net walks (pci/auto-redact.ts).
+    index("messages_pci_pending_idx")
+      .on(t.tenantId)
+      .where(sql`(${t.meta}->'pci_detected') IS NOT NULL AND (${t.meta}->'pci_detected'->>'redacted_at') IS NULL`),
   ],
 );

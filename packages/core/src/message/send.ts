@@ -6,11 +6,13 @@ import { iso } from "../db/iso.ts";
 import { AuthError, InputError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { media } from "../media/media.sql.ts";
-import { createNotifications, notificationMessages } from "../notification/create.ts";
+import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent } from "../port/events.ts";
 import { findStatus } from "../status/lookup.ts";
 import type { QueueMessage } from "../port/queue.ts";
+import { autoAssignOnReply } from "../mail-out/auto-assign.ts";
+import { inlineUploadIds } from "../mail-out/inline-uploads.ts";
 import { users } from "../user/user.sql.ts";
 import { messages } from "./message.sql.ts";
 import { messageViewById } from "./read.ts";
@@ -64,13 +66,23 @@ export function agentActor(ctx: Ctx): AgentActor {
 /**
  * Adds an agent's message to a visible conversation. A private note is `sent` at once; a public reply is
  * stored `pending` with its recipients in `meta` for the delivery channel. The conversation's last-message
- * fields move in the same transaction; mentioned agents become participants and are notified.
+ * fields move in the same transaction; mentioned agents become participants and are notified. A public
+ * reply is queued for delivery once committed (mail-out/deliver.ts) and, when its inbox says so, assigns an
+ * unassigned conversation to the replying agent in the same transaction (mail-out/auto-assign.ts).
  */
 export async function sendMessage(ctx: Ctx, ref: ConversationRef, input: ReplyInput): Promise<WithEffects<{ message: MessageView }>> {
   const id = await visibleConversationId(ctx, ref);
   const target = await replyTarget(ctx.db, id);
   const prepared = await prepareReply(ctx, target, input);
-  const written = await ctx.db.transaction((tx) => writeReply(tx, ctx, target, prepared));
+  const written = await ctx.db.transaction(async (tx) => {
+    const reply = await writeReply(tx, ctx, target, prepared);
+    if (!prepared.private) {
+      const assigned = await autoAssignOnReply({ ...ctx, db: tx }, target.id, agentActor(ctx).userId);
+      reply.effects.events.push(...assigned.events);
+      reply.effects.messages.push(...assigned.messages);
+    }
+    return reply;
+  });
   return { message: await messageViewById(ctx, written.messageId), ...written.effects };
 }
 
@@ -103,13 +115,17 @@ export async function prepareReply(ctx: Ctx, target: Pick<ReplyTarget, "inboxId"
   }
   if (isPrivate && input.set_status) throw new InputError("set_status: only a public reply sets a status (once it is delivered)");
   if (isPrivate && input.forwarded_to?.length) throw new InputError("forwarded_to: a private note cannot be forwarded");
-  const [mediaIds, mentions] = await Promise.all([uploadsOf(ctx, attachments), mentionedAgents(ctx, input.mentions ?? [])]);
+  const [listed, mentions] = await Promise.all([uploadsOf(ctx, attachments), mentionedAgents(ctx, input.mentions ?? [])]);
+  const mediaIds = [...listed, ...(await inlineUploadIds(ctx, content, agentActor(ctx).userId, listed))];
   if (input.set_status) await statusNamed(ctx, input.set_status, "set_status");
   const meta: Record<string, unknown> = {};
   if (mentions.length) meta.mentions = mentions;
   if (!isPrivate) {
     const to = input.to?.length ? input.to : target.contactEmail ? [target.contactEmail] : [];
-    if (to.length === 0 && !input.forwarded_to?.length) throw new InputError("to: the contact has no email address; name a recipient");
+    // A live-chat reply reaches the visitor through the widget, who may have no email address at all.
+    if (to.length === 0 && !input.forwarded_to?.length && !(await isLiveChatInbox(ctx, target.inboxId))) {
+      throw new InputError("to: the contact has no email address; name a recipient");
+    }
     Object.assign(meta, { to, cc: input.cc ?? [], bcc: input.bcc ?? [], pending_delivery: true });
     if (input.from) meta.from = await senderAddress(ctx, target.inboxId, input.from);
     if (input.set_status) meta.set_status = input.set_status;
@@ -118,14 +134,18 @@ export async function prepareReply(ctx: Ctx, target: Pick<ReplyTarget, "inboxId"
   return { private: isPrivate, content, textContent, mediaIds, mentions, meta };
 }
 
-/** Upload ids of `attachments`: media of this workspace that no message holds yet. */
+/**
+ * Upload ids of `attachments`: the caller's own uploads that no message holds yet (an unattached upload is
+ * visible to its uploader only, so another agent's uuid is as unknown as a made-up one).
+ */
 async function uploadsOf(ctx: Ctx, attachments: { media_uuid: string }[]): Promise<number[]> {
   if (attachments.length === 0) return [];
+  const uploader = agentActor(ctx).userId;
   const uuids = attachments.map((a) => a.media_uuid.toLowerCase());
   const rows = await ctx.db
     .select({ id: media.id, uuid: media.uuid })
     .from(media)
-    .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.uuid, uuids), isNull(media.messageId)));
+    .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.uuid, uuids), isNull(media.messageId), eq(media.uploadedBy, uploader)));
   return uuids.map((uuid, i) => {
     if (uuids.indexOf(uuid) !== i) throw new InputError(`attachments[${i}].media_uuid: listed twice`);
     const row = rows.find((r) => r.uuid === uuid);
@@ -152,6 +172,11 @@ export async function statusNamed(ctx: Ctx, name: string, field: string) {
   const row = await findStatus(ctx, name, field);
   if (row.systemKey === "Snoozed") throw new InputError(`${field}: snoozing needs a duration; use the status endpoint`);
   return row;
+}
+
+async function isLiveChatInbox(ctx: Ctx, inboxId: number): Promise<boolean> {
+  const [inbox] = await ctx.db.select({ channel: inboxes.channel }).from(inboxes).where(eq(inboxes.id, inboxId));
+  return inbox?.channel === "livechat";
 }
 
 const addressOf = (from: string) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
@@ -243,6 +268,10 @@ export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: P
   const events: DomainEvent[] = [
     { type: "new_message", ...base, messageUuid: message.uuid },
     { type: "conversation_update", ...base, changes },
+    ...notificationEvents(notified),
   ];
-  return { messageId: message.id, effects: { events, messages: notificationMessages(notified) } };
+  const queued: QueueMessage[] = notificationMessages(notified);
+  // Delivery runs once this transaction has committed (the caller publishes the effects).
+  if (!reply.private) queued.push({ type: "message.deliver", tenantId: ctx.tenantId, messageId: message.id });
+  return { messageId: message.id, effects: { events, messages: queued } };
 }

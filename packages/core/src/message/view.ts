@@ -6,7 +6,8 @@ import { media } from "../media/media.sql.ts";
 import { messages } from "./message.sql.ts";
 import { sanitizeMessageHtml } from "./sanitize.ts";
 
-export type Attachment = { uuid: string; filename: string; content_type: string; size: number };
+/** `url` is signed (Ctx.mediaUrl), so it works without credentials until it expires. */
+export type Attachment = { uuid: string; filename: string; content_type: string; size: number; url: string };
 
 /** A message as the API returns it (spec §4 "Messages"). */
 export type MessageView = {
@@ -78,7 +79,13 @@ export async function messageViews(ctx: Ctx, rows: MessageRecord[]): Promise<Mes
     created_at: iso(r.createdAt)!,
     attachments: files
       .filter((f) => f.messageId === r.id)
-      .map((f) => ({ uuid: f.uuid, filename: f.filename, content_type: f.contentType, size: Number(f.size) })),
+      .map((f) => ({
+        uuid: f.uuid,
+        filename: f.filename,
+        content_type: f.contentType,
+        size: Number(f.size),
+        url: ctx.mediaUrl?.(f.uuid) ?? `/uploads/${f.uuid}`,
+      })),
     meta: r.meta,
   }));
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../port/database.ts";
+import type { DomainEvent } from "../port/events.ts";
 import type { QueueMessage } from "../port/queue.ts";
 import { users } from "../user/user.sql.ts";
 import { notifications } from "./notification.sql.ts";
@@ -24,7 +25,7 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 /**
  * Inserts one notification per recipient and returns the rows. Run it inside the transaction of the change
- * it reports, and publish `notificationMessages(rows)` once that transaction has committed.
+ * it reports, and publish `notificationMessages(rows)` and `notificationEvents(rows)` once it has committed.
  */
 export async function createNotifications(db: Db, input: NewNotifications): Promise<NotificationRow[]> {
   const candidates = [...new Set(input.userIds)].filter((id) => id !== input.actorId);
@@ -62,4 +63,9 @@ export async function createNotifications(db: Db, input: NewNotifications): Prom
 /** The deliveries (push, email) of freshly created notifications, one queue message each. */
 export function notificationMessages(rows: readonly NotificationRow[]): QueueMessage[] {
   return rows.map((row) => ({ type: "notification.deliver", tenantId: row.tenantId, notificationId: row.id }));
+}
+
+/** The realtime `new_notification` pushes of freshly created notifications, one domain event each. */
+export function notificationEvents(rows: readonly NotificationRow[]): DomainEvent[] {
+  return rows.map((row) => ({ type: "new_notification", tenantId: row.tenantId, userId: row.userId, notificationId: row.id }));
 }

@@ -7,6 +7,7 @@ import { selectNotificationViews, toNotificationView, type NotificationView } fr
 
 export {
   createNotifications,
+  notificationEvents,
   notificationMessages,
   type NewNotifications,
   type NotificationRow,

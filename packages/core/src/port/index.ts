@@ -7,3 +7,4 @@ export type { RateCounter } from "./rate-counter.ts";
 export type { DomainEvent, Events } from "./events.ts";
 export type { Effects, WithEffects } from "./effects.ts";
 export type { BlobStore } from "./blob-store.ts";
+export type { Mailbox, MailboxSession, RawMail } from "./mailbox.ts";

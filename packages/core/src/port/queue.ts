@@ -13,7 +13,9 @@ export type QueueMessage =
   /** Sends one outgoing message through its inbox's channel (SMTP for email); pending → sending → sent | failed. */
   | { type: "message.deliver"; tenantId: number; messageId: number }
   /** Imports new mail of one email inbox (a bounded batch; the poll re-enqueues itself while more is waiting). */
-  | { type: "inbox.poll"; tenantId: number; inboxId: number };
+  | { type: "inbox.poll"; tenantId: number; inboxId: number }
+  /** Re-reads one knowledge source and re-embeds what changed (rag/sync.ts); failures are recorded on the source. */
+  | { type: "rag.sync"; tenantId: number; sourceId: number };
 
 export interface Queue {
   send(message: QueueMessage): Promise<void>;

@@ -1,0 +1,94 @@
+import { orderNumberPatternProblem } from "@helperiq/core/ecommerce/order-numbers";
+import {
+  ECOMMERCE_PROVIDERS,
+  ECOMMERCE_TIMEOUT_MS,
+  ecommerceSettingsView,
+  getEcommerceSettings,
+  RECENT_ORDERS_LIMIT,
+  updateEcommerceSettings,
+} from "@helperiq/core/ecommerce/settings";
+import {
+  ecommerceStatus,
+  testCustomerLookup,
+  testEcommerceConnection,
+  testOrderLookup,
+  type TestDeps,
+} from "@helperiq/core/ecommerce/test-lookups";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
+import { auth } from "../middleware/auth.ts";
+import { ok } from "../middleware/envelope.ts";
+import { validate } from "../validate.ts";
+
+/** The store's URL: http(s), no credentials, query or fragment; trailing slashes dropped; "" clears it. */
+const baseUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => {
+    if (v === "") return true;
+    if (!URL.canParse(v)) return false;
+    const url = new URL(v);
+    return /^https?:$/.test(url.protocol) && !url.username && !url.password && !url.search && !url.hash;
+  }, "must be an http(s) URL without credentials, query or fragment")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const timeoutMs = z.number().int().min(ECOMMERCE_TIMEOUT_MS.min).max(ECOMMERCE_TIMEOUT_MS.max);
+const clientId = z.string().trim().max(255);
+const clientSecret = z.string().max(1024);
+
+const settingsUpdate = z
+  .object({
+    enabled: z.boolean(),
+    provider: z.enum(ECOMMERCE_PROVIDERS),
+    base_url: baseUrl,
+    client_id: clientId,
+    client_secret: clientSecret,
+    timeout_ms: timeoutMs,
+    recent_orders_limit: z.number().int().min(RECENT_ORDERS_LIMIT.min).max(RECENT_ORDERS_LIMIT.max),
+    order_number_pattern: z.string().superRefine((pattern, ctx) => {
+      const problem = pattern === "" ? null : orderNumberPatternProblem(pattern);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  })
+  .partial();
+
+/** A connection test may try unsaved values; absent ones come from the stored settings. */
+const testBody = z.object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs }).partial();
+
+const emailQuery = z.object({ email: z.email("must be an email address").max(254) });
+const numberQuery = z.object({
+  number: z
+    .string()
+    .trim()
+    .regex(/^#?[A-Za-z0-9_-]{1,32}$/, "must be an order number like 100000123")
+    .transform((n) => n.replace(/^#/, "")),
+});
+
+function testDeps(c: Context<AppEnv>): TestDeps {
+  const { database, secrets, ecommerce } = c.get("deps");
+  return { db: database.db, secrets, ecommerce, tenantId: c.get("tenant").id };
+}
+
+/** Spec "Ecommerce": the store connection (Maho Commerce / Magento 1 REST), its probes, and the reply box's switch. */
+export const ecommerceFamily = new Hono<AppEnv>()
+  .get("/api/v1/ecommerce/settings", auth("general_settings:manage"), async (c) =>
+    ok(c, ecommerceSettingsView(await getEcommerceSettings(c.get("deps").database.db, c.get("tenant").id))),
+  )
+  .put("/api/v1/ecommerce/settings", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) => {
+    const { database, secrets } = c.get("deps");
+    const saved = await updateEcommerceSettings(database.db, secrets, c.get("tenant").id, c.req.valid("json"));
+    return ok(c, ecommerceSettingsView(saved));
+  })
+  .post("/api/v1/ecommerce/test", auth("general_settings:manage"), validate("json", testBody), async (c) =>
+    ok(c, await testEcommerceConnection(testDeps(c), c.req.valid("json"))),
+  )
+  .get("/api/v1/ecommerce/status", auth(), async (c) => ok(c, await ecommerceStatus(c.get("deps").database.db, c.get("tenant").id)))
+  .get("/api/v1/ecommerce/test/customer", auth("general_settings:manage"), validate("query", emailQuery), async (c) =>
+    ok(c, await testCustomerLookup(testDeps(c), c.req.valid("query").email)),
+  )
+  .get("/api/v1/ecommerce/test/order", auth("general_settings:manage"), validate("query", numberQuery), async (c) =>
+    ok(c, await testOrderLookup(testDeps(c), c.req.valid("query").number)),
+  );

@@ -1,0 +1,75 @@
+import {
+  CHANNELS,
+  createInbox,
+  deleteInbox,
+  getInbox,
+  INBOX_NAME_MAX,
+  listInboxes,
+  toggleInbox,
+  updateInbox,
+} from "@helperiq/core/inbox/index";
+import { testInboxServers, type ProbeKind } from "@helperiq/core/inbox/probe";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ctxOf } from "../context.ts";
+import type { AppEnv } from "../env.ts";
+import { auth } from "../middleware/auth.ts";
+import { ok } from "../middleware/envelope.ts";
+import { idParam, validate } from "../validate.ts";
+
+// `config` is checked by the domain against the inbox's channel (a PUT does not repeat the channel), which
+// names the field: `config.imap[0].port: …`.
+const config = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "email: {auth_type, imap[] {host, port, tls, username, password, mailbox, read_interval, tls_skip_verify}, smtp[] {host, port, tls, username, password, max_conns, tls_skip_verify}, reply_to, aliases[], signature, auto_assign_on_reply, enable_plus_addressing, skip_pci_scan}; " +
+      "livechat: {allowed_domains[], brand_name, logo_url, greeting, intro, launcher {position, color, icon_url, spacing_side, spacing_bottom}, prechat_form {enabled, title, fields[]}, file_upload, site_secret}. " +
+      "Secrets are write-only: a masked or omitted one keeps the stored value.",
+  );
+const inboxFields = {
+  name: z.string().trim().min(1, "required").max(INBOX_NAME_MAX),
+  channel: z.enum(CHANNELS),
+  from: z.string().max(320).optional(),
+  enabled: z.boolean().optional(),
+  csat_enabled: z.boolean().optional(),
+  config: config.optional(),
+};
+const inboxBody = z.object(inboxFields);
+/** The view as GET returned it may be sent back: unknown keys are dropped, masked secrets kept. */
+const inboxUpdate = z.object(inboxFields).partial();
+/** Optional: a `config` as a PUT would send it, to test servers before saving them. */
+const probeBody = z.object({ config: config.optional() });
+
+function probeRoute(kind: ProbeKind) {
+  return async (c: Context<AppEnv, string, { out: { param: { id: number }; json: z.output<typeof probeBody> } }>) => {
+    const { secrets, mailProbe } = c.get("deps");
+    const { id } = c.req.valid("param");
+    return ok(c, await testInboxServers(ctxOf(c), secrets, mailProbe, id, kind, c.req.valid("json").config));
+  };
+}
+
+/**
+ * Inboxes (spec §4 "Inboxes (channels)"): email and live-chat channels, all behind inboxes:manage.
+ * Passwords and the site secret are sealed at rest and masked in every response.
+ */
+export const inboxesFamily = new Hono<AppEnv>()
+  .get("/api/v1/inboxes", auth("inboxes:manage"), async (c) => ok(c, await listInboxes(ctxOf(c), c.get("deps").secrets)))
+  .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), async (c) =>
+    ok(c, await createInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("json")), 201),
+  )
+  .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) =>
+    ok(c, await getInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
+  )
+  .put("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), validate("json", inboxUpdate), async (c) =>
+    ok(c, await updateInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id, c.req.valid("json"))),
+  )
+  .delete("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) => {
+    await deleteInbox(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  })
+  .put("/api/v1/inboxes/:id/toggle", auth("inboxes:manage"), validate("param", idParam), async (c) =>
+    ok(c, await toggleInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
+  )
+  .post("/api/v1/inboxes/:id/test-imap", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("imap"))
+  .post("/api/v1/inboxes/:id/test-smtp", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("smtp"));

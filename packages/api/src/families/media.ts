@@ -1,0 +1,141 @@
+import { findMedia, mayReadMedia, type MediaRecord } from "@helperiq/core/media/access";
+import { contentDisposition, isInlineImage } from "@helperiq/core/media/disposition";
+import { describeBytes } from "@helperiq/core/media/limits";
+import { uploadMedia } from "@helperiq/core/media/upload";
+import { verifyMediaSignature } from "@helperiq/core/media/url";
+import { InputError, NotFoundError } from "@helperiq/core/errors/index";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { z } from "zod";
+import type { AppEnv } from "../env.ts";
+import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
+import { agentOf, auth, identify } from "../middleware/auth.ts";
+import { ok } from "../middleware/envelope.ts";
+import { withMeta } from "../route-meta.ts";
+import { uploadedFile } from "../upload.ts";
+
+/** Room for the multipart framing around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+/** S3 mode: how long the presigned URL a GET redirects to lives; the browser follows it at once. */
+export const PRESIGNED_URL_TTL_SECONDS = 600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Served files never run as a page of the app: no sub-resources, no script, an opaque origin. */
+const SANDBOX = "default-src 'none'; sandbox";
+
+/** What the upload takes, for the OpenAPI document; the handler reads and checks the fields itself. */
+const uploadForm = z.object({
+  file: z.file().describe("The file; at most MEDIA_MAX_BYTES (25 MB by default)."),
+  inline: z.enum(["true", "false"]).optional().describe("An image shown inside a message's HTML (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO)."),
+});
+
+/** Refuses bodies over the limit while they stream in, before multipart parsing buffers them. */
+const limitUploadBody = createMiddleware<AppEnv>((c, next) => {
+  const { maxBytes } = mediaSettings(c.get("deps").config);
+  return bodyLimit({
+    maxSize: maxBytes + MULTIPART_OVERHEAD,
+    onError: () => {
+      throw new InputError(`file: larger than the limit of ${describeBytes(maxBytes)}`);
+    },
+  })(c, next);
+});
+
+/**
+ * Media (spec §4 "Media"): any agent uploads; files are fetched with a signed URL, or with the caller's
+ * own session or API key under the visibility rule (media/access.ts). Everything else is 404, never 403,
+ * so a uuid's existence does not leak.
+ */
+export const mediaFamily = new Hono<AppEnv>()
+  .post("/api/v1/media", auth(), withMeta(limitUploadBody, { kind: "validate", target: "form", schema: uploadForm }), async (c) => {
+    const { database, blobs, clock, config } = c.get("deps");
+    const { maxBytes } = mediaSettings(config);
+    const file = await uploadedFile(c, maxBytes);
+    const inline = inlineField((await c.req.parseBody()).inline);
+    const upload = await uploadMedia(database.db, blobs, {
+      tenantId: c.get("tenant").id,
+      uploadedBy: agentOf(c).userId,
+      filename: file.name,
+      contentType: file.type,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      inline,
+      now: clock.now(),
+      maxBytes,
+    });
+    const { uuid, filename, content_type, size } = upload;
+    return ok(c, { uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
+  })
+  .get("/uploads/:uuid", async (c) => {
+    const uuid = c.req.param("uuid").toLowerCase();
+    if (!UUID.test(uuid)) throw new NotFoundError("File");
+    const access = await authorisedMedia(c, uuid);
+    if (!access) throw new NotFoundError("File");
+    return serve(c, access);
+  });
+
+function inlineField(value: unknown): boolean {
+  if (value === undefined || value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1" || value === "on") return true;
+  throw new InputError("inline: must be true or false");
+}
+
+type Access = { record: MediaRecord; signedUntil: number | null };
+
+/** The media, if the request may have it: a valid signature of this workspace, or credentials that see it. */
+async function authorisedMedia(c: Context<AppEnv>, uuid: string): Promise<Access | undefined> {
+  const { database, secrets, clock } = c.get("deps");
+  const tenantId = c.get("tenant").id;
+  const now = clock.now();
+  const sig = c.req.query("sig");
+  const exp = c.req.query("exp");
+  if (sig !== undefined && exp !== undefined && verifyMediaSignature(secrets, tenantId, uuid, exp, sig, now)) {
+    const record = await findMedia(database.db, tenantId, uuid);
+    return record && { record, signedUntil: Number(exp) };
+  }
+  // A bad or expired signature is no identity, but the caller's own credentials may still do.
+  const actor = await identify(c);
+  if (!actor) return undefined;
+  const record = await findMedia(database.db, tenantId, uuid);
+  if (!record || !(await mayReadMedia({ db: database.db, tenantId, actor, clock }, record))) return undefined;
+  return { record, signedUntil: null };
+}
+
+async function serve(c: Context<AppEnv>, { record, signedUntil }: Access) {
+  const { blobs, clock } = c.get("deps");
+  const attachment = !isInlineImage(record.contentType);
+  const disposition = contentDisposition(record.filename, attachment);
+  if (blobs.presignedGetUrl) {
+    // S3 serves the bytes (with this disposition); the redirect itself must not be cached past its URL.
+    const location = await blobs.presignedGetUrl(record.storageKey, {
+      expiresInSeconds: PRESIGNED_URL_TTL_SECONDS,
+      filename: record.filename,
+      attachment,
+    });
+    c.header("Cache-Control", "private, no-store");
+    c.header("Referrer-Policy", "no-referrer");
+    return c.redirect(location, 302);
+  }
+  const etag = `"${record.uuid}"`;
+  const headers: Record<string, string> = {
+    "Content-Disposition": disposition,
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": SANDBOX,
+    ETag: etag,
+    // A uuid's bytes never change. A signed URL may be cached until it expires; a file fetched with
+    // credentials is revalidated (304) so access that ended is noticed.
+    "Cache-Control":
+      signedUntil !== null
+        ? `private, max-age=${Math.max(0, Math.min(86_400, signedUntil - Math.floor(clock.now().getTime() / 1000)))}, immutable`
+        : "private, no-cache",
+  };
+  if (signedUntil === null) headers.Vary = "Cookie, Authorization";
+  if (c.req.header("if-none-match")?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+    return c.body(null, 304, headers);
+  }
+  const blob = await blobs.get(record.storageKey);
+  if (!blob) throw new NotFoundError("File");
+  return c.body(blob.body as Uint8Array<ArrayBuffer>, 200, {
+    ...headers,
+    "Content-Type": record.contentType,
+    "Content-Length": String(blob.body.byteLength),
+  });
+}

@@ -1,0 +1,179 @@
+import { InputError } from "@helperiq/core/errors/index";
+import { describeBytes } from "@helperiq/core/media/limits";
+import { getGeneralSettings } from "@helperiq/core/setting/general";
+import {
+  conversationDetail,
+  getWidgetConversation,
+  listWidgetConversations,
+  markWidgetSeen,
+  sendWidgetMessage,
+  startChat,
+  widgetUser,
+} from "@helperiq/core/widget/conversations";
+import { exchangeSiteJwt } from "@helperiq/core/widget/exchange";
+import { launcherSettings, publicSettings } from "@helperiq/core/widget/inbox";
+import { MAX_PAGE_TITLE_LENGTH, MAX_PAGE_URL_LENGTH } from "@helperiq/core/widget/page-visits";
+import { verifyWidgetSession } from "@helperiq/core/widget/session";
+import { sendWidgetFile } from "@helperiq/core/widget/upload";
+import { widgetMessageByUuid } from "@helperiq/core/widget/view";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { z } from "zod";
+import { publishEffects } from "../effects.ts";
+import type { AppEnv } from "../env.ts";
+import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
+import { clientIp } from "../middleware/client-ip.ts";
+import { ok } from "../middleware/envelope.ts";
+import { validate } from "../validate.ts";
+import { accessOf, CLEAR_VISITOR_HEADER, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetPreflight } from "./widget/access.ts";
+import { serveWidgetScript } from "./widget/script.ts";
+
+/**
+ * The live-chat widget API (spec §4 "Live-chat widget"): anonymous visitors and site-verified contacts
+ * talking to one live-chat inbox from a customer's web page. Every route checks the page's origin against
+ * the inbox's allowed domains and answers with CORS headers for it (widget/access.ts); every `/api/v1/widget/*`
+ * path is rate-limited per IP (rate-buckets.ts). Responses are the widget's own views (core/widget/view.ts):
+ * no private notes, no internal fields, no email addresses of agents.
+ */
+const pageVisit = z.object({
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(MAX_PAGE_URL_LENGTH),
+  title: z.string().max(MAX_PAGE_TITLE_LENGTH).optional(),
+});
+const message = z.string({ error: "required" }).max(20_000);
+const initBody = z.object({
+  message,
+  form_data: z.record(z.string().max(64), z.unknown()).optional(),
+  page: pageVisit.optional(),
+});
+const messageBody = z.object({ message, page: pageVisit.optional() });
+const seenBody = z.object({ page: pageVisit.optional() });
+const exchangeBody = z.object({ jwt: z.string({ error: "required" }).min(1, "required").max(8192) });
+const uuidParam = z.object({ uuid: z.string().max(64) });
+
+/** Room for the multipart framing around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** Refuses upload bodies over the limit while they stream in, before multipart parsing buffers them. */
+const limitUploadBody = createMiddleware<AppEnv>((c, next) => {
+  const { maxBytes } = mediaSettings(c.get("deps").config);
+  return bodyLimit({
+    maxSize: maxBytes + MULTIPART_OVERHEAD,
+    onError: () => {
+      throw new InputError(`files: larger than the limit of ${describeBytes(maxBytes)}`);
+    },
+  })(c, next);
+});
+
+export const widgetFamily = new Hono<AppEnv>()
+  .use("/api/v1/widget/*", widgetPreflight)
+  // [HQ] The embeddable script (`<script src="…/widget.js" data-inbox="<inbox uuid>">`).
+  .get("/widget.js", serveWidgetScript)
+  .get("/api/v1/widget/chat/settings/launcher", widget("public"), (c) => ok(c, launcherSettings(accessOf(c).inbox)))
+  .get("/api/v1/widget/chat/settings", widget("public"), (c) => ok(c, publicSettings(accessOf(c).inbox)))
+  .post("/api/v1/widget/chat/auth/exchange", widget("public"), validate("json", exchangeBody), async (c) => {
+    const { database, clock } = c.get("deps");
+    const tenantId = c.get("tenant").id;
+    const { inbox } = accessOf(c);
+    const visitorToken = c.req.header(VISITOR_TOKEN_HEADER);
+    const visitor = visitorToken ? await verifyWidgetSession(database.db, tenantId, visitorToken, clock.now()) : null;
+    const done = await exchangeSiteJwt(
+      { db: database.db, clock },
+      { tenantId, inbox, jwt: c.req.valid("json").jwt, visitor, ip: clientIp(c), userAgent: c.req.header("user-agent") },
+    );
+    await publishEffects(c, done);
+    if (done.merged) c.header(CLEAR_VISITOR_HEADER, "true");
+    return ok(c, { session_token: done.session.token, user: done.user });
+  })
+  .get("/api/v1/widget/chat/auth/me", widget("session"), async (c) => ok(c, await widgetUser(c.get("deps").database.db, sessionAccessOf(c).session)))
+  .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), async (c) => {
+    const { database, clock } = c.get("deps");
+    const { inbox, session } = accessOf(c);
+    const body = c.req.valid("json");
+    const started = await startChat(
+      { db: database.db, clock },
+      {
+        tenantId: c.get("tenant").id,
+        inbox,
+        session,
+        message: body.message,
+        formData: body.form_data,
+        page: body.page,
+        ip: clientIp(c),
+        userAgent: c.req.header("user-agent"),
+      },
+    );
+    await publishEffects(c, started);
+    const owner = session ?? {
+      tenantId: c.get("tenant").id,
+      inboxId: inbox.id,
+      inboxUuid: inbox.uuid,
+      contactId: started.newSession!.user.user_id,
+      isVisitor: true,
+      externalId: null,
+      expiresAt: started.newSession!.expiresAt,
+    };
+    const detail = await conversationDetail(database.db, owner, started.conversationId, mediaUrlMaker(c));
+    const fresh = started.newSession ? { session_token: started.newSession.token, user: started.newSession.user } : {};
+    return ok(c, { ...detail, ...fresh }, 201);
+  })
+  .get("/api/v1/widget/chat/conversations", widget("session"), async (c) => {
+    return ok(c, await listWidgetConversations(c.get("deps").database.db, sessionAccessOf(c).session));
+  })
+  .get("/api/v1/widget/chat/conversations/:uuid", widget("session"), validate("param", uuidParam), async (c) => {
+    const { session } = sessionAccessOf(c);
+    return ok(c, await getWidgetConversation(c.get("deps").database.db, session, c.req.valid("param").uuid, mediaUrlMaker(c)));
+  })
+  .post(
+    "/api/v1/widget/chat/conversations/:uuid/message",
+    widget("session"),
+    validate("param", uuidParam),
+    validate("json", messageBody),
+    async (c) => {
+      const { database, clock } = c.get("deps");
+      const { session } = sessionAccessOf(c);
+      const sent = await sendWidgetMessage({ db: database.db, clock }, session, c.req.valid("param").uuid, c.req.valid("json"));
+      await publishEffects(c, sent);
+      return ok(c, await widgetMessageByUuid(database.db, session.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
+    },
+  )
+  .post(
+    "/api/v1/widget/chat/conversations/:uuid/update-last-seen",
+    widget("session"),
+    validate("param", uuidParam),
+    validate("json", seenBody),
+    async (c) => {
+      const { database, clock } = c.get("deps");
+      await markWidgetSeen({ db: database.db, clock }, sessionAccessOf(c).session, c.req.valid("param").uuid, c.req.valid("json").page);
+      return ok(c, true);
+    },
+  )
+  .post("/api/v1/widget/media/upload", widget("session"), limitUploadBody, async (c) => {
+    const { database, clock, blobs, config } = c.get("deps");
+    const { inbox, session } = sessionAccessOf(c);
+    const form = await multipart(c.req.header("content-type"), () => c.req.parseBody({ all: true }));
+    const conversationUuid = form.conversation_uuid;
+    if (typeof conversationUuid !== "string" || !conversationUuid) throw new InputError("conversation_uuid: required");
+    const candidate = [form.files, form.file].flat().find((f): f is File => f instanceof File);
+    if (!candidate) throw new InputError("files: required (one file part)");
+    const general = await getGeneralSettings(database.db, session.tenantId, c.get("tenant").name);
+    const maxBytes = Math.min(mediaSettings(config).maxBytes, general.max_file_upload_size_mb * 1024 * 1024);
+    if (candidate.size > maxBytes) throw new InputError(`files: larger than the limit of ${describeBytes(maxBytes)}`);
+    const sent = await sendWidgetFile(
+      { db: database.db, clock, blobs },
+      session,
+      inbox,
+      conversationUuid,
+      { filename: candidate.name, contentType: candidate.type, bytes: new Uint8Array(await candidate.arrayBuffer()) },
+      { maxBytes, allowedExtensions: general.allowed_file_upload_extensions },
+    );
+    await publishEffects(c, sent);
+    return ok(c, await widgetMessageByUuid(database.db, session.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
+  });
+
+async function multipart<T>(contentType: string | undefined, parse: () => Promise<T>): Promise<T> {
+  if (!contentType?.includes("multipart/form-data")) throw new InputError("files: send multipart/form-data with conversation_uuid and files");
+  return parse().catch(() => {
+    throw new InputError("files: malformed multipart body");
+  });
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_pci_pending_idx" ON "messages" USING btree ("tenant_id") WHERE ("messages"."meta"->'pci_detected') IS NOT NULL AND ("messages"."meta"->'pci_detected'->>'redacted_at') IS NULL;

@@ -1,0 +1,50 @@
+import type { Ctx } from "../context/index.ts";
+import { mask } from "../crypto/secret-box.ts";
+import { InputError } from "../errors/index.ts";
+import type { AiCredentials, AiModelInfo, AiProviderType } from "../port/ai-clients.ts";
+import { AiProviderError } from "./errors.ts";
+import { CURATED_MODELS, DEFAULT_CHAT_MODEL } from "./models.ts";
+import { loadAiProviders } from "./providers.ts";
+import type { AiDeps } from "./resolve.ts";
+
+/** OpenRouter's catalogue live (public; the workspace's key when it has one); curated lists for the others. */
+export async function listAiModels(ctx: Ctx, deps: AiDeps, type: AiProviderType): Promise<AiModelInfo[]> {
+  if (type !== "openrouter") return CURATED_MODELS[type];
+  const record = (await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId)).find((r) => r.type === type);
+  return deps.ai.listModels(record?.creds ?? { type, apiKey: "", extras: {} });
+}
+
+export type ConnectionTestView = {
+  ok: boolean;
+  provider: AiProviderType;
+  model: string;
+  latency_ms: number | null;
+  error?: { kind: AiProviderError["kind"]; message: string };
+};
+
+/**
+ * A tiny real completion with a provider: the saved record of `type` (the default provider without one),
+ * or a key given in the request to try before saving. A provider failure is an answer here (`ok: false`
+ * with the safe message), not an error.
+ */
+export async function testAiProvider(
+  ctx: Ctx,
+  deps: AiDeps,
+  input: { type?: AiProviderType | undefined; api_key?: string | undefined; model?: string | undefined },
+): Promise<ConnectionTestView> {
+  const records = await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId);
+  const type = input.type ?? records.find((r) => r.isDefault)?.type;
+  if (!type) throw new InputError("type: required (the workspace has no default provider)");
+  const record = records.find((r) => r.type === type);
+  const givenKey = input.api_key && input.api_key !== mask(input.api_key) ? input.api_key : undefined;
+  const creds: AiCredentials | undefined = givenKey ? { type, apiKey: givenKey, extras: record?.creds.extras ?? {} } : record?.creds;
+  if (!creds) throw new InputError(`api_key: required (no ${type} provider is saved)`);
+  const model = input.model || record?.model || DEFAULT_CHAT_MODEL[type];
+  try {
+    const result = await deps.ai.testConnection(creds, model);
+    return { ok: true, provider: type, model: result.model, latency_ms: result.latencyMs };
+  } catch (err) {
+    if (!(err instanceof AiProviderError)) throw err;
+    return { ok: false, provider: type, model, latency_ms: null, error: { kind: err.kind, message: err.message } };
+  }
+}

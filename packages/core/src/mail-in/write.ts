@@ -1,0 +1,285 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { normalizeEmail } from "../contact/addresses.ts";
+import { findContactIdByEmail, findOrCreateContactByEmail } from "../contact/identity.ts";
+import { conversations } from "../conversation/conversation.sql.ts";
+import { nextReferenceNumber } from "../conversation/reference.ts";
+import { iso } from "../db/iso.ts";
+import type { EmailInbox } from "../inbox/email-config.ts";
+import { media } from "../media/media.sql.ts";
+import { storeMedia } from "../media/store.ts";
+import { writeActivity } from "../message/activity.ts";
+import { messages } from "../message/message.sql.ts";
+import { htmlToText, previewOf, sanitizeMessageHtml } from "../message/sanitize.ts";
+import type { BlobStore } from "../port/blob-store.ts";
+import type { Db } from "../port/database.ts";
+import type { DomainEvent } from "../port/events.ts";
+import { statuses } from "../status/status.sql.ts";
+import { systemStatus } from "../status/lookup.ts";
+import { users } from "../user/user.sql.ts";
+import { classifyMail, type MailKind } from "./classify.ts";
+import { mailImports } from "./mail-in.sql.ts";
+import type { IncomingMail } from "./parse.ts";
+import { scanIncoming } from "./pci.ts";
+import { findThread, type ThreadRule } from "./thread.ts";
+
+export type SkipReason = "duplicate" | "own_address" | "own_message" | "auto_reply_unmatched" | "bounce_unmatched";
+
+export type ImportOutcome =
+  | { status: "imported"; kind: MailKind; messageRowId: number; conversationId: number; rule: ThreadRule | "new"; events: DomainEvent[] }
+  | { status: "skipped"; reason: SkipReason; events: DomainEvent[] };
+
+/** Conversations in these states are moved back to Open by a customer's new (non-automatic) mail. */
+const REOPENED = ["Resolved", "Closed", "Snoozed"];
+const MAX_REFERENCES = 20;
+
+/**
+ * Writes one parsed mail of `inbox` inside `tx` (the caller's transaction, which also writes its ledger row).
+ *
+ * - Not imported (`skipped`): mail from the inbox's own address, aliases or reply-to address; our own
+ *   outgoing mail seen again (its Message-ID is an outgoing `source_id`); a Message-ID already imported
+ *   into this inbox; an auto-reply that threads nowhere; a bounce that refers to no message of this inbox.
+ * - A bounce (DSN, MAILER-DAEMON/postmaster) that refers to one of our messages becomes an `email_bounce`
+ *   activity in that conversation: no status change, no waiting time, no new conversation.
+ * - An auto-reply that threads is kept as an incoming message with `meta.auto_reply`, but never reopens
+ *   the conversation or starts its waiting time: nothing answers it, so no loop can start.
+ * - Anything else is an incoming message, threaded (thread.ts) or in a new Open conversation (Spam when
+ *   the sender is a blocked contact; a blocked contact's mail never reopens a conversation either).
+ */
+export async function importMail(tx: Db, blobs: BlobStore, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+  const tenantId = inbox.tenantId;
+  const skipped = (reason: SkipReason): ImportOutcome => ({ status: "skipped", reason, events: [] });
+  if (mail.from && ownAddresses(inbox).includes(mail.from.address)) return skipped("own_address");
+  const seen = await seenBefore(tx, inbox, mail);
+  if (seen) return skipped(seen);
+  if (!mail.from) throw new Error("no sender address in From, Sender or Reply-To");
+  const kind = classifyMail(mail);
+  if (kind === "bounce") return recordBounce(tx, inbox, mail, now);
+
+  const email = normalizeEmail(mail.from.address);
+  const knownContact = await findContactIdByEmail(tx, tenantId, email);
+  const thread = await findThread(tx, tenantId, inbox.id, mail, knownContact);
+  if (kind === "auto_reply" && !thread) return skipped("auto_reply_unmatched");
+  const contactId = knownContact ?? (await findOrCreateContactByEmail(tx, tenantId, { ...splitName(mail.from.name, email), email }));
+  const [contact] = await tx.select({ blocked: users.blocked }).from(users).where(eq(users.id, contactId));
+  const blocked = contact?.blocked ?? false;
+
+  const stored = await storeAttachments(tx, blobs, tenantId, mail);
+  const { content, contentType, textContent } = body(mail, stored.cidUrls);
+  const preview = previewOf(textContent);
+  const conversation = thread
+    ? await existingConversation(tx, thread.conversationId)
+    : await newConversation(tx, inbox, contactId, mail.subject, blocked, preview, now);
+
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      tenantId,
+      conversationId: conversation.id,
+      type: "incoming",
+      status: "received",
+      private: false,
+      contentType,
+      content,
+      textContent,
+      senderId: contactId,
+      senderType: "contact",
+      sourceId: mail.messageId,
+      meta: metaOf(mail, kind, thread?.rule ?? "new"),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: messages.id, uuid: messages.uuid });
+  const message = row!;
+  if (stored.ids.length) await tx.update(media).set({ messageId: message.id }).where(inArray(media.id, stored.ids));
+
+  const base = { tenantId, conversationUuid: conversation.uuid };
+  const events: DomainEvent[] = [];
+  if (thread) {
+    const changes = await touchConversation(tx, conversation, { automatic: kind === "auto_reply" || blocked, preview, now });
+    events.push({ type: "new_message", ...base, messageUuid: message.uuid }, { type: "conversation_update", ...base, changes });
+  } else {
+    events.push({ type: "new_conversation", ...base }, { type: "new_message", ...base, messageUuid: message.uuid });
+  }
+  await scanIncoming(tx, { tenantId, messageId: message.id, content, textContent, inbox: { id: inbox.id, config: inbox.config } });
+  return { status: "imported", kind, messageRowId: message.id, conversationId: conversation.id, rule: thread?.rule ?? "new", events };
+}
+
+const addressOf = (value: string) => (/<([^>]+)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
+
+function ownAddresses(inbox: EmailInbox): string[] {
+  return [inbox.from, inbox.config.reply_to ?? "", ...(inbox.config.aliases ?? [])].map(addressOf).filter((a) => a.includes("@"));
+}
+
+/**
+ * `own_message` when the Message-ID is one of our outgoing messages (our sent mail seen again); `duplicate`
+ * when this inbox already imported it under any UID (ledger key, or an incoming message's source_id).
+ */
+async function seenBefore(tx: Db, inbox: EmailInbox, mail: IncomingMail): Promise<"own_message" | "duplicate" | null> {
+  if (mail.messageId) {
+    const rows = await tx
+      .select({ type: messages.type, inboxId: conversations.inboxId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.tenantId, inbox.tenantId), eq(messages.sourceId, mail.messageId)))
+      .limit(20);
+    if (rows.some((r) => r.type === "outgoing")) return "own_message";
+    if (rows.some((r) => r.type === "incoming" && r.inboxId === inbox.id)) return "duplicate";
+  }
+  const [ledger] = await tx
+    .select({ id: mailImports.id })
+    .from(mailImports)
+    .where(and(eq(mailImports.inboxId, inbox.id), eq(mailImports.messageId, mail.dedupeKey), eq(mailImports.status, "imported")))
+    .limit(1);
+  return ledger ? "duplicate" : null;
+}
+
+/** A bounce of one of our messages, as an activity in its conversation; any other bounce is dropped. */
+async function recordBounce(tx: Db, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+  const refersTo = { ...mail, inReplyTo: [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo] };
+  const hit = refersTo.inReplyTo.length || refersTo.references.length ? await findThread(tx, inbox.tenantId, inbox.id, refersTo, undefined) : null;
+  if (!hit) return { status: "skipped", reason: "bounce_unmatched", events: [] };
+  const conversation = await existingConversation(tx, hit.conversationId);
+  const reason = mail.bounceReason ?? mail.subject;
+  const event = await writeActivity(
+    tx,
+    { tenantId: inbox.tenantId, conversationId: conversation.id, conversationUuid: conversation.uuid, senderId: null, now },
+    {
+      kind: "email_bounce",
+      text: `Email could not be delivered${reason ? `: ${reason}` : ""}`,
+      meta: { from: mail.from?.address ?? null, subject: mail.subject, bounced_message_id: mail.bouncedMessageId, source_id: mail.messageId },
+    },
+  );
+  const messageUuid = event.type === "new_message" ? event.messageUuid : "";
+  const [row] = await tx.select({ id: messages.id }).from(messages).where(eq(messages.uuid, messageUuid));
+  return { status: "imported", kind: "bounce", messageRowId: row!.id, conversationId: conversation.id, rule: hit.rule, events: [event] };
+}
+
+type ConversationRef = { id: number; uuid: string; tenantId: number; statusKey: string | null; waitingSince: Date | null };
+
+async function existingConversation(tx: Db, id: number): Promise<ConversationRef> {
+  const [row] = await tx
+    .select({
+      id: conversations.id,
+      uuid: conversations.uuid,
+      tenantId: conversations.tenantId,
+      statusKey: statuses.systemKey,
+      waitingSince: conversations.waitingSince,
+    })
+    .from(conversations)
+    .innerJoin(statuses, eq(statuses.id, conversations.statusId))
+    .where(eq(conversations.id, id))
+    .for("update", { of: conversations });
+  return row!;
+}
+
+async function newConversation(tx: Db, inbox: EmailInbox, contactId: number, subject: string, blocked: boolean, preview: string, now: Date): Promise<ConversationRef> {
+  const status = await systemStatus(tx, inbox.tenantId, blocked ? "Spam" : "Open");
+  const [row] = await tx
+    .insert(conversations)
+    .values({
+      tenantId: inbox.tenantId,
+      referenceNumber: await nextReferenceNumber(tx, inbox.tenantId),
+      inboxId: inbox.id,
+      contactId,
+      statusId: status.id,
+      subject,
+      lastMessage: preview,
+      lastMessageAt: now,
+      lastMessageSenderType: "contact",
+      lastInteractionAt: now,
+      waitingSince: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: conversations.id, uuid: conversations.uuid });
+  return { ...row!, tenantId: inbox.tenantId, statusKey: status.systemKey, waitingSince: null };
+}
+
+/** Last-message fields of a threaded conversation; a customer's own mail also reopens it and starts its waiting time. */
+async function touchConversation(tx: Db, conversation: ConversationRef, opts: { automatic: boolean; preview: string; now: Date }) {
+  const { now } = opts;
+  const changes: Record<string, unknown> = { last_message: opts.preview, last_message_at: iso(now), last_message_sender_type: "contact" };
+  const set: Partial<typeof conversations.$inferInsert> = { lastMessage: opts.preview, lastMessageAt: now, lastMessageSenderType: "contact", updatedAt: now };
+  if (!opts.automatic) {
+    set.lastInteractionAt = now;
+    changes.last_interaction_at = iso(now);
+    if (!conversation.waitingSince) {
+      set.waitingSince = now;
+      changes.waiting_since = iso(now);
+    }
+    if (conversation.statusKey && REOPENED.includes(conversation.statusKey)) {
+      const open = await systemStatus(tx, conversation.tenantId, "Open");
+      Object.assign(set, { statusId: open.id, snoozedUntil: null });
+      changes.status = open.name;
+      if (conversation.statusKey === "Snoozed") changes.snoozed_until = null;
+    }
+  }
+  await tx.update(conversations).set(set).where(eq(conversations.id, conversation.id));
+  return changes;
+}
+
+/** Attachments and inline parts as media; `cid:` references of inline parts map to their media URL. */
+async function storeAttachments(tx: Db, blobs: BlobStore, tenantId: number, mail: IncomingMail) {
+  const ids: number[] = [];
+  const cidUrls = new Map<string, string>();
+  const html = mail.html ?? "";
+  let n = 0;
+  for (const part of mail.attachments) {
+    n++;
+    const cid = (part.cid ?? part.contentId ?? "").replace(/^<|>$/g, "").trim() || undefined;
+    // Inline whether or not the part says Content-Disposition: inline, as long as the HTML shows it.
+    const referenced = cid !== undefined && html.toLowerCase().includes(`cid:${cid.toLowerCase()}`);
+    const inline = referenced || (part.contentDisposition === "inline" && cid !== undefined);
+    const stored = await storeMedia(tx, blobs, {
+      tenantId,
+      filename: part.filename?.trim() || `attachment-${n}${extensionOf(part.contentType)}`,
+      contentType: part.contentType || "application/octet-stream",
+      bytes: new Uint8Array(part.content.buffer, part.content.byteOffset, part.content.byteLength),
+      inline,
+      contentId: cid,
+    });
+    ids.push(stored.id);
+    if (cid) cidUrls.set(cid.toLowerCase(), `/uploads/${stored.uuid}`);
+  }
+  return { ids, cidUrls };
+}
+
+function extensionOf(contentType: string): string {
+  const sub = contentType.split("/")[1]?.split(/[;+]/)[0]?.toLowerCase() ?? "";
+  return /^[a-z0-9]{1,8}$/.test(sub) ? `.${sub === "jpeg" ? "jpg" : sub}` : "";
+}
+
+function body(mail: IncomingMail, cidUrls: Map<string, string>) {
+  if (mail.html) {
+    const html = mail.html.replace(/cid:([^"'\s)>]+)/gi, (whole, cid: string) => cidUrls.get(cid.toLowerCase()) ?? whole);
+    const content = sanitizeMessageHtml(html);
+    const textContent = mail.text.trim() ? collapse(mail.text) : htmlToText(content);
+    return { content, contentType: "html" as const, textContent };
+  }
+  const text = mail.text.trim();
+  return { content: text, contentType: "text" as const, textContent: collapse(text) };
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+
+function metaOf(mail: IncomingMail, kind: MailKind, rule: ThreadRule | "new") {
+  const meta: Record<string, unknown> = {
+    from: mail.from?.name ? `${mail.from.name} <${mail.from.address}>` : (mail.from?.address ?? ""),
+    to: mail.to,
+    cc: mail.cc,
+    subject: mail.subject,
+    in_reply_to: mail.inReplyTo[0] ?? null,
+    references: mail.references.slice(-MAX_REFERENCES),
+    thread: rule,
+  };
+  if (kind === "auto_reply") meta.auto_reply = true;
+  return meta;
+}
+
+function splitName(name: string, email: string) {
+  const clean = name.replace(/^["']|["']$/g, "").trim();
+  if (!clean) return { first_name: email.split("@")[0]!, last_name: "" };
+  const at = clean.lastIndexOf(" ");
+  return at > 0 ? { first_name: clean.slice(0, at).trim(), last_name: clean.slice(at + 1).trim() } : { first_name: clean, last_name: "" };
+}
+

@@ -1,0 +1,16 @@
+import type { ImapServer, SmtpServer } from "../inbox/email-config.ts";
+
+/** How a connection test ended: its round trip, or a reason a person can act on. */
+export type ProbeOutcome = { ok: true; latencyMs: number } | { ok: false; reason: string };
+
+/**
+ * Tries an inbox's mail server the way the poller and the sender will use it (imapflow / nodemailer in
+ * packages/adapters/src/mail/probe.ts), within a short timeout. Never throws for a server-side failure:
+ * refused connections, failed TLS handshakes, rejected logins and missing folders are outcomes.
+ */
+export interface MailProbe {
+  /** Connects, logs in and opens `server.mailbox` read-only. */
+  imap(server: ImapServer): Promise<ProbeOutcome>;
+  /** Connects, says EHLO, upgrades to TLS as configured and authenticates when a username is set. */
+  smtp(server: SmtpServer): Promise<ProbeOutcome>;
+}
