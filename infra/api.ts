@@ -1,7 +1,7 @@
 import { rateBucketOf } from "../packages/api/src/rate-buckets";
 import path from "node:path";
 import { buildWidgetScriptSync } from "../packages/widget/build";
-import { FAMILY_ROUTES, type RouteFamily } from "../packages/api/src/routes";
+import { FAMILY_ROUTES, PREFLIGHT_ROUTES, type RouteFamily } from "../packages/api/src/routes";
 import { appEnvironment, LAMBDA_ESBUILD, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
 import { rateCounters } from "./ratelimit";
@@ -62,4 +62,5 @@ for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
     nodejs: { install: NATIVE_PACKAGES, esbuild: family === "widget" ? widgetEsbuild() : LAMBDA_ESBUILD },
   });
   for (const [method, path] of FAMILY_ROUTES[family]) api.route(`${method} ${gatewayPath(path)}`, fn.arn);
+  for (const path of (PREFLIGHT_ROUTES as Partial<Record<RouteFamily, readonly string[]>>)[family] ?? []) api.route(`OPTIONS ${path}`, fn.arn);
 }

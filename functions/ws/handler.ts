@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from "@helperiq/api/middleware/cookies";
 import type { Clock, Db } from "@helperiq/core/port/index";
 import {
   authenticateAgent,
+  authenticateVisitor,
   resolveHandshakeTenant,
   visitorToken,
   type Handshake,
@@ -71,8 +72,8 @@ export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   const id = event.requestContext.connectionId;
   const token = visitorToken(h);
   if (token && !h.headers.authorization) {
-    const visitor = deps.verifyVisitor ? await deps.verifyVisitor(deps.db, tenant.id, token, deps.clock.now()) : null;
-    if (!visitor) return json(401, "Widget session required", "AuthError");
+    const visitor = await authenticateVisitor(deps.db, tenant, h, deps.verifyVisitor, deps.clock.now());
+    if (!visitor.ok) return json(visitor.status, visitor.message, visitor.status === 403 ? "PermissionError" : "AuthError");
     await deps.registry.register({ id, tenantId: tenant.id, kind: "visitor", contactId: visitor.contactId, firstName: "" });
     const protocol = h.headers["sec-websocket-protocol"] ? { headers: { "Sec-WebSocket-Protocol": token } } : {};
     return { statusCode: 200, ...protocol };

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { rateBucketOf } from "@helperiq/api/rate-buckets";
-import { FAMILY_ROUTES } from "@helperiq/api/routes";
+import { FAMILY_ROUTES, PREFLIGHT_ROUTES } from "@helperiq/api/routes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECEIVE_COUNT } from "../../functions/redrive.ts";
 import { CONTRACT_ROUTES } from "../contract/routes.ts";
@@ -113,11 +113,18 @@ describe("sst.config.ts", () => {
     it.todo(`serve ${method} ${honoPath} (${family})`);
   }
 
-  it("wires only contract routes, each once", () => {
-    const contract = new Set(CONTRACT_ROUTES.map((r) => `${r.method} ${gatewayPath(r.path)}`));
+  it("wires only contract routes and the declared CORS preflights, each once", () => {
+    const preflights = Object.values(PREFLIGHT_ROUTES).flatMap((paths) => paths.map((p) => `OPTIONS ${p}`));
+    const contract = new Set([...CONTRACT_ROUTES.map((r) => `${r.method} ${gatewayPath(r.path)}`), ...preflights]);
     const routes = wired.map((w) => w.route);
     expect(routes.filter((r) => !contract.has(r))).toEqual([]);
     expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it("routes the widget's CORS preflights to the widget function (the widget runs on customers' sites)", () => {
+    expect(wired.filter((w) => w.route === "OPTIONS /api/v1/widget/{proxy+}")).toEqual([
+      { route: "OPTIONS /api/v1/widget/{proxy+}", handler: "functions/http/widget.handler" },
+    ]);
   });
 
   it("creates one function per family", () => {

@@ -67,6 +67,25 @@ describe("GET /widget/ws", () => {
     expect(viaProtocol.ws.protocol).toBe(visitor.token);
   });
 
+  it("refuses a page outside the inbox's allowed domains (403), as the widget's REST routes do", async () => {
+    const [shop] = await s.t.database.db
+      .insert(inboxes)
+      .values({ tenantId: a.id, name: "Shop chat", channel: "livechat", from: "", config: { allowed_domains: ["shop.example.com", "*.shop.example.com"] } })
+      .returning();
+    const shopper = await visitorOf(a, shop!.id);
+    const path = `/widget/ws?token=${encodeURIComponent(shopper.token)}`;
+    const refused = await WsClient.refusal(s.port, a.host, { path, headers: { origin: "https://evil.example" } });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).data).toMatchObject({ type: "PermissionError" });
+    // A page the inbox names opens it; so does a subdomain of a wildcard entry.
+    for (const origin of ["https://shop.example.com", "https://eu.shop.example.com:8443"]) {
+      const ok = await WsClient.open(s.port, a.host, { path, headers: { origin } });
+      open.push(ok);
+      ok.send("ping");
+      await ok.wait((f) => f === "pong");
+    }
+  });
+
   it("pushes agent replies of the visitor's own conversations, without private notes, meta or agent emails", async () => {
     const conv = await createConversation(s.t, a, { contactId: visitor.id, assignedUserId: bob.id });
     const [mine, theirs] = await Promise.all([openVisitor(visitor.token), openVisitor(otherVisitor.token)]);

@@ -246,5 +246,12 @@ export const FAMILY_ROUTES = {
 
 export type RouteFamily = keyof typeof FAMILY_ROUTES;
 
+/**
+ * CORS preflights the HTTP API must route to a family although no contract route has the OPTIONS method:
+ * the widget runs on customers' sites, and its family answers `OPTIONS /api/v1/widget/*` itself
+ * (families/widget/access.ts). API Gateway path syntax.
+ */
+export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const satisfies Partial<Record<RouteFamily, readonly string[]>>;
+
 /** Paths answered without resolving a workspace (load-balancer health checks hit any host). */
 export const TENANTLESS_PATHS = ["/health"] as const;

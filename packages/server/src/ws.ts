@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { SESSION_COOKIE } from "@helperiq/api/middleware/cookies";
 import type { Clock, Db } from "@helperiq/core/port/index";
 export type { VerifyVisitor };
-import { authenticateAgent, resolveHandshakeTenant, visitorToken, type Handshake, type HandshakeConfig, type VerifyVisitor } from "@helperiq/core/realtime/identify";
+import { authenticateAgent, authenticateVisitor, resolveHandshakeTenant, type Handshake, type HandshakeConfig, type VerifyVisitor } from "@helperiq/core/realtime/identify";
 import type { Hub, HubConnection } from "@helperiq/adapters/realtime/hub";
 import type { TenantRouting } from "@helperiq/core/tenant/index";
 
@@ -60,9 +60,8 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
       if (!result.ok) return refuse(socket, result.status, result.message);
       attachTo = (ws) => hub.attachAgent(ws, result.actor);
     } else {
-      const token = visitorToken(handshake);
-      const visitor = token && options.verifyVisitor ? await options.verifyVisitor(db, tenant.id, token, clock.now()) : null;
-      if (!visitor) return refuse(socket, 401, "Widget session required");
+      const visitor = await authenticateVisitor(db, tenant, handshake, options.verifyVisitor, clock.now());
+      if (!visitor.ok) return refuse(socket, visitor.status, visitor.message);
       attachTo = (ws) => hub.attachVisitor(ws, { tenantId: tenant.id, contactId: visitor.contactId });
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -4,6 +4,10 @@ import { validateSession } from "../auth/session.ts";
 import type { AgentActor } from "../context/index.ts";
 import type { Db } from "../port/database.ts";
 import { resolveTenantByHost, type TenantRef, type TenantRouting } from "../tenant/resolve.ts";
+import { and, eq } from "drizzle-orm";
+import { inboxes } from "../inbox/inbox.sql.ts";
+import { normalizeLivechatConfig } from "../inbox/livechat-config.ts";
+import { originAllowed, pageOrigin } from "../widget/origin.ts";
 
 /** The handshake of a WebSocket (embedded upgrade request or API Gateway `$connect`), headers lower-cased. */
 export type Handshake = {
@@ -81,7 +85,28 @@ function sameHost(origin: string, host: string): boolean {
  * token (`conversations/init`, `auth/exchange`); a `/widget/ws` client sends it as the `token` query
  * parameter or as its WebSocket subprotocol.
  */
-export type VerifyVisitor = (db: Db, tenantId: number, token: string, now: Date) => Promise<{ contactId: number } | null>;
+export type VerifyVisitor = (db: Db, tenantId: number, token: string, now: Date) => Promise<{ contactId: number; inboxId: number } | null>;
+
+export type VisitorHandshake = { ok: true; contactId: number } | { ok: false; status: 401 | 403; message: string };
+
+/**
+ * Authenticates a `/widget/ws` visitor by their widget session token, then applies the REST rule of the
+ * widget API: the page (`Origin`, which browsers always send on a WebSocket handshake) must be one of the
+ * inbox's `allowed_domains`, so another site cannot open a visitor's socket.
+ */
+export async function authenticateVisitor(db: Db, tenant: TenantRef, h: Handshake, verify: VerifyVisitor | undefined, now: Date): Promise<VisitorHandshake> {
+  const token = visitorToken(h);
+  const visitor = token && verify ? await verify(db, tenant.id, token, now) : null;
+  if (!visitor) return { ok: false, status: 401, message: "Widget session required" };
+  const [inbox] = await db
+    .select({ config: inboxes.config })
+    .from(inboxes)
+    .where(and(eq(inboxes.tenantId, tenant.id), eq(inboxes.id, visitor.inboxId)));
+  if (!inbox || !originAllowed(normalizeLivechatConfig(inbox.config).allowed_domains, pageOrigin(h.headers.origin, undefined))) {
+    return { ok: false, status: 403, message: "This site may not use the inbox's widget" };
+  }
+  return { ok: true, contactId: visitor.contactId };
+}
 
 /** The widget session token of a visitor's handshake: `?token=` or the first offered subprotocol. */
 export function visitorToken(h: Handshake): string | undefined {
