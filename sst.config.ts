@@ -25,6 +25,8 @@ export default $config({
       api: api.api.url,
       media: storage.media.name,
       connections: realtime.connections.name,
+      // Where agents (`/ws` equivalent) and widget visitors (`?token=`) open their WebSockets.
+      websocket: realtime.realtime.url,
     };
   },
 });

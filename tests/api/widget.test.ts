@@ -561,6 +561,9 @@ describe("rate limits", () => {
         expect(over.status).toBe(429);
         expect(over.body.data.type).toBe("RateLimitError");
         expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+        // Readable by the widget's script on the customer's page.
+        expect(over.headers.get("access-control-allow-origin")).toBe(SHOP);
+        expect(over.headers.get("access-control-expose-headers")).toContain("Retry-After");
         // Another address is not affected.
         expect((await new Browser(tenant, own.uuid).get(`${W}/settings`)).status).toBe(200);
       } finally {

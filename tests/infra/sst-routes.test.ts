@@ -76,7 +76,7 @@ beforeAll(async () => {
   });
   // Not a static import: the root tsconfig must not type-check sst.config.ts without SST's typings.
   const { default: config } = await import(pathToFileURL(path.join(ROOT, "sst.config.ts")).href);
-  await config.run();
+  outputs = await config.run();
 
   const functions = new Map(byType("sst.aws.Function").map((f) => [`sst.aws.Function:${f.name}.arn`, f]));
   const [api, ...others] = byType("sst.aws.ApiGatewayV2");
@@ -88,6 +88,8 @@ afterAll(() => {
   for (const name of SST_GLOBALS) delete (globalThis as Record<string, unknown>)[name];
 });
 
+let outputs: Record<string, unknown>;
+
 const familyOf = new Map(CONTRACT_ROUTES.map((r) => [`${r.method} ${r.path}`, r.family]));
 const served = Object.entries(FAMILY_ROUTES).flatMap(([family, routes]) =>
   routes.map(([method, honoPath]) => ({ method, path: honoPath, family })),
@@ -95,6 +97,11 @@ const served = Object.entries(FAMILY_ROUTES).flatMap(([family, routes]) =>
 const servedKeys = new Set(served.map((r) => `${r.method} ${r.path}`));
 
 describe("sst.config.ts", () => {
+  it("outputs the HTTP API, the WebSocket API (for agents and widget visitors), the bucket and the registry", () => {
+    expect(Object.keys(outputs).sort()).toEqual(["api", "connections", "media", "websocket"]);
+    expect(String(outputs.websocket)).toContain("Realtime");
+  });
+
   it("wires every route of every family to that family's function, once", () => {
     expect(served.length).toBeGreaterThan(0);
     const miswired = served.flatMap(({ method, path: honoPath, family }) => {

@@ -27,6 +27,16 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   }
   c.header("X-RateLimit-Limit", String(limit));
   c.header("X-RateLimit-Remaining", String(Math.max(0, limit - hit.count)));
-  if (hit.count > limit) throw new RateLimitError(Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)));
+  if (hit.count > limit) {
+    // The widget runs on customers' sites: without CORS headers its script could not read this answer
+    // (nor Retry-After). It carries no data, so it may go to whichever page asked.
+    const origin = c.req.header("origin");
+    if (bucket === "widget" && origin) {
+      c.header("Access-Control-Allow-Origin", origin);
+      c.header("Access-Control-Expose-Headers", "Retry-After");
+      c.header("Vary", "Origin");
+    }
+    throw new RateLimitError(Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)));
+  }
   await next();
 });
