@@ -1,17 +1,5 @@
-import { createAiClients } from "@helperiq/adapters/ai/index";
-import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
-import { createMailProbe } from "@helperiq/adapters/mail/probe";
-import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createEventBus } from "@helperiq/adapters/events/bus";
+import { benchApp } from "./app.ts";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
-import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
-import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
-import { createApp, FAMILIES } from "@helperiq/api";
-import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
-import { systemClock } from "@helperiq/core/port/index";
 import { conversations } from "@helperiq/core/schema";
 import { eq, sql } from "drizzle-orm";
 import { createDatabase, startPostgres } from "../tests/support/postgres-server.ts";
@@ -33,31 +21,7 @@ export async function benchConversations(log: (line: string) => void = console.l
     await database.migrate();
     log(`seeding ${size} conversations × ${scale.messagesPerConversation} messages…`);
     const { apiKey, tenantId } = await seedConversations(database.db, scale, log);
-    const app = createApp(
-      {
-        database,
-        clock: systemClock,
-        queue: createMemoryQueue(async () => {}, async () => {}),
-        rateCounter: createMemoryRateCounter(),
-        events: createEventBus(),
-        secrets: parseKeyring(generateKeyringSpec()),
-        ecommerce: createMahoEcommerce({ clock: systemClock }),
-        ai: createAiClients(),
-        mailProbe: createMailProbe(),
-        blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
-        remoteAddress: () => "127.0.0.1",
-        config: {
-          appName: "HelperIQ",
-          secureCookies: false,
-          trustForwardedHost: false,
-          authRateLimit: 1_000_000,
-          widgetRateLimit: 1_000_000,
-          google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
-          tenantRouting: { baseDomain: "bench.test" },
-        },
-      },
-      Object.values(FAMILIES),
-    );
+    const app = benchApp(database);
     const sample = await database.db
       .select({ uuid: conversations.uuid })
       .from(conversations)

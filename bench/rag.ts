@@ -1,22 +1,11 @@
-import { createAiClients } from "@helperiq/adapters/ai/index";
-import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { benchApp } from "./app.ts";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
-import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
-import { createEventBus } from "@helperiq/adapters/events/bus";
-import { createMailProbe } from "@helperiq/adapters/mail/probe";
-import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
-import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
-import { createApp, FAMILIES } from "@helperiq/api";
 import { embedText, LOCAL_EMBEDDING_MODEL } from "@helperiq/core/ai/local/index";
 import { issueApiKey } from "@helperiq/core/auth/api-key";
-import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
-import { systemClock, type Db } from "@helperiq/core/port/index";
+import type { Db } from "@helperiq/core/port/index";
 import { ragDocuments, ragSources } from "@helperiq/core/rag/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
 import { sql } from "drizzle-orm";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createDatabase, startPostgres } from "../tests/support/postgres-server.ts";
 
 const WORDS_PER_CHUNK = 60;
@@ -70,31 +59,7 @@ export async function benchRag(log: (line: string) => void = console.log) {
     const indexSeconds = Number(((performance.now() - built) / 1000).toFixed(1));
     log(`index built in ${indexSeconds} s`);
 
-    const app = createApp(
-      {
-        database,
-        clock: systemClock,
-        queue: createMemoryQueue(async () => {}, async () => {}),
-        rateCounter: createMemoryRateCounter(),
-        events: createEventBus(),
-        secrets: parseKeyring(generateKeyringSpec()),
-        ecommerce: createMahoEcommerce({ clock: systemClock }),
-        ai: createAiClients(),
-        mailProbe: createMailProbe(),
-        blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
-        remoteAddress: () => "127.0.0.1",
-        config: {
-          appName: "HelperIQ",
-          secureCookies: false,
-          trustForwardedHost: false,
-          authRateLimit: 1_000_000,
-          widgetRateLimit: 1_000_000,
-          google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
-          tenantRouting: { baseDomain: "bench.test" },
-        },
-      },
-      Object.values(FAMILIES),
-    );
+    const app = benchApp(database);
     const searchAs = async (t: { host: string; apiKey: string }, query: string) => {
       const res = await app.request(`http://${t.host}/api/v1/rag/search`, {
         method: "POST",

@@ -1,4 +1,4 @@
-import { createImportJob } from "@helperiq/core/import/index";
+import { createImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
 import { importJobs } from "@helperiq/core/schema";
 import { tagImport } from "@helperiq/core/tag/import";
 import { eq } from "drizzle-orm";
@@ -82,6 +82,18 @@ describe("tag import", () => {
     }
     const notMultipart = await a.admin.post("/api/v1/tags/import", { name: "x" });
     expect(notMultipart.body.data.message).toMatch(/^file: /);
+    // Over the import cap, streamed without a Content-Length: stopped while it arrives, not buffered first.
+    const form = new FormData();
+    form.append("file", new File([`name\n${"x".repeat(MAX_IMPORT_BYTES + 100_000)}`], "big.csv", { type: "text/csv" }));
+    const encoded = new Response(form);
+    const big = await t.app.request(`http://${a.host}/api/v1/tags/import`, {
+      method: "POST",
+      headers: { host: a.host, authorization: `Bearer ${a.admin.creds.bearer}`, "content-type": encoded.headers.get("content-type")! },
+      body: encoded.body,
+      duplex: "half",
+    } as RequestInit);
+    expect(big.status).toBe(400);
+    expect(((await big.json()) as { data: { message: string } }).data.message).toBe("file: larger than the limit of 2 MB");
     expect((await status(a)).id).toBe(before);
   });
 

@@ -1,22 +1,16 @@
 import { findMedia, mayReadMedia, type MediaRecord } from "@helperiq/core/media/access";
 import { contentDisposition, isInlineImage } from "@helperiq/core/media/disposition";
-import { describeBytes } from "@helperiq/core/media/limits";
 import { uploadMedia } from "@helperiq/core/media/upload";
 import { verifyMediaSignature } from "@helperiq/core/media/url";
 import { InputError, NotFoundError } from "@helperiq/core/errors/index";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { agentOf, auth, identify } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { withMeta } from "../route-meta.ts";
-import { uploadedFile } from "../upload.ts";
+import { uploadedFile, uploadLimit } from "../upload.ts";
 
-/** Room for the multipart framing around the file. */
-const MULTIPART_OVERHEAD = 64 * 1024;
 /** S3 mode: how long the presigned URL a GET redirects to lives; the browser follows it at once. */
 export const PRESIGNED_URL_TTL_SECONDS = 600;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,24 +23,13 @@ const uploadForm = z.object({
   inline: z.enum(["true", "false"]).optional().describe("An image shown inside a message's HTML (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO)."),
 });
 
-/** Refuses bodies over the limit while they stream in, before multipart parsing buffers them. */
-const limitUploadBody = createMiddleware<AppEnv>((c, next) => {
-  const { maxBytes } = mediaSettings(c.get("deps").config);
-  return bodyLimit({
-    maxSize: maxBytes + MULTIPART_OVERHEAD,
-    onError: () => {
-      throw new InputError(`file: larger than the limit of ${describeBytes(maxBytes)}`);
-    },
-  })(c, next);
-});
-
 /**
  * Media (spec §4 "Media"): any agent uploads; files are fetched with a signed URL, or with the caller's
  * own session or API key under the visibility rule (media/access.ts). Everything else is 404, never 403,
  * so a uuid's existence does not leak.
  */
 export const mediaFamily = new Hono<AppEnv>()
-  .post("/api/v1/media", auth(), withMeta(limitUploadBody, { kind: "validate", target: "form", schema: uploadForm }), async (c) => {
+  .post("/api/v1/media", auth(), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
     const { database, blobs, clock, config } = c.get("deps");
     const { maxBytes } = mediaSettings(config);
     const file = await uploadedFile(c, maxBytes);

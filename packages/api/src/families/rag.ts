@@ -21,8 +21,7 @@ import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { withMeta } from "../route-meta.ts";
-import { uploadedFile } from "../upload.ts";
+import { uploadedFile, uploadLimit } from "../upload.ts";
 import { idParam, validate } from "../validate.ts";
 import { ragAiFor } from "../rag-ai.ts";
 
@@ -92,7 +91,7 @@ export const ragFamily = new Hono<AppEnv>()
     await publishEffects(c, { messages });
     return ok(c, source, 202);
   })
-  .post("/api/v1/rag/upload", auth("ai:manage"), withMeta(async (_c, next) => next(), { kind: "validate", target: "form", schema: uploadForm }), async (c) => {
+  .post("/api/v1/rag/upload", auth("ai:manage"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
     const { database, blobs, config: appConfig } = c.get("deps");
     const { maxBytes } = mediaSettings(appConfig);
     const file = await uploadedFile(c, maxBytes);

@@ -8,7 +8,7 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { uploadedFile } from "../upload.ts";
+import { csvUploadForm, uploadedFile, uploadLimit } from "../upload.ts";
 import { HEX_COLOR, idParam, validate } from "../validate.ts";
 
 const name = z.string().trim().min(1, "required").max(64);
@@ -44,7 +44,7 @@ export const statusesFamily = new Hono<AppEnv>()
     ok(c, await createTag(ctxOf(c), c.req.valid("json").name), 201),
   )
   // Registered before /tags/:id so "import" is never taken for an id.
-  .post("/api/v1/tags/import", auth("tags:manage"), async (c) => {
+  .post("/api/v1/tags/import", auth("tags:manage"), uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm), async (c) => {
     const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
     const ctx = ctxOf(c);
     const job = await createImportJob(ctx, "tags", tagImport, csv);

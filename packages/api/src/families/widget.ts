@@ -17,14 +17,13 @@ import { verifyWidgetSession } from "@helperiq/core/widget/session";
 import { sendWidgetFile } from "@helperiq/core/widget/upload";
 import { widgetMessageByUuid } from "@helperiq/core/widget/view";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { ok } from "../middleware/envelope.ts";
+import { uploadLimit } from "../upload.ts";
 import { validate } from "../validate.ts";
 import { accessOf, CLEAR_VISITOR_HEADER, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetPreflight } from "./widget/access.ts";
 import { serveWidgetScript } from "./widget/script.ts";
@@ -50,19 +49,10 @@ const messageBody = z.object({ message, page: pageVisit.optional() });
 const seenBody = z.object({ page: pageVisit.optional() });
 const exchangeBody = z.object({ jwt: z.string({ error: "required" }).min(1, "required").max(8192) });
 const uuidParam = z.object({ uuid: z.string().max(64) });
-
-/** Room for the multipart framing around the file. */
-const MULTIPART_OVERHEAD = 64 * 1024;
-
-/** Refuses upload bodies over the limit while they stream in, before multipart parsing buffers them. */
-const limitUploadBody = createMiddleware<AppEnv>((c, next) => {
-  const { maxBytes } = mediaSettings(c.get("deps").config);
-  return bodyLimit({
-    maxSize: maxBytes + MULTIPART_OVERHEAD,
-    onError: () => {
-      throw new InputError(`files: larger than the limit of ${describeBytes(maxBytes)}`);
-    },
-  })(c, next);
+/** LibreDesk's widget upload form, for the OpenAPI document; the handler reads and checks the fields itself. */
+const widgetUploadForm = z.object({
+  conversation_uuid: z.string().describe("The visitor's conversation the file is sent to."),
+  files: z.file().describe("The file; at most the smaller of MEDIA_MAX_BYTES and the workspace's upload limit."),
 });
 
 export const widgetFamily = new Hono<AppEnv>()
@@ -148,7 +138,7 @@ export const widgetFamily = new Hono<AppEnv>()
       return ok(c, true);
     },
   )
-  .post("/api/v1/widget/media/upload", widget("session"), limitUploadBody, async (c) => {
+  .post("/api/v1/widget/media/upload", widget("session"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, widgetUploadForm, "files"), async (c) => {
     const { database, clock, blobs, config } = c.get("deps");
     const { inbox, session } = sessionAccessOf(c);
     const form = await multipart(c.req.header("content-type"), () => c.req.parseBody({ all: true }));

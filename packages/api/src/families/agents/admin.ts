@@ -10,7 +10,7 @@ import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
 import { queuePasswordMail } from "../../password-mail.ts";
-import { uploadedFile } from "../../upload.ts";
+import { csvUploadForm, uploadedFile, uploadLimit } from "../../upload.ts";
 import { idParam, pageQuery, validate } from "../../validate.ts";
 import { newPassword, personName } from "./me.ts";
 
@@ -42,7 +42,7 @@ export const agentAdminRoutes = new Hono<AppEnv>()
     }
     return ok(c, agent, 201);
   })
-  .post("/api/v1/agents/import", auth("users:manage"), async (c) => {
+  .post("/api/v1/agents/import", auth("users:manage"), uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm), async (c) => {
     const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
     const ctx = ctxOf(c);
     const job = await createImportJob(ctx, "agents", agentImport, csv);
