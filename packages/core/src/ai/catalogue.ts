@@ -1,5 +1,5 @@
 import type { Ctx } from "../context/index.ts";
-import { mask } from "../crypto/secret-box.ts";
+import { isNewSecret } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
 import type { AiCredentials, AiModelInfo, AiProviderType } from "../port/ai-clients.ts";
 import { AiProviderError } from "./errors.ts";
@@ -36,7 +36,7 @@ export async function testAiProvider(
   const type = input.type ?? records.find((r) => r.isDefault)?.type;
   if (!type) throw new InputError("type: required (the workspace has no default provider)");
   const record = records.find((r) => r.type === type);
-  const givenKey = input.api_key && input.api_key !== mask(input.api_key) ? input.api_key : undefined;
+  const givenKey = isNewSecret(input.api_key) ? input.api_key : undefined;
   const creds: AiCredentials | undefined = givenKey ? { type, apiKey: givenKey, extras: record?.creds.extras ?? {} } : record?.creds;
   if (!creds) throw new InputError(`api_key: required (no ${type} provider is saved)`);
   const model = input.model || record?.model || DEFAULT_CHAT_MODEL[type];

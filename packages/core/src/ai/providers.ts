@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
+import { isNewSecret, mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import type { AiCredentials, AiExtras, AiProviderType } from "../port/ai-clients.ts";
@@ -57,7 +57,7 @@ export type AiProviderInput = { type: AiProviderType; api_key?: string | undefin
  * stored one (forms send back what GET showed); a new record needs one. The first record becomes the default.
  */
 export async function upsertAiProvider(ctx: Ctx, secrets: Keyring, input: AiProviderInput): Promise<AiProviderView> {
-  const newKey = input.api_key && input.api_key !== mask(input.api_key) ? input.api_key : undefined;
+  const newKey = isNewSecret(input.api_key) ? input.api_key : undefined;
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx
       .select()

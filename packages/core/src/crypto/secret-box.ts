@@ -52,4 +52,10 @@ export function unseal(ring: Keyring, sealed: string): string {
 }
 
 /** What the API shows instead of a secret: that one is set, never any of it. */
-export const mask = (value: string | null | undefined) => (value ? "••••••••" : "");
+export const mask = (value: string | null | undefined) => (value ? SECRET_MASK : "");
+
+/** The one string every set secret is shown as; a form that sends it back means "keep what is stored". */
+export const SECRET_MASK = "••••••••";
+
+/** A secret the client really typed: not empty and not the mask it was shown (which keeps the stored one). */
+export const isNewSecret = (value: string | null | undefined): value is string => !!value && value !== SECRET_MASK;

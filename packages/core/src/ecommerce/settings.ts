@@ -1,4 +1,4 @@
-import { mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
+import { isNewSecret, mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import type { EcommerceConnection } from "../port/ecommerce.ts";
@@ -63,8 +63,8 @@ export async function updateEcommerceSettings(
   patch: Partial<EcommerceSettings>,
 ): Promise<EcommerceSettings> {
   const { client_secret, ...rest } = patch;
-  const keep = !client_secret || client_secret === mask(client_secret);
-  const update: Partial<EcommerceSettings> = keep ? rest : { ...rest, client_secret: seal(secrets, client_secret) };
+  const keep = !isNewSecret(client_secret);
+  const update: Partial<EcommerceSettings> = isNewSecret(client_secret) ? { ...rest, client_secret: seal(secrets, client_secret) } : rest;
   return db.transaction(async (tx) => {
     if (keep && patch.base_url !== undefined) {
       const before = await getSetting<Partial<EcommerceSettings>>(tx, tenantId, ECOMMERCE_SETTINGS_KEY);
@@ -102,7 +102,7 @@ export function connectionOf(
   tenantId: number,
   override: ConnectionOverride = {},
 ): EcommerceConnection | null {
-  const typed = override.client_secret && override.client_secret !== mask(override.client_secret) ? override.client_secret : "";
+  const typed = isNewSecret(override.client_secret) ? override.client_secret : "";
   const baseUrl = override.base_url || settings.base_url;
   if (!typed && settings.client_secret && movesHost(settings.base_url, baseUrl)) {
     throw new InputError("client_secret: enter it to test another host than the saved base_url");

@@ -1,13 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
+import { isNewSecret, SECRET_MASK, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
 import type { StoredSecrets } from "./email-config.ts";
 
-/** The mask responses show for a set secret; sent back, it means "keep what is stored". */
-export const SECRET_MASK = mask("set");
-
-/** A value the client really typed (not empty, not the mask it was shown). */
-export const isNewSecret = (value: string | undefined): value is string => !!value && value !== SECRET_MASK;
 
 export function sealSecrets(ring: Keyring, secrets: StoredSecrets): string {
   return seal(ring, JSON.stringify(secrets));

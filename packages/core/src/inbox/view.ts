@@ -3,7 +3,8 @@ import { iso } from "../db/iso.ts";
 import type { EmailConfig } from "./email-config.ts";
 import type { inboxes } from "./inbox.sql.ts";
 import { normalizeLivechatConfig } from "./livechat-config.ts";
-import { SECRET_MASK, secretsForView } from "./secrets.ts";
+import { SECRET_MASK } from "../crypto/secret-box.ts";
+import { secretsForView } from "./secrets.ts";
 
 export type InboxRow = typeof inboxes.$inferSelect;
 

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
+import { isNewSecret, mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { iso } from "../db/iso.ts";
 import { withUniqueName } from "../db/unique.ts";
 import { NotFoundError } from "../errors/index.ts";
@@ -71,18 +71,14 @@ export async function createOidcProvider(ctx: Ctx, secrets: Keyring, input: Oidc
   return oidcProviderView(row!);
 }
 
-/** Nothing, or the mask the API showed, keeps the stored secret: an edit form can send a provider back as it got it. */
-function replacementSecret(given: string | undefined): string | undefined {
-  return given && given !== mask(given) ? given : undefined;
-}
-
 export async function updateOidcProvider(
   ctx: Ctx,
   secrets: Keyring,
   id: number,
   input: OidcProviderUpdate,
 ): Promise<OidcProviderView> {
-  const newSecret = replacementSecret(input.client_secret);
+  // Nothing, or the mask the API showed, keeps the stored secret: an edit form can send a provider back as it got it.
+  const newSecret = isNewSecret(input.client_secret) ? input.client_secret : undefined;
   const changes = {
     name: input.name,
     providerUrl: input.provider_url === undefined ? undefined : checkProviderUrl(input.provider_url),

@@ -1,4 +1,4 @@
-import { mask, seal, type Keyring } from "../crypto/secret-box.ts";
+import { isNewSecret, mask, seal, type Keyring } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import { getSetting, mergeSetting } from "./index.ts";
@@ -67,9 +67,7 @@ export async function updateEmailNotificationSettings(
   patch: Partial<EmailNotificationSettings>,
 ): Promise<EmailNotificationSettings> {
   const { password, ...rest } = patch;
-  // mask() of any set value is the same fixed string, which is what a form sends back unchanged.
-  const keepPassword = !password || password === mask(password);
-  const update: Partial<EmailNotificationSettings> = keepPassword ? rest : { ...rest, password: seal(secrets, password) };
+  const update: Partial<EmailNotificationSettings> = isNewSecret(password) ? { ...rest, password: seal(secrets, password) } : rest;
   return db.transaction(async (tx) => {
     const merged = { ...EMAIL_NOTIFICATION_DEFAULTS, ...(await mergeSetting(tx, tenantId, EMAIL_NOTIFICATION_KEY, update)) };
     if (merged.enabled && !merged.host) throw new InputError("host: required when enabled");
