@@ -113,40 +113,25 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     },
   };
   const app = createApp(deps, Object.values(FAMILIES));
-  // The embedded stand-in for the cloud's wake-snoozed cron (infra/cron.ts).
-  const wakeTimer = setInterval(() => {
-    wakeSnoozedConversations(database.db, systemClock.now())
-      .then(({ events }) => deps.events.publish(events))
-      .catch((err) => log(`[wake-snoozed] ${String(err)}`));
-  }, 60_000);
-  wakeTimer.unref();
-  // The embedded stand-in for the cloud's poll-inboxes cron: due inboxes are polled through the in-process queue.
-  const pollTimer = setInterval(() => {
-    enqueueDuePolls(database.db, queue, systemClock.now()).catch((err) => log(`[poll-inboxes] ${String(err)}`));
-  }, 60_000);
-  pollTimer.unref();
-  // The embedded stand-in for the cloud's cleanup-media cron: uploads no message took (media/cleanup.ts).
-  const mediaCleanupTimer = setInterval(() => {
-    deleteOrphanUploads(database.db, blobs, systemClock.now()).catch((err) => log(`[cleanup-media] ${String(err)}`));
-  }, 3600_000);
-  mediaCleanupTimer.unref();
-  // The embedded stand-in for the cloud's auto-redact cron: the PCI safety net (pci/auto-redact.ts).
-  const autoRedactTimer = setInterval(() => {
-    autoRedactDue(database.db, systemClock.now())
-      .then(({ events }) => deps.events.publish(events))
-      .catch((err) => log(`[auto-redact] ${String(err)}`));
-  }, 3600_000);
-  autoRedactTimer.unref();
-  // The embedded stand-in for the cloud's rag-resync cron: every enabled knowledge source, through the queue.
-  const ragResyncTimer = setInterval(() => {
-    enqueueResyncs(database.db, queue).catch((err) => log(`[rag-resync] ${String(err)}`));
-  }, RESYNC_INTERVAL_MS);
-  ragResyncTimer.unref();
-  // Mail whose run died (here or in another process on the same database) is picked up once its lease runs out.
-  const deliverySweepTimer = setInterval(() => {
-    sweepDeliveries().catch((err) => log(`[deliveries] ${String(err)}`));
-  }, 5 * 60_000);
-  deliverySweepTimer.unref();
+  // The embedded stand-ins for the cloud's crons (infra/cron.ts) and a sweep the in-process queue needs.
+  const every = scheduler(log);
+  const timers = [
+    every(60_000, "wake-snoozed", async () => {
+      await deps.events.publish((await wakeSnoozedConversations(database.db, systemClock.now())).events);
+    }),
+    // Due inboxes are polled through the in-process queue.
+    every(60_000, "poll-inboxes", () => enqueueDuePolls(database.db, queue, systemClock.now())),
+    // Uploads no message took (media/cleanup.ts).
+    every(3600_000, "cleanup-media", () => deleteOrphanUploads(database.db, blobs, systemClock.now())),
+    // The PCI safety net (pci/auto-redact.ts).
+    every(3600_000, "auto-redact", async () => {
+      await deps.events.publish((await autoRedactDue(database.db, systemClock.now())).events);
+    }),
+    // Every enabled knowledge source, through the queue.
+    every(RESYNC_INTERVAL_MS, "rag-resync", () => enqueueResyncs(database.db, queue)),
+    // Mail whose run died (here or in another process on the same database), once its lease ran out.
+    every(5 * 60_000, "deliveries", sweepDeliveries),
+  ];
   const server = await listen(app.fetch, config.PORT, config.HOST);
   realtime.attach(server as import("node:http").Server);
   const address = server.address();
@@ -157,17 +142,23 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     realtime: realtime.hub,
     async close() {
       await realtime.close();
-      clearInterval(wakeTimer);
-      clearInterval(pollTimer);
-      clearInterval(mediaCleanupTimer);
-      clearInterval(autoRedactTimer);
-      clearInterval(ragResyncTimer);
-      clearInterval(deliverySweepTimer);
+      for (const timer of timers) clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       channelMailer.close();
       await database.close();
     },
+  };
+}
+
+/** `every(ms, name, job)`: runs `job` every `ms` (not keeping the process alive); a failure is logged under `name`. */
+function scheduler(log: (line: string) => void) {
+  return (ms: number, name: string, job: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      job().catch((err) => log(`[${name}] ${String(err)}`));
+    }, ms);
+    timer.unref();
+    return timer;
   };
 }
 
