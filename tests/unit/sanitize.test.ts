@@ -30,9 +30,55 @@ const XSS: string[] = [
   `<scr<script>ipt>alert(1)</scr</script>ipt>`,
   `<a href="https://ok.example" onclick="alert(1)" target="_top">x</a>`,
   `<img src="/uploadsx/../../etc/passwd"><img src="/api/v1/agents">`,
+  `<img src="/uploads/../logout"><img src="/uploads/%2e%2e/logout"><img src="/uploads/%2F..%2Flogout">`,
+  `<img src="/uploads\\..\\logout"><img src="//evil.example/x.png"><img src="/UPLOADS/../logout">`,
+  `<img src="https:../logout"><a href="/logout">x</a><a href="../../logout">y</a>`,
 ];
 
-const DANGEROUS = /<script|<iframe|<object|<embed|<style|<svg|<form|<input|<meta|<base|<math|\son\w+\s*=|javascript:|vbscript:|data:|href="\/\//i;
+const UPLOAD = "3f1c2b9e-8d4a-4c1f-9e2b-7a6d5c4b3a21";
+
+/** Paths that a browser resolves on the app's own origin to something other than one upload. */
+const SAME_ORIGIN_PATHS: string[] = [
+  "/uploads/../logout",
+  "/uploads/../../logout",
+  `/uploads/${UPLOAD}/../../logout`,
+  "/uploads/%2e%2e/logout",
+  "/uploads/%2E%2E/logout",
+  "/uploads/.%2e/logout",
+  "/uploads/%2F../logout",
+  "/uploads/..%2flogout",
+  "/uploads/..%5clogout",
+  "/uploads\\..\\logout",
+  "\\uploads\\..\\logout",
+  "/uploads/..\\logout",
+  "/UPLOADS/../logout",
+  `/Uploads/${UPLOAD}`,
+  `/uploads/${UPLOAD.toUpperCase()}`,
+  "/uploads/&#46;&#46;/logout",
+  "/upl&#9;oads/../logout",
+  `/uploads/${UPLOAD}?next=/logout`,
+  `/uploads/${UPLOAD}?exp=1&sig=x&then=/logout`,
+  `/uploads/${UPLOAD}#/../../logout`,
+  `/uploads/${UPLOAD};/../../logout`,
+  "/logout",
+  "logout",
+  "./logout",
+  "../logout",
+  "?logout",
+  "#logout",
+  "//evil.example/x.png",
+  "\\\\evil.example/x.png",
+  "/\\evil.example/x.png",
+  "https:../logout",
+  "https:/logout",
+  "HTTP:logout",
+  "https:///logout",
+  "https:\\\\evil.example/x.png",
+  "/api/v1/agents/me",
+];
+
+const DANGEROUS =
+  /<script|<iframe|<object|<embed|<style|<svg|<form|<input|<meta|<base|<math|\son\w+\s*=|javascript:|vbscript:|data:|href="\/\/|(?:src|href)="(?!https?:\/\/[^/\\]|mailto:|cid:|\/uploads\/[0-9a-f-]{36}(?:"|\?exp=))|logout/i;
 
 describe("message HTML sanitising", () => {
   it(`neutralises ${XSS.length} XSS vectors`, () => {
@@ -63,9 +109,22 @@ describe("message HTML sanitising", () => {
   });
 
   it("keeps images from http(s), our uploads and cid: parts only", () => {
-    const ok = `<img src="https://x.example/a.png" alt="a" /><img src="/uploads/3f1c.png" /><img src="cid:part1@mail" />`;
+    const ok = `<img src="https://x.example/a.png" alt="a" /><img src="/uploads/${UPLOAD}" /><img src="cid:part1@mail" />`;
     expect(sanitizeMessageHtml(ok)).toBe(ok);
     expect(sanitizeMessageHtml(`<p>a<img src="/etc/x.png">b<img src="ftp://x/y.png"></p>`)).toBe("<p>ab</p>");
+  });
+
+  it("keeps canonical upload paths, signed or not, in images and links", () => {
+    const signed = `/uploads/${UPLOAD}?exp=1790000000&amp;sig=${"A".repeat(42)}w`;
+    const html = `<p><img src="${signed}" /><a href="/uploads/${UPLOAD}" rel="noopener noreferrer">invoice.pdf</a></p>`;
+    expect(sanitizeMessageHtml(html)).toBe(html);
+  });
+
+  // Each would make the browser of an agent viewing the message request another route of the app with
+  // their session (`GET /logout` signs them out): only `/uploads/<uuid>` exactly as the server writes it passes.
+  it.each(SAME_ORIGIN_PATHS)("drops the same-origin URL %s from images and links", (url) => {
+    expect(sanitizeMessageHtml(`<p>a<img src="${url}">b</p>`)).toBe("<p>ab</p>");
+    expect(sanitizeMessageHtml(`<p><a href="${url}">x</a></p>`)).toBe(`<p><a rel="noopener noreferrer">x</a></p>`);
   });
 
   it("turns HTML into text: tags stripped, entities decoded, whitespace collapsed", () => {

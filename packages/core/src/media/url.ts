@@ -32,5 +32,15 @@ function expiryOf(now: Date, ttlSeconds: number): number {
   return Math.ceil((Math.floor(now.getTime() / 1000) + ttlSeconds) / step) * step;
 }
 
+/**
+ * A media path exactly as signMediaPath (or an unsigned `/uploads/<uuid>`) writes it: a lower-case uuid and
+ * at most `?exp=<digits>&sig=<base64url>`. Stored HTML may point at our own origin only in this form; dot
+ * segments, percent-escapes, backslashes, upper case or other query strings could resolve to any route of
+ * the app (`/uploads/../logout`) and be fetched with the viewer's session.
+ */
+const CANONICAL_MEDIA_PATH = /^\/uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\?exp=\d{1,12}&sig=[A-Za-z0-9_-]{43})?$/;
+
+export const isCanonicalMediaPath = (url: string): boolean => CANONICAL_MEDIA_PATH.test(url);
+
 /** Makes the URL of a media uuid for the caller (absolute, signed); see Ctx.mediaUrl. */
 export type MediaUrlMaker = (uuid: string) => string;

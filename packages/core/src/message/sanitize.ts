@@ -1,9 +1,10 @@
 import sanitizeHtml from "sanitize-html";
+import { isCanonicalMediaPath } from "../media/url.ts";
 
 /**
  * Message HTML allowed into storage and back out to agents (spec §4 "Messages"): formatting, links, images,
- * tables, lists, quotes and code. Scripts, styles, frames, objects, event handlers, inline styles and any
- * URL scheme other than the listed ones are dropped.
+ * tables, lists, quotes and code. Scripts, styles, frames, objects, event handlers, inline styles, any
+ * URL scheme other than the listed ones and any relative URL but a canonical upload path are dropped.
  */
 const ALLOWED_TAGS = [
   ...["p", "br", "div", "span", "hr", "h1", "h2", "h3", "h4", "h5", "h6"],
@@ -14,8 +15,16 @@ const ALLOWED_TAGS = [
 
 const CELL = ["colspan", "rowspan", "align", "valign", "width"];
 
+/**
+ * URLs kept in links and images (attribute values arrive entity-decoded). An absolute http(s) URL needs
+ * `//` and a host: `https:../x` and `https:/x` resolve against the page showing the message, like any
+ * relative URL. The only URLs of our own origin kept are canonical upload paths (isCanonicalMediaPath), so
+ * an image cannot make the viewer's browser call another route of the app with their session.
+ */
+const ABSOLUTE_HTTP = /^https?:\/\/[^/\\\s]/i;
+const keptHref = (url: string) => ABSOLUTE_HTTP.test(url) || /^mailto:/i.test(url) || isCanonicalMediaPath(url);
 /** Inline images: absolute http(s) URLs, our own uploads, or a part of the email they came in (cid:). */
-const IMAGE_SRC = /^(?:https?:\/\/|cid:|\/uploads\/)/i;
+const keptImageSrc = (url: string) => ABSOLUTE_HTTP.test(url) || /^cid:\S/i.test(url) || isCanonicalMediaPath(url);
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
@@ -38,16 +47,17 @@ const OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object", "embed", "template", "title", "head"],
   transformTags: {
     a: (tagName, attribs) => {
-      const { target, ...rest } = attribs;
+      const { target, href, ...rest } = attribs;
+      const kept = href?.trim();
       return {
         tagName,
-        attribs: { ...rest, ...(target === "_blank" ? { target } : {}), rel: "noopener noreferrer" },
+        attribs: { ...(kept && keptHref(kept) ? { href: kept } : {}), ...rest, ...(target === "_blank" ? { target } : {}), rel: "noopener noreferrer" },
       };
     },
     img: (tagName, attribs) => {
       const { src, ...rest } = attribs;
       const kept = src?.trim();
-      return { tagName, attribs: kept && IMAGE_SRC.test(kept) ? { src: kept, ...rest } : rest };
+      return { tagName, attribs: kept && keptImageSrc(kept) ? { src: kept, ...rest } : rest };
     },
   },
   // An image whose source was refused is dropped entirely.
