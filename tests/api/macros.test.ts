@@ -1,6 +1,7 @@
 import { loadAgentActor } from "@helperiq/core/agent/actor";
 import type { Ctx } from "@helperiq/core/context/index";
-import { recordMacroUse, resolveMacroActions } from "@helperiq/core/macro/index";
+import { macros, recordMacroUse, resolveMacroActions } from "@helperiq/core/macro/index";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createAgent, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
@@ -255,5 +256,33 @@ describe("macros: security", () => {
     expect((await a.admin.delete(`${PATH}/${theirs.id}`)).status).toBe(404);
     await expect(resolveMacroActions(await ctxAs(a, a.adminId), theirs.id)).rejects.toMatchObject({ status: 404 });
     expect((await b.admin.get(`${PATH}/${theirs.id}`)).body.data.name).toBe("B secret macro");
+  });
+
+  it("stores message_content sanitised like a message, on create and on update, placeholders kept", async () => {
+    const hostile =
+      `<p onclick="steal()">Hi {{ contact.first_name }}<script>alert(1)</script><img src=x onerror=alert(1)>` +
+      `<img src="/uploads/../logout"><a href="javascript:alert(1)">pay</a><iframe src="https://evil.example"></iframe></p>`;
+    const created = await a.admin.post(PATH, { name: "Hostile", message_content: hostile });
+    expect(created.status).toBe(201);
+    const clean = `<p>Hi {{ contact.first_name }}<a rel="noopener noreferrer">pay</a></p>`;
+    expect(created.body.data.message_content).toBe(clean);
+    const [stored] = await t.database.db.select({ content: macros.messageContent }).from(macros).where(eq(macros.id, created.body.data.id));
+    expect(stored!.content).toBe(clean);
+
+    const updated = await a.admin.put(`${PATH}/${created.body.data.id}`, { message_content: `<b onmouseover="x()">{{agent.full_name}}</b><svg onload=alert(1)>` });
+    expect(updated.status).toBe(200);
+    expect(updated.body.data.message_content).toBe("<b>{{agent.full_name}}</b>");
+    // What sanitising leaves empty is no content: a macro without actions still needs some.
+    const empty = await a.admin.post(PATH, { name: "Only a script", message_content: "<script>alert(1)</script>" });
+    expect(empty.status).toBe(400);
+    expect(empty.body.data.message).toMatch(/^message_content: a macro needs/);
+  });
+
+  it("sanitises message_content on read too (rows stored before content was sanitised on save)", async () => {
+    const { id } = (await a.admin.post(PATH, { name: "Legacy", message_content: "<p>old</p>" })).body.data;
+    await t.database.db.update(macros).set({ messageContent: `<p>old<script>alert(1)</script><img src=x onerror=alert(1)></p>` }).where(eq(macros.id, id));
+    expect((await a.admin.get(`${PATH}/${id}`)).body.data.message_content).toBe("<p>old</p>");
+    const listed = (await agent.client.get(PATH)).body.data as { id: number; message_content: string }[];
+    expect(listed.find((m) => m.id === id)!.message_content).toBe("<p>old</p>");
   });
 });

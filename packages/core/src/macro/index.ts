@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
+import { sanitizeMessageHtml } from "../message/sanitize.ts";
 import { teamIdsByRef } from "../team/index.ts";
 import { macrosVisibleTo } from "./access.ts";
 import { type RawMacroAction, type ResolvedMacroAction, resolveActions } from "./actions.ts";
@@ -20,7 +21,9 @@ export function macroView(row: MacroRow) {
   return {
     id: row.id,
     name: row.name,
-    message_content: row.messageContent,
+    // Inserted into the reply editor as HTML: sanitised like a message, also on the way out, since rows
+    // written before content was sanitised on save may still hold scripts or event handlers.
+    message_content: sanitizeMessageHtml(row.messageContent),
     visibility: row.visibility,
     team_id: row.teamId,
     user_id: row.userId,
@@ -131,8 +134,12 @@ type MacroFields = Pick<MacroRow, "name" | "messageContent" | "visibility" | "te
   actions: RawMacroAction[];
 };
 
-/** Cross-field rules: a team macro names a team of this workspace, a personal one belongs to its author. */
-async function checkedFields(ctx: Ctx, f: MacroFields): Promise<MacroFields & { actions: ResolvedMacroAction[] }> {
+/**
+ * Cross-field rules: a team macro names a team of this workspace, a personal one belongs to its author.
+ * The content is stored sanitised like message HTML (the template is checked on what is stored).
+ */
+async function checkedFields(ctx: Ctx, input: MacroFields): Promise<MacroFields & { actions: ResolvedMacroAction[] }> {
+  const f = { ...input, messageContent: sanitizeMessageHtml(input.messageContent) };
   checkTemplate(f.messageContent);
   const actions = await resolveActions(ctx, f.actions);
   if (f.messageContent.trim() === "" && actions.length === 0) {
