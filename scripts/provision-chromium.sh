@@ -25,9 +25,9 @@ if [[ -x "$CHROMIUM" ]]; then
 fi
 
 log "running apt-get update…"
-as_root apt-get update -q || die "apt-get update failed"
+apt_get update -q || die "apt-get update failed"
 log "installing chromium from Debian packages (the browser the widget suite drives; ~100 MB the first time)…"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+apt_get install -y -q --no-install-recommends chromium \
   || die "apt-get install chromium failed"
 [[ -x "$CHROMIUM" ]] || die "chromium missing after install ($CHROMIUM)"
 log "chromium installed ($("$CHROMIUM" --version 2>/dev/null || echo '?'))"

@@ -28,11 +28,11 @@ if dovecot_installed; then
 fi
 
 log "running apt-get update…"
-as_root apt-get update -q || die "apt-get update failed"
+apt_get update -q || die "apt-get update failed"
 log "installing dovecot-core dovecot-imapd from Debian packages (the IMAP server the mail suites run against)…"
 # policy-rc.d 101 keeps the package's own system service from being started inside containers; the
 # suites start a private instance with their own configuration instead.
-as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends dovecot-core dovecot-imapd \
+apt_get RUNLEVEL=1 install -y -q --no-install-recommends dovecot-core dovecot-imapd \
   || die "apt-get install dovecot-core dovecot-imapd failed"
 dovecot_installed || die "dovecot binaries missing after install (/usr/sbin/dovecot, /usr/lib/dovecot/imap)"
 log "dovecot installed ($(/usr/sbin/dovecot --version 2>/dev/null || echo '?'))"

@@ -29,11 +29,11 @@ APT_UPDATED=0
 apt_install() {
   if [[ "$APT_UPDATED" -eq 0 ]]; then
     log "running apt-get update…"
-    as_root apt-get update -q || die "apt-get update failed"
+    apt_get update -q || die "apt-get update failed"
     APT_UPDATED=1
   fi
   log "installing $* from Debian packages…"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
+  apt_get install -y -q --no-install-recommends "$@" \
     || die "apt-get install $* failed"
 }
 
