@@ -1,5 +1,6 @@
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import { InputError } from "../errors/index.ts";
+import { filterText as text, filterValue } from "./values.ts";
 
 /**
  * The JSON `filters` language of list endpoints (spec §1): an array of {field, operator, value}.
@@ -102,7 +103,7 @@ type Scalar = Extract<FilterField, { expr: Expr }>;
 
 function compileScalar(spec: Scalar, op: Operator, value: unknown, at: string): SQL {
   const e = spec.expr;
-  const one = () => coerce(spec.type, value, `${at}.value`);
+  const one = () => filterValue(spec.type, value, `${at}.value`);
   switch (op) {
     case "set":
       return spec.type === "text" ? sql`(${e} IS NOT NULL AND ${e} <> '')` : sql`${e} IS NOT NULL`;
@@ -122,11 +123,11 @@ function compileScalar(spec: Scalar, op: Operator, value: unknown, at: string): 
       return sql`(${e} IS NULL OR ${e} NOT ILIKE ${likePattern(value, `${at}.value`)})`;
     case "between": {
       if (!Array.isArray(value) || value.length !== 2) throw new InputError(`${at}.value: between needs [from, to]`);
-      const [from, to] = value.map((v, j) => coerce(spec.type, v, `${at}.value[${j}]`));
+      const [from, to] = value.map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
       return sql`${e} BETWEEN ${from} AND ${to}`;
     }
     case "in": {
-      const values = list(value, at).map((v, j) => coerce(spec.type, v, `${at}.value[${j}]`));
+      const values = list(value, at).map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
       return sql`${e} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
     }
   }
@@ -157,35 +158,6 @@ function list(value: unknown, at: string): unknown[] {
   return value;
 }
 
-function text(value: unknown, at: string): string {
-  if (typeof value === "number") return String(value);
-  if (typeof value !== "string" || value.length === 0 || value.length > 1000) {
-    throw new InputError(`${at}: must be a non-empty string of at most 1000 characters`);
-  }
-  return value;
-}
-
 function likePattern(value: unknown, at: string): string {
   return `%${text(value, at).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function coerce(type: Scalar["type"], value: unknown, at: string): string | number | boolean | SQL {
-  switch (type) {
-    case "number": {
-      const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-      if (typeof n !== "number" || !Number.isFinite(n)) throw new InputError(`${at}: must be a number`);
-      return n;
-    }
-    case "boolean":
-      if (value === true || value === "true") return true;
-      if (value === false || value === "false") return false;
-      throw new InputError(`${at}: must be true or false`);
-    case "date": {
-      const d = typeof value === "string" ? new Date(value) : undefined;
-      if (!d || Number.isNaN(d.getTime())) throw new InputError(`${at}: must be an ISO-8601 date`);
-      return sql`${d.toISOString()}::timestamptz`;
-    }
-    case "text":
-      return text(value, at);
-  }
 }
