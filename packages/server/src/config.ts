@@ -1,5 +1,6 @@
 import { DEFAULT_MEDIA_MAX_BYTES } from "@helperiq/core/media/limits";
 import { DEFAULT_MEDIA_URL_TTL_SECONDS } from "@helperiq/core/media/url";
+import { parseAllowList } from "@helperiq/adapters/net/allow-list";
 import { z } from "zod";
 
 const bool = z
@@ -17,7 +18,8 @@ const schema = z.object({
   DATABASE_DRIVER: z.enum(["pg", "neon"]).default("pg"),
   APP_NAME: z.string().default("HelperIQ"),
   BASE_DOMAIN: z.string().optional(),
-  DEFAULT_TENANT: z.string().default("default"),
+  /** "" (set but empty): no default workspace, hosts that are no workspace's answer 404. */
+  DEFAULT_TENANT: z.string().trim().default("default"),
   ADMIN_EMAIL: z.email().default("admin@helperiq.local"),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   TRUST_PROXY: bool,
@@ -38,12 +40,26 @@ const schema = z.object({
   OPENROUTER_BASE_URL: z.url().optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   MEDIA_URL_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_MEDIA_URL_TTL_SECONDS),
+  /** Hosts and CIDRs workspaces may connect to although they are not public (packages/adapters/src/net/allow-list.ts). */
+  OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .superRefine((spec, ctx) => {
+      try {
+        parseAllowList(spec);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^OUTBOUND_ALLOW_HOSTS: /, "") });
+      }
+    }),
 });
 
 export type ServerConfig = z.infer<typeof schema> & { rootUrl: string };
 
+/** Variables whose empty value turns the feature off; any other empty variable takes its default. */
+const EMPTY_MEANS_OFF = new Set(["DEFAULT_TENANT"]);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const entries = Object.entries(env).filter(([, v]) => v !== undefined && v !== "");
+  const entries = Object.entries(env).filter(([k, v]) => v !== undefined && (v !== "" || EMPTY_MEANS_OFF.has(k)));
   const parsed = schema.safeParse(Object.fromEntries(entries));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

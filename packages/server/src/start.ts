@@ -1,6 +1,7 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { serve, type ServerType } from "@hono/node-server";
 import { openDatabase } from "@helperiq/adapters/db/open";
 import { createApp, FAMILIES, type AppDeps } from "@helperiq/api";
@@ -29,6 +30,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { join } from "node:path";
 import { lazyWidgetScript } from "../../widget/build.ts";
 import { loadKeyring } from "./secrets.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import type { ServerConfig } from "./config.ts";
 
 export type RunningServer = {
@@ -43,12 +45,23 @@ export type RunningServer = {
 export async function startServer(config: ServerConfig, log: (line: string) => void = console.log): Promise<RunningServer> {
   // First: a malformed FCM key file fails the start before anything is opened.
   const push = createConfiguredPush({ serviceAccount: config.FCM_SERVICE_ACCOUNT, endpoint: config.FCM_ENDPOINT });
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, driver: config.DATABASE_DRIVER, dataDir: config.DATA_DIR });
+  // PGlite has one writer: a second server on its directory would lose acknowledged writes. Processes
+  // sharing a PostgreSQL server may share DATA_DIR (media, keyring) and take no lock.
+  const dataDirLock = config.DATABASE_URL ? undefined : lockDataDir(config.DATA_DIR);
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: config.DATABASE_URL, driver: config.DATABASE_DRIVER, dataDir: config.DATA_DIR });
+  } catch (err) {
+    dataDirLock?.release();
+    throw err;
+  }
   try {
     await database.migrate();
     if (config.DEFAULT_TENANT) await bootstrapDefaultTenant(database, config, log);
+    else log("DEFAULT_TENANT is empty: no default workspace; hosts that are no workspace's answer 404.");
   } catch (err) {
     await database.close();
+    dataDirLock?.release();
     throw err;
   }
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
@@ -66,13 +79,16 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     log,
   });
   const events = realtime.events;
-  const channelMailer = createInboxTransport();
+  // Everything a workspace configures (crawled URLs, store, OIDC provider, mail servers) is reached through
+  // this guard; what the operator configures (SMTP_URL, FCM, AI base URLs) is not.
+  const guard = createOutboundGuard({ allow: config.OUTBOUND_ALLOW_HOSTS });
+  const channelMailer = createInboxTransport({ guard });
   const ai = createAiClients({
     baseUrls: { openai: config.OPENAI_BASE_URL, anthropic: config.ANTHROPIC_BASE_URL, openrouter: config.OPENROUTER_BASE_URL },
     timeoutMs: config.AI_TIMEOUT_MS,
   });
   // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
-  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, mailbox: createImapMailbox(), channelMailer, knowledge: createKnowledgeReader(), ai, queue: undefined! };
+  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, mailbox: createImapMailbox({ guard }), channelMailer, knowledge: createKnowledgeReader({ guard }), ai, queue: undefined! };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),
@@ -94,9 +110,10 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     events,
     secrets,
     blobs,
-    ecommerce: createMahoEcommerce({ clock: systemClock }),
+    ecommerce: createMahoEcommerce({ clock: systemClock, guard }),
     ai,
-    mailProbe: createMailProbe(),
+    mailProbe: createMailProbe({ guard }),
+    outbound: guard,
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,
@@ -147,6 +164,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       await queue.close();
       channelMailer.close();
       await database.close();
+      dataDirLock?.release();
     },
   };
 }
