@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findContactIdByEmail, findOrCreateContactByEmail } from "../contact/identity.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
@@ -18,11 +18,11 @@ import { systemStatus } from "../status/lookup.ts";
 import { users } from "../user/user.sql.ts";
 import { classifyMail, type MailKind } from "./classify.ts";
 import { mailImports } from "./mail-in.sql.ts";
-import type { IncomingMail } from "./parse.ts";
+import { headerLine, MAX_NAME_LENGTH, type IncomingMail } from "./parse.ts";
 import { scanIncoming } from "./pci.ts";
 import { findThread, type ThreadRule } from "./thread.ts";
 
-export type SkipReason = "duplicate" | "own_address" | "own_message" | "auto_reply_unmatched" | "bounce_unmatched";
+export type SkipReason = "duplicate" | "own_address" | "own_message" | "agent_address" | "auto_reply_unmatched" | "bounce_unmatched";
 
 export type ImportOutcome =
   | { status: "imported"; kind: MailKind; messageRowId: number; conversationId: number; rule: ThreadRule | "new"; events: DomainEvent[] }
@@ -37,7 +37,8 @@ const MAX_REFERENCES = 20;
  *
  * - Not imported (`skipped`): mail from the inbox's own address, aliases or reply-to address; our own
  *   outgoing mail seen again (its Message-ID is an outgoing `source_id`); a Message-ID already imported
- *   into this inbox; an auto-reply that threads nowhere; a bounce that refers to no message of this inbox.
+ *   into this inbox; an auto-reply that threads nowhere; a bounce that refers to no message of this inbox;
+ *   mail from the address of an agent of the workspace (`agent_address`, see isAgentAddress).
  * - A bounce (DSN, MAILER-DAEMON/postmaster) that refers to one of our messages becomes an `email_bounce`
  *   activity in that conversation: no status change, no waiting time, no new conversation.
  * - An auto-reply that threads is kept as an incoming message with `meta.auto_reply`, but never reopens
@@ -56,6 +57,7 @@ export async function importMail(tx: Db, blobs: BlobStore, inbox: EmailInbox, ma
   if (kind === "bounce") return recordBounce(tx, inbox, mail, now);
 
   const email = normalizeEmail(mail.from.address);
+  if (await isAgentAddress(tx, tenantId, email)) return skipped("agent_address");
   const knownContact = await findContactIdByEmail(tx, tenantId, email);
   const thread = await findThread(tx, tenantId, inbox.id, mail, knownContact);
   if (kind === "auto_reply" && !thread) return skipped("auto_reply_unmatched");
@@ -108,6 +110,23 @@ const addressOf = (value: string) => (/<([^>]+)>/.exec(value)?.[1] ?? value).tri
 
 function ownAddresses(inbox: EmailInbox): string[] {
   return [inbox.from, inbox.config.reply_to ?? "", ...(inbox.config.aliases ?? [])].map(addressOf).filter((a) => a.includes("@"));
+}
+
+/**
+ * Whether `email` is the address of an agent of the workspace (enabled or not; deleted agents are gone).
+ * Decision: such mail is not imported, and recorded as skipped with reason `agent_address`. Agents answer
+ * in the app; taking their mail in would make them a contact (a customer identity with an agent's address,
+ * which the widget's sign-in and contact lookups would then match), and the From header is not proof of
+ * the sender, so anyone could open conversations in an agent's name. Replying by mail as an agent would
+ * need an authenticated path and is not offered.
+ */
+async function isAgentAddress(tx: Db, tenantId: number, email: string): Promise<boolean> {
+  const [agent] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt), eq(sql`lower(${users.email})`, email)))
+    .limit(1);
+  return agent !== undefined;
 }
 
 /**
@@ -278,7 +297,7 @@ function metaOf(mail: IncomingMail, kind: MailKind, rule: ThreadRule | "new") {
 
 function splitName(name: string, email: string) {
   const clean = name.replace(/^["']|["']$/g, "").trim();
-  if (!clean) return { first_name: email.split("@")[0]!, last_name: "" };
+  if (!clean) return { first_name: headerLine(email.split("@")[0]!, MAX_NAME_LENGTH), last_name: "" };
   const at = clean.lastIndexOf(" ");
   return at > 0 ? { first_name: clean.slice(0, at).trim(), last_name: clean.slice(at + 1).trim() } : { first_name: clean, last_name: "" };
 }
