@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { TENANTLESS_PATHS } from "./routes.ts";
+import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { notFound, onError } from "./middleware/errors.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { storableUrl } from "./middleware/url-input.ts";
 import { resolveTenant } from "./middleware/tenant.ts";
 
 /**
@@ -19,6 +21,9 @@ export function createApp(deps: AppDeps, families: readonly Hono<AppEnv>[]) {
     c.set("deps", deps);
     await next();
   });
+  // Before anything reads the body, and before the workspace lookup: an oversized body is refused at once.
+  app.use("*", requestBodyLimit);
+  app.use("*", storableUrl);
   // Everything but the few workspace-less routes (health checks) runs inside a resolved workspace.
   const tenantless = new Set<string>(TENANTLESS_PATHS);
   app.use("*", (c, next) => (tenantless.has(c.req.path) ? next() : resolveTenant(c, next)));

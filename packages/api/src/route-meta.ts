@@ -8,7 +8,9 @@ export const ROUTE_META = Symbol.for("helperiq.route-meta");
 
 export type RouteMeta =
   | { kind: "validate"; target: string; schema: ZodType }
-  | { kind: "auth"; permission: string | undefined };
+  | { kind: "auth"; permission: string | undefined }
+  /** A route whose JSON bodies may exceed its class's limit (middleware/body-limit.ts). */
+  | { kind: "body-limit"; maxBytes: number };
 
 export function withMeta<F extends object>(fn: F, meta: RouteMeta): F {
   return Object.assign(fn, { [ROUTE_META]: meta });

@@ -6,6 +6,7 @@ import { createMiddleware } from "hono/factory";
 import { z, type ZodType } from "zod";
 import type { AppEnv } from "./env.ts";
 import { withMeta } from "./route-meta.ts";
+import { assertStorableInput } from "./validate.ts";
 
 /** Room for the multipart framing around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -40,6 +41,7 @@ export async function uploadedFile(c: Context, maxBytes: number): Promise<File> 
   const body = await c.req.parseBody().catch(() => {
     throw new InputError("file: malformed multipart body");
   });
+  assertStorableInput(body);
   const file = body.file;
   if (!(file instanceof File)) throw new InputError("file: required");
   if (file.size > maxBytes) throw tooLarge("file", maxBytes);

@@ -1,23 +1,53 @@
 import { zValidator } from "@hono/zod-validator";
+import { findInputProblem, INT4_MAX } from "@helperiq/core/db/storable";
 import { InputError } from "@helperiq/core/errors/index";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
 import { withMeta } from "./route-meta.ts";
 
-/** Names the first offending field: `name: Too big: expected string to have <=64 characters`. */
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-  return `${path || "body"}: ${issue.message}`;
+/** A field's name as messages give it: `config.smtp[0].host`; the empty path is the body itself. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "body";
 }
 
-/** zod validation of one request part; a failure is `400 InputError` naming the field. */
+/** Names the first offending field: `name: Too big: expected string to have <=64 characters`. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${fieldPath(issue.path)}: ${issue.message}`;
+}
+
+/**
+ * Refuses a parsed request part that no schema should ever see: a string (or key) the database cannot
+ * store — NUL, a lone surrogate — or hostile nesting (core/db/storable.ts), as `400` naming the field.
+ * `validate()` runs it on every part it checks; a handler that reads a body itself runs it too.
+ */
+export function assertStorableInput(value: unknown): void {
+  const problem = findInputProblem(value);
+  if (problem) throw new InputError(`${fieldPath(problem.path)}: ${problem.message}`);
+}
+
+/**
+ * zod validation of one request part (json, form, query, param), after `assertStorableInput`; a failure
+ * is `400 InputError` naming the field. The one way handlers get request input, so every route refuses
+ * unstorable text by construction.
+ */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  const middleware = zValidator(target, schema, (result) => {
-    if (!result.success) throw new InputError(describeIssue(result.error.issues[0]!));
-  });
+  const middleware = zValidator(
+    target,
+    schema,
+    (result) => {
+      if (!result.success) throw new InputError(describeIssue(result.error.issues[0]!));
+    },
+    {
+      validationFunction: (s, value) => {
+        assertStorableInput(value);
+        return s.safeParseAsync(value);
+      },
+    },
+  );
   return withMeta(middleware, { kind: "validate", target, schema });
 }
+
 
 const intParam = (name: string) =>
   z
@@ -25,6 +55,9 @@ const intParam = (name: string) =>
     .regex(/^\d{1,9}$/, `${name} must be a positive integer`)
     .transform(Number)
     .refine((n) => n > 0, `${name} must be a positive integer`);
+
+/** An id in a JSON body: a positive whole number an int4 id column can hold (larger ones would fail in SQL). */
+export const idNumber = z.number().int().positive().max(INT4_MAX);
 
 /** `{id}` path parameters. */
 export const idParam = z.object({ id: intParam("id") });

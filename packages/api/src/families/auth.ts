@@ -13,7 +13,7 @@ import { auth } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
 import { ok } from "../middleware/envelope.ts";
-import { describeIssue, idParam, validate } from "../validate.ts";
+import { assertStorableInput, describeIssue, idParam, validate } from "../validate.ts";
 
 const credentials = z.object({
   email: z.string().trim().min(1, "required").max(254),
@@ -38,6 +38,7 @@ async function readCredentials(c: Context<AppEnv>) {
   } else {
     throw new InputError("body: send JSON or a form with email and password");
   }
+  assertStorableInput(body);
   const parsed = credentials.safeParse(body);
   if (!parsed.success) throw new InputError(describeIssue(parsed.error.issues[0]!));
   return parsed.data;

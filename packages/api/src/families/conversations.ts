@@ -24,7 +24,7 @@ import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
 import { newConversationBody } from "./messages.ts";
-import { idParam, pageQuery, validate } from "../validate.ts";
+import { idNumber, idParam, pageQuery, validate } from "../validate.ts";
 
 const listQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at").extend({
   filters: z.string().max(10_000).optional(),
@@ -40,8 +40,8 @@ const uuidParam = z.object({ uuid: z.uuid("must be a conversation uuid") });
 const refParam = z.object({ ref: z.string().regex(/^\d{1,9}$/, "must be a reference number").transform(Number) });
 const userIdParam = uuidParam.extend({ user_id: z.string().regex(/^\d{1,9}$/, "must be a user id").transform(Number) });
 
-const nameOrId = z.union([z.string().trim().min(1).max(100), z.number().int().positive()]);
-const assigneeBody = z.object({ assignee_id: z.number().int().positive() });
+const nameOrId = z.union([z.string().trim().min(1).max(100), idNumber]);
+const assigneeBody = z.object({ assignee_id: idNumber });
 const addresses = z.array(z.string().max(320)).max(50).optional();
 const draftBody = z.object({
   content: z.string().max(MAX_DRAFT_LENGTH),
@@ -50,8 +50,8 @@ const draftBody = z.object({
   to: addresses,
   cc: addresses,
   bcc: addresses,
-  mentions: z.array(z.number().int().positive()).max(50).optional(),
-  macro_id: z.number().int().positive().nullable().optional(),
+  mentions: z.array(idNumber).max(50).optional(),
+  macro_id: idNumber.nullable().optional(),
 });
 const macroParam = uuidParam.extend({ id: z.string().regex(/^\d{1,9}$/, "must be a macro id").transform(Number) });
 const attributesBody = z.record(z.string().max(100), z.unknown()).refine((v) => Object.keys(v).length <= 100, "at most 100 attributes");
@@ -153,7 +153,7 @@ export const conversationsFamily = app
     "/api/v1/conversations/:uuid/followers",
     auth("conversations:read"),
     validate("param", uuidParam),
-    validate("json", z.object({ user_id: z.number().int().positive() })),
+    validate("json", z.object({ user_id: idNumber })),
     async (c) => {
       const { participants, messages, events } = await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id);
       await publishEffects(c, { messages, events });
@@ -189,7 +189,7 @@ export const conversationsFamily = app
     "/api/v1/conversations/:uuid/contact",
     auth("conversations:update_status"),
     validate("param", uuidParam),
-    validate("json", z.object({ contact_id: z.number().int().positive() })),
+    validate("json", z.object({ contact_id: idNumber })),
     async (c) => changed(c, await setContact(ctxOf(c), c.req.valid("param"), c.req.valid("json").contact_id)),
   )
   .post(

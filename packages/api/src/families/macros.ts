@@ -14,7 +14,7 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { idParam, validate } from "../validate.ts";
+import { idNumber, idParam, validate } from "../validate.ts";
 
 // Types and values are checked by the domain, which names `actions[i].type` / `actions[i].value`.
 const action = z.object({ type: z.string().max(64), value: z.unknown().optional() });
@@ -23,7 +23,7 @@ const macroBody = z.object({
   name: z.string().trim().min(1, "required").max(140),
   message_content: z.string().max(5000).optional(),
   visibility: z.enum(MACRO_VISIBILITIES).optional(),
-  team_id: z.number().int().positive().nullable().optional(),
+  team_id: idNumber.nullable().optional(),
   visible_when: z.array(z.enum(MACRO_CONTEXTS)).max(10).optional(),
   actions: z.array(action).max(MAX_MACRO_ACTIONS).optional(),
 });

@@ -11,7 +11,7 @@ import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { validate } from "../validate.ts";
+import { idNumber, validate } from "../validate.ts";
 
 const MAX_RECIPIENTS = 50;
 /** Message HTML as sent by the editor; sanitised in core before storage. */
@@ -34,14 +34,14 @@ const sendBody = z.object({
   private: z.boolean().default(false),
   from: z.string().trim().min(3).max(320).optional(),
   attachments: z.array(z.object({ media_uuid: z.uuid("must be an upload uuid") })).max(50).default([]),
-  mentions: z.array(z.number().int().positive()).max(50).default([]),
+  mentions: z.array(idNumber).max(50).default([]),
   forwarded_to: recipients.optional(),
 });
 
 /** `POST /api/v1/conversations` (served by the conversations family). */
 export const newConversationBody = z.object({
   ...replyFields,
-  inbox_id: z.number().int().positive(),
+  inbox_id: idNumber,
   contact: z.object({
     first_name: z.string().trim().min(1, "required").max(100),
     last_name: z.string().trim().max(100).optional(),

@@ -1,4 +1,5 @@
 import { ecommerceContextFor } from "@helperiq/core/ecommerce/index";
+import { MAX_SNIPPET_CHARS, MAX_SNIPPETS } from "@helperiq/core/rag/config";
 import { mediaSettings } from "../media-url.ts";
 import {
   createSource,
@@ -20,12 +21,18 @@ import { ctxOf } from "../context.ts";
 import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
+import { allowBody } from "../middleware/body-limit.ts";
 import { ok } from "../middleware/envelope.ts";
 import { uploadedFile, uploadLimit } from "../upload.ts";
-import { idParam, validate } from "../validate.ts";
+import { idNumber, idParam, validate } from "../validate.ts";
 import { ragAiFor } from "../rag-ai.ts";
 
 const name = z.string().trim().min(1, "required").max(140);
+/**
+ * A custom source's snippets may reach MAX_SNIPPETS × MAX_SNIPPET_CHARS characters (up to 3 bytes each in
+ * UTF-8): the one JSON body above the signed-in limit, so its two routes declare their own.
+ */
+const SOURCE_BODY_LIMIT = MAX_SNIPPETS * MAX_SNIPPET_CHARS * 3 + 64 * 1024;
 // Config is checked per type by the domain (rag/config.ts), which names `config.<field>`.
 const config = z.record(z.string(), z.unknown());
 
@@ -48,12 +55,12 @@ const searchBody = z.object({
 });
 
 /** A conversation by uuid, or by its reference number. */
-const conversationRef = z.union([z.uuid(), z.number().int().positive()]);
+const conversationRef = z.union([z.uuid(), idNumber]);
 const generateBody = z
   .object({
     conversation_id: conversationRef.optional(),
     customer_message: z.string().trim().min(1, "must not be empty").max(10_000).optional(),
-    inbox_id: z.number().int().positive().optional(),
+    inbox_id: idNumber.optional(),
     include_ecommerce: z.boolean().optional(),
   })
   .refine((b) => b.conversation_id !== undefined || b.customer_message !== undefined, {
@@ -69,7 +76,7 @@ const uploadForm = z.object({ file: z.file().describe("A .pdf, .txt, .md or .doc
  */
 export const ragFamily = new Hono<AppEnv>()
   .get("/api/v1/rag/sources", auth("ai:manage"), async (c) => ok(c, await listSources(ctxOf(c))))
-  .post("/api/v1/rag/sources", auth("ai:manage"), validate("json", sourceBody), async (c) => {
+  .post("/api/v1/rag/sources", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("json", sourceBody), async (c) => {
     const { source, messages } = await createSource(ctxOf(c), c.req.valid("json"));
     await publishEffects(c, { messages });
     return ok(c, source, 201);
@@ -77,7 +84,7 @@ export const ragFamily = new Hono<AppEnv>()
   .get("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), async (c) =>
     ok(c, await getSource(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), validate("json", sourceUpdate), async (c) => {
+  .put("/api/v1/rag/sources/:id", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("param", idParam), validate("json", sourceUpdate), async (c) => {
     const { source, messages } = await updateSource(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
     await publishEffects(c, { messages });
     return ok(c, source);

@@ -24,7 +24,7 @@ import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { ok } from "../middleware/envelope.ts";
 import { uploadLimit } from "../upload.ts";
-import { validate } from "../validate.ts";
+import { assertStorableInput, validate } from "../validate.ts";
 import { accessOf, CLEAR_VISITOR_HEADER, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetPreflight } from "./widget/access.ts";
 import { serveWidgetScript } from "./widget/script.ts";
 
@@ -163,7 +163,9 @@ export const widgetFamily = new Hono<AppEnv>()
 
 async function multipart<T>(contentType: string | undefined, parse: () => Promise<T>): Promise<T> {
   if (!contentType?.includes("multipart/form-data")) throw new InputError("files: send multipart/form-data with conversation_uuid and files");
-  return parse().catch(() => {
+  const form = await parse().catch(() => {
     throw new InputError("files: malformed multipart body");
   });
+  assertStorableInput(form);
+  return form;
 }

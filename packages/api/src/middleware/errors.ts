@@ -1,3 +1,4 @@
+import { isDataException, sqlStateOf } from "@helperiq/core/db/sql-state";
 import { AppError, InputError, NotFoundError, RateLimitError } from "@helperiq/core/errors/index";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -7,6 +8,11 @@ import { errorBody } from "./envelope.ts";
 /** Maps every thrown error to the contract's envelope; unexpected ones are logged, never echoed. */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const known = toAppError(err);
+  if (isDataException(err)) {
+    // Input is checked before the database sees it (validate.ts, filter/values.ts); one that slips through is
+    // still the caller's bad input (400), logged by SQLSTATE only so the missing check gets added.
+    console.warn(`[${c.get("requestId") ?? "-"}] ${c.req.method} ${c.req.path}: the database refused a value (SQLSTATE ${sqlStateOf(err)})`);
+  }
   if (known) {
     if (known instanceof RateLimitError) c.header("Retry-After", String(known.retryAfterSeconds));
     return c.json(errorBody(known), known.status);
@@ -18,6 +24,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  if (isDataException(err)) return new InputError("body: a value is out of range or malformed");
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (malformed JSON body, body too large, …) keep their message, in our envelope.
     if (err.status === 404) return new NotFoundError();

@@ -10,7 +10,7 @@ export type ErrorType =
 export class AppError extends Error {
   constructor(
     readonly type: ErrorType,
-    readonly status: 400 | 401 | 403 | 404 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 500,
     message: string,
   ) {
     super(message);
@@ -21,6 +21,15 @@ export class AppError extends Error {
 export class InputError extends AppError {
   constructor(message: string) {
     super("InputError", 400, message);
+  }
+}
+/**
+ * A request body over its route's size limit, refused before it is read (status 413). Its type stays
+ * `InputError`: to a client it is bad input, and the error types of the contract are a closed set.
+ */
+export class TooLargeError extends AppError {
+  constructor(message: string) {
+    super("InputError", 413, message);
   }
 }
 export class AuthError extends AppError {

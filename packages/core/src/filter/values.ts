@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { unstorableText } from "../db/storable.ts";
+import { INT4_MAX, INT4_MIN, unstorableText } from "../db/storable.ts";
 import { InputError } from "../errors/index.ts";
 
 /**
@@ -7,10 +7,6 @@ import { InputError } from "../errors/index.ts";
  * field's column type, so it must be one PostgreSQL can take for that type, or the query fails (a 500)
  * instead of the caller's input being refused (400 naming `filters[i].value`).
  */
-
-/** Every `number` filter field is an int4 column (ids, reference numbers). */
-const INT4_MIN = -(2 ** 31);
-const INT4_MAX = 2 ** 31 - 1;
 
 /** ISO-8601 as clients send it: a date, optionally a time and an offset. JS's lenient parser takes far more ("1", "May 3"). */
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
@@ -30,7 +26,7 @@ export function filterText(value: unknown, at: string): string {
   return value;
 }
 
-/** A whole number within int4; numeric strings ("12") count, as query strings carry them. */
+/** A whole number within int4 (every `number` field is an int4 column: ids, reference numbers); numeric strings ("12") count, as query strings carry them. */
 export function filterInteger(value: unknown, at: string): number {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isFinite(n)) throw new InputError(`${at}: must be a number`);

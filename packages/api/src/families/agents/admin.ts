@@ -11,7 +11,7 @@ import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
 import { queuePasswordMail } from "../../password-mail.ts";
 import { csvUploadForm, uploadedFile, uploadLimit } from "../../upload.ts";
-import { idParam, pageQuery, validate } from "../../validate.ts";
+import { idNumber, idParam, pageQuery, validate } from "../../validate.ts";
 import { newPassword, personName } from "./me.ts";
 
 const agentBody = z.object({
@@ -19,7 +19,7 @@ const agentBody = z.object({
   last_name: z.string().trim().max(100).optional(),
   email: z.email().max(254),
   roles: z.array(z.string().min(1).max(140)).min(1, "an agent needs at least one role").max(50),
-  teams: z.array(z.union([z.number().int().positive(), z.string().min(1).max(140)])).max(100).optional(),
+  teams: z.array(z.union([idNumber, z.string().min(1).max(140)])).max(100).optional(),
   enabled: z.boolean().optional(),
   password: newPassword.optional(),
   send_welcome_email: z.boolean().optional(),

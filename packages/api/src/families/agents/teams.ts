@@ -5,13 +5,13 @@ import { ctxOf } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
-import { idParam, timeZone, validate } from "../../validate.ts";
+import { idNumber, idParam, timeZone, validate } from "../../validate.ts";
 
 const teamBody = z.object({
   name: z.string().trim().min(1, "required").max(140),
   emoji: z.string().max(16).optional(),
   timezone: timeZone.nullable().optional(),
-  members: z.array(z.number().int().positive()).max(1000).optional(),
+  members: z.array(idNumber).max(1000).optional(),
 });
 const teamUpdate = teamBody.partial().refine((b) => Object.keys(b).length > 0, "nothing to update");
 
