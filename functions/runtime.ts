@@ -133,6 +133,7 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     widgetScript: prebuiltWidgetScript(),
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
   };
+    widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
 }
 
 function startupFailure(): APIGatewayProxyResult {

@@ -56,4 +56,5 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ...optional("MEDIA_MAX_BYTES"),
     ...optional("MEDIA_URL_TTL"),
   };
+    ...optional("WIDGET_CONVERSATION_LIMIT"),
 }

@@ -575,6 +575,55 @@ describe("rate limits", () => {
   });
 });
 
+describe("conversations per IP and inbox", () => {
+  it("caps new chats from one address per inbox per hour (429 + Retry-After), then lets them through again", async () => {
+    const LIMIT = 3;
+    const limited = await bootTestApp({ widgetConversationLimit: LIMIT });
+    const saved = t;
+    t = limited;
+    try {
+      const tenant = await createTenant(limited);
+      const own = await livechatInbox(tenant);
+      const other = await livechatInbox(tenant);
+      const ip = { [TEST_IP_HEADER]: "198.51.100.7" };
+      const init = (browser: Browser, body: unknown = { message: "Hello" }) => browser.post(`${W}/conversations/init`, body, ip);
+      const chatsIn = async (inboxId: number) =>
+        (await limited.database.db.select({ n: count() }).from(conversations).where(eq(conversations.inboxId, inboxId)))[0]!.n;
+
+      // Malformed starts are refused before they are counted.
+      for (let i = 0; i < LIMIT + 2; i++) expect((await init(new Browser(tenant, own.uuid), { message: 42 })).status).toBe(400);
+      // Every anonymous start is a new visitor: the address, not the visitor, runs out.
+      const first = new Browser(tenant, own.uuid);
+      const opened = await init(first);
+      expect(opened.status).toBe(201);
+      first.token = opened.body.data.session_token;
+      for (let i = 1; i < LIMIT; i++) expect((await init(new Browser(tenant, own.uuid))).status).toBe(201);
+      const over = await init(new Browser(tenant, own.uuid));
+      expect(over.status).toBe(429);
+      expect(over.body.data.type).toBe("RateLimitError");
+      const retryAfter = Number(over.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+      expect(over.headers.get("access-control-allow-origin")).toBe(SHOP);
+      expect(over.headers.get("access-control-expose-headers")).toContain("Retry-After");
+      // A visitor with a session is capped too, but still talks in the chat they have.
+      expect((await init(first)).status).toBe(429);
+      expect((await first.post(`${W}/conversations/${opened.body.data.conversation.uuid}/message`, { message: "still here" }, ip)).status).toBe(201);
+      expect(await chatsIn(own.id)).toBe(LIMIT);
+
+      // Another inbox, and another address, have allowances of their own.
+      expect((await init(new Browser(tenant, other.uuid))).status).toBe(201);
+      expect((await new Browser(tenant, own.uuid).post(`${W}/conversations/init`, { message: "Hi" })).status).toBe(201);
+      // The next hour's window starts afresh.
+      limited.clock.advance(retryAfter * 1000);
+      expect((await init(new Browser(tenant, own.uuid))).status).toBe(201);
+    } finally {
+      t = saved;
+      await limited.close();
+    }
+  });
+});
+
 describe("session housekeeping", () => {
   it("the daily session cleanup deletes expired widget sessions and keeps live ones", async () => {
     const browser = new Browser(a, inbox.uuid);

@@ -137,6 +137,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     async close() {
       await queue.drain();
       channelMailer.close();
+      widgetConversationLimit: 10_000,
       await database.close();
     },
   };

@@ -24,6 +24,8 @@ export type AppConfig = {
   /** Requests per IP per minute on the widget API. */
   widgetRateLimit: number;
   /** Google mobile sign-in: accepted audiences (OAuth client ids) and where Google's keys are served. */
+  /** Conversations one IP may open per live-chat inbox per hour; unset, DEFAULT_WIDGET_CONVERSATION_LIMIT (rate-buckets.ts). */
+  widgetConversationLimit?: number | undefined;
   google: { clientIds: string[]; jwksUrl: string };
   /**
    * Uploads: size limit in bytes (MEDIA_MAX_BYTES, default 25 MB) and lifetime of signed media URLs in

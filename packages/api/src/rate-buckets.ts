@@ -12,3 +12,13 @@ export function rateBucketOf(path: string): RateBucket | null {
   if (path.startsWith("/widget/") || path.startsWith("/api/v1/widget/")) return "widget";
   return null;
 }
+
+/**
+ * Conversations one IP may open in one live-chat inbox per window, on top of the per-minute request limit
+ * (AppConfig.widgetConversationLimit, WIDGET_CONVERSATION_LIMIT): each init without a session makes a new
+ * visitor, so the per-contact cap (core/widget/conversations.ts MAX_CHATS_PER_DAY) cannot stop one address
+ * opening chats without end. An hour, since a person opens a chat or two at a time; 30 of them leave room
+ * for visitors sharing one address (an office, a carrier's NAT).
+ */
+export const WIDGET_CONVERSATION_WINDOW_SECONDS = 3600;
+export const DEFAULT_WIDGET_CONVERSATION_LIMIT = 30;

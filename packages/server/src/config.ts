@@ -1,3 +1,4 @@
+import { DEFAULT_WIDGET_CONVERSATION_LIMIT } from "@helperiq/api/rate-buckets";
 import { DEFAULT_MEDIA_MAX_BYTES } from "@helperiq/core/media/limits";
 import { DEFAULT_MEDIA_URL_TTL_SECONDS } from "@helperiq/core/media/url";
 import { parseAllowList } from "@helperiq/adapters/net/allow-list";
@@ -26,6 +27,7 @@ const schema = z.object({
   CLIENT_IP_HEADER: z.string().toLowerCase().optional(),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   WIDGET_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  WIDGET_CONVERSATION_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_WIDGET_CONVERSATION_LIMIT),
   SECRET_KEYS: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("HelperIQ <no-reply@localhost>"),

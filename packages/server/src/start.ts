@@ -123,6 +123,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       authRateLimit: config.AUTH_RATE_LIMIT,
       widgetRateLimit: config.WIDGET_RATE_LIMIT,
       google: { clientIds: splitList(config.GOOGLE_CLIENT_IDS), jwksUrl: config.GOOGLE_JWKS_URL },
+      widgetConversationLimit: config.WIDGET_CONVERSATION_LIMIT,
       media: { maxBytes: config.MEDIA_MAX_BYTES, urlTtlSeconds: config.MEDIA_URL_TTL },
       // Built with esbuild on the first GET /widget.js, then served from memory.
       widgetScript: lazyWidgetScript(),

@@ -26,6 +26,7 @@ import { ok } from "../middleware/envelope.ts";
 import { uploadLimit } from "../upload.ts";
 import { assertStorableInput, validate } from "../validate.ts";
 import { accessOf, CLEAR_VISITOR_HEADER, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetPreflight } from "./widget/access.ts";
+import { widgetConversationLimit } from "./widget/conversation-limit.ts";
 import { serveWidgetScript } from "./widget/script.ts";
 
 /**
@@ -76,7 +77,7 @@ export const widgetFamily = new Hono<AppEnv>()
     return ok(c, { session_token: done.session.token, user: done.user });
   })
   .get("/api/v1/widget/chat/auth/me", widget("session"), async (c) => ok(c, await widgetUser(c.get("deps").database.db, sessionAccessOf(c).session)))
-  .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), async (c) => {
+  .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), widgetConversationLimit, async (c) => {
     const { database, clock } = c.get("deps");
     const { inbox, session } = accessOf(c);
     const body = c.req.valid("json");

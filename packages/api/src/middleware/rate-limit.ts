@@ -1,4 +1,5 @@
 import { RateLimitError } from "@helperiq/core/errors/index";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { rateBucketOf } from "../rate-buckets.ts";
@@ -13,18 +14,10 @@ const WINDOW_SECONDS = 60;
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const bucket = rateBucketOf(c.req.path);
   if (!bucket) return next();
-  const { rateCounter, clock, config } = c.get("deps");
+  const { config } = c.get("deps");
   const limit = bucket === "auth" ? config.authRateLimit : config.widgetRateLimit;
-  const key = `rl:${bucket}:${c.get("tenant")?.id ?? "-"}:${clientIp(c)}`;
-  const now = clock.now();
-  let hit: Awaited<ReturnType<typeof rateCounter.hit>>;
-  try {
-    hit = await rateCounter.hit(key, WINDOW_SECONDS, now);
-  } catch (err) {
-    // Fail open: an outage of the counter store (DynamoDB) must not lock everyone out of signing in.
-    console.error(`[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}:`, err);
-    return next();
-  }
+  const hit = await countHit(c, `rl:${bucket}:${c.get("tenant")?.id ?? "-"}:${clientIp(c)}`, WINDOW_SECONDS);
+  if (!hit) return next();
   c.header("X-RateLimit-Limit", String(limit));
   c.header("X-RateLimit-Remaining", String(Math.max(0, limit - hit.count)));
   if (hit.count > limit) {
@@ -36,7 +29,24 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
       c.header("Access-Control-Expose-Headers", "Retry-After");
       c.header("Vary", "Origin");
     }
-    throw new RateLimitError(Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)));
+    throw new RateLimitError(hit.retryAfterSeconds);
   }
   await next();
 });
+
+/**
+ * Counts one request against `key`'s fixed window: the count so far and the seconds until the window
+ * ends (for Retry-After). Null when the counter store is unavailable: limits fail open, since an outage
+ * of the store (DynamoDB) must not lock everyone out of signing in.
+ */
+export async function countHit(c: Context<AppEnv>, key: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number } | null> {
+  const { rateCounter, clock } = c.get("deps");
+  const now = clock.now();
+  try {
+    const hit = await rateCounter.hit(key, windowSeconds, now);
+    return { count: hit.count, retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)) };
+  } catch (err) {
+    console.error(`[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}:`, err);
+    return null;
+  }
+}
