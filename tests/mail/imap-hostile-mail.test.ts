@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { MAX_ADDRESSES, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH } from "@helperiq/core/mail-in/parse";
-import { conversations, mailImports, messages, users } from "@helperiq/core/schema";
+import { conversations, mailImports, media, messages, users } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { startDovecot, type Dovecot } from "../support/dovecot.ts";
@@ -8,8 +8,9 @@ import { createAgent, createTenant, type TestTenant } from "../support/factories
 import { mailInbox, poll, simpleMail } from "./imap-helpers.ts";
 
 /**
- * Imported mail against a real Dovecot: header-derived text is capped and made storable (one hostile mail
- * imports instead of failing every poll), and mail "from" an agent of the workspace is not imported.
+ * Hostile imported mail against a real Dovecot: header-derived text is capped and made storable (such a mail
+ * imports instead of failing every poll), its HTML keeps no same-origin URL but canonical uploads, and mail
+ * "from" an agent of the workspace is not imported.
  */
 let t: TestApp;
 let dovecot: Dovecot;
@@ -69,6 +70,53 @@ describe("header-derived text of imported mail", () => {
     const [contact] = await db().select().from(users).where(eq(users.id, conv!.contactId));
     expect(contact!.firstName).toBe("Maria");
     expect(`${contact!.firstName} ${contact!.lastName}`).toHaveLength(MAX_NAME_LENGTH);
+  });
+});
+
+describe("HTML of imported mail", () => {
+  it("keeps inline images as canonical /uploads paths and drops same-origin URLs that are not (on import and on read)", async () => {
+    const c = await mailInbox(t, dovecot, tenant.id);
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const html =
+      `<p>Look:<img src="cid:shot@customer.example"><img src="/uploads/../logout"><img src="/uploads/%2e%2e/logout">` +
+      `<img src="/uploads/%2F../logout"><img src="/UPLOADS/../logout"><img src="/uploads\\..\\logout"><img src="//evil.example/x.png">` +
+      `<a href="/logout">sign out</a><a href="https://ok.example/help">help</a></p>`;
+    const raw = [
+      "From: Lena <lena@customer.example>",
+      `To: ${c.address}`,
+      "Subject: Screenshot",
+      "Message-ID: <html-1@customer.example>",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/related; boundary="rel"',
+      "",
+      "--rel",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      html,
+      "--rel",
+      'Content-Type: image/png; name="shot.png"',
+      "Content-Transfer-Encoding: base64",
+      "Content-ID: <shot@customer.example>",
+      "Content-Disposition: inline; filename=\"shot.png\"",
+      "",
+      png,
+      "--rel--",
+      "",
+    ].join("\r\n");
+    await dovecot.append(c.server, raw);
+    expect(await poll(t, c.inbox)).toMatchObject({ imported: 1, failed: 0 });
+    const [conv] = await db().select().from(conversations).where(eq(conversations.inboxId, c.inbox.id));
+    const [msg] = await db().select().from(messages).where(eq(messages.conversationId, conv!.id));
+    const [image] = await db().select({ uuid: media.uuid }).from(media).where(eq(media.messageId, msg!.id));
+    expect(msg!.content).toBe(
+      `<p>Look:<img src="/uploads/${image!.uuid}" /><a rel="noopener noreferrer">sign out</a><a href="https://ok.example/help" rel="noopener noreferrer">help</a></p>`,
+    );
+
+    // A message stored before this rule is cleaned when it is read.
+    await db().update(messages).set({ content: `<p>old<img src="/uploads/../logout"><img src="/uploads/${image!.uuid}"></p>` }).where(eq(messages.id, msg!.id));
+    const listed = await tenant.admin.get(`/api/v1/conversations/${conv!.uuid}/messages`);
+    const view = (listed.body.data.results ?? listed.body.data).find((m: { uuid: string }) => m.uuid === msg!.uuid);
+    expect(view.content).toBe(`<p>old<img src="/uploads/${image!.uuid}" /></p>`);
   });
 });
 
