@@ -3,6 +3,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { createApp, FAMILIES } from "@helperiq/api";
@@ -25,9 +26,10 @@ export function benchApp(database: Database) {
       rateCounter: createMemoryRateCounter(),
       events: createEventBus(),
       secrets: parseKeyring(generateKeyringSpec()),
-      ecommerce: createMahoEcommerce({ clock: systemClock }),
+      ecommerce: createMahoEcommerce({ clock: systemClock, guard: createOutboundGuard() }),
       ai: createAiClients(),
-      mailProbe: createMailProbe(),
+      mailProbe: createMailProbe({ guard: createOutboundGuard() }),
+      outbound: createOutboundGuard(),
       blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
       remoteAddress: () => "127.0.0.1",
       config: {

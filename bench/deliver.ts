@@ -2,6 +2,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { generateKeyringSpec, parseKeyring, seal } from "@helperiq/core/crypto/secret-box";
 import type { EmailConfig } from "@helperiq/core/inbox/email-config";
 import { deliverMessage } from "@helperiq/core/mail-out/deliver";
@@ -30,7 +31,8 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
   const server = await startPostgres();
   const database = openNodePostgres(await createDatabase(server.url, "bench_deliver"), { max: concurrency + 2 });
   const peer = await startSmtpPeer();
-  const transport = createInboxTransport();
+  // The bench's SMTP peer listens on 127.0.0.1.
+  const transport = createInboxTransport({ guard: createOutboundGuard({ allow: "127.0.0.1" }) });
   try {
     await database.migrate();
     const db = database.db;

@@ -5,6 +5,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { generateKeyringSpec, parseKeyring, seal } from "@helperiq/core/crypto/secret-box";
 import type { EmailConfig } from "@helperiq/core/inbox/email-config";
 import { pollInbox, type PollDeps } from "@helperiq/core/mail-in/poll";
@@ -77,7 +78,8 @@ export async function benchIngest(log: (line: string) => void = console.log) {
       blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-ingest-"))),
       queue: { send: async () => {} },
       events: createEventBus(),
-      mailbox: createImapMailbox(),
+      // The bench's Dovecot listens on 127.0.0.1.
+      mailbox: createImapMailbox({ guard: createOutboundGuard({ allow: "127.0.0.1" }) }),
     };
     log(`one poll of ${count} mails…`);
     const start = performance.now();

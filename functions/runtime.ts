@@ -1,5 +1,6 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
+import { createOutboundGuard, type OutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
 import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
@@ -59,9 +60,10 @@ export function cloudDeps(): AppDeps {
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),
     secrets: parseKeyring(env.SECRET_KEYS),
     // One per container, so the store's OAuth tokens are reused across warm invocations.
-    ecommerce: (ecommerce ??= createMahoEcommerce({ clock: systemClock })),
+    ecommerce: (ecommerce ??= createMahoEcommerce({ clock: systemClock, guard: cloudOutbound(env) })),
     ai: cloudAi(env),
     mailProbe: noMailProbe,
+    outbound: cloudOutbound(env),
     blobs: cloudBlobs(env),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: cloudConfig(env),
@@ -90,6 +92,13 @@ export function cloudAi(env: NodeJS.ProcessEnv): AiClients {
   return ai;
 }
 let ecommerce: Ecommerce | undefined;
+let outbound: OutboundGuard | undefined;
+
+/** One per container: the outbound-connection guard, with the operator's OUTBOUND_ALLOW_HOSTS exceptions. */
+export function cloudOutbound(env: NodeJS.ProcessEnv): OutboundGuard {
+  outbound ??= createOutboundGuard({ allow: env.OUTBOUND_ALLOW_HOSTS });
+  return outbound;
+}
 
 /** One S3 client per container. Families without the bucket linked get a store that says so on use. */
 export function cloudBlobs(env: NodeJS.ProcessEnv): BlobStore {
@@ -124,6 +133,7 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase() || undefined,
     authRateLimit: Number(env.AUTH_RATE_LIMIT) || 10,
     widgetRateLimit: Number(env.WIDGET_RATE_LIMIT) || 60,
+    widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
     google: {
       clientIds: (env.GOOGLE_CLIENT_IDS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
       jwksUrl: env.GOOGLE_JWKS_URL || "https://www.googleapis.com/oauth2/v3/certs",
@@ -133,7 +143,6 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     widgetScript: prebuiltWidgetScript(),
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
   };
-    widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
 }
 
 function startupFailure(): APIGatewayProxyResult {

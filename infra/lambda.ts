@@ -37,6 +37,11 @@ export function pushEnvironment(): Record<string, $util.Input<string>> {
   return { FCM_SERVICE_ACCOUNT: fcmServiceAccount.value, ...(process.env.FCM_ENDPOINT ? { FCM_ENDPOINT: process.env.FCM_ENDPOINT } : {}) };
 }
 
+/** The operator's exceptions to the outbound-connection policy, for every function that connects on a workspace's behalf. */
+export function outboundEnvironment(): Record<string, $util.Input<string>> {
+  return process.env.OUTBOUND_ALLOW_HOSTS ? { OUTBOUND_ALLOW_HOSTS: process.env.OUTBOUND_ALLOW_HOSTS } : {};
+}
+
 /** What functions/runtime.ts reads to compose an HTTP family (README: Configuration). */
 export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $util.Input<string>> {
   const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
@@ -51,10 +56,11 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ...optional("CLIENT_IP_HEADER"),
     ...optional("AUTH_RATE_LIMIT"),
     ...optional("WIDGET_RATE_LIMIT"),
+    ...optional("WIDGET_CONVERSATION_LIMIT"),
     ...optional("GOOGLE_CLIENT_IDS"),
     ...optional("GOOGLE_JWKS_URL"),
     ...optional("MEDIA_MAX_BYTES"),
     ...optional("MEDIA_URL_TTL"),
+    ...outboundEnvironment(),
   };
-    ...optional("WIDGET_CONVERSATION_LIMIT"),
 }

@@ -8,7 +8,7 @@ import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
-import { cloudAi, cloudBlobs, cloudQueue } from "../runtime.ts";
+import { cloudAi, cloudBlobs, cloudOutbound, cloudQueue } from "../runtime.ts";
 import { cloudEvents } from "../ws/realtime.ts";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";
@@ -31,7 +31,7 @@ export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
 }
 
 /** Per container, so SMTP connection pools outlive one invocation. */
-const inboxTransport = createInboxTransport();
+const inboxTransport = createInboxTransport({ guard: cloudOutbound(process.env) });
 
 export const handler = createQueueWorker(() => ({
   db: sharedDatabase().db,
@@ -43,9 +43,9 @@ export const handler = createQueueWorker(() => ({
   // Pushed to the WebSocket clients through the API Gateway Management API (infra/realtime.ts).
   events: cloudEvents(sharedDatabase()),
   queue: cloudQueue(process.env),
-  mailbox: createImapMailbox(),
+  mailbox: createImapMailbox({ guard: cloudOutbound(process.env) }),
   channelMailer: inboxTransport,
-  knowledge: createKnowledgeReader(),
+  knowledge: createKnowledgeReader({ guard: cloudOutbound(process.env) }),
   ai: cloudAi(process.env),
 }));
 

@@ -437,7 +437,7 @@ describe("order numbers in messages", () => {
 
 describe("ecommerceContextFor", () => {
   const logs: string[] = [];
-  const deps = () => ({ ecommerce: createMahoEcommerce({ clock: t.clock }), secrets: t.secrets, log: (line: string) => void logs.push(line) });
+  const deps = () => ({ ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }), secrets: t.secrets, log: (line: string) => void logs.push(line) });
   const ctxOf = (tenant: TestTenant): Ctx => ({
     db: t.database.db,
     tenantId: tenant.id,
@@ -536,7 +536,7 @@ describe("ecommerceContextFor", () => {
       const context = await ecommerceContextFor(ctxOf(tenant), { id: conversation.id }, {
         ...deps(),
         // A fresh adapter has no cached token: the token endpoint's failure is the only answer.
-        ecommerce: createMahoEcommerce({ clock: t.clock }),
+        ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }),
       });
       expect(context.included).toBe(false);
     } finally {

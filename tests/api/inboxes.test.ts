@@ -443,8 +443,10 @@ describe("test-smtp", () => {
     const bad = await smtpInbox({ port: authPort, username: "bob", password: "wrong" });
     const res = await a.admin.post(`${PATH}/${bad.id}/test-smtp`);
     expectInputError(res, "config.smtp[0]");
-    expect(res.body.data.message).toBe("config.smtp[0]: authentication failed (Invalid username or password): check the username and password");
+    // In words, without the server's reply text (a banner or reply is whatever the far end chose to send).
+    expect(res.body.data.message).toBe("config.smtp[0]: authentication failed: check the username and password");
     expect(res.body.data.message).not.toContain("wrong");
+    expect(res.body.data.message).not.toContain("Invalid username or password");
   });
 
   it("tests unsaved settings with the stored password, without saving them", async () => {
@@ -542,9 +544,9 @@ describe("test-imap", () => {
     const missing = await imapInbox({ ...server, mailbox: "Nope" });
     expect((await a.admin.post(`${PATH}/${missing.id}/test-imap`)).body.data.message).toBe('config.imap[0]: mailbox "Nope" does not exist');
     const invalid = await imapInbox({ ...server, mailbox: "Archive/Nope" });
-    expect((await a.admin.post(`${PATH}/${invalid.id}/test-imap`)).body.data.message).toBe(
-      `config.imap[0]: could not open mailbox "Archive/Nope": Invalid mailbox name: Name must not have '/' characters`,
-    );
+    const refused = (await a.admin.post(`${PATH}/${invalid.id}/test-imap`)).body.data.message;
+    expect(refused).toMatch(/^config\.imap\[0\]: could not open mailbox "Archive\/Nope": the server refused it/);
+    expect(refused).not.toContain("Name must not have");
     const tls = await imapInbox({ ...server, tls: "tls" });
     expectInputError(await a.admin.post(`${PATH}/${tls.id}/test-imap`), /^config\.imap\[0\]: TLS handshake failed/);
   });

@@ -1,6 +1,7 @@
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
@@ -160,9 +161,10 @@ describe("when the counter store is down", () => {
           events: createEventBus(),
           secrets: parseKeyring(generateKeyringSpec()),
           blobs: t.blobs,
-          ecommerce: createMahoEcommerce({ clock: t.clock }),
+          ecommerce: createMahoEcommerce({ clock: t.clock, guard: createOutboundGuard() }),
           ai: createAiClients(),
-          mailProbe: createMailProbe(),
+          mailProbe: createMailProbe({ guard: createOutboundGuard() }),
+          outbound: createOutboundGuard(),
           remoteAddress: () => "198.51.100.200",
           config: {
             appName: "HelperIQ",

@@ -1,6 +1,7 @@
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
@@ -48,9 +49,10 @@ beforeAll(async () => {
     events: createEventBus(),
     blobs: cloudBlobs({}),
     secrets: parseKeyring(generateKeyringSpec()),
-    ecommerce: createMahoEcommerce({ clock: systemClock }),
+    ecommerce: createMahoEcommerce({ clock: systemClock, guard: createOutboundGuard() }),
     ai: createAiClients(),
-    mailProbe: createMailProbe(),
+    mailProbe: createMailProbe({ guard: createOutboundGuard() }),
+    outbound: createOutboundGuard(),
     remoteAddress: () => "127.0.0.1",
     config,
   });

@@ -3,6 +3,7 @@ import { cloudQueue } from "../../functions/runtime.ts";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
+import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { parseKeyring, generateKeyringSpec } from "@helperiq/core/crypto/secret-box";
 import { mkdtempSync } from "node:fs";
@@ -38,9 +39,9 @@ beforeAll(async () => {
     secrets: parseKeyring(generateKeyringSpec()),
     blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-worker-media-"))),
     events: createEventBus(),
-    mailbox: createImapMailbox(),
+    mailbox: createImapMailbox({ guard: createOutboundGuard() }),
     ai: createAiClients(),
-    channelMailer: createInboxTransport(),
+    channelMailer: createInboxTransport({ guard: createOutboundGuard() }),
     queue: cloudQueue({}),
   }));
 });

@@ -251,7 +251,7 @@ describe("the SMTP adapter (packages/adapters/src/mail/inbox-transport.ts)", () 
 
   it("reports a server that answers too slowly as a transient failure", async () => {
     // Socket timeout = 3 × 800 ms, well under the peer's delay; the greeting still comes in time.
-    const transport = createInboxTransport({ timeoutMs: 800 });
+    const transport = createInboxTransport({ guard: t.outbound, timeoutMs: 800 });
     peer.delayMs = 5000;
     try {
       const err = await transport.send(peerServer(peer), mail).catch((e: unknown) => e);
@@ -265,7 +265,7 @@ describe("the SMTP adapter (packages/adapters/src/mail/inbox-transport.ts)", () 
   });
 
   it("classifies 5xx and refused credentials as permanent, 4xx as transient", async () => {
-    const transport = createInboxTransport({ timeoutMs: 5000 });
+    const transport = createInboxTransport({ guard: t.outbound, timeoutMs: 5000 });
     try {
       peer.failNext(1, 554);
       const hard = await transport.send(peerServer(peer), mail).catch((e: unknown) => e);

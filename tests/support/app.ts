@@ -7,6 +7,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
+import { createOutboundGuard, type OutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { mkdtempSync } from "node:fs";
@@ -47,6 +48,8 @@ export type TestApp = {
   blobs: BlobStore;
   /** What the queue's job handlers run with, for calling one directly (e.g. pollInbox with options). */
   jobs: JobDeps;
+  /** The app's outbound-connection guard, for adapters a test builds itself. */
+  outbound: OutboundGuard;
   close(): Promise<void>;
 };
 
@@ -55,10 +58,25 @@ export type TestApp = {
 export const TEST_IP_HEADER = "x-test-remote-addr";
 
 /**
+ * OUTBOUND_ALLOW_HOSTS of the test apps: the local servers tests point workspaces at (Dovecot, smtp-server,
+ * Maho, OIDC provider, crawled sites) listen on 127.0.0.1. The SSRF suite (tests/security/outbound-guard.test.ts)
+ * boots its app with a guard of its own, fully on.
+ */
+export const TEST_OUTBOUND_ALLOW = "127.0.0.1,localhost";
+
+/**
  * `ai`: provider clients for tests that run local provider servers (tests/support/ai-servers.ts); without it,
  * every cloud base URL is an unreachable loopback port, so no test ever calls a real provider.
+ * `outbound`: the outbound-connection guard; by default one that allows TEST_OUTBOUND_ALLOW.
  */
-export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Database, mailer?: Mailer, blobStore?: BlobStore, ai?: AiClients): Promise<TestApp> {
+export async function bootTestApp(
+  config: Partial<AppConfig> = {},
+  given?: Database,
+  mailer?: Mailer,
+  blobStore?: BlobStore,
+  ai?: AiClients,
+  outbound: OutboundGuard = createOutboundGuard({ allow: TEST_OUTBOUND_ALLOW }),
+): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const outbox: OutgoingMail[] = [];
@@ -70,7 +88,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
   const events = createEventBus();
   const published: DomainEvent[] = [];
   events.subscribe((event) => void published.push(event));
-  const channelMailer = createInboxTransport({ timeoutMs: 10_000 });
+  const channelMailer = createInboxTransport({ guard: outbound, timeoutMs: 10_000 });
   const aiClients =
     ai ??
     createAiClients({
@@ -88,9 +106,9 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     secrets,
     blobs,
     events,
-    mailbox: createImapMailbox({ timeoutMs: 10_000 }),
+    mailbox: createImapMailbox({ guard: outbound, timeoutMs: 10_000 }),
     channelMailer,
-    knowledge: createKnowledgeReader(),
+    knowledge: createKnowledgeReader({ guard: outbound }),
     ai: aiClients,
   };
   const queue = createMemoryQueue(
@@ -107,10 +125,11 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     events,
     secrets,
     blobs,
-    ecommerce: createMahoEcommerce({ clock }),
+    ecommerce: createMahoEcommerce({ clock, guard: outbound }),
     ai: aiClients,
     // Short, so the inbox tests' unreachable-server cases finish quickly.
-    mailProbe: createMailProbe({ timeoutMs: 5_000 }),
+    mailProbe: createMailProbe({ guard: outbound, timeoutMs: 5_000 }),
+    outbound,
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
@@ -118,6 +137,7 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
       trustForwardedHost: false,
       authRateLimit: 10_000,
       widgetRateLimit: 10_000,
+      widgetConversationLimit: 10_000,
       google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
       tenantRouting: { baseDomain: BASE_DOMAIN },
       ...config,
@@ -134,10 +154,10 @@ export async function bootTestApp(config: Partial<AppConfig> = {}, given?: Datab
     secrets,
     blobs,
     jobs,
+    outbound,
     async close() {
       await queue.drain();
       channelMailer.close();
-      widgetConversationLimit: 10_000,
       await database.close();
     },
   };

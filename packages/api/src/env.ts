@@ -6,6 +6,7 @@ import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
+import type { Outbound } from "@helperiq/core/port/outbound";
 
 export type AppConfig = {
   tenantRouting: TenantRouting;
@@ -23,9 +24,9 @@ export type AppConfig = {
   authRateLimit: number;
   /** Requests per IP per minute on the widget API. */
   widgetRateLimit: number;
-  /** Google mobile sign-in: accepted audiences (OAuth client ids) and where Google's keys are served. */
   /** Conversations one IP may open per live-chat inbox per hour; unset, DEFAULT_WIDGET_CONVERSATION_LIMIT (rate-buckets.ts). */
   widgetConversationLimit?: number | undefined;
+  /** Google mobile sign-in: accepted audiences (OAuth client ids) and where Google's keys are served. */
   google: { clientIds: string[]; jwksUrl: string };
   /**
    * Uploads: size limit in bytes (MEDIA_MAX_BYTES, default 25 MB) and lifetime of signed media URLs in
@@ -54,6 +55,11 @@ export type AppDeps = {
   secrets: Keyring;
   /** Connection tests of inbox mail servers (test-imap / test-smtp). */
   mailProbe: MailProbe;
+  /**
+   * The outbound-connection policy (packages/adapters/src/net/outbound-guard.ts, OUTBOUND_ALLOW_HOSTS): saved
+   * hosts and URLs are checked against it, and the OIDC sign-in fetches through it.
+   */
+  outbound: Outbound;
   /** The store integration (Maho Commerce REST); it caches OAuth tokens per workspace. */
   ecommerce: Ecommerce;
   /** Cloud AI provider clients (packages/adapters/src/ai); core/ai/resolve.ts picks the provider per workspace/inbox. */

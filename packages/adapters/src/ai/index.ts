@@ -12,7 +12,11 @@ export const DEFAULT_AI_BASE_URLS = {
 } as const;
 
 export type AiClientOptions = {
-  /** Operator configuration only (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OPENROUTER_BASE_URL): tests point them at local servers. */
+  /**
+   * Operator configuration only (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OPENROUTER_BASE_URL): tests point them at
+   * local servers. Workspaces choose a provider and key, never a URL, so AI calls do not go through the outbound
+   * guard (net/outbound-guard.ts); a per-workspace base URL would have to.
+   */
   baseUrls?: Partial<Record<keyof typeof DEFAULT_AI_BASE_URLS, string | undefined>> | undefined;
   /** Per request (AI_TIMEOUT_MS); default 60 s. */
   timeoutMs?: number | undefined;

@@ -1,13 +1,24 @@
 import { EcommerceError, type EcommerceConnection } from "@helperiq/core/port/ecommerce";
+import { OutboundRefusedError } from "@helperiq/core/port/outbound";
+
+/** The outbound guard's fetch (net/outbound-guard.ts): the store's URL is a workspace's choice. */
+export type StoreFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** The store is configured by an admin, but its answers are still bounded: a lookup never needs more. */
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
-/** One HTTP exchange with the store under the connection's timeout; network failures become EcommerceErrors. */
-export async function send(conn: EcommerceConnection, url: string, init: RequestInit): Promise<Response> {
+/**
+ * One HTTP exchange with the store under the connection's timeout; network failures, and a store address
+ * the outbound policy refuses, become EcommerceErrors. Redirects are not followed: the client secret is
+ * POSTed, and goes only to the host it was entered for.
+ */
+export async function send(fetch: StoreFetch, conn: EcommerceConnection, url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(conn.timeoutMs) });
   } catch (err) {
+    if (err instanceof OutboundRefusedError) {
+      throw new EcommerceError("unreachable", `Not allowed to connect to ${new URL(url).origin}: ${err.message}`);
+    }
     const name = (err as Error)?.name;
     if (name === "TimeoutError" || name === "AbortError") {
       throw new EcommerceError("timeout", `The store did not answer within ${conn.timeoutMs} ms`);

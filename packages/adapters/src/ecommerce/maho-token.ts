@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "@helperiq/core/port/clock";
 import { EcommerceError, type EcommerceConnection } from "@helperiq/core/port/ecommerce";
-import { readJson, send } from "./maho-http.ts";
+import { readJson, send, type StoreFetch } from "./maho-http.ts";
 
 /** Lifetime assumed when the token response names none (Maho's JWT default is one hour). */
 const DEFAULT_LIFETIME_S = 3600;
@@ -17,7 +17,7 @@ type Cached = { token: string; renewAt: number };
  * token, and renewed when 10% of their lifetime (at most a minute) is left. Concurrent callers share one
  * token request.
  */
-export function createTokenCache(clock: Clock) {
+export function createTokenCache(clock: Clock, fetch: StoreFetch) {
   const cache = new Map<string, Cached>();
   const pending = new Map<string, Promise<string>>();
 
@@ -25,7 +25,7 @@ export function createTokenCache(clock: Clock) {
     [conn.tenantId, conn.baseUrl, conn.clientId, createHash("sha256").update(conn.clientSecret).digest("base64url")].join("\n");
 
   async function issue(conn: EcommerceConnection, api: string, key: string): Promise<string> {
-    const res = await send(conn, `${api}/auth/token`, {
+    const res = await send(fetch, conn, `${api}/auth/token`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ grant_type: "client_credentials", client_id: conn.clientId, client_secret: conn.clientSecret }),

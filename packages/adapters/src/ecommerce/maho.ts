@@ -1,4 +1,5 @@
 import type { Clock } from "@helperiq/core/port/clock";
+import type { OutboundGuard } from "../net/outbound-guard.ts";
 import { EcommerceError, type Ecommerce, type EcommerceConnection } from "@helperiq/core/port/ecommerce";
 import { readJson, send } from "./maho-http.ts";
 import { members, newestFirst, toCustomer, toOrder } from "./maho-shapes.ts";
@@ -15,10 +16,12 @@ export const apiRootOf = (baseUrl: string) => baseUrl.replace(/\/+$/, "").replac
  * - a customer's orders: `GET /orders?email=…&itemsPerPage=N` — by email, so guest orders count too;
  * - an order by number: `GET /orders?incrementId=…`.
  * Collections come as Hydra (`member`) or plain arrays; Magento 1 shapes are read too (maho-shapes.ts).
- * The token cache lives as long as this object: one per process (per warm Lambda container).
+ * The token cache lives as long as this object: one per process (per warm Lambda container). Every request
+ * goes through the outbound guard: the store's base URL is whatever a workspace admin typed.
  */
-export function createMahoEcommerce(options: { clock: Clock }): Ecommerce {
-  const tokens = createTokenCache(options.clock);
+export function createMahoEcommerce(options: { clock: Clock; guard: OutboundGuard }): Ecommerce {
+  const fetch = options.guard.fetch;
+  const tokens = createTokenCache(options.clock, fetch);
 
   /** A GET with the cached token, renewed once if the store answers 401; 404 is null. */
   async function get(conn: EcommerceConnection, path: string, query: Record<string, string>): Promise<unknown> {
@@ -26,7 +29,7 @@ export function createMahoEcommerce(options: { clock: Clock }): Ecommerce {
     const url = `${api}${path}?${new URLSearchParams(query)}`;
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await tokens.get(conn, api);
-      const res = await send(conn, url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
+      const res = await send(fetch, conn, url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
       if (res.status === 401) {
         await res.body?.cancel();
         tokens.drop(conn, token);

@@ -6,14 +6,18 @@ export const CRAWLER_USER_AGENT = "HelperIQ-KnowledgeBot/1.0";
 
 type Fetched = { url: string; html: string };
 
+/** The outbound guard's fetch (net/outbound-guard.ts): every page, robots.txt and redirect hop is vetted. */
+export type CrawlFetch = (url: string, init?: RequestInit) => Promise<Response>;
+
 /**
  * Breadth-first crawl of one host (scheme, host and port of the start URL): robots.txt is fetched once
  * and obeyed for every page including the start page; only `text/html` answers are read, each cut at
- * `maxBytes`; a page whose canonical URL was already read is skipped; at most `maxPages` pages.
+ * `maxBytes`; a page whose canonical URL was already read is skipped; at most `maxPages` pages. A start
+ * page the outbound policy refuses fails the crawl with the refusal's words.
  */
-export async function crawl(start: string, limits: CrawlLimits): Promise<CrawledPage[]> {
+export async function crawl(fetch: CrawlFetch, start: string, limits: CrawlLimits): Promise<CrawledPage[]> {
   const origin = new URL(start).origin;
-  const robots = await loadRobots(origin, limits);
+  const robots = await loadRobots(fetch, origin, limits);
   const allowed = (url: string) => robots?.isAllowed(url, CRAWLER_USER_AGENT) !== false;
   const startUrl = normalise(start);
   if (!allowed(startUrl)) throw new Error(`${startUrl}: disallowed by robots.txt`);
@@ -29,7 +33,7 @@ export async function crawl(start: string, limits: CrawlLimits): Promise<Crawled
       limits.signal?.throwIfAborted();
       let fetched: Fetched | undefined;
       try {
-        fetched = await fetchHtml(url, origin, limits);
+        fetched = await fetchHtml(fetch, url, origin, limits);
       } catch (err) {
         if (url === startUrl) throw err;
         continue; // A broken link deeper in the site is not the source's failure.
@@ -53,7 +57,7 @@ export async function crawl(start: string, limits: CrawlLimits): Promise<Crawled
   return pages;
 }
 
-async function loadRobots(origin: string, limits: CrawlLimits) {
+async function loadRobots(fetch: CrawlFetch, origin: string, limits: CrawlLimits) {
   const url = `${origin}/robots.txt`;
   try {
     const res = await fetch(url, { signal: signalOf(limits), headers: { "user-agent": CRAWLER_USER_AGENT } });
@@ -65,7 +69,7 @@ async function loadRobots(origin: string, limits: CrawlLimits) {
 }
 
 /** The page's HTML, or undefined when it is not HTML or redirected off the host. */
-async function fetchHtml(url: string, origin: string, limits: CrawlLimits): Promise<Fetched | undefined> {
+async function fetchHtml(fetch: CrawlFetch, url: string, origin: string, limits: CrawlLimits): Promise<Fetched | undefined> {
   const res = await fetch(url, {
     signal: signalOf(limits),
     headers: { "user-agent": CRAWLER_USER_AGENT, accept: "text/html,application/xhtml+xml" },

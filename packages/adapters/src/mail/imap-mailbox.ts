@@ -1,29 +1,39 @@
 import { ImapFlow } from "imapflow";
 import type { Mailbox, MailboxSession, RawMail } from "@helperiq/core/port/mailbox";
+import type { OutboundGuard } from "../net/outbound-guard.ts";
+import { describeFailure, mailboxFailure } from "./failure.ts";
 import { imapFlowOptions } from "./imap-options.ts";
 
 /** Sources are fetched this many at a time, or fewer when they add up to more than FETCH_BYTES. */
 const FETCH_COUNT = 50;
 const FETCH_BYTES = 16 * 1024 * 1024;
 
-/** The Mailbox port over imapflow: folders are opened read-only, so polling never changes the mailbox. */
-export function createImapMailbox(opts: { timeoutMs?: number } = {}): Mailbox {
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+/**
+ * The Mailbox port over imapflow: folders are opened read-only, so polling never changes the mailbox. The
+ * server's host goes through the outbound guard on every poll (a name may resolve elsewhere since it was
+ * saved); a failure to connect or open the folder is an Error described in words, never the server's text.
+ */
+export function createImapMailbox(opts: { guard: OutboundGuard; timeoutMs?: number }): Mailbox {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     async open(server) {
-      const client = new ImapFlow(imapFlowOptions(server, opts.timeoutMs));
-      // A dropped connection must fail the run, not crash the process.
-      client.on("error", () => {});
+      let client: ImapFlow;
       try {
+        client = new ImapFlow(imapFlowOptions(server, await opts.guard.vet(server.host), timeoutMs));
+        // A dropped connection must fail the run, not crash the process.
+        client.on("error", () => {});
         await client.connect();
       } catch (err) {
-        throw new Error(`IMAP ${server.host}:${server.port}: ${describe(err)}`);
+        throw new Error(`IMAP: ${describeFailure(err, server, timeoutMs)}`);
       }
       try {
         const opened = await client.mailboxOpen(server.mailbox || "INBOX", { readOnly: true });
         return session(client, Number(opened.uidValidity));
       } catch (err) {
         await client.logout().catch(() => client.close());
-        throw new Error(`IMAP mailbox "${server.mailbox}": ${describe(err)}`);
+        throw new Error(`IMAP: ${mailboxFailure(err, server.mailbox || "INBOX")}`);
       }
     },
   };
@@ -77,10 +87,4 @@ function batches(uids: number[], sizes: Map<number, number>): number[][] {
   }
   if (current.length) out.push(current);
   return out;
-}
-
-function describe(err: unknown): string {
-  const e = err as { responseText?: string; authenticationFailed?: boolean; code?: string; message?: string };
-  if (e?.authenticationFailed) return "authentication failed (check the username and password)";
-  return e?.responseText || e?.code || e?.message || String(err);
 }

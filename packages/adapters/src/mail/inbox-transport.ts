@@ -3,9 +3,13 @@ import { ChannelSendError, type ChannelMailer } from "@helperiq/core/port/channe
 import { createHash } from "node:crypto";
 import { createTransport, type Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import { OutboundRefusedError } from "@helperiq/core/port/outbound";
+import type { OutboundGuard, VettedHost } from "../net/outbound-guard.ts";
 import { smtpTransportOptions } from "./smtp-options.ts";
 
 export type InboxTransportOptions = {
+  /** Every send vets the inbox's SMTP host (packages/adapters/src/net/outbound-guard.ts). */
+  guard: OutboundGuard;
   /** Connection and greeting timeout (the socket timeout is three times this); see smtp-options.ts. */
   timeoutMs?: number;
   /** Open pools kept at once; the least recently used one is closed beyond this. */
@@ -18,16 +22,18 @@ type SmtpError = Error & { code?: string; responseCode?: number; command?: strin
 /**
  * Inbox mail over SMTP with nodemailer: one pooled transport per distinct SMTP server configuration
  * (host, port, TLS, credentials, `max_conns`), so replies of one inbox share connections and a changed
- * password opens a fresh pool. Errors become ChannelSendError: permanent for 5xx replies, refused
- * credentials and unusable addresses; transient (worth retrying) for everything else.
+ * password opens a fresh pool. Each send vets the host first and the pool connects to the address that
+ * was checked (a changed DNS answer opens a new pool, checked like the first). Errors become
+ * ChannelSendError: permanent for 5xx replies, refused credentials, unusable addresses and hosts the
+ * outbound policy refuses; transient (worth retrying) for everything else.
  */
-export function createInboxTransport(options: InboxTransportOptions = {}): ChannelMailer & { close(): void } {
+export function createInboxTransport(options: InboxTransportOptions): ChannelMailer & { close(): void } {
   const maxPools = options.maxPools ?? 200;
   const pools = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
 
-  function poolFor(server: SmtpServer) {
+  function poolFor(server: SmtpServer, target: VettedHost) {
     const key = createHash("sha256")
-      .update(JSON.stringify([server.host, server.port, server.tls, server.username, server.password, server.max_conns, server.tls_skip_verify]))
+      .update(JSON.stringify([server.host, target.addresses[0], server.port, server.tls, server.username, server.password, server.max_conns, server.tls_skip_verify]))
       .digest("hex");
     let pool = pools.get(key);
     if (pool) {
@@ -35,7 +41,7 @@ export function createInboxTransport(options: InboxTransportOptions = {}): Chann
       pools.delete(key);
     } else {
       pool = createTransport({
-        ...smtpTransportOptions(server, options.timeoutMs),
+        ...smtpTransportOptions(server, target, options.timeoutMs),
         pool: true,
         maxConnections: Math.max(1, server.max_conns || 1),
       });
@@ -51,7 +57,15 @@ export function createInboxTransport(options: InboxTransportOptions = {}): Chann
 
   return {
     async send(server, mail) {
-      const transport = poolFor(server);
+      let target: VettedHost;
+      try {
+        target = await options.guard.vet(server.host);
+      } catch (err) {
+        // A refused host is the inbox's configuration, which retrying does not change; a failed lookup may pass.
+        if (err instanceof OutboundRefusedError) throw new ChannelSendError(`not allowed to connect to ${server.host}: ${err.message}`, true, []);
+        throw new ChannelSendError(`could not resolve ${server.host}: ${(err as NodeJS.ErrnoException).code ?? "lookup failed"}`, false, []);
+      }
+      const transport = poolFor(server, target);
       try {
         const info = await transport.sendMail({
           from: mail.from,

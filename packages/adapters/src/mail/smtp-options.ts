@@ -1,10 +1,16 @@
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { SmtpServer } from "@helperiq/core/inbox/email-config";
+import type { VettedHost } from "../net/outbound-guard.ts";
 
-/** nodemailer transport options for an inbox's SMTP server: the one place TLS modes map to the client. */
-export function smtpTransportOptions(server: SmtpServer, timeoutMs = 20_000): SMTPTransport.Options {
+/**
+ * nodemailer transport options for an inbox's SMTP server: the one place TLS modes map to the client. The
+ * transport connects to the address the outbound guard checked (`target`), never resolving the name again;
+ * TLS presents and verifies the name the admin configured.
+ */
+export function smtpTransportOptions(server: SmtpServer, target: VettedHost, timeoutMs = 20_000): SMTPTransport.Options {
   return {
-    host: server.host,
+    host: target.addresses[0]!,
+    ...(target.servername ? { servername: target.servername } : {}),
     port: server.port,
     secure: server.tls === "tls",
     requireTLS: server.tls === "starttls",

@@ -10,7 +10,8 @@ export type SmtpMailerOptions = {
 
 /**
  * System mail over SMTP through a connection pool (idle connections close after a few minutes). A failed
- * delivery rejects `send()`: the caller decides whether that is fatal.
+ * delivery rejects `send()`: the caller decides whether that is fatal. SMTP_URL is the operator's choice,
+ * not a workspace's, so it is not checked by the outbound guard (a self-hoster's relay on localhost is fine).
  */
 export function createSmtpMailer({ url, from }: SmtpMailerOptions): Mailer & { close(): void } {
   const transport = createTransport({ url, pool: true }, { from });

@@ -8,6 +8,8 @@ const ASSERTION_LIFETIME_S = 3600;
 /** An access token is renewed this long before it expires, so none lapses in flight. */
 const RENEW_BEFORE_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+// FCM's endpoint and the key file's token_uri are the operator's configuration (FCM_ENDPOINT,
+// FCM_SERVICE_ACCOUNT), never a workspace's: these calls use plain fetch, not the outbound guard (net/).
 
 /** The fields of a Google service-account key file (JSON) that FCM sending needs. */
 export type FcmServiceAccount = {

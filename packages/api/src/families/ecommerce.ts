@@ -78,8 +78,8 @@ export const ecommerceFamily = new Hono<AppEnv>()
     ok(c, ecommerceSettingsView(await getEcommerceSettings(c.get("deps").database.db, c.get("tenant").id))),
   )
   .put("/api/v1/ecommerce/settings", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) => {
-    const { database, secrets } = c.get("deps");
-    const saved = await updateEcommerceSettings(database.db, secrets, c.get("tenant").id, c.req.valid("json"));
+    const { database, secrets, outbound } = c.get("deps");
+    const saved = await updateEcommerceSettings(database.db, { secrets, outbound }, c.get("tenant").id, c.req.valid("json"));
     return ok(c, ecommerceSettingsView(saved));
   })
   .post("/api/v1/ecommerce/test", auth("general_settings:manage"), validate("json", testBody), async (c) =>

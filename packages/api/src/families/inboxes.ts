@@ -56,13 +56,13 @@ function probeRoute(kind: ProbeKind) {
 export const inboxesFamily = new Hono<AppEnv>()
   .get("/api/v1/inboxes", auth("inboxes:manage"), async (c) => ok(c, await listInboxes(ctxOf(c), c.get("deps").secrets)))
   .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), async (c) =>
-    ok(c, await createInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("json")), 201),
+    ok(c, await createInbox(ctxOf(c), c.get("deps"), c.req.valid("json")), 201),
   )
   .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) =>
     ok(c, await getInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
   )
   .put("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), validate("json", inboxUpdate), async (c) =>
-    ok(c, await updateInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id, c.req.valid("json"))),
+    ok(c, await updateInbox(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"))),
   )
   .delete("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) => {
     await deleteInbox(ctxOf(c), c.req.valid("param").id);

@@ -66,13 +66,13 @@ export const oidcFamily = new Hono<AppEnv>()
     ok(c, (await listOidcProviders(ctxOf(c))).map((view) => withRedirectUri(c, view))),
   )
   .post("/api/v1/oidc", auth("oidc:manage"), validate("json", providerBody), async (c) =>
-    ok(c, withRedirectUri(c, await createOidcProvider(ctxOf(c), c.get("deps").secrets, c.req.valid("json"))), 201),
+    ok(c, withRedirectUri(c, await createOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("json"))), 201),
   )
   .get("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), async (c) =>
     ok(c, withRedirectUri(c, await getOidcProvider(ctxOf(c), c.req.valid("param").id))),
   )
   .put("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), validate("json", providerUpdate), async (c) => {
-    const view = await updateOidcProvider(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id, c.req.valid("json"));
+    const view = await updateOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"));
     return ok(c, withRedirectUri(c, view));
   })
   .delete("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), async (c) => {
@@ -80,9 +80,9 @@ export const oidcFamily = new Hono<AppEnv>()
     return ok(c, true);
   })
   .get("/api/v1/oidc/:id/login", validate("param", idParam), async (c) => {
-    const { database, secrets, clock, config } = c.get("deps");
+    const { database, secrets, outbound, clock, config } = c.get("deps");
     const { id } = c.req.valid("param");
-    const { authorizationUrl, pending } = await beginOidcLogin(database.db, secrets, {
+    const { authorizationUrl, pending } = await beginOidcLogin({ db: database.db, secrets, outbound }, {
       tenantId: c.get("tenant").id,
       providerId: id,
       redirectUri: finishUrl(c, id),
@@ -100,10 +100,10 @@ export const oidcFamily = new Hono<AppEnv>()
     return c.redirect(authorizationUrl, 302);
   })
   .get("/api/v1/oidc/:id/finish", forgetPendingLogin, validate("param", idParam), async (c) => {
-    const { database, secrets, clock, config } = c.get("deps");
+    const { database, secrets, outbound, clock, config } = c.get("deps");
     const { id } = c.req.valid("param");
     c.header("Cache-Control", "no-store");
-    const session = await finishOidcLogin(database.db, secrets, {
+    const session = await finishOidcLogin({ db: database.db, secrets, outbound }, {
       tenantId: c.get("tenant").id,
       providerId: id,
       redirectUri: finishUrl(c, id),

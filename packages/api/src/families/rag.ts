@@ -77,7 +77,7 @@ const uploadForm = z.object({ file: z.file().describe("A .pdf, .txt, .md or .doc
 export const ragFamily = new Hono<AppEnv>()
   .get("/api/v1/rag/sources", auth("ai:manage"), async (c) => ok(c, await listSources(ctxOf(c))))
   .post("/api/v1/rag/sources", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("json", sourceBody), async (c) => {
-    const { source, messages } = await createSource(ctxOf(c), c.req.valid("json"));
+    const { source, messages } = await createSource(ctxOf(c), c.get("deps").outbound, c.req.valid("json"));
     await publishEffects(c, { messages });
     return ok(c, source, 201);
   })
@@ -85,7 +85,7 @@ export const ragFamily = new Hono<AppEnv>()
     ok(c, await getSource(ctxOf(c), c.req.valid("param").id)),
   )
   .put("/api/v1/rag/sources/:id", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("param", idParam), validate("json", sourceUpdate), async (c) => {
-    const { source, messages } = await updateSource(ctxOf(c), c.req.valid("param").id, c.req.valid("json"));
+    const { source, messages } = await updateSource(ctxOf(c), c.get("deps").outbound, c.req.valid("param").id, c.req.valid("json"));
     await publishEffects(c, { messages });
     return ok(c, source);
   })

@@ -1,7 +1,9 @@
 import { isNewSecret, mask, seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { InputError } from "../errors/index.ts";
+import { checkReachableUrl } from "../outbound/checks.ts";
 import type { Db } from "../port/database.ts";
 import type { EcommerceConnection } from "../port/ecommerce.ts";
+import type { Outbound } from "../port/outbound.ts";
 import { getSetting, mergeSetting } from "../setting/index.ts";
 
 export const ECOMMERCE_PROVIDERS = ["maho"] as const;
@@ -54,14 +56,16 @@ export async function getEcommerceSettings(db: Db, tenantId: number): Promise<Ec
 /**
  * Merges a validated partial update. A secret that is absent, empty or the mask keeps the stored one (forms
  * send back what GET showed); any other value is sealed. Enabling needs a complete connection; the check
- * runs inside the transaction, so a refused update leaves nothing written.
+ * runs inside the transaction, so a refused update leaves nothing written. A `base_url` whose host the
+ * outbound policy refuses is a 400 before anything is written: the client secret would be POSTed there.
  */
 export async function updateEcommerceSettings(
   db: Db,
-  secrets: Keyring,
+  { secrets, outbound }: { secrets: Keyring; outbound: Outbound },
   tenantId: number,
   patch: Partial<EcommerceSettings>,
 ): Promise<EcommerceSettings> {
+  if (patch.base_url) await checkReachableUrl(outbound, "base_url", patch.base_url);
   const { client_secret, ...rest } = patch;
   const keep = !isNewSecret(client_secret);
   const update: Partial<EcommerceSettings> = isNewSecret(client_secret) ? { ...rest, client_secret: seal(secrets, client_secret) } : rest;

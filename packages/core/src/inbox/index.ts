@@ -2,6 +2,8 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
+import { checkReachableHost } from "../outbound/checks.ts";
+import type { Outbound } from "../port/outbound.ts";
 import { mailboxAddress } from "./address.ts";
 import { emailConfigInput, livechatConfigInput, parseOrThrow } from "./config-schema.ts";
 import type { EmailConfig, StoredSecrets } from "./email-config.ts";
@@ -111,15 +113,28 @@ export function channelState(channel: Channel, raw: Record<string, unknown>, fro
   };
 }
 
+/** What saving an inbox needs besides the context: the keyring for its secrets, the policy for its mail hosts. */
+export type InboxDeps = { secrets: Keyring; outbound: Outbound };
+
+/** Every IMAP and SMTP host of an email config against the outbound policy: a refused one is a 400 naming it. */
+async function checkMailHosts(outbound: Outbound, channel: Channel, config: Record<string, unknown>): Promise<void> {
+  if (channel !== "email") return;
+  const { imap, smtp } = config as EmailConfig;
+  for (const [kind, servers] of [["imap", imap], ["smtp", smtp]] as const) {
+    for (const [i, server] of servers.entries()) await checkReachableHost(outbound, `config.${kind}[${i}].host`, server.host);
+  }
+}
+
 /**
  * Creates an inbox. Passwords and the site secret are sealed into `secrets`; a live-chat inbox created
  * without a site secret gets a generated one, shown once in this response (the way API keys are).
  */
-export async function createInbox(ctx: Ctx, ring: Keyring, input: InboxInput): Promise<InboxView> {
+export async function createInbox(ctx: Ctx, { secrets: ring, outbound }: InboxDeps, input: InboxInput): Promise<InboxView> {
   const name = input.name.trim();
   if (!name) throw new InputError("name: required");
   const raw = input.config ?? {};
   const state = channelState(input.channel, raw, fromOf(input.from, raw, ""), { config: {}, from: "", secrets: {} });
+  await checkMailHosts(outbound, input.channel, state.config);
   const [row] = await ctx.db
     .insert(inboxes)
     .values({
@@ -136,7 +151,7 @@ export async function createInbox(ctx: Ctx, ring: Keyring, input: InboxInput): P
   return inboxView(ring, row!, state.generatedSiteSecret);
 }
 
-export async function updateInbox(ctx: Ctx, ring: Keyring, id: number, input: InboxUpdate): Promise<InboxView> {
+export async function updateInbox(ctx: Ctx, { secrets: ring, outbound }: InboxDeps, id: number, input: InboxUpdate): Promise<InboxView> {
   const row = await loadInbox(ctx, id);
   if (input.channel !== undefined && input.channel !== row.channel) {
     throw new InputError("channel: cannot be changed after the inbox is created");
@@ -147,6 +162,7 @@ export async function updateInbox(ctx: Ctx, ring: Keyring, id: number, input: In
   let changes: Partial<InboxRow> = {};
   if (input.config !== undefined) {
     const state = channelState(row.channel, { ...row.config, ...input.config }, from, previous);
+    await checkMailHosts(outbound, row.channel, state.config);
     changes = { config: state.config, from: state.from, secrets: sealSecrets(ring, state.secrets) };
   } else if (from !== row.from) {
     changes = { from: checkFrom(from, row.channel === "email") };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AuthError } from "../errors/index.ts";
+import { OutboundRefusedError, type Outbound } from "../port/outbound.ts";
 import { isAllowedUrl, withoutTrailingSlash } from "./urls.ts";
 
 /** Every call to a provider (discovery, keys, token exchange) gives up after this long. */
@@ -17,17 +18,20 @@ const discoveryDocument = z.object({
 
 /**
  * Discovered endpoints by issuer URL. Workspaces using the same provider share an entry: it holds only what
- * that URL publishes to anyone, nothing of a workspace. Failures are not kept.
+ * that URL publishes to anyone, nothing of a workspace. Failures (refusals included) are not kept.
  */
 const cache = new Map<string, { expiresAt: number; endpoints: Promise<OidcEndpoints> }>();
 
-/** The endpoints of the provider at `providerUrl`, from its `/.well-known/openid-configuration`. */
-export function discoverProvider(providerUrl: string): Promise<OidcEndpoints> {
+/**
+ * The endpoints of the provider at `providerUrl`, from its `/.well-known/openid-configuration`, fetched
+ * through the outbound guard: the URL is a workspace's configuration.
+ */
+export function discoverProvider(outbound: Outbound, providerUrl: string): Promise<OidcEndpoints> {
   const now = Date.now();
   const hit = cache.get(providerUrl);
   if (hit && hit.expiresAt > now) return hit.endpoints;
   for (const [url, entry] of cache) if (entry.expiresAt <= now) cache.delete(url);
-  const endpoints = fetchEndpoints(providerUrl);
+  const endpoints = fetchEndpoints(outbound, providerUrl);
   cache.set(providerUrl, { expiresAt: now + CACHE_MS, endpoints });
   endpoints.catch(() => {
     if (cache.get(providerUrl)?.endpoints === endpoints) cache.delete(providerUrl);
@@ -35,18 +39,18 @@ export function discoverProvider(providerUrl: string): Promise<OidcEndpoints> {
   return endpoints;
 }
 
-async function fetchEndpoints(providerUrl: string): Promise<OidcEndpoints> {
+async function fetchEndpoints(outbound: Outbound, providerUrl: string): Promise<OidcEndpoints> {
   let body: unknown;
   try {
-    const res = await fetch(`${providerUrl}/.well-known/openid-configuration`, {
+    const res = await outbound.fetch(`${providerUrl}/.well-known/openid-configuration`, {
       headers: { accept: "application/json" },
       redirect: "error",
       signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`discovery answered ${res.status}`);
     body = await res.json();
-  } catch {
-    throw new AuthError("The sign-in provider could not be reached");
+  } catch (err) {
+    throw providerUnreachable(err);
   }
   const doc = discoveryDocument.safeParse(body);
   if (!doc.success) throw new AuthError("The sign-in provider's configuration is incomplete");
@@ -57,4 +61,10 @@ async function fetchEndpoints(providerUrl: string): Promise<OidcEndpoints> {
     throw new AuthError("The sign-in provider's endpoints must be https URLs");
   }
   return { issuer, authorizationEndpoint: authorization_endpoint, tokenEndpoint: token_endpoint, jwksUri: jwks_uri };
+}
+
+/** The sign-in's answer when a provider call failed: the refusal's words, or that it could not be reached. */
+export function providerUnreachable(err: unknown): AuthError {
+  if (err instanceof OutboundRefusedError) return new AuthError(`The sign-in provider may not be contacted: ${err.message}`);
+  return new AuthError("The sign-in provider could not be reached");
 }

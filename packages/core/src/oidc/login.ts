@@ -1,4 +1,5 @@
-import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client, OAuth2RequestError, type OAuth2Tokens } from "arctic";
+import { encodeBase64 } from "@oslojs/encoding";
+import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client } from "arctic";
 import { z } from "zod";
 import { findAgentByEmail, recordSignIn } from "../agent/sign-in.ts";
 import { createSession, type NewSession } from "../auth/session.ts";
@@ -6,7 +7,8 @@ import { generateToken, safeEqual } from "../auth/token.ts";
 import { seal, unseal, type Keyring } from "../crypto/secret-box.ts";
 import { AuthError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
-import { discoverProvider, PROVIDER_TIMEOUT_MS } from "./discovery.ts";
+import type { Outbound } from "../port/outbound.ts";
+import { discoverProvider, PROVIDER_TIMEOUT_MS, providerUnreachable } from "./discovery.ts";
 import { verifyIdToken } from "./id-token.ts";
 import { loadSsoProvider, type SsoProvider } from "./provider.ts";
 
@@ -40,6 +42,12 @@ export function openPendingLogin(secrets: Keyring, sealed: string | undefined): 
   }
 }
 
+/**
+ * What a sign-in runs with. Every call to the provider (discovery, code exchange, keys) goes through
+ * `outbound`: the provider's URL, and the endpoints it names, are a workspace's configuration.
+ */
+export type OidcDeps = { db: Db; secrets: Keyring; outbound: Outbound };
+
 /** Where the provider sends the browser back: the same for `login` and `finish`, or the code exchange fails. */
 export type OidcLoginTarget = { tenantId: number; providerId: number; redirectUri: string; now: Date };
 
@@ -47,9 +55,9 @@ const clientFor = (provider: SsoProvider, redirectUri: string) =>
   new OAuth2Client(provider.clientId, provider.clientSecret, redirectUri);
 
 /** Starts a sign-in: the provider's authorization URL (code flow, PKCE S256, state, nonce) and what to keep. */
-export async function beginOidcLogin(db: Db, secrets: Keyring, target: OidcLoginTarget) {
+export async function beginOidcLogin({ db, secrets, outbound }: OidcDeps, target: OidcLoginTarget) {
   const provider = await loadSsoProvider(db, secrets, target.tenantId, target.providerId);
-  const endpoints = await discoverProvider(provider.providerUrl);
+  const endpoints = await discoverProvider(outbound, provider.providerUrl);
   const pending: PendingOidcLogin = {
     state: generateState(),
     nonce: generateToken(),
@@ -82,14 +90,14 @@ export type OidcCallback = OidcLoginTarget & {
  * verifies the ID token and opens a session for the existing, enabled agent with that email. Agents
  * are never created here.
  */
-export async function finishOidcLogin(db: Db, secrets: Keyring, callback: OidcCallback): Promise<NewSession> {
+export async function finishOidcLogin({ db, secrets, outbound }: OidcDeps, callback: OidcCallback): Promise<NewSession> {
   const provider = await loadSsoProvider(db, secrets, callback.tenantId, callback.providerId);
   const pending = checkPendingLogin(callback);
   if (callback.query.error) throw new AuthError("The sign-in provider did not sign you in");
   if (!callback.query.code) throw new AuthError("The sign-in provider sent no authorization code");
-  const endpoints = await discoverProvider(provider.providerUrl);
-  const tokens = await exchangeCode(clientFor(provider, callback.redirectUri), endpoints.tokenEndpoint, callback.query.code, pending);
-  const email = await verifyIdToken(idTokenOf(tokens), {
+  const endpoints = await discoverProvider(outbound, provider.providerUrl);
+  const idToken = await exchangeCode(outbound, provider, callback.redirectUri, endpoints.tokenEndpoint, callback.query.code, pending);
+  const email = await verifyIdToken(outbound, idToken, {
     jwksUri: endpoints.jwksUri,
     issuer: endpoints.issuer,
     clientId: provider.clientId,
@@ -113,29 +121,43 @@ function checkPendingLogin({ pending, tenantId, providerId, query, now }: OidcCa
   return pending;
 }
 
-async function exchangeCode(client: OAuth2Client, tokenEndpoint: string, code: string, pending: PendingOidcLogin) {
-  // arctic takes no abort signal: the race bounds how long a sign-in waits for the provider.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("token endpoint timed out")), PROVIDER_TIMEOUT_MS);
-  });
+/**
+ * The authorization code exchange (RFC 6749 §4.1.3 with PKCE, RFC 7636), authenticating the client with
+ * HTTP Basic as arctic's OAuth2Client does; the ID token of the answer. 400 and 401 are the provider
+ * refusing the code (invalid_grant: used, expired or forged, or a code_verifier that does not match).
+ */
+async function exchangeCode(
+  outbound: Outbound,
+  provider: SsoProvider,
+  redirectUri: string,
+  tokenEndpoint: string,
+  code: string,
+  pending: PendingOidcLogin,
+): Promise<string> {
+  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: pending.codeVerifier });
+  let res: Response;
+  let answer: unknown;
   try {
-    return await Promise.race([client.validateAuthorizationCode(tokenEndpoint, code, pending.codeVerifier), timeout]);
+    res = await outbound.fetch(tokenEndpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+        authorization: `Basic ${encodeBase64(new TextEncoder().encode(`${provider.clientId}:${provider.clientSecret}`))}`,
+      },
+      body,
+      redirect: "error",
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+    });
+    answer = res.status === 200 ? await res.json() : await res.body?.cancel();
   } catch (err) {
-    // invalid_grant: a used, expired or forged code, or a code_verifier that does not match.
-    if (err instanceof OAuth2RequestError) throw new AuthError("The sign-in provider rejected the authorization code");
-    throw new AuthError("The sign-in provider could not be reached");
-  } finally {
-    clearTimeout(timer);
+    throw providerUnreachable(err);
   }
-}
-
-function idTokenOf(tokens: OAuth2Tokens): string {
-  try {
-    return tokens.idToken();
-  } catch {
-    throw new AuthError("The sign-in provider sent no ID token");
-  }
+  if (res.status === 400 || res.status === 401) throw new AuthError("The sign-in provider rejected the authorization code");
+  if (res.status !== 200) throw new AuthError("The sign-in provider could not be reached");
+  const idToken = (answer as { id_token?: unknown } | null)?.id_token;
+  if (typeof idToken !== "string" || idToken === "") throw new AuthError("The sign-in provider sent no ID token");
+  return idToken;
 }
 
 /** The enabled agent of `tenantId` with this email; OIDC never creates agents. */

@@ -4,7 +4,9 @@ import { isNewSecret, mask, seal, unseal, type Keyring } from "../crypto/secret-
 import { iso } from "../db/iso.ts";
 import { withUniqueName } from "../db/unique.ts";
 import { NotFoundError } from "../errors/index.ts";
+import { checkReachableUrl } from "../outbound/checks.ts";
 import type { Db } from "../port/database.ts";
+import type { Outbound } from "../port/outbound.ts";
 import { oidcProviders } from "./oidc.sql.ts";
 import { checkLogoUrl, checkProviderUrl } from "./urls.ts";
 
@@ -57,11 +59,21 @@ export async function getOidcProvider(ctx: Ctx, id: number): Promise<OidcProvide
   return oidcProviderView(row);
 }
 
-export async function createOidcProvider(ctx: Ctx, secrets: Keyring, input: OidcProviderInput): Promise<OidcProviderView> {
+/** What saving a provider needs besides the context: the keyring for its secret, the policy for its URL. */
+export type ProviderDeps = { secrets: Keyring; outbound: Outbound };
+
+/** `provider_url` checked for shape, then against the outbound policy (a refused host is a 400 naming it). */
+async function providerUrlOf(outbound: Outbound, value: string): Promise<string> {
+  const url = checkProviderUrl(value);
+  await checkReachableUrl(outbound, "provider_url", url);
+  return url;
+}
+
+export async function createOidcProvider(ctx: Ctx, { secrets, outbound }: ProviderDeps, input: OidcProviderInput): Promise<OidcProviderView> {
   const values = {
     tenantId: ctx.tenantId,
     name: input.name,
-    providerUrl: checkProviderUrl(input.provider_url),
+    providerUrl: await providerUrlOf(outbound, input.provider_url),
     clientId: input.client_id,
     clientSecret: seal(secrets, input.client_secret),
     logoUrl: checkLogoUrl(input.logo_url ?? ""),
@@ -73,7 +85,7 @@ export async function createOidcProvider(ctx: Ctx, secrets: Keyring, input: Oidc
 
 export async function updateOidcProvider(
   ctx: Ctx,
-  secrets: Keyring,
+  { secrets, outbound }: ProviderDeps,
   id: number,
   input: OidcProviderUpdate,
 ): Promise<OidcProviderView> {
@@ -81,7 +93,7 @@ export async function updateOidcProvider(
   const newSecret = isNewSecret(input.client_secret) ? input.client_secret : undefined;
   const changes = {
     name: input.name,
-    providerUrl: input.provider_url === undefined ? undefined : checkProviderUrl(input.provider_url),
+    providerUrl: input.provider_url === undefined ? undefined : await providerUrlOf(outbound, input.provider_url),
     clientId: input.client_id,
     clientSecret: newSecret === undefined ? undefined : seal(secrets, newSecret),
     logoUrl: input.logo_url === undefined ? undefined : checkLogoUrl(input.logo_url),

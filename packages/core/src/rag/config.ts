@@ -2,7 +2,9 @@ import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { InputError } from "../errors/index.ts";
 import { media } from "../media/media.sql.ts";
+import { checkReachableUrl } from "../outbound/checks.ts";
 import type { Db } from "../port/database.ts";
+import type { Outbound } from "../port/outbound.ts";
 import type { RagSourceType } from "./rag.sql.ts";
 
 export const MAX_CRAWL_DEPTH = 3;
@@ -50,8 +52,17 @@ export type WebpageConfig = { url: string; crawl_depth: number };
 export type CustomConfig = { snippets: string[] };
 export type FileConfig = { uploads: { filename: string; media_uuid: string }[] };
 
-/** The config of a source of `type`, normalised; InputError names the field as `config.<path>`. */
-export async function parseSourceConfig(db: Db, tenantId: number, type: RagSourceType, raw: unknown): Promise<Record<string, unknown>> {
+/**
+ * The config of a source of `type`, normalised; InputError names the field as `config.<path>`. A web page's
+ * host must be one the outbound policy lets the crawler reach.
+ */
+export async function parseSourceConfig(
+  db: Db,
+  outbound: Outbound,
+  tenantId: number,
+  type: RagSourceType,
+  raw: unknown,
+): Promise<Record<string, unknown>> {
   const parsed = CONFIGS[type].safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -60,6 +71,7 @@ export async function parseSourceConfig(db: Db, tenantId: number, type: RagSourc
   }
   const config = parsed.data as Record<string, unknown>;
   if (type === "file") await checkUploads(db, tenantId, config as FileConfig);
+  if (type === "webpage") await checkReachableUrl(outbound, "config.url", (config as WebpageConfig).url);
   return config;
 }
 

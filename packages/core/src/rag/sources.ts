@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
+import type { Outbound } from "../port/outbound.ts";
 import type { QueueMessage } from "../port/queue.ts";
 import { parseSourceConfig } from "./config.ts";
 import { ragSources, type RagSourceRow, type RagSourceType } from "./rag.sql.ts";
@@ -44,9 +45,12 @@ export async function getSource(ctx: Ctx, id: number): Promise<RagSourceView> {
   return ragSourceView(await findSource(ctx, id));
 }
 
-/** A new source is synced at once (the returned message goes to the queue after commit). */
-export async function createSource(ctx: Ctx, input: SourceInput): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
-  const config = await parseSourceConfig(ctx.db, ctx.tenantId, input.source_type, input.config);
+/**
+ * A new source is synced at once (the returned message goes to the queue after commit). `outbound`: the
+ * policy a web page source's URL is checked against before it is saved.
+ */
+export async function createSource(ctx: Ctx, outbound: Outbound, input: SourceInput): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
+  const config = await parseSourceConfig(ctx.db, outbound, ctx.tenantId, input.source_type, input.config);
   const enabled = input.enabled ?? true;
   const [row] = await ctx.db
     .insert(ragSources)
@@ -64,10 +68,10 @@ export async function createSource(ctx: Ctx, input: SourceInput): Promise<{ sour
 }
 
 /** The type is immutable (400 naming `source_type`); a changed config or a re-enabled source is re-synced. */
-export async function updateSource(ctx: Ctx, id: number, input: SourceUpdate): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
+export async function updateSource(ctx: Ctx, outbound: Outbound, id: number, input: SourceUpdate): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
   if (input.source_type !== undefined) throw new InputError("source_type: cannot be changed; create a new source instead");
   const current = await findSource(ctx, id);
-  const config = input.config === undefined ? undefined : await parseSourceConfig(ctx.db, ctx.tenantId, current.sourceType, input.config);
+  const config = input.config === undefined ? undefined : await parseSourceConfig(ctx.db, outbound, ctx.tenantId, current.sourceType, input.config);
   const enabled = input.enabled ?? current.enabled;
   const resync = enabled && (config !== undefined || (input.enabled === true && !current.enabled));
   const [row] = await ctx.db
