@@ -51,7 +51,7 @@ describe("notifications: reading them", () => {
     const [row] = await notify(a, [ann.id], { conversationId: conversation.id });
     const res = await ann.client.get("/api/v1/notifications");
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ results: [expect.any(Object)], total: 1, total_pages: 1, page: 1, page_size: 50 });
+    expect(res.body.data).toEqual({ results: [expect.any(Object)], total: 1, total_pages: 1, page: 1, page_size: 50, per_page: 50 });
     expect(res.body.data.results[0]).toEqual({
       id: row!.id,
       type: "mention",

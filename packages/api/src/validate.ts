@@ -48,7 +48,6 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
   return withMeta(middleware, { kind: "validate", target, schema });
 }
 
-
 const intParam = (name: string) =>
   z
     .string()
@@ -63,12 +62,21 @@ export const idNumber = z.number().int().positive().max(INT4_MAX);
 export const idParam = z.object({ id: intParam("id") });
 
 /** Pagination query of list endpoints, with the resource's `order_by` allow-list. */
-export function pageQuery<const K extends readonly [string, ...string[]]>(orderBy: K, defaultOrderBy: K[number]) {
+export function pageQuery<const K extends readonly [string, ...string[]]>(orderBy: K, defaultOrderBy: K[number], model?: string) {
+  // LibreDesk's UI qualifies the column with its table (`conversations.created_at`) and may upper-case
+  // the direction; both spellings name the same allow-listed column.
+  const names = model ? [...orderBy, ...orderBy.map((name) => `${model}.${name}`)] : [...orderBy];
   return z.object({
     page: z.coerce.number().int().min(1).max(1_000_000).default(1),
     page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-    order_by: z.enum(orderBy).default(defaultOrderBy as never),
-    order: z.enum(["asc", "desc"]).default("desc"),
+    order_by: z
+      .enum(names as [string, ...string[]])
+      .default(defaultOrderBy)
+      .transform((name) => (model && name.startsWith(`${model}.`) ? name.slice(model.length + 1) : name) as K[number]),
+    order: z
+      .enum(["asc", "desc", "ASC", "DESC"])
+      .default("desc")
+      .transform((dir) => dir.toLowerCase() as "asc" | "desc"),
   });
 }
 

@@ -46,9 +46,9 @@ const quickContact = z
   .object({ first_name: name.min(1, "required"), last_name: name.optional(), email: email.optional(), phone: phone.optional() })
   .refine((b) => b.email !== undefined || b.phone !== undefined, { message: "an email or a phone is required", path: ["email"] });
 
-const listQuery = pageQuery(CONTACT_ORDER_KEYS, "created_at").extend({ filters: z.string().max(10_000).optional() });
+const listQuery = pageQuery(CONTACT_ORDER_KEYS, "created_at", "users").extend({ filters: z.string().max(10_000).optional() });
 const searchQuery = z.object({ q: z.string().max(200).default("") });
-const conversationsQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at");
+const conversationsQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at", "conversations");
 const noteParam = idParam.extend({
   note_id: z.string().regex(/^\d{1,15}$/, "note_id must be a positive integer").transform(Number),
 });

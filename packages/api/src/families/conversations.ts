@@ -26,7 +26,7 @@ import { ok } from "../middleware/envelope.ts";
 import { newConversationBody } from "./messages.ts";
 import { idNumber, idParam, pageQuery, validate } from "../validate.ts";
 
-const listQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at").extend({
+const listQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at", "conversations").extend({
   filters: z.string().max(10_000).optional(),
   statuses: z
     .string()

@@ -1,6 +1,7 @@
 import { and, asc, desc, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { compileFilters, type FilterFields } from "../filter/index.ts";
+import { compileFilters, type FilterFields, type FilterOptions } from "../filter/index.ts";
+import { sameNames } from "../filter/libredesk.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
 import { users } from "../user/user.sql.ts";
 import { contactsOf } from "./scope.ts";
@@ -26,10 +27,16 @@ export const CONTACT_FILTERS: FilterFields = {
   created_at: { type: "date", expr: users.createdAt },
 };
 
+/** LibreDesk's UI names contact columns under the `users` model (`users.email`). */
+const CONTACT_FILTER_OPTIONS: FilterOptions = {
+  customAttributes: users.customAttributes,
+  models: { users: sameNames(Object.keys(CONTACT_FILTERS)) },
+};
+
 export type ContactListQuery = PageRequest & { orderBy: ContactOrder; order: "asc" | "desc"; filters?: unknown };
 
 export async function listContacts(ctx: Ctx, q: ContactListQuery): Promise<PageResult<ContactView>> {
-  const where = and(contactsOf(ctx), compileFilters(q.filters, CONTACT_FILTERS, { customAttributes: users.customAttributes }));
+  const where = and(contactsOf(ctx), compileFilters(q.filters, CONTACT_FILTERS, CONTACT_FILTER_OPTIONS));
   const dir = q.order === "asc" ? asc : desc;
   const [rows, [count]] = await Promise.all([
     ctx.db

@@ -2,6 +2,7 @@ import { and, eq, type SQL } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { NotFoundError } from "../errors/index.ts";
+import { inboxes } from "../inbox/inbox.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { conversationReads, conversations } from "./conversation.sql.ts";
 import { listRow, selectConversationRows, type ConversationListRow } from "./list.ts";
@@ -27,9 +28,9 @@ function refCondition(ref: ConversationRef): SQL {
 }
 
 export type ConversationDetail = ConversationListRow & {
-  status_id: number;
-  priority_id: number | null;
-  contact: ConversationListRow["contact"] & { id: number; phone: string | null; avatar_url: string | null };
+  contact: ConversationListRow["contact"] & { phone: string | null; phone_number: string | null; type: "contact" };
+  /** The inbox's sender address: LibreDesk's UI works out reply recipients from it. */
+  inbox_mail: string;
   custom_attributes: Record<string, unknown>;
   meta: Record<string, unknown>;
   last_interaction_at: string | null;
@@ -47,39 +48,30 @@ export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<C
     selectConversationRows(ctx).where(eq(c.id, id)),
     ctx.db
       .select({
-        statusId: c.statusId,
-        priorityId: c.priorityId,
-        contactId: c.contactId,
         phone: users.phone,
-        avatarUrl: users.avatarUrl,
+        inboxMail: inboxes.from,
         customAttributes: c.customAttributes,
         meta: c.meta,
         lastInteractionAt: c.lastInteractionAt,
-        firstReplyAt: c.firstReplyAt,
-        resolvedAt: c.resolvedAt,
         closedAt: c.closedAt,
         snoozedUntil: c.snoozedUntil,
-        updatedAt: c.updatedAt,
       })
       .from(c)
       .innerJoin(users, eq(users.id, c.contactId))
+      .innerJoin(inboxes, eq(inboxes.id, c.inboxId))
       .where(eq(c.id, id)),
   ]);
   const base = listRow(row!);
   const e = extra!;
   return {
     ...base,
-    status_id: e.statusId,
-    priority_id: e.priorityId,
-    contact: { id: e.contactId, ...base.contact, phone: e.phone, avatar_url: e.avatarUrl },
+    contact: { ...base.contact, phone: e.phone, phone_number: e.phone, type: "contact" },
+    inbox_mail: e.inboxMail,
     custom_attributes: e.customAttributes,
     meta: e.meta,
     last_interaction_at: iso(e.lastInteractionAt),
-    first_reply_at: iso(e.firstReplyAt),
-    resolved_at: iso(e.resolvedAt),
     closed_at: iso(e.closedAt),
     snoozed_until: iso(e.snoozedUntil),
-    updated_at: iso(e.updatedAt),
   };
 }
 

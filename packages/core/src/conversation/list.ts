@@ -2,13 +2,15 @@ import { and, asc, desc, eq, inArray, isNull, notInArray, sql, type SQL } from "
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
-import { compileFilters, type FilterFields } from "../filter/index.ts";
+import { compileFilters } from "../filter/index.ts";
+import { CONVERSATION_FILTER_OPTIONS, CONVERSATION_FILTERS } from "./filters.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
 import { priorities, statuses } from "../status/status.sql.ts";
 import { tags } from "../tag/tag.sql.ts";
+import { inboxes } from "../inbox/inbox.sql.ts";
 import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { conversationParticipants, conversationReads, conversations, conversationTags } from "./conversation.sql.ts";
+import { conversationParticipants, conversationReads, conversations, conversationTags, drafts } from "./conversation.sql.ts";
 import { visibleTo } from "./visibility.ts";
 import { messages } from "../message/message.sql.ts";
 
@@ -31,34 +33,6 @@ export const CONVERSATION_ORDER = {
 } as const;
 export type ConversationOrder = keyof typeof CONVERSATION_ORDER;
 export const CONVERSATION_ORDER_KEYS = Object.keys(CONVERSATION_ORDER) as [ConversationOrder, ...ConversationOrder[]];
-
-const hasTag = (names: string[]) =>
-  sql`EXISTS (SELECT 1 FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId}
-    WHERE ${conversationTags.conversationId} = ${c.id} AND lower(${tags.name}) IN (${sql.join(
-      names.map((n) => sql`lower(${n})`),
-      sql`, `,
-    )}))`;
-
-/** Filterable conversation fields (spec §1), plus `custom_attributes.<key>`. */
-export const CONVERSATION_FILTERS: FilterFields = {
-  status_id: { type: "number", expr: c.statusId },
-  priority_id: { type: "number", expr: c.priorityId },
-  assigned_user_id: { type: "number", expr: c.assignedUserId },
-  assigned_team_id: { type: "number", expr: c.assignedTeamId },
-  inbox_id: { type: "number", expr: c.inboxId },
-  reference_number: { type: "number", expr: c.referenceNumber },
-  subject: { type: "text", expr: c.subject },
-  created_at: { type: "date", expr: c.createdAt },
-  last_message_at: { type: "date", expr: c.lastMessageAt },
-  waiting_since: { type: "date", expr: c.waitingSince },
-  resolved_at: { type: "date", expr: c.resolvedAt },
-  closed_at: { type: "date", expr: c.closedAt },
-  tags: {
-    type: "set",
-    has: hasTag,
-    any: sql`EXISTS (SELECT 1 FROM ${conversationTags} WHERE ${conversationTags.conversationId} = ${c.id})`,
-  },
-};
 
 export type ConversationListQuery = PageRequest & {
   orderBy: ConversationOrder;
@@ -101,7 +75,7 @@ function bucketCondition(ctx: Ctx, bucket: ConversationBucket): SQL | undefined 
     case "team_unassigned":
       return and(shown, eq(c.assignedTeamId, bucket.teamId), isNull(c.assignedUserId));
     case "view":
-      return and(shown, compileFilters(bucket.filters, CONVERSATION_FILTERS, { customAttributes: c.customAttributes }));
+      return and(shown, compileFilters(bucket.filters, CONVERSATION_FILTERS, CONVERSATION_FILTER_OPTIONS));
     case "contact":
       return and(shown, eq(c.contactId, bucket.contactId));
   }
@@ -122,7 +96,7 @@ export async function listConversations(
     bucketCondition(ctx, bucket),
     visibleTo(ctx.actor),
     await statusNames(ctx, q.statuses),
-    compileFilters(q.filters, CONVERSATION_FILTERS, { customAttributes: c.customAttributes }),
+    compileFilters(q.filters, CONVERSATION_FILTERS, CONVERSATION_FILTER_OPTIONS),
   );
   const dir = q.order === "asc" ? asc : desc;
   const sortColumn = CONVERSATION_ORDER[q.orderBy];
@@ -153,24 +127,41 @@ async function statusNames(ctx: Ctx, names: string[] | undefined): Promise<SQL |
   return inArray(c.statusId, found.map((s) => s.id));
 }
 
-/** The columns every list and the detail view select: the row shape of spec §4 "List row". */
+/**
+ * The columns every list and the detail view select: the row shape of spec §4 "List row", plus what
+ * LibreDesk's list shows (inbox name, last sender, draft marker, SLA deadlines; HelperIQ keeps no SLA
+ * policies yet, so those are null).
+ */
 function listColumns(userId: number) {
   return {
+    id: c.id,
     uuid: c.uuid,
     referenceNumber: c.referenceNumber,
     subject: c.subject,
     status: statuses.name,
+    statusId: c.statusId,
     priority: priorities.name,
+    priorityId: c.priorityId,
     assignedUserId: c.assignedUserId,
     assignedTeamId: c.assignedTeamId,
     inboxId: c.inboxId,
+    inboxName: inboxes.name,
+    inboxChannel: inboxes.channel,
+    contactId: users.id,
     contactFirstName: users.firstName,
     contactLastName: users.lastName,
     contactEmail: users.email,
+    contactAvatarUrl: users.avatarUrl,
     lastMessageAt: c.lastMessageAt,
     lastMessage: c.lastMessage,
+    lastMessageSender: c.lastMessageSenderType,
     waitingSince: c.waitingSince,
+    firstReplyAt: c.firstReplyAt,
+    resolvedAt: c.resolvedAt,
+    nextSlaDeadlineAt: c.nextSlaDeadlineAt,
     createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    hasDraft: sql<boolean>`EXISTS (SELECT 1 FROM ${drafts} WHERE ${drafts.conversationId} = ${c.id} AND ${drafts.userId} = ${userId})`,
     tags: sql<string[]>`ARRAY(SELECT ${tags.name} FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId}
       WHERE ${conversationTags.conversationId} = ${c.id} ORDER BY ${tags.name})`,
     // Incoming messages since this agent last looked; a conversation marked unread counts at least 1.
@@ -190,6 +181,7 @@ export function selectConversationRows(ctx: Ctx) {
     .from(c)
     .innerJoin(statuses, eq(statuses.id, c.statusId))
     .innerJoin(users, eq(users.id, c.contactId))
+    .innerJoin(inboxes, eq(inboxes.id, c.inboxId))
     .leftJoin(priorities, eq(priorities.id, c.priorityId))
     .$dynamic();
 }
@@ -197,39 +189,82 @@ export function selectConversationRows(ctx: Ctx) {
 type ListRecord = Awaited<ReturnType<typeof selectConversationRows>>[number];
 
 export function listRow(r: ListRecord): ConversationListRow {
+  const unread = Number(r.unreadCount);
   return {
+    id: r.id,
     uuid: r.uuid,
     reference_number: r.referenceNumber,
     subject: r.subject,
     status: r.status,
+    status_id: r.statusId,
     priority: r.priority,
+    priority_id: r.priorityId,
     assigned_user_id: r.assignedUserId,
     assigned_team_id: r.assignedTeamId,
     inbox_id: r.inboxId,
-    contact: { first_name: r.contactFirstName, last_name: r.contactLastName, email: r.contactEmail },
+    inbox_name: r.inboxName,
+    inbox_channel: r.inboxChannel,
+    contact: {
+      id: r.contactId,
+      first_name: r.contactFirstName,
+      last_name: r.contactLastName,
+      email: r.contactEmail,
+      avatar_url: r.contactAvatarUrl,
+    },
     last_message_at: iso(r.lastMessageAt),
     last_message: r.lastMessage,
+    last_message_sender: r.lastMessageSender,
     waiting_since: iso(r.waitingSince),
+    first_reply_at: iso(r.firstReplyAt),
+    resolved_at: iso(r.resolvedAt),
     created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt),
     tags: r.tags,
-    unread_count: Number(r.unreadCount),
+    unread_count: unread,
+    unread_message_count: unread,
+    has_draft: Boolean(r.hasDraft),
+    next_sla_deadline_at: iso(r.nextSlaDeadlineAt),
+    ...NO_SLA,
   };
 }
 
+/** LibreDesk's per-conversation SLA fields: HelperIQ applies no SLA policies yet. */
+const NO_SLA = {
+  sla_policy_id: null,
+  applied_sla_id: null,
+  first_response_deadline_at: null,
+  resolution_deadline_at: null,
+  next_response_deadline_at: null,
+  next_response_met_at: null,
+} as const;
+
 export type ConversationListRow = {
+  id: number;
   uuid: string;
   reference_number: number;
   subject: string;
   status: string;
+  status_id: number;
   priority: string | null;
+  priority_id: number | null;
   assigned_user_id: number | null;
   assigned_team_id: number | null;
   inbox_id: number;
-  contact: { first_name: string; last_name: string; email: string | null };
+  inbox_name: string;
+  inbox_channel: string;
+  contact: { id: number; first_name: string; last_name: string; email: string | null; avatar_url: string | null };
   last_message_at: string | null;
   last_message: string;
+  last_message_sender: string | null;
   waiting_since: string | null;
+  first_reply_at: string | null;
+  resolved_at: string | null;
   created_at: string | null;
+  updated_at: string | null;
   tags: string[];
+  /** HelperIQ's name; `unread_message_count` is LibreDesk's for the same number. */
   unread_count: number;
-};
+  unread_message_count: number;
+  has_draft: boolean;
+  next_sla_deadline_at: string | null;
+} & typeof NO_SLA;

@@ -1,5 +1,6 @@
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import { InputError } from "../errors/index.ts";
+import { normalizeFilter, type FilterModels } from "./libredesk.ts";
 import { filterText as text, filterValue } from "./values.ts";
 
 /**
@@ -18,11 +19,19 @@ export const OPERATORS = [
   "greater than",
   "less than",
   "in",
+  "not in",
+  "in or null",
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 /** LibreDesk's spelled-out names for the same operators are accepted too. */
-const ALIASES: Record<string, Operator> = { equals: "=", "not equal": "!=", "not equals": "!=" };
+const ALIASES: Record<string, Operator> = {
+  equals: "=",
+  "not equal": "!=",
+  "not equals": "!=",
+  not_in: "not in",
+  in_or_null: "in or null",
+};
 
 type Expr = SQL | AnyColumn;
 
@@ -36,14 +45,18 @@ export type FilterFields = Record<string, FilterField>;
 export type FilterOptions = {
   /** When set, `custom_attributes.<key>` fields compare against this jsonb column as text. */
   customAttributes?: AnyColumn | SQL;
+  /** LibreDesk's `{model, field}` names this resource accepts (see libredesk.ts); without it `model` is refused. */
+  models?: FilterModels;
+  /** The clock relative date presets are resolved against. */
+  now?: Date;
 };
 
 const OPS_BY_TYPE: Record<FilterField["type"], readonly Operator[]> = {
-  number: ["=", "!=", "set", "not set", "between", "greater than", "less than", "in"],
+  number: ["=", "!=", "set", "not set", "between", "greater than", "less than", "in", "not in", "in or null"],
   date: ["=", "!=", "set", "not set", "between", "greater than", "less than"],
-  text: ["=", "!=", "contains", "not contains", "set", "not set", "in"],
+  text: ["=", "!=", "contains", "not contains", "set", "not set", "in", "not in"],
   boolean: ["=", "!=", "set", "not set"],
-  set: ["=", "!=", "contains", "not contains", "set", "not set", "in"],
+  set: ["=", "!=", "contains", "not contains", "set", "not set", "in", "not in", "in or null"],
 };
 
 const MAX_FILTERS = 30;
@@ -52,7 +65,8 @@ const ATTRIBUTE_KEY = /^[a-z0-9_]{1,64}$/;
 
 /** Parses a `filters` value (JSON text or already-parsed) and compiles it to one SQL condition. */
 export function compileFilters(raw: unknown, fields: FilterFields, options: FilterOptions = {}): SQL | undefined {
-  const list = parseList(raw);
+  const now = options.now ?? new Date();
+  const list = parseList(raw).map((item, i) => normalizeFilter(item, `filters[${i}]`, fields, options.models, now));
   if (list.length === 0) return undefined;
   const parts = list.map((item, i) => compileOne(item, i, fields, options));
   return sql.join(parts, sql` AND `);
@@ -126,11 +140,19 @@ function compileScalar(spec: Scalar, op: Operator, value: unknown, at: string): 
       const [from, to] = value.map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
       return sql`${e} BETWEEN ${from} AND ${to}`;
     }
-    case "in": {
-      const values = list(value, at).map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
-      return sql`${e} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
-    }
+    case "in":
+      return sql`${e} IN (${inList(spec, value, at)})`;
+    // Like `!=`, "not in" keeps rows without a value (an unassigned ticket is not one of the excluded agents').
+    case "not in":
+      return sql`(${e} IS NULL OR ${e} NOT IN (${inList(spec, value, at)}))`;
+    case "in or null":
+      return sql`(${e} IS NULL OR ${e} IN (${inList(spec, value, at)}))`;
   }
+}
+
+function inList(spec: Scalar, value: unknown, at: string): SQL {
+  const values = list(value, at).map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
+  return sql.join(values.map((v) => sql`${v}`), sql`, `);
 }
 
 function compileSet(spec: Extract<FilterField, { type: "set" }>, op: Operator, value: unknown, at: string): SQL {
@@ -146,11 +168,17 @@ function compileSet(spec: Extract<FilterField, { type: "set" }>, op: Operator, v
     case "not contains":
       return sql`NOT ${spec.has([text(value, `${at}.value`)])}`;
     case "in":
-      return spec.has(list(value, at).map((v, j) => text(v, `${at}.value[${j}]`)));
+      return spec.has(setValues(value, at));
+    case "not in":
+      return sql`NOT ${spec.has(setValues(value, at))}`;
+    case "in or null":
+      return sql`(NOT ${spec.any} OR ${spec.has(setValues(value, at))})`;
     default:
       throw new InputError(`${at}.operator: "${op}" is not allowed here`);
   }
 }
+
+const setValues = (value: unknown, at: string) => list(value, at).map((v, j) => text(v, `${at}.value[${j}]`));
 
 function list(value: unknown, at: string): unknown[] {
   if (!Array.isArray(value) || value.length === 0) throw new InputError(`${at}.value: must be a non-empty array`);

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
-import { CONVERSATION_FILTERS, listRow, selectConversationRows, type ConversationListRow } from "../conversation/list.ts";
+import { CONVERSATION_FILTER_OPTIONS, CONVERSATION_FILTERS } from "../conversation/filters.ts";
+import { listRow, selectConversationRows, type ConversationListRow } from "../conversation/list.ts";
 import { visibleTo } from "../conversation/visibility.ts";
 import { compileFilters } from "../filter/index.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
@@ -47,7 +48,7 @@ async function rankedIds(
   const where = and(
     eq(c.tenantId, ctx.tenantId),
     visibleTo(ctx.actor),
-    compileFilters(filters, CONVERSATION_FILTERS, { customAttributes: c.customAttributes }),
+    compileFilters(filters, CONVERSATION_FILTERS, CONVERSATION_FILTER_OPTIONS),
     or(hit.reference, hit.subject, hit.contact, hit.message),
   );
   const score = sql`(CASE WHEN ${hit.reference} THEN 8 ELSE 0 END + CASE WHEN ${hit.subject} THEN 4 ELSE 0 END

@@ -1,23 +1,25 @@
 import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
-import { CONVERSATION_FILTERS } from "../conversation/list.ts";
+import { CONVERSATION_FILTER_OPTIONS, CONVERSATION_FILTERS } from "../conversation/filters.ts";
 import { customAttributes } from "../custom-attribute/custom-attribute.sql.ts";
 import { InputError } from "../errors/index.ts";
 import { compileFilters } from "../filter/index.ts";
 
-export type SavedFilter = { field: string; operator: string; value: unknown };
+/** A saved filter as the client wrote it; LibreDesk's UI adds the `model` it reads back. */
+export type SavedFilter = { model?: string; field: string; operator: string; value: unknown };
 
 const ATTRIBUTE_PREFIX = "custom_attributes.";
 
 /**
  * Checks a view's filters exactly as the conversation list will compile them, and that every
  * `custom_attributes.<key>` names a conversation attribute of this workspace (a saved typo would match
- * nothing, silently). Returns them reduced to {field, operator, value}.
+ * nothing, silently). Returns them reduced to {field, operator, value} (and `model` when given).
  */
 export async function checkViewFilters(ctx: Pick<Ctx, "db" | "tenantId">, filters: unknown[]): Promise<SavedFilter[]> {
-  compileFilters(filters, CONVERSATION_FILTERS, { customAttributes: conversations.customAttributes });
-  const saved = (filters as SavedFilter[]).map(({ field, operator, value }) => ({ field, operator, value }));
+  compileFilters(filters, CONVERSATION_FILTERS, CONVERSATION_FILTER_OPTIONS);
+  const saved = (filters as SavedFilter[]).map(({ model, field, operator, value }) =>
+    model === undefined ? { field, operator, value } : { model, field, operator, value },
+  );
   const attributeFields = saved.map((f, i) => [f.field, i] as const).filter(([field]) => field.startsWith(ATTRIBUTE_PREFIX));
   if (attributeFields.length === 0) return saved;
   const defined = await ctx.db

@@ -28,7 +28,7 @@ const agentUpdate = agentBody.partial().refine((b) => Object.keys(b).length > 0,
 
 /** Agent administration (users:manage). Registered after /agents/me…, whose paths `:id` would otherwise take. */
 export const agentAdminRoutes = new Hono<AppEnv>()
-  .get("/api/v1/agents", auth("users:manage"), validate("query", pageQuery(AGENT_ORDER_KEYS, "first_name")), async (c) => {
+  .get("/api/v1/agents", auth("users:manage"), validate("query", pageQuery(AGENT_ORDER_KEYS, "first_name", "users")), async (c) => {
     const q = c.req.valid("query");
     return ok(c, await listAgents(ctxOf(c), { page: q.page, pageSize: q.page_size, orderBy: q.order_by, order: q.order }));
   })
