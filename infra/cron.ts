@@ -47,6 +47,19 @@ new sst.aws.CronV2("AutoRedact", {
   },
 });
 
+// Each workspace's trash retention (packages/core/src/conversation/retention.ts): deletes conversations
+// trashed longer than its auto_delete_days (their files then go with CleanupMedia) and moves long-Resolved
+// and long-Spam ones to the trash.
+new sst.aws.CronV2("TrashRetention", {
+  schedule: "rate(1 hour)",
+  function: {
+    handler: "functions/cron/trash-retention.handler",
+    runtime: NODE_RUNTIME,
+    timeout: "5 minutes",
+    environment: databaseEnvironment(),
+  },
+});
+
 // Enqueues inbox.poll for each due email inbox; the queue worker imports the mail.
 new sst.aws.CronV2("PollInboxes", {
   schedule: "rate(1 minute)",

@@ -108,6 +108,8 @@ const DEFAULTS = {
   timeout_ms: 5000,
   recent_orders_limit: 5,
   order_number_pattern: "",
+  // LibreDesk's name for the provider, "" until a connection is configured.
+  type: "",
 };
 
 describe("ecommerce/settings", () => {
@@ -128,6 +130,7 @@ describe("ecommerce/settings", () => {
       client_id: CLIENT_ID,
       client_secret: mask(CLIENT_SECRET),
       timeout_ms: 3000,
+      type: "magento1",
     });
     expect(JSON.stringify(res.body)).not.toContain(CLIENT_SECRET);
     const row = await stored(a);

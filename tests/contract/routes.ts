@@ -26,6 +26,9 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     // LibreDesk's notification SMTP settings (the spec lists notification_settings:manage but no route).
     "GET /api/v1/settings/notifications/email",
     "PUT /api/v1/settings/notifications/email",
+    // LibreDesk fork's trash retention (conversation/retention.ts applies it).
+    "GET /api/v1/settings/trash",
+    "PUT /api/v1/settings/trash",
   ]),
   ...routes("auth", [
     "POST /api/v1/auth/login",
@@ -80,16 +83,22 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("messages", [
     `GET ${CONVERSATION}/messages`,
     `GET ${MESSAGE}`,
+    // LibreDesk's transcript download (text/plain attachment).
+    `GET ${CONVERSATION}/transcript`,
     `POST ${CONVERSATION}/messages`,
     `PUT ${MESSAGE}/retry`,
     `PUT ${MESSAGE}/note`,
     `DELETE ${MESSAGE}/note`,
+    // LibreDesk's form of the note delete.
+    `DELETE ${MESSAGE}`,
     `POST ${MESSAGE}/redact`,
   ]),
   ...routes("contacts", [
     "GET /api/v1/contacts",
     "GET /api/v1/contacts/:id",
     "PUT /api/v1/contacts/:id",
+    // LibreDesk: erases the contact and their conversations (contacts:delete).
+    "DELETE /api/v1/contacts/:id",
     "POST /api/v1/contacts/quick",
     "PUT /api/v1/contacts/:id/block",
     "GET /api/v1/contacts/search",
@@ -101,6 +110,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("agents", [
     "GET /api/v1/agents/me",
     "PUT /api/v1/agents/me",
+    // LibreDesk fork: the agent's own signature (composed above the inbox's).
+    "PUT /api/v1/agents/me/signature",
     "GET /api/v1/agents/me/teams",
     "PUT /api/v1/agents/me/availability",
     "DELETE /api/v1/agents/me/avatar",
@@ -135,6 +146,9 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "POST /api/v1/statuses",
     "PUT /api/v1/statuses/:id",
     "PUT /api/v1/statuses/:id/color",
+    // LibreDesk fork: drag-and-drop order of the status list, and the send menu's statuses.
+    "PUT /api/v1/statuses/reorder",
+    "PUT /api/v1/statuses/:id/show-on-send",
     "DELETE /api/v1/statuses/:id",
     "GET /api/v1/priorities",
     "GET /api/v1/tags",
@@ -158,6 +172,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "PUT /api/v1/inboxes/:id",
     "DELETE /api/v1/inboxes/:id",
     "PUT /api/v1/inboxes/:id/toggle",
+    // LibreDesk fork: the composed reply signature for the reply box (any agent).
+    "GET /api/v1/inboxes/:id/signature",
     "POST /api/v1/inboxes/:id/test-imap",
     "POST /api/v1/inboxes/:id/test-smtp",
   ]),
@@ -211,6 +227,9 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("ecommerce", [
     "GET /api/v1/ecommerce/settings",
     "PUT /api/v1/ecommerce/settings",
+    // LibreDesk's path for the same settings.
+    "GET /api/v1/settings/ecommerce",
+    "PUT /api/v1/settings/ecommerce",
     "POST /api/v1/ecommerce/test",
     "GET /api/v1/ecommerce/status",
     "GET /api/v1/ecommerce/test/customer",
@@ -248,6 +267,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "GET /api/v1/oidc/:id/login",
     "GET /api/v1/oidc/:id/finish",
   ]),
+  // LibreDesk's SLA and business-hours lists: HelperIQ has none of either yet, so both lists answer empty.
+  ...routes("sla", ["GET /api/v1/sla", "GET /api/v1/business-hours"]),
   // WebSocket upgrades: the API Gateway WebSocket API in AWS, the in-process hub in the embedded server.
   ...routes("realtime", ["GET /ws", "GET /widget/ws"]),
 ];

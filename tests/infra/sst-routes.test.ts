@@ -159,6 +159,7 @@ describe("sst.config.ts", () => {
         "functions/cron/cleanup-media.handler",
         "functions/cron/wake-snoozed.handler",
         "functions/cron/auto-redact.handler",
+        "functions/cron/trash-retention.handler",
         "functions/queue/worker.handler",
       ]),
     );

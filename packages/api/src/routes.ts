@@ -11,6 +11,8 @@ export const FAMILY_ROUTES = {
     ["PUT", "/api/v1/settings/general"],
     ["GET", "/api/v1/settings/notifications/email"],
     ["PUT", "/api/v1/settings/notifications/email"],
+    ["GET", "/api/v1/settings/trash"],
+    ["PUT", "/api/v1/settings/trash"],
   ],
   pci: [
     ["GET", "/api/v1/settings/pci"],
@@ -29,6 +31,8 @@ export const FAMILY_ROUTES = {
     ["POST", "/api/v1/statuses"],
     ["PUT", "/api/v1/statuses/:id"],
     ["PUT", "/api/v1/statuses/:id/color"],
+    ["PUT", "/api/v1/statuses/reorder"],
+    ["PUT", "/api/v1/statuses/:id/show-on-send"],
     ["DELETE", "/api/v1/statuses/:id"],
     ["GET", "/api/v1/priorities"],
     ["GET", "/api/v1/tags"],
@@ -123,6 +127,7 @@ export const FAMILY_ROUTES = {
   agents: [
     ["GET", "/api/v1/agents/me"],
     ["PUT", "/api/v1/agents/me"],
+    ["PUT", "/api/v1/agents/me/signature"],
     ["GET", "/api/v1/agents/me/teams"],
     ["PUT", "/api/v1/agents/me/availability"],
     ["DELETE", "/api/v1/agents/me/avatar"],
@@ -155,16 +160,19 @@ export const FAMILY_ROUTES = {
   messages: [
     ["GET", "/api/v1/conversations/:uuid/messages"],
     ["GET", "/api/v1/conversations/:uuid/messages/:message_uuid"],
+    ["GET", "/api/v1/conversations/:uuid/transcript"],
     ["POST", "/api/v1/conversations/:uuid/messages"],
     ["PUT", "/api/v1/conversations/:uuid/messages/:message_uuid/retry"],
     ["PUT", "/api/v1/conversations/:uuid/messages/:message_uuid/note"],
     ["DELETE", "/api/v1/conversations/:uuid/messages/:message_uuid/note"],
+    ["DELETE", "/api/v1/conversations/:uuid/messages/:message_uuid"],
     ["POST", "/api/v1/conversations/:uuid/messages/:message_uuid/redact"],
   ],
   contacts: [
     ["GET", "/api/v1/contacts"],
     ["GET", "/api/v1/contacts/:id"],
     ["PUT", "/api/v1/contacts/:id"],
+    ["DELETE", "/api/v1/contacts/:id"],
     ["POST", "/api/v1/contacts/quick"],
     ["PUT", "/api/v1/contacts/:id/block"],
     ["GET", "/api/v1/contacts/search"],
@@ -188,6 +196,7 @@ export const FAMILY_ROUTES = {
     ["PUT", "/api/v1/inboxes/:id"],
     ["DELETE", "/api/v1/inboxes/:id"],
     ["PUT", "/api/v1/inboxes/:id/toggle"],
+    ["GET", "/api/v1/inboxes/:id/signature"],
     ["POST", "/api/v1/inboxes/:id/test-imap"],
     ["POST", "/api/v1/inboxes/:id/test-smtp"],
   ],
@@ -198,6 +207,8 @@ export const FAMILY_ROUTES = {
   ecommerce: [
     ["GET", "/api/v1/ecommerce/settings"],
     ["PUT", "/api/v1/ecommerce/settings"],
+    ["GET", "/api/v1/settings/ecommerce"],
+    ["PUT", "/api/v1/settings/ecommerce"],
     ["POST", "/api/v1/ecommerce/test"],
     ["GET", "/api/v1/ecommerce/status"],
     ["GET", "/api/v1/ecommerce/test/customer"],
@@ -241,6 +252,11 @@ export const FAMILY_ROUTES = {
     ["POST", "/api/v1/widget/chat/conversations/:uuid/message"],
     ["POST", "/api/v1/widget/chat/conversations/:uuid/update-last-seen"],
     ["POST", "/api/v1/widget/media/upload"],
+  ],
+  // SLA policies and business hours (none yet): the lists LibreDesk's UI loads answer empty (families/sla.ts).
+  sla: [
+    ["GET", "/api/v1/sla"],
+    ["GET", "/api/v1/business-hours"],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 

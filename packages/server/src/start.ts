@@ -13,6 +13,7 @@ import { ensureTenant } from "@helperiq/core/tenant/index";
 import { wakeSnoozedConversations } from "@helperiq/core/conversation/snooze";
 import { autoRedactDue } from "@helperiq/core/pci/auto-redact";
 import { deleteOrphanUploads } from "@helperiq/core/media/cleanup";
+import { applyTrashRetention } from "@helperiq/core/conversation/retention";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
@@ -144,6 +145,10 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     // The PCI safety net (pci/auto-redact.ts).
     every(3600_000, "auto-redact", async () => {
       await deps.events.publish((await autoRedactDue(database.db, systemClock.now())).events);
+    }),
+    // Each workspace's trash retention (conversation/retention.ts); deleted conversations' files go with cleanup-media.
+    every(3600_000, "trash-retention", async () => {
+      await deps.events.publish((await applyTrashRetention(database.db, systemClock.now())).events);
     }),
     // Every enabled knowledge source, through the queue.
     every(RESYNC_INTERVAL_MS, "rag-resync", () => enqueueResyncs(database.db, queue)),

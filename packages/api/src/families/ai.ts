@@ -80,7 +80,8 @@ export const aiFamily = new Hono<AppEnv>()
   )
   .get("/api/v1/ai/providers", auth("ai:manage"), async (c) => ok(c, await listAiProviders(ctxOf(c))))
   .get("/api/v1/ai/providers/supported", auth("ai:manage"), (c) => ok(c, [...AI_PROVIDER_TYPES]))
-  .get("/api/v1/ai/models", auth("ai:manage"), validate("query", z.object({ provider: providerType })), async (c) =>
+  // Without `provider` (LibreDesk's UI), the default provider's models.
+  .get("/api/v1/ai/models", auth("ai:manage"), validate("query", z.object({ provider: choice.optional() })), async (c) =>
     ok(c, await listAiModels(ctxOf(c), aiDeps(c), c.req.valid("query").provider)),
   )
   .put("/api/v1/ai/provider", auth("ai:manage"), validate("json", providerBody), async (c) =>

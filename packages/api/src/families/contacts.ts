@@ -12,6 +12,7 @@ import {
   setContactBlocked,
   updateContact,
 } from "@helperiq/core/contact/index";
+import { deleteContact } from "@helperiq/core/contact/delete";
 import { CONVERSATION_ORDER_KEYS } from "@helperiq/core/conversation/list";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -80,6 +81,11 @@ export const contactsFamily = new Hono<AppEnv>()
     ok(c, await updateContact(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .put(
+  // Erases the contact with their conversations (core/contact/delete.ts says what goes).
+  .delete("/api/v1/contacts/:id", auth("contacts:delete"), validate("param", idParam), async (c) => {
+    await deleteContact(ctxOf(c), c.req.valid("param").id);
+    return ok(c, true);
+  })
     "/api/v1/contacts/:id/block",
     auth("contacts:block"),
     validate("param", idParam),

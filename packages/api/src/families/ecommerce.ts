@@ -4,6 +4,7 @@ import {
   ECOMMERCE_TIMEOUT_MS,
   ecommerceSettingsView,
   getEcommerceSettings,
+  isConfigured,
   RECENT_ORDERS_LIMIT,
   updateEcommerceSettings,
 } from "@helperiq/core/ecommerce/settings";
@@ -53,7 +54,35 @@ const settingsUpdate = z
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
   })
-  .partial();
+  .partial()
+  .extend({
+    /** LibreDesk's name for the provider: its "magento1" is the same REST API Maho serves. */
+    type: z.enum(["maho", "magento1"]).optional(),
+    /** LibreDesk's free-form provider options; HelperIQ's store connection has none, so only `{}` is accepted. */
+    extra_config: z
+      .record(z.string(), z.string())
+      .refine((extra) => Object.keys(extra).length === 0, "the maho provider takes no extra options")
+      .optional(),
+  })
+  .strict()
+  .transform(({ type, extra_config: _none, ...update }) => (type && !update.provider ? { ...update, provider: "maho" as const } : update));
+
+/**
+ * The settings as both clients read them: HelperIQ's fields, plus LibreDesk's `type` for the provider, ""
+ * until a connection is configured (LibreDesk's settings page then shows its blank form).
+ */
+const settingsAnswer = (settings: Parameters<typeof ecommerceSettingsView>[0]) => ({
+  ...ecommerceSettingsView(settings),
+  type: isConfigured(settings) ? "magento1" : "",
+});
+
+const readSettings = async (c: Context<AppEnv>) =>
+  ok(c, settingsAnswer(await getEcommerceSettings(c.get("deps").database.db, c.get("tenant").id)));
+
+async function writeSettings(c: Context<AppEnv>, update: z.output<typeof settingsUpdate>) {
+  const { database, secrets, outbound } = c.get("deps");
+  return ok(c, settingsAnswer(await updateEcommerceSettings(database.db, { secrets, outbound }, c.get("tenant").id, update)));
+}
 
 /** A connection test may try unsaved values; absent ones come from the stored settings. */
 const testBody = z.object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs }).partial();
@@ -74,14 +103,15 @@ function testDeps(c: Context<AppEnv>): TestDeps {
 
 /** Spec "Ecommerce": the store connection (Maho Commerce / Magento 1 REST), its probes, and the reply box's switch. */
 export const ecommerceFamily = new Hono<AppEnv>()
-  .get("/api/v1/ecommerce/settings", auth("general_settings:manage"), async (c) =>
-    ok(c, ecommerceSettingsView(await getEcommerceSettings(c.get("deps").database.db, c.get("tenant").id))),
+  .get("/api/v1/ecommerce/settings", auth("general_settings:manage"), readSettings)
+  .put("/api/v1/ecommerce/settings", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) =>
+    writeSettings(c, c.req.valid("json")),
   )
-  .put("/api/v1/ecommerce/settings", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) => {
-    const { database, secrets, outbound } = c.get("deps");
-    const saved = await updateEcommerceSettings(database.db, { secrets, outbound }, c.get("tenant").id, c.req.valid("json"));
-    return ok(c, ecommerceSettingsView(saved));
-  })
+  // LibreDesk's path for the same settings: the same two operations.
+  .get("/api/v1/settings/ecommerce", auth("general_settings:manage"), readSettings)
+  .put("/api/v1/settings/ecommerce", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) =>
+    writeSettings(c, c.req.valid("json")),
+  )
   .post("/api/v1/ecommerce/test", auth("general_settings:manage"), validate("json", testBody), async (c) =>
     ok(c, await testEcommerceConnection(testDeps(c), c.req.valid("json"))),
   )

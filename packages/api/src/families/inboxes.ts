@@ -9,6 +9,7 @@ import {
   updateInbox,
 } from "@helperiq/core/inbox/index";
 import { testInboxServers, type ProbeKind } from "@helperiq/core/inbox/probe";
+import { replySignature } from "@helperiq/core/inbox/signature";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -70,6 +71,22 @@ export const inboxesFamily = new Hono<AppEnv>()
   })
   .put("/api/v1/inboxes/:id/toggle", auth("inboxes:manage"), validate("param", idParam), async (c) =>
     ok(c, await toggleInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
+  )
+  // Any agent: the reply box asks for it (LibreDesk fork). A `conversation_uuid` must be one the caller may see.
+  .get(
+    "/api/v1/inboxes/:id/signature",
+    auth(),
+    validate("param", idParam),
+    // The new-conversation dialog sends `conversation_uuid=` empty: no conversation yet.
+    validate(
+      "query",
+      z.object({
+        conversation_uuid: z
+          .union([z.literal("").transform(() => undefined), z.uuid("must be a conversation uuid").transform((u) => u.toLowerCase())])
+          .optional(),
+      }),
+    ),
+    async (c) => ok(c, await replySignature(ctxOf(c), c.req.valid("param").id, c.req.valid("query").conversation_uuid)),
   )
   .post("/api/v1/inboxes/:id/test-imap", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("imap"))
   .post("/api/v1/inboxes/:id/test-smtp", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("smtp"));

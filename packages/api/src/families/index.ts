@@ -19,6 +19,7 @@ import { pciFamily } from "./pci.ts";
 import { ragFamily } from "./rag.ts";
 import { searchFamily } from "./search.ts";
 import { settingsFamily } from "./settings.ts";
+import { slaFamily } from "./sla.ts";
 import { statusesFamily } from "./statuses.ts";
 import { viewsFamily } from "./views.ts";
 import { widgetFamily } from "./widget.ts";
@@ -48,6 +49,7 @@ export const FAMILIES = {
   rag: ragFamily,
   ai: aiFamily,
   widget: widgetFamily,
+  sla: slaFamily,
 } satisfies Record<string, Hono<AppEnv>>;
 
 export type FamilyName = keyof typeof FAMILIES;

@@ -1,9 +1,12 @@
 import { listMessages, getMessage } from "@helperiq/core/message/read";
+import { conversationTranscript } from "@helperiq/core/message/transcript";
+import { contentDisposition } from "@helperiq/core/media/disposition";
 import { deleteNote, editNote, retryMessage } from "@helperiq/core/message/edit";
 import { MESSAGE_TYPES } from "@helperiq/core/message/message.sql";
 import { sendMessage } from "@helperiq/core/message/send";
 import { redactMessage } from "@helperiq/core/pci/redact";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
@@ -68,6 +71,12 @@ const listQuery = z.object({
 
 const refOf = (p: { uuid: string; message_uuid: string }) => ({ conversationUuid: p.uuid, messageUuid: p.message_uuid });
 
+/** Deletes the caller's own private note (core/message/edit.ts), at either of its two paths. */
+async function removeNote(c: Context<AppEnv>, params: { uuid: string; message_uuid: string }) {
+  await publishEffects(c, await deleteNote(ctxOf(c), refOf(params)));
+  return ok(c, true);
+}
+
 /**
  * Messages of a conversation (spec §4 "Messages"): read (newest first), reply or add a private note, edit
  * and delete one's own notes, retry a failed delivery. The conversation's visibility applies (404).
@@ -76,6 +85,16 @@ export const messagesFamily = new Hono<AppEnv>()
   .get("/api/v1/conversations/:uuid/messages", auth("messages:read"), validate("param", conversationParam), validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     return ok(c, await listMessages(ctxOf(c), c.req.valid("param"), { page: q.page, pageSize: q.page_size, types: q.types, private: q.private }));
+  })
+  // LibreDesk's transcript download: plain text, as an attachment (never rendered by the browser as a page).
+  .get("/api/v1/conversations/:uuid/transcript", auth("messages:read"), validate("param", conversationParam), async (c) => {
+    const transcript = await conversationTranscript(ctxOf(c), c.req.valid("param"));
+    return c.body(transcript.text, 200, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Disposition": contentDisposition(transcript.filename, true),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    });
   })
   .get("/api/v1/conversations/:uuid/messages/:message_uuid", auth("messages:read"), validate("param", messageParam), async (c) =>
     ok(c, await getMessage(ctxOf(c), refOf(c.req.valid("param")))),
@@ -101,10 +120,13 @@ export const messagesFamily = new Hono<AppEnv>()
       return ok(c, message);
     },
   )
-  .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), async (c) => {
-    await publishEffects(c, await deleteNote(ctxOf(c), refOf(c.req.valid("param"))));
-    return ok(c, true);
-  })
+  .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), async (c) =>
+    removeNote(c, c.req.valid("param")),
+  )
+  // LibreDesk deletes a note at the message's own path: the same operation.
+  .delete("/api/v1/conversations/:uuid/messages/:message_uuid", auth("messages:write"), validate("param", messageParam), async (c) =>
+    removeNote(c, c.req.valid("param")),
+  )
   // [HQ] Irreversibly masks card data in the message (pci/redact.ts); nothing to mask answers it unchanged.
   .post("/api/v1/conversations/:uuid/messages/:message_uuid/redact", auth("messages:write"), validate("param", messageParam), async (c) => {
     const { message, ...effects } = await redactMessage(ctxOf(c), refOf(c.req.valid("param")));

@@ -1,4 +1,4 @@
-import { createStatus, deleteStatus, listPriorities, listStatuses, updateStatus } from "@helperiq/core/status/index";
+import { createStatus, deleteStatus, listPriorities, listStatuses, reorderStatuses, updateStatus } from "@helperiq/core/status/index";
 import { createImportJob, latestImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
 import { tagImport } from "@helperiq/core/tag/import";
 import { createTag, deleteTag, listTags, renameTag } from "@helperiq/core/tag/index";
@@ -12,10 +12,13 @@ import { csvUploadForm, uploadedFile, uploadLimit } from "../upload.ts";
 import { HEX_COLOR, idParam, validate } from "../validate.ts";
 
 const name = z.string().trim().min(1, "required").max(64);
-const statusBody = z.object({ name, color: HEX_COLOR.optional() });
+const showOnSend = z.boolean();
+const statusBody = z.object({ name, color: HEX_COLOR.optional(), show_on_send: showOnSend.optional() });
 const statusUpdate = z
-  .object({ name: name.optional(), color: HEX_COLOR.optional() })
-  .refine((b) => b.name !== undefined || b.color !== undefined, "name or color is required");
+  .object({ name: name.optional(), color: HEX_COLOR.optional(), show_on_send: showOnSend.optional() })
+  .refine((b) => b.name !== undefined || b.color !== undefined || b.show_on_send !== undefined, "name, color or show_on_send is required");
+/** LibreDesk's reorder body: status ids in their new order (the ones left out keep their order, after them). */
+const reorderBody = z.object({ ids: z.array(z.number().int().positive()).min(1, "required").max(1000) });
 const tagBody = z.object({ name });
 
 /** Statuses, priorities and tags (spec §4 "Statuses, priorities, tags"). */
@@ -24,6 +27,11 @@ export const statusesFamily = new Hono<AppEnv>()
   .post("/api/v1/statuses", auth("status:manage"), validate("json", statusBody), async (c) =>
     ok(c, await createStatus(ctxOf(c), c.req.valid("json")), 201),
   )
+  // Registered before /statuses/:id so "reorder" is never taken for an id.
+  .put("/api/v1/statuses/reorder", auth("status:manage"), validate("json", reorderBody), async (c) => {
+    await reorderStatuses(ctxOf(c), c.req.valid("json").ids);
+    return ok(c, true);
+  })
   .put("/api/v1/statuses/:id", auth("status:manage"), validate("param", idParam), validate("json", statusUpdate), async (c) =>
     ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
@@ -32,6 +40,14 @@ export const statusesFamily = new Hono<AppEnv>()
     auth("status:manage"),
     validate("param", idParam),
     validate("json", z.object({ color: HEX_COLOR })),
+    async (c) => ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  )
+  // Whether the reply box's "send and set status" menu offers the status (LibreDesk fork's toggle).
+  .put(
+    "/api/v1/statuses/:id/show-on-send",
+    auth("status:manage"),
+    validate("param", idParam),
+    validate("json", z.object({ show_on_send: showOnSend })),
     async (c) => ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .delete("/api/v1/statuses/:id", auth("status:manage"), validate("param", idParam), async (c) => {

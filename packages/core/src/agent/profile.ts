@@ -5,6 +5,7 @@ import { InputError, NotFoundError } from "../errors/index.ts";
 import { emailNotificationPrefs, type EmailNotificationPrefs } from "../notification/mail.ts";
 import { pushTokens } from "../notification/notification.sql.ts";
 import { users, type AVAILABILITIES } from "../user/user.sql.ts";
+import { agentSignatureOf } from "./signature.ts";
 import { agentViews, findAgentRow } from "./view.ts";
 
 function me(ctx: Ctx): AgentActor {
@@ -18,7 +19,12 @@ export async function getMe(ctx: Ctx) {
   const row = await findAgentRow(ctx.db, ctx.tenantId, actor.userId);
   if (!row) throw new NotFoundError("Agent");
   const [view] = await agentViews(ctx.db, [row]);
-  return { ...view!, permissions: [...actor.permissions].sort(), email_notifications: emailNotificationPrefs(row.preferences) };
+  return {
+    ...view!,
+    permissions: [...actor.permissions].sort(),
+    email_notifications: emailNotificationPrefs(row.preferences),
+    signature: agentSignatureOf(row.preferences),
+  };
 }
 
 export type ProfileInput = {

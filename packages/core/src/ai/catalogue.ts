@@ -4,11 +4,23 @@ import { InputError } from "../errors/index.ts";
 import type { AiCredentials, AiModelInfo, AiProviderType } from "../port/ai-clients.ts";
 import { AiProviderError } from "./errors.ts";
 import { CURATED_MODELS, DEFAULT_CHAT_MODEL } from "./models.ts";
-import { loadAiProviders } from "./providers.ts";
+import { LOCAL_CHAT_MODEL, LOCAL_EMBEDDING_MODEL } from "./local/index.ts";
+import { defaultAiProviderType, loadAiProviders } from "./providers.ts";
 import type { AiDeps } from "./resolve.ts";
 
-/** OpenRouter's catalogue live (public; the workspace's key when it has one); curated lists for the others. */
-export async function listAiModels(ctx: Ctx, deps: AiDeps, type: AiProviderType): Promise<AiModelInfo[]> {
+/** The built-in provider's models: what runs when the workspace has no cloud provider. */
+const LOCAL_MODELS: AiModelInfo[] = [
+  { id: LOCAL_CHAT_MODEL, name: "Local extractive drafts", kind: "chat", context_length: null },
+  { id: LOCAL_EMBEDDING_MODEL, name: "Local hashed n-grams", kind: "embedding", context_length: null },
+];
+
+/**
+ * OpenRouter's catalogue live (public; the workspace's key when it has one); curated lists for the others.
+ * Without `type` (LibreDesk's UI asks so), the models of the workspace's default provider: "local" without one.
+ */
+export async function listAiModels(ctx: Ctx, deps: AiDeps, requested?: AiProviderType | "local"): Promise<AiModelInfo[]> {
+  const type = requested ?? (await defaultAiProviderType(ctx.db, ctx.tenantId));
+  if (type === "local") return LOCAL_MODELS;
   if (type !== "openrouter") return CURATED_MODELS[type];
   const record = (await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId)).find((r) => r.type === type);
   return deps.ai.listModels(record?.creds ?? { type, apiKey: "", extras: {} });

@@ -50,6 +50,12 @@ export const conversations = pgTable(
     closedAt: timestampTz("closed_at"),
     snoozedUntil: timestampTz("snoozed_until"),
     nextSlaDeadlineAt: timestampTz("next_sla_deadline_at"),
+    /**
+     * When the conversation entered its current status. Kept by the database (trigger
+     * `conversations_status_changed_at`, migration 0013) whatever code path changes `status_id`, so the trash
+     * retention (conversation/retention.ts) can trust "in Trash/Spam/Resolved since".
+     */
+    statusChangedAt: timestampTz("status_changed_at").defaultNow().notNull(),
     customAttributes: jsonb("custom_attributes").$type<Record<string, unknown>>().default({}).notNull(),
     meta: jsonb("meta").$type<Record<string, unknown>>().default({}).notNull(),
     createdAt: createdAt(),

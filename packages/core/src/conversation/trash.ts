@@ -5,6 +5,7 @@ import type { SystemStatus } from "../status/status.sql.ts";
 import { changeConversation, type ChangeTarget, type Effects } from "./change.ts";
 import { conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
+import { purgeConversations } from "./purge.ts";
 import { statusChange, systemStatus } from "./status.ts";
 
 /** The bucket moves of spec §4: to Trash or Spam, and back to Open from the bucket it is in. */
@@ -27,13 +28,13 @@ export async function moveConversation(ctx: Ctx, target: ChangeTarget, move: Buc
   });
 }
 
-/** Hard delete (messages, tags, drafts… cascade); only a conversation in the trash may be deleted. */
+/** Hard delete (purge.ts: messages, tags, drafts… and files); only a conversation in the trash may be deleted. */
 export async function deleteConversation(ctx: Ctx, ref: ConversationRef): Promise<void> {
   const id = await visibleConversationId(ctx, ref);
   const trashed = await systemStatus(ctx.db, ctx.tenantId, "Trashed");
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ statusId: conversations.statusId }).from(conversations).where(eq(conversations.id, id)).for("update");
     if (row?.statusId !== trashed.id) throw new InputError("status: only a conversation in the trash can be deleted");
-    await tx.delete(conversations).where(eq(conversations.id, id));
+    await purgeConversations(tx, ctx.tenantId, [id], ctx.clock.now());
   });
 }

@@ -17,7 +17,7 @@ import {
   threadingOf,
 } from "./headers.ts";
 import { replaceUploadImages, uploadImageUuids } from "./inline-images.ts";
-import { renderSignature } from "./signature.ts";
+import { composeSignature, containsSignature } from "./signature.ts";
 
 export type OutgoingRecord = {
   id: number;
@@ -36,8 +36,10 @@ export type ComposeInput = {
   messageId: string;
   conversation: { uuid: string; subject: string; referenceNumber: number };
   inbox: EmailInbox;
-  /** The replying agent (null: a message without a sender, e.g. an automation). */
-  sender: { firstName: string; lastName: string; email: string | null } | null;
+  /** The replying agent (null: a message without a sender, e.g. an automation); `signature` is their own. */
+  sender: { firstName: string; lastName: string; email: string | null; signature?: string | undefined } | null;
+  /** The conversation's contact, for the signature's `{{customer.*}}` placeholders. */
+  customer?: { first_name: string; last_name: string } | undefined;
 };
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -52,7 +54,8 @@ export const forwardedTo = (meta: Record<string, unknown>) => strings(meta.forwa
  * - To/Cc/Bcc from `meta`; a forward goes to `meta.forwarded_to` instead of `meta.to` (cc/bcc kept);
  * - Reply-To: the per-conversation plus address when the inbox enables plus-addressing, else `reply_to`;
  * - Subject and threading per the shared contract; a forward is a fresh thread (no In-Reply-To/References);
- * - HTML with the inbox signature appended and our uploads' images as CID parts, plus a text alternative;
+ * - HTML with the reply signature (signature.ts composeSignature) appended unless the message already carries
+ *   it (the LibreDesk UI inserts it into the editor), our uploads' images as CID parts, plus a text alternative;
  * - the message's other media as attachments.
  */
 export async function composeMail(db: Db, blobs: BlobStore, input: ComposeInput): Promise<ChannelMail> {
@@ -70,10 +73,15 @@ export async function composeMail(db: Db, blobs: BlobStore, input: ComposeInput)
       : undefined;
   const threading = forward.length ? {} : threadingOf(await earlierMessageIds(db, message));
   const { html, attachments } = await bodyParts(db, blobs, message, domainOf(addressOf(inbox.from)) || "localhost");
-  const signature = renderSignature(inbox.config.signature, {
-    agent: { first_name: sender?.firstName ?? "", last_name: sender?.lastName ?? "", email: sender?.email ?? "" },
-    inbox: { name: inbox.name },
-  });
+  const composed = composeSignature(
+    { agent: sender?.signature, inbox: inbox.config.signature },
+    {
+      agent: { first_name: sender?.firstName ?? "", last_name: sender?.lastName ?? "", email: sender?.email ?? "" },
+      inbox: { name: inbox.name },
+      customer: input.customer,
+    },
+  );
+  const signature = containsSignature(html, composed) ? "" : composed;
   const text = htmlToText(html.replace(/<img\b[^>]*>/gi, ""));
   return {
     from,

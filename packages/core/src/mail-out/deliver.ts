@@ -13,9 +13,11 @@ import { ChannelSendError, type ChannelMail, type ChannelMailer, type ChannelSen
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent, Events } from "../port/events.ts";
+import { describeError, errorReason } from "../errors/describe.ts";
 import { findStatus } from "../status/lookup.ts";
 import { users } from "../user/user.sql.ts";
 import { claimDelivery, deliveryOf, releaseDelivery, sameClaim, undelivered, type ClaimedMessage } from "./claim.ts";
+import { agentSignatureOf } from "../agent/signature.ts";
 import { composeMail, forwardedTo } from "./compose.ts";
 import { outgoingMessageId } from "./headers.ts";
 
@@ -63,12 +65,13 @@ export async function deliverMessage(deps: DeliveryDeps, tenantId: number, messa
       messageId: claimed.sourceId,
       conversation: loaded.conversation,
       inbox,
-      sender: loaded.sender,
+      sender: loaded.sender && { ...loaded.sender, signature: agentSignatureOf(loaded.sender.preferences) },
+      customer: loaded.customer,
     });
     if (mail.to.length + mail.cc.length + mail.bcc.length === 0) throw new ChannelSendError("the message has no recipients", true);
     result = await sendThroughServers(deps.channelMailer, inbox.smtp, mail);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorReason(err);
     if (err instanceof ChannelSendError && err.permanent) {
       await finishFailed(deps, loaded, claimed, reason, err.rejected);
       return;
@@ -78,7 +81,7 @@ export async function deliverMessage(deps: DeliveryDeps, tenantId: number, messa
   }
   // The mail is out: from here on nothing may ask the queue to send it again.
   await finishSent(deps, loaded, claimed, result, mail).catch((err) => {
-    console.error(`[deliver] message ${messageId} (tenant ${tenantId}) was sent but could not be recorded as sent:`, err);
+    console.error(`[deliver] message ${messageId} (tenant ${tenantId}) was sent but could not be recorded as sent: ${describeError(err)}`);
   });
 }
 
@@ -118,15 +121,18 @@ async function load(db: Db, tenantId: number, messageId: number) {
       referenceNumber: conversations.referenceNumber,
       inboxChannel: inboxes.channel,
       inboxFrom: inboxes.from,
+      customerFirstName: users.firstName,
+      customerLastName: users.lastName,
     })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(users, eq(users.id, conversations.contactId))
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), eq(conversations.tenantId, tenantId)));
   if (!row || row.type !== "outgoing" || row.private) return undefined;
   const [sender] = row.senderId
     ? await db
-        .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, email: users.email })
+        .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, email: users.email, preferences: users.preferences })
         .from(users)
         .where(and(eq(users.id, row.senderId), eq(users.tenantId, tenantId)))
     : [];
@@ -136,6 +142,7 @@ async function load(db: Db, tenantId: number, messageId: number) {
     inboxFrom: row.inboxFrom,
     conversation: { id: row.conversationId, uuid: row.conversationUuid, subject: row.subject, referenceNumber: row.referenceNumber },
     sender: sender ?? null,
+    customer: { first_name: row.customerFirstName, last_name: row.customerLastName },
   };
 }
 

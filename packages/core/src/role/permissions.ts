@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   "contacts:read_all",
   "contacts:write",
   "contacts:block",
+  "contacts:delete",
   "contact_notes:read",
   "contact_notes:write",
   "contact_notes:delete",

@@ -2,7 +2,7 @@ import type { Db } from "../port/database.ts";
 import { hashPassword } from "../auth/password.ts";
 import { roles, userRoles } from "../role/role.sql.ts";
 import { AGENT_PERMISSIONS, PERMISSIONS } from "../role/permissions.ts";
-import { SYSTEM_STATUSES, type SystemStatus, statuses } from "../status/status.sql.ts";
+import { OFF_SEND_MENU, SYSTEM_STATUSES, type SystemStatus, statuses } from "../status/status.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { findTenantBySlug } from "./resolve.ts";
@@ -39,7 +39,14 @@ export async function provisionTenant(db: Db, input: ProvisionInput): Promise<Pr
       await tx.insert(tenantDomains).values(input.domains.map((hostname) => ({ hostname: hostname.toLowerCase(), tenantId })));
     }
     await tx.insert(statuses).values(
-      SYSTEM_STATUSES.map((name) => ({ tenantId, name, systemKey: name, color: STATUS_COLORS[name] })),
+      SYSTEM_STATUSES.map((name, i) => ({
+        tenantId,
+        name,
+        systemKey: name,
+        color: STATUS_COLORS[name],
+        sortOrder: i + 1,
+        showOnSend: !OFF_SEND_MENU.has(name),
+      })),
     );
     const roleRows = await tx
       .insert(roles)

@@ -1,5 +1,6 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@helperiq/core/auth/password";
 import { addPushToken, deleteAvatar, getMe, listAgentsCompact, removePushToken, setAvailability, updateMe } from "@helperiq/core/agent/profile";
+import { MAX_SIGNATURE_LENGTH, setMySignature } from "@helperiq/core/agent/signature";
 import { EMAILED_TYPES, type EmailedType } from "@helperiq/core/notification/mail";
 import { listTeamsCompact } from "@helperiq/core/team/index";
 import { AVAILABILITIES } from "@helperiq/core/user/user.sql";
@@ -35,6 +36,16 @@ const pushToken = z.object({ token: z.string().min(8).max(4096), platform: z.enu
 export const meRoutes = new Hono<AppEnv>()
   .get("/api/v1/agents/me", auth(), async (c) => ok(c, await getMe(ctxOf(c))))
   .put("/api/v1/agents/me", auth(), validate("json", profile), async (c) => ok(c, await updateMe(ctxOf(c), c.req.valid("json"))))
+  // The caller's own signature template (LibreDesk fork): composed above the inbox's in every reply.
+  .put(
+    "/api/v1/agents/me/signature",
+    auth(),
+    validate("json", z.object({ signature: z.string().max(MAX_SIGNATURE_LENGTH) })),
+    async (c) => {
+      await setMySignature(ctxOf(c), c.req.valid("json").signature);
+      return ok(c, await getMe(ctxOf(c)));
+    },
+  )
   .get("/api/v1/agents/me/teams", auth(), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
   .put("/api/v1/agents/me/availability", auth(), validate("json", z.object({ availability: z.enum(AVAILABILITIES) })), async (c) =>
     ok(c, await setAvailability(ctxOf(c), c.req.valid("json").availability)),
