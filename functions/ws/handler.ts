@@ -11,6 +11,7 @@ import {
   type HandshakeConfig,
   type VerifyVisitor,
 } from "@helperiq/core/realtime/identify";
+import { handshakeDialect } from "@helperiq/core/realtime/dialect";
 import type { TenantRouting } from "@helperiq/core/tenant/index";
 
 /** The API Gateway WebSocket proxy event (the fields HelperIQ reads). */
@@ -62,7 +63,8 @@ function handshakeOf(event: WsEvent): Handshake {
 /**
  * `$connect`: authenticates like the embedded `/ws` and registers the connection. One WebSocket API serves
  * agents and widget visitors: a `token` (query or subprotocol) makes a visitor connection, anything else
- * must be an agent's API key or session cookie. Refused: 401/403/404, and API Gateway closes the socket.
+ * must be an agent's API key or session cookie, in the dialect of its handshake. Refused: 400 (unknown
+ * `dialect`), 401/403/404, and API Gateway closes the socket.
  */
 export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   const h = handshakeOf(event);
@@ -80,7 +82,9 @@ export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   }
   const result = await authenticateAgent(deps.db, tenant, h, config, deps.clock.now());
   if (!result.ok) return json(result.status, result.message, result.status === 403 ? "PermissionError" : "AuthError");
-  await deps.registry.register({ id, tenantId: tenant.id, kind: "agent", userId: result.actor.userId, firstName: result.actor.firstName });
+  const dialect = handshakeDialect(h);
+  if (typeof dialect === "object") return json(400, dialect.error, "InputError");
+  await deps.registry.register({ id, tenantId: tenant.id, kind: "agent", userId: result.actor.userId, dialect, firstName: result.actor.firstName });
   return { statusCode: 200 };
 }
 

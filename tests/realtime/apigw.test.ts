@@ -245,6 +245,61 @@ describe("fan-out through the Management API", () => {
   });
 });
 
+describe("LibreDesk's dialect through the registry", () => {
+  const browser = async (agent: TestAgent, extra: Partial<WsEvent> = {}) => {
+    const session = await a.anonymous.login(agent.email, agent.password);
+    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
+    const id = newId();
+    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host, Cookie: cookie, Origin: `https://${a.host}` }, ...extra }));
+    expect(res.statusCode).toBe(200);
+    return id;
+  };
+
+  it("registers a browser session in LibreDesk's dialect, an API key (or ?dialect=helperiq) in HelperIQ's, and refuses an unknown dialect", async () => {
+    const ui = await browser(carol);
+    expect(await registry.get(ui)).toMatchObject({ kind: "agent", userId: carol.id, dialect: "libredesk" });
+    expect((await registry.directory.listeners(a.id)).map((c) => c.id)).toContain(ui);
+    const asked = await browser(carol, { queryStringParameters: { dialect: "helperiq" } });
+    expect(await registry.get(asked)).toMatchObject({ dialect: "helperiq" });
+    const keyed = await open(a.host, bearer(carol.apiKey));
+    expect(await registry.get(keyed)).toMatchObject({ dialect: "helperiq" });
+    expect((await registry.directory.listeners(a.id)).map((c) => c.id)).not.toContain(keyed);
+    const id = newId();
+    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host, ...bearer(carol.apiKey) }, queryStringParameters: { dialect: "v2" } }));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body!)).toEqual({ data: { message: "dialect: must be one of helperiq, libredesk", type: "InputError" } });
+    expect(await registry.get(id)).toBeNull();
+  });
+
+  it("posts conversation_prop_update and new_message to a LibreDesk connection that never subscribed, keeping visibility and tenancy", async () => {
+    const admin = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_all", "messages:read"], firstName: "Lia" });
+    const conv = await createConversation(t, a, { assignedUserId: bob.id });
+    const [ui, eves, helperiq] = [await browser(admin), await browser(eve), await open(a.host, bearer(admin.apiKey))];
+    const outsider = await createAgent(t, b, { permissions: ["conversations:read", "conversations:read_all", "messages:read"] });
+    const session = await b.anonymous.login(outsider.email, outsider.password);
+    const stranger = newId();
+    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
+    expect((await connect(deps, event(stranger, "$connect", { headers: { Host: b.host, Cookie: cookie, Origin: `https://${b.host}` } }))).statusCode).toBe(200);
+    posts.length = 0;
+    const from = t.published.length;
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>via Lambda</p>", private: true });
+    expect(sent.status).toBe(201);
+    await deps.realtime.events.publish(t.published.slice(from));
+    const frames = framesTo(ui);
+    expect(frames.find((f) => f.type === "new_message")?.data).toMatchObject({ conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, content: "via Lambda", sender_type: "agent" });
+    expect(frames).toContainEqual({ type: "conversation_prop_update", data: { uuid: conv.uuid, prop: "last_message", value: "via Lambda" } });
+    expect(frames.filter((f) => f.type === "conversation_update")).toEqual([]);
+    // Neither the same agent's HelperIQ-dialect connection (not concerned, not subscribed), nor Eve (cannot see it), nor workspace B.
+    expect(framesTo(helperiq)).toEqual([]);
+    expect(framesTo(eves)).toEqual([]);
+    expect(framesTo(stranger)).toEqual([]);
+    posts.length = 0;
+    await deps.realtime.events.publish([{ type: "message_update", tenantId: a.id, conversationUuid: conv.uuid, messageUuid: sent.body.data.uuid, changes: { status: "sent" } }]);
+    expect(framesTo(ui)).toEqual([{ type: "message_prop_update", data: { conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, prop: "status", value: "sent" } }]);
+    expect(framesTo(eves)).toEqual([]);
+  });
+});
+
 describe("widget visitors", () => {
   it("registers a visitor by widget session token and posts them the agent replies of their own conversations only", async () => {
     const [inbox] = await t.database.db.insert(inboxes).values({ tenantId: a.id, name: "Chat", channel: "livechat", from: "" }).returning();

@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -6,6 +7,7 @@ import type { Clock, Db } from "@helperiq/core/port/index";
 export type { VerifyVisitor };
 import { authenticateAgent, authenticateVisitor, resolveHandshakeTenant, type Handshake, type HandshakeConfig, type VerifyVisitor } from "@helperiq/core/realtime/identify";
 import type { Hub, HubConnection } from "@helperiq/adapters/realtime/hub";
+import { handshakeDialect } from "@helperiq/core/realtime/dialect";
 import type { TenantRouting } from "@helperiq/core/tenant/index";
 
 export type WebSocketOptions = {
@@ -24,7 +26,7 @@ export type WebSocketOptions = {
 /**
  * `GET /ws` (agents) and `GET /widget/ws` (visitors) on the embedded server's HTTP server: the upgrade is
  * authenticated before the WebSocket handshake completes, so a refused client gets a plain HTTP answer
- * (401, 403, 404) and never an open socket.
+ * (400 for an unknown `dialect`, 401, 403, 404) and never an open socket.
  */
 export function attachWebSockets(server: Server, options: WebSocketOptions) {
   const { db, clock, hub } = options;
@@ -43,7 +45,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     upgrade(req, socket, head).catch((err) => {
-      log(`[ws] upgrade failed: ${String(err)}`);
+      log(`[ws] upgrade failed: ${describeError(err)}`);
       refuse(socket, 500, "Unexpected error");
     });
   };
@@ -58,7 +60,9 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
     if (url.pathname === "/ws") {
       const result = await authenticateAgent(db, tenant, handshake, config, clock.now());
       if (!result.ok) return refuse(socket, result.status, result.message);
-      attachTo = (ws) => hub.attachAgent(ws, result.actor);
+      const dialect = handshakeDialect(handshake);
+      if (typeof dialect === "object") return refuse(socket, 400, dialect.error);
+      attachTo = (ws) => hub.attachAgent(ws, result.actor, dialect);
     } else {
       const visitor = await authenticateVisitor(db, tenant, handshake, options.verifyVisitor, clock.now());
       if (!visitor.ok) return refuse(socket, visitor.status, visitor.message);
@@ -105,8 +109,8 @@ function handshakeOf(req: IncomingMessage, url: URL): Handshake {
   return { headers, query: Object.fromEntries(url.searchParams) };
 }
 
-const REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" };
-const TYPES: Record<number, string> = { 401: "AuthError", 403: "PermissionError", 404: "NotFoundError", 500: "GeneralError" };
+const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" };
+const TYPES: Record<number, string> = { 400: "InputError", 401: "AuthError", 403: "PermissionError", 404: "NotFoundError", 500: "GeneralError" };
 
 /** Answers a refused upgrade with a complete HTTP/1.1 response in the API's error envelope, then closes. */
 function refuse(socket: Duplex, status: number, message: string) {

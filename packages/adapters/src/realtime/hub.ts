@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { AgentActor } from "@helperiq/core/context/index";
@@ -6,6 +7,7 @@ import { conversations } from "@helperiq/core/conversation/conversation.sql";
 import type { Clock, Db, DomainEvent } from "@helperiq/core/port/index";
 import { newFanoutCache, planDeliveries, type Connection, type ConnectionDirectory, type Viewer } from "@helperiq/core/realtime/fanout";
 import { errorFrame, frameText, isUuid, parseClientFrame, WS_ERRORS } from "@helperiq/core/realtime/frames";
+import type { Dialect } from "@helperiq/core/realtime/dialect";
 import { users } from "@helperiq/core/user/user.sql";
 import type { Keyring } from "@helperiq/core/crypto/secret-box";
 
@@ -79,6 +81,7 @@ export function createHub(options: HubOptions) {
         .map((e) => e.conn);
     },
     agents: (tenantId) => agentsOf(tenantId).map((e) => e.conn),
+    listeners: (tenantId) => agentsOf(tenantId).filter((e) => e.conn.kind === "agent" && e.conn.dialect === "libredesk").map((e) => e.conn),
     visitors: (tenantId, contactId) =>
       [...entries.values()].filter((e) => e.conn.tenantId === tenantId && e.conn.kind === "visitor" && e.conn.contactId === contactId).map((e) => e.conn),
     viewers: (tenantId, uuid) => {
@@ -125,7 +128,7 @@ export function createHub(options: HubOptions) {
           }
         }
       } catch (err) {
-        log(`[realtime] delivery of ${event.type} failed: ${String(err)}`);
+        log(`[realtime] delivery of ${event.type} failed: ${describeError(err)}`);
       }
     }
   }
@@ -145,7 +148,7 @@ export function createHub(options: HubOptions) {
     if (events.length === 0) return Promise.resolve();
     const keys = [...new Set(events.map(chainKey))];
     const before = Promise.all(keys.map((k) => chains.get(k)));
-    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${String(err)}`));
+    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${describeError(err)}`));
     for (const k of keys) chains.set(k, next);
     void next.then(() => {
       for (const k of keys) if (chains.get(k) === next) chains.delete(k);
@@ -172,7 +175,7 @@ export function createHub(options: HubOptions) {
     previousUuid: previous,
   });
 
-  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${String(err)}`));
+  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${describeError(err)}`));
 
   async function touch(actor: AgentActor) {
     const now = clock.now();
@@ -262,7 +265,7 @@ export function createHub(options: HubOptions) {
     const handle = conn.kind === "agent" ? onAgentFrame : onVisitorFrame;
     return {
       id: conn.id,
-      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${String(err)}`)),
+      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${describeError(err)}`)),
       closed: () => remove(entry),
     };
   }
@@ -273,7 +276,8 @@ export function createHub(options: HubOptions) {
     directory,
     deliverAll,
     deliver: (event: DomainEvent) => deliverAll([event]),
-    attachAgent: (socket: HubSocket, actor: AgentActor) => attach(socket, { id: newId(), tenantId: actor.tenantId, kind: "agent", userId: actor.userId }, actor),
+    attachAgent: (socket: HubSocket, actor: AgentActor, dialect: Dialect) =>
+      attach(socket, { id: newId(), tenantId: actor.tenantId, kind: "agent", userId: actor.userId, dialect }, actor),
     attachVisitor: (socket: HubSocket, visitor: { tenantId: number; contactId: number }) =>
       attach(socket, { id: newId(), tenantId: visitor.tenantId, kind: "visitor", contactId: visitor.contactId }),
     stats: () => ({ connections: entries.size, dropped }),

@@ -15,8 +15,9 @@ import type { Connection, ConnectionDirectory, Viewer } from "@helperiq/core/rea
  *
  * | pk                        | sk   | what                                     |
  * |---------------------------|------|------------------------------------------|
- * | `conn#<id>`               | meta | the connection: tenant, kind, user/contact, first name, sub, viewing |
+ * | `conn#<id>`               | meta | the connection: tenant, kind, user/contact, dialect, first name, sub, viewing |
  * | `t#<tenant>#agents`       | <id> | every agent connection of a workspace (new conversations, presence) |
+ * | `t#<tenant>#libredesk`    | <id> | the agent connections in LibreDesk's dialect (every visible conversation's events) |
  * | `t#<tenant>#u#<user>`     | <id> | every connection of one agent            |
  * | `t#<tenant>#c#<contact>`  | <id> | every widget connection of one contact   |
  * | `t#<tenant>#sub#<uuid>`   | <id> | the connections subscribed to a conversation |
@@ -44,6 +45,7 @@ export function createConnectionRegistry(options: RegistryOptions) {
   const indexKeys = (c: RegisteredConnection): string[] => {
     const t = `t#${c.tenantId}`;
     const keys = c.kind === "agent" ? [`${t}#agents`, `${t}#u#${c.userId}`] : [`${t}#c#${c.contactId}`];
+    if (c.kind === "agent" && c.dialect === "libredesk") keys.push(`${t}#libredesk`);
     if (c.sub) keys.push(`${t}#sub#${c.sub}`);
     if (c.viewing) keys.push(`${t}#view#${c.viewing}`);
     return keys;
@@ -58,7 +60,7 @@ export function createConnectionRegistry(options: RegistryOptions) {
           sk: S(c.id),
           kind: S(c.kind),
           tenant_id: N(c.tenantId),
-          ...(c.kind === "agent" ? { user_id: N(c.userId) } : { contact_id: N(c.contactId) }),
+          ...(c.kind === "agent" ? { user_id: N(c.userId), dialect: S(c.dialect) } : { contact_id: N(c.contactId) }),
           first_name: S(c.firstName),
           expires_at: N(expiresAt),
         },
@@ -101,7 +103,7 @@ export function createConnectionRegistry(options: RegistryOptions) {
       ...metaKey(c.id),
       kind: S(c.kind),
       tenant_id: N(c.tenantId),
-      ...(c.kind === "agent" ? { user_id: N(c.userId) } : { contact_id: N(c.contactId) }),
+      ...(c.kind === "agent" ? { user_id: N(c.userId), dialect: S(c.dialect) } : { contact_id: N(c.contactId) }),
       first_name: S(c.firstName),
       expires_at: N(expiresAt),
       ...(c.sub ? { sub: S(c.sub) } : {}),
@@ -120,6 +122,7 @@ export function createConnectionRegistry(options: RegistryOptions) {
     subscribers: (tenantId, uuid) => connectionsAt(`t#${tenantId}#sub#${uuid}`),
     ofUsers: async (tenantId, userIds) => (await Promise.all(userIds.map((u) => connectionsAt(`t#${tenantId}#u#${u}`)))).flat(),
     agents: (tenantId) => connectionsAt(`t#${tenantId}#agents`),
+    listeners: (tenantId) => connectionsAt(`t#${tenantId}#libredesk`),
     visitors: (tenantId, contactId) => connectionsAt(`t#${tenantId}#c#${contactId}`),
     viewers: async (tenantId, uuid): Promise<Viewer[]> => {
       const byUser = new Map<number, Viewer>();
@@ -186,7 +189,10 @@ export type ConnectionRegistry = ReturnType<typeof createConnectionRegistry>;
 function fromItem(id: string, i: Record<string, AttributeValue>): RegisteredConnection {
   const base = { id, tenantId: Number(i.tenant_id?.N), firstName: i.first_name?.S ?? "" };
   const c: RegisteredConnection =
-    i.kind?.S === "visitor" ? { ...base, kind: "visitor", contactId: Number(i.contact_id?.N) } : { ...base, kind: "agent", userId: Number(i.user_id?.N) };
+    i.kind?.S === "visitor"
+      ? { ...base, kind: "visitor", contactId: Number(i.contact_id?.N) }
+      : // Items written before dialects existed are HelperIQ's.
+        { ...base, kind: "agent", userId: Number(i.user_id?.N), dialect: i.dialect?.S === "libredesk" ? "libredesk" : "helperiq" };
   if (i.sub?.S) c.sub = i.sub.S;
   if (i.viewing?.S) c.viewing = i.viewing.S;
   if (i.touched_at?.N) c.touchedAt = Number(i.touched_at.N);

@@ -17,10 +17,11 @@ import { widgetMessageByUuid } from "../widget/view.ts";
 import { DEFAULT_MEDIA_URL_TTL_SECONDS, signMediaPath } from "../media/url.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
 import { frameText } from "./frames.ts";
+import { conversationPropFrames, libredeskNewMessage, messagePropFrames, type Dialect } from "./dialect.ts";
 
-/** An open WebSocket as the fan-out sees it: an agent's, or a widget visitor's (a contact). */
+/** An open WebSocket as the fan-out sees it: an agent's (in its dialect), or a widget visitor's (a contact). */
 export type Connection =
-  | { id: string; tenantId: number; kind: "agent"; userId: number }
+  | { id: string; tenantId: number; kind: "agent"; userId: number; dialect: Dialect }
   | { id: string; tenantId: number; kind: "visitor"; contactId: number };
 
 export type Viewer = { user_id: number; first_name: string };
@@ -36,6 +37,8 @@ export interface ConnectionDirectory {
   ofUsers(tenantId: number, userIds: readonly number[]): Promise<Connection[]> | Connection[];
   /** Every agent connection of the workspace. */
   agents(tenantId: number): Promise<Connection[]> | Connection[];
+  /** Every agent connection of the workspace in LibreDesk's dialect: they take every visible conversation's events unsubscribed. */
+  listeners(tenantId: number): Promise<Connection[]> | Connection[];
   /** Every widget connection of this contact. */
   visitors(tenantId: number, contactId: number): Promise<Connection[]> | Connection[];
   /** Who views the conversation now, one entry per agent. */
@@ -65,9 +68,10 @@ export type Delivery = { to: Connection[]; text: string };
 const systemCtx = (db: Db, tenantId: number): Ctx => ({ db, tenantId, actor: { type: "system", tenantId }, clock: systemClock });
 
 /**
- * The frames one domain event becomes and who gets them (spec §5): subscribers of the conversation plus
- * every connection of its assignee, team members and followers/mentioned (new conversations: every agent),
- * each agent checked once against the tenant, the read permission and the visibility rule; widget visitors
+ * The frames one domain event becomes and who gets them: subscribers of the conversation plus every
+ * connection of its assignee, team members and followers/mentioned, plus every LibreDesk-dialect connection
+ * (new conversations: every agent), each agent checked once against the tenant, the read permission and
+ * the visibility rule, whatever its dialect; each connection gets the event in its dialect. Widget visitors
  * get only the public messages of their own conversations, without agent emails. Loads what it sends from
  * the database, so an event carries ids only.
  */
@@ -80,36 +84,48 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
     return target;
   };
   const visibleOnly = (target: ConversationTarget, candidates: Connection[], permission: Permission) => visibleTo(db, cache, target, candidates, permission);
-  // Subscribers plus every connection of the assignee, team members and participants.
+  // Subscribers, every connection of the assignee, team members and participants, and the LibreDesk listeners.
   const concernedAgents = async (target: ConversationTarget, permission: Permission) => {
-    const [subscribed, ofConcerned] = await Promise.all([
+    const [subscribed, ofConcerned, listening] = await Promise.all([
       dir.subscribers(target.tenantId, target.uuid),
       target.concerned.length ? dir.ofUsers(target.tenantId, target.concerned) : [],
+      dir.listeners(target.tenantId),
     ]);
     const byId = new Map<string, Connection>();
-    for (const c of [...subscribed, ...ofConcerned]) byId.set(c.id, c);
-    return visibleOnly(target, [...byId.values()], permission);
+    for (const c of [...subscribed, ...ofConcerned, ...listening]) byId.set(c.id, c);
+    return byDialect(await visibleOnly(target, [...byId.values()], permission));
   };
   switch (event.type) {
-    case "new_message":
-    case "message_update": {
+    case "new_message": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const [agents, visitors] = await Promise.all([concernedAgents(target, "messages:read"), dir.visitors(target.tenantId, target.contactId)]);
       // Nobody here to tell (this instance, or this registry): nothing to load.
-      if (agents.length === 0 && visitors.length === 0) return [];
-      const payload =
-        event.type === "new_message" ? await newMessagePayload(db, target, event.messageUuid, visitors.length > 0, options) : await messageUpdatePayload(db, target, event);
+      if (agents.helperiq.length === 0 && agents.libredesk.length === 0 && visitors.length === 0) return [];
+      const payload = await newMessagePayload(db, target, event.messageUuid, visitors.length > 0, options);
       if (!payload) return [];
-      const out: Delivery[] = [{ to: agents, text: frameText(event.type, payload.agent) }];
-      if (payload.visitor) out.push({ to: visitors, text: frameText(event.type, payload.visitor) });
-      return out;
+      return nonEmpty([
+        { to: agents.helperiq, text: frameText("new_message", payload.agent) },
+        { to: agents.libredesk, text: frameText("new_message", libredeskNewMessage(payload.agent)) },
+        ...(payload.visitor ? [{ to: visitors, text: frameText("new_message", payload.visitor) }] : []),
+      ]);
+    }
+    case "message_update": {
+      const target = await loadTarget(event.tenantId, event.conversationUuid);
+      if (!target) return [];
+      const agents = await concernedAgents(target, "messages:read");
+      const out: Delivery[] = messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text }));
+      if (agents.helperiq.length) out.push({ to: agents.helperiq, text: frameText("message_update", await messageUpdatePayload(db, target, event)) });
+      return nonEmpty(out);
     }
     case "conversation_update": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const agents = await concernedAgents(target, "conversations:read");
-      return [{ to: agents, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) }];
+      return nonEmpty([
+        { to: agents.helperiq, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
+        ...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })),
+      ]);
     }
     case "new_conversation": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
@@ -158,6 +174,17 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
   }
 }
 
+type AgentConnection = Extract<Connection, { kind: "agent" }>;
+
+/** Agent connections by the dialect their frames are written in. */
+function byDialect(connections: Connection[]): Record<Dialect, AgentConnection[]> {
+  const out: Record<Dialect, AgentConnection[]> = { helperiq: [], libredesk: [] };
+  for (const c of connections) if (c.kind === "agent") out[c.dialect].push(c);
+  return out;
+}
+
+const nonEmpty = (deliveries: Delivery[]) => deliveries.filter((d) => d.to.length > 0);
+
 /** Agent connections of the target's workspace whose agent may see it and holds `permission`: one evaluation per agent, not per connection. */
 async function visibleTo(db: Db, cache: FanoutCache, target: ConversationTarget, candidates: Connection[], permission: Permission): Promise<Connection[]> {
   const agents = candidates.filter((c): c is Extract<Connection, { kind: "agent" }> => c.kind === "agent" && c.tenantId === target.tenantId);
@@ -193,7 +220,7 @@ async function messageUpdatePayload(db: Db, target: ConversationTarget, event: E
   const base = row
     ? { uuid: row.uuid, conversation_uuid: target.uuid, status: row.status, updated_at: iso(row.updatedAt) }
     : { uuid: event.messageUuid, conversation_uuid: target.uuid, updated_at: new Date().toISOString() };
-  return { agent: { ...base, ...event.changes }, visitor: null };
+  return { ...base, ...event.changes };
 }
 
 /**
