@@ -12,6 +12,7 @@ import { systemClock, type Queue } from "@helperiq/core/port/index";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
+import { describeError } from "@helperiq/core/errors/describe";
 import { cloudEvents } from "./ws/realtime.ts";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
@@ -38,7 +39,7 @@ export function createHandler(
       serve = await serving;
     } catch (err) {
       serving = undefined;
-      console.error(`[${name}] could not start:`, err);
+      console.error(`[${name}] could not start: ${describeError(err, { stack: true })}`);
       return startupFailure();
     }
     return serve(event, context);

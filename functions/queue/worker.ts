@@ -8,6 +8,7 @@ import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperiq/core/port/index";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
+import { describeError } from "@helperiq/core/errors/describe";
 import { cloudAi, cloudBlobs, cloudOutbound, cloudQueue } from "../runtime.ts";
 import { cloudEvents } from "../ws/realtime.ts";
 import { sharedDatabase } from "../database.ts";
@@ -80,7 +81,8 @@ async function run(deps: JobDeps, record: SQSRecord): Promise<boolean> {
   const message = parse(record.body);
   if (!message) {
     // Redelivery cannot fix a body; retrying it would only end in the dead-letter queue.
-    console.error(`[queue] dropping malformed message ${record.messageId}: ${record.body.slice(0, 200)}`);
+    // Its length only: a body may carry mail with a set-password link.
+    console.error(`[queue] dropping malformed message ${record.messageId} (${record.body.length} characters)`);
     return true;
   }
   try {
@@ -88,14 +90,14 @@ async function run(deps: JobDeps, record: SQSRecord): Promise<boolean> {
     return true;
   } catch (err) {
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-    console.error(`[queue] ${message.type} ${record.messageId} failed (attempt ${attempt}/${MAX_RECEIVE_COUNT}):`, err);
+    console.error(`[queue] ${message.type} ${record.messageId} failed (attempt ${attempt}/${MAX_RECEIVE_COUNT}): ${describeError(err, { stack: true })}`);
     if (attempt < MAX_RECEIVE_COUNT) return false;
     try {
       await handleDeadMessage(deps, message, err);
       return true;
     } catch (deadErr) {
       // Reported as failed past the redrive limit: SQS moves it to the dead-letter queue.
-      console.error(`[queue] dead-message handler failed for ${record.messageId}:`, deadErr);
+      console.error(`[queue] dead-message handler failed for ${record.messageId}: ${describeError(deadErr, { stack: true })}`);
       return false;
     }
   }

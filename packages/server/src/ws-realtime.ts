@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { createEventBus } from "@helperiq/adapters/events/bus";
@@ -44,7 +45,7 @@ export async function createRealtime(options: RealtimeOptions) {
               relayed.map(({ event, reload }) => (reload ? reloadChanges(db, event, reload).then((changes) => ({ ...event, changes }) as DomainEvent) : event)),
             )
               .then((events) => hub.deliverAll(events))
-              .catch((err) => log(`[realtime] relayed events failed: ${String(err)}`));
+              .catch((err) => log(`[realtime] relayed events failed: ${describeError(err)}`));
           },
         })
       : undefined;
@@ -55,7 +56,7 @@ export async function createRealtime(options: RealtimeOptions) {
       await bus.publish(list);
       // Not awaited either (the relay keeps publications in order): the change is committed, and a relay
       // failure is logged, never turned into a failed request.
-      if (relay) void relay.publish(list).catch((err) => log(`[realtime] relay publish failed: ${String(err)}`));
+      if (relay) void relay.publish(list).catch((err) => log(`[realtime] relay publish failed: ${describeError(err)}`));
     },
   };
   const hub = createHub({ db, clock, publish: (list) => events.publish(list), maxBufferedBytes: options.maxBufferedBytes, secrets: options.secrets, log });

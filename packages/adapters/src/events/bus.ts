@@ -1,4 +1,5 @@
 import type { DomainEvent, Events } from "@helperiq/core/port/index";
+import { describeError } from "@helperiq/core/errors/describe";
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
 
@@ -15,7 +16,7 @@ export function createEventBus(): Events & { subscribe(listener: Listener): () =
           try {
             await listener(event);
           } catch (err) {
-            console.error(`[events] listener failed on ${event.type}:`, err);
+            console.error(`[events] listener failed on ${event.type}: ${describeError(err, { stack: true })}`);
           }
         }
       }

@@ -1,4 +1,5 @@
 import type { Queue, QueueMessage } from "@helperiq/core/port/index";
+import { describeError } from "@helperiq/core/errors/describe";
 
 export type MemoryQueueOptions = {
   /** Deliveries before a message is given up (dead-lettered). */
@@ -55,8 +56,8 @@ export function createMemoryQueue(
       try {
         return await handle(message);
       } catch (err) {
-        console.error(`[queue] ${message.type} failed (attempt ${attempt}/${attempts}):`, (err as Error).message);
-        if (attempt >= attempts) return onDead(message, err).catch((e) => console.error("[queue] dead-letter handler failed:", e));
+        console.error(`[queue] ${message.type} failed (attempt ${attempt}/${attempts}): ${describeError(err)}`);
+        if (attempt >= attempts) return onDead(message, err).catch((e) => console.error(`[queue] dead-letter handler failed: ${describeError(e, { stack: true })}`));
         if (!(await pause(Math.min(backoffMs * 4 ** (attempt - 1), maxBackoffMs)))) {
           console.error(`[queue] shutting down: ${message.type} will be retried after the next start`);
           return;

@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import pg from "pg";
 import type { DomainEvent } from "@helperiq/core/port/index";
 
@@ -54,7 +55,7 @@ export async function createPgRelay(options: PgRelayOptions) {
   function reconnect() {
     if (closing || client) return;
     connect().catch((err) => {
-      log(`[realtime] relay reconnect failed: ${String(err)}`);
+      log(`[realtime] relay reconnect failed: ${describeError(err)}`);
       backoff = Math.min(backoff * 2, 5_000);
       setTimeout(reconnect, backoff).unref();
     });

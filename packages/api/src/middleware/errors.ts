@@ -1,4 +1,5 @@
 import { isDataException, sqlStateOf } from "@helperiq/core/db/sql-state";
+import { describeError } from "@helperiq/core/errors/describe";
 import { AppError, InputError, NotFoundError, RateLimitError } from "@helperiq/core/errors/index";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -18,7 +19,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return c.json(errorBody(known), known.status);
   }
   const requestId = c.get("requestId") ?? "-";
-  console.error(`[${requestId}] ${c.req.method} ${c.req.path} failed:`, err);
+  // Never the error object itself: a database error carries the statement's parameters (hashes, tokens).
+  console.error(`[${requestId}] ${c.req.method} ${c.req.path} failed: ${describeError(err, { stack: true })}`);
   return c.json({ data: { message: `Unexpected error (request id ${requestId})`, type: "GeneralError" } }, 500);
 };
 

@@ -1,4 +1,5 @@
 import { RateLimitError } from "@helperiq/core/errors/index";
+import { describeError } from "@helperiq/core/errors/describe";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
@@ -46,7 +47,7 @@ export async function countHit(c: Context<AppEnv>, key: string, windowSeconds: n
     const hit = await rateCounter.hit(key, windowSeconds, now);
     return { count: hit.count, retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)) };
   } catch (err) {
-    console.error(`[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}:`, err);
+    console.error(`[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}: ${describeError(err)}`);
     return null;
   }
 }

@@ -1,3 +1,4 @@
+import { errorReason } from "../errors/describe.ts";
 import { and, desc, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
@@ -56,7 +57,7 @@ export async function ecommerceContextFor(
       log(`[ecommerce] tenant ${ctx.tenantId}: ${line}`),
     );
   } catch (err) {
-    log(`[ecommerce] tenant ${ctx.tenantId}: context left out: ${(err as Error)?.message ?? String(err)}`);
+    log(`[ecommerce] tenant ${ctx.tenantId}: context left out: ${errorReason(err)}`);
     return EMPTY;
   }
 }
@@ -98,7 +99,7 @@ async function lookUp(
     const guarded = work.then(
       (value) => ({ ok: true as const, value }),
       (err: unknown) => {
-        log(`${what} failed: ${(err as Error)?.message ?? String(err)}`);
+        log(`${what} failed: ${errorReason(err)}`);
         return { ok: false as const };
       },
     );

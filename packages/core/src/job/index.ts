@@ -3,6 +3,7 @@ import type { ImportKind } from "../import/import.sql.ts";
 import { deliverNotification } from "../notification/deliver.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
+import { errorReason } from "../errors/describe.ts";
 import type { Events } from "../port/events.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
 import type { Db } from "../port/database.ts";
@@ -69,7 +70,8 @@ export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): 
 
 /** A message that kept failing: record the failure where the user will see it. */
 export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, error: unknown): Promise<void> {
-  const reason = error instanceof Error ? error.message : String(error);
+  // Logged and stored where users see it: never a database error's parameters.
+  const reason = errorReason(error);
   switch (message.type) {
     case "import.run":
       return failImportJob(deps, message.tenantId, message.jobId, reason);

@@ -1,3 +1,4 @@
+import { describeError, errorReason } from "../errors/describe.ts";
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/secret-box.ts";
 import { readEmailInbox, type EmailInbox } from "../inbox/email-config.ts";
@@ -66,7 +67,7 @@ export async function pollInbox(deps: PollDeps, tenantId: number, inboxId: numbe
     try {
       session = await deps.mailbox.open(server);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorReason(err);
       console.error(`[inbox.poll] inbox ${inbox.id} (tenant ${tenantId}): ${error}`);
       await deps.db.update(inboxMailState).set({ lastError: error, updatedAt: deps.clock.now() }).where(eq(inboxMailState.inboxId, inbox.id));
       return { ...result, status: "error", error };
@@ -93,7 +94,7 @@ export async function pollInbox(deps: PollDeps, tenantId: number, inboxId: numbe
     } catch (err) {
       if (err instanceof RunAborted) throw err;
       // The connection dropped mid-batch: what committed stays, the rest is fetched again next time.
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorReason(err);
       console.error(`[inbox.poll] inbox ${inbox.id} (tenant ${tenantId}): ${error}`);
       await deps.db.update(inboxMailState).set({ lastError: error, updatedAt: deps.clock.now() }).where(eq(inboxMailState.inboxId, inbox.id));
       return { ...result, status: "error", error, more: false };
@@ -224,12 +225,12 @@ async function importOne(
     if (err instanceof RunAborted) throw err;
     return recordFailure(deps, inbox, uidValidity, uid, dedupeKey, err);
   }
-  if (outcome.events.length) await deps.events.publish(outcome.events).catch((err) => console.error("[inbox.poll] publishing events:", err));
+  if (outcome.events.length) await deps.events.publish(outcome.events).catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`));
   return outcome.status;
 }
 
 async function recordFailure(deps: PollDeps, inbox: EmailInbox, uidValidity: number, uid: number, dedupeKey: string | null, err: unknown) {
-  const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+  const error = errorReason(err).slice(0, 2000);
   const now = deps.clock.now();
   const [row] = await deps.db
     .insert(mailImports)

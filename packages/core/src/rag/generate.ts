@@ -1,3 +1,4 @@
+import { errorReason } from "../errors/describe.ts";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
@@ -67,7 +68,7 @@ export async function generateReply(ctx: Ctx, deps: GenerateDeps, input: Generat
       searchByVector(ctx.db, ctx.tenantId, model, vector!, { kind: "macro", limit: MACRO_DOCUMENTS, threshold: -1 }),
     ]).then((lists) => lists.map((hits) => hits.map(({ kind: _kind, ...hit }) => hit)) as [SearchHit[], SearchHit[]]);
   } catch (err) {
-    log(`[rag] tenant ${ctx.tenantId}: knowledge search failed, drafting without context: ${(err as Error)?.message ?? String(err)}`);
+    log(`[rag] tenant ${ctx.tenantId}: knowledge search failed, drafting without context: ${errorReason(err)}`);
     context = [];
     macroDocs = [];
   }

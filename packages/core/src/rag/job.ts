@@ -1,3 +1,4 @@
+import { errorReason } from "../errors/describe.ts";
 import { eq } from "drizzle-orm";
 import { resolveEmbedders, type AiDeps } from "../ai/resolve.ts";
 import type { Embedder } from "../port/ai.ts";
@@ -13,7 +14,7 @@ export async function runSyncJob(deps: Omit<SyncDeps, "embedder"> & AiDeps, tena
   try {
     embedders = await resolveEmbedders({ db: deps.db, tenantId }, deps);
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorReason(err);
     await deps.db.update(ragSources).set({ syncState: "failed", syncError: error.slice(0, 500) }).where(eq(ragSources.id, sourceId));
     return { status: "failed", error };
   }

@@ -1,3 +1,4 @@
+import { errorReason } from "../errors/describe.ts";
 import { createHash } from "node:crypto";
 import { and, count, eq, inArray } from "drizzle-orm";
 import type { Embedder } from "../port/ai.ts";
@@ -140,7 +141,7 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
     });
     return { status: "synced", documents: chunks.length / models.size, embedded: fresh.length, kept: chunks.length - fresh.length, deleted };
   } catch (err) {
-    const error = (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS);
+    const error = errorReason(err).slice(0, MAX_ERROR_CHARS);
     (deps.log ?? console.warn)(`[rag] tenant ${tenantId}: sync of source ${sourceId} failed: ${error}`);
     await deps.db.update(ragSources).set({ syncState: "failed", syncError: error }).where(eq(ragSources.id, sourceId));
     return { status: "failed", error };
