@@ -74,7 +74,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("one server per d
       expect(await third.exited).toBe(0);
       expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
     },
-    90_000,
+    // Three cold starts of a real process (PGlite migrations on a fresh directory) on a possibly busy machine.
+    300_000,
   );
 
   it("holds the directory against a second lock in the same process and releases it once", () => {
