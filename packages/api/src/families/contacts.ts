@@ -21,6 +21,7 @@ import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
 import { idParam, pageQuery, validate } from "../validate.ts";
+import { searchText } from "./search.ts";
 
 const name = z.string().trim().max(100);
 const email = z.email().max(254);
@@ -48,7 +49,7 @@ const quickContact = z
   .refine((b) => b.email !== undefined || b.phone !== undefined, { message: "an email or a phone is required", path: ["email"] });
 
 const listQuery = pageQuery(CONTACT_ORDER_KEYS, "created_at", "users").extend({ filters: z.string().max(10_000).optional() });
-const searchQuery = z.object({ q: z.string().max(200).default("") });
+const searchQuery = z.object({ q: z.string().max(200).optional(), query: z.string().max(200).optional() });
 const conversationsQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at", "conversations");
 const noteParam = idParam.extend({
   note_id: z.string().regex(/^\d{1,15}$/, "note_id must be a positive integer").transform(Number),
@@ -69,7 +70,7 @@ export const contactsFamily = new Hono<AppEnv>()
     return ok(c, await listContacts(ctxOf(c), { ...pageOf(q), filters: q.filters }));
   })
   .get("/api/v1/contacts/search", auth("contacts:read"), validate("query", searchQuery), async (c) =>
-    ok(c, await searchContacts(ctxOf(c), c.req.valid("query").q)),
+    ok(c, await searchContacts(ctxOf(c), searchText(c.req.valid("query")))),
   )
   .post("/api/v1/contacts/quick", auth("contacts:write"), validate("json", quickContact), async (c) =>
     ok(c, await createQuickContact(ctxOf(c), c.req.valid("json")), 201),

@@ -5,6 +5,7 @@ import { visibleConversationId } from "../conversation/get.ts";
 import { visibleTo } from "../conversation/visibility.ts";
 import { iso } from "../db/iso.ts";
 import { messages } from "../message/message.sql.ts";
+import { statuses } from "../status/status.sql.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
 import { headline, markSnippet, parseQuery, tsQuery, type SearchQuery } from "./query.ts";
 
@@ -20,6 +21,11 @@ export type MessageHit = {
   private: boolean;
   snippet: string;
   created_at: string | null;
+  /** LibreDesk's names for the hit: the message's plain text and its conversation's number, status and start. */
+  text_content: string;
+  conversation_reference_number: number;
+  conversation_status: string;
+  conversation_created_at: string | null;
 };
 
 /**
@@ -68,6 +74,9 @@ async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined
       type: m.type,
       private: m.private,
       createdAt: m.createdAt,
+      textContent: m.textContent,
+      conversationStatus: sql<string>`(SELECT ${statuses.name} FROM ${statuses} WHERE ${statuses.id} = ${c.statusId})`,
+      conversationCreatedAt: c.createdAt,
     })
     .from(m)
     .innerJoin(c, eq(c.id, m.conversationId))
@@ -88,6 +97,10 @@ async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined
       private: r.private,
       snippet: snippets.get(r.id) ?? "",
       created_at: iso(r.createdAt),
+      text_content: r.textContent,
+      conversation_reference_number: r.referenceNumber,
+      conversation_status: r.conversationStatus,
+      conversation_created_at: iso(r.conversationCreatedAt),
     }),
   );
 }
