@@ -95,8 +95,7 @@ describe("LibreDesk's UI, unmodified, without subscribing", () => {
     expect((await ui.next(prop(conv.uuid, "priority_id"))).data.value).toEqual(expect.any(Number));
     expect((await bob.client.put(`/api/v1/conversations/${conv.uuid}/assignee/user`, { assignee_id: bob.id })).status).toBe(200);
     expect((await ui.next(prop(conv.uuid, "assigned_user_id"))).data).toEqual({ uuid: conv.uuid, prop: "assigned_user_id", value: bob.id });
-    // Its own frames only: nothing in HelperIQ's shape.
-    expect(ui.of("conversation_update")).toEqual([]);
+    // Unsubscribed all along.
     expect(ui.of("conversation_subscribed")).toEqual([]);
   });
 
@@ -160,7 +159,6 @@ describe("LibreDesk's UI, unmodified, without subscribing", () => {
     expect((await bob.client.put(`/api/v1/conversations/${conv.uuid}/messages/${note.body.data.uuid}/note`, { message: "<p>final</p>" })).status).toBe(200);
     const edited = await ui.next((f) => f.type === "message_prop_update" && f.data.uuid === note.body.data.uuid && f.data.prop === "content");
     expect(edited.data).toEqual({ conversation_uuid: conv.uuid, uuid: note.body.data.uuid, prop: "content", value: "<p>final</p>" });
-    expect(ui.of("message_update")).toEqual([]);
   });
 
   it("addresses a nested contact change as dotted props, so the UI patches the contact instead of replacing it", async () => {
@@ -195,6 +193,33 @@ describe("LibreDesk's UI, unmodified, without subscribing", () => {
     other.send({ type: "view_conversation", data: { conversation_uuid: conv.uuid } });
     const presence = await ui.next((f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 1);
     expect(presence.data.viewers).toEqual([{ user_id: bob.id, first_name: "Bob" }]);
+  });
+});
+
+describe("LibreDesk's later UI (upstream main), on the same connection rule", () => {
+  it("names its list with list_subscribe_replace and gets conversation_update / message_update {…changed fields} and new_message with `preview`", async () => {
+    const conv = await createConversation(s.t, a);
+    const ui = await libredeskUi(lia);
+    ui.send({ type: "list_subscribe_replace", data: { uuids: [conv.uuid] } });
+    ui.send({ type: "list_subscribe_replace", data: { uuids: "all" } });
+    expect((await ui.next((f) => f.type === "error")).data).toBe("invalid message format");
+    expect((await bob.client.put(`/api/v1/conversations/${conv.uuid}/status`, { status: "Resolved" })).status).toBe(200);
+    const update = await ui.next((f) => f.type === "conversation_update" && f.data.uuid === conv.uuid);
+    expect(update.data).toMatchObject({ uuid: conv.uuid, status: "Resolved" });
+    const note = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>first draft</p>", private: true });
+    const added = await ui.next((f) => f.type === "new_message" && f.data.uuid === note.body.data.uuid);
+    expect(added.data).toMatchObject({ conversation_uuid: conv.uuid, preview: "first draft", created_at: note.body.data.created_at, sender_type: "agent" });
+    expect((await bob.client.put(`/api/v1/conversations/${conv.uuid}/messages/${note.body.data.uuid}/note`, { message: "<p>second</p>" })).status).toBe(200);
+    const edited = await ui.next((f) => f.type === "message_update" && f.data.uuid === note.body.data.uuid);
+    expect(edited.data).toMatchObject({ conversation_uuid: conv.uuid, uuid: note.body.data.uuid, content: "<p>second</p>", text_content: "second" });
+    // One error in all: for the malformed frame, none for the list itself.
+    expect(ui.of("error")).toHaveLength(1);
+  });
+
+  it("list_subscribe_replace is no frame of HelperIQ's dialect", async () => {
+    const client = await helperiqClient(lia.apiKey);
+    client.send({ type: "list_subscribe_replace", data: { uuids: [] } });
+    expect((await client.next((f) => f.type === "error")).data).toBe("unknown message type");
   });
 });
 
@@ -250,7 +275,6 @@ describe("HelperIQ's dialect alongside", () => {
     expect((await keyAsked.next(prop(conv.uuid, "status"))).data.value).toBe("Resolved");
     await settle();
     expect(browserAsked.of("conversation_prop_update")).toEqual([]);
-    expect(keyAsked.of("conversation_update")).toEqual([]);
   });
 
   it("refuses an unknown dialect with 400 naming the parameter", async () => {

@@ -1,4 +1,3 @@
-import { describeError } from "@helperiq/core/errors/describe";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { and, eq } from "drizzle-orm";
 import { loadAgentActor } from "@helperiq/core/agent/actor";
@@ -57,7 +56,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
         await registry.remove(connectionId);
         return false;
       }
-      log(`[realtime] post to ${connectionId} failed: ${describeError(err)}`);
+      log(`[realtime] post to ${connectionId} failed: ${String(err)}`);
       return false;
     }
   }
@@ -71,7 +70,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
           await Promise.all(deliveries.flatMap(({ to, text }) => to.map((c) => post(c.id, text))));
         } catch (err) {
           // The change is committed: a failed push is logged, never turned into a failed request or job.
-          log(`[realtime] ${event.type} fan-out failed: ${describeError(err)}`);
+          log(`[realtime] ${event.type} fan-out failed: ${String(err)}`);
         }
       }
     },
@@ -92,7 +91,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
     const c = await registry.get(connectionId);
     if (!c) return;
     const reply = (t: string) => post(connectionId, t).then(() => undefined);
-    const frame = parseClientFrame(text);
+    const frame = parseClientFrame(text, c.kind === "agent" ? c.dialect : "helperiq");
     if ("error" in frame) return reply(errorFrame(frame.error));
     if (frame.type === "ping") {
       await reply("pong");
@@ -126,6 +125,9 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
           { type: "typing", tenantId: agent.tenantId, conversationUuid: frame.conversationUuid, sender, connectionId, isTyping: frame.isTyping, isPrivate: frame.isPrivate },
         ]);
       }
+      case "list_subscribe_replace":
+        // Nothing to record: a LibreDesk-dialect connection already gets every conversation its agent can see.
+        return;
       case "view_conversation": {
         const uuid = frame.conversationUuid || null;
         if (uuid && !(await readable(agent, uuid))) return reply(errorFrame(WS_ERRORS.notFound));

@@ -1,4 +1,3 @@
-import { describeError } from "@helperiq/core/errors/describe";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { AgentActor } from "@helperiq/core/context/index";
@@ -128,7 +127,7 @@ export function createHub(options: HubOptions) {
           }
         }
       } catch (err) {
-        log(`[realtime] delivery of ${event.type} failed: ${describeError(err)}`);
+        log(`[realtime] delivery of ${event.type} failed: ${String(err)}`);
       }
     }
   }
@@ -148,7 +147,7 @@ export function createHub(options: HubOptions) {
     if (events.length === 0) return Promise.resolve();
     const keys = [...new Set(events.map(chainKey))];
     const before = Promise.all(keys.map((k) => chains.get(k)));
-    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${describeError(err)}`));
+    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${String(err)}`));
     for (const k of keys) chains.set(k, next);
     void next.then(() => {
       for (const k of keys) if (chains.get(k) === next) chains.delete(k);
@@ -175,7 +174,7 @@ export function createHub(options: HubOptions) {
     previousUuid: previous,
   });
 
-  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${describeError(err)}`));
+  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${String(err)}`));
 
   async function touch(actor: AgentActor) {
     const now = clock.now();
@@ -196,7 +195,7 @@ export function createHub(options: HubOptions) {
 
   async function onAgentFrame(entry: Entry, text: string) {
     const actor = entry.actor!;
-    const frame = parseClientFrame(text);
+    const frame = parseClientFrame(text, entry.conn.kind === "agent" ? entry.conn.dialect : "helperiq");
     if ("error" in frame) return send(entry, errorFrame(frame.error));
     switch (frame.type) {
       case "ping":
@@ -220,6 +219,9 @@ export function createHub(options: HubOptions) {
           },
         ]);
         return;
+      case "list_subscribe_replace":
+        // Nothing to record: a LibreDesk-dialect connection already gets every conversation its agent can see.
+        return;
       case "view_conversation": {
         const uuid = frame.conversationUuid || null;
         if (uuid && !(await readable(actor, uuid))) return send(entry, errorFrame(WS_ERRORS.notFound));
@@ -234,7 +236,7 @@ export function createHub(options: HubOptions) {
 
   async function onVisitorFrame(entry: Entry, text: string) {
     const conn = entry.conn as Extract<Connection, { kind: "visitor" }>;
-    const frame = parseClientFrame(text);
+    const frame = parseClientFrame(text, "helperiq");
     if ("error" in frame) return send(entry, errorFrame(frame.error));
     if (frame.type === "ping") return send(entry, "pong");
     if (frame.type !== "typing") return send(entry, errorFrame(WS_ERRORS.unknownType));
@@ -265,7 +267,7 @@ export function createHub(options: HubOptions) {
     const handle = conn.kind === "agent" ? onAgentFrame : onVisitorFrame;
     return {
       id: conn.id,
-      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${describeError(err)}`)),
+      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${String(err)}`)),
       closed: () => remove(entry),
     };
   }

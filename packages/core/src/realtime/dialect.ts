@@ -10,10 +10,11 @@ import type { Handshake } from "./identify.ts";
  * - `helperiq` (the contract): `conversation_update` / `message_update` carrying the changed fields, and
  *   `new_message` as the full message view; pushed to the conversation's subscribers and the agents it
  *   concerns (assignee, team members, followers, mentioned).
- * - `libredesk` (LibreDesk's agent UI): one `conversation_prop_update {uuid, prop, value}` /
- *   `message_prop_update {conversation_uuid, uuid, prop, value}` per changed field, and `new_message` as a
- *   list preview; pushed for every conversation the agent can see, subscribed or not, because that UI
- *   never subscribes to keep its lists live.
+ * - `libredesk` (LibreDesk's agent UIs): one `conversation_prop_update {uuid, prop, value}` /
+ *   `message_prop_update {conversation_uuid, uuid, prop, value}` per changed field (its 1.x/2.x UIs) and
+ *   the same `conversation_update` / `message_update` as HelperIQ's (its later UI; each UI ignores the
+ *   frames it does not know), and `new_message` as a list preview; pushed for every conversation the agent
+ *   can see, subscribed or not, because those UIs do not subscribe to keep their lists live.
  */
 export const DIALECTS = ["helperiq", "libredesk"] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -64,10 +65,11 @@ export const messagePropFrames = (conversationUuid: string, uuid: string, change
 
 /**
  * LibreDesk's `new_message`: what its lists need to move the conversation up and preview the message (the
- * text preview as `content`, like the conversation's `last_message`); its UI then reads the message itself
- * over REST.
+ * text preview, like the conversation's `last_message`, as `content` for its 1.x/2.x UIs and `preview` for
+ * later ones); its UI then reads the message itself over REST.
  */
 export function libredeskNewMessage(view: MessageView) {
+  const preview = previewOf(view.text_content);
   return {
     conversation_uuid: view.conversation_uuid,
     uuid: view.uuid,
@@ -76,7 +78,8 @@ export function libredeskNewMessage(view: MessageView) {
     private: view.private,
     sender_type: view.sender_type,
     created_at: view.created_at,
-    content: previewOf(view.text_content),
+    content: preview,
+    preview,
     attachments: view.attachments,
   };
 }

@@ -114,16 +114,19 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const agents = await concernedAgents(target, "messages:read");
-      const out: Delivery[] = messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text }));
-      if (agents.helperiq.length) out.push({ to: agents.helperiq, text: frameText("message_update", await messageUpdatePayload(db, target, event)) });
-      return nonEmpty(out);
+      if (agents.helperiq.length === 0 && agents.libredesk.length === 0) return [];
+      // LibreDesk's UIs: 1.x/2.x read the per-field frames, later ones `message_update` (each ignores the other's).
+      return nonEmpty([
+        { to: [...agents.helperiq, ...agents.libredesk], text: frameText("message_update", await messageUpdatePayload(db, target, event)) },
+        ...messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text })),
+      ]);
     }
     case "conversation_update": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const agents = await concernedAgents(target, "conversations:read");
       return nonEmpty([
-        { to: agents.helperiq, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
+        { to: [...agents.helperiq, ...agents.libredesk], text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
         ...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })),
       ]);
     }

@@ -1,5 +1,7 @@
+import type { Dialect } from "./dialect.ts";
+
 /**
- * The WebSocket wire format (spec §5): JSON text frames `{type, data}`, plus the literal texts `ping` and
+ * The WebSocket wire format: JSON text frames `{type, data}`, plus the literal texts `ping` and
  * `pong`. Client frames are parsed here once for every transport (embedded hub, API Gateway `$default`).
  */
 
@@ -22,13 +24,15 @@ export type ClientFrame =
   | { type: "conversation_subscribe"; conversationUuid: string }
   | { type: "typing"; conversationUuid: string; isTyping: boolean; isPrivate: boolean }
   /** An empty uuid clears the connection's presence. */
-  | { type: "view_conversation"; conversationUuid: string };
+  | { type: "view_conversation"; conversationUuid: string }
+  /** LibreDesk's UI naming the conversations its list shows (LibreDesk dialect only). */
+  | { type: "list_subscribe_replace"; uuids: string[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
 
-/** One client frame, or the error string to answer it with (the connection stays open either way). */
-export function parseClientFrame(text: string): ClientFrame | { error: string } {
+/** One client frame of a connection in `dialect`, or the error string to answer it with (the connection stays open either way). */
+export function parseClientFrame(text: string, dialect: Dialect): ClientFrame | { error: string } {
   if (text === "ping") return { type: "ping" };
   let value: unknown;
   try {
@@ -39,6 +43,11 @@ export function parseClientFrame(text: string): ClientFrame | { error: string } 
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { error: WS_ERRORS.invalidFormat };
   const { type, data } = value as { type?: unknown; data?: unknown };
   if (typeof type !== "string") return { error: WS_ERRORS.invalidFormat };
+  if (type === "list_subscribe_replace" && dialect === "libredesk") {
+    const uuids = (data as { uuids?: unknown } | null | undefined)?.uuids;
+    if (!Array.isArray(uuids) || !uuids.every((u) => typeof u === "string")) return { error: WS_ERRORS.invalidFormat };
+    return { type, uuids };
+  }
   if (type !== "conversation_subscribe" && type !== "typing" && type !== "view_conversation") return { error: WS_ERRORS.unknownType };
   const fields = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
   const uuid = fields.conversation_uuid;
