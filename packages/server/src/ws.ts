@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -44,7 +45,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     upgrade(req, socket, head).catch((err) => {
-      log(`[ws] upgrade failed: ${String(err)}`);
+      log(`[ws] upgrade failed: ${describeError(err)}`);
       refuse(socket, 500, "Unexpected error");
     });
   };

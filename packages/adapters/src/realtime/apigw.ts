@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { and, eq } from "drizzle-orm";
 import { loadAgentActor } from "@helperiq/core/agent/actor";
@@ -56,7 +57,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
         await registry.remove(connectionId);
         return false;
       }
-      log(`[realtime] post to ${connectionId} failed: ${String(err)}`);
+      log(`[realtime] post to ${connectionId} failed: ${describeError(err)}`);
       return false;
     }
   }
@@ -70,7 +71,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
           await Promise.all(deliveries.flatMap(({ to, text }) => to.map((c) => post(c.id, text))));
         } catch (err) {
           // The change is committed: a failed push is logged, never turned into a failed request or job.
-          log(`[realtime] ${event.type} fan-out failed: ${String(err)}`);
+          log(`[realtime] ${event.type} fan-out failed: ${describeError(err)}`);
         }
       }
     },

@@ -1,3 +1,4 @@
+import { describeError } from "@helperiq/core/errors/describe";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { AgentActor } from "@helperiq/core/context/index";
@@ -127,7 +128,7 @@ export function createHub(options: HubOptions) {
           }
         }
       } catch (err) {
-        log(`[realtime] delivery of ${event.type} failed: ${String(err)}`);
+        log(`[realtime] delivery of ${event.type} failed: ${describeError(err)}`);
       }
     }
   }
@@ -147,7 +148,7 @@ export function createHub(options: HubOptions) {
     if (events.length === 0) return Promise.resolve();
     const keys = [...new Set(events.map(chainKey))];
     const before = Promise.all(keys.map((k) => chains.get(k)));
-    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${String(err)}`));
+    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${describeError(err)}`));
     for (const k of keys) chains.set(k, next);
     void next.then(() => {
       for (const k of keys) if (chains.get(k) === next) chains.delete(k);
@@ -174,7 +175,7 @@ export function createHub(options: HubOptions) {
     previousUuid: previous,
   });
 
-  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${String(err)}`));
+  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${describeError(err)}`));
 
   async function touch(actor: AgentActor) {
     const now = clock.now();
@@ -267,7 +268,7 @@ export function createHub(options: HubOptions) {
     const handle = conn.kind === "agent" ? onAgentFrame : onVisitorFrame;
     return {
       id: conn.id,
-      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${String(err)}`)),
+      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${describeError(err)}`)),
       closed: () => remove(entry),
     };
   }
