@@ -9,8 +9,9 @@ export type CompletionView = { completion: string; provider: string; model: stri
 
 export const COMPLETION_TEXT_MAX = 20_000;
 
-export function listPrompts(): { key: PromptKey; label: string; needs_target_language: boolean }[] {
-  return PROMPT_KEYS.map((key) => ({ key, label: PROMPT_LABELS[key], needs_target_language: key === "translate" }));
+/** The reply box's prompt menu; `title` repeats `label` under the name LibreDesk's agent UI reads. */
+export function listPrompts(): { key: PromptKey; label: string; title: string; needs_target_language: boolean }[] {
+  return PROMPT_KEYS.map((key) => ({ key, label: PROMPT_LABELS[key], title: PROMPT_LABELS[key], needs_target_language: key === "translate" }));
 }
 
 const LOCAL: Partial<Record<PromptKey, (text: string) => string>> = {

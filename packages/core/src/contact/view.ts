@@ -15,6 +15,8 @@ export type ContactView = {
   phone: string | null;
   avatar_url: string | null;
   blocked: boolean;
+  /** LibreDesk's name for the same fact, which its agent UI reads: a blocked contact is not enabled. */
+  enabled: boolean;
   custom_attributes: Record<string, unknown>;
   channels: ContactChannel[];
   created_at: string | null;
@@ -68,6 +70,7 @@ export async function contactViews(ctx: Pick<Ctx, "db">, records: ContactRecord[
     phone: r.phone,
     avatar_url: r.avatarUrl,
     blocked: r.blocked,
+    enabled: !r.blocked,
     custom_attributes: r.customAttributes,
     channels: byContact.get(r.id) ?? [],
     created_at: iso(r.createdAt),
