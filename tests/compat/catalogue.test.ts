@@ -26,7 +26,7 @@ const PROBE_OUT = process.env.COMPAT_PROBE_OUT;
 let t: TestApp;
 let maho: MahoServer;
 let seed: Seed;
-const probed: { name: string; method: string; path: string; status: number; problems: string[] }[] = [];
+const probed: { name: string; method: string; path: string; answer: string; problems: string[] }[] = [];
 
 beforeAll(async () => {
   t = await bootTestApp();
@@ -107,7 +107,7 @@ describe("real agent UI calls replayed against HelperIQ", () => {
     it(`${title(call)} [${s.kind === "not-built" ? `not built: ${s.family}` : s.kind}]`, async () => {
       const res = await send(call);
       const problems = await problemsWith(call, res, s.kind === "pending");
-      probed.push({ name: call.name, method: call.method, path: call.path, status: res.status, problems });
+      probed.push({ name: call.name, method: call.method, path: call.path, answer: describeReply(res), problems });
       expect(problems, JSON.stringify(res.body)?.slice(0, 600)).toEqual([]);
     });
   }

@@ -885,7 +885,7 @@ export const CATALOGUE: CompatCall[] = [
     query: { query: "{search_word}" },
     reads: ["data:array", "data[].uuid:string", "data[].reference_number", "data[].subject"],
     area: "Search",
-    status: pending(A, "400 q: at least 2 characters (`query` is not read)"),
+    status: supported,
     note: "The search page takes the hits as an array under `data`.",
   },
   {
@@ -896,7 +896,7 @@ export const CATALOGUE: CompatCall[] = [
     query: { query: "{search_word}" },
     reads: ["data:array", "data[].conversation_uuid:string", "data[].text_content"],
     area: "Search",
-    status: pending(A, "400 q: at least 2 characters (`query` is not read)"),
+    status: supported,
   },
   {
     name: "searchContacts",
@@ -906,7 +906,7 @@ export const CATALOGUE: CompatCall[] = [
     query: { query: "{contact_email_prefix}" },
     reads: ["data:array", "data[].id:number", "data[].email", "data[].first_name", "data[].last_name"],
     area: "Search",
-    status: pending(A, "400 q: at least 2 characters (`query` is not read)"),
+    status: supported,
     note: "The new-conversation dialog's contact picker.",
   },
   {
@@ -963,7 +963,7 @@ export const CATALOGUE: CompatCall[] = [
     path: "/api/v1/contacts/{contact_id}",
     reads: ["data.id:number", "data.first_name", "data.last_name", "data.email", "data.avatar_url", "data.enabled:boolean", "data.custom_attributes:object", "data.created_at"],
     area: "Contacts",
-    status: pending("unassigned", "200 without `enabled`"),
+    status: supported,
   },
   {
     name: "updateContact",
@@ -1632,21 +1632,18 @@ export const CATALOGUE: CompatCall[] = [
     path: "/api/v1/ai/prompts",
     reads: ["data[].key:string", "data[].title:string"],
     area: "AI",
-    status: pending("unassigned", "200 without `title` on each prompt"),
+    status: supported,
   },
   {
-    name: "aiCompletion (no provider yet)",
+    name: "aiCompletion",
     clients: [...ALL],
     method: "POST",
     path: "/api/v1/ai/completion",
-    body: { prompt_key: "improve_writing", content: "pls fix my grammer" },
-    reads: [],
+    body: { prompt_key: "improve_writing", content: "i has a question about my order" },
+    reads: ["data:string"],
     area: "AI",
-    status: {
-      kind: "difference",
-      why: "Replayed before any provider is configured: the UI expects this 400 and offers to enter an API key.",
-      expect: { status: 400, type: "InputError" },
-    },
+    status: pending("unassigned", "400 text: expected string (the UI sends `content`); the answer must be the rewritten text itself under `data`"),
+    note: "Before any cloud provider is set up HelperIQ rewrites with its local provider. The UI puts `data` itself (the rewritten text) in the editor.",
   },
   {
     name: "updateAIProvider (API key prompt)",
