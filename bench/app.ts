@@ -37,6 +37,7 @@ export function benchApp(database: Database) {
         secureCookies: false,
         trustForwardedHost: false,
         authRateLimit: 1_000_000,
+        accountRateLimit: 1_000_000,
         widgetRateLimit: 1_000_000,
         google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
         tenantRouting: { baseDomain: "bench.test" },

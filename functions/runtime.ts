@@ -133,6 +133,8 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     trustForwardedHost: env.TRUST_PROXY === "true" || env.TRUST_PROXY === "1",
     clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase() || undefined,
     authRateLimit: Number(env.AUTH_RATE_LIMIT) || 10,
+    accountRateLimit: Number(env.ACCOUNT_RATE_LIMIT) || undefined,
+    rootUrl: rootUrl || undefined,
     widgetRateLimit: Number(env.WIDGET_RATE_LIMIT) || 60,
     widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
     google: {

@@ -55,6 +55,7 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ...optional("TRUST_PROXY"),
     ...optional("CLIENT_IP_HEADER"),
     ...optional("AUTH_RATE_LIMIT"),
+    ...optional("ACCOUNT_RATE_LIMIT"),
     ...optional("WIDGET_RATE_LIMIT"),
     ...optional("WIDGET_CONVERSATION_LIMIT"),
     ...optional("GOOGLE_CLIENT_IDS"),

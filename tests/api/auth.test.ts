@@ -100,9 +100,9 @@ describe("sessions", () => {
     expect((await session.get("/api/v1/statuses")).status).toBe(401);
   });
 
-  it("GET /logout ends the session and redirects", async () => {
+  it("GET /logout from the workspace's own page ends the session and redirects", async () => {
     const session = await a.anonymous.login(a.adminEmail, TEST_PASSWORD);
-    const res = await session.get("/logout");
+    const res = await session.request("GET", "/logout", undefined, { "sec-fetch-site": "same-origin", "sec-fetch-dest": "document" });
     expect(res.status).toBe(302);
     expect((await session.get("/api/v1/statuses")).status).toBe(401);
   });

@@ -1,7 +1,7 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
-import { createApp, FAMILIES, type AppConfig } from "@helperiq/api";
+import { createApp, FAMILIES, type AppConfig, type AppDeps } from "@helperiq/api";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
@@ -50,6 +50,8 @@ export type TestApp = {
   jobs: JobDeps;
   /** The app's outbound-connection guard, for adapters a test builds itself. */
   outbound: OutboundGuard;
+  /** What the app was composed with: `createApp({ ...t.deps, rateCounter }, …)` swaps one adapter. */
+  deps: AppDeps;
   close(): Promise<void>;
 };
 
@@ -117,7 +119,7 @@ export async function bootTestApp(
     { backoffMs: 10 },
   );
   jobs.queue = queue;
-  const app = createApp({
+  const deps: AppDeps = {
     database,
     clock,
     queue,
@@ -136,15 +138,19 @@ export async function bootTestApp(
       secureCookies: false,
       trustForwardedHost: false,
       authRateLimit: 10_000,
+      // Suites sign the same admin in many times a minute; tests/api/auth-throttle.test.ts checks the default.
+      accountRateLimit: 10_000,
       widgetRateLimit: 10_000,
       widgetConversationLimit: 10_000,
       google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
       tenantRouting: { baseDomain: BASE_DOMAIN },
       ...config,
     },
-  }, Object.values(FAMILIES));
+  };
+  const app = createApp(deps, Object.values(FAMILIES));
   return {
     app,
+    deps,
     database,
     clock,
     queue,

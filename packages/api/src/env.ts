@@ -22,6 +22,16 @@ export type AppConfig = {
   clientIpHeader?: string | undefined;
   /** Requests per IP per minute on the auth family and password reset (spec §3). */
   authRateLimit: number;
+  /**
+   * Sign-in, Google sign-in, password-reset and set-password attempts per account (or token) per minute,
+   * on top of the per-IP limit; longer windows back off from it (account-throttle.ts). Default 5.
+   */
+  accountRateLimit?: number | undefined;
+  /**
+   * The public URL (ROOT_URL): where links sent by mail point when the workspace has no `root_url`
+   * setting and is not reachable under BASE_DOMAIN or a custom domain (canonicalOrigin in origin.ts).
+   */
+  rootUrl?: string | undefined;
   /** Requests per IP per minute on the widget API. */
   widgetRateLimit: number;
   /** Conversations one IP may open per live-chat inbox per hour; unset, DEFAULT_WIDGET_CONVERSATION_LIMIT (rate-buckets.ts). */

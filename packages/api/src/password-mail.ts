@@ -2,12 +2,12 @@ import { passwordResetLink, passwordResetMail, welcomeMail } from "@helperiq/cor
 import { getGeneralSettings } from "@helperiq/core/setting/general";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.ts";
-import { workspaceOrigin } from "./origin.ts";
+import { canonicalOrigin } from "./origin.ts";
 
 /**
- * Queues a mail carrying a set-password link (reset or welcome). An admin-set root URL wins over the
- * request's origin: with a default workspace any Host header reaches these routes, and the link must not
- * point wherever the requester said.
+ * Queues a mail carrying a set-password link (reset or welcome): to the workspace's root_url setting, or
+ * else its canonical origin. Never the request's Host: with a default workspace any Host reaches these
+ * routes, and the link must not point wherever the requester said.
  */
 export async function queuePasswordMail(
   c: Context<AppEnv>,
@@ -16,7 +16,7 @@ export async function queuePasswordMail(
   const { database, config, queue } = c.get("deps");
   const tenant = c.get("tenant");
   const general = await getGeneralSettings(database.db, tenant.id, tenant.name || config.appName);
-  const link = passwordResetLink(general.root_url || workspaceOrigin(c), input.token);
+  const link = passwordResetLink(general.root_url || (await canonicalOrigin(c)), input.token);
   const compose = input.kind === "reset" ? passwordResetMail : welcomeMail;
   await queue.send({
     type: "mail.send",

@@ -1,7 +1,7 @@
 import { DEFAULT_WIDGET_CONVERSATION_LIMIT } from "@helperiq/api/rate-buckets";
+import { DEFAULT_ACCOUNT_RATE_LIMIT } from "@helperiq/api/account-throttle";
 import { DEFAULT_MEDIA_MAX_BYTES } from "@helperiq/core/media/limits";
 import { DEFAULT_MEDIA_URL_TTL_SECONDS } from "@helperiq/core/media/url";
-import { parseAllowList } from "@helperiq/adapters/net/allow-list";
 import { parseAllowList } from "@helperiq/adapters/net/allow-list";
 import { z } from "zod";
 
@@ -27,6 +27,7 @@ const schema = z.object({
   TRUST_PROXY: bool,
   CLIENT_IP_HEADER: z.string().toLowerCase().optional(),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  ACCOUNT_RATE_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_ACCOUNT_RATE_LIMIT),
   WIDGET_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   WIDGET_CONVERSATION_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_WIDGET_CONVERSATION_LIMIT),
   SECRET_KEYS: z.string().optional(),
@@ -43,17 +44,6 @@ const schema = z.object({
   OPENROUTER_BASE_URL: z.url().optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   MEDIA_URL_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_MEDIA_URL_TTL_SECONDS),
-  /** Hosts and CIDRs workspaces may connect to although they are not public (packages/adapters/src/net/allow-list.ts). */
-  OUTBOUND_ALLOW_HOSTS: z
-    .string()
-    .default("")
-    .superRefine((spec, ctx) => {
-      try {
-        parseAllowList(spec);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^OUTBOUND_ALLOW_HOSTS: /, "") });
-      }
-    }),
   /** Hosts and CIDRs workspaces may connect to although they are not public (packages/adapters/src/net/allow-list.ts). */
   OUTBOUND_ALLOW_HOSTS: z
     .string()

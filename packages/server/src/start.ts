@@ -122,9 +122,11 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       trustForwardedHost: config.TRUST_PROXY,
       clientIpHeader: config.CLIENT_IP_HEADER,
       authRateLimit: config.AUTH_RATE_LIMIT,
+      accountRateLimit: config.ACCOUNT_RATE_LIMIT,
+      rootUrl: config.rootUrl,
       widgetRateLimit: config.WIDGET_RATE_LIMIT,
-      google: { clientIds: splitList(config.GOOGLE_CLIENT_IDS), jwksUrl: config.GOOGLE_JWKS_URL },
       widgetConversationLimit: config.WIDGET_CONVERSATION_LIMIT,
+      google: { clientIds: splitList(config.GOOGLE_CLIENT_IDS), jwksUrl: config.GOOGLE_JWKS_URL },
       media: { maxBytes: config.MEDIA_MAX_BYTES, urlTtlSeconds: config.MEDIA_URL_TTL },
       // Built with esbuild on the first GET /widget.js, then served from memory.
       widgetScript: lazyWidgetScript(),

@@ -1,6 +1,7 @@
 import { loadAgentActor } from "@helperiq/core/agent/actor";
 import { listDeviceKeys, revokeDeviceKey } from "@helperiq/core/auth/device-keys";
-import { GoogleSignInRefused, signInWithGoogle } from "@helperiq/core/auth/google";
+import { claimedGoogleEmail, GoogleSignInRefused, signInWithGoogle } from "@helperiq/core/auth/google";
+import { validateSession } from "@helperiq/core/auth/session";
 import { authenticateAgent, createSession, deleteSession, MAX_PASSWORD_LENGTH } from "@helperiq/core/auth/index";
 import { AuthError, InputError } from "@helperiq/core/errors/index";
 import type { Context } from "hono";
@@ -9,10 +10,12 @@ import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
-import { auth } from "../middleware/auth.ts";
+import { throttleAccount } from "../account-throttle.ts";
+import { auth, requireCsrf } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
 import { ok } from "../middleware/envelope.ts";
+import { isSameOriginNavigation } from "../origin.ts";
 import { assertStorableInput, describeIssue, idParam, validate } from "../validate.ts";
 
 const credentials = z.object({
@@ -49,14 +52,23 @@ async function deleteCurrentSession(c: Context<AppEnv>) {
   if (token) await deleteSession(c.get("deps").database.db, token);
 }
 
+/**
+ * Ends the session the cookie names. Signing out is a cookie write like any other: a POST must echo the
+ * session's CSRF token (another site's form cannot); GET /logout checks that it came from this workspace.
+ */
 async function endSession(c: Context<AppEnv>) {
+  const { database, clock, config } = c.get("deps");
+  const token = getCookie(c, SESSION_COOKIE);
+  const session = token ? await validateSession(database.db, c.get("tenant").id, token, clock.now()) : null;
+  if (session) requireCsrf(c, session.csrfToken);
   await deleteCurrentSession(c);
-  clearSessionCookies(c, c.get("deps").config.secureCookies);
+  clearSessionCookies(c, config.secureCookies);
 }
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/api/v1/auth/login", async (c) => {
     const { email, password } = await readCredentials(c);
+    await throttleAccount(c, "sign-in", email);
     const { database, clock, config } = c.get("deps");
     const tenant = c.get("tenant");
     const userId = await authenticateAgent(database.db, tenant.id, email, password, clock.now());
@@ -84,13 +96,18 @@ export const authRoutes = new Hono<AppEnv>()
     await endSession(c);
     return ok(c, true);
   })
+  // A link or an image elsewhere (another site, or a message shown in the app) must not sign the agent
+  // out: only a navigation from this workspace (or typed in the address bar) does. Either way, a redirect.
   .get("/logout", async (c) => {
-    await endSession(c);
+    if (isSameOriginNavigation(c)) await endSession(c);
     return c.redirect("/", 302);
   })
   // [HQ] Google mobile sign-in (spec §2.4): one API key per device, listed and revoked one by one below.
   .post("/api/v1/auth/google-mobile", validate("json", googleMobile), async (c) => {
     const { id_token, device_name } = c.req.valid("json");
+    // Per the account the token names; a token naming none fails verification without any lookup.
+    const claimed = claimedGoogleEmail(id_token);
+    if (claimed) await throttleAccount(c, "google-sign-in", claimed);
     const { database, clock, config } = c.get("deps");
     const { user, apiKey } = await signInWithGoogle(database.db, {
       tenantId: c.get("tenant").id,

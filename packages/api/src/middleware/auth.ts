@@ -47,12 +47,15 @@ export async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {
   if (!token) return null;
   const session = await validateSession(database.db, tenant.id, token, now);
   if (!session) return null;
-  if (!SAFE_METHODS.has(c.req.method)) {
-    const sent = c.req.header(CSRF_HEADER) ?? "";
-    if (!safeEqual(sent, session.csrfToken)) throw new PermissionError("CSRF token missing or invalid");
-  }
+  requireCsrf(c, session.csrfToken);
   if (session.renewed) setSessionCookies(c, token, session.csrfToken, session.expiresAt, config.secureCookies);
   return loadAgentActor(database.db, tenant.id, session.userId, "session");
+}
+
+/** A cookie-authenticated write must echo its session's CSRF token in X-CSRFTOKEN (403 otherwise). */
+export function requireCsrf(c: Context<AppEnv>, csrfToken: string) {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  if (!safeEqual(c.req.header(CSRF_HEADER) ?? "", csrfToken)) throw new PermissionError("CSRF token missing or invalid");
 }
 
 /** The agent of an `auth()`-guarded route. */

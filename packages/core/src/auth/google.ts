@@ -1,4 +1,4 @@
-import { jwtVerify } from "jose";
+import { decodeJwt, jwtVerify } from "jose";
 import { findAgentByEmail, recordSignIn } from "../agent/sign-in.ts";
 import { AuthError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
@@ -32,6 +32,19 @@ export async function verifyGoogleIdToken(idToken: string, google: GoogleSetting
   if (payload.email_verified !== true) throw new GoogleSignInRefused("email not verified");
   if (typeof payload.email !== "string" || !payload.email) throw new GoogleSignInRefused("no email in token");
   return payload.email;
+}
+
+/**
+ * The email a Google ID token claims, read without verifying it: only to count sign-in attempts per
+ * account before the (network-bound) verification. Null for anything that is not a JWT with an email.
+ */
+export function claimedGoogleEmail(idToken: string): string | null {
+  try {
+    const { email } = decodeJwt(idToken);
+    return typeof email === "string" && email ? email : null;
+  } catch {
+    return null;
+  }
 }
 
 export type GoogleSignIn = {

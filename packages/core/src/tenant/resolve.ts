@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../port/database.ts";
 import { tenantDomains, tenants } from "./tenant.sql.ts";
 
@@ -38,6 +38,17 @@ export async function resolveTenantByHost(db: Db, rawHost: string | null | undef
     }
   }
   return routing.defaultSlug ? findTenantBySlug(db, routing.defaultSlug) : null;
+}
+
+/** The workspace's custom domain (the first by name when it has several), or null. */
+export async function firstCustomDomain(db: Db, tenantId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ hostname: tenantDomains.hostname })
+    .from(tenantDomains)
+    .where(eq(tenantDomains.tenantId, tenantId))
+    .orderBy(asc(tenantDomains.hostname))
+    .limit(1);
+  return row?.hostname ?? null;
 }
 
 export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRef | null> {

@@ -2,6 +2,7 @@ import { completePasswordReset, requestPasswordReset } from "@helperiq/core/auth
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
+import { throttleAccount } from "../../account-throttle.ts";
 import { ok } from "../../middleware/envelope.ts";
 import { queuePasswordMail } from "../../password-mail.ts";
 import { validate } from "../../validate.ts";
@@ -16,6 +17,8 @@ const setPasswordBody = z.object({ token: z.string().trim().min(1, "required").m
  */
 export const passwordRoutes = new Hono<AppEnv>()
   .post("/api/v1/agents/reset-password", validate("json", resetRequest), async (c) => {
+    // Bounds the reset mails one account can be sent, known or not.
+    await throttleAccount(c, "password-reset", c.req.valid("json").email);
     const { database, clock } = c.get("deps");
     const grant = await requestPasswordReset(database.db, {
       tenantId: c.get("tenant").id,
@@ -28,6 +31,7 @@ export const passwordRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/agents/set-password", validate("json", setPasswordBody), async (c) => {
     const { token, password } = c.req.valid("json");
+    await throttleAccount(c, "set-password", token);
     const { database, clock } = c.get("deps");
     await completePasswordReset(database.db, { tenantId: c.get("tenant").id, token, password, now: clock.now() });
     return ok(c, true);
