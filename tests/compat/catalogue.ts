@@ -7,7 +7,7 @@
  * `npm run compat:table` renders docs/compat.md from it. When a pending call starts working, flip its status
  * to `supported` and regenerate the doc (the staleness test fails until you do).
  */
-import type { CompatCall, Owner, Status } from "./catalogue-types.ts";
+import type { Client, CompatCall, Owner, Status } from "./catalogue-types.ts";
 
 const supported: Status = { kind: "supported" };
 const A: Owner = "A: list queries, lang, settings keys, shapes";
@@ -130,18 +130,37 @@ const TRASH_FORM = { "trash.auto_trash_resolved_days": 60, "trash.auto_trash_spa
 const ECOMMERCE_FORM = { type: "magento1", base_url: "{maho_url}", client_id: "helperiq", client_secret: "maho-secret" };
 const CSV = (content: string) => ({ file: "import.csv", type: "text/csv", content });
 
-/** Same family, same answer: a clean 404 (or an empty list for a list read) until the family is built. */
-const family = (name: string, base: string, withToggle = false, extra: Partial<CompatCall>[] = []): CompatCall[] => [
-  { name: `list ${name}`, clients: [...ALL], method: "GET", path: base, reads: [], area: "Not built yet", status: notBuilt(name) },
-  { name: `get ${name}`, clients: [...ALL], method: "GET", path: `${base}/1`, reads: [], area: "Not built yet", status: notBuilt(name) },
-  { name: `create ${name}`, clients: [...ALL], method: "POST", path: base, body: { name: "x" }, reads: [], area: "Not built yet", status: notBuilt(name) },
-  { name: `update ${name}`, clients: [...ALL], method: "PUT", path: `${base}/1`, body: { name: "x" }, reads: [], area: "Not built yet", status: notBuilt(name) },
-  { name: `delete ${name}`, clients: [...ALL], method: "DELETE", path: `${base}/1`, reads: [], area: "Not built yet", status: notBuilt(name) },
-  ...(withToggle
-    ? [{ name: `toggle ${name}`, clients: [...ALL], method: "PUT", path: `${base}/1/toggle`, reads: [], area: "Not built yet", status: notBuilt(name) } as CompatCall]
-    : []),
-  ...extra.map((e) => ({ clients: [...ALL], reads: [], area: "Not built yet", status: notBuilt(name), ...e }) as CompatCall),
-];
+type FamilyCall = Pick<CompatCall, "name" | "method" | "path"> & Partial<Pick<CompatCall, "body" | "query">>;
+
+/** A family HelperIQ has not built: its CRUD calls (and extras) all answer a clean 404, or an empty list. */
+function family(
+  name: string,
+  base: string,
+  opts: { clients?: Client[]; toggle?: boolean; listQuery?: Record<string, string>; extra?: FamilyCall[] } = {},
+): CompatCall[] {
+  const calls: FamilyCall[] = [
+    { name: `list ${name}`, method: "GET", path: base, ...(opts.listQuery ? { query: opts.listQuery } : {}) },
+    { name: `get ${name}`, method: "GET", path: `${base}/1` },
+    { name: `create ${name}`, method: "POST", path: base, body: { name: "x" } },
+    { name: `update ${name}`, method: "PUT", path: `${base}/1`, body: { name: "x" } },
+    { name: `delete ${name}`, method: "DELETE", path: `${base}/1` },
+    ...(opts.toggle ? [{ name: `toggle ${name}`, method: "PUT", path: `${base}/1/toggle` } as FamilyCall] : []),
+    ...(opts.extra ?? []),
+  ];
+  return calls.map((c) => ({ clients: opts.clients ?? [...ALL], reads: [], area: "Not built yet", status: notBuilt(name), ...c }));
+}
+
+/** A report screen's read: not built yet, answered with a clean 404. */
+const report = (name: string, path: string, clients: Client[], family = "reports"): CompatCall => ({
+  name,
+  clients,
+  method: "GET",
+  path,
+  ...(name === "getOverviewCounts" ? {} : { query: { days: "30" } }),
+  reads: [],
+  area: "Not built yet",
+  status: notBuilt(family),
+});
 
 export const CATALOGUE: CompatCall[] = [
   // ── App start and session ────────────────────────────────────────────────────────────────────────────
@@ -1948,40 +1967,32 @@ export const CATALOGUE: CompatCall[] = [
   { name: "deleteOIDC", clients: [...ALL], method: "DELETE", path: "/api/v1/oidc/{fresh_oidc_id}", reads: [], area: "Single sign-on", status: supported },
 
   // ── Not built yet ────────────────────────────────────────────────────────────────────────────────────
-  ...family("templates", "/api/v1/templates", false, []).map((c) =>
-    c.name === "list templates" ? { ...c, query: { type: "email_outgoing" } } : c,
-  ),
+  ...family("templates", "/api/v1/templates", { listQuery: { type: "email_outgoing" } }),
   ...family("business hours", "/api/v1/business-hours"),
   ...family("SLA policies", "/api/v1/sla"),
-  ...family("automation rules", "/api/v1/automations/rules", true, [
-    { name: "updateAutomationRuleWeights", method: "PUT", path: "/api/v1/automations/rules/weights", body: { 1: 1 } },
-    { name: "updateAutomationRulesExecutionMode", method: "PUT", path: "/api/v1/automations/rules/execution-mode", body: { mode: "first_match" } },
-  ]).map((c) => (c.name === "list automation rules" ? { ...c, query: { type: "new_conversation" } } : c)),
-  ...family("webhooks", "/api/v1/webhooks", true, [{ name: "testWebhook", method: "POST", path: "/api/v1/webhooks/1/test" }]),
-  ...family("context links", "/api/v1/context-links", true, [
-    { name: "getActiveContextLinks", clients: ["fork-2.1"], method: "GET", path: "/api/v1/context-links/active" },
-    { name: "getContextLinkURL", clients: ["fork-2.1"], method: "GET", path: "/api/v1/context-links/1/url", query: { conversation_uuid: "{conversation_uuid}" } },
-  ]).map((c) => ({ ...c, clients: ["fork-2.1"] })),
-  ...[
-    ["getOverviewCounts", "/api/v1/reports/overview/counts", undefined],
-    ["getOverviewCharts", "/api/v1/reports/overview/charts", { days: "30" }],
-    ["getOverviewSLA", "/api/v1/reports/overview/sla", { days: "30" }],
-    ["getOverviewCSAT", "/api/v1/reports/overview/csat", { days: "30" }],
-    ["getOverviewMessageVolume", "/api/v1/reports/overview/messages", { days: "30" }],
-    ["getOverviewTagDistribution", "/api/v1/reports/overview/tags", { days: "30" }],
-  ].map(
-    ([name, path, query]) =>
-      ({
-        name,
-        clients: name === "getOverviewCounts" || name === "getOverviewCharts" || name === "getOverviewSLA" ? [...ALL] : [...FORKS],
-        method: "GET",
-        path,
-        ...(query ? { query } : {}),
-        reads: [],
-        area: "Not built yet",
-        status: notBuilt(name === "getOverviewCSAT" ? "CSAT reports" : "reports"),
-      }) as CompatCall,
-  ),
+  ...family("automation rules", "/api/v1/automations/rules", {
+    toggle: true,
+    listQuery: { type: "new_conversation" },
+    extra: [
+      { name: "updateAutomationRuleWeights", method: "PUT", path: "/api/v1/automations/rules/weights", body: { 1: 1 } },
+      { name: "updateAutomationRulesExecutionMode", method: "PUT", path: "/api/v1/automations/rules/execution-mode", body: { mode: "first_match" } },
+    ],
+  }),
+  ...family("webhooks", "/api/v1/webhooks", { toggle: true, extra: [{ name: "testWebhook", method: "POST", path: "/api/v1/webhooks/1/test" }] }),
+  ...family("context links", "/api/v1/context-links", {
+    clients: ["fork-2.1"],
+    toggle: true,
+    extra: [
+      { name: "getActiveContextLinks", method: "GET", path: "/api/v1/context-links/active" },
+      { name: "getContextLinkURL", method: "GET", path: "/api/v1/context-links/1/url", query: { conversation_uuid: "{conversation_uuid}" } },
+    ],
+  }),
+  report("getOverviewCounts", "/api/v1/reports/overview/counts", [...ALL]),
+  report("getOverviewCharts", "/api/v1/reports/overview/charts", [...ALL]),
+  report("getOverviewSLA", "/api/v1/reports/overview/sla", [...ALL]),
+  report("getOverviewCSAT", "/api/v1/reports/overview/csat", [...FORKS], "CSAT reports"),
+  report("getOverviewMessageVolume", "/api/v1/reports/overview/messages", [...FORKS]),
+  report("getOverviewTagDistribution", "/api/v1/reports/overview/tags", [...FORKS]),
   {
     name: "getActivityLogs",
     clients: [...ALL],
