@@ -140,8 +140,13 @@ beforeAll(async () => {
     name: `Inbox ${MARK}`,
     channel: "email",
     from: `support@${MARK}.example`,
-    config: { smtp: [{ host: `smtp.${MARK}.example`, username: `user-${MARK}`, password: `pw-${MARK}` }] },
+    config: { smtp: [{ host: `smtp.${MARK}.example`, username: `user-${MARK}`, password: `pw-${MARK}` }], signature: `<p>Inbox ${MARK}</p>` },
   });
+  // B's retention and B's admin's own signature: A's settings and A's admin (same email) must not reach them.
+  const trash = await b.admin.put("/api/v1/settings/trash", { "trash.auto_delete_days": 30 });
+  if (trash.status !== 200) throw new Error(`setup trash: ${trash.status} ${JSON.stringify(trash.body)}`);
+  const signature = await b.admin.put("/api/v1/agents/me/signature", { signature: `<p>Signature ${MARK}</p>` });
+  if (signature.status !== 200) throw new Error(`setup signature: ${signature.status} ${JSON.stringify(signature.body)}`);
   // B's upload, held by a message of B's conversation (its bytes carry the MARK).
   const form = new FormData();
   form.append("file", new File([`Upload ${MARK}`], `upload-${MARK}.txt`, { type: "text/plain" }));
@@ -223,6 +228,8 @@ async function snapshotOfB() {
     sharedViews: await read("/api/v1/shared-views"),
     contacts: await read("/api/v1/contacts"),
     inboxes: has("/api/v1/inboxes") ? await read("/api/v1/inboxes") : null,
+    trashSettings: has("/api/v1/settings/trash") ? await read("/api/v1/settings/trash") : null,
+    me: await read("/api/v1/agents/me"),
     contactNotes: await read(`/api/v1/contacts/${bIds.contact}/notes`),
     messages: await read(`/api/v1/conversations/${bIds.conversation}/messages`),
     notifications: has("/api/v1/notifications")

@@ -61,7 +61,9 @@ export async function conversationTranscript(ctx: Ctx, ref: ConversationRef): Pr
     "",
   ];
   for (const row of shown) {
-    const who = name(row.firstName ?? "", row.lastName ?? "") || row.email || (row.type === "incoming" ? "Customer" : "Agent");
+    // An incoming message without a sender row is the conversation's contact writing.
+    const fallback = row.type === "incoming" ? contactName || contact.email || "Customer" : "Agent";
+    const who = name(row.firstName ?? "", row.lastName ?? "") || row.email || fallback;
     lines.push(`[${stamp(row.createdAt)}] ${who} (${row.type === "incoming" ? "customer" : "agent"}):`);
     lines.push(row.text || "(no text)");
     const attached = files.filter((f) => f.messageId === row.id).map((f) => f.filename);
