@@ -7,6 +7,9 @@ export const COMPAT_FILE = "docs/compat.md";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+/** Body keys, the first few of a long form (settings forms carry a dozen prefixed keys). */
+const keyList = (keys: string[]) => (keys.length > 6 ? `${keys.slice(0, 4).join(", ")}, … ${keys.length} keys` : keys.join(", "));
+
 /** The call's inputs in a few words: query keys (with the sort), JSON or multipart body keys. */
 function sentAs(call: CompatCall): string {
   const parts: string[] = [];
@@ -14,10 +17,10 @@ function sentAs(call: CompatCall): string {
     const keys = Object.entries(call.query).map(([k, v]) => (k === "order_by" || k === "applies_to" ? `${k}=${v}` : k));
     parts.push(`?${keys.join(", ")}`);
   }
-  if (call.form) parts.push(`multipart {${Object.keys(call.form).join(", ")}}`);
+  if (call.form) parts.push(`multipart {${keyList(Object.keys(call.form))}}`);
   if (call.body !== undefined) {
     const b = call.body;
-    parts.push(Array.isArray(b) ? "JSON [array]" : b && typeof b === "object" ? `JSON {${Object.keys(b).join(", ")}}` : "JSON");
+    parts.push(Array.isArray(b) ? "JSON [array]" : b && typeof b === "object" ? `JSON {${keyList(Object.keys(b))}}` : "JSON");
   }
   if (call.auth === "none") parts.push("no session");
   return parts.map((p) => `\`${p}\``).join(" ") || "—";
@@ -54,7 +57,7 @@ export function compatTableText(catalogue: CompatCall[] = CATALOGUE): string {
     "as described; a family **not built yet** answers a clean 404 with the error envelope (or an empty list for a",
     "list read); a **pending** call is skipped visibly until its fix lands, and still never answers a 5xx.",
     "",
-    `**${catalogue.length} calls**: ${count("supported")} supported, ${count("pending")} pending, ${count("difference")} deliberate differences, ${count("not-built")} in families not built yet.`,
+    `**${catalogue.length} calls**: ${count("supported")} supported, ${count("pending")} pending, ${count("difference")} deliberate difference${count("difference") === 1 ? "" : "s"}, ${count("not-built")} in families not built yet.`,
     "",
   ];
   for (const area of areas) {
