@@ -547,7 +547,7 @@ describe("through the API, with nothing allowed", () => {
       expect(saved.status, JSON.stringify(saved.body)).toBe(201);
       const res = await t.app.request(`http://${a.host}/api/v1/oidc/${saved.body.data.id}/login`, { headers: { host: a.host } });
       expect(res.status).toBe(401);
-      expect((await res.json()).data.message).toMatch(/^The sign-in provider may not be contacted: idp\.test resolves to 127\.0\.0\.1, a loopback address/);
+      expect(((await res.json()) as { data: { message: string } }).data.message).toMatch(/^The sign-in provider may not be contacted: idp\.test resolves to 127\.0\.0\.1, a loopback address/);
     });
 
     it("the endpoints a provider's discovery names are checked too: its token endpoint on loopback is never called", async () => {
