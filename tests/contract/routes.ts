@@ -19,7 +19,8 @@ const MESSAGE = `${CONVERSATION}/messages/:message_uuid`;
 
 export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("health", ["GET /health"]),
-  ...routes("config", ["GET /api/v1/config"]),
+  // LibreDesk's UI language packs (public: the UI loads one before sign-in).
+  ...routes("config", ["GET /api/v1/config", "GET /api/v1/lang/:lang"]),
   ...routes("settings", [
     "GET /api/v1/settings/general",
     "PUT /api/v1/settings/general",

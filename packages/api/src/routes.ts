@@ -5,7 +5,10 @@
  */
 export const FAMILY_ROUTES = {
   health: [["GET", "/health"]],
-  config: [["GET", "/api/v1/config"]],
+  config: [
+    ["GET", "/api/v1/config"],
+    ["GET", "/api/v1/lang/:lang"],
+  ],
   settings: [
     ["GET", "/api/v1/settings/general"],
     ["PUT", "/api/v1/settings/general"],

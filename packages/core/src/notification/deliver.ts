@@ -12,9 +12,10 @@ export type DeliveryDeps = { db: Db; mailer: Mailer; push: Push };
 
 /**
  * What already went out, kept in the notification's `meta.delivery`: a redelivered job (one device's push
- * failed transiently) repeats only what failed, so the other devices and the mailbox get it once.
+ * failed transiently) repeats only what failed, so the other devices and the mailbox get it once. Failed
+ * email attempts are counted: after the workspace's `max_msg_retries` retries the email is given up.
  */
-type Delivered = { pushed_token_ids: number[]; emailed: boolean };
+type Delivered = { pushed_token_ids: number[]; emailed: boolean; email_failures: number; email_given_up: boolean };
 
 type Deliverable = NonNullable<Awaited<ReturnType<typeof findDeliverable>>>;
 
@@ -29,15 +30,22 @@ export async function deliverNotification(deps: DeliveryDeps, tenantId: number, 
   if (!found) return;
   const before = deliveredSoFar(found.meta);
   const pushed = await pushToDevices(deps, found, before.pushed_token_ids);
-  const mailed = before.emailed ? { sent: true } : await mailIfEnabled(deps, found);
-  const after: Delivered = { pushed_token_ids: [...before.pushed_token_ids, ...pushed.tokenIds], emailed: mailed.sent };
-  if (pushed.tokenIds.length > 0 || after.emailed !== before.emailed) {
+  const mailed: MailOutcome = before.emailed || before.email_given_up ? { sent: before.emailed } : await mailIfEnabled(deps, found);
+  const failures = before.email_failures + (mailed.failure === undefined ? 0 : 1);
+  const givenUp = before.email_given_up || (mailed.failure !== undefined && failures > (mailed.retries ?? 0));
+  const after: Delivered = {
+    pushed_token_ids: [...before.pushed_token_ids, ...pushed.tokenIds],
+    emailed: mailed.sent,
+    email_failures: failures,
+    email_given_up: givenUp,
+  };
+  if (pushed.tokenIds.length > 0 || after.emailed !== before.emailed || failures !== before.email_failures) {
     await deps.db
       .update(notifications)
       .set({ meta: sql`${notifications.meta} || ${JSON.stringify({ delivery: after })}::jsonb` })
       .where(eq(notifications.id, found.id));
   }
-  const failure = pushed.failure ?? mailed.failure;
+  const failure = pushed.failure ?? (givenUp ? undefined : mailed.failure);
   if (failure !== undefined) throw failure;
 }
 
@@ -77,7 +85,12 @@ async function findDeliverable(db: Db, tenantId: number, notificationId: number)
 
 function deliveredSoFar(meta: Record<string, unknown>): Delivered {
   const delivery = (meta.delivery ?? {}) as Partial<Delivered>;
-  return { pushed_token_ids: delivery.pushed_token_ids ?? [], emailed: delivery.emailed ?? false };
+  return {
+    pushed_token_ids: delivery.pushed_token_ids ?? [],
+    emailed: delivery.emailed ?? false,
+    email_failures: delivery.email_failures ?? 0,
+    email_given_up: delivery.email_given_up ?? false,
+  };
 }
 
 /** Sends to every device not reached yet, all at once; returns the tokens reached and the first transient failure. */
@@ -105,13 +118,16 @@ async function pushToDevices(deps: DeliveryDeps, n: Deliverable, alreadyPushed: 
   return { tokenIds, failure };
 }
 
-async function mailIfEnabled(deps: DeliveryDeps, n: Deliverable): Promise<{ sent: boolean; failure?: unknown }> {
+type MailOutcome = { sent: boolean; failure?: unknown; retries?: number };
+
+async function mailIfEnabled(deps: DeliveryDeps, n: Deliverable): Promise<MailOutcome> {
   if (!isEmailedType(n.type) || !n.email || !emailNotificationPrefs(n.preferences)[n.type]) return { sent: false };
-  if (!(await getEmailNotificationSettings(deps.db, n.tenantId)).enabled) return { sent: false };
+  const settings = await getEmailNotificationSettings(deps.db, n.tenantId);
+  if (!settings.enabled) return { sent: false };
   try {
     await deps.mailer.send(notificationMail({ to: n.email, firstName: n.firstName, title: n.title, description: n.description }));
     return { sent: true };
   } catch (failure) {
-    return { sent: false, failure };
+    return { sent: false, failure, retries: settings.max_msg_retries };
   }
 }

@@ -5,6 +5,7 @@ import { getSetting, mergeSetting } from "./index.ts";
 
 export const SMTP_AUTH_PROTOCOLS = ["plain", "login", "cram", "none"] as const;
 export const SMTP_TLS_TYPES = ["none", "starttls", "tls"] as const;
+export const MAX_EMAIL_RETRIES = 10;
 
 /** The SMTP server a workspace's notification emails go out through (LibreDesk's notification.email.*). */
 export type EmailNotificationSettings = {
@@ -15,6 +16,8 @@ export type EmailNotificationSettings = {
   /** Stored sealed with the keyring; the API only ever shows `mask()` of it. */
   password: string;
   max_conns: number;
+  /** How many times a notification email that failed is tried again before it is given up (push is unaffected). */
+  max_msg_retries: number;
   /** Go-style durations, as LibreDesk takes them: "25s", "1m". */
   idle_timeout: string;
   wait_timeout: string;
@@ -35,6 +38,7 @@ const EMAIL_NOTIFICATION_DEFAULTS: EmailNotificationSettings = {
   username: "",
   password: "",
   max_conns: 5,
+  max_msg_retries: 2,
   idle_timeout: "25s",
   wait_timeout: "60s",
   auth_protocol: "plain",

@@ -1,7 +1,9 @@
 import {
   emailNotificationView,
   getEmailNotificationSettings,
+  MAX_EMAIL_RETRIES,
   SMTP_AUTH_PROTOCOLS,
+  type EmailNotificationSettings,
   SMTP_TLS_TYPES,
   updateEmailNotificationSettings,
 } from "@helperiq/core/setting/email-notification";
@@ -11,6 +13,7 @@ import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
 import { validate } from "../../validate.ts";
+import { settingsUpdate, withLibreDeskNames, type SettingNames } from "./keys.ts";
 
 const hostName = z
   .string()
@@ -29,32 +32,43 @@ function isSenderAddress(value: string): boolean {
   return address !== undefined && z.email().safeParse(address).success;
 }
 
-const emailNotificationUpdate = z
-  .object({
-    enabled: z.boolean(),
-    host: hostName,
-    port: z.number().int().min(1).max(65535),
-    username: z.string().trim().max(254),
-    password: z.string().max(1024),
-    max_conns: z.number().int().min(1).max(100),
-    idle_timeout: duration,
-    wait_timeout: duration,
-    auth_protocol: z.enum(SMTP_AUTH_PROTOCOLS),
-    email_address: z
-      .string()
-      .trim()
-      .max(320)
-      .refine((v) => v === "" || isSenderAddress(v), 'must be an address like "Support <support@example.com>"'),
-    hello_hostname: hostName,
-    tls_type: z.enum(SMTP_TLS_TYPES),
-    tls_skip_verify: z.boolean(),
-  })
-  .partial();
+const emailNotificationFields = {
+  enabled: z.boolean(),
+  host: hostName,
+  port: z.number().int().min(1).max(65535),
+  username: z.string().trim().max(254),
+  password: z.string().max(1024),
+  max_conns: z.number().int().min(1).max(100),
+  max_msg_retries: z.number().int().min(0).max(MAX_EMAIL_RETRIES),
+  idle_timeout: duration,
+  wait_timeout: duration,
+  auth_protocol: z.enum(SMTP_AUTH_PROTOCOLS),
+  email_address: z
+    .string()
+    .trim()
+    .max(320)
+    .refine((v) => v === "" || isSenderAddress(v), 'must be an address like "Support <support@example.com>"'),
+  hello_hostname: hostName,
+  tls_type: z.enum(SMTP_TLS_TYPES),
+  tls_skip_verify: z.boolean(),
+};
 
-/** `GET/PUT /api/v1/settings/notifications/email`: the SMTP server for notification mail; the password is write-only. */
+/** LibreDesk's names: every setting under `notification.email.`. */
+const EMAIL_NOTIFICATION_NAMES = Object.fromEntries(
+  Object.keys(emailNotificationFields).map((key) => [`notification.email.${key}`, key]),
+) as SettingNames<keyof typeof emailNotificationFields>;
+
+const emailNotificationUpdate = settingsUpdate(emailNotificationFields, EMAIL_NOTIFICATION_NAMES);
+
+const answer = (settings: EmailNotificationSettings) => withLibreDeskNames(emailNotificationView(settings), EMAIL_NOTIFICATION_NAMES);
+
+/**
+ * `GET/PUT /api/v1/settings/notifications/email`: the SMTP server for notification mail, under HelperIQ's
+ * and LibreDesk's names; the password is write-only (masked under both).
+ */
 export const emailNotificationRoutes = new Hono<AppEnv>()
   .get("/api/v1/settings/notifications/email", auth("notification_settings:manage"), async (c) =>
-    ok(c, emailNotificationView(await getEmailNotificationSettings(c.get("deps").database.db, c.get("tenant").id))),
+    ok(c, answer(await getEmailNotificationSettings(c.get("deps").database.db, c.get("tenant").id))),
   )
   .put(
     "/api/v1/settings/notifications/email",
@@ -63,6 +77,6 @@ export const emailNotificationRoutes = new Hono<AppEnv>()
     async (c) => {
       const { database, secrets } = c.get("deps");
       const saved = await updateEmailNotificationSettings(database.db, secrets, c.get("tenant").id, c.req.valid("json"));
-      return ok(c, emailNotificationView(saved));
+      return ok(c, answer(saved));
     },
   );
