@@ -30,6 +30,8 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { join } from "node:path";
 import { lazyWidgetScript } from "../../widget/build.ts";
+import { WEB_DIST } from "../../web/build.ts";
+import { loadWebApp, withWebApp } from "./web-app.ts";
 import { loadKeyring } from "./secrets.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import type { ServerConfig } from "./config.ts";
@@ -157,7 +159,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     // Mail whose run died (here or in another process on the same database), once its lease ran out.
     every(5 * 60_000, "deliveries", sweepDeliveries),
   ];
-  const server = await listen(app.fetch, config.PORT, config.HOST);
+  // The agent web app (built by `npm start` before this runs: main.ts) in front of the API.
+  const server = await listen(withWebApp(loadWebApp(WEB_DIST), app.fetch), config.PORT, config.HOST);
   realtime.attach(server as import("node:http").Server);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

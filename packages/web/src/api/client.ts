@@ -1,0 +1,123 @@
+import type { Endpoint } from "./endpoints.ts";
+
+/**
+ * The one transport to the API: same origin, the session cookie, and the CSRF token (the `csrf_token`
+ * cookie the server sets at sign-in) echoed in X-CSRFTOKEN on every write, as the API requires of cookie
+ * sessions. Answers are unwrapped from `{data: …}`; errors become ApiError with the API's message.
+ */
+
+const CSRF_COOKIE = "csrf_token";
+const CSRF_HEADER = "X-CSRFTOKEN";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    /** The API's error type (InputError, AuthError …), or NetworkError when no answer came. */
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The field a 400 names (`email: required` → `email`), if any. */
+  get field(): string | undefined {
+    return this.type === "InputError" ? /^([a-z_][a-z0-9_.[\]]*): /i.exec(this.message)?.[1] : undefined;
+  }
+
+  /** The message without its field prefix, for showing next to that field. */
+  get detail(): string {
+    return this.field ? this.message.slice(this.field.length + 2) : this.message;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+export type CallOptions = {
+  params?: Record<string, string | number>;
+  query?: Query;
+  body?: unknown;
+  /**
+   * A call made without (or to obtain) a session: its 401 is an answer for the caller, not the session
+   * ending (sign-in with a wrong password, the boot-time "who am I").
+   */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+};
+
+let sessionExpired: () => void = () => undefined;
+
+/** Called when a signed-in call answers 401: the session ended (expired, signed out elsewhere). */
+export function onSessionExpired(handler: () => void) {
+  sessionExpired = handler;
+}
+
+export function csrfToken(): string {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === CSRF_COOKIE) return decodeURIComponent(value.join("="));
+  }
+  return "";
+}
+
+function urlOf([, path]: Endpoint, params: CallOptions["params"] = {}, query: Query = {}): string {
+  const filled = path.replace(/:([a-z_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") search.set(key, String(value));
+  const qs = search.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+async function send(endpoint: Endpoint, options: CallOptions): Promise<{ response: Response; payload: unknown }> {
+  const [method] = endpoint;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET") headers[CSRF_HEADER] = csrfToken();
+  let response: Response;
+  try {
+    response = await fetch(urlOf(endpoint, options.params, options.query), {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError(0, "NetworkError", (err as Error).message);
+  }
+  const text = await response.text();
+  let payload: unknown = undefined;
+  if (text) {
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      throw new ApiError(response.status, "GeneralError", `Unexpected answer (HTTP ${response.status})`);
+    }
+  }
+  if (!response.ok) {
+    const data = (payload as { data?: { message?: unknown; type?: unknown } } | undefined)?.data;
+    const error = new ApiError(
+      response.status,
+      typeof data?.type === "string" ? data.type : "GeneralError",
+      typeof data?.message === "string" ? data.message : `HTTP ${response.status}`,
+    );
+    if (response.status === 401 && !options.anonymous) sessionExpired();
+    throw error;
+  }
+  return { response, payload };
+}
+
+/** Calls an endpoint and returns its envelope's `data`. */
+export async function call<T>(endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
+  const { payload } = await send(endpoint, options);
+  return (payload as { data: T }).data;
+}
+
+/** Calls an endpoint whose answer has no envelope (the language packs). */
+export async function callBare<T>(endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
+  return (await send(endpoint, options)).payload as T;
+}

@@ -1,0 +1,57 @@
+import { defineStore } from "pinia";
+import { ref } from "vue";
+import { api, type ConversationRow, type ListSource } from "../../api/index.ts";
+
+export const PAGE_SIZE = 25;
+
+/**
+ * The conversation list on screen: one page of one source, reloaded on each change of source, page or
+ * status filter (a newer load wins over an older one still in flight). The open conversation patches its
+ * row (read state, status) so the list agrees without a reload.
+ */
+export const useInboxStore = defineStore("inbox", () => {
+  const rows = ref<ConversationRow[]>([]);
+  const total = ref(0);
+  const totalPages = ref(0);
+  const page = ref(1);
+  const loading = ref(false);
+  const failed = ref(false);
+  let inFlight: AbortController | undefined;
+
+  async function load(source: ListSource, options: { page: number; statuses?: string[] }) {
+    inFlight?.abort();
+    const controller = (inFlight = new AbortController());
+    loading.value = true;
+    failed.value = false;
+    try {
+      const result = await api.conversations(source, { page: options.page, pageSize: PAGE_SIZE, statuses: options.statuses }, controller.signal);
+      if (controller.signal.aborted) return;
+      rows.value = result.results;
+      total.value = result.total;
+      totalPages.value = result.total_pages;
+      page.value = result.page;
+    } catch (err) {
+      if (controller.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) return;
+      failed.value = true;
+    } finally {
+      if (inFlight === controller) loading.value = false;
+    }
+  }
+
+  function patch(uuid: string, change: Partial<ConversationRow>) {
+    const row = rows.value.find((r) => r.uuid === uuid);
+    if (row) Object.assign(row, change);
+  }
+
+  function $reset() {
+    inFlight?.abort();
+    rows.value = [];
+    total.value = 0;
+    totalPages.value = 0;
+    page.value = 1;
+    loading.value = false;
+    failed.value = false;
+  }
+
+  return { rows, total, totalPages, page, loading, failed, load, patch, $reset };
+});

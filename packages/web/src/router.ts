@@ -1,0 +1,58 @@
+import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw } from "vue-router";
+import { isAppPath } from "./app-paths.ts";
+import SignInPage from "./features/auth/SignInPage.vue";
+import { useSessionStore } from "./stores/session.ts";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+  }
+}
+
+const InboxPage = () => import("./features/conversations/InboxPage.vue");
+const ConversationView = () => import("./features/conversations/ConversationView.vue");
+
+/** An inbox list route with its conversation opened beside it (`…/conversations/:uuid`). */
+const inbox = (name: string, path: string): RouteRecordRaw => ({
+  path,
+  name,
+  component: InboxPage,
+  children: [{ path: "conversations/:uuid", name: `${name}.conversation`, component: ConversationView, props: true }],
+});
+
+export const routes: RouteRecordRaw[] = [
+  { path: "/login", name: "login", component: SignInPage, meta: { public: true } },
+  { path: "/forgot-password", name: "forgot-password", component: () => import("./features/auth/ForgotPasswordPage.vue"), meta: { public: true } },
+  // The links in password-reset and welcome mails (`/reset-password?token=…`); /set-password is the welcome wording.
+  { path: "/reset-password", name: "reset-password", component: () => import("./features/auth/SetPasswordPage.vue"), props: { mode: "reset" }, meta: { public: true } },
+  { path: "/set-password", name: "set-password", component: () => import("./features/auth/SetPasswordPage.vue"), props: { mode: "welcome" }, meta: { public: true } },
+  {
+    path: "/",
+    component: () => import("./features/shell/AppShell.vue"),
+    children: [
+      { path: "", name: "home", redirect: { name: "inbox", params: { list: "assigned" } } },
+      inbox("inbox", "inboxes/:list(assigned|unassigned|all|mentioned)"),
+      inbox("team", "inboxes/teams/:teamId(\\d+)"),
+      inbox("view", "inboxes/views/:viewId(\\d+)"),
+      { path: "conversations/:uuid", name: "conversation", component: ConversationView, props: true },
+    ],
+  },
+  { path: "/:rest(.*)*", name: "not-found", component: () => import("./features/shell/NotFoundPage.vue"), meta: { public: true } },
+];
+
+/** Where to go after signing in: a path of this app only (never another site, never `//host`). */
+export function safeNext(next: unknown): RouteLocationRaw {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return { name: "home" };
+  return isAppPath(next.split(/[?#]/, 1)[0]!) ? next : { name: "home" };
+}
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore();
+  if (!session.checked) await session.check();
+  if (to.name === "login" && session.me) return safeNext(to.query.next);
+  if (to.meta.public || session.me) return true;
+  return { name: "login", query: to.fullPath === "/" ? {} : { next: to.fullPath } };
+});
