@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { z, type ZodType } from "zod";
+import { bodyLimitOf } from "./middleware/body-limit.ts";
 import { CSRF_HEADER, SESSION_COOKIE } from "./middleware/cookies.ts";
 import { rateBucketOf } from "./rate-buckets.ts";
 import { metaOf, type RouteMeta } from "./route-meta.ts";
@@ -80,9 +81,12 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
         if (status === "429") return rateBucketOf(path) !== null;
         return true;
       });
+      const bodyLimit = method === "GET" ? null : bodyLimitOf(metas);
+      if (typeof bodyLimit === "number") operation["x-max-body-bytes"] = bodyLimit;
       operation.responses = {
         "200": { description: "Success (201 when a resource is created, 202 when background work was accepted).", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
         ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/${ERROR_STATUSES[status]![0]}` }])),
+        ...(typeof bodyLimit === "number" ? { "413": { $ref: "#/components/responses/TooLarge" } } : {}),
       };
       (paths[toOpenApiPath(path)] ??= {})[method.toLowerCase()] = operation;
     }
@@ -97,12 +101,18 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
         session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: `Session cookie from POST /api/v1/auth/login; writes also echo the CSRF cookie in the ${CSRF_HEADER} header.` },
         apiKey: { type: "http", scheme: "bearer", description: "An API key `lk_…` issued by an admin." },
       },
-      responses: Object.fromEntries(
-        Object.values(ERROR_STATUSES).map(([type, description]) => [
-          type,
-          { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-        ]),
-      ),
+      responses: {
+        ...Object.fromEntries(
+          Object.values(ERROR_STATUSES).map(([type, description]) => [
+            type,
+            { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          ]),
+        ),
+        TooLarge: {
+          description: "The body is over the route's limit (`x-max-body-bytes`), refused before it is read; type InputError.",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
       schemas: {
         Success: { type: "object", required: ["data"], properties: { data: {} } },
         Error: {
