@@ -104,31 +104,32 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
       if (agents.helperiq.length === 0 && agents.libredesk.length === 0 && visitors.length === 0) return [];
       const payload = await newMessagePayload(db, target, event.messageUuid, visitors.length > 0, options);
       if (!payload) return [];
-      return nonEmpty([
-        { to: agents.helperiq, text: frameText("new_message", payload.agent) },
-        { to: agents.libredesk, text: frameText("new_message", libredeskNewMessage(payload.agent)) },
-        ...(payload.visitor ? [{ to: visitors, text: frameText("new_message", payload.visitor) }] : []),
-      ]);
+      const out: Delivery[] = [];
+      if (agents.helperiq.length) out.push({ to: agents.helperiq, text: frameText("new_message", payload.agent) });
+      if (agents.libredesk.length) out.push({ to: agents.libredesk, text: frameText("new_message", libredeskNewMessage(payload.agent)) });
+      if (payload.visitor) out.push({ to: visitors, text: frameText("new_message", payload.visitor) });
+      return out;
     }
     case "message_update": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const agents = await concernedAgents(target, "messages:read");
-      if (agents.helperiq.length === 0 && agents.libredesk.length === 0) return [];
+      const everyone = [...agents.helperiq, ...agents.libredesk];
+      if (everyone.length === 0) return [];
       // LibreDesk's UIs: 1.x/2.x read the per-field frames, later ones `message_update` (each ignores the other's).
-      return nonEmpty([
-        { to: [...agents.helperiq, ...agents.libredesk], text: frameText("message_update", await messageUpdatePayload(db, target, event)) },
-        ...messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text })),
-      ]);
+      const out: Delivery[] = [{ to: everyone, text: frameText("message_update", await messageUpdatePayload(db, target, event)) }];
+      if (agents.libredesk.length) out.push(...messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
+      return out;
     }
     case "conversation_update": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
       const agents = await concernedAgents(target, "conversations:read");
-      return nonEmpty([
-        { to: [...agents.helperiq, ...agents.libredesk], text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
-        ...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })),
-      ]);
+      const everyone = [...agents.helperiq, ...agents.libredesk];
+      if (everyone.length === 0) return [];
+      const out: Delivery[] = [{ to: everyone, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) }];
+      if (agents.libredesk.length) out.push(...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
+      return out;
     }
     case "new_conversation": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
@@ -185,8 +186,6 @@ function byDialect(connections: Connection[]): Record<Dialect, AgentConnection[]
   for (const c of connections) if (c.kind === "agent") out[c.dialect].push(c);
   return out;
 }
-
-const nonEmpty = (deliveries: Delivery[]) => deliveries.filter((d) => d.to.length > 0);
 
 /** Agent connections of the target's workspace whose agent may see it and holds `permission`: one evaluation per agent, not per connection. */
 async function visibleTo(db: Db, cache: FanoutCache, target: ConversationTarget, candidates: Connection[], permission: Permission): Promise<Connection[]> {
