@@ -68,12 +68,12 @@ describe("agents/me", () => {
     expect(rows).toHaveLength(0);
   });
 
-  it("lists compact agents and teams for any agent, without emails", async () => {
+  it("lists compact agents (with their emails, as LibreDesk's UI renders them) and teams for any agent", async () => {
     const agent = await createAgent(t, a);
     const res = await agent.client.get("/api/v1/agents/compact");
     expect(res.status).toBe(200);
     expect(res.body.data.some((x: { id: number }) => x.id === agent.id)).toBe(true);
-    expect(res.body.data[0]).not.toHaveProperty("email");
+    expect(res.body.data.find((x: { id: number }) => x.id === agent.id)).toMatchObject({ email: agent.email, enabled: true });
     expect((await agent.client.get("/api/v1/teams/compact")).status).toBe(200);
     const other = (await b.admin.get("/api/v1/agents/compact")).body.data.map((x: { id: number }) => x.id);
     expect(other).not.toContain(agent.id);

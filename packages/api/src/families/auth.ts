@@ -1,4 +1,5 @@
 import { loadAgentActor } from "@helperiq/core/agent/actor";
+import { getMe } from "@helperiq/core/agent/profile";
 import { listDeviceKeys, revokeDeviceKey } from "@helperiq/core/auth/device-keys";
 import { claimedGoogleEmail, GoogleSignInRefused, signInWithGoogle } from "@helperiq/core/auth/google";
 import { validateSession } from "@helperiq/core/auth/session";
@@ -84,13 +85,10 @@ export const authRoutes = new Hono<AppEnv>()
     setSessionCookies(c, session.token, session.csrfToken, session.expiresAt, config.secureCookies);
     const actor = await loadAgentActor(database.db, tenant.id, userId, "session");
     if (!actor) throw new AuthError();
-    return ok(c, {
-      id: actor.userId,
-      email: actor.email,
-      first_name: actor.firstName,
-      last_name: actor.lastName,
-      csrf_token: session.csrfToken,
-    });
+    // The signed-in agent as /agents/me shows them (LibreDesk's UI keeps this answer as its current user:
+    // roles, permissions, teams, availability), plus the CSRF token for the cookie session.
+    c.set("actor", actor);
+    return ok(c, { ...(await getMe(ctxOf(c))), csrf_token: session.csrfToken });
   })
   .post("/api/v1/auth/logout", async (c) => {
     await endSession(c);

@@ -1,11 +1,13 @@
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { iso } from "../db/iso.ts";
 import type { AgentActor, Ctx } from "../context/index.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
 import { emailNotificationPrefs, type EmailNotificationPrefs } from "../notification/mail.ts";
 import { pushTokens } from "../notification/notification.sql.ts";
 import { users, type AVAILABILITIES } from "../user/user.sql.ts";
 import { agentSignatureOf } from "./signature.ts";
+import { AVAILABILITY_STATUSES, availabilityStatus, STATUS_PREFERENCE, type AvailabilityStatus } from "./availability.ts";
 import { agentViews, findAgentRow } from "./view.ts";
 
 function me(ctx: Ctx): AgentActor {
@@ -57,11 +59,23 @@ export async function updateMe(ctx: Ctx, input: ProfileInput) {
   return getMe(ctx);
 }
 
-export async function setAvailability(ctx: Ctx, availability: (typeof AVAILABILITIES)[number]) {
+/**
+ * Sets one's availability, from HelperIQ's `online | away | offline` or LibreDesk's finer status (kept so
+ * its UI reads back what it set; see availability.ts).
+ */
+export async function setAvailability(ctx: Ctx, choice: { availability: (typeof AVAILABILITIES)[number] } | { status: AvailabilityStatus }) {
   const actor = me(ctx);
+  const status: string = "status" in choice ? choice.status : choice.availability;
+  const availability = "status" in choice ? AVAILABILITY_STATUSES[choice.status] : choice.availability;
   await ctx.db
     .update(users)
-    .set({ availability, lastActiveAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+    .set({
+      availability,
+      // The path is a constant key, not input.
+      preferences: sql`jsonb_set(${users.preferences}, ${sql.raw(`'{${STATUS_PREFERENCE}}'`)}, ${JSON.stringify(status)}::jsonb)`,
+      lastActiveAt: ctx.clock.now(),
+      updatedAt: ctx.clock.now(),
+    })
     .where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
   return getMe(ctx);
 }
@@ -91,17 +105,32 @@ export async function removePushToken(ctx: Ctx, token: string) {
     .where(and(eq(pushTokens.userId, actor.userId), eq(pushTokens.token, token)));
 }
 
-/** Everyone's short form for pickers (assignee menus, mentions): enabled agents only. */
+/**
+ * Everyone's short form, for pickers and LibreDesk's agent admin list (which renders it): every agent not
+ * deleted, disabled ones too, flagged by `enabled` (pickers leave those out). The System user is not an agent.
+ */
 export async function listAgentsCompact(ctx: Ctx) {
-  return ctx.db
+  const rows = await ctx.db
     .select({
       id: users.id,
+      type: users.type,
       first_name: users.firstName,
       last_name: users.lastName,
+      email: users.email,
+      enabled: users.enabled,
       avatar_url: users.avatarUrl,
       availability: users.availability,
+      preferences: users.preferences,
+      created_at: users.createdAt,
+      updated_at: users.updatedAt,
     })
     .from(users)
-    .where(and(eq(users.tenantId, ctx.tenantId), eq(users.type, "agent"), eq(users.enabled, true), isNull(users.deletedAt)))
+    .where(and(eq(users.tenantId, ctx.tenantId), eq(users.type, "agent"), isNull(users.deletedAt)))
     .orderBy(asc(users.firstName), asc(users.id));
+  return rows.map(({ preferences, created_at, updated_at, ...agent }) => ({
+    ...agent,
+    availability_status: availabilityStatus(agent.availability, preferences),
+    created_at: iso(created_at),
+    updated_at: iso(updated_at),
+  }));
 }

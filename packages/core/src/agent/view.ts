@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { iso } from "../db/iso.ts";
+import { availabilityStatus } from "./availability.ts";
 import type { Db } from "../port/database.ts";
 import { roles, userRoles } from "../role/role.sql.ts";
 import { teamMembers, teams } from "../team/team.sql.ts";
@@ -17,6 +18,7 @@ export function agentView(row: UserRow, roleNames: string[], agentTeams: AgentTe
     last_name: row.lastName,
     avatar_url: row.avatarUrl,
     availability: row.availability,
+    availability_status: availabilityStatus(row.availability, row.preferences),
     enabled: row.enabled,
     roles: roleNames,
     teams: agentTeams,

@@ -7,17 +7,27 @@ import type { Db } from "../port/database.ts";
 import { conversationParticipants, conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
 
-export type Participant = { id: number; first_name: string; last_name: string; email: string | null; type: string };
+export type Participant = { id: number; first_name: string; last_name: string; email: string | null; avatar_url: string | null; type: string };
 
-/** Followers and mentioned agents of a conversation, each once; the System user is never listed. */
-export async function listParticipants(ctx: Ctx, ref: ConversationRef): Promise<{ participants: Participant[] }> {
+/**
+ * Followers and mentioned agents of a conversation, each once; the System user is never listed. A bare
+ * array, as LibreDesk answers `GET …/participants` (the follow routes wrap theirs in `{participants}`).
+ */
+export async function listParticipants(ctx: Ctx, ref: ConversationRef): Promise<Participant[]> {
   const conversationId = await visibleConversationId(ctx, ref);
-  return { participants: await participantsOf(ctx, conversationId) };
+  return participantsOf(ctx, conversationId);
 }
 
 async function participantsOf(ctx: Ctx, conversationId: number): Promise<Participant[]> {
   const rows = await ctx.db
-    .selectDistinctOn([users.id], { id: users.id, first_name: users.firstName, last_name: users.lastName, email: users.email, type: users.type })
+    .selectDistinctOn([users.id], {
+      id: users.id,
+      first_name: users.firstName,
+      last_name: users.lastName,
+      email: users.email,
+      avatar_url: users.avatarUrl,
+      type: users.type,
+    })
     .from(conversationParticipants)
     .innerJoin(users, eq(users.id, conversationParticipants.userId))
     .where(and(eq(conversationParticipants.conversationId, conversationId), eq(users.type, "agent")))

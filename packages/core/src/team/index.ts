@@ -47,12 +47,14 @@ export async function listTeams(ctx: Ctx): Promise<TeamView[]> {
   return rows.map((r) => teamView(r, members.get(r.id)));
 }
 
+/** Every team's short form (pickers); LibreDesk's UI also reads its dates and default inbox (HelperIQ teams have none). */
 export async function listTeamsCompact(ctx: Ctx) {
-  return ctx.db
-    .select({ id: teams.id, name: teams.name, emoji: teams.emoji })
+  const rows = await ctx.db
+    .select({ id: teams.id, name: teams.name, emoji: teams.emoji, created_at: teams.createdAt, updated_at: teams.updatedAt })
     .from(teams)
     .where(eq(teams.tenantId, ctx.tenantId))
     .orderBy(asc(teams.name));
+  return rows.map((t) => ({ ...t, default_inbox_id: null, created_at: iso(t.created_at), updated_at: iso(t.updated_at) }));
 }
 
 export async function getTeam(ctx: Ctx, id: number): Promise<TeamView> {

@@ -4,6 +4,7 @@ import { MAX_SIGNATURE_LENGTH, setMySignature } from "@helperiq/core/agent/signa
 import { EMAILED_TYPES, type EmailedType } from "@helperiq/core/notification/mail";
 import { listTeamsCompact } from "@helperiq/core/team/index";
 import { AVAILABILITIES } from "@helperiq/core/user/user.sql";
+import { AVAILABILITY_STATUS_NAMES } from "@helperiq/core/agent/availability";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../../context.ts";
@@ -30,6 +31,15 @@ const profile = z
     path: ["current_password"],
     message: "required to change the password",
   });
+/** HelperIQ's `{availability}` or LibreDesk's `{status}` (its finer statuses, see core/agent/availability.ts). */
+const availabilityBody = z
+  .object({ availability: z.enum(AVAILABILITIES).optional(), status: z.enum(AVAILABILITY_STATUS_NAMES).optional() })
+  .strict()
+  .refine((b) => (b.availability === undefined) !== (b.status === undefined), {
+    path: ["availability"],
+    message: "required: availability, or LibreDesk's status (not both)",
+  })
+  .transform((b) => (b.status !== undefined ? { status: b.status } : { availability: b.availability! }));
 const pushToken = z.object({ token: z.string().min(8).max(4096), platform: z.enum(["ios", "android", "web"]) });
 
 /** The signed-in agent's own profile, and the compact lists every agent may read. */
@@ -47,8 +57,8 @@ export const meRoutes = new Hono<AppEnv>()
     },
   )
   .get("/api/v1/agents/me/teams", auth(), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
-  .put("/api/v1/agents/me/availability", auth(), validate("json", z.object({ availability: z.enum(AVAILABILITIES) })), async (c) =>
-    ok(c, await setAvailability(ctxOf(c), c.req.valid("json").availability)),
+  .put("/api/v1/agents/me/availability", auth(), validate("json", availabilityBody), async (c) =>
+    ok(c, await setAvailability(ctxOf(c), c.req.valid("json"))),
   )
   .delete("/api/v1/agents/me/avatar", auth(), async (c) => ok(c, await deleteAvatar(ctxOf(c))))
   .post("/api/v1/agents/me/push-token", auth(), validate("json", pushToken), async (c) => {
