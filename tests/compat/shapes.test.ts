@@ -174,5 +174,27 @@ describe("a conversation", () => {
     for (const key of ["last_message", "last_message_at", "waiting_since", "created_at", "updated_at", "first_reply_at", "resolved_at", "closed_at", "snoozed_until"]) {
       expect(res.body.data, key).toHaveProperty(key);
     }
+    expect(res.body.data.previous_conversations).toEqual([]);
+  });
+
+  it("lists the contact's earlier conversations the caller sees, for the sidebar", async () => {
+    const first = await createConversation(t, a, { subject: "First question" });
+    const second = await createConversation(t, a, { subject: "Second question", contactId: first.contactId });
+    const hidden = await createConversation(t, a, { subject: "Someone else's", contactId: first.contactId, assignedUserId: a.adminId });
+    const reader = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_unassigned"] });
+    const res = await reader.client.get(`/api/v1/conversations/${second.uuid}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.previous_conversations).toEqual([
+      expect.objectContaining({
+        uuid: first.uuid,
+        subject: "First question",
+        status: "Open",
+        last_message: expect.any(String),
+        created_at: expect.any(String),
+        contact: { first_name: "Casey", last_name: "Customer", avatar_url: null },
+      }),
+    ]);
+    const admin = await a.admin.get(`/api/v1/conversations/${second.uuid}`);
+    expect(admin.body.data.previous_conversations.map((p: { uuid: string }) => p.uuid).sort()).toEqual([first.uuid, hidden.uuid].sort());
   });
 });

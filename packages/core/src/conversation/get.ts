@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, ne, type SQL } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { NotFoundError } from "../errors/index.ts";
@@ -31,6 +31,8 @@ export type ConversationDetail = ConversationListRow & {
   contact: ConversationListRow["contact"] & { phone: string | null; phone_number: string | null; type: "contact" };
   /** The inbox's sender address: LibreDesk's UI works out reply recipients from it. */
   inbox_mail: string;
+  /** The contact's other conversations the caller sees, newest first (LibreDesk's sidebar lists them). */
+  previous_conversations: PreviousConversation[];
   custom_attributes: Record<string, unknown>;
   meta: Record<string, unknown>;
   last_interaction_at: string | null;
@@ -67,12 +69,39 @@ export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<C
     ...base,
     contact: { ...base.contact, phone: e.phone, phone_number: e.phone, type: "contact" },
     inbox_mail: e.inboxMail,
+    previous_conversations: await previousConversations(ctx, id, base.contact.id),
     custom_attributes: e.customAttributes,
     meta: e.meta,
     last_interaction_at: iso(e.lastInteractionAt),
     closed_at: iso(e.closedAt),
     snoozed_until: iso(e.snoozedUntil),
   };
+}
+
+const PREVIOUS_CONVERSATIONS = 10;
+
+export type PreviousConversation = Pick<
+  ConversationListRow,
+  "id" | "uuid" | "reference_number" | "subject" | "status" | "last_message" | "last_message_at" | "created_at" | "updated_at"
+> & { contact: Pick<ConversationListRow["contact"], "first_name" | "last_name" | "avatar_url"> };
+
+async function previousConversations(ctx: Ctx, conversationId: number, contactId: number): Promise<PreviousConversation[]> {
+  const rows = await selectConversationRows(ctx)
+    .where(and(eq(c.tenantId, ctx.tenantId), eq(c.contactId, contactId), ne(c.id, conversationId), visibleTo(ctx.actor)))
+    .orderBy(desc(c.createdAt), desc(c.id))
+    .limit(PREVIOUS_CONVERSATIONS);
+  return rows.map(listRow).map((r) => ({
+    id: r.id,
+    uuid: r.uuid,
+    reference_number: r.reference_number,
+    subject: r.subject,
+    status: r.status,
+    last_message: r.last_message,
+    last_message_at: r.last_message_at,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    contact: { first_name: r.contact.first_name, last_name: r.contact.last_name, avatar_url: r.contact.avatar_url },
+  }));
 }
 
 /** Marks the conversation seen now by the caller (clears a mark-unread). */
