@@ -81,6 +81,20 @@ describe.runIf(onPg)("realtime across instances (PostgreSQL LISTEN/NOTIFY)", () 
     expect(update.data.text_content).toBe(edited.body.data.text_content);
     expect(update.data.content.length).toBeGreaterThan(8000);
   });
+
+  it("plans each event in the receiving connection's dialect: LibreDesk's per-field frames, unsubscribed, on the other instance", async () => {
+    const conv = await createConversation(one.t, a, { assignedUserId: bob.id });
+    const ui = await WsClient.open(two.port, a.host, { path: "/ws?dialect=libredesk", headers: auth(a.admin.creds.bearer!) });
+    open.push(ui);
+    expect((await a.admin.put(`/api/v1/conversations/${conv.uuid}/priority`, { priority: "Low" })).status).toBe(200);
+    const frame = await ui.next((f) => f.type === "conversation_prop_update" && f.data.uuid === conv.uuid && f.data.prop === "priority");
+    expect(frame.data).toEqual({ uuid: conv.uuid, prop: "priority", value: "Low" });
+    // Too large for NOTIFY: the receiving instance reloads the value, then splits it into props as well.
+    const note = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>short</p>", private: true });
+    const edited = await bob.client.put(`/api/v1/conversations/${conv.uuid}/messages/${note.body.data.uuid}/note`, { message: `<p>${"term ".repeat(4000)}</p>` });
+    const content = await ui.next((f) => f.type === "message_prop_update" && f.data.uuid === note.body.data.uuid && f.data.prop === "content");
+    expect(content.data.value).toBe(edited.body.data.content);
+  });
 });
 
 describe.skipIf(onPg)("realtime across instances", () => {
