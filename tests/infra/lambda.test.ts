@@ -140,7 +140,8 @@ describe("functions/http/health.ts", () => {
 describe("request size limits in a family Lambda", () => {
   it("an anonymous 200 KB JSON body is 413 whether or not API Gateway passes its Content-Length", async () => {
     const body = JSON.stringify({ email: "a@acme.test", password: "x".repeat(200_000) });
-    for (const headers of [{ "content-type": "application/json" }, { "content-type": "application/json", "content-length": String(body.length) }]) {
+    const variants: Record<string, string>[] = [{ "content-type": "application/json" }, { "content-type": "application/json", "content-length": String(body.length) }];
+    for (const headers of variants) {
       const event = { ...httpEvent("POST", "/api/v1/auth/login", headers), body };
       const res = await createHandler("auth", FAMILIES.auth, deps)(event);
       expect(res.statusCode).toBe(413);

@@ -39,9 +39,10 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
       if (!result.success) throw new InputError(describeIssue(result.error.issues[0]!));
     },
     {
-      validationFunction: (s, value) => {
+      validationFunction: async (s, value) => {
         assertStorableInput(value);
-        return s.safeParseAsync(value);
+        // zod-validator types the result by zod major version, a conditional type left open for a generic T.
+        return (await s.safeParseAsync(value)) as never;
       },
     },
   );
