@@ -246,11 +246,12 @@ describe("fan-out through the Management API", () => {
 });
 
 describe("LibreDesk's dialect through the registry", () => {
-  const browser = async (agent: TestAgent, extra: Partial<WsEvent> = {}) => {
-    const session = await a.anonymous.login(agent.email, agent.password);
+  /** LibreDesk's UI: a page of the workspace opening the socket with its session cookie. */
+  const browser = async (agent: TestAgent, extra: Partial<WsEvent> = {}, tenant = a) => {
+    const session = await tenant.anonymous.login(agent.email, agent.password);
     const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
     const id = newId();
-    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host, Cookie: cookie, Origin: `https://${a.host}` }, ...extra }));
+    const res = await connect(deps, event(id, "$connect", { headers: { Host: tenant.host, Cookie: cookie, Origin: `https://${tenant.host}` }, ...extra }));
     expect(res.statusCode).toBe(200);
     return id;
   };
@@ -276,10 +277,7 @@ describe("LibreDesk's dialect through the registry", () => {
     const conv = await createConversation(t, a, { assignedUserId: bob.id });
     const [ui, eves, helperiq] = [await browser(admin), await browser(eve), await open(a.host, bearer(admin.apiKey))];
     const outsider = await createAgent(t, b, { permissions: ["conversations:read", "conversations:read_all", "messages:read"] });
-    const session = await b.anonymous.login(outsider.email, outsider.password);
-    const stranger = newId();
-    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
-    expect((await connect(deps, event(stranger, "$connect", { headers: { Host: b.host, Cookie: cookie, Origin: `https://${b.host}` } }))).statusCode).toBe(200);
+    const stranger = await browser(outsider, {}, b);
     posts.length = 0;
     const from = t.published.length;
     const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>via Lambda</p>", private: true });
