@@ -33,7 +33,10 @@ const uuids: Record<string, string> = {};
 
 /** Query string as axios serialises the UI's params object: every value a string, filters JSON text. */
 const qs = (params: Record<string, string | number | object>) =>
-  "?" + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]));
+  "?" +
+  new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]),
+  );
 
 /** The params object stores/conversation.js sends for every list ("newest" sort, 50 a page, status Open). */
 const uiList = (extra: Record<string, string | number | object> = {}, status: string | null = "Open") =>
