@@ -27,6 +27,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     // LibreDesk's notification SMTP settings (the spec lists notification_settings:manage but no route).
     "GET /api/v1/settings/notifications/email",
     "PUT /api/v1/settings/notifications/email",
+    // LibreDesk: tests the notification SMTP form (connects and logs in; nothing saved).
+    "POST /api/v1/settings/notifications/email/test",
     // LibreDesk fork's trash retention (conversation/retention.ts applies it).
     "GET /api/v1/settings/trash",
     "PUT /api/v1/settings/trash",
@@ -169,6 +171,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("inboxes", [
     "GET /api/v1/inboxes",
     "POST /api/v1/inboxes",
+    // LibreDesk fork: tests the unsaved inbox form's servers.
+    "POST /api/v1/inboxes/test",
     "GET /api/v1/inboxes/:id",
     "PUT /api/v1/inboxes/:id",
     "DELETE /api/v1/inboxes/:id",

@@ -14,6 +14,7 @@ export const FAMILY_ROUTES = {
     ["PUT", "/api/v1/settings/general"],
     ["GET", "/api/v1/settings/notifications/email"],
     ["PUT", "/api/v1/settings/notifications/email"],
+    ["POST", "/api/v1/settings/notifications/email/test"],
     ["GET", "/api/v1/settings/trash"],
     ["PUT", "/api/v1/settings/trash"],
   ],
@@ -195,6 +196,7 @@ export const FAMILY_ROUTES = {
   inboxes: [
     ["GET", "/api/v1/inboxes"],
     ["POST", "/api/v1/inboxes"],
+    ["POST", "/api/v1/inboxes/test"],
     ["GET", "/api/v1/inboxes/:id"],
     ["PUT", "/api/v1/inboxes/:id"],
     ["DELETE", "/api/v1/inboxes/:id"],

@@ -8,7 +8,7 @@ import {
   toggleInbox,
   updateInbox,
 } from "@helperiq/core/inbox/index";
-import { testInboxServers, type ProbeKind } from "@helperiq/core/inbox/probe";
+import { testInboxServers, testUnsavedInbox, type ProbeKind } from "@helperiq/core/inbox/probe";
 import { replySignature } from "@helperiq/core/inbox/signature";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -58,6 +58,10 @@ export const inboxesFamily = new Hono<AppEnv>()
   .get("/api/v1/inboxes", auth("inboxes:manage"), async (c) => ok(c, await listInboxes(ctxOf(c), c.get("deps").secrets)))
   .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), async (c) =>
     ok(c, await createInbox(ctxOf(c), c.get("deps"), c.req.valid("json")), 201),
+  )
+  // LibreDesk's form test before saving: the create body's servers, nothing stored (core/inbox/probe.ts).
+  .post("/api/v1/inboxes/test", auth("inboxes:manage"), validate("json", inboxBody.partial({ name: true })), async (c) =>
+    ok(c, await testUnsavedInbox(c.get("deps").mailProbe, c.req.valid("json"))),
   )
   .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) =>
     ok(c, await getInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),

@@ -29,15 +29,42 @@ export async function testInboxServers(
   const state = unsaved
     ? channelState("email", { ...row.config, ...unsaved }, fromOf(undefined, unsaved, row.from), stored)
     : stored;
-  const config = state.config as Partial<EmailConfig>;
+  if (serversOf(state, kind).length === 0) throw new InputError(`config.${kind}: no ${label} server configured`);
+  return { ok: true, latency_ms: await probeServers(probe, state, kind) };
+}
+
+/**
+ * LibreDesk's "test connection" of the inbox form before it is saved (`POST /inboxes/test`, the create
+ * body): the form's IMAP servers (if any), then its SMTP servers, validated as a create would; nothing is stored.
+ * The first failing server is a 400 naming it, like the saved inbox's tests.
+ */
+export async function testUnsavedInbox(
+  probe: MailProbe,
+  input: { channel: string; from?: string | undefined; config?: Record<string, unknown> | undefined },
+): Promise<{ ok: true; latency_ms: number }> {
+  if (input.channel !== "email") throw new InputError(`channel: a ${input.channel} inbox has no servers to test`);
+  const config = input.config ?? {};
+  const state = channelState("email", config, fromOf(input.from, config, ""), { config: {}, from: "", secrets: {} });
+  // The email config requires an SMTP server (channelState): there is always something to test.
+  const latency = (await probeServers(probe, state, "imap")) + (await probeServers(probe, state, "smtp"));
+  return { ok: true, latency_ms: latency };
+}
+
+type ServerState = { config: Record<string, unknown>; secrets: { imap?: string[]; smtp?: string[] } };
+
+/** A validated config's servers of `kind`, each with its password. */
+function serversOf(state: ServerState, kind: ProbeKind) {
   const passwords = state.secrets[kind] ?? [];
-  const servers = (config[kind] ?? []).map((server, i) => ({ ...server, password: passwords[i] ?? "" }));
-  if (servers.length === 0) throw new InputError(`config.${kind}: no ${label} server configured`);
+  return ((state.config as Partial<EmailConfig>)[kind] ?? []).map((server, i) => ({ ...server, password: passwords[i] ?? "" }));
+}
+
+/** Tries each server in order; the first failure is a 400 naming it. Answers the summed latency. */
+async function probeServers(probe: MailProbe, state: ServerState, kind: ProbeKind): Promise<number> {
   let latency = 0;
-  for (const [i, server] of servers.entries()) {
+  for (const [i, server] of serversOf(state, kind).entries()) {
     const outcome = kind === "imap" ? await probe.imap(server as ImapServer) : await probe.smtp(server as SmtpServer);
     if (!outcome.ok) throw new InputError(`config.${kind}[${i}]: ${outcome.reason}`);
     latency += outcome.latencyMs;
   }
-  return { ok: true, latency_ms: latency };
+  return latency;
 }

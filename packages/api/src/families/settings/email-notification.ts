@@ -7,6 +7,7 @@ import {
   SMTP_TLS_TYPES,
   updateEmailNotificationSettings,
 } from "@helperiq/core/setting/email-notification";
+import { testEmailNotificationSettings } from "@helperiq/core/setting/email-notification-test";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
@@ -78,5 +79,15 @@ export const emailNotificationRoutes = new Hono<AppEnv>()
       const { database, secrets } = c.get("deps");
       const saved = await updateEmailNotificationSettings(database.db, secrets, c.get("tenant").id, c.req.valid("json"));
       return ok(c, answer(saved));
+    },
+  )
+  // LibreDesk's "send test": the form's SMTP server, unsaved values over the stored ones, is logged in to.
+  .post(
+    "/api/v1/settings/notifications/email/test",
+    auth("notification_settings:manage"),
+    validate("json", emailNotificationUpdate),
+    async (c) => {
+      const { database, secrets, mailProbe } = c.get("deps");
+      return ok(c, await testEmailNotificationSettings(database.db, secrets, mailProbe, c.get("tenant").id, c.req.valid("json")));
     },
   );
