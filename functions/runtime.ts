@@ -1,24 +1,19 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
-import { createAiClients } from "@helperiq/adapters/ai/index";
-import { createOutboundGuard, type OutboundGuard } from "@helperiq/adapters/net/outbound-guard";
-import type { AiClients } from "@helperiq/core/port/ai-clients";
 import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
 import { createApp } from "@helperiq/api/app";
 import type { AppConfig, AppDeps, AppEnv } from "@helperiq/api/env";
-import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
 import type { Hono } from "hono";
-import { systemClock, type Queue } from "@helperiq/core/port/index";
+import { systemClock } from "@helperiq/core/port/index";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { describeError } from "@helperiq/core/errors/describe";
 import { cloudEvents } from "./ws/realtime.ts";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
-import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
-import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { sharedDatabase } from "./database.ts";
 import { prebuiltWidgetScript } from "./widget-script.ts";
+import { cloudAi, cloudBlobs, cloudOutbound, cloudQueue } from "./cloud-ports.ts";
 
 export type LambdaHandler = (event: LambdaEvent, context?: LambdaContext) => Promise<APIGatewayProxyResult>;
 
@@ -81,48 +76,8 @@ const noMailProbe: MailProbe = {
   },
 };
 
-let blobs: BlobStore | undefined;
-let ai: AiClients | undefined;
-
-/** One per container (OpenRouter's model catalogue is cached in it); base URLs only for tests and proxies. */
-export function cloudAi(env: NodeJS.ProcessEnv): AiClients {
-  ai ??= createAiClients({
-    baseUrls: { openai: env.OPENAI_BASE_URL, anthropic: env.ANTHROPIC_BASE_URL, openrouter: env.OPENROUTER_BASE_URL },
-    timeoutMs: Number(env.AI_TIMEOUT_MS) || undefined,
-  });
-  return ai;
-}
+/** One per container, so the store's OAuth tokens are reused across warm invocations. */
 let ecommerce: Ecommerce | undefined;
-let outbound: OutboundGuard | undefined;
-
-/** One per container: the outbound-connection guard, with the operator's OUTBOUND_ALLOW_HOSTS exceptions. */
-export function cloudOutbound(env: NodeJS.ProcessEnv): OutboundGuard {
-  outbound ??= createOutboundGuard({ allow: env.OUTBOUND_ALLOW_HOSTS });
-  return outbound;
-}
-
-/** One S3 client per container. Families without the bucket linked get a store that says so on use. */
-export function cloudBlobs(env: NodeJS.ProcessEnv): BlobStore {
-  if (!env.MEDIA_BUCKET) {
-    const missing = async () => {
-      throw new Error("MEDIA_BUCKET is not set: this function cannot reach media (link the bucket in infra/api.ts)");
-    };
-    return { put: missing, get: missing, delete: missing };
-  }
-  blobs ??= createS3BlobStore({ bucket: env.MEDIA_BUCKET });
-  return blobs;
-}
-
-/** Only the families infra/api.ts links to the jobs queue get QUEUE_URL; the others must not publish. */
-export function cloudQueue(env: NodeJS.ProcessEnv): Queue {
-  const queueUrl = env.QUEUE_URL;
-  if (queueUrl) return createSqsQueue({ queueUrl });
-  return {
-    send: async (message) => {
-      throw new Error(`QUEUE_URL is not set: this function cannot publish ${message.type} (link the queue in infra/api.ts)`);
-    },
-  };
-}
 
 export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
   const rootUrl = env.ROOT_URL ?? "";

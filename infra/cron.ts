@@ -1,83 +1,51 @@
+import { SCHEDULE, type ScheduledJob, type ScheduleNeed } from "../packages/core/src/job/schedule";
 import { databaseEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
+import { realtimeEnvironment, realtimeLinks } from "./realtime";
+import { secretKeys } from "./secrets";
 import { media } from "./storage";
 
-// Scheduled jobs. Later issues add theirs here with their handlers: IMAP polling, waking snoozed
-// conversations, hourly RAG re-sync and the PCI safety net (functions/cron/*.ts).
+/**
+ * What each need links and sets: the jobs queue; the realtime registry and management endpoint (events are
+ * pushed, and widget attachment URLs signed with SECRET_KEYS); the media bucket.
+ */
+const NEEDS: Record<ScheduleNeed, { link: unknown[]; environment: () => Record<string, $util.Input<string>> }> = {
+  queue: { link: [jobs], environment: () => ({ QUEUE_URL: jobs.url }) },
+  realtime: { link: realtimeLinks, environment: () => ({ ...realtimeEnvironment(), SECRET_KEYS: secretKeys.value }) },
+  blobs: { link: [media], environment: () => ({ MEDIA_BUCKET: media.name }) },
+};
 
-new sst.aws.CronV2("CleanupSessions", {
-  schedule: "rate(1 day)",
-  function: {
-    handler: "functions/cron/cleanup-sessions.handler",
-    runtime: NODE_RUNTIME,
-    environment: databaseEnvironment(),
-  },
-});
+/**
+ * One cron function per job of the schedule table the embedded server runs too (packages/core/src/job/
+ * schedule.ts): functions/cron/run.ts with CRON_JOB naming the job, linked to exactly what the job needs.
+ */
+for (const job of SCHEDULE as readonly ScheduledJob[]) {
+  new sst.aws.CronV2(cronName(job.name), {
+    schedule: rate(job.everyMs),
+    function: {
+      handler: "functions/cron/run.handler",
+      runtime: NODE_RUNTIME,
+      ...(job.maxRunSeconds ? { timeout: `${job.maxRunSeconds} seconds` as const } : {}),
+      environment: { ...databaseEnvironment(), CRON_JOB: job.name, ...needEnvironment(job) },
+      link: job.needs.flatMap((need) => NEEDS[need].link),
+      nodejs: { esbuild: LAMBDA_ESBUILD },
+    },
+  });
+}
 
-// Uploads no message took within packages/core/src/media/upload.ts ORPHAN_UPLOAD_TTL_HOURS: rows and bytes.
-new sst.aws.CronV2("CleanupMedia", {
-  schedule: "rate(1 hour)",
-  function: {
-    handler: "functions/cron/cleanup-media.handler",
-    runtime: NODE_RUNTIME,
-    timeout: "5 minutes",
-    environment: { ...databaseEnvironment(), MEDIA_BUCKET: media.name },
-    link: [media],
-    nodejs: { esbuild: LAMBDA_ESBUILD },
-  },
-});
+function needEnvironment(job: ScheduledJob): Record<string, $util.Input<string>> {
+  return Object.assign({}, ...job.needs.map((need) => NEEDS[need].environment()));
+}
 
-new sst.aws.CronV2("WakeSnoozed", {
-  schedule: "rate(1 minute)",
-  function: {
-    handler: "functions/cron/wake-snoozed.handler",
-    runtime: NODE_RUNTIME,
-    environment: databaseEnvironment(),
-  },
-});
+/** `wake-snoozed` → `WakeSnoozed`. */
+function cronName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+}
 
-// The PCI safety net: redacts card data still flagged after each workspace's auto_redact_days.
-new sst.aws.CronV2("AutoRedact", {
-  schedule: "rate(1 hour)",
-  function: {
-    handler: "functions/cron/auto-redact.handler",
-    runtime: NODE_RUNTIME,
-    timeout: "5 minutes",
-    environment: databaseEnvironment(),
-  },
-});
-
-// Each workspace's trash retention (packages/core/src/conversation/retention.ts): deletes conversations
-// trashed longer than its auto_delete_days (their files then go with CleanupMedia) and moves long-Resolved
-// and long-Spam ones to the trash.
-new sst.aws.CronV2("TrashRetention", {
-  schedule: "rate(1 hour)",
-  function: {
-    handler: "functions/cron/trash-retention.handler",
-    runtime: NODE_RUNTIME,
-    timeout: "5 minutes",
-    environment: databaseEnvironment(),
-  },
-});
-
-// Enqueues inbox.poll for each due email inbox; the queue worker imports the mail.
-new sst.aws.CronV2("PollInboxes", {
-  schedule: "rate(1 minute)",
-  function: {
-    handler: "functions/cron/poll-inboxes.handler",
-    runtime: NODE_RUNTIME,
-    environment: { ...databaseEnvironment(), QUEUE_URL: jobs.url },
-    link: [jobs],
-  },
-});
-
-// Hourly re-sync of every enabled knowledge source: enqueues rag.sync; the queue worker re-embeds what changed.
-new sst.aws.CronV2("RagResync", {
-  schedule: "rate(1 hour)",
-  function: {
-    handler: "functions/cron/rag-resync.handler",
-    runtime: NODE_RUNTIME,
-    environment: { ...databaseEnvironment(), QUEUE_URL: jobs.url },
-    link: [jobs],
-  },
-});
+/** An EventBridge rate expression: `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)`, `rate(1 day)`. */
+function rate(ms: number): string {
+  const [unit, size] = ([["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000]] as const).find(([, size]) => ms % size === 0) ?? [];
+  if (!unit || !size) throw new Error(`no rate expression for ${ms} ms`);
+  const n = ms / size;
+  return `rate(${n} ${unit}${n === 1 ? "" : "s"})`;
+}

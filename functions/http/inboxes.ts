@@ -1,5 +1,6 @@
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { inboxesFamily } from "@helperiq/api/families/inboxes";
-import { cloudDeps, cloudOutbound, createHandler } from "../runtime.ts";
+import { cloudOutbound } from "../cloud-ports.ts";
+import { cloudDeps, createHandler } from "../runtime.ts";
 
 export const handler = createHandler("inboxes", inboxesFamily, () => ({ ...cloudDeps(), mailProbe: createMailProbe({ guard: cloudOutbound(process.env) }) }));

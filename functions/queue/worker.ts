@@ -9,7 +9,7 @@ import { systemClock, type Mailer, type Push, type QueueMessage } from "@helperi
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseKeyring, type Keyring } from "@helperiq/core/crypto/secret-box";
 import { describeError } from "@helperiq/core/errors/describe";
-import { cloudAi, cloudBlobs, cloudOutbound, cloudQueue } from "../runtime.ts";
+import { cloudAi, cloudBlobs, cloudOutbound, cloudQueue } from "../cloud-ports.ts";
 import { cloudEvents } from "../ws/realtime.ts";
 import { sharedDatabase } from "../database.ts";
 import { MAX_RECEIVE_COUNT } from "../redrive.ts";

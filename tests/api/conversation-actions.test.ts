@@ -100,17 +100,19 @@ describe("status", () => {
     const until = new Date(t.clock.now().getTime() + 30 * 60_000);
     expect((await row(conv.id)).snoozedUntil?.toISOString()).toBe(until.toISOString());
 
-    expect((await wakeSnoozedConversations(t.database.db, t.clock.now())).woken).toBe(0);
+    expect((await wakeSnoozedConversations(t.jobs, t.clock.now())).woken).toBe(0);
     t.clock.advance(30 * 60_000);
-    const woke = await wakeSnoozedConversations(t.database.db, t.clock.now());
+    const from = t.published.length;
+    const woke = await wakeSnoozedConversations(t.jobs, t.clock.now());
     expect(woke.woken).toBe(1);
-    expect(woke.events[0]).toEqual({
+    // Published by the job itself once the change committed.
+    expect(t.published[from]).toEqual({
       type: "conversation_update",
       tenantId: a.id,
       conversationUuid: conv.uuid,
       changes: { status: "Open", snoozed_until: null },
     });
-    expect((await wakeSnoozedConversations(t.database.db, t.clock.now())).woken).toBe(0);
+    expect((await wakeSnoozedConversations(t.jobs, t.clock.now())).woken).toBe(0);
     const detail = (await a.admin.get(`${BASE}/${conv.uuid}`)).body.data;
     expect(detail).toMatchObject({ status: "Open", snoozed_until: null });
     const last = (await activities(conv.id)).at(-1)!;

@@ -1,6 +1,6 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { members, toOrder } from "@helperiq/adapters/ecommerce/maho-shapes";
-import type { Ctx } from "@helperiq/core/context/index";
+import { systemCtx, type Ctx } from "@helperiq/core/context/index";
 import { mask, unseal } from "@helperiq/core/crypto/secret-box";
 import { ecommerceContextFor } from "@helperiq/core/ecommerce/context";
 import { detectOrderNumbers, orderNumberPatternProblem } from "@helperiq/core/ecommerce/order-numbers";
@@ -441,12 +441,7 @@ describe("order numbers in messages", () => {
 describe("ecommerceContextFor", () => {
   const logs: string[] = [];
   const deps = () => ({ ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }), secrets: t.secrets, log: (line: string) => void logs.push(line) });
-  const ctxOf = (tenant: TestTenant): Ctx => ({
-    db: t.database.db,
-    tenantId: tenant.id,
-    actor: { type: "system", tenantId: tenant.id },
-    clock: t.clock,
-  });
+  const ctxOf = (tenant: TestTenant): Ctx => systemCtx(t.jobs, tenant.id);
 
   async function conversationOf(tenant: TestTenant, email: string, texts: string[]) {
     const contact = await createContact(t, tenant, { email });

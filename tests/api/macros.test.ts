@@ -40,6 +40,8 @@ const ctxAs = async (tenant: TestTenant, userId: number): Promise<Ctx> => ({
   tenantId: tenant.id,
   actor: (await loadAgentActor(t.database.db, tenant.id, userId, "api_key"))!,
   clock: t.clock,
+  events: t.deps.events,
+  queue: t.queue,
 });
 const namesOf = (res: { body: { data: { name: string }[] } }) => res.body.data.map((m) => m.name);
 

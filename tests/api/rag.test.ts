@@ -310,7 +310,7 @@ describe("generate", () => {
     const logs: string[] = [];
     const broken: Embedder = { ...localEmbedder(), embed: async () => Promise.reject(new Error("embedding service unreachable")) };
     const actor = (await loadAgentActor(t.database.db, a.id, writer.id, "api_key"))!;
-    const ctx: Ctx = { db: t.database.db, tenantId: a.id, actor, clock: t.clock };
+    const ctx: Ctx = { db: t.database.db, tenantId: a.id, actor, clock: t.clock, events: t.deps.events, queue: t.queue };
     const reply = await generateReply(
       ctx,
       { resolveAi: async () => ({ ...localRagAi(), embedder: broken }), log: (line) => logs.push(line) },

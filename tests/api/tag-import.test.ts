@@ -1,3 +1,4 @@
+import { systemCtx } from "@helperiq/core/context/index";
 import { createImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
 import { importJobs } from "@helperiq/core/schema";
 import { tagImport } from "@helperiq/core/tag/import";
@@ -99,7 +100,7 @@ describe("tag import", () => {
 
   it("refuses a second import while one is queued or running", async () => {
     // Queued but not yet delivered: the state an upload is in until a worker picks it up.
-    const ctx = { db: t.database.db, tenantId: b.id, actor: { type: "system" as const, tenantId: b.id }, clock: t.clock };
+    const ctx = systemCtx({ ...t.jobs, queue: { send: async () => undefined } }, b.id);
     const job = await createImportJob(ctx, "tags", tagImport, "name\none\ntwo");
     const again = await b.admin.upload("/api/v1/tags/import", "name\nthree");
     expect(again.status).toBe(400);

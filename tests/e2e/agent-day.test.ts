@@ -84,7 +84,7 @@ describe("an agent's day", () => {
     expect((await bob.put(`/api/v1/conversations/${uuid}/status`, { status: "Snoozed", snoozed_until: "1d" })).status).toBe(200);
     expect((await bob.get(`/api/v1/conversations/${uuid}`)).body.data.status).toBe("Snoozed");
     t.clock.advance(25 * 60 * 60 * 1000);
-    const woken = await wakeSnoozedConversations(t.database.db, t.clock.now());
+    const woken = await wakeSnoozedConversations(t.jobs, t.clock.now());
     expect(woken.woken).toBeGreaterThanOrEqual(1);
     expect((await bob.get(`/api/v1/conversations/${uuid}`)).body.data).toMatchObject({ status: "Open", snoozed_until: null });
 

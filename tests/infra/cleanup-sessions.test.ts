@@ -5,7 +5,7 @@ import type { Database } from "@helperiq/core/port/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-/** What functions/cron/cleanup-sessions.ts runs daily, on PGlite. */
+/** What the cleanup-sessions job (job/schedule.ts) runs daily, on PGlite. */
 
 let database: Database;
 

@@ -16,7 +16,7 @@ import { httpApiEvent } from "./api-gateway-event.ts";
 const info = inject("testDb");
 const name = `lambda_neon_${process.pid}`;
 const HOST = "acme.helperiq.test";
-const ENV = ["DATABASE_URL", "BASE_DOMAIN", "ROOT_URL", "SECRET_KEYS"] as const;
+const ENV = ["DATABASE_URL", "BASE_DOMAIN", "ROOT_URL", "SECRET_KEYS", "CRON_JOB"] as const;
 
 const httpEvent = (method: string, path: string, headers?: Record<string, string>) =>
   httpApiEvent(HOST, method, path, headers);
@@ -73,7 +73,8 @@ describe.runIf(info?.kind === "pg")("Lambda entries on Neon's driver", () => {
   });
 
   it("runs the session cleanup cron", async () => {
-    const { handler } = await import("../../functions/cron/cleanup-sessions.ts");
+    process.env.CRON_JOB = "cleanup-sessions";
+    const { handler } = await import("../../functions/cron/run.ts");
     expect(await handler()).toEqual({ deleted: 0 });
   });
 });

@@ -12,7 +12,8 @@ import { issueApiKey } from "@helperiq/core/auth/index";
 import { systemClock, type Database } from "@helperiq/core/port/index";
 import { provisionTenant } from "@helperiq/core/tenant/index";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { cloudBlobs, cloudConfig, cloudQueue, createHandler } from "../../functions/runtime.ts";
+import { cloudBlobs, cloudQueue } from "../../functions/cloud-ports.ts";
+import { cloudConfig, createHandler } from "../../functions/runtime.ts";
 import { httpApiEvent } from "./api-gateway-event.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { createAiClients } from "@helperiq/adapters/ai/index";
-import { cloudQueue } from "../../functions/runtime.ts";
+import { cloudQueue } from "../../functions/cloud-ports.ts";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createLogPush } from "@helperiq/adapters/push/log";
+import { systemCtx } from "@helperiq/core/context/index";
 import { createImportJob, importJobs } from "@helperiq/core/import/index";
-import { systemClock, type Database } from "@helperiq/core/port/index";
+import { systemClock, type Database, type QueueMessage } from "@helperiq/core/port/index";
 import { tags } from "@helperiq/core/schema";
 import { tagImport } from "@helperiq/core/tag/import";
 import { provisionTenant } from "@helperiq/core/tenant/index";
@@ -87,9 +88,12 @@ async function tenant(slug: string) {
 }
 
 async function queueTagImport(tenantId: number, csv: string) {
-  const ctx = { db: database.db, tenantId, actor: { type: "system" as const, tenantId }, clock: systemClock };
+  // The job's import.run is recorded here and handed to the worker as SQS would.
+  const sent: QueueMessage[] = [];
+  const ctx = systemCtx({ db: database.db, clock: systemClock, events: createEventBus(), queue: { send: async (m) => void sent.push(m) } }, tenantId);
   const job = await createImportJob(ctx, "tags", tagImport, csv);
-  return { type: "import.run" as const, tenantId, jobId: job.id };
+  expect(sent).toEqual([{ type: "import.run", tenantId, jobId: job.id }]);
+  return sent[0]!;
 }
 
 /** A queued job whose stored CSV cannot be parsed: running it throws, on every delivery. */

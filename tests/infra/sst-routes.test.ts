@@ -3,92 +3,31 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { rateBucketOf } from "@helperiq/api/rate-buckets";
 import { FAMILY_ROUTES, PREFLIGHT_ROUTES } from "@helperiq/api/routes";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECEIVE_COUNT } from "../../functions/redrive.ts";
 import { CONTRACT_ROUTES } from "../contract/routes.ts";
+import { recordSstConfig, ROOT, type RecordedConfig, type Resource } from "./sst-recorder.ts";
 
 /**
  * Runs sst.config.ts with SST's globals replaced by recorders (no AWS, no Pulumi) and checks what it
  * declares: every route of the families that exist is wired to that family's function, nothing else is.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-type Resource = {
-  type: string;
-  name: string;
-  args: any;
-  routes: Array<{ route: string; target: unknown }>;
-  subscribers: Array<{ subscriber: any; args: any }>;
-};
-
-const resources: Resource[] = [];
-const SST_GLOBALS = ["$config", "sst", "aws", "$app", "$dev", "$interpolate", "$resolve", "$output", "$util"] as const;
-
-/** A constructor for any SST or Pulumi component: records its name and args; outputs are readable strings. */
-function recorder(type: string) {
-  return class {
-    readonly record: Resource;
-    constructor(name: string, args?: unknown) {
-      this.record = { type, name, args: args ?? {}, routes: [], subscribers: [] };
-      resources.push(this.record);
-      return new Proxy(this, {
-        get: (target, prop) =>
-          prop in target || typeof prop === "symbol" ? Reflect.get(target, prop) : `${type}:${name}.${prop}`,
-      });
-    }
-    route(route: string, target: unknown) {
-      this.record.routes.push({ route, target });
-    }
-    subscribe(subscriber: unknown, args?: unknown) {
-      this.record.subscribers.push({ subscriber, args: args ?? {} });
-    }
-  };
-}
-
-/** `sst.aws.Function`, `aws.lambda.Invocation`, …: capitalised members are components, others namespaces. */
-function namespace(prefix: string): unknown {
-  return new Proxy(
-    {},
-    {
-      get: (_, prop: string) => (/^[A-Z]/.test(prop) ? recorder(`${prefix}.${prop}`) : namespace(`${prefix}.${prop}`)),
-    },
-  );
-}
+let resources: Resource[];
+let outputs: Record<string, unknown>;
+let byType: RecordedConfig["byType"];
 
 const gatewayPath = (honoPath: string) => honoPath.replace(/:([A-Za-z_]\w*)/g, "{$1}");
-const byType = (type: string) => resources.filter((r) => r.type === type);
 
 let wired: Array<{ route: string; handler: string | undefined }>;
 
 beforeAll(async () => {
-  const g = globalThis as Record<string, unknown>;
-  Object.assign(g, {
-    $config: (config: unknown) => config,
-    sst: namespace("sst"),
-    aws: namespace("aws"),
-    $app: { name: "helperiq", stage: "test", removal: "remove", protect: false },
-    $dev: false,
-    $interpolate: (parts: TemplateStringsArray, ...values: unknown[]) => String.raw(parts, ...values),
-    $resolve: (values: unknown) => values,
-    $output: (value: unknown) => value,
-    $util: {},
-  });
-  // Not a static import: the root tsconfig must not type-check sst.config.ts without SST's typings.
-  const { default: config } = await import(pathToFileURL(path.join(ROOT, "sst.config.ts")).href);
-  outputs = await config.run();
-
+  ({ resources, outputs, byType } = await recordSstConfig());
   const functions = new Map(byType("sst.aws.Function").map((f) => [`sst.aws.Function:${f.name}.arn`, f]));
   const [api, ...others] = byType("sst.aws.ApiGatewayV2");
   expect(others).toEqual([]);
   wired = api!.routes.map(({ route, target }) => ({ route, handler: functions.get(String(target))?.args.handler }));
 });
-
-afterAll(() => {
-  for (const name of SST_GLOBALS) delete (globalThis as Record<string, unknown>)[name];
-});
-
-let outputs: Record<string, unknown>;
 
 const familyOf = new Map(CONTRACT_ROUTES.map((r) => [`${r.method} ${r.path}`, r.family]));
 const served = Object.entries(FAMILY_ROUTES).flatMap(([family, routes]) =>
@@ -155,11 +94,7 @@ describe("sst.config.ts", () => {
     expect(handlers).toEqual(
       expect.arrayContaining([
         "functions/migrate.handler",
-        "functions/cron/cleanup-sessions.handler",
-        "functions/cron/cleanup-media.handler",
-        "functions/cron/wake-snoozed.handler",
-        "functions/cron/auto-redact.handler",
-        "functions/cron/trash-retention.handler",
+        "functions/cron/run.handler",
         "functions/queue/worker.handler",
       ]),
     );
@@ -268,7 +203,7 @@ describe("the media bucket", () => {
       expect(fn.environment.MEDIA_BUCKET).toBe(bucket);
       expect(fn.nodejs?.esbuild?.external).toContain("@aws-sdk/*");
     }
-    expect(cron!.args.function.handler).toBe("functions/cron/cleanup-media.handler");
+    expect(cron!.args.function.environment.CRON_JOB).toBe("cleanup-media");
   });
 });
 

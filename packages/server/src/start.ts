@@ -10,20 +10,15 @@ import { systemClock, type Database } from "@helperiq/core/port/index";
 import { unfinishedImportJobs } from "@helperiq/core/import/index";
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import { ensureTenant } from "@helperiq/core/tenant/index";
-import { wakeSnoozedConversations } from "@helperiq/core/conversation/snooze";
-import { autoRedactDue } from "@helperiq/core/pci/auto-redact";
-import { deleteOrphanUploads } from "@helperiq/core/media/cleanup";
-import { applyTrashRetention } from "@helperiq/core/conversation/retention";
 import { createConsoleMailer } from "@helperiq/adapters/mail/console";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
-import { undeliveredMessages } from "@helperiq/core/mail-out/resume";
-import { enqueueDuePolls } from "@helperiq/core/mail-in/schedule";
-import { enqueueResyncs, RESYNC_INTERVAL_MS } from "@helperiq/core/rag/schedule";
+import { requeueUndelivered } from "@helperiq/core/mail-out/resume";
 import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
 import { createRealtime } from "./ws-realtime.ts";
+import { startSchedule, type ScheduledTimer } from "./schedule.ts";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -41,6 +36,8 @@ export type RunningServer = {
   database: Database;
   /** The realtime hub of this process (connection counts; `idle()` waits for pending pushes). */
   realtime: Awaited<ReturnType<typeof createRealtime>>["hub"];
+  /** The periodic jobs this process runs (job/schedule.ts). */
+  scheduled: readonly ScheduledTimer[];
   close(): Promise<void>;
 };
 
@@ -101,10 +98,7 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   jobs.queue = queue;
   // The in-process queue does not survive a restart: pick up what the last run left unfinished.
   for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
-  const sweepDeliveries = async () => {
-    for (const delivery of await undeliveredMessages(database.db, systemClock.now())) await queue.send(delivery);
-  };
-  await sweepDeliveries();
+  await requeueUndelivered({ db: database.db, queue }, systemClock.now());
   const deps: AppDeps = {
     database,
     clock: systemClock,
@@ -136,29 +130,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     },
   };
   const app = createApp(deps, Object.values(FAMILIES));
-  // The embedded stand-ins for the cloud's crons (infra/cron.ts) and a sweep the in-process queue needs.
-  const every = scheduler(log);
-  const timers = [
-    every(60_000, "wake-snoozed", async () => {
-      await deps.events.publish((await wakeSnoozedConversations(database.db, systemClock.now())).events);
-    }),
-    // Due inboxes are polled through the in-process queue.
-    every(60_000, "poll-inboxes", () => enqueueDuePolls(database.db, queue, systemClock.now())),
-    // Uploads no message took (media/cleanup.ts).
-    every(3600_000, "cleanup-media", () => deleteOrphanUploads(database.db, blobs, systemClock.now())),
-    // The PCI safety net (pci/auto-redact.ts).
-    every(3600_000, "auto-redact", async () => {
-      await deps.events.publish((await autoRedactDue(database.db, systemClock.now())).events);
-    }),
-    // Each workspace's trash retention (conversation/retention.ts); deleted conversations' files go with cleanup-media.
-    every(3600_000, "trash-retention", async () => {
-      await deps.events.publish((await applyTrashRetention(database.db, systemClock.now())).events);
-    }),
-    // Every enabled knowledge source, through the queue.
-    every(RESYNC_INTERVAL_MS, "rag-resync", () => enqueueResyncs(database.db, queue)),
-    // Mail whose run died (here or in another process on the same database), once its lease ran out.
-    every(5 * 60_000, "deliveries", sweepDeliveries),
-  ];
+  // The periodic jobs, the same table the cloud's crons come from (infra/cron.ts).
+  const schedule = startSchedule({ db: database.db, clock: systemClock, events, queue, blobs }, log);
   // The agent web app (built by `npm start` before this runs: main.ts) in front of the API.
   const server = await listen(withWebApp(loadWebApp(WEB_DIST), app.fetch), config.PORT, config.HOST);
   realtime.attach(server as import("node:http").Server);
@@ -168,26 +141,16 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}`,
     database,
     realtime: realtime.hub,
+    scheduled: schedule.jobs,
     async close() {
       await realtime.close();
-      for (const timer of timers) clearInterval(timer);
+      schedule.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       channelMailer.close();
       await database.close();
       dataDirLock?.release();
     },
-  };
-}
-
-/** `every(ms, name, job)`: runs `job` every `ms` (not keeping the process alive); a failure is logged under `name`. */
-function scheduler(log: (line: string) => void) {
-  return (ms: number, name: string, job: () => Promise<unknown>) => {
-    const timer = setInterval(() => {
-      job().catch((err) => log(`[${name}] ${String(err)}`));
-    }, ms);
-    timer.unref();
-    return timer;
   };
 }
 

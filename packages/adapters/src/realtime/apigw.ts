@@ -2,6 +2,7 @@ import { describeError } from "@helperiq/core/errors/describe";
 import type { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { and, eq } from "drizzle-orm";
 import { loadAgentActor } from "@helperiq/core/agent/actor";
+import { READ_ONLY } from "@helperiq/core/context/index";
 import { visibleConversationId } from "@helperiq/core/conversation/get";
 import { conversations } from "@helperiq/core/conversation/conversation.sql";
 import type { Clock, Db, DomainEvent, Events } from "@helperiq/core/port/index";
@@ -81,7 +82,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
     if (!isUuid(uuid)) return false;
     const actor = await loadAgentActor(db, c.tenantId, c.userId, "session");
     if (!actor?.permissions.has("conversations:read")) return false;
-    return visibleConversationId({ db, tenantId: c.tenantId, actor, clock }, { uuid }).then(
+    return visibleConversationId({ db, tenantId: c.tenantId, actor, clock, ...READ_ONLY }, { uuid }).then(
       () => true,
       () => false,
     );

@@ -1,7 +1,7 @@
 import { describeError } from "@helperiq/core/errors/describe";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import type { AgentActor } from "@helperiq/core/context/index";
+import { READ_ONLY, type AgentActor } from "@helperiq/core/context/index";
 import { visibleConversationId } from "@helperiq/core/conversation/get";
 import { conversations } from "@helperiq/core/conversation/conversation.sql";
 import type { Clock, Db, DomainEvent } from "@helperiq/core/port/index";
@@ -188,7 +188,7 @@ export function createHub(options: HubOptions) {
   /** The conversation id when this agent may read it, else null (unknown, invisible and other workspaces' alike). */
   async function readable(actor: AgentActor, uuid: string): Promise<boolean> {
     if (!isUuid(uuid) || !actor.permissions.has("conversations:read")) return false;
-    return visibleConversationId({ db, tenantId: actor.tenantId, actor, clock }, { uuid }).then(
+    return visibleConversationId({ db, tenantId: actor.tenantId, actor, clock, ...READ_ONLY }, { uuid }).then(
       () => true,
       () => false,
     );

@@ -18,8 +18,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
-import type { Effects } from "@helperiq/core/port/index";
-import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
@@ -88,24 +86,22 @@ for (const [path, kind, permission] of BUCKETS) {
   );
 }
 
-/** A change's effects are published after commit; LibreDesk answers these updates with `true`. */
-async function changed(c: Context<AppEnv>, effects: Effects) {
-  await publishEffects(c, effects);
+/** A change (its effects published by the operation once committed); LibreDesk answers these updates with `true`. */
+async function changed(c: Context<AppEnv>, change: Promise<unknown>) {
+  await change;
   return ok(c, true);
 }
 
 for (const move of BUCKET_MOVES) {
   app.put(`/api/v1/conversations/:uuid/${move}`, auth("conversations:update_status"), validate("param", uuidParam), async (c) =>
-    changed(c, await moveConversation(ctxOf(c), c.req.valid("param"), move)),
+    changed(c, moveConversation(ctxOf(c), c.req.valid("param"), move)),
   );
 }
 
 /** Conversations (spec §4): lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
 export const conversationsFamily = app
   .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), async (c) => {
-    const { conversation, ...effects } = await createConversation(ctxOf(c), c.req.valid("json"));
-    await publishEffects(c, effects);
-    return ok(c, conversation, 201);
+    return ok(c, await createConversation(ctxOf(c), c.req.valid("json")), 201);
   })
   .get(
     "/api/v1/teams/:id/conversations/unassigned",
@@ -124,7 +120,7 @@ export const conversationsFamily = app
     "/api/v1/conversations/merge",
     auth("conversations:update_status"),
     validate("json", z.object({ source_uuid: z.uuid(), target_uuid: z.uuid() })),
-    async (c) => changed(c, await mergeConversations(ctxOf(c), c.req.valid("json"))),
+    async (c) => changed(c, mergeConversations(ctxOf(c), c.req.valid("json"))),
   )
   .get("/api/v1/drafts", auth(), async (c) => ok(c, await listDrafts(ctxOf(c))))
   .get("/api/v1/conversations/:uuid", auth("conversations:read"), validate("param", uuidParam), async (c) =>
@@ -142,9 +138,7 @@ export const conversationsFamily = app
     return ok(c, true);
   })
   .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) => {
-    const { participants, messages, events } = await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId);
-    await publishEffects(c, { messages, events });
-    return ok(c, { participants });
+    return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId));
   })
   .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) =>
     ok(c, await removeFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId)),
@@ -155,9 +149,7 @@ export const conversationsFamily = app
     validate("param", uuidParam),
     validate("json", z.object({ user_id: idNumber })),
     async (c) => {
-      const { participants, messages, events } = await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id);
-      await publishEffects(c, { messages, events });
-      return ok(c, { participants });
+      return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id));
     },
   )
   .delete("/api/v1/conversations/:uuid/followers/:user_id", auth("conversations:read"), validate("param", userIdParam), async (c) => {
@@ -169,54 +161,54 @@ export const conversationsFamily = app
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ status: nameOrId, snoozed_until: z.string().max(20).optional() })),
-    async (c) => changed(c, await setStatus(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+    async (c) => changed(c, setStatus(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
   .put(
     "/api/v1/conversations/:uuid/priority",
     auth("conversations:update_priority"),
     validate("param", uuidParam),
     validate("json", z.object({ priority: nameOrId.nullable() })),
-    async (c) => changed(c, await setPriority(ctxOf(c), c.req.valid("param"), c.req.valid("json").priority)),
+    async (c) => changed(c, setPriority(ctxOf(c), c.req.valid("param"), c.req.valid("json").priority)),
   )
   .put(
     "/api/v1/conversations/:uuid/subject",
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ subject: z.string().trim().min(1).max(500) })),
-    async (c) => changed(c, await setSubject(ctxOf(c), c.req.valid("param"), c.req.valid("json").subject)),
+    async (c) => changed(c, setSubject(ctxOf(c), c.req.valid("param"), c.req.valid("json").subject)),
   )
   .put(
     "/api/v1/conversations/:uuid/contact",
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ contact_id: idNumber })),
-    async (c) => changed(c, await setContact(ctxOf(c), c.req.valid("param"), c.req.valid("json").contact_id)),
+    async (c) => changed(c, setContact(ctxOf(c), c.req.valid("param"), c.req.valid("json").contact_id)),
   )
   .post(
     "/api/v1/conversations/:uuid/tags",
     auth("conversations:update_tags"),
     validate("param", uuidParam),
     validate("json", z.object({ tags: z.array(z.string().max(64)).max(50) })),
-    async (c) => changed(c, await setTags(ctxOf(c), c.req.valid("param"), c.req.valid("json").tags)),
+    async (c) => changed(c, setTags(ctxOf(c), c.req.valid("param"), c.req.valid("json").tags)),
   )
   // LibreDesk sends the attributes object itself as the body: `{"plan": "pro", "old_key": null}`.
   .put("/api/v1/conversations/:uuid/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
-    changed(c, await setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+    changed(c, setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
   .put("/api/v1/conversations/:uuid/contacts/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
-    changed(c, await setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+    changed(c, setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
   .put("/api/v1/conversations/:uuid/assignee/user", auth("conversations:update_user_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
-    changed(c, await assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+    changed(c, assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
   .put("/api/v1/conversations/:uuid/assignee/team", auth("conversations:update_team_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
-    changed(c, await assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+    changed(c, assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
   .put("/api/v1/conversations/:uuid/assignee/user/remove", auth("conversations:update_user_assignee"), validate("param", uuidParam), async (c) =>
-    changed(c, await assignUser(ctxOf(c), c.req.valid("param"), null)),
+    changed(c, assignUser(ctxOf(c), c.req.valid("param"), null)),
   )
   .put("/api/v1/conversations/:uuid/assignee/team/remove", auth("conversations:update_team_assignee"), validate("param", uuidParam), async (c) =>
-    changed(c, await assignTeam(ctxOf(c), c.req.valid("param"), null)),
+    changed(c, assignTeam(ctxOf(c), c.req.valid("param"), null)),
   )
   .delete("/api/v1/conversations/:uuid", auth("conversations:update_status"), validate("param", uuidParam), async (c) => {
     await deleteConversation(ctxOf(c), c.req.valid("param"));
@@ -234,7 +226,5 @@ export const conversationsFamily = app
   })
   .post("/api/v1/conversations/:uuid/macros/:id/apply", auth(), validate("param", macroParam), async (c) => {
     const { uuid, id } = c.req.valid("param");
-    const { conversation, ...effects } = await applyMacro(ctxOf(c), { uuid }, id);
-    await publishEffects(c, effects);
-    return ok(c, conversation);
+    return ok(c, await applyMacro(ctxOf(c), { uuid }, id));
   });

@@ -1,3 +1,4 @@
+import { READ_ONLY } from "@helperiq/core/context/index";
 import { findMedia, mayReadMedia, type MediaRecord } from "@helperiq/core/media/access";
 import { contentDisposition, isInlineImage } from "@helperiq/core/media/disposition";
 import { uploadMedia } from "@helperiq/core/media/upload";
@@ -78,7 +79,7 @@ async function authorisedMedia(c: Context<AppEnv>, uuid: string): Promise<Access
   const actor = await identify(c);
   if (!actor) return undefined;
   const record = await findMedia(database.db, tenantId, uuid);
-  if (!record || !(await mayReadMedia({ db: database.db, tenantId, actor, clock }, record))) return undefined;
+  if (!record || !(await mayReadMedia({ db: database.db, tenantId, actor, clock, ...READ_ONLY }, record))) return undefined;
   return { record, signedUntil: null };
 }
 

@@ -10,7 +10,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
-import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
@@ -73,7 +72,7 @@ const refOf = (p: { uuid: string; message_uuid: string }) => ({ conversationUuid
 
 /** Deletes the caller's own private note (core/message/edit.ts), at either of its two paths. */
 async function removeNote(c: Context<AppEnv>, params: { uuid: string; message_uuid: string }) {
-  await publishEffects(c, await deleteNote(ctxOf(c), refOf(params)));
+  await deleteNote(ctxOf(c), refOf(params));
   return ok(c, true);
 }
 
@@ -100,14 +99,10 @@ export const messagesFamily = new Hono<AppEnv>()
     ok(c, await getMessage(ctxOf(c), refOf(c.req.valid("param")))),
   )
   .post("/api/v1/conversations/:uuid/messages", auth("messages:write"), validate("param", conversationParam), validate("json", sendBody), async (c) => {
-    const { message, ...effects } = await sendMessage(ctxOf(c), c.req.valid("param"), c.req.valid("json"));
-    await publishEffects(c, effects);
-    return ok(c, message, 201);
+    return ok(c, await sendMessage(ctxOf(c), c.req.valid("param"), c.req.valid("json")), 201);
   })
   .put("/api/v1/conversations/:uuid/messages/:message_uuid/retry", auth("messages:write"), validate("param", messageParam), async (c) => {
-    const { message, ...effects } = await retryMessage(ctxOf(c), refOf(c.req.valid("param")));
-    await publishEffects(c, effects);
-    return ok(c, message);
+    return ok(c, await retryMessage(ctxOf(c), refOf(c.req.valid("param"))));
   })
   .put(
     "/api/v1/conversations/:uuid/messages/:message_uuid/note",
@@ -115,9 +110,7 @@ export const messagesFamily = new Hono<AppEnv>()
     validate("param", messageParam),
     validate("json", z.object({ message: html })),
     async (c) => {
-      const { message, ...effects } = await editNote(ctxOf(c), refOf(c.req.valid("param")), c.req.valid("json").message);
-      await publishEffects(c, effects);
-      return ok(c, message);
+      return ok(c, await editNote(ctxOf(c), refOf(c.req.valid("param")), c.req.valid("json").message));
     },
   )
   .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), async (c) =>
@@ -129,7 +122,5 @@ export const messagesFamily = new Hono<AppEnv>()
   )
   // [HQ] Irreversibly masks card data in the message (pci/redact.ts); nothing to mask answers it unchanged.
   .post("/api/v1/conversations/:uuid/messages/:message_uuid/redact", auth("messages:write"), validate("param", messageParam), async (c) => {
-    const { message, ...effects } = await redactMessage(ctxOf(c), refOf(c.req.valid("param")));
-    await publishEffects(c, effects);
-    return ok(c, message);
+    return ok(c, await redactMessage(ctxOf(c), refOf(c.req.valid("param"))));
   });

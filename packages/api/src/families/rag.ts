@@ -18,7 +18,6 @@ import {
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";
-import { publishEffects } from "../effects.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { allowBody } from "../middleware/body-limit.ts";
@@ -77,26 +76,20 @@ const uploadForm = z.object({ file: z.file().describe("A .pdf, .txt, .md or .doc
 export const ragFamily = new Hono<AppEnv>()
   .get("/api/v1/rag/sources", auth("ai:manage"), async (c) => ok(c, await listSources(ctxOf(c))))
   .post("/api/v1/rag/sources", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("json", sourceBody), async (c) => {
-    const { source, messages } = await createSource(ctxOf(c), c.get("deps").outbound, c.req.valid("json"));
-    await publishEffects(c, { messages });
-    return ok(c, source, 201);
+    return ok(c, await createSource(ctxOf(c), c.get("deps").outbound, c.req.valid("json")), 201);
   })
   .get("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), async (c) =>
     ok(c, await getSource(ctxOf(c), c.req.valid("param").id)),
   )
   .put("/api/v1/rag/sources/:id", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("param", idParam), validate("json", sourceUpdate), async (c) => {
-    const { source, messages } = await updateSource(ctxOf(c), c.get("deps").outbound, c.req.valid("param").id, c.req.valid("json"));
-    await publishEffects(c, { messages });
-    return ok(c, source);
+    return ok(c, await updateSource(ctxOf(c), c.get("deps").outbound, c.req.valid("param").id, c.req.valid("json")));
   })
   .delete("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), async (c) => {
     await deleteSource(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
   .post("/api/v1/rag/sources/:id/sync", auth("ai:manage"), validate("param", idParam), async (c) => {
-    const { source, messages } = await requestSync(ctxOf(c), c.req.valid("param").id);
-    await publishEffects(c, { messages });
-    return ok(c, source, 202);
+    return ok(c, await requestSync(ctxOf(c), c.req.valid("param").id), 202);
   })
   .post("/api/v1/rag/upload", auth("ai:manage"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
     const { database, blobs, config: appConfig } = c.get("deps");

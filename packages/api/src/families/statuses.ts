@@ -62,10 +62,7 @@ export const statusesFamily = new Hono<AppEnv>()
   // Registered before /tags/:id so "import" is never taken for an id.
   .post("/api/v1/tags/import", auth("tags:manage"), uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm), async (c) => {
     const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
-    const ctx = ctxOf(c);
-    const job = await createImportJob(ctx, "tags", tagImport, csv);
-    await c.get("deps").queue.send({ type: "import.run", tenantId: ctx.tenantId, jobId: job.id });
-    return ok(c, job, 202);
+    return ok(c, await createImportJob(ctxOf(c), "tags", tagImport, csv), 202);
   })
   .get("/api/v1/tags/import/status", auth("tags:manage"), async (c) => ok(c, await latestImportJob(ctxOf(c), "tags")))
   .put("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), validate("json", tagBody), async (c) =>

@@ -13,19 +13,19 @@ import {
 import { exchangeSiteJwt } from "@helperiq/core/widget/exchange";
 import { launcherSettings, publicSettings } from "@helperiq/core/widget/inbox";
 import { MAX_PAGE_TITLE_LENGTH, MAX_PAGE_URL_LENGTH } from "@helperiq/core/widget/page-visits";
-import { verifyWidgetSession } from "@helperiq/core/widget/session";
+import { contactActor, verifyWidgetSession } from "@helperiq/core/widget/session";
 import { sendWidgetFile } from "@helperiq/core/widget/upload";
 import { widgetMessageByUuid } from "@helperiq/core/widget/view";
 import { Hono } from "hono";
 import { z } from "zod";
-import { publishEffects } from "../effects.ts";
+import { requestScope } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { ok } from "../middleware/envelope.ts";
 import { uploadLimit } from "../upload.ts";
 import { assertStorableInput, validate } from "../validate.ts";
-import { accessOf, CLEAR_VISITOR_HEADER, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetPreflight } from "./widget/access.ts";
+import { accessOf, CLEAR_VISITOR_HEADER, contactCtxOf, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetCtxOf, widgetPreflight } from "./widget/access.ts";
 import { widgetConversationLimit } from "./widget/conversation-limit.ts";
 import { serveWidgetScript } from "./widget/script.ts";
 
@@ -64,68 +64,46 @@ export const widgetFamily = new Hono<AppEnv>()
   .get("/api/v1/widget/chat/settings", widget("public"), (c) => ok(c, publicSettings(accessOf(c).inbox)))
   .post("/api/v1/widget/chat/auth/exchange", widget("public"), validate("json", exchangeBody), async (c) => {
     const { database, clock } = c.get("deps");
-    const tenantId = c.get("tenant").id;
     const { inbox } = accessOf(c);
+    // The browser's visitor session, presented to be merged into the verified contact: the actor, if valid.
     const visitorToken = c.req.header(VISITOR_TOKEN_HEADER);
-    const visitor = visitorToken ? await verifyWidgetSession(database.db, tenantId, visitorToken, clock.now()) : null;
+    const visitor = visitorToken ? await verifyWidgetSession(database.db, c.get("tenant").id, visitorToken, clock.now()) : null;
     const done = await exchangeSiteJwt(
-      { db: database.db, clock },
-      { tenantId, inbox, jwt: c.req.valid("json").jwt, visitor, ip: clientIp(c), userAgent: c.req.header("user-agent") },
+      { ...requestScope(c), actor: visitor && contactActor(visitor) },
+      { inbox, jwt: c.req.valid("json").jwt, ip: clientIp(c), userAgent: c.req.header("user-agent") },
     );
-    await publishEffects(c, done);
     if (done.merged) c.header(CLEAR_VISITOR_HEADER, "true");
     return ok(c, { session_token: done.session.token, user: done.user });
   })
-  .get("/api/v1/widget/chat/auth/me", widget("session"), async (c) => ok(c, await widgetUser(c.get("deps").database.db, sessionAccessOf(c).session)))
+  .get("/api/v1/widget/chat/auth/me", widget("session"), async (c) => ok(c, await widgetUser(contactCtxOf(c))))
   .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), widgetConversationLimit, async (c) => {
-    const { database, clock } = c.get("deps");
-    const { inbox, session } = accessOf(c);
+    const ctx = widgetCtxOf(c);
     const body = c.req.valid("json");
-    const started = await startChat(
-      { db: database.db, clock },
-      {
-        tenantId: c.get("tenant").id,
-        inbox,
-        session,
-        message: body.message,
-        formData: body.form_data,
-        page: body.page,
-        ip: clientIp(c),
-        userAgent: c.req.header("user-agent"),
-      },
-    );
-    await publishEffects(c, started);
-    const owner = session ?? {
-      tenantId: c.get("tenant").id,
-      inboxId: inbox.id,
-      inboxUuid: inbox.uuid,
-      contactId: started.newSession!.user.user_id,
-      isVisitor: true,
-      externalId: null,
-      expiresAt: started.newSession!.expiresAt,
-    };
-    const detail = await conversationDetail(database.db, owner, started.conversationId, mediaUrlMaker(c));
+    const started = await startChat(ctx, {
+      inbox: accessOf(c).inbox,
+      message: body.message,
+      formData: body.form_data,
+      page: body.page,
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent"),
+    });
+    const detail = await conversationDetail({ ...ctx, actor: started.contact }, started.conversationId);
     const fresh = started.newSession ? { session_token: started.newSession.token, user: started.newSession.user } : {};
     return ok(c, { ...detail, ...fresh }, 201);
   })
-  .get("/api/v1/widget/chat/conversations", widget("session"), async (c) => {
-    return ok(c, await listWidgetConversations(c.get("deps").database.db, sessionAccessOf(c).session));
-  })
-  .get("/api/v1/widget/chat/conversations/:uuid", widget("session"), validate("param", uuidParam), async (c) => {
-    const { session } = sessionAccessOf(c);
-    return ok(c, await getWidgetConversation(c.get("deps").database.db, session, c.req.valid("param").uuid, mediaUrlMaker(c)));
-  })
+  .get("/api/v1/widget/chat/conversations", widget("session"), async (c) => ok(c, await listWidgetConversations(contactCtxOf(c))))
+  .get("/api/v1/widget/chat/conversations/:uuid", widget("session"), validate("param", uuidParam), async (c) =>
+    ok(c, await getWidgetConversation(contactCtxOf(c), c.req.valid("param").uuid)),
+  )
   .post(
     "/api/v1/widget/chat/conversations/:uuid/message",
     widget("session"),
     validate("param", uuidParam),
     validate("json", messageBody),
     async (c) => {
-      const { database, clock } = c.get("deps");
-      const { session } = sessionAccessOf(c);
-      const sent = await sendWidgetMessage({ db: database.db, clock }, session, c.req.valid("param").uuid, c.req.valid("json"));
-      await publishEffects(c, sent);
-      return ok(c, await widgetMessageByUuid(database.db, session.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
+      const ctx = contactCtxOf(c);
+      const sent = await sendWidgetMessage(ctx, c.req.valid("param").uuid, c.req.valid("json"));
+      return ok(c, await widgetMessageByUuid(ctx.db, ctx.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
     },
   )
   .post(
@@ -134,32 +112,31 @@ export const widgetFamily = new Hono<AppEnv>()
     validate("param", uuidParam),
     validate("json", seenBody),
     async (c) => {
-      const { database, clock } = c.get("deps");
-      await markWidgetSeen({ db: database.db, clock }, sessionAccessOf(c).session, c.req.valid("param").uuid, c.req.valid("json").page);
+      await markWidgetSeen(contactCtxOf(c), c.req.valid("param").uuid, c.req.valid("json").page);
       return ok(c, true);
     },
   )
   .post("/api/v1/widget/media/upload", widget("session"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, widgetUploadForm, "files"), async (c) => {
-    const { database, clock, blobs, config } = c.get("deps");
-    const { inbox, session } = sessionAccessOf(c);
+    const { blobs, config } = c.get("deps");
+    const { inbox } = sessionAccessOf(c);
+    const ctx = contactCtxOf(c);
     const form = await multipart(c.req.header("content-type"), () => c.req.parseBody({ all: true }));
     const conversationUuid = form.conversation_uuid;
     if (typeof conversationUuid !== "string" || !conversationUuid) throw new InputError("conversation_uuid: required");
     const candidate = [form.files, form.file].flat().find((f): f is File => f instanceof File);
     if (!candidate) throw new InputError("files: required (one file part)");
-    const general = await getGeneralSettings(database.db, session.tenantId, c.get("tenant").name);
+    const general = await getGeneralSettings(ctx.db, ctx.tenantId, c.get("tenant").name);
     const maxBytes = Math.min(mediaSettings(config).maxBytes, general.max_file_upload_size_mb * 1024 * 1024);
     if (candidate.size > maxBytes) throw new InputError(`files: larger than the limit of ${describeBytes(maxBytes)}`);
     const sent = await sendWidgetFile(
-      { db: database.db, clock, blobs },
-      session,
+      ctx,
+      blobs,
       inbox,
       conversationUuid,
       { filename: candidate.name, contentType: candidate.type, bytes: new Uint8Array(await candidate.arrayBuffer()) },
       { maxBytes, allowedExtensions: general.allowed_file_upload_extensions },
     );
-    await publishEffects(c, sent);
-    return ok(c, await widgetMessageByUuid(database.db, session.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
+    return ok(c, await widgetMessageByUuid(ctx.db, ctx.tenantId, sent.messageUuid, mediaUrlMaker(c)), 201);
   });
 
 async function multipart<T>(contentType: string | undefined, parse: () => Promise<T>): Promise<T> {

@@ -4,10 +4,10 @@ import { InputError } from "../errors/index.ts";
 import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
 import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { agentId, changeConversation, type ChangeTarget, type Effects } from "./change.ts";
+import { agentId, changeConversation, type ChangeTarget } from "./change.ts";
 
 /** Assigns an enabled agent of the workspace (null unassigns) and notifies them, unless they assigned themselves. */
-export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number | null): Promise<Effects> {
+export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number | null): Promise<boolean> {
   const [agent] =
     userId === null
       ? [null]
@@ -43,7 +43,7 @@ export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number 
 }
 
 /** Assigns a team of the workspace (null unassigns). */
-export async function assignTeam(ctx: Ctx, target: ChangeTarget, teamId: number | null): Promise<Effects> {
+export async function assignTeam(ctx: Ctx, target: ChangeTarget, teamId: number | null): Promise<boolean> {
   const [team] =
     teamId === null
       ? [null]

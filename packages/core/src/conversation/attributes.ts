@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { validateAttributeValues } from "../custom-attribute/values.ts";
 import { users } from "../user/user.sql.ts";
-import { changeConversation, type ChangeTarget, type Effects } from "./change.ts";
+import { changeConversation, type ChangeTarget } from "./change.ts";
 
 /** Merges `values` into `current`; a null value removes its key. */
 function merged(current: Record<string, unknown>, values: Record<string, unknown>) {
@@ -17,7 +17,7 @@ function merged(current: Record<string, unknown>, values: Record<string, unknown
 const keysOf = (values: Record<string, unknown>) => Object.keys(values).join(", ");
 
 /** PUT …/custom-attributes: merges checked values into the conversation's attributes. */
-export async function setConversationAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<Effects> {
+export async function setConversationAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<boolean> {
   await validateAttributeValues(ctx, "conversation", values);
   return changeConversation(ctx, target, (row, _tx, who) => {
     const next = merged(row.customAttributes, values);
@@ -31,7 +31,7 @@ export async function setConversationAttributes(ctx: Ctx, target: ChangeTarget, 
 }
 
 /** PUT …/contacts/custom-attributes: the same for the conversation's contact. */
-export async function setContactAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<Effects> {
+export async function setContactAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<boolean> {
   await validateAttributeValues(ctx, "contact", values);
   return changeConversation(ctx, target, async (row, tx, who) => {
     const [contact] = await tx.select({ attrs: users.customAttributes }).from(users).where(eq(users.id, row.contactId)).for("update");

@@ -1,16 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
+import { transaction } from "../db/transaction.ts";
 import { actorName, writeActivity, type Activity } from "../message/activity.ts";
 import type { Db } from "../port/database.ts";
+import type { Effects } from "../port/effects.ts";
 import type { DomainEvent } from "../port/events.ts";
 import { conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
 
 export type ConversationRow = typeof conversations.$inferSelect;
-
-/** What to publish once a change has committed. */
-import type { Effects } from "../port/effects.ts";
-export type { Effects };
 
 /**
  * A conversation to change: a reference resolved through the visibility rule, or `{id}` of one the caller
@@ -34,21 +32,21 @@ export const agentId = (ctx: Ctx) => (ctx.actor.type === "agent" ? ctx.actor.use
 
 /**
  * The one way a conversation changes: lock the row, plan from its current state (null = nothing to do),
- * write the columns and an activity message in one transaction, and return a `conversation_update` with only
- * the changed fields plus the activity's `new_message`.
+ * write the columns and an activity message in one transaction, and publish after commit a
+ * `conversation_update` with only the changed fields plus the activity's `new_message`. True when it wrote.
  */
 export async function changeConversation(
   ctx: Ctx,
   target: ChangeTarget,
   plan: (row: ConversationRow, tx: Db, who: string) => Promise<Change | null> | Change | null,
   senderId: number | null = agentId(ctx),
-): Promise<Effects> {
+): Promise<boolean> {
   const id = await targetId(ctx, target);
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
+  return transaction(ctx, async (tx, after) => {
     const [row] = await tx.select().from(conversations).where(eq(conversations.id, id)).for("update");
     const change = row && (await plan(row, tx, actorName(ctx.actor)));
-    if (!row || !change) return { events: [], messages: [] };
+    if (!row || !change) return false;
     await tx.update(conversations).set({ ...change.set, updatedAt: now }).where(eq(conversations.id, id));
     const more = (await change.also?.(tx)) ?? {};
     const newMessage = await writeActivity(
@@ -57,6 +55,8 @@ export async function changeConversation(
       change.activity,
     );
     const update: DomainEvent = { type: "conversation_update", tenantId: row.tenantId, conversationUuid: row.uuid, changes: change.changes };
-    return { events: [update, newMessage, ...(more.events ?? [])], messages: more.messages ?? [] };
+    after.publish(update, newMessage);
+    after.add(more);
+    return true;
   });
 }

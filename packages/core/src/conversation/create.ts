@@ -1,10 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findOrCreateContactByEmail } from "../contact/identity.ts";
-import type { Ctx } from "../context/index.ts";
+import { systemCtx, type Ctx } from "../context/index.ts";
+import { transaction } from "../db/transaction.ts";
 import { InputError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
-import { prepareReply, statusNamed, writeReply, type ReplyInput, type WithEffects } from "../message/send.ts";
+import { prepareReply, statusNamed, writeReply, type ReplyInput } from "../message/send.ts";
 import { systemStatus } from "../status/lookup.ts";
 import { conversations } from "./conversation.sql.ts";
 import { getConversation, type ConversationDetail } from "./get.ts";
@@ -28,7 +29,7 @@ export type NewConversation = {
  * message as a public reply (pending delivery). The status is Open unless `set_status` names another;
  * it applies at once. A blocked contact is not diverted to Spam: that rule is for incoming mail.
  */
-export async function createConversation(ctx: Ctx, input: NewConversation): Promise<WithEffects<{ conversation: ConversationDetail }>> {
+export async function createConversation(ctx: Ctx, input: NewConversation): Promise<ConversationDetail> {
   const [inbox] = await ctx.db
     .select({ id: inboxes.id })
     .from(inboxes)
@@ -41,7 +42,7 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
   const reply: ReplyInput = { message: input.message, private: false, to: input.to, cc: input.cc, bcc: input.bcc };
   const prepared = await prepareReply(ctx, { inboxId: inbox.id, contactEmail: email }, reply);
   const now = ctx.clock.now();
-  const written = await ctx.db.transaction(async (tx) => {
+  const uuid = await transaction(ctx, async (tx, after) => {
     const contactId = await findOrCreateContactByEmail(tx, ctx.tenantId, { ...input.contact, email });
     const [row] = await tx
       .insert(conversations)
@@ -59,12 +60,12 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
       })
       .returning({ id: conversations.id, uuid: conversations.uuid, referenceNumber: conversations.referenceNumber });
     const target = { ...row!, inboxId: inbox.id, contactEmail: email, firstReplyAt: null, waitingSince: null };
-    return { uuid: row!.uuid, ...(await writeReply(tx, ctx, target, prepared)) };
+    const { effects } = await writeReply(tx, ctx, target, prepared);
+    // A brand-new conversation has no last-message state to patch: new_conversation + new_message say it all.
+    after.publish({ type: "new_conversation", tenantId: ctx.tenantId, conversationUuid: row!.uuid });
+    after.add({ events: effects.events.filter((e) => e.type !== "conversation_update"), messages: effects.messages });
+    return row!.uuid;
   });
   // The creator gets the conversation back even when their visibility would not list it afterwards.
-  const conversation = await getConversation({ ...ctx, actor: { type: "system", tenantId: ctx.tenantId } }, { uuid: written.uuid });
-  const newConversation = { type: "new_conversation" as const, tenantId: ctx.tenantId, conversationUuid: written.uuid };
-  // A brand-new conversation has no last-message state to patch: new_conversation + new_message say it all.
-  const events = [newConversation, ...written.effects.events.filter((e) => e.type !== "conversation_update")];
-  return { conversation, events, messages: written.effects.messages };
+  return getConversation(systemCtx(ctx, ctx.tenantId), { uuid });
 }

@@ -4,10 +4,10 @@ import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import { priorities } from "../status/status.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { changeConversation, type ChangeTarget, type Effects } from "./change.ts";
+import { changeConversation, type ChangeTarget } from "./change.ts";
 
 /** A priority by id (1–4) or name; null clears it. */
-export async function setPriority(ctx: Ctx, target: ChangeTarget, ref: string | number | null): Promise<Effects> {
+export async function setPriority(ctx: Ctx, target: ChangeTarget, ref: string | number | null): Promise<boolean> {
   const all = await ctx.db.select({ id: priorities.id, name: priorities.name }).from(priorities);
   const priority =
     ref === null ? null : all.find((p) => (typeof ref === "number" ? p.id === ref : p.name.toLowerCase() === ref.trim().toLowerCase()));
@@ -27,7 +27,7 @@ export async function setPriority(ctx: Ctx, target: ChangeTarget, ref: string | 
   );
 }
 
-export async function setSubject(ctx: Ctx, target: ChangeTarget, subject: string): Promise<Effects> {
+export async function setSubject(ctx: Ctx, target: ChangeTarget, subject: string): Promise<boolean> {
   return changeConversation(ctx, target, (row, _tx, who) =>
     row.subject === subject
       ? null
@@ -36,7 +36,7 @@ export async function setSubject(ctx: Ctx, target: ChangeTarget, subject: string
 }
 
 /** Moves the conversation to another contact of the workspace. */
-export async function setContact(ctx: Ctx, target: ChangeTarget, contactId: number): Promise<Effects> {
+export async function setContact(ctx: Ctx, target: ChangeTarget, contactId: number): Promise<boolean> {
   const [contact] = await ctx.db
     .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, email: users.email })
     .from(users)

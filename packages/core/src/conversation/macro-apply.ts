@@ -1,9 +1,8 @@
-import { can, type Ctx } from "../context/index.ts";
+import { can, systemCtx, type Ctx } from "../context/index.ts";
 import { PermissionError } from "../errors/index.ts";
 import { recordMacroUse, resolveMacroActions, type ResolvedMacroAction } from "../macro/index.ts";
 import type { Permission } from "../role/permissions.ts";
 import { assignTeam, assignUser } from "./assign.ts";
-import type { Effects } from "./change.ts";
 import { setPriority } from "./fields.ts";
 import { getConversation, visibleConversationId, type ConversationDetail, type ConversationRef } from "./get.ts";
 import { setStatus } from "./status.ts";
@@ -22,7 +21,7 @@ const NEEDS: Record<ResolvedMacroAction["type"], Permission> = {
   unassign_team: "conversations:update_team_assignee",
 };
 
-function apply(ctx: Ctx, target: { id: number }, action: ResolvedMacroAction): Promise<Effects> {
+function apply(ctx: Ctx, target: { id: number }, action: ResolvedMacroAction): Promise<boolean> {
   switch (action.type) {
     case "set_status":
       return setStatus(ctx, target, { status: action.value });
@@ -46,26 +45,17 @@ function apply(ctx: Ctx, target: { id: number }, action: ResolvedMacroAction): P
 }
 
 /**
- * Runs a macro's actions on a visible conversation through the same operations as the routes. Every
- * action's permission is checked before the first one runs, so a forbidden action applies nothing.
- * Returns the conversation as it is now (read as the workspace: an action may have assigned it away).
+ * Runs a macro's actions on a visible conversation through the same operations as the routes (each
+ * publishes its own effects once committed). Every action's permission is checked before the first one
+ * runs, so a forbidden action applies nothing. Returns the conversation as it is now (read as the
+ * workspace: an action may have assigned it away).
  */
-export async function applyMacro(
-  ctx: Ctx,
-  ref: ConversationRef,
-  macroId: number,
-): Promise<Effects & { conversation: ConversationDetail }> {
+export async function applyMacro(ctx: Ctx, ref: ConversationRef, macroId: number): Promise<ConversationDetail> {
   const id = await visibleConversationId(ctx, ref);
   const actions = await resolveMacroActions(ctx, macroId);
   const denied = actions.find((a) => !can(ctx.actor, NEEDS[a.type]));
   if (denied) throw new PermissionError(`This macro's ${denied.type} action needs ${NEEDS[denied.type]}`);
-  const effects: Effects = { events: [], messages: [] };
-  for (const action of actions) {
-    const done = await apply(ctx, { id }, action);
-    effects.events.push(...done.events);
-    effects.messages.push(...done.messages);
-  }
+  for (const action of actions) await apply(ctx, { id }, action);
   await recordMacroUse(ctx, macroId);
-  const conversation = await getConversation({ ...ctx, actor: { type: "system", tenantId: ctx.tenantId } }, ref);
-  return { ...effects, conversation };
+  return getConversation(systemCtx(ctx, ctx.tenantId), ref);
 }

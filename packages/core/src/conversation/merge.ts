@@ -1,11 +1,12 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
+import { transaction } from "../db/transaction.ts";
 import { iso } from "../db/iso.ts";
 import { InputError } from "../errors/index.ts";
 import { actorName, writeActivity } from "../message/activity.ts";
 import { messages } from "../message/message.sql.ts";
 import type { DomainEvent } from "../port/events.ts";
-import { agentId, type Effects } from "./change.ts";
+import { agentId } from "./change.ts";
 import { conversations } from "./conversation.sql.ts";
 import { visibleConversationId } from "./get.ts";
 import { systemStatus } from "./status.ts";
@@ -14,7 +15,7 @@ import { systemStatus } from "./status.ts";
  * Moves every message of `source` into `target` and closes the source, in one transaction, with an
  * activity in each. Both must be visible to the caller (which also keeps them in one workspace).
  */
-export async function mergeConversations(ctx: Ctx, input: { source_uuid: string; target_uuid: string }): Promise<Effects> {
+export async function mergeConversations(ctx: Ctx, input: { source_uuid: string; target_uuid: string }): Promise<void> {
   if (input.source_uuid.toLowerCase() === input.target_uuid.toLowerCase()) {
     throw new InputError("target_uuid: must be another conversation than source_uuid");
   }
@@ -23,7 +24,7 @@ export async function mergeConversations(ctx: Ctx, input: { source_uuid: string;
   const closed = await systemStatus(ctx.db, ctx.tenantId, "Closed");
   const now = ctx.clock.now();
   const who = actorName(ctx.actor);
-  return ctx.db.transaction(async (tx) => {
+  await transaction(ctx, async (tx, after) => {
     // Both rows locked in id order, so two opposite merges cannot deadlock.
     const rows = await tx.select().from(conversations).where(inArray(conversations.id, [sourceId, targetId])).orderBy(asc(conversations.id)).for("update");
     const source = rows.find((r) => r.id === sourceId)!;
@@ -55,12 +56,11 @@ export async function mergeConversations(ctx: Ctx, input: { source_uuid: string;
       { kind: "merge", text: `${who} merged this conversation into #${target.referenceNumber}`, meta: { target_uuid: target.uuid } },
     );
     const update = (uuid: string, changes: Record<string, unknown>): DomainEvent => ({ type: "conversation_update", tenantId: ctx.tenantId, conversationUuid: uuid, changes });
-    const events: DomainEvent[] = [
+    after.publish(
       update(source.uuid, { status: closed.name, closed_at: iso(now), ...(source.snoozedUntil && { snoozed_until: null }) }),
       update(target.uuid, { last_message_at: iso(lastMessageAt) }),
       into,
       from,
-    ];
-    return { events, messages: [] };
+    );
   });
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
+import { transaction } from "../db/transaction.ts";
 import { InputError } from "../errors/index.ts";
 import { users } from "../user/user.sql.ts";
 import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
@@ -36,9 +37,8 @@ async function participantsOf(ctx: Ctx, conversationId: number): Promise<Partici
 }
 
 /**
- * Adds an agent of this workspace as a follower (idempotent) and notifies them when newly added. Returns
- * the refreshed participants and the queue messages to publish once committed. Adding the System user is
- * a no-op, as the contract says.
+ * Adds an agent of this workspace as a follower (idempotent) and notifies them when newly added (once
+ * committed). Returns the refreshed participants. Adding the System user is a no-op, as the contract says.
  */
 export async function addFollower(ctx: Ctx, ref: ConversationRef, userId: number) {
   const conversationId = await visibleConversationId(ctx, ref);
@@ -49,16 +49,16 @@ export async function addFollower(ctx: Ctx, ref: ConversationRef, userId: number
   if (!user || (user.type !== "agent" && user.type !== "system") || user.deletedAt) {
     throw new InputError(`user_id: no agent with id ${userId}`);
   }
-  const notified = user.type === "system" ? [] : await ctx.db.transaction(async (tx) => {
+  if (user.type !== "system") await transaction(ctx, async (tx, after) => {
     const inserted = await tx
       .insert(conversationParticipants)
       .values({ tenantId: ctx.tenantId, conversationId, userId, kind: "follower" })
       .onConflictDoNothing()
       .returning({ userId: conversationParticipants.userId });
-    if (inserted.length === 0) return [];
+    if (inserted.length === 0) return;
     // Adding someone notifies them (never oneself: createNotifications skips the actor); removing does not.
     const actor = ctx.actor.type === "agent" ? ctx.actor : null;
-    return createNotifications(tx, {
+    const notified = await createNotifications(tx, {
       tenantId: ctx.tenantId,
       userIds: [userId],
       type: "follower_added",
@@ -67,8 +67,9 @@ export async function addFollower(ctx: Ctx, ref: ConversationRef, userId: number
       conversationId,
       actorId: actor?.userId ?? null,
     });
+    after.add({ messages: notificationMessages(notified), events: notificationEvents(notified) });
   });
-  return { participants: await participantsOf(ctx, conversationId), messages: notificationMessages(notified), events: notificationEvents(notified) };
+  return { participants: await participantsOf(ctx, conversationId) };
 }
 
 const fullName = (a: { firstName: string; lastName: string }) => `${a.firstName} ${a.lastName}`.trim();

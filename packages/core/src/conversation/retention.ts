@@ -1,7 +1,6 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import type { Ctx } from "../context/index.ts";
+import { systemCtx, type SystemDeps } from "../context/index.ts";
 import type { Db } from "../port/database.ts";
-import type { DomainEvent } from "../port/events.ts";
 import { settings } from "../setting/setting.sql.ts";
 import { TRASH_SETTINGS_KEY, type TrashSettings } from "../setting/trash.ts";
 import { statuses, type SystemStatus } from "../status/status.sql.ts";
@@ -14,7 +13,7 @@ import { statusChange, systemStatus } from "./status.ts";
 /** Conversations acted on per rule and run at most; the next run (hourly) picks up the rest. */
 export const RETENTION_BATCH = 500;
 
-export type RetentionRun = { trashed: number; deleted: number; events: DomainEvent[] };
+export type RetentionRun = { trashed: number; deleted: number };
 
 type Rule = { key: keyof TrashSettings; status: SystemStatus };
 /** The moves to the trash; deleting from it comes first, so nothing moved in this run is measured again. */
@@ -30,10 +29,12 @@ const TO_TRASH: Rule[] = [
  * System user. "For N days" is measured from `status_changed_at`, which the database stamps on every status
  * change. Idempotent and safe against agents acting meanwhile: each deletion and move re-checks status and
  * time in its own statement or under the row lock, so a conversation restored or reopened in between is
- * left alone, and overlapping runs never act twice.
+ * left alone, and overlapping runs never act twice. Each move's events are published through `deps` once
+ * it has committed.
  */
-export async function applyTrashRetention(db: Db, now: Date, batch = RETENTION_BATCH): Promise<RetentionRun> {
-  const run: RetentionRun = { trashed: 0, deleted: 0, events: [] };
+export async function applyTrashRetention(deps: SystemDeps, now: Date, batch = RETENTION_BATCH): Promise<RetentionRun> {
+  const { db } = deps;
+  const run: RetentionRun = { trashed: 0, deleted: 0 };
   for (const due of await dueConversations(db, now, { key: "auto_delete_days", status: "Trashed" }, batch)) {
     const cutoff = new Date(now.getTime() - due.days * 86_400_000);
     const deleted = await db.transaction(async (tx) => {
@@ -55,10 +56,10 @@ export async function applyTrashRetention(db: Db, now: Date, batch = RETENTION_B
         const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, due.tenantId), eq(users.type, "system")));
         systemUsers.set(due.tenantId, system?.id ?? null);
       }
-      const ctx: Ctx = { db, tenantId: due.tenantId, actor: { type: "system", tenantId: due.tenantId }, clock: { now: () => now } };
+      const ctx = systemCtx({ ...deps, clock: { now: () => now } }, due.tenantId);
       const trash = await systemStatus(db, due.tenantId, "Trashed");
       const cutoff = new Date(now.getTime() - due.days * 86_400_000);
-      const done = await changeConversation(
+      const moved = await changeConversation(
         ctx,
         { id: due.id },
         (row) => {
@@ -70,8 +71,7 @@ export async function applyTrashRetention(db: Db, now: Date, batch = RETENTION_B
         },
         systemUsers.get(due.tenantId)!,
       );
-      if (done.events.length) run.trashed++;
-      run.events.push(...done.events);
+      if (moved) run.trashed++;
     }
   }
   return run;

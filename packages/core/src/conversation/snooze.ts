@@ -1,7 +1,5 @@
 import { and, eq, isNotNull, lte } from "drizzle-orm";
-import type { Ctx } from "../context/index.ts";
-import type { Db } from "../port/database.ts";
-import type { DomainEvent } from "../port/events.ts";
+import { systemCtx, type SystemDeps } from "../context/index.ts";
 import { statuses } from "../status/status.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { changeConversation } from "./change.ts";
@@ -14,21 +12,22 @@ const MAX_PER_RUN = 500;
  * Reopens the snoozed conversations of every workspace that are due at `now`, each in its own transaction
  * with a "Reopened after snooze" activity by the workspace's System user. Idempotent: a conversation is
  * re-checked under its row lock, so overlapping runs (or an agent reopening it first) change nothing twice.
+ * Each change's events are published through `deps` once it has committed.
  */
-export async function wakeSnoozedConversations(db: Db, now: Date): Promise<{ woken: number; events: DomainEvent[] }> {
+export async function wakeSnoozedConversations(deps: SystemDeps, now: Date): Promise<{ woken: number }> {
+  const { db } = deps;
   const due = await db
     .select({ id: conversations.id, tenantId: conversations.tenantId })
     .from(conversations)
     .innerJoin(statuses, eq(statuses.id, conversations.statusId))
     .where(and(eq(statuses.systemKey, "Snoozed"), isNotNull(conversations.snoozedUntil), lte(conversations.snoozedUntil, now)))
     .limit(MAX_PER_RUN);
-  const events: DomainEvent[] = [];
   let woken = 0;
   for (const { id, tenantId } of due) {
-    const ctx: Ctx = { db, tenantId, actor: { type: "system", tenantId }, clock: { now: () => now } };
+    const ctx = systemCtx({ ...deps, clock: { now: () => now } }, tenantId);
     const open = await systemStatus(db, tenantId, "Open");
     const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
-    const done = await changeConversation(
+    const changed = await changeConversation(
       ctx,
       { id },
       async (row, tx) => {
@@ -42,8 +41,7 @@ export async function wakeSnoozedConversations(db: Db, now: Date): Promise<{ wok
       },
       system?.id ?? null,
     );
-    if (done.events.length) woken++;
-    events.push(...done.events);
+    if (changed) woken++;
   }
-  return { woken, events };
+  return { woken };
 }

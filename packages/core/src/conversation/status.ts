@@ -2,7 +2,7 @@ import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError } from "../errors/index.ts";
 import { findStatus } from "../status/lookup.ts";
-import { changeConversation, type Change, type ChangeTarget, type ConversationRow, type Effects } from "./change.ts";
+import { changeConversation, type Change, type ChangeTarget, type ConversationRow } from "./change.ts";
 
 export const MAX_SNOOZE_MS = 365 * 24 * 3600_000;
 const UNIT_MS = { m: 60_000, h: 3600_000, d: 24 * 3600_000 } as const;
@@ -46,7 +46,7 @@ export function statusChange(row: ConversationRow, status: Status, now: Date, wh
 export type StatusInput = { status: string | number; snoozed_until?: string | undefined };
 
 /** PUT …/status: a status of the workspace; Snoozed needs `snoozed_until` as a duration from now. */
-export async function setStatus(ctx: Ctx, target: ChangeTarget, input: StatusInput): Promise<Effects> {
+export async function setStatus(ctx: Ctx, target: ChangeTarget, input: StatusInput): Promise<boolean> {
   const status = await findStatus(ctx, input.status);
   let until: Date | null = null;
   if (status.systemKey === "Snoozed") {

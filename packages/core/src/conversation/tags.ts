@@ -3,7 +3,7 @@ import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import { tags } from "../tag/tag.sql.ts";
-import { changeConversation, type ChangeTarget, type Effects } from "./change.ts";
+import { changeConversation, type ChangeTarget } from "./change.ts";
 import { conversationTags } from "./conversation.sql.ts";
 
 type Tag = { id: number; name: string };
@@ -26,7 +26,7 @@ export async function changeTags(
   target: ChangeTarget,
   next: (current: string[]) => string[],
   field = "tags",
-): Promise<Effects> {
+): Promise<boolean> {
   const known = await ctx.db.select({ id: tags.id, name: tags.name }).from(tags).where(eq(tags.tenantId, ctx.tenantId));
   const byName = new Map(known.map((t) => [t.name.toLowerCase(), t]));
   return changeConversation(ctx, target, async (row, tx, who) => {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import type { SystemStatus } from "../status/status.sql.ts";
-import { changeConversation, type ChangeTarget, type Effects } from "./change.ts";
+import { changeConversation, type ChangeTarget } from "./change.ts";
 import { conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
 import { purgeConversations } from "./purge.ts";
@@ -18,7 +18,7 @@ const MOVES = {
 
 export type BucketMove = keyof typeof MOVES;
 
-export async function moveConversation(ctx: Ctx, target: ChangeTarget, move: BucketMove): Promise<Effects> {
+export async function moveConversation(ctx: Ctx, target: ChangeTarget, move: BucketMove): Promise<boolean> {
   const { to, from } = MOVES[move];
   const status = await systemStatus(ctx.db, ctx.tenantId, to);
   const required = from && (await systemStatus(ctx.db, ctx.tenantId, from));

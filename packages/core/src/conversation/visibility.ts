@@ -13,6 +13,8 @@ const myTeams = (userId: number) => sql`(SELECT ${teamMembers.teamId} FROM ${tea
  * Unassigned means neither an agent nor a team; a team's unassigned tickets need read_team_inbox.
  */
 export function visibleTo(actor: Actor): SQL | undefined {
+  // A widget contact reads only through the widget's own rule (widget/conversations.ts), never agents' views.
+  if (actor.type === "contact") return sql`FALSE`;
   if (actor.type === "system" || actor.permissions.has("conversations:read_all")) return undefined;
   return sql`(${sql.join(grants(actor), sql` OR `)})`;
 }

@@ -1,7 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Ctx } from "../context/index.ts";
+import { systemCtx, type Ctx, type SystemDeps } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { AppError, InputError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
@@ -62,7 +63,7 @@ export function parseCsv(text: string): NumberedRow[] {
   }
 }
 
-/** Validates the upload and records a queued job; the caller publishes `import.run` after this commits. */
+/** Validates the upload and records a queued job; its `import.run` is queued once that has committed. */
 export async function createImportJob(ctx: Ctx, kind: ImportKind, spec: ImportSpec, csv: string): Promise<ImportJobView> {
   if (Buffer.byteLength(csv) > MAX_IMPORT_BYTES) throw new InputError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
   const rows = parseCsv(csv);
@@ -71,17 +72,20 @@ export async function createImportJob(ctx: Ctx, kind: ImportKind, spec: ImportSp
   const missing = spec.required.filter((column) => !(column in rows[0]!.row));
   if (missing.length) throw new InputError(`file: missing column "${missing[0]}" in the header row`);
   try {
-    const [job] = await ctx.db
-      .insert(importJobs)
-      .values({
-        tenantId: ctx.tenantId,
-        kind,
-        payload: csv,
-        total: rows.length,
-        createdBy: ctx.actor.type === "agent" ? ctx.actor.userId : null,
-      })
-      .returning();
-    return importJobView(job!);
+    return await transaction(ctx, async (tx, after) => {
+      const [job] = await tx
+        .insert(importJobs)
+        .values({
+          tenantId: ctx.tenantId,
+          kind,
+          payload: csv,
+          total: rows.length,
+          createdBy: ctx.actor.type === "agent" ? ctx.actor.userId : null,
+        })
+        .returning();
+      after.enqueue({ type: "import.run", tenantId: ctx.tenantId, jobId: job!.id });
+      return importJobView(job!);
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new InputError(`file: an import of ${kind} is already running`);
     throw err;
@@ -105,7 +109,7 @@ export async function latestImportJob(ctx: Ctx, kind: ImportKind): Promise<Impor
  * and the message is redelivered, or two deliveries of it run at the same time.
  */
 export async function runImportJob(
-  deps: { db: Db; clock: Clock },
+  deps: SystemDeps,
   tenantId: number,
   jobId: number,
   specs: Record<ImportKind, ImportSpec>,
@@ -119,10 +123,10 @@ export async function runImportJob(
   if (!job) return; // finished already: a duplicate delivery
   const spec = specs[job.kind];
   const rows = parseCsv(job.payload ?? "");
-  const ctx = (tx: Db): Ctx => ({ db: tx, tenantId, actor: { type: "system", tenantId }, clock });
+  const system = systemCtx(deps, tenantId);
   for (let i = job.processed; i < rows.length; i++) {
     const { line, row } = rows[i]!;
-    await db.transaction(async (tx) => {
+    await transaction(deps, async (tx, after) => {
       // Concurrent deliveries of the same message queue up here; whoever comes second skips the row.
       const [current] = await tx
         .select({ processed: importJobs.processed })
@@ -132,7 +136,8 @@ export async function runImportJob(
       if (current?.processed !== i) return;
       let outcome: "ok" | ImportRowError = "ok";
       try {
-        await tx.transaction((savepoint) => spec.importRow(ctx(savepoint), row)); // a savepoint
+        // A savepoint: a row refused with a 400 leaves nothing behind, effects included.
+        await transaction(within(system, tx, after), (savepoint, saved) => spec.importRow(within(system, savepoint, saved), row));
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 400) throw err;
         outcome = { row: line, message: err.message };

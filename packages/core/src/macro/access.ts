@@ -10,6 +10,7 @@ import { macros } from "./macro.sql.ts";
  */
 export function macrosVisibleTo(actor: Actor): SQL | undefined {
   if (actor.type === "system") return undefined;
+  if (actor.type === "contact") return sql`FALSE`;
   const own = and(eq(macros.visibility, "personal"), eq(macros.userId, actor.userId));
   if (actor.permissions.has("macros:manage")) return or(ne(macros.visibility, "personal"), own);
   const myTeams = sql`(SELECT ${teamMembers.teamId} FROM ${teamMembers} WHERE ${teamMembers.userId} = ${actor.userId})`;

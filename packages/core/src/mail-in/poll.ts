@@ -1,6 +1,7 @@
 import { describeError, errorReason } from "../errors/describe.ts";
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/secret-box.ts";
+import { transaction } from "../db/transaction.ts";
 import { readEmailInbox, type EmailInbox } from "../inbox/email-config.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
@@ -172,7 +173,11 @@ async function importOne(
   try {
     const mail = await parseMail(source);
     dedupeKey = mail.dedupeKey;
-    outcome = await deps.db.transaction(async (tx) => {
+    // A push that fails after COMMIT is logged, never recorded as a failed import: the message is in.
+    const events: Events = {
+      publish: (list) => deps.events.publish(list).catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`)),
+    };
+    outcome = await transaction({ db: deps.db, queue: deps.queue, events }, async (tx, after) => {
       const now = deps.clock.now();
       const written = await importMail(tx, deps.blobs, inbox, mail, now);
       const status = written.status;
@@ -219,13 +224,13 @@ async function importOne(
           throw new RunAborted(`aborted before committing UID ${uid}: ${String(err)}`);
         }
       }
+      after.publish(...written.events);
       return written;
     });
   } catch (err) {
     if (err instanceof RunAborted) throw err;
     return recordFailure(deps, inbox, uidValidity, uid, dedupeKey, err);
   }
-  if (outcome.events.length) await deps.events.publish(outcome.events).catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`));
   return outcome.status;
 }
 

@@ -4,22 +4,20 @@ import { assignUser } from "../conversation/assign.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import type { EmailConfig } from "../inbox/email-config.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
-import type { Effects } from "../port/effects.ts";
 
 /**
  * Auto-assign on reply (inbox `config.auto_assign_on_reply`): a public reply to an unassigned conversation
  * assigns it to the replying agent, as an ordinary assignment (activity message, events). Run it inside the
- * reply's transaction (`ctx.db` is that transaction): the row is locked first, so of two agents replying at
- * once only the first becomes the assignee.
+ * reply's transaction (`ctx` bound to it with `within`, so its events wait for that COMMIT): the row is
+ * locked first, so of two agents replying at once only the first becomes the assignee.
  */
-export async function autoAssignOnReply(ctx: Ctx, conversationId: number, agentId: number): Promise<Effects> {
-  const none: Effects = { events: [], messages: [] };
+export async function autoAssignOnReply(ctx: Ctx, conversationId: number, agentId: number): Promise<boolean> {
   const [row] = await ctx.db
     .select({ assignedUserId: conversations.assignedUserId, config: inboxes.config })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .where(eq(conversations.id, conversationId))
     .for("update", { of: conversations });
-  if (!row || row.assignedUserId !== null || (row.config as Partial<EmailConfig>).auto_assign_on_reply !== true) return none;
+  if (!row || row.assignedUserId !== null || (row.config as Partial<EmailConfig>).auto_assign_on_reply !== true) return false;
   return assignUser(ctx, { id: conversationId }, agentId);
 }

@@ -4,6 +4,7 @@ import { changeConversation } from "../conversation/change.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { statusChange } from "../conversation/status.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { readEmailInbox, type SmtpServer } from "../inbox/email-config.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { actorName, writeActivity } from "../message/activity.ts";
@@ -13,6 +14,7 @@ import { ChannelSendError, type ChannelMail, type ChannelMailer, type ChannelSen
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent, Events } from "../port/events.ts";
+import type { Queue } from "../port/queue.ts";
 import { describeError, errorReason } from "../errors/describe.ts";
 import { findStatus } from "../status/lookup.ts";
 import { users } from "../user/user.sql.ts";
@@ -27,6 +29,8 @@ export type DeliveryDeps = {
   secrets: Keyring;
   blobs: BlobStore;
   events: Events;
+  /** Follow-up work of the after-send changes (an assignment's notification), published after their commit. */
+  queue: Queue;
   channelMailer: ChannelMailer;
 };
 
@@ -188,18 +192,18 @@ async function finishSent(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMe
   if (claimed) meta.delivery = { ...deliveryOf(claimed.meta), lease_until: null };
   if (result) meta.recipients = { accepted: result.accepted, rejected: result.rejected };
   if (forward.length && mail) meta.forward = { to: forward, cc: mail.cc, bcc: mail.bcc, at: now.toISOString() };
-  const events = await deps.db.transaction(async (tx) => {
+  await transaction(deps, async (tx, after) => {
     const [done] = await tx
       .update(messages)
       .set({ status: "sent", meta, updatedAt: now })
       .where(and(eq(messages.id, loaded.row.id), claimed ? and(eq(messages.status, "sending"), sameClaim(claimed.claim)) : undelivered()))
       .returning({ id: messages.id });
     // Another run took the message over (our lease ran out mid-send): it records the outcome.
-    if (!done) return [];
-    const out: DomainEvent[] = [statusEvent(loaded, "sent")];
+    if (!done) return;
+    after.publish(statusEvent(loaded, "sent"));
     if (forward.length) {
       const who = actorName(actor);
-      out.push(
+      after.publish(
         await writeActivity(
           tx,
           { tenantId: loaded.row.tenantId, conversationId: loaded.conversation.id, conversationUuid: loaded.conversation.uuid, senderId: loaded.sender?.id ?? null, now },
@@ -209,18 +213,15 @@ async function finishSent(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMe
     }
     const wanted = typeof loaded.row.meta.set_status === "string" ? loaded.row.meta.set_status : "";
     if (wanted) {
-      const ctx: Ctx = { db: tx, tenantId: loaded.row.tenantId, actor, clock: deps.clock };
+      const ctx: Ctx = within({ db: deps.db, clock: deps.clock, events: deps.events, queue: deps.queue, tenantId: loaded.row.tenantId, actor }, tx, after);
       const status = await findStatus(ctx, wanted).catch(() => null);
       if (!status) {
         console.error(`[deliver] set_status "${wanted}" of message ${loaded.row.id} no longer exists; status left unchanged`);
       } else {
-        const changed = await changeConversation(ctx, { id: loaded.conversation.id }, (row, _tx, who) => statusChange(row, status, now, who), loaded.sender?.id ?? null);
-        out.push(...changed.events);
+        await changeConversation(ctx, { id: loaded.conversation.id }, (row, _tx, who) => statusChange(row, status, now, who), loaded.sender?.id ?? null);
       }
     }
-    return out;
   });
-  if (events.length) await deps.events.publish(events);
 }
 
 /** A permanent failure: `failed` with the reason (and the refused recipients); the status is not applied. */

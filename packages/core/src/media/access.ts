@@ -43,7 +43,8 @@ export async function findMedia(db: Db, tenantId: number, uuid: string): Promise
  */
 export async function mayReadMedia(ctx: Ctx, record: MediaRecord): Promise<boolean> {
   const actor = ctx.actor;
-  if (actor.type === "system") return true;
+  // Widget contacts receive signed URLs; their credentials alone open nothing here.
+  if (actor.type !== "agent") return actor.type === "system";
   if (record.messageId === null) return record.uploadedBy !== null && record.uploadedBy === actor.userId;
   if (!actor.permissions.has("messages:read")) return false;
   const [row] = await ctx.db

@@ -3,6 +3,7 @@ import type { AgentActor, Ctx } from "../context/index.ts";
 import { conversationParticipants, conversations } from "../conversation/conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "../conversation/get.ts";
 import { iso } from "../db/iso.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { AuthError, InputError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { media } from "../media/media.sql.ts";
@@ -32,10 +33,6 @@ export type ReplyInput = {
   set_status?: string | undefined;
   forwarded_to?: string[] | undefined;
 };
-
-/** A change's result and what to publish once its transaction has committed. */
-import type { WithEffects } from "../port/effects.ts";
-export type { WithEffects };
 
 /** What a reply needs to know of its conversation. */
 export type ReplyTarget = {
@@ -70,20 +67,17 @@ export function agentActor(ctx: Ctx): AgentActor {
  * reply is queued for delivery once committed (mail-out/deliver.ts) and, when its inbox says so, assigns an
  * unassigned conversation to the replying agent in the same transaction (mail-out/auto-assign.ts).
  */
-export async function sendMessage(ctx: Ctx, ref: ConversationRef, input: ReplyInput): Promise<WithEffects<{ message: MessageView }>> {
+export async function sendMessage(ctx: Ctx, ref: ConversationRef, input: ReplyInput): Promise<MessageView> {
   const id = await visibleConversationId(ctx, ref);
   const target = await replyTarget(ctx.db, id);
   const prepared = await prepareReply(ctx, target, input);
-  const written = await ctx.db.transaction(async (tx) => {
+  const messageId = await transaction(ctx, async (tx, after) => {
     const reply = await writeReply(tx, ctx, target, prepared);
-    if (!prepared.private) {
-      const assigned = await autoAssignOnReply({ ...ctx, db: tx }, target.id, agentActor(ctx).userId);
-      reply.effects.events.push(...assigned.events);
-      reply.effects.messages.push(...assigned.messages);
-    }
-    return reply;
+    after.add(reply.effects);
+    if (!prepared.private) await autoAssignOnReply(within(ctx, tx, after), target.id, agentActor(ctx).userId);
+    return reply.messageId;
   });
-  return { message: await messageViewById(ctx, written.messageId), ...written.effects };
+  return messageViewById(ctx, messageId);
 }
 
 export async function replyTarget(db: Db, conversationId: number): Promise<ReplyTarget> {
@@ -192,7 +186,7 @@ async function senderAddress(ctx: Ctx, inboxId: number, from: string): Promise<s
 
 /**
  * Writes a prepared reply inside `tx`: the message, its attachments, mentions (participants and
- * notifications) and the conversation's last-message fields. Returns the effects to publish after commit.
+ * notifications) and the conversation's last-message fields. Returns the effects for the caller's transaction to publish after commit.
  */
 export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: PreparedReply) {
   const agent = agentActor(ctx);
@@ -271,7 +265,7 @@ export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: P
     ...notificationEvents(notified),
   ];
   const queued: QueueMessage[] = notificationMessages(notified);
-  // Delivery runs once this transaction has committed (the caller publishes the effects).
+  // Delivery runs once this transaction has committed.
   if (!reply.private) queued.push({ type: "message.deliver", tenantId: ctx.tenantId, messageId: message.id });
   return { messageId: message.id, effects: { events, messages: queued } };
 }

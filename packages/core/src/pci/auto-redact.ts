@@ -1,8 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Ctx } from "../context/index.ts";
+import { systemCtx, type SystemDeps } from "../context/index.ts";
 import { messages } from "../message/message.sql.ts";
-import type { Db } from "../port/database.ts";
-import type { DomainEvent } from "../port/events.ts";
 import { settings } from "../setting/setting.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { redactMessageById } from "./redact.ts";
@@ -18,9 +16,11 @@ export const pendingPciFlag = sql`(${messages.meta}->'pci_detected') IS NOT NULL
  * The PCI safety net: redacts, in every workspace with PCI scrubbing enabled, the messages flagged more
  * than its `auto_redact_days` ago that nobody redacted, oldest flag first, at most `batch` per run. Each
  * message is redacted in its own transaction under its row lock, so overlapping or interrupted runs neither
- * redact twice nor lose anything (a message redacted meanwhile is no longer pending).
+ * redact twice nor lose anything (a message redacted meanwhile is no longer pending). Each redaction's
+ * events are published through `deps` once it has committed.
  */
-export async function autoRedactDue(db: Db, now: Date, batch = AUTO_REDACT_BATCH): Promise<{ redacted: number; events: DomainEvent[] }> {
+export async function autoRedactDue(deps: SystemDeps, now: Date, batch = AUTO_REDACT_BATCH): Promise<{ redacted: number }> {
+  const { db } = deps;
   const days = sql`coalesce((${settings.value}->>'auto_redact_days')::int, ${sql.raw(String(AUTO_REDACT_DAYS.default))})`;
   const detectedAt = sql`(${messages.meta}->'pci_detected'->>'detected_at')::timestamptz`;
   const due = await db
@@ -37,17 +37,13 @@ export async function autoRedactDue(db: Db, now: Date, batch = AUTO_REDACT_BATCH
     .orderBy(asc(detectedAt), asc(messages.id))
     .limit(batch);
   const systemUsers = new Map<number, number | null>();
-  const events: DomainEvent[] = [];
   let redacted = 0;
   for (const { id, tenantId } of due) {
     if (!systemUsers.has(tenantId)) {
       const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
       systemUsers.set(tenantId, system?.id ?? null);
     }
-    const ctx: Ctx = { db, tenantId, actor: { type: "system", tenantId }, clock: { now: () => now } };
-    const done = await redactMessageById(ctx, id, systemUsers.get(tenantId)!);
-    if (done.redacted) redacted++;
-    events.push(...done.effects.events);
+    if (await redactMessageById(systemCtx({ ...deps, clock: { now: () => now } }, tenantId), id, systemUsers.get(tenantId)!)) redacted++;
   }
-  return { redacted, events };
+  return { redacted };
 }

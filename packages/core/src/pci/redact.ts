@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
+import { transaction } from "../db/transaction.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { actorName, writeActivity } from "../message/activity.ts";
 import { messages } from "../message/message.sql.ts";
@@ -8,7 +9,6 @@ import { previewOf } from "../message/sanitize.ts";
 import type { MessageView } from "../message/view.ts";
 import { notifications } from "../notification/notification.sql.ts";
 import type { Db } from "../port/database.ts";
-import type { Effects, WithEffects } from "../port/effects.ts";
 import type { DomainEvent } from "../port/events.ts";
 import { maskHtml, scanHtml } from "./html.ts";
 import { isRedacted, type PciFlag } from "./flag.ts";
@@ -60,30 +60,29 @@ function maskCopy(copy: string, oldText: string, newText: string): string {
   return maskPlain(copy).value;
 }
 
-export type RedactOutcome = { redacted: boolean; effects: Effects };
-
 /**
  * Redacts message `messageId` inside one transaction, under its row lock; `senderId` signs the activity
  * message (the agent, or the workspace's System user for the safety net). Nothing to mask and no pending
  * flag: nothing is written (redacting twice is a no-op). Otherwise writes the masked fields, marks
- * `meta.pci_detected` redacted, masks the copies, and records "<actor> redacted card data".
+ * `meta.pci_detected` redacted, masks the copies, and records "<actor> redacted card data". True when it
+ * redacted; the events follow the commit.
  */
-export async function redactMessageById(ctx: Ctx, messageId: number, senderId: number | null): Promise<RedactOutcome> {
+export async function redactMessageById(ctx: Ctx, messageId: number, senderId: number | null): Promise<boolean> {
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
+  return transaction(ctx, async (tx, after) => {
     const [row] = await tx
       .select()
       .from(messages)
       .where(and(eq(messages.tenantId, ctx.tenantId), eq(messages.id, messageId)))
       .for("update");
-    if (!row) return { redacted: false, effects: { events: [], messages: [] } };
+    if (!row) return false;
     const content = row.contentType === "html" ? maskMarkup(row.content) : maskPlain(row.content);
     const text = maskPlain(row.textContent);
     const meta = maskMeta(row.meta);
     const hits = [...content.hits, ...text.hits, ...meta.hits];
     const flag = row.meta.pci_detected as PciFlag | undefined;
     const pending = flag !== undefined && !isRedacted(flag);
-    if (hits.length === 0 && !pending) return { redacted: false, effects: { events: [], messages: [] } };
+    if (hits.length === 0 && !pending) return false;
     const kinds: PciKind[] = PCI_KINDS.filter((k) => hits.some((h) => h.kind === k));
     const count = Math.max(content.hits.length, text.hits.length);
     const redactedBy = ctx.actor.type === "agent" ? ctx.actor.userId : null;
@@ -112,7 +111,8 @@ export async function redactMessageById(ctx: Ctx, messageId: number, senderId: n
       activity,
     ];
     if (Object.keys(conversationChanges).length) events.push({ type: "conversation_update", ...base, changes: conversationChanges });
-    return { redacted: true, effects: { events, messages: [] } };
+    after.publish(...events);
+    return true;
   });
 }
 
@@ -152,9 +152,9 @@ async function maskNotificationCopies(tx: Db, messageId: number, oldText: string
  * note). Answers the message as it now is; a message with nothing to redact is answered unchanged (200),
  * so retries and double clicks are harmless.
  */
-export async function redactMessage(ctx: Ctx, ref: MessageRef): Promise<WithEffects<{ message: MessageView }>> {
+export async function redactMessage(ctx: Ctx, ref: MessageRef): Promise<MessageView> {
   const row = await requireMessage(ctx, ref);
   const senderId = ctx.actor.type === "agent" ? ctx.actor.userId : null;
-  const { effects } = await redactMessageById(ctx, row.id, senderId);
-  return { message: await messageViewById(ctx, row.id), ...effects };
+  await redactMessageById(ctx, row.id, senderId);
+  return messageViewById(ctx, row.id);
 }

@@ -1,8 +1,12 @@
-import type { DomainEvent } from "./events.ts";
-import type { QueueMessage } from "./queue.ts";
+import type { DomainEvent, Events } from "./events.ts";
+import type { Queue, QueueMessage } from "./queue.ts";
 
-/** What a domain operation asks to happen once its transaction has committed (ARCHITECTURE rule 4). */
+/** What a domain operation asks to happen once its transaction has committed: realtime events and background work. */
 export type Effects = { events: DomainEvent[]; messages: QueueMessage[] };
 
-/** An operation's result together with its after-commit effects. */
-export type WithEffects<T> = T & Effects;
+/**
+ * The ports effects leave through. Every context that writes carries them (Ctx, JobDeps), so an operation
+ * publishes its own effects through the transaction runner (db/transaction.ts) instead of returning them
+ * to a caller that might forget to.
+ */
+export type EffectPorts = { events: Events; queue: Queue };

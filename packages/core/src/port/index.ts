@@ -5,6 +5,6 @@ export type { Push, PushMessage, PushPlatform } from "./push.ts";
 export type { Queue, QueueMessage } from "./queue.ts";
 export type { RateCounter } from "./rate-counter.ts";
 export type { DomainEvent, Events } from "./events.ts";
-export type { Effects, WithEffects } from "./effects.ts";
+export type { EffectPorts, Effects } from "./effects.ts";
 export type { BlobStore } from "./blob-store.ts";
 export type { Mailbox, MailboxSession, RawMail } from "./mailbox.ts";

@@ -6,5 +6,5 @@ export { syncSource, type SyncResult, type SyncDeps } from "./sync.ts";
 export { searchKnowledge, searchByVector, DEFAULT_SEARCH_LIMIT, DEFAULT_SEARCH_THRESHOLD, LOCAL_SEARCH_THRESHOLD, defaultThresholdFor, MAX_SEARCH_LIMIT, type SearchHit } from "./search.ts";
 export { generateReply, type GenerateInput, type GeneratedReply } from "./generate.ts";
 export { localRagAi, type RagAi } from "./ai.ts";
-export { enqueueResyncs, RESYNC_INTERVAL_MS } from "./schedule.ts";
+export { enqueueResyncs } from "./schedule.ts";
 export { uploadKnowledgeFile } from "./upload.ts";

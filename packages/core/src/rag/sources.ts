@@ -1,9 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
+import { transaction } from "../db/transaction.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
 import type { Outbound } from "../port/outbound.ts";
-import type { QueueMessage } from "../port/queue.ts";
 import { parseSourceConfig } from "./config.ts";
 import { ragSources, type RagSourceRow, type RagSourceType } from "./rag.sql.ts";
 
@@ -46,48 +46,52 @@ export async function getSource(ctx: Ctx, id: number): Promise<RagSourceView> {
 }
 
 /**
- * A new source is synced at once (the returned message goes to the queue after commit). `outbound`: the
- * policy a web page source's URL is checked against before it is saved.
+ * A new source is synced at once (its `rag.sync` is queued after commit). `outbound`: the policy a web page
+ * source's URL is checked against before it is saved.
  */
-export async function createSource(ctx: Ctx, outbound: Outbound, input: SourceInput): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
+export async function createSource(ctx: Ctx, outbound: Outbound, input: SourceInput): Promise<RagSourceView> {
   const config = await parseSourceConfig(ctx.db, outbound, ctx.tenantId, input.source_type, input.config);
   const enabled = input.enabled ?? true;
-  const [row] = await ctx.db
-    .insert(ragSources)
-    .values({
-      tenantId: ctx.tenantId,
-      name: input.name,
-      sourceType: input.source_type,
-      config,
-      enabled,
-      syncState: enabled ? "queued" : "idle",
-    })
-    .returning();
-  const messages: QueueMessage[] = enabled ? [{ type: "rag.sync", tenantId: ctx.tenantId, sourceId: row!.id }] : [];
-  return { source: ragSourceView(row!), messages };
+  return transaction(ctx, async (tx, after) => {
+    const [row] = await tx
+      .insert(ragSources)
+      .values({
+        tenantId: ctx.tenantId,
+        name: input.name,
+        sourceType: input.source_type,
+        config,
+        enabled,
+        syncState: enabled ? "queued" : "idle",
+      })
+      .returning();
+    if (enabled) after.enqueue({ type: "rag.sync", tenantId: ctx.tenantId, sourceId: row!.id });
+    return ragSourceView(row!);
+  });
 }
 
 /** The type is immutable (400 naming `source_type`); a changed config or a re-enabled source is re-synced. */
-export async function updateSource(ctx: Ctx, outbound: Outbound, id: number, input: SourceUpdate): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
+export async function updateSource(ctx: Ctx, outbound: Outbound, id: number, input: SourceUpdate): Promise<RagSourceView> {
   if (input.source_type !== undefined) throw new InputError("source_type: cannot be changed; create a new source instead");
   const current = await findSource(ctx, id);
   const config = input.config === undefined ? undefined : await parseSourceConfig(ctx.db, outbound, ctx.tenantId, current.sourceType, input.config);
   const enabled = input.enabled ?? current.enabled;
   const resync = enabled && (config !== undefined || (input.enabled === true && !current.enabled));
-  const [row] = await ctx.db
-    .update(ragSources)
-    .set({
-      ...(input.name !== undefined && { name: input.name }),
-      ...(config !== undefined && { config }),
-      enabled,
-      ...(resync && { syncState: "queued" as const }),
-      updatedAt: ctx.clock.now(),
-    })
-    .where(and(eq(ragSources.tenantId, ctx.tenantId), eq(ragSources.id, id)))
-    .returning();
-  if (!row) throw new NotFoundError("Knowledge source");
-  const messages: QueueMessage[] = resync ? [{ type: "rag.sync", tenantId: ctx.tenantId, sourceId: id }] : [];
-  return { source: ragSourceView(row), messages };
+  return transaction(ctx, async (tx, after) => {
+    const [row] = await tx
+      .update(ragSources)
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(config !== undefined && { config }),
+        enabled,
+        ...(resync && { syncState: "queued" as const }),
+        updatedAt: ctx.clock.now(),
+      })
+      .where(and(eq(ragSources.tenantId, ctx.tenantId), eq(ragSources.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError("Knowledge source");
+    if (resync) after.enqueue({ type: "rag.sync", tenantId: ctx.tenantId, sourceId: id });
+    return ragSourceView(row);
+  });
 }
 
 /** Its documents go with it (ON DELETE CASCADE). */
@@ -99,13 +103,16 @@ export async function deleteSource(ctx: Ctx, id: number): Promise<void> {
   if (!rows.length) throw new NotFoundError("Knowledge source");
 }
 
-/** `POST /rag/sources/:id/sync`: marks the source queued and returns the message that runs the sync. */
-export async function requestSync(ctx: Ctx, id: number): Promise<{ source: RagSourceView; messages: QueueMessage[] }> {
-  const [row] = await ctx.db
-    .update(ragSources)
-    .set({ syncState: "queued" })
-    .where(and(eq(ragSources.tenantId, ctx.tenantId), eq(ragSources.id, id)))
-    .returning();
-  if (!row) throw new NotFoundError("Knowledge source");
-  return { source: ragSourceView(row), messages: [{ type: "rag.sync", tenantId: ctx.tenantId, sourceId: id }] };
+/** `POST /rag/sources/:id/sync`: marks the source queued and queues the sync after commit. */
+export async function requestSync(ctx: Ctx, id: number): Promise<RagSourceView> {
+  return transaction(ctx, async (tx, after) => {
+    const [row] = await tx
+      .update(ragSources)
+      .set({ syncState: "queued" })
+      .where(and(eq(ragSources.tenantId, ctx.tenantId), eq(ragSources.id, id)))
+      .returning();
+    if (!row) throw new NotFoundError("Knowledge source");
+    after.enqueue({ type: "rag.sync", tenantId: ctx.tenantId, sourceId: id });
+    return ragSourceView(row);
+  });
 }

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { AgentActor, Ctx } from "../context/index.ts";
+import { READ_ONLY, systemCtx as workspaceCtx, type AgentActor, type Ctx } from "../context/index.ts";
 import { getConversation } from "../conversation/get.ts";
 import { listRow, selectConversationRows } from "../conversation/list.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
@@ -65,7 +65,8 @@ export const newFanoutCache = (): FanoutCache => ({ targets: new Map(), visible:
 /** One text frame and the connections it goes to. */
 export type Delivery = { to: Connection[]; text: string };
 
-const systemCtx = (db: Db, tenantId: number): Ctx => ({ db, tenantId, actor: { type: "system", tenantId }, clock: systemClock });
+/** The fan-out reads as the workspace and never writes. */
+const systemCtx = (db: Db, tenantId: number): Ctx => workspaceCtx({ db, clock: systemClock, ...READ_ONLY }, tenantId);
 
 /**
  * The frames one domain event becomes and who gets them: subscribers of the conversation plus every

@@ -3,15 +3,14 @@ import { jwtVerify, type JWTPayload } from "jose";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findOrCreateContactByEmail } from "../contact/identity.ts";
 import { conversationReads, conversations } from "../conversation/conversation.sql.ts";
+import { transaction } from "../db/transaction.ts";
 import { AuthError, InputError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
 import { media } from "../media/media.sql.ts";
 import { messages } from "../message/message.sql.ts";
-import type { DomainEvent } from "../port/events.ts";
-import type { WithEffects } from "../port/effects.ts";
 import { users } from "../user/user.sql.ts";
-import type { WidgetDeps, WidgetUser } from "./conversations.ts";
-import { createWidgetSession, deleteContactWidgetSessions, type NewWidgetSession, type WidgetSession } from "./session.ts";
+import type { WidgetUser } from "./conversations.ts";
+import { createWidgetSession, deleteContactWidgetSessions, type NewWidgetSession, type WidgetCtx } from "./session.ts";
 
 /**
  * Verified contacts (`auth/exchange`): the customer's site signs a short-lived JWT for its signed-in user
@@ -62,31 +61,30 @@ export async function verifySiteJwt(token: string, secret: string, now: Date): P
   return { externalId, email, firstName, lastName };
 }
 
-export type Exchanged = WithEffects<{ session: NewWidgetSession; user: WidgetUser; merged: boolean }>;
+export type Exchanged = { session: NewWidgetSession; user: WidgetUser; merged: boolean };
 
 /**
- * Trades a site-signed JWT for a session of the verified contact. With the browser's visitor session of
- * the same inbox (LibreDesk's `X-Libredesk-Visitor-Token`), the visitor's history becomes the contact's:
- * their conversations, messages, read state and uploads move over, the visitor's sessions end and the
- * visitor is deleted, all in one transaction. Any other visitor token is ignored (`merged: false`).
+ * Trades a site-signed JWT for a session of the verified contact. Acting as the browser's visitor of the
+ * same inbox (LibreDesk's `X-Libredesk-Visitor-Token`), the visitor's history becomes the contact's: their
+ * conversations, messages, read state and uploads move over, the visitor's sessions end and the visitor is
+ * deleted, all in one transaction. Any other actor is ignored (`merged: false`).
  */
 export async function exchangeSiteJwt(
-  deps: WidgetDeps,
+  ctx: WidgetCtx,
   input: {
-    tenantId: number;
     inbox: LivechatInbox;
     jwt: string;
-    visitor: WidgetSession | null;
     ip?: string | null | undefined;
     userAgent?: string | null | undefined;
   },
 ): Promise<Exchanged> {
   if (!input.inbox.siteSecret) throw new InputError("jwt: this inbox has no site secret, so it cannot verify contacts");
-  const now = deps.clock.now();
+  const { tenantId, actor } = ctx;
+  const now = ctx.clock.now();
   const identity = await verifySiteJwt(input.jwt, input.inbox.siteSecret, now);
-  const visitor = input.visitor?.isVisitor && input.visitor.inboxId === input.inbox.id && input.visitor.tenantId === input.tenantId ? input.visitor : null;
-  const done = await deps.db.transaction(async (tx) => {
-    const contactId = await findOrCreateContactByEmail(tx, input.tenantId, {
+  const visitor = actor?.isVisitor && actor.inboxId === input.inbox.id && actor.tenantId === tenantId ? actor : null;
+  return transaction(ctx, async (tx, after) => {
+    const contactId = await findOrCreateContactByEmail(tx, tenantId, {
       first_name: identity.firstName,
       last_name: identity.lastName,
       email: identity.email,
@@ -97,19 +95,19 @@ export async function exchangeSiteJwt(
       .where(eq(users.id, contactId));
     let moved: { uuid: string }[] = [];
     if (visitor) {
-      const owned = and(eq(conversations.tenantId, input.tenantId), eq(conversations.contactId, visitor.contactId));
+      const owned = and(eq(conversations.tenantId, tenantId), eq(conversations.contactId, visitor.contactId));
       moved = await tx.update(conversations).set({ contactId, updatedAt: now }).where(owned).returning({ uuid: conversations.uuid });
       await tx
         .update(messages)
         .set({ senderId: contactId })
-        .where(and(eq(messages.tenantId, input.tenantId), eq(messages.senderId, visitor.contactId), eq(messages.senderType, "contact")));
+        .where(and(eq(messages.tenantId, tenantId), eq(messages.senderId, visitor.contactId), eq(messages.senderType, "contact")));
       await tx.update(conversationReads).set({ userId: contactId }).where(eq(conversationReads.userId, visitor.contactId));
-      await tx.update(media).set({ uploadedBy: contactId }).where(and(eq(media.tenantId, input.tenantId), eq(media.uploadedBy, visitor.contactId)));
+      await tx.update(media).set({ uploadedBy: contactId }).where(and(eq(media.tenantId, tenantId), eq(media.uploadedBy, visitor.contactId)));
       await deleteContactWidgetSessions(tx, visitor.contactId);
       await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.id, visitor.contactId), eq(users.type, "visitor")));
     }
     const session = await createWidgetSession(tx, {
-      tenantId: input.tenantId,
+      tenantId,
       inboxId: input.inbox.id,
       contactId,
       externalId: identity.externalId,
@@ -117,23 +115,12 @@ export async function exchangeSiteJwt(
       userAgent: input.userAgent,
       now,
     });
-    return { contactId, contact: contact!, moved, session };
+    const changes = { contact_id: contactId, contact: { first_name: contact!.firstName, last_name: contact!.lastName, email: contact!.email } };
+    after.publish(...moved.map((c) => ({ type: "conversation_update" as const, tenantId, conversationUuid: c.uuid, changes })));
+    return {
+      session,
+      user: { user_id: contactId, is_visitor: false, first_name: contact!.firstName, last_name: contact!.lastName },
+      merged: visitor !== null,
+    };
   });
-  const contactChange = {
-    contact_id: done.contactId,
-    contact: { first_name: done.contact.firstName, last_name: done.contact.lastName, email: done.contact.email },
-  };
-  const events: DomainEvent[] = done.moved.map((c) => ({
-    type: "conversation_update",
-    tenantId: input.tenantId,
-    conversationUuid: c.uuid,
-    changes: contactChange,
-  }));
-  return {
-    session: done.session,
-    user: { user_id: done.contactId, is_visitor: false, first_name: done.contact.firstName, last_name: done.contact.lastName },
-    merged: visitor !== null,
-    events,
-    messages: [],
-  };
 }

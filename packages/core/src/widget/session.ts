@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import { generateToken, hashToken } from "../auth/token.ts";
+import type { ContactActor, Ctx } from "../context/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import type { Db } from "../port/database.ts";
 import { users } from "../user/user.sql.ts";
@@ -29,6 +30,17 @@ export type WidgetSession = {
 };
 
 export type NewWidgetSession = { token: string; expiresAt: Date };
+
+/** Who acts through a widget session: its contact, in its inbox. */
+export function contactActor(session: WidgetSession): ContactActor {
+  return { type: "contact", tenantId: session.tenantId, contactId: session.contactId, inboxId: session.inboxId, isVisitor: session.isVisitor };
+}
+
+/**
+ * A widget request's context where a session is optional (`conversations/init`, `auth/exchange`): the
+ * session's contact, or null for a page that has none yet.
+ */
+export type WidgetCtx = Omit<Ctx, "actor"> & { actor: ContactActor | null };
 
 export async function createWidgetSession(
   db: Db,

@@ -1,12 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
+import type { ContactCtx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
 import { media } from "../media/media.sql.ts";
 import { uploadMedia } from "../media/upload.ts";
 import type { BlobStore } from "../port/blob-store.ts";
-import type { WithEffects } from "../port/effects.ts";
-import { addIncoming, ownConversationId, type WidgetDeps } from "./conversations.ts";
-import type { WidgetSession } from "./session.ts";
+import { addIncoming, ownConversationId } from "./conversations.ts";
 
 export type WidgetFile = { filename: string; contentType: string; bytes: Uint8Array };
 
@@ -17,40 +16,40 @@ export type WidgetFile = { filename: string; contentType: string; bytes: Uint8Ar
  * transaction, so a failure leaves at most an unattached upload, which the orphan cleanup deletes.
  */
 export async function sendWidgetFile(
-  deps: WidgetDeps & { blobs: BlobStore },
-  session: WidgetSession,
+  ctx: ContactCtx,
+  blobs: BlobStore,
   inbox: LivechatInbox,
   conversationUuid: string,
   file: WidgetFile,
   limits: { maxBytes: number; allowedExtensions: string[] },
-): Promise<WithEffects<{ messageId: number; messageUuid: string }>> {
+): Promise<{ messageId: number; messageUuid: string }> {
   if (!inbox.config.file_upload) throw new InputError("files: this chat does not accept files");
   // The conversation is checked before any byte is stored.
-  await ownConversationId(deps.db, session, conversationUuid);
+  await ownConversationId(ctx, conversationUuid);
   const extension = /\.([A-Za-z0-9]{1,16})$/.exec(file.filename)?.[1]?.toLowerCase() ?? "";
   const allowed = limits.allowedExtensions.map((e) => e.toLowerCase().replace(/^\./, ""));
   if (!allowed.includes("*") && !allowed.includes(extension)) throw new InputError(`files: .${extension || "(none)"} files are not allowed`);
-  const upload = await uploadMedia(deps.db, deps.blobs, {
-    tenantId: session.tenantId,
-    uploadedBy: session.contactId,
+  const upload = await uploadMedia(ctx.db, blobs, {
+    tenantId: ctx.tenantId,
+    uploadedBy: ctx.actor.contactId,
     filename: file.filename,
     contentType: file.contentType,
     bytes: file.bytes,
-    now: deps.clock.now(),
+    now: ctx.clock.now(),
     maxBytes: limits.maxBytes,
   }).catch((err: unknown) => {
     // The media domain names its field `file`; this endpoint's is LibreDesk's `files`.
     if (err instanceof InputError) throw new InputError(err.message.replace(/^file:/, "files:"));
     throw err;
   });
-  return addIncoming(deps, session, conversationUuid, {
+  return addIncoming(ctx, conversationUuid, {
     body: { content: "", textContent: "" },
     preview: upload.filename,
     attach: async (tx, messageId) => {
       const held = await tx
         .update(media)
         .set({ messageId, expiresAt: null })
-        .where(and(eq(media.tenantId, session.tenantId), eq(media.uuid, upload.uuid), isNull(media.messageId)))
+        .where(and(eq(media.tenantId, ctx.tenantId), eq(media.uuid, upload.uuid), isNull(media.messageId)))
         .returning({ id: media.id });
       if (held.length !== 1) throw new Error(`upload ${upload.uuid} vanished before it was attached`);
     },

@@ -44,10 +44,7 @@ export const agentAdminRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/agents/import", auth("users:manage"), uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm), async (c) => {
     const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
-    const ctx = ctxOf(c);
-    const job = await createImportJob(ctx, "agents", agentImport, csv);
-    await c.get("deps").queue.send({ type: "import.run", tenantId: ctx.tenantId, jobId: job.id });
-    return ok(c, job, 202);
+    return ok(c, await createImportJob(ctxOf(c), "agents", agentImport, csv), 202);
   })
   .get("/api/v1/agents/import/status", auth("users:manage"), async (c) => ok(c, await latestImportJob(ctxOf(c), "agents")))
   .get("/api/v1/agents/:id", auth("users:manage"), validate("param", idParam), async (c) =>

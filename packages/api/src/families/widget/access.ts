@@ -1,9 +1,11 @@
+import type { ContactCtx } from "@helperiq/core/context/index";
 import { AuthError, InputError, NotFoundError, PermissionError } from "@helperiq/core/errors/index";
 import { readLivechatInbox, type LivechatInbox } from "@helperiq/core/inbox/livechat-config";
 import { originAllowed, pageOrigin } from "@helperiq/core/widget/origin";
-import { verifyWidgetSession, type WidgetSession } from "@helperiq/core/widget/session";
+import { contactActor, verifyWidgetSession, type WidgetCtx, type WidgetSession } from "@helperiq/core/widget/session";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { requestScope } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 
 /**
@@ -60,6 +62,17 @@ export function sessionAccessOf(c: Context): WidgetAccess<WidgetSession> {
   const access = accessOf(c);
   if (!access.session) throw new AuthError("A widget session is required (Authorization: Bearer <session_token>)");
   return access as WidgetAccess<WidgetSession>;
+}
+
+/** The domain context of a route behind `widget("session")`: the session's contact acting. */
+export function contactCtxOf(c: Context<AppEnv>): ContactCtx {
+  return { ...requestScope(c), actor: contactActor(sessionAccessOf(c).session) };
+}
+
+/** The same where the session is optional: its contact, or null for a page that has none yet. */
+export function widgetCtxOf(c: Context<AppEnv>): WidgetCtx {
+  const { session } = accessOf(c);
+  return { ...requestScope(c), actor: session && contactActor(session) };
 }
 
 async function resolve(c: Context<AppEnv>, mode: Mode): Promise<WidgetAccess> {
