@@ -81,12 +81,12 @@ export const contactsFamily = new Hono<AppEnv>()
   .put("/api/v1/contacts/:id", auth("contacts:write"), validate("param", idParam), validate("json", contactUpdate), async (c) =>
     ok(c, await updateContact(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .put(
   // Erases the contact with their conversations (core/contact/delete.ts says what goes).
   .delete("/api/v1/contacts/:id", auth("contacts:delete"), validate("param", idParam), async (c) => {
     await deleteContact(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
+  .put(
     "/api/v1/contacts/:id/block",
     auth("contacts:block"),
     validate("param", idParam),
