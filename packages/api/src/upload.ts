@@ -34,16 +34,20 @@ export function uploadLimit(maxBytesOf: (c: Context<AppEnv>) => number, form: Zo
 /** The form of the CSV import routes (tags, agents). */
 export const csvUploadForm = z.object({ file: z.file().describe("A CSV file with a header row.") });
 
-/** The multipart `file` field of an upload (behind `uploadLimit`), checked against the same cap. */
-export async function uploadedFile(c: Context, maxBytes: number): Promise<File> {
+/**
+ * The file of an upload (behind `uploadLimit`), checked against the same cap: the first of `fields` that
+ * holds one (`POST /media` takes HelperIQ's `file` and LibreDesk's `files`); errors name the first field.
+ */
+export async function uploadedFile(c: Context, maxBytes: number, fields: readonly [string, ...string[]] = ["file"]): Promise<File> {
+  const [field] = fields;
   const type = c.req.header("content-type") ?? "";
-  if (!type.includes("multipart/form-data")) throw new InputError("file: send multipart/form-data with a file field");
+  if (!type.includes("multipart/form-data")) throw new InputError(`${field}: send multipart/form-data with a ${field} field`);
   const body = await c.req.parseBody().catch(() => {
-    throw new InputError("file: malformed multipart body");
+    throw new InputError(`${field}: malformed multipart body`);
   });
   assertStorableInput(body);
-  const file = body.file;
-  if (!(file instanceof File)) throw new InputError("file: required");
-  if (file.size > maxBytes) throw tooLarge("file", maxBytes);
+  const file = fields.map((name) => body[name]).find((value) => value instanceof File);
+  if (!(file instanceof File)) throw new InputError(`${field}: required${fields.length > 1 ? ` (a file in ${fields.join(" or ")})` : ""}`);
+  if (file.size > maxBytes) throw tooLarge(field, maxBytes);
   return file;
 }

@@ -3,6 +3,7 @@ import { findInputProblem, INT4_MAX } from "@helperiq/core/db/storable";
 import { InputError } from "@helperiq/core/errors/index";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";
 import type { ValidationTargets } from "hono";
+import { validator } from "hono/validator";
 import { z } from "zod";
 import { withMeta } from "./route-meta.ts";
 
@@ -11,8 +12,24 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "body";
 }
 
-/** Names the first offending field: `name: Too big: expected string to have <=64 characters`. */
+/**
+ * Names the first offending field: `name: Too big: expected string to have <=64 characters`. A value that
+ * fits none of a union's forms is described by the form it came closest to (the fewest issues among those
+ * of the right type), so a body in one client's form hears what that form lacks; a value of none of the
+ * union's types hears which types they are.
+ */
 export function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const wrongType = (issues: z.core.$ZodIssue[]) => issues.length === 1 && issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0;
+    const shaped = issue.errors.filter((issues) => issues.length > 0 && !wrongType(issues));
+    if (shaped.length === 0) {
+      const expected = [...new Set(issue.errors.flatMap((issues) => issues.map((i) => (i.code === "invalid_type" ? i.expected : "other"))))];
+      return `${fieldPath(issue.path)}: Invalid input: expected ${expected.join(" or ")}`;
+    }
+    const closest = shaped.reduce((best, issues) => (issues.length < best.length ? issues : best));
+    const first = closest[0]!;
+    return describeIssue({ ...first, path: [...issue.path, ...first.path] } as z.core.$ZodIssue);
+  }
   return `${fieldPath(issue.path)}: ${issue.message}`;
 }
 
@@ -47,6 +64,28 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
     },
   );
   return withMeta(middleware, { kind: "validate", target, schema });
+}
+
+/**
+ * A body in JSON (HelperIQ's form) or as a form (LibreDesk's multipart forms, which may carry a file), each
+ * checked by its own schema (and `assertStorableInput`) into the shape `c.req.valid("json")` then holds. The
+ * route bounds the body with `uploadLimit`, whose schema documents the multipart side.
+ */
+export function validateJsonOrForm<T>(json: z.ZodType<T>, form: z.ZodType<T>) {
+  const middleware = validator("json", async (value, c): Promise<T> => {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const isForm = type === "multipart/form-data" || type === "application/x-www-form-urlencoded";
+    const input = isForm
+      ? await c.req.parseBody().catch(() => {
+          throw new InputError("body: malformed form");
+        })
+      : value;
+    assertStorableInput(input);
+    const result = await (isForm ? form : json).safeParseAsync(input);
+    if (!result.success) throw new InputError(describeIssue(result.error.issues[0]!));
+    return result.data;
+  });
+  return withMeta(middleware, { kind: "validate", target: "json", schema: json });
 }
 
 const intParam = (name: string) =>

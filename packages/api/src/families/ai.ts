@@ -35,8 +35,42 @@ const extras = z
   .refine((e) => !Object.keys(e).some((k) => /url$/.test(k) && k !== "site_url"), "base URLs are server configuration, not extras");
 const systemPrompt = z.string().max(10_000);
 
-const providerBody = z.object({ type: providerType, api_key: z.string().max(500).optional(), model: model.optional(), extras: extras.optional() });
-const testBody = z.object({ type: providerType.optional(), api_key: z.string().max(500).optional(), model: model.optional() });
+/**
+ * The provider a body names: HelperIQ's `type`, or `provider` as LibreDesk's UI and server call it (both at
+ * once must agree). `required`: one of them must be there.
+ */
+function namedProvider<T extends string>(required: boolean) {
+  return <B extends { type?: T | undefined; provider?: T | undefined }>({ provider, ...body }: B, ctx: z.RefinementCtx) => {
+    if (provider !== undefined && body.type !== undefined && provider !== body.type) {
+      ctx.addIssue({ code: "custom", path: ["provider"], message: "names another provider than type" });
+      return z.NEVER;
+    }
+    const type = body.type ?? provider;
+    if (required && type === undefined) {
+      ctx.addIssue({ code: "custom", path: ["type"], message: "required (or provider)" });
+      return z.NEVER;
+    }
+    return { ...body, type };
+  };
+}
+
+const providerBody = z
+  .object({
+    type: providerType.optional(),
+    provider: providerType.optional(),
+    api_key: z.string().max(500).optional(),
+    model: model.optional(),
+    extras: extras.optional(),
+  })
+  .transform(namedProvider(true))
+  .transform(({ type, ...body }) => ({ ...body, type: type! }));
+const testBody = z
+  .object({ type: providerType.optional(), provider: providerType.optional(), api_key: z.string().max(500).optional(), model: model.optional() })
+  .transform(namedProvider(false));
+const defaultBody = z
+  .object({ type: choice.optional(), provider: choice.optional() })
+  .transform(namedProvider(true))
+  .transform(({ type }) => ({ type: type! }));
 const settingsBody = z
   .object({
     provider: choice,
@@ -56,16 +90,27 @@ const inboxBody = z
   })
   .partial()
   .strict();
-const completionBody = z.object({
-  prompt_key: z.string().max(64),
-  text: z.string().max(COMPLETION_TEXT_MAX * 2),
-  target_language: z
-    .string()
-    .trim()
-    .max(64)
-    .regex(/^[\p{L} ()\-]*$/u, "a language name like French or pt-BR")
-    .optional(),
-});
+/**
+ * HelperIQ's `{prompt_key, text}` or LibreDesk's `{prompt_key, content}`. The form asked in is the form
+ * answered: `text` gets `{completion, provider, model}`, `content` the rewritten text itself, which LibreDesk's
+ * reply box puts straight into the editor.
+ */
+const completionBody = z
+  .object({
+    prompt_key: z.string().max(64),
+    text: z.string().max(COMPLETION_TEXT_MAX * 2).optional(),
+    content: z.string().max(COMPLETION_TEXT_MAX * 2).optional(),
+    target_language: z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[\p{L} ()\-]*$/u, "a language name like French or pt-BR")
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.text === undefined && body.content === undefined) ctx.addIssue({ code: "custom", path: ["text"], message: "required (or content)" });
+    if (body.text !== undefined && body.content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "give text or content, not both" });
+  });
 
 const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets, ai: c.get("deps").ai });
 
@@ -75,9 +120,12 @@ const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets
  */
 export const aiFamily = new Hono<AppEnv>()
   .get("/api/v1/ai/prompts", auth(), (c) => ok(c, listPrompts()))
-  .post("/api/v1/ai/completion", auth(), validate("json", completionBody), async (c) =>
-    ok(c, await completePrompt(ctxOf(c), aiDeps(c), c.req.valid("json"))),
-  )
+  .post("/api/v1/ai/completion", auth(), validate("json", completionBody), async (c) => {
+    const { text, content, ...request } = c.req.valid("json");
+    const libreDesk = content !== undefined;
+    const result = await completePrompt(ctxOf(c), aiDeps(c), { ...request, text: content ?? text ?? "", field: libreDesk ? "content" : "text" });
+    return ok(c, libreDesk ? result.completion : result);
+  })
   .get("/api/v1/ai/providers", auth("ai:manage"), async (c) => ok(c, await listAiProviders(ctxOf(c))))
   .get("/api/v1/ai/providers/supported", auth("ai:manage"), (c) => ok(c, [...AI_PROVIDER_TYPES]))
   // Without `provider` (LibreDesk's UI), the default provider's models.
@@ -87,7 +135,7 @@ export const aiFamily = new Hono<AppEnv>()
   .put("/api/v1/ai/provider", auth("ai:manage"), validate("json", providerBody), async (c) =>
     ok(c, await upsertAiProvider(ctxOf(c), c.get("deps").secrets, c.req.valid("json"))),
   )
-  .put("/api/v1/ai/provider/default", auth("ai:manage"), validate("json", z.object({ type: choice })), async (c) =>
+  .put("/api/v1/ai/provider/default", auth("ai:manage"), validate("json", defaultBody), async (c) =>
     ok(c, await setDefaultAiProvider(ctxOf(c), c.req.valid("json").type)),
   )
   .post("/api/v1/ai/provider/test", auth("ai:manage"), validate("json", testBody), async (c) =>

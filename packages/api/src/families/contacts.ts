@@ -8,10 +8,13 @@ import {
   listContactNotes,
   listContacts,
   MAX_NOTE_LENGTH,
+  requireContact,
   searchContacts,
   setContactBlocked,
   updateContact,
+  type ContactUpdate,
 } from "@helperiq/core/contact/index";
+import { AVATAR_MAX_BYTES, uploadedAvatarUuid } from "@helperiq/core/media/avatar";
 import { deleteContact } from "@helperiq/core/contact/delete";
 import { CONVERSATION_ORDER_KEYS } from "@helperiq/core/conversation/list";
 import { Hono } from "hono";
@@ -20,7 +23,10 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok } from "../middleware/envelope.ts";
-import { idParam, pageQuery, validate } from "../validate.ts";
+import { formBoolean, formField, formFile } from "../form-fields.ts";
+import { storeAvatarFile } from "../avatar-upload.ts";
+import { uploadLimit } from "../upload.ts";
+import { idParam, pageQuery, validate, validateJsonOrForm } from "../validate.ts";
 import { searchText } from "./search.ts";
 
 const name = z.string().trim().max(100);
@@ -31,18 +37,90 @@ const channel = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("phone"), value: phone }),
 ]);
 
+/** An external picture; the path of the contact's uploaded avatar is accepted back unchanged (core checks). */
+const avatarUrl = z
+  .string()
+  .max(2000)
+  .refine((url) => uploadedAvatarUuid(url) !== null || (URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)), "must be an http(s) URL");
+
 const contactUpdate = z
   .object({
     first_name: name.min(1, "required"),
     last_name: name,
     email: email.nullable(),
     phone: phone.nullable(),
-    avatar_url: z.url({ protocol: /^https?$/ }).max(2000).nullable(),
+    avatar_url: avatarUrl.nullable(),
     custom_attributes: z.record(z.string().regex(/^[a-z0-9_]{1,64}$/, "keys are lower-case letters, digits and _"), z.unknown()),
     channels: z.array(channel).max(20),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
+
+/** What either form of the contact edit asks for: the fields, plus a picture to upload (null removes it). */
+type ContactChange = Omit<ContactUpdate, "avatar_upload"> & { files?: File | null | undefined };
+
+const callingCode = z
+  .string()
+  .trim()
+  .regex(/^\+?\d{1,4}$/, "must be a calling code like +61")
+  .transform((code) => (code.startsWith("+") ? code : `+${code}`));
+
+/**
+ * LibreDesk's contact edit form (multipart; fields it has not set arrive as "undefined", see form-fields.ts):
+ * HelperIQ's names plus its own — the phone as number and calling code (older UIs say country code),
+ * `enabled` (= not blocked) and the avatar as a `files` part ("null" removes it).
+ */
+const contactForm = z
+  .object({
+    first_name: formField(name.min(1, "required"), ""),
+    last_name: formField(name, ""),
+    email: formField(email.nullable()),
+    phone: formField(phone.nullable()),
+    phone_number: formField(
+      z
+        .string()
+        .trim()
+        .regex(/^[0-9()\-\s]{3,20}$/, "must be a phone number of digits")
+        .nullable(),
+    ),
+    phone_number_calling_code: formField(callingCode.nullable()),
+    phone_number_country_code: formField(callingCode.nullable()),
+    avatar_url: formField(avatarUrl.nullable()),
+    enabled: formBoolean,
+    files: formFile("A new picture (PNG, JPEG, GIF or WebP, at most 2 MB); \"null\" removes the avatar."),
+  })
+  .strict()
+  .transform(({ phone_number, phone_number_calling_code, phone_number_country_code, enabled, phone, ...rest }, ctx) => {
+    if (phone !== undefined && phone_number !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["phone_number"], message: "give phone or phone_number, not both" });
+      return z.NEVER;
+    }
+    const code = phone_number_calling_code ?? phone_number_country_code;
+    const composed = phone_number === undefined ? phone : phone_number && (code ? `${code} ${phone_number}` : phone_number);
+    const change: ContactChange = { ...rest, phone: composed, blocked: enabled === undefined ? undefined : !enabled };
+    if (!Object.values(change).some((v) => v !== undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: "nothing to update" });
+      return z.NEVER;
+    }
+    return change;
+  });
+
+/** HelperIQ's `{blocked}` or LibreDesk's `{enabled}` (its inverse); both at once must agree. */
+const blockBody = z
+  .object({ blocked: z.boolean(), enabled: z.boolean() })
+  .partial()
+  .strict()
+  .transform(({ blocked, enabled }, ctx) => {
+    if (blocked === undefined && enabled === undefined) {
+      ctx.addIssue({ code: "custom", path: ["blocked"], message: "required (or enabled)" });
+      return z.NEVER;
+    }
+    if (blocked !== undefined && enabled !== undefined && blocked === enabled) {
+      ctx.addIssue({ code: "custom", path: ["enabled"], message: "contradicts blocked (enabled is the opposite of blocked)" });
+      return z.NEVER;
+    }
+    return blocked ?? !enabled;
+  });
 
 const quickContact = z
   .object({ first_name: name.min(1, "required"), last_name: name.optional(), email: email.optional(), phone: phone.optional() })
@@ -78,20 +156,29 @@ export const contactsFamily = new Hono<AppEnv>()
   .get("/api/v1/contacts/:id", auth("contacts:read"), validate("param", idParam), async (c) =>
     ok(c, await getContact(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/contacts/:id", auth("contacts:write"), validate("param", idParam), validate("json", contactUpdate), async (c) =>
-    ok(c, await updateContact(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/contacts/:id",
+    auth("contacts:write"),
+    validate("param", idParam),
+    uploadLimit(() => AVATAR_MAX_BYTES, contactForm, "files"),
+    validateJsonOrForm<ContactChange>(contactUpdate, contactForm),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { id } = c.req.valid("param");
+      const { files, ...update } = c.req.valid("json");
+      if (files === null) update.avatar_url = null;
+      // The picture is stored only for a contact the caller can see (404 before any byte is kept).
+      const upload = files ? (await requireContact(ctx, id), await storeAvatarFile(c, files)) : undefined;
+      return ok(c, await updateContact(ctx, id, { ...update, avatar_upload: upload }));
+    },
   )
   // Erases the contact with their conversations (core/contact/delete.ts says what goes).
   .delete("/api/v1/contacts/:id", auth("contacts:delete"), validate("param", idParam), async (c) => {
     await deleteContact(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
-  .put(
-    "/api/v1/contacts/:id/block",
-    auth("contacts:block"),
-    validate("param", idParam),
-    validate("json", z.object({ blocked: z.boolean() })),
-    async (c) => ok(c, await setContactBlocked(ctxOf(c), c.req.valid("param").id, c.req.valid("json").blocked)),
+  .put("/api/v1/contacts/:id/block", auth("contacts:block"), validate("param", idParam), validate("json", blockBody), async (c) =>
+    ok(c, await setContactBlocked(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .get(
     "/api/v1/contacts/:id/conversations",

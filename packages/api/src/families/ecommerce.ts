@@ -88,13 +88,26 @@ async function writeSettings(c: Context<AppEnv>, update: z.output<typeof setting
 const testBody = z.object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs }).partial();
 
 const emailQuery = z.object({ email: z.email("must be an email address").max(254) });
-const numberQuery = z.object({
-  number: z
-    .string()
-    .trim()
-    .regex(/^#?[A-Za-z0-9_-]{1,32}$/, "must be an order number like 100000123")
-    .transform((n) => n.replace(/^#/, "")),
-});
+const orderNumber = z
+  .string()
+  .trim()
+  .regex(/^#?[A-Za-z0-9_-]{1,32}$/, "must be an order number like 100000123")
+  .transform((n) => n.replace(/^#/, ""));
+/** HelperIQ's `number`, or `order_number` as LibreDesk's settings page sends it; both at once must agree. */
+const numberQuery = z
+  .object({ number: orderNumber.optional(), order_number: orderNumber.optional() })
+  .transform(({ number, order_number }, ctx) => {
+    if (number !== undefined && order_number !== undefined && number !== order_number) {
+      ctx.addIssue({ code: "custom", path: ["order_number"], message: "names another order than number" });
+      return z.NEVER;
+    }
+    const chosen = number ?? order_number;
+    if (chosen === undefined) {
+      ctx.addIssue({ code: "custom", path: ["number"], message: "required (or order_number)" });
+      return z.NEVER;
+    }
+    return { number: chosen };
+  });
 
 function testDeps(c: Context<AppEnv>): TestDeps {
   const { database, secrets, ecommerce } = c.get("deps");

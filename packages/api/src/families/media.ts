@@ -1,5 +1,6 @@
 import { READ_ONLY } from "@helperiq/core/context/index";
 import { findMedia, mayReadMedia, type MediaRecord } from "@helperiq/core/media/access";
+import { isAvatarInUse } from "@helperiq/core/media/avatar";
 import { contentDisposition, isInlineImage } from "@helperiq/core/media/disposition";
 import { uploadMedia } from "@helperiq/core/media/upload";
 import { verifyMediaSignature } from "@helperiq/core/media/url";
@@ -20,20 +21,22 @@ const SANDBOX = "default-src 'none'; sandbox";
 
 /** What the upload takes, for the OpenAPI document; the handler reads and checks the fields itself. */
 const uploadForm = z.object({
-  file: z.file().describe("The file; at most MEDIA_MAX_BYTES (25 MB by default)."),
+  file: z.file().optional().describe("The file; at most MEDIA_MAX_BYTES (25 MB by default)."),
+  files: z.file().optional().describe("LibreDesk's name for the same field; one of `file` and `files` is required."),
   inline: z.enum(["true", "false"]).optional().describe("An image shown inside a message's HTML (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO)."),
+  linked_model: z.string().optional().describe("Sent by LibreDesk's UI and ignored: an upload is its uploader's alone until a message holds it."),
 });
 
 /**
  * Media (spec §4 "Media"): any agent uploads; files are fetched with a signed URL, or with the caller's
- * own session or API key under the visibility rule (media/access.ts). Everything else is 404, never 403,
- * so a uuid's existence does not leak.
+ * own session or API key under the visibility rule (media/access.ts); a profile picture in use by anyone
+ * (media/avatar.ts). Everything else is 404, never 403, so a uuid's existence does not leak.
  */
 export const mediaFamily = new Hono<AppEnv>()
   .post("/api/v1/media", auth(), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
     const { database, blobs, clock, config } = c.get("deps");
     const { maxBytes } = mediaSettings(config);
-    const file = await uploadedFile(c, maxBytes);
+    const file = await uploadedFile(c, maxBytes, ["file", "files"]);
     const inline = inlineField((await c.req.parseBody()).inline);
     const upload = await uploadMedia(database.db, blobs, {
       tenantId: c.get("tenant").id,
@@ -45,8 +48,8 @@ export const mediaFamily = new Hono<AppEnv>()
       now: clock.now(),
       maxBytes,
     });
-    const { uuid, filename, content_type, size } = upload;
-    return ok(c, { uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
+    const { id, uuid, filename, content_type, size } = upload;
+    return ok(c, { id, uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
   })
   .get("/uploads/:uuid", async (c) => {
     const uuid = c.req.param("uuid").toLowerCase();
@@ -75,11 +78,13 @@ async function authorisedMedia(c: Context<AppEnv>, uuid: string): Promise<Access
     const record = await findMedia(database.db, tenantId, uuid);
     return record && { record, signedUntil: Number(exp) };
   }
+  const record = await findMedia(database.db, tenantId, uuid);
+  if (!record) return undefined;
+  // A profile picture in use is shown to agents and live-chat visitors alike (media/avatar.ts).
+  if (await isAvatarInUse(database.db, tenantId, record)) return { record, signedUntil: null };
   // A bad or expired signature is no identity, but the caller's own credentials may still do.
   const actor = await identify(c);
-  if (!actor) return undefined;
-  const record = await findMedia(database.db, tenantId, uuid);
-  if (!record || !(await mayReadMedia({ db: database.db, tenantId, actor, clock, ...READ_ONLY }, record))) return undefined;
+  if (!actor || !(await mayReadMedia({ db: database.db, tenantId, actor, clock, ...READ_ONLY }, record))) return undefined;
   return { record, signedUntil: null };
 }
 

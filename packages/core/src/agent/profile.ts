@@ -6,6 +6,7 @@ import { InputError, NotFoundError } from "../errors/index.ts";
 import { emailNotificationPrefs, type EmailNotificationPrefs } from "../notification/mail.ts";
 import { pushTokens } from "../notification/notification.sql.ts";
 import { users, type AVAILABILITIES } from "../user/user.sql.ts";
+import { avatarPath, swapAvatar } from "../media/avatar.ts";
 import { agentSignatureOf } from "./signature.ts";
 import { AVAILABILITY_STATUSES, availabilityStatus, STATUS_PREFERENCE, type AvailabilityStatus } from "./availability.ts";
 import { agentViews, findAgentRow } from "./view.ts";
@@ -36,12 +37,19 @@ export type ProfileInput = {
   new_password?: string | undefined;
   /** Per-type switches; types left out keep their current value. */
   email_notifications?: Partial<EmailNotificationPrefs> | undefined;
+  /** LibreDesk's profile form sends the email back: accepted only unchanged (an admin changes it). */
+  email?: string | undefined;
+  /** A picture stored by media/avatar.ts storeAvatar to become one's avatar; null removes the avatar. */
+  avatar?: string | null | undefined;
 };
 
-/** Partial update of one's own profile; changing the password needs the current one. */
+/** Partial update of one's own profile; changing the password needs the current one. One transaction. */
 export async function updateMe(ctx: Ctx, input: ProfileInput) {
   const actor = me(ctx);
-  const set: { [K in keyof typeof users.$inferInsert]?: (typeof users.$inferInsert)[K] | SQL } = { updatedAt: ctx.clock.now() };
+  if (input.email !== undefined && input.email.trim().toLowerCase() !== actor.email.toLowerCase()) {
+    throw new InputError("email: an agent's email is changed by an admin (PUT /api/v1/agents/{id})");
+  }
+  const set: UserSet = { updatedAt: ctx.clock.now() };
   if (input.first_name !== undefined) set.firstName = input.first_name;
   if (input.last_name !== undefined) set.lastName = input.last_name;
   if (input.email_notifications !== undefined) {
@@ -55,8 +63,25 @@ export async function updateMe(ctx: Ctx, input: ProfileInput) {
     }
     set.passwordHash = await hashPassword(input.new_password);
   }
-  await ctx.db.update(users).set(set).where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
+  if (input.avatar !== undefined) {
+    await changeAvatar(ctx, { ...set, avatarUrl: input.avatar === null ? null : avatarPath(input.avatar) });
+  } else {
+    await ctx.db.update(users).set(set).where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
+  }
   return getMe(ctx);
+}
+
+type UserSet = { [K in keyof typeof users.$inferInsert]?: (typeof users.$inferInsert)[K] | SQL };
+
+/** Writes `set` (which holds the new avatar_url) and takes the avatar into use, releasing the one it replaces. */
+async function changeAvatar(ctx: Ctx, set: UserSet & { avatarUrl: string | null }) {
+  const actor = me(ctx);
+  const mine = and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId));
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select({ avatarUrl: users.avatarUrl }).from(users).where(mine).for("update");
+    await tx.update(users).set(set).where(mine);
+    await swapAvatar(tx, ctx.tenantId, row?.avatarUrl ?? null, set.avatarUrl, ctx.clock.now());
+  });
 }
 
 /**
@@ -81,11 +106,7 @@ export async function setAvailability(ctx: Ctx, choice: { availability: (typeof 
 }
 
 export async function deleteAvatar(ctx: Ctx) {
-  const actor = me(ctx);
-  await ctx.db
-    .update(users)
-    .set({ avatarUrl: null, updatedAt: ctx.clock.now() })
-    .where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
+  await changeAvatar(ctx, { avatarUrl: null, updatedAt: ctx.clock.now() });
   return getMe(ctx);
 }
 

@@ -4,7 +4,8 @@ import { fixGrammar, friendly, improveWriting, professional, shorten } from "./l
 import { PROMPT_KEYS, PROMPT_LABELS, promptInstruction, type PromptKey } from "./prompts.ts";
 import { resolveAi, type AiDeps } from "./resolve.ts";
 
-export type CompletionInput = { prompt_key: string; text: string; target_language?: string | undefined };
+/** `field` is what the text was called in the request (`text`, or `content` in LibreDesk's form), for errors. */
+export type CompletionInput = { prompt_key: string; text: string; target_language?: string | undefined; field?: "text" | "content" | undefined };
 export type CompletionView = { completion: string; provider: string; model: string };
 
 export const COMPLETION_TEXT_MAX = 20_000;
@@ -33,9 +34,10 @@ export async function completePrompt(ctx: Ctx, deps: AiDeps, input: CompletionIn
     throw new InputError(`prompt_key: must be one of ${PROMPT_KEYS.join(", ")}`);
   }
   const key = input.prompt_key as PromptKey;
+  const field = input.field ?? "text";
   const text = input.text.trim();
-  if (!text) throw new InputError("text: required");
-  if (text.length > COMPLETION_TEXT_MAX) throw new InputError(`text: at most ${COMPLETION_TEXT_MAX} characters`);
+  if (!text) throw new InputError(`${field}: required`);
+  if (text.length > COMPLETION_TEXT_MAX) throw new InputError(`${field}: at most ${COMPLETION_TEXT_MAX} characters`);
   const language = input.target_language?.trim();
   if (key === "translate" && !language) throw new InputError("target_language: required for translate");
 

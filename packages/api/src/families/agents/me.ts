@@ -1,5 +1,15 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@helperiq/core/auth/password";
-import { addPushToken, deleteAvatar, getMe, listAgentsCompact, removePushToken, setAvailability, updateMe } from "@helperiq/core/agent/profile";
+import {
+  addPushToken,
+  deleteAvatar,
+  getMe,
+  listAgentsCompact,
+  removePushToken,
+  setAvailability,
+  updateMe,
+  type ProfileInput,
+} from "@helperiq/core/agent/profile";
+import { AVATAR_MAX_BYTES } from "@helperiq/core/media/avatar";
 import { MAX_SIGNATURE_LENGTH, setMySignature } from "@helperiq/core/agent/signature";
 import { EMAILED_TYPES, type EmailedType } from "@helperiq/core/notification/mail";
 import { listTeamsCompact } from "@helperiq/core/team/index";
@@ -11,7 +21,10 @@ import { ctxOf } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
 import { ok } from "../../middleware/envelope.ts";
-import { validate } from "../../validate.ts";
+import { storeAvatarFile } from "../../avatar-upload.ts";
+import { formField, formFile } from "../../form-fields.ts";
+import { uploadLimit } from "../../upload.ts";
+import { validate, validateJsonOrForm } from "../../validate.ts";
 
 export const personName = z.string().trim().min(1, "required").max(100);
 export const newPassword = z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH);
@@ -31,6 +44,23 @@ const profile = z
     path: ["current_password"],
     message: "required to change the password",
   });
+/** What either form of the profile edit asks for: the fields, plus a picture to upload (null removes it). */
+type ProfileChange = Omit<ProfileInput, "avatar"> & { files?: File | null | undefined };
+
+/**
+ * LibreDesk's profile form (multipart): the avatar as a `files` part ("null" removes it), and the name; its
+ * email is accepted back unchanged only (core/agent/profile.ts). Anything else is a 400 naming it.
+ */
+const profileForm = z
+  .object({
+    first_name: formField(personName, ""),
+    last_name: formField(z.string().trim().max(100), ""),
+    email: formField(z.email().max(254), ""),
+    files: formFile("A new avatar (PNG, JPEG, GIF or WebP, at most 2 MB); \"null\" removes it."),
+  })
+  .strict()
+  .refine((form) => Object.values(form).some((v) => v !== undefined), { message: "nothing to update", path: ["files"] });
+
 /** HelperIQ's `{availability}` or LibreDesk's `{status}` (its finer statuses, see core/agent/availability.ts). */
 const availabilityBody = z
   .object({ availability: z.enum(AVAILABILITIES).optional(), status: z.enum(AVAILABILITY_STATUS_NAMES).optional() })
@@ -45,7 +75,17 @@ const pushToken = z.object({ token: z.string().min(8).max(4096), platform: z.enu
 /** The signed-in agent's own profile, and the compact lists every agent may read. */
 export const meRoutes = new Hono<AppEnv>()
   .get("/api/v1/agents/me", auth(), async (c) => ok(c, await getMe(ctxOf(c))))
-  .put("/api/v1/agents/me", auth(), validate("json", profile), async (c) => ok(c, await updateMe(ctxOf(c), c.req.valid("json"))))
+  .put(
+    "/api/v1/agents/me",
+    auth(),
+    uploadLimit(() => AVATAR_MAX_BYTES, profileForm, "files"),
+    validateJsonOrForm<ProfileChange>(profile, profileForm),
+    async (c) => {
+      const { files, ...change } = c.req.valid("json");
+      const avatar = files ? await storeAvatarFile(c, files) : files;
+      return ok(c, await updateMe(ctxOf(c), { ...change, avatar }));
+    },
+  )
   // The caller's own signature template (LibreDesk fork): composed above the inbox's in every reply.
   .put(
     "/api/v1/agents/me/signature",
