@@ -126,7 +126,11 @@ describe("agents administration", () => {
     const session = await a.anonymous.login(agent.email, TEST_PASSWORD);
     const conversation = await createConversation(t, a, { assignedUserId: agent.id });
     expect((await session.get("/api/v1/agents/me")).status).toBe(200);
+    const before = t.published.length;
     expect((await a.admin.delete(`/api/v1/agents/${agent.id}`)).status).toBe(200);
+    expect(t.published.slice(before)).toEqual([
+      { type: "conversation_update", tenantId: a.id, conversationUuid: conversation.uuid, changes: { assigned_user_id: null } },
+    ]);
     expect((await session.get("/api/v1/agents/me")).status).toBe(401);
     expect((await agent.client.get("/api/v1/agents/me")).status).toBe(401);
     await expect(a.anonymous.login(agent.email, TEST_PASSWORD)).rejects.toThrow(/401/);

@@ -74,10 +74,16 @@ describe("custom attributes: happy path", () => {
     const contact = await createContact(t, a);
     await t.database.db.update(users).set({ customAttributes: { legacy_id: "C-1" } }).where(eq(users.id, contact.id));
     const foreign = await createConversation(t, b, { customAttributes: { legacy_id: "B-1" } });
+    await createConversation(t, a, { customAttributes: { kept: "no legacy id" } });
 
+    const before = t.published.length;
     await a.admin.delete(`${PATH}/${def.id}`);
     const [row] = await t.database.db.select().from(conversations).where(eq(conversations.id, conversation.id));
     expect(row!.customAttributes).toEqual({ kept: "yes" });
+    // Only the conversations that held a value change, and their clients get the attributes that remain.
+    expect(t.published.slice(before)).toEqual([
+      { type: "conversation_update", tenantId: a.id, conversationUuid: conversation.uuid, changes: { custom_attributes: { kept: "yes" } } },
+    ]);
     const [contactRow] = await t.database.db.select().from(users).where(eq(users.id, contact.id));
     expect(contactRow!.customAttributes).toEqual({ legacy_id: "C-1" });
 

@@ -1,5 +1,4 @@
-import { scanIncoming } from "@helperiq/core/mail-in/pci";
-import type { EmailConfig } from "@helperiq/core/inbox/email-config";
+import { recordCustomerMessage } from "@helperiq/core/conversation/incoming";
 import { previewOf } from "@helperiq/core/message/sanitize";
 import { autoRedactDue } from "@helperiq/core/pci/auto-redact";
 import { flagPci } from "@helperiq/core/pci/flag";
@@ -168,13 +167,20 @@ describe("flagging incoming messages", () => {
     expect((await rowOf(message.id)).meta.pci_detected).toBeUndefined();
   });
 
-  it("runs from the email import's hook, honouring the inbox's skip_pci_scan", async () => {
-    const { conversation, message } = await cardMessage(a);
-    const config = { skip_pci_scan: false } as EmailConfig;
-    await t.database.db.transaction((tx) =>
-      scanIncoming(tx, { tenantId: a.id, messageId: message.id, content: message.content, textContent: message.textContent, inbox: { id: conversation.inboxId, config } }),
-    );
-    expect((await rowOf(message.id)).meta.pci_detected).toMatchObject({ kinds: ["card_number", "cvv", "expiry"], count: 3 });
+  it("flags a customer's message as it is stored, whatever its channel, unless its inbox has skip_pci_scan", async () => {
+    const scanned = await createConversation(t, a);
+    const inbox = await createInbox(t, a);
+    await t.database.db.update(inboxes).set({ config: { skip_pci_scan: true } }).where(eq(inboxes.id, inbox.id));
+    const skipped = await createConversation(t, a, { inboxId: inbox.id });
+    // The one incoming-message operation mail, the widget and recorded contact messages go through.
+    const scope = { db: t.database.db, events: { publish: async () => {} }, queue: { send: async () => {} } };
+    const write = async (conversation: typeof scanned) => {
+      const message = { contentType: "text" as const, content: CARD_TEXT, textContent: CARD_TEXT, meta: {} };
+      const written = await recordCustomerMessage(scope, { conversationId: conversation.id }, { tenantId: a.id, contactId: conversation.contactId, now: t.clock.now(), message });
+      return rowOf(written.messageId);
+    };
+    expect((await write(scanned)).meta.pci_detected).toMatchObject({ kinds: ["card_number", "cvv", "expiry"], count: 3 });
+    expect((await write(skipped)).meta.pci_detected).toBeUndefined();
   });
 });
 

@@ -51,7 +51,12 @@ describe("statuses: happy path", () => {
     const { id } = (await a.admin.post("/api/v1/statuses", { name: "On hold" })).body.data;
     const conversation = await createConversation(t, a, { status: "On hold" });
     expect(conversation.statusId).toBe(id);
+    const before = t.published.length;
     await a.admin.delete(`/api/v1/statuses/${id}`);
+    // Each moved conversation's clients learn its new status.
+    expect(t.published.slice(before)).toEqual([
+      { type: "conversation_update", tenantId: a.id, conversationUuid: conversation.uuid, changes: { status: "Open" } },
+    ]);
     const list = (await a.admin.get("/api/v1/statuses")).body.data;
     const open = list.find((s: { name: string }) => s.name === "Open");
     const { conversations } = await import("@helperiq/core/schema");

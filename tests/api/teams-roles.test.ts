@@ -30,12 +30,23 @@ describe("teams", () => {
     expect((await a.admin.get("/api/v1/teams")).body.data.map((tm: { name: string }) => tm.name)).toContain("Billing");
   });
 
-  it("deleting a team unassigns its conversations first", async () => {
+  it("deleting a team unassigns its conversations first, and tells clients about each", async () => {
     const { id } = (await a.admin.post("/api/v1/teams", { name: "Temporary" })).body.data;
     const conversation = await createConversation(t, a, { assignedTeamId: id });
+    const other = await createConversation(t, a, { assignedTeamId: id });
+    const untouched = await createConversation(t, a);
+    const before = t.published.length;
     expect((await a.admin.delete(`/api/v1/teams/${id}`)).status).toBe(200);
     const [row] = await t.database.db.select().from(conversations).where(eq(conversations.id, conversation.id));
     expect(row).toMatchObject({ assignedTeamId: null });
+    const published = t.published.slice(before);
+    expect(published).toHaveLength(2);
+    expect(published).toEqual(
+      expect.arrayContaining(
+        [conversation, other].map((c) => ({ type: "conversation_update", tenantId: a.id, conversationUuid: c.uuid, changes: { assigned_team_id: null } })),
+      ),
+    );
+    expect(published.some((e) => "conversationUuid" in e && e.conversationUuid === untouched.uuid)).toBe(false);
     expect((await a.admin.get(`/api/v1/teams/${id}`)).status).toBe(404);
   });
 

@@ -2,11 +2,11 @@ import {
   ATTRIBUTE_TARGETS,
   ATTRIBUTE_TYPES,
   createAttribute,
-  deleteAttribute,
   getAttribute,
   listAttributes,
   updateAttribute,
 } from "@helperiq/core/custom-attribute/index";
+import { deleteAttribute } from "@helperiq/core/conversation/cascade";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../context.ts";

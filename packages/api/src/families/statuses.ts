@@ -1,4 +1,5 @@
-import { createStatus, deleteStatus, listPriorities, listStatuses, reorderStatuses, updateStatus } from "@helperiq/core/status/index";
+import { deleteStatus } from "@helperiq/core/conversation/cascade";
+import { createStatus, listPriorities, listStatuses, reorderStatuses, updateStatus } from "@helperiq/core/status/index";
 import { createImportJob, latestImportJob, MAX_IMPORT_BYTES } from "@helperiq/core/import/index";
 import { tagImport } from "@helperiq/core/tag/import";
 import { createTag, deleteTag, listTags, renameTag } from "@helperiq/core/tag/index";

@@ -3,8 +3,9 @@ import { issueApiKey, revokeApiKeys } from "../auth/api-key.ts";
 import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
 import type { Ctx } from "../context/index.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
+import { unassignAgent } from "../conversation/cascade.ts";
 import { iso } from "../db/iso.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
 import { offsetOf, pageResult, type PageRequest } from "../page/index.ts";
@@ -135,15 +136,12 @@ export async function updateAgent(ctx: Ctx, id: number, input: Partial<AgentInpu
  */
 export async function deleteAgent(ctx: Ctx, id: number): Promise<void> {
   if (ctx.actor.type === "agent" && ctx.actor.userId === id) throw new InputError("id: you cannot delete yourself");
-  await ctx.db.transaction(async (tx) => {
+  await transaction(ctx, async (tx, after) => {
     const current = await findAgentRow(tx, ctx.tenantId, id);
     if (!current || current.deletedAt) throw new NotFoundError("Agent");
     const now = ctx.clock.now();
     await tx.update(users).set({ deletedAt: now, enabled: false, availability: "offline", updatedAt: now }).where(eq(users.id, id));
-    await tx
-      .update(conversations)
-      .set({ assignedUserId: null, updatedAt: now })
-      .where(and(eq(conversations.tenantId, ctx.tenantId), eq(conversations.assignedUserId, id)));
+    await unassignAgent(within(ctx, tx, after), id);
     await tx.delete(teamMembers).where(eq(teamMembers.userId, id));
     await deleteUserSessions(tx, id);
     await revokeApiKeys(tx, id, now);

@@ -1,6 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
@@ -117,28 +116,25 @@ export async function updateAttribute(ctx: Ctx, id: number, input: Partial<Attri
   });
 }
 
-/** Deletes the definition and, in the same transaction, its values on every contact or conversation. */
-export async function deleteAttribute(ctx: Ctx, id: number): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .delete(customAttributes)
-      .where(scoped(ctx, id))
-      .returning({ appliesTo: customAttributes.appliesTo, key: customAttributes.key });
-    if (!row) throw new NotFoundError("Custom attribute");
-    await removeStoredValues(tx, ctx.tenantId, row.appliesTo, row.key);
-  });
-}
-
-async function removeStoredValues(tx: Db, tenantId: number, appliesTo: AttributeTarget, key: string) {
-  if (appliesTo === "conversation") {
-    await tx
-      .update(conversations)
-      .set({ customAttributes: sql`${conversations.customAttributes} - ${key}::text` })
-      .where(and(eq(conversations.tenantId, tenantId), sql`${conversations.customAttributes} ? ${key}::text`));
-  } else {
-    await tx
-      .update(users)
-      .set({ customAttributes: sql`${users.customAttributes} - ${key}::text` })
-      .where(and(eq(users.tenantId, tenantId), sql`${users.customAttributes} ? ${key}::text`));
-  }
+/**
+ * Deletes attribute definition `id` of the workspace inside `tx` (404 when there is none) and, for a contact
+ * attribute, its values on every contact. `release` then removes a conversation attribute's values from
+ * conversations: the public operation is deleteAttribute in conversation/cascade.ts, which publishes that.
+ */
+export async function removeAttribute(
+  tx: Db,
+  tenantId: number,
+  id: number,
+  release: (definition: { appliesTo: AttributeTarget; key: string }) => Promise<void>,
+): Promise<void> {
+  const [row] = await tx
+    .delete(customAttributes)
+    .where(and(eq(customAttributes.id, id), eq(customAttributes.tenantId, tenantId)))
+    .returning({ appliesTo: customAttributes.appliesTo, key: customAttributes.key });
+  if (!row) throw new NotFoundError("Custom attribute");
+  if (row.appliesTo === "conversation") return release(row);
+  await tx
+    .update(users)
+    .set({ customAttributes: sql`${users.customAttributes} - ${row.key}::text` })
+    .where(and(eq(users.tenantId, tenantId), sql`${users.customAttributes} ? ${row.key}::text`));
 }

@@ -1,7 +1,7 @@
 import { describeError, errorReason } from "../errors/describe.ts";
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Keyring } from "../crypto/secret-box.ts";
-import { transaction } from "../db/transaction.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { readEmailInbox, type EmailInbox } from "../inbox/email-config.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
@@ -177,9 +177,10 @@ async function importOne(
     const events: Events = {
       publish: (list) => deps.events.publish(list).catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`)),
     };
-    outcome = await transaction({ db: deps.db, queue: deps.queue, events }, async (tx, after) => {
+    const scope = { db: deps.db, queue: deps.queue, events };
+    outcome = await transaction(scope, async (tx, after) => {
       const now = deps.clock.now();
-      const written = await importMail(tx, deps.blobs, inbox, mail, now);
+      const written = await importMail(within(scope, tx, after), deps.blobs, inbox, mail, now);
       const status = written.status;
       const reason = written.status === "skipped" ? written.reason : written.kind === "mail" ? null : written.kind;
       await tx
@@ -224,7 +225,6 @@ async function importOne(
           throw new RunAborted(`aborted before committing UID ${uid}: ${String(err)}`);
         }
       }
-      after.publish(...written.events);
       return written;
     });
   } catch (err) {

@@ -1,39 +1,33 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findContactIdByEmail, findOrCreateContactByEmail } from "../contact/identity.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
-import { nextReferenceNumber } from "../conversation/reference.ts";
-import { iso } from "../db/iso.ts";
+import { recordCustomerMessage } from "../conversation/incoming.ts";
+import type { TxScope } from "../db/transaction.ts";
 import type { EmailInbox } from "../inbox/email-config.ts";
-import { media } from "../media/media.sql.ts";
 import { storeMedia } from "../media/store.ts";
 import { writeActivity } from "../message/activity.ts";
 import { messages } from "../message/message.sql.ts";
-import { htmlToText, previewOf, sanitizeMessageHtml } from "../message/sanitize.ts";
+import { htmlToText, sanitizeMessageHtml } from "../message/sanitize.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Db } from "../port/database.ts";
-import type { DomainEvent } from "../port/events.ts";
-import { statuses } from "../status/status.sql.ts";
-import { systemStatus } from "../status/lookup.ts";
 import { users } from "../user/user.sql.ts";
 import { classifyMail, type MailKind } from "./classify.ts";
 import { mailImports } from "./mail-in.sql.ts";
 import { headerLine, MAX_NAME_LENGTH, type IncomingMail } from "./parse.ts";
-import { scanIncoming } from "./pci.ts";
 import { findThread, type ThreadRule } from "./thread.ts";
 
 export type SkipReason = "duplicate" | "own_address" | "own_message" | "agent_address" | "auto_reply_unmatched" | "bounce_unmatched";
 
 export type ImportOutcome =
-  | { status: "imported"; kind: MailKind; messageRowId: number; conversationId: number; rule: ThreadRule | "new"; events: DomainEvent[] }
-  | { status: "skipped"; reason: SkipReason; events: DomainEvent[] };
+  | { status: "imported"; kind: MailKind; messageRowId: number; conversationId: number; rule: ThreadRule | "new" }
+  | { status: "skipped"; reason: SkipReason };
 
-/** Conversations in these states are moved back to Open by a customer's new (non-automatic) mail. */
-const REOPENED = ["Resolved", "Closed", "Snoozed"];
 const MAX_REFERENCES = 20;
 
 /**
- * Writes one parsed mail of `inbox` inside `tx` (the caller's transaction, which also writes its ledger row).
+ * Writes one parsed mail of `inbox` in the caller's transaction (`scope` bound to it with `within`; it also
+ * writes the ledger row), whose commit publishes the events.
  *
  * - Not imported (`skipped`): mail from the inbox's own address, aliases or reply-to address; our own
  *   outgoing mail seen again (its Message-ID is an outgoing `source_id`); a Message-ID already imported
@@ -43,18 +37,19 @@ const MAX_REFERENCES = 20;
  *   activity in that conversation: no status change, no waiting time, no new conversation.
  * - An auto-reply that threads is kept as an incoming message with `meta.auto_reply`, but never reopens
  *   the conversation or starts its waiting time: nothing answers it, so no loop can start.
- * - Anything else is an incoming message, threaded (thread.ts) or in a new Open conversation (Spam when
- *   the sender is a blocked contact; a blocked contact's mail never reopens a conversation either).
+ * - Anything else is a customer's message (conversation/incoming.ts), threaded (thread.ts) or in a new
+ *   conversation (Open, or Spam when the sender is a blocked contact, whose mail never reopens one either).
  */
-export async function importMail(tx: Db, blobs: BlobStore, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+export async function importMail(scope: TxScope, blobs: BlobStore, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+  const tx = scope.db;
   const tenantId = inbox.tenantId;
-  const skipped = (reason: SkipReason): ImportOutcome => ({ status: "skipped", reason, events: [] });
+  const skipped = (reason: SkipReason): ImportOutcome => ({ status: "skipped", reason });
   if (mail.from && ownAddresses(inbox).includes(mail.from.address)) return skipped("own_address");
   const seen = await seenBefore(tx, inbox, mail);
   if (seen) return skipped(seen);
   if (!mail.from) throw new Error("no sender address in From, Sender or Reply-To");
   const kind = classifyMail(mail);
-  if (kind === "bounce") return recordBounce(tx, inbox, mail, now);
+  if (kind === "bounce") return recordBounce(scope, inbox, mail, now);
 
   const email = normalizeEmail(mail.from.address);
   if (await isAgentAddress(tx, tenantId, email)) return skipped("agent_address");
@@ -62,48 +57,21 @@ export async function importMail(tx: Db, blobs: BlobStore, inbox: EmailInbox, ma
   const thread = await findThread(tx, tenantId, inbox.id, mail, knownContact);
   if (kind === "auto_reply" && !thread) return skipped("auto_reply_unmatched");
   const contactId = knownContact ?? (await findOrCreateContactByEmail(tx, tenantId, { ...splitName(mail.from.name, email), email }));
-  const [contact] = await tx.select({ blocked: users.blocked }).from(users).where(eq(users.id, contactId));
-  const blocked = contact?.blocked ?? false;
 
   const stored = await storeAttachments(tx, blobs, tenantId, mail);
-  const { content, contentType, textContent } = body(mail, stored.cidUrls);
-  const preview = previewOf(textContent);
-  const conversation = thread
-    ? await existingConversation(tx, thread.conversationId)
-    : await newConversation(tx, inbox, contactId, mail.subject, blocked, preview, now);
-
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      tenantId,
-      conversationId: conversation.id,
-      type: "incoming",
-      status: "received",
-      private: false,
-      contentType,
-      content,
-      textContent,
-      senderId: contactId,
-      senderType: "contact",
+  const written = await recordCustomerMessage(scope, thread ? { conversationId: thread.conversationId } : { open: { inboxId: inbox.id, subject: mail.subject } }, {
+    tenantId,
+    contactId,
+    now,
+    message: {
+      ...body(mail, stored.cidUrls),
       sourceId: mail.messageId,
       meta: metaOf(mail, kind, thread?.rule ?? "new"),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: messages.id, uuid: messages.uuid });
-  const message = row!;
-  if (stored.ids.length) await tx.update(media).set({ messageId: message.id }).where(inArray(media.id, stored.ids));
-
-  const base = { tenantId, conversationUuid: conversation.uuid };
-  const events: DomainEvent[] = [];
-  if (thread) {
-    const changes = await touchConversation(tx, conversation, { automatic: kind === "auto_reply" || blocked, preview, now });
-    events.push({ type: "new_message", ...base, messageUuid: message.uuid }, { type: "conversation_update", ...base, changes });
-  } else {
-    events.push({ type: "new_conversation", ...base }, { type: "new_message", ...base, messageUuid: message.uuid });
-  }
-  await scanIncoming(tx, { tenantId, messageId: message.id, content, textContent, inbox: { id: inbox.id, config: inbox.config } });
-  return { status: "imported", kind, messageRowId: message.id, conversationId: conversation.id, rule: thread?.rule ?? "new", events };
+      mediaIds: stored.ids,
+      autoReply: kind === "auto_reply",
+    },
+  });
+  return { status: "imported", kind, messageRowId: written.messageId, conversationId: written.conversationId, rule: thread?.rule ?? "new" };
 }
 
 const addressOf = (value: string) => (/<([^>]+)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
@@ -153,11 +121,12 @@ async function seenBefore(tx: Db, inbox: EmailInbox, mail: IncomingMail): Promis
 }
 
 /** A bounce of one of our messages, as an activity in its conversation; any other bounce is dropped. */
-async function recordBounce(tx: Db, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+async function recordBounce(scope: TxScope, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+  const tx = scope.db;
   const refersTo = { ...mail, inReplyTo: [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo] };
   const hit = refersTo.inReplyTo.length || refersTo.references.length ? await findThread(tx, inbox.tenantId, inbox.id, refersTo, undefined) : null;
-  if (!hit) return { status: "skipped", reason: "bounce_unmatched", events: [] };
-  const conversation = await existingConversation(tx, hit.conversationId);
+  if (!hit) return { status: "skipped", reason: "bounce_unmatched" };
+  const conversation = await lockedConversation(tx, hit.conversationId);
   const reason = mail.bounceReason ?? mail.subject;
   const event = await writeActivity(
     tx,
@@ -170,71 +139,14 @@ async function recordBounce(tx: Db, inbox: EmailInbox, mail: IncomingMail, now: 
   );
   const messageUuid = event.type === "new_message" ? event.messageUuid : "";
   const [row] = await tx.select({ id: messages.id }).from(messages).where(eq(messages.uuid, messageUuid));
-  return { status: "imported", kind: "bounce", messageRowId: row!.id, conversationId: conversation.id, rule: hit.rule, events: [event] };
+  await scope.events.publish([event]);
+  return { status: "imported", kind: "bounce", messageRowId: row!.id, conversationId: conversation.id, rule: hit.rule };
 }
 
-type ConversationRef = { id: number; uuid: string; tenantId: number; statusKey: string | null; waitingSince: Date | null };
-
-async function existingConversation(tx: Db, id: number): Promise<ConversationRef> {
-  const [row] = await tx
-    .select({
-      id: conversations.id,
-      uuid: conversations.uuid,
-      tenantId: conversations.tenantId,
-      statusKey: statuses.systemKey,
-      waitingSince: conversations.waitingSince,
-    })
-    .from(conversations)
-    .innerJoin(statuses, eq(statuses.id, conversations.statusId))
-    .where(eq(conversations.id, id))
-    .for("update", { of: conversations });
+/** The bounced conversation, locked as any write to it would (the activity joins its messages). */
+async function lockedConversation(tx: Db, id: number): Promise<{ id: number; uuid: string }> {
+  const [row] = await tx.select({ id: conversations.id, uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, id)).for("update");
   return row!;
-}
-
-async function newConversation(tx: Db, inbox: EmailInbox, contactId: number, subject: string, blocked: boolean, preview: string, now: Date): Promise<ConversationRef> {
-  const status = await systemStatus(tx, inbox.tenantId, blocked ? "Spam" : "Open");
-  const [row] = await tx
-    .insert(conversations)
-    .values({
-      tenantId: inbox.tenantId,
-      referenceNumber: await nextReferenceNumber(tx, inbox.tenantId),
-      inboxId: inbox.id,
-      contactId,
-      statusId: status.id,
-      subject,
-      lastMessage: preview,
-      lastMessageAt: now,
-      lastMessageSenderType: "contact",
-      lastInteractionAt: now,
-      waitingSince: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: conversations.id, uuid: conversations.uuid });
-  return { ...row!, tenantId: inbox.tenantId, statusKey: status.systemKey, waitingSince: null };
-}
-
-/** Last-message fields of a threaded conversation; a customer's own mail also reopens it and starts its waiting time. */
-async function touchConversation(tx: Db, conversation: ConversationRef, opts: { automatic: boolean; preview: string; now: Date }) {
-  const { now } = opts;
-  const changes: Record<string, unknown> = { last_message: opts.preview, last_message_at: iso(now), last_message_sender_type: "contact" };
-  const set: Partial<typeof conversations.$inferInsert> = { lastMessage: opts.preview, lastMessageAt: now, lastMessageSenderType: "contact", updatedAt: now };
-  if (!opts.automatic) {
-    set.lastInteractionAt = now;
-    changes.last_interaction_at = iso(now);
-    if (!conversation.waitingSince) {
-      set.waitingSince = now;
-      changes.waiting_since = iso(now);
-    }
-    if (conversation.statusKey && REOPENED.includes(conversation.statusKey)) {
-      const open = await systemStatus(tx, conversation.tenantId, "Open");
-      Object.assign(set, { statusId: open.id, snoozedUntil: null });
-      changes.status = open.name;
-      if (conversation.statusKey === "Snoozed") changes.snoozed_until = null;
-    }
-  }
-  await tx.update(conversations).set(set).where(eq(conversations.id, conversation.id));
-  return changes;
 }
 
 /** Attachments and inline parts as media; `cid:` references of inline parts map to their media URL. */

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { transaction } from "../db/transaction.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
+import { maskConversationCopies } from "../conversation/redaction.ts";
 import { actorName, writeActivity } from "../message/activity.ts";
 import { messages } from "../message/message.sql.ts";
 import { messageViewById, requireMessage, type MessageRef } from "../message/read.ts";
@@ -9,7 +10,6 @@ import { previewOf } from "../message/sanitize.ts";
 import type { MessageView } from "../message/view.ts";
 import { notifications } from "../notification/notification.sql.ts";
 import type { Db } from "../port/database.ts";
-import type { DomainEvent } from "../port/events.ts";
 import { maskHtml, scanHtml } from "./html.ts";
 import { isRedacted, type PciFlag } from "./flag.ts";
 import { maskText, PCI_KINDS, scanText, type PciHit, type PciKind } from "./scan.ts";
@@ -92,7 +92,10 @@ export async function redactMessageById(ctx: Ctx, messageId: number, senderId: n
       .update(messages)
       .set({ content: content.value, textContent: text.value, meta: newMeta, updatedAt: now })
       .where(eq(messages.id, row.id));
-    const conversationChanges = await maskConversationCopies(tx, row.conversationId, row.textContent, text.value);
+    await maskConversationCopies(within(ctx, tx, after), row.conversationId, {
+      lastMessage: (copy) => maskCopy(copy, row.textContent, text.value),
+      subject: (copy) => maskPlain(copy).value,
+    });
     await maskNotificationCopies(tx, row.id, row.textContent, text.value);
     const [conversation] = await tx.select({ uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, row.conversationId));
     const base = { tenantId: ctx.tenantId, conversationUuid: conversation!.uuid };
@@ -101,7 +104,7 @@ export async function redactMessageById(ctx: Ctx, messageId: number, senderId: n
       { tenantId: ctx.tenantId, conversationId: row.conversationId, conversationUuid: base.conversationUuid, senderId, now },
       { kind: "pci_redact", text: `${actorName(ctx.actor)} redacted card data`, meta: { message_uuid: row.uuid } },
     );
-    const events: DomainEvent[] = [
+    after.publish(
       {
         type: "message_update",
         ...base,
@@ -109,28 +112,9 @@ export async function redactMessageById(ctx: Ctx, messageId: number, senderId: n
         changes: { content: content.value, text_content: text.value, meta: newMeta },
       },
       activity,
-    ];
-    if (Object.keys(conversationChanges).length) events.push({ type: "conversation_update", ...base, changes: conversationChanges });
-    after.publish(...events);
+    );
     return true;
   });
-}
-
-async function maskConversationCopies(tx: Db, conversationId: number, oldText: string, newText: string) {
-  const [c] = await tx
-    .select({ lastMessage: conversations.lastMessage, subject: conversations.subject, updatedAt: conversations.updatedAt })
-    .from(conversations)
-    .where(eq(conversations.id, conversationId))
-    .for("update");
-  const lastMessage = maskCopy(c!.lastMessage, oldText, newText);
-  const subject = maskPlain(c!.subject).value;
-  const changes: Record<string, unknown> = {};
-  if (lastMessage !== c!.lastMessage) changes.last_message = lastMessage;
-  if (subject !== c!.subject) changes.subject = subject;
-  if (Object.keys(changes).length) {
-    await tx.update(conversations).set({ lastMessage, subject }).where(eq(conversations.id, conversationId));
-  }
-  return changes;
 }
 
 async function maskNotificationCopies(tx: Db, messageId: number, oldText: string, newText: string) {

@@ -1,10 +1,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
 import { withUniqueName } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
-import { systemStatus } from "./lookup.ts";
+import type { Db } from "../port/database.ts";
 import { priorities, statuses } from "./status.sql.ts";
 
 export * from "./status.sql.ts";
@@ -110,23 +109,22 @@ export async function reorderStatuses(ctx: Ctx, ids: readonly number[]): Promise
   });
 }
 
-/** Deletes a custom status after moving its conversations to Open, in one transaction. */
-export async function deleteStatus(ctx: Ctx, id: number): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: statuses.id, systemKey: statuses.systemKey })
-      .from(statuses)
-      .where(and(eq(statuses.id, id), eq(statuses.tenantId, ctx.tenantId)))
-      .for("update");
-    if (!row) throw new NotFoundError("Status");
-    if (row.systemKey) throw new InputError("id: system statuses cannot be deleted");
-    const open = await systemStatus(tx, ctx.tenantId, "Open");
-    await tx
-      .update(conversations)
-      .set({ statusId: open.id, updatedAt: ctx.clock.now() })
-      .where(and(eq(conversations.tenantId, ctx.tenantId), eq(conversations.statusId, id)));
-    await tx.delete(statuses).where(eq(statuses.id, id));
-  });
+/**
+ * Deletes custom status `id` of the workspace inside `tx`, under its row lock (404 when there is none, 400
+ * for a system status). `release` runs first, under that lock, and moves what still has the status away:
+ * the public operation is deleteStatus in conversation/cascade.ts, which moves its conversations to Open
+ * and publishes that.
+ */
+export async function removeStatus(tx: Db, tenantId: number, id: number, release: () => Promise<void>): Promise<void> {
+  const [row] = await tx
+    .select({ id: statuses.id, systemKey: statuses.systemKey })
+    .from(statuses)
+    .where(and(eq(statuses.id, id), eq(statuses.tenantId, tenantId)))
+    .for("update");
+  if (!row) throw new NotFoundError("Status");
+  if (row.systemKey) throw new InputError("id: system statuses cannot be deleted");
+  await release();
+  await tx.delete(statuses).where(eq(statuses.id, id));
 }
 
 export async function listPriorities(ctx: Pick<Ctx, "db">) {

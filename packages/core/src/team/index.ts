@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
 import { withUniqueName } from "../db/unique.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
@@ -112,21 +111,20 @@ export async function updateTeam(ctx: Ctx, id: number, input: Partial<TeamInput>
   return getTeam(ctx, id);
 }
 
-/** Unassigns the team from its conversations first (they stay, back in the general queue), then deletes it. */
-export async function deleteTeam(ctx: Ctx, id: number): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: teams.id })
-      .from(teams)
-      .where(and(eq(teams.id, id), eq(teams.tenantId, ctx.tenantId)))
-      .for("update");
-    if (!row) throw new NotFoundError("Team");
-    await tx
-      .update(conversations)
-      .set({ assignedTeamId: null, updatedAt: ctx.clock.now() })
-      .where(and(eq(conversations.tenantId, ctx.tenantId), eq(conversations.assignedTeamId, id)));
-    await tx.delete(teams).where(eq(teams.id, id));
-  });
+/**
+ * Deletes team `id` of the workspace inside `tx`, under its row lock (404 when there is none). `release`
+ * runs first, under that lock, and moves what still points at the team away: the public operation is
+ * deleteTeam in conversation/cascade.ts, which unassigns the team's conversations and publishes that.
+ */
+export async function removeTeam(tx: Db, tenantId: number, id: number, release: () => Promise<void>): Promise<void> {
+  const [row] = await tx
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, id), eq(teams.tenantId, tenantId)))
+    .for("update");
+  if (!row) throw new NotFoundError("Team");
+  await release();
+  await tx.delete(teams).where(eq(teams.id, id));
 }
 
 /** Resolves team ids or names of this workspace; an unknown one is a 400 naming `field`. */

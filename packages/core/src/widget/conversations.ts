@@ -1,23 +1,19 @@
 import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
 import type { ContactActor, ContactCtx } from "../context/index.ts";
 import { conversationReads, conversations } from "../conversation/conversation.sql.ts";
-import { nextReferenceNumber } from "../conversation/reference.ts";
-import { iso } from "../db/iso.ts";
-import { transaction } from "../db/transaction.ts";
+import { recordCustomerMessage, type CustomerMessage } from "../conversation/incoming.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { AuthError, NotFoundError, RateLimitError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
-import { messages } from "../message/message.sql.ts";
 import { previewOf } from "../message/sanitize.ts";
 import type { Db } from "../port/database.ts";
 import { statuses } from "../status/status.sql.ts";
-import { systemStatus } from "../status/lookup.ts";
 import { users } from "../user/user.sql.ts";
 import { widgetMessageBody } from "./message-body.ts";
 import { recordPageVisit, type PageVisit } from "./page-visits.ts";
 import { prechatValues, visitorName } from "./prechat.ts";
 import { createWidgetSession, type WidgetCtx } from "./session.ts";
 import { widgetConversations, widgetMessagesOf, type WidgetConversation, type WidgetMessage } from "./view.ts";
-import { flagPci } from "../pci/flag.ts";
 
 /** What the widget calls its user (LibreDesk's shape): never an email. */
 export type WidgetUser = { user_id: number; is_visitor: boolean; first_name: string; last_name: string };
@@ -98,37 +94,18 @@ export async function startChat(ctx: WidgetCtx, input: StartChat): Promise<Start
       });
       newSession = { ...session, user: { user_id: contact.contactId, is_visitor: true, first_name: visitor!.firstName, last_name: visitor!.lastName } };
     }
-    const contactId = contact.contactId;
-    const [row] = await tx.select({ blocked: users.blocked }).from(users).where(eq(users.id, contactId));
-    const status = await systemStatus(tx, tenantId, row?.blocked ? "Spam" : "Open");
     const meta: Record<string, unknown> = { source: "livechat" };
     if (input.ip) meta.ip = input.ip;
     if (input.userAgent) meta.user_agent = input.userAgent.slice(0, 512);
     if (Object.keys(form).length) meta.prechat_form = form;
-    const preview = previewOf(body.textContent);
-    const [conversation] = await tx
-      .insert(conversations)
-      .values({
-        tenantId,
-        referenceNumber: await nextReferenceNumber(tx, tenantId),
-        inboxId: input.inbox.id,
-        contactId,
-        statusId: status.id,
-        lastMessage: preview,
-        lastMessageAt: now,
-        lastMessageSenderType: "contact",
-        lastInteractionAt: now,
-        waitingSince: now,
-        meta,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: conversations.id, uuid: conversations.uuid });
-    const message = await insertIncoming(tx, tenantId, conversation!.id, contactId, body, now);
-    if (input.page) await recordPageVisit(tx, tenantId, conversation!.id, input.page, now);
-    const base = { tenantId, conversationUuid: conversation!.uuid };
-    after.publish({ type: "new_conversation", ...base }, { type: "new_message", ...base, messageUuid: message.uuid });
-    return { conversationId: conversation!.id, conversationUuid: conversation!.uuid, contact, newSession };
+    const written = await recordCustomerMessage(within(ctx, tx, after), { open: { inboxId: input.inbox.id, meta } }, {
+      tenantId,
+      contactId: contact.contactId,
+      now,
+      message: chatMessage(body),
+    });
+    if (input.page) await recordPageVisit(tx, tenantId, written.conversationId, input.page, now);
+    return { conversationId: written.conversationId, conversationUuid: written.conversationUuid, contact, newSession };
   });
 }
 
@@ -145,29 +122,13 @@ async function assertChatAllowance(db: Db, contact: ContactActor, now: Date): Pr
   throw new RateLimitError(Math.max(1, Math.ceil(retryMs / 1000)));
 }
 
-async function insertIncoming(tx: Db, tenantId: number, conversationId: number, contactId: number, body: { content: string; textContent: string }, now: Date) {
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      tenantId,
-      conversationId,
-      type: "incoming",
-      status: "received",
-      private: false,
-      contentType: "html",
-      content: body.content,
-      textContent: body.textContent,
-      senderId: contactId,
-      senderType: "contact",
-      meta: { source: "livechat" },
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: messages.id, uuid: messages.uuid });
-  // Card data typed into the chat is flagged as it is stored (the new_message after commit carries the flag).
-  await flagPci(tx, tenantId, row!.id, now);
-  return row!;
-}
+/** A chat message as the widget stores it. */
+const chatMessage = (body: { content: string; textContent: string }): CustomerMessage => ({
+  contentType: "html",
+  content: body.content,
+  textContent: body.textContent,
+  meta: { source: "livechat" },
+});
 
 /** A visitor's message in one of their conversations (`…/{uuid}/message`). */
 export async function sendWidgetMessage(
@@ -180,9 +141,8 @@ export async function sendWidgetMessage(
 }
 
 /**
- * Writes an incoming message into the contact's conversation `uuid` and moves the conversation like
- * incoming mail does: last-message fields, waiting since (kept if already waiting), and a Resolved, Closed
- * or Snoozed conversation back to Open. `attach` runs in the same transaction (a file's media row).
+ * The contact's message in their conversation `uuid`, as any customer's message moves a conversation
+ * (conversation/incoming.ts), with the page they wrote from. `mediaIds`: their upload the message holds.
  */
 export async function addIncoming(
   ctx: ContactCtx,
@@ -191,48 +151,20 @@ export async function addIncoming(
     body: { content: string; textContent: string };
     preview: string;
     page?: PageVisit | undefined;
-    attach?: (tx: Db, messageId: number) => Promise<void>;
+    mediaIds?: number[] | undefined;
   },
 ): Promise<{ messageId: number; messageUuid: string }> {
-  const contact = ctx.actor;
   const conversationId = await ownConversationId(ctx, uuid);
   const now = ctx.clock.now();
   return transaction(ctx, async (tx, after) => {
-    const [row] = await tx
-      .select({ uuid: conversations.uuid, waitingSince: conversations.waitingSince, systemKey: statuses.systemKey })
-      .from(conversations)
-      .innerJoin(statuses, eq(statuses.id, conversations.statusId))
-      .where(eq(conversations.id, conversationId))
-      .for("update", { of: conversations });
-    const message = await insertIncoming(tx, contact.tenantId, conversationId, contact.contactId, input.body, now);
-    if (input.attach) await input.attach(tx, message.id);
-    const changes: Record<string, unknown> = {
-      last_message: input.preview,
-      last_message_at: iso(now),
-      last_message_sender_type: "contact",
-      last_interaction_at: iso(now),
-    };
-    const set: Partial<typeof conversations.$inferInsert> = {
-      lastMessage: input.preview,
-      lastMessageAt: now,
-      lastMessageSenderType: "contact",
-      lastInteractionAt: now,
-      updatedAt: now,
-    };
-    if (!row!.waitingSince) {
-      set.waitingSince = now;
-      changes.waiting_since = iso(now);
-    }
-    if (row!.systemKey === "Resolved" || row!.systemKey === "Closed" || row!.systemKey === "Snoozed") {
-      const open = await systemStatus(tx, contact.tenantId, "Open");
-      Object.assign(set, { statusId: open.id, snoozedUntil: null });
-      Object.assign(changes, { status: open.name, status_id: open.id, snoozed_until: null });
-    }
-    await tx.update(conversations).set(set).where(eq(conversations.id, conversationId));
-    if (input.page) await recordPageVisit(tx, contact.tenantId, conversationId, input.page, now);
-    const base = { tenantId: contact.tenantId, conversationUuid: row!.uuid };
-    after.publish({ type: "new_message", ...base, messageUuid: message.uuid }, { type: "conversation_update", ...base, changes });
-    return { messageId: message.id, messageUuid: message.uuid };
+    const written = await recordCustomerMessage(within(ctx, tx, after), { conversationId }, {
+      tenantId: ctx.tenantId,
+      contactId: ctx.actor.contactId,
+      now,
+      message: { ...chatMessage(input.body), preview: input.preview, mediaIds: input.mediaIds },
+    });
+    if (input.page) await recordPageVisit(tx, ctx.tenantId, conversationId, input.page, now);
+    return { messageId: written.messageId, messageUuid: written.messageUuid };
   });
 }
 

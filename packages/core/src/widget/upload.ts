@@ -1,8 +1,6 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { ContactCtx } from "../context/index.ts";
 import { InputError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
-import { media } from "../media/media.sql.ts";
 import { uploadMedia } from "../media/upload.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import { addIncoming, ownConversationId } from "./conversations.ts";
@@ -45,13 +43,6 @@ export async function sendWidgetFile(
   return addIncoming(ctx, conversationUuid, {
     body: { content: "", textContent: "" },
     preview: upload.filename,
-    attach: async (tx, messageId) => {
-      const held = await tx
-        .update(media)
-        .set({ messageId, expiresAt: null })
-        .where(and(eq(media.tenantId, ctx.tenantId), eq(media.uuid, upload.uuid), isNull(media.messageId)))
-        .returning({ id: media.id });
-      if (held.length !== 1) throw new Error(`upload ${upload.uuid} vanished before it was attached`);
-    },
+    mediaIds: [upload.id],
   });
 }

@@ -1,4 +1,5 @@
-import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from "@helperiq/core/team/index";
+import { deleteTeam } from "@helperiq/core/conversation/cascade";
+import { createTeam, getTeam, listTeams, updateTeam } from "@helperiq/core/team/index";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ctxOf } from "../../context.ts";
