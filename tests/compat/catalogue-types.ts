@@ -58,7 +58,8 @@ export type Status =
   /** A LibreDesk feature family HelperIQ does not have yet: a clean 404, or an empty list for a list read. */
   | { kind: "not-built"; family: string };
 
-export type FormFile = { file: string; type: string; content: string };
+/** A file part; `content` is text, or base64 of binary bytes (an image) when `base64` is set. */
+export type FormFile = { file: string; type: string; content: string; base64?: true };
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export type CompatCall = {

@@ -43,7 +43,7 @@ export async function replay(call: CompatCall, session: Client, anonymous: Clien
   if (call.form) {
     const form = new FormData();
     for (const [k, v] of Object.entries(call.form)) {
-      if (isFile(v)) form.append(k, new File([v.content], v.file, { type: v.type }));
+      if (isFile(v)) form.append(k, new File([v.base64 ? Buffer.from(v.content, "base64") : v.content], v.file, { type: v.type }));
       else form.append(k, String(await fill(v, values)));
     }
     return client.request(call.method, path, form);

@@ -168,6 +168,11 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer): Promise<Seed>
       const media = await ok(session.request("POST", "/api/v1/media", form), "media upload");
       return media.id ?? media.uuid;
     },
+    media_uuid: async () => {
+      const form = new FormData();
+      form.append("file", new File(["Invoice 43"], "invoice.txt", { type: "text/plain" }));
+      return (await ok(session.request("POST", "/api/v1/media", form), "media upload")).uuid;
+    },
   };
 
   const sharedValues: Record<string, () => Promise<unknown>> = {

@@ -15,6 +15,8 @@ import {
   testOrderLookup,
   type TestDeps,
 } from "@helperiq/core/ecommerce/test-lookups";
+import { InputError, NotFoundError } from "@helperiq/core/errors/index";
+import type { EcommerceOrder } from "@helperiq/core/port/ecommerce";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -93,7 +95,10 @@ const orderNumber = z
   .trim()
   .regex(/^#?[A-Za-z0-9_-]{1,32}$/, "must be an order number like 100000123")
   .transform((n) => n.replace(/^#/, ""));
-/** HelperIQ's `number`, or `order_number` as LibreDesk's settings page sends it; both at once must agree. */
+/**
+ * HelperIQ's `number`, or `order_number` as LibreDesk's settings page sends it (both at once must agree).
+ * The form asked in is the form answered (see the route).
+ */
 const numberQuery = z
   .object({ number: orderNumber.optional(), order_number: orderNumber.optional() })
   .transform(({ number, order_number }, ctx) => {
@@ -106,8 +111,25 @@ const numberQuery = z
       ctx.addIssue({ code: "custom", path: ["number"], message: "required (or order_number)" });
       return z.NEVER;
     }
-    return { number: chosen };
+    return { number: chosen, libreDesk: number === undefined };
   });
+
+/**
+ * An order as LibreDesk's settings page shows a test lookup: its own field names (`increment_id`, flat
+ * totals, items with `qty`) beside HelperIQ's.
+ */
+function libreDeskOrder(order: EcommerceOrder) {
+  return {
+    ...order,
+    increment_id: order.number,
+    subtotal: order.totals.subtotal,
+    grand_total: order.totals.grand_total,
+    total_paid: order.totals.paid,
+    total_refunded: order.totals.refunded,
+    shipping_amount: order.totals.shipping,
+    items: order.items.map((item) => ({ ...item, qty: item.qty_ordered })),
+  };
+}
 
 function testDeps(c: Context<AppEnv>): TestDeps {
   const { database, secrets, ecommerce } = c.get("deps");
@@ -132,6 +154,13 @@ export const ecommerceFamily = new Hono<AppEnv>()
   .get("/api/v1/ecommerce/test/customer", auth("general_settings:manage"), validate("query", emailQuery), async (c) =>
     ok(c, await testCustomerLookup(testDeps(c), c.req.valid("query").email)),
   )
-  .get("/api/v1/ecommerce/test/order", auth("general_settings:manage"), validate("query", numberQuery), async (c) =>
-    ok(c, await testOrderLookup(testDeps(c), c.req.valid("query").number)),
-  );
+  // HelperIQ's `number` answers the probe's outcome (`{ok, order|error, latency_ms}`); LibreDesk's `order_number` the
+  // order itself, a 404 when the store has none and a 400 with the store's reason when the lookup fails.
+  .get("/api/v1/ecommerce/test/order", auth("general_settings:manage"), validate("query", numberQuery), async (c) => {
+    const { number, libreDesk } = c.req.valid("query");
+    const outcome = await testOrderLookup(testDeps(c), number);
+    if (!libreDesk) return ok(c, outcome);
+    if (!outcome.ok) throw new InputError(`order_number: ${outcome.error}`);
+    if (!outcome.order) throw new NotFoundError("Order");
+    return ok(c, libreDeskOrder(outcome.order));
+  });
