@@ -11,6 +11,11 @@ step "type-checking the whole repository (tsc --noEmit)"
 npx tsc -p tsconfig.json
 # The embeddable widget is browser code: its own program, with DOM types.
 npx tsc -p packages/widget/tsconfig.json
+# The agent web app is browser code too, with Vue single-file components: vue-tsc checks them.
+npx vue-tsc -p packages/web/tsconfig.json
+
+step "building the agent web app when its sources changed (packages/web/build.ts; the browser and serving suites use the build)"
+npx tsx packages/web/build.ts
 
 step "making sure PostgreSQL 15 + pg_trgm + pgvector are installed (apt-get when missing; may take a minute the first time)"
 bash scripts/provision-postgres.sh
@@ -18,7 +23,7 @@ bash scripts/provision-postgres.sh
 step "making sure Dovecot is installed for the IMAP suites (apt-get dovecot-core dovecot-imapd when missing)"
 bash scripts/provision-dovecot.sh
 
-step "making sure Chromium is installed for the widget's browser suite (apt-get chromium when missing)"
+step "making sure Chromium is installed for the browser suites (apt-get chromium when missing)"
 bash scripts/provision-chromium.sh
 
 step "suites on the embedded database (PGlite)"

@@ -11,6 +11,7 @@ import { eq } from "drizzle-orm";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../support/browser.ts";
 import { createDatabase, dropDatabase } from "../support/postgres-server.ts";
 
 /**
@@ -18,17 +19,6 @@ import { createDatabase, dropDatabase } from "../support/postgres-server.ts";
  * the embedded server for real on a free port, a customer's page served from another origin that
  * includes `<script src="…/widget.js" data-inbox="…">`, an agent on the agent WebSocket and the REST API.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ADMIN_EMAIL = "owner@widget.example";
 const ADMIN_PASSWORD = "browser-test-password-1";
 const WAIT_MS = 15_000;

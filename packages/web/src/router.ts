@@ -51,6 +51,8 @@ export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach(async (to) => {
   const session = useSessionStore();
+  // The mailed links' pages and the like need nobody signed in: no need to ask (the sign-in page does ask, to skip itself).
+  if (to.meta.public && to.name !== "login") return true;
   if (!session.checked) await session.check();
   if (to.name === "login" && session.me) return safeNext(to.query.next);
   if (to.meta.public || session.me) return true;
