@@ -1,15 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import { createConnectionRegistry, type ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { inboxes, users } from "@helperiq/core/schema";
 import { createWidgetSession, verifyWidgetSession } from "@helperiq/core/widget/session";
-import dynalite from "dynalite";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, disconnect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
+import { startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
 import { createAgent, createConversation, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
 
@@ -19,13 +15,9 @@ import { createAgent, createConversation, createTeam, createTenant, type TestAge
  * server that records every PostToConnection (and answers 410 Gone for connections marked gone).
  */
 
-const TABLE = "helperiq-test-Connections";
-let dynamo: Server;
-let dynamoClient: DynamoDBClient;
-let gateway: Server;
-let management: ApiGatewayManagementApiClient;
-const posts: { id: string; text: string }[] = [];
-const gone = new Set<string>();
+let aws: ApiGatewayHarness;
+let posts: ApiGatewayHarness["posts"];
+let gone: ApiGatewayHarness["gone"];
 let t: TestApp;
 let deps: WsDeps;
 let registry: ConnectionRegistry;
@@ -35,7 +27,6 @@ let bob: TestAgent;
 let eve: TestAgent;
 let carol: TestAgent;
 
-const credentials = { accessKeyId: "x", secretAccessKey: "y" };
 let seq = 0;
 const newId = () => `conn${++seq}=`;
 const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({ requestContext: { connectionId: id, routeKey }, ...extra });
@@ -51,45 +42,11 @@ const send = (id: string, frame: unknown) => message(deps, event(id, "$default",
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
-  dynamo = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-  dynamoClient = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, region: "us-east-1", credentials });
-  await dynamoClient.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  while ((await dynamoClient.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableStatus !== "ACTIVE") await new Promise((r) => setTimeout(r, 10));
-
-  // The Management API's PostToConnection: POST /@connections/{id} with the frame as the body.
-  gateway = createServer((req, res) => {
-    const match = /^\/@connections\/([^/?]+)$/.exec(req.url ?? "");
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (req.method !== "POST" || !match) return void res.writeHead(404).end();
-      const id = decodeURIComponent(match[1]!);
-      if (gone.has(id)) return void res.writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" }).end('{"message":null}');
-      posts.push({ id, text: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
-  const endpoint = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-  management = new ApiGatewayManagementApiClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
-
+  aws = await startApiGatewayHarness();
+  ({ posts, gone } = aws);
   t = await bootTestApp();
-  registry = createConnectionRegistry({ tableName: TABLE, client: dynamoClient });
-  const realtime = createApiGatewayRealtime({ db: t.database.db, clock: t.clock, registry, endpoint, client: management, log: () => undefined });
+  registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
+  const realtime = createApiGatewayRealtime({ db: t.database.db, clock: t.clock, registry, endpoint: aws.endpoint, client: aws.management, log: () => undefined });
   deps = { db: t.database.db, clock: t.clock, registry, realtime, tenantRouting: { baseDomain: BASE_DOMAIN }, trustForwardedHost: false, verifyVisitor: verifyWidgetSession };
   a = await createTenant(t);
   b = await createTenant(t);
@@ -99,11 +56,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  management?.destroy();
-  dynamoClient?.destroy();
   await t?.close();
-  await new Promise((r) => gateway?.close(r));
-  await new Promise((r) => dynamo?.close(r));
+  await aws?.close();
 });
 
 beforeEach(() => {
