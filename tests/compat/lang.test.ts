@@ -131,6 +131,12 @@ describe("GET /api/v1/lang/{lang}", () => {
     expect(res.body.data).toMatchObject({ type: "InputError", message: expect.stringMatching(/^lang:/) });
   });
 
+  it("GET /api/v1/lang lists the languages there are packs for", async () => {
+    const res = await a.anonymous.get("/api/v1/lang");
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([{ code: "en", name: en["_.name"] }]);
+  });
+
   it("/config names the language to load and the languages there are", async () => {
     const res = await a.anonymous.get("/api/v1/config");
     expect(res.body.data["app.lang"]).toBe("en");

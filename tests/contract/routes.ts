@@ -20,7 +20,7 @@ const MESSAGE = `${CONVERSATION}/messages/:message_uuid`;
 export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("health", ["GET /health"]),
   // LibreDesk's UI language packs (public: the UI loads one before sign-in).
-  ...routes("config", ["GET /api/v1/config", "GET /api/v1/lang/:lang"]),
+  ...routes("config", ["GET /api/v1/config", "GET /api/v1/lang", "GET /api/v1/lang/:lang"]),
   ...routes("settings", [
     "GET /api/v1/settings/general",
     "PUT /api/v1/settings/general",

@@ -7,6 +7,7 @@ export const FAMILY_ROUTES = {
   health: [["GET", "/health"]],
   config: [
     ["GET", "/api/v1/config"],
+    ["GET", "/api/v1/lang"],
     ["GET", "/api/v1/lang/:lang"],
   ],
   settings: [

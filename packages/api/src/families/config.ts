@@ -52,6 +52,8 @@ export const config = new Hono<AppEnv>()
       "app.ecommerce_providers": ECOMMERCE_PROVIDERS,
     });
   })
+  // The languages there are packs for, as `{code, name}` (LibreDesk 2.x's language picker).
+  .get("/api/v1/lang", (c) => ok(c, LANGUAGES))
   // The pack itself, not wrapped in `{data}`: vue-i18n takes the body as its messages. An unknown language
   // answers English, and `_.code` (and Content-Language) say which language it is.
   .get("/api/v1/lang/:lang", validate("param", langParam), (c) => {
