@@ -10,7 +10,6 @@
 import type { Client, CompatCall, Owner, Status } from "./catalogue-types.ts";
 
 const supported: Status = { kind: "supported" };
-const A: Owner = "A: list queries, lang, settings keys, shapes";
 const C: Owner = "C: missing routes";
 const pending = (owner: Owner, observed: string): Status => ({ kind: "pending", owner, observed });
 const notBuilt = (family: string): Status => ({ kind: "not-built", family });
@@ -172,7 +171,7 @@ export const CATALOGUE: CompatCall[] = [
     auth: "none",
     reads: ['data["app.lang"]', 'data["app.site_name"]', 'data["app.favicon_url"]', 'data["app.logo_url"]', 'data["app.sso_providers"]:array'],
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without the `app.*` keys (`app.lang`, `app.site_name`, `app.sso_providers`, …)"),
+    status: supported,
     note: "The first call: `app.lang` picks the language pack, `app.sso_providers` fills the login page.",
   },
   {
@@ -183,7 +182,7 @@ export const CATALOGUE: CompatCall[] = [
     auth: "none",
     reads: ['["_.code"]:string', '["_.name"]:string', '["globals.terms.password"]:string', '["globals.messages.save"]:string'],
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 404 No route for GET /api/v1/lang/en"),
+    status: supported,
     note: "The UI waits for this before it mounts. The body is the pack itself, not enveloped: the UI hands it to vue-i18n as is.",
   },
   {
@@ -194,7 +193,7 @@ export const CATALOGUE: CompatCall[] = [
     auth: "none",
     reads: ['["_.code"]:string', '["globals.terms.password"]:string'],
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 404 No route for GET /api/v1/lang/xx"),
+    status: supported,
     note: "An unknown language falls back to the default pack.",
   },
   {
@@ -205,7 +204,7 @@ export const CATALOGUE: CompatCall[] = [
     auth: "none",
     reads: ["data[].code:string", "data[].name:string"],
     area: "App start and session",
-    status: pending(A, "404 No route for GET /api/v1/lang"),
+    status: supported,
   },
   {
     name: "login",
@@ -226,7 +225,7 @@ export const CATALOGUE: CompatCall[] = [
       "data.availability_status",
     ],
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without `permissions`, `roles`, `teams`, `avatar_url`, `availability_status`"),
+    status: supported,
     note: "The answer becomes the signed-in user: permissions gate every menu, roles the admin area.",
   },
   {
@@ -272,7 +271,7 @@ export const CATALOGUE: CompatCall[] = [
       "data.availability_status",
     ],
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without `availability_status`"),
+    status: supported,
   },
   {
     name: "getCurrentUserTeams",
@@ -292,7 +291,7 @@ export const CATALOGUE: CompatCall[] = [
     reads: [],
     effect: { path: "/api/v1/agents/me", equals: { "data.availability_status": "away_manual" } },
     area: "App start and session",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 400 availability: Invalid option (the UI sends `status`, incl. `away_manual`)"),
+    status: supported,
     note: "The UI sends `status` (`online`, `away`, `away_manual`, `offline`); `away_manual` is a user-chosen away.",
   },
   {
@@ -324,7 +323,7 @@ export const CATALOGUE: CompatCall[] = [
       'data["app.allowed_file_upload_extensions"]:array',
     ],
     area: "Settings",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without the `app.*` keys"),
+    status: supported,
   },
   {
     name: "updateSettings('general')",
@@ -335,7 +334,7 @@ export const CATALOGUE: CompatCall[] = [
     reads: [],
     effect: { path: "/api/v1/settings/general", equals: { 'data["app.site_name"]': "Acme Support", 'data["app.timezone"]': "Australia/Sydney" } },
     area: "Settings",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200, but the read-back has no `app.site_name` / `app.timezone`"),
+    status: supported,
     note: "The form's fields are sent with LibreDesk's `app.` prefix.",
   },
   {
@@ -351,7 +350,7 @@ export const CATALOGUE: CompatCall[] = [
       'data["notification.email.email_address"]',
     ],
     area: "Settings",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without the `notification.email.*` keys"),
+    status: supported,
   },
   {
     name: "updateEmailNotificationSettings",
@@ -365,7 +364,7 @@ export const CATALOGUE: CompatCall[] = [
       equals: { 'data["notification.email.host"]': "smtp.example.com", 'data["notification.email.port"]': 587 },
     },
     area: "Settings",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200, but the read-back has no `notification.email.host` / `port`"),
+    status: supported,
   },
   {
     name: "testEmailNotificationSettings",
@@ -601,7 +600,7 @@ export const CATALOGUE: CompatCall[] = [
     path: `${CONVERSATION}/participants`,
     reads: ["data:array", "data[].id:number", "data[].first_name:string", "data[].last_name", "data[].avatar_url"],
     area: "Conversations",
-    status: pending(A, "200 with an object (`{participants: […]}`), not an array"),
+    status: supported,
     note: "An array: the store indexes it by `id`.",
   },
   {
@@ -1062,7 +1061,7 @@ export const CATALOGUE: CompatCall[] = [
       "data[].updated_at",
     ],
     area: "Agents",
-    status: pending(A, "passes once A's uncommitted work lands; at HEAD: 200 without `email`, `enabled`, `created_at`, `updated_at`"),
+    status: supported,
   },
   {
     name: "getUsers",
