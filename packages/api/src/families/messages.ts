@@ -30,27 +30,60 @@ export const replyFields = {
   set_status: statusName.optional(),
 };
 
+/** Uploads to attach: HelperIQ's `{media_uuid}`, or LibreDesk's numeric upload ids (`POST /media` answers both). */
+const attachments = z.array(z.union([z.object({ media_uuid: z.uuid("must be an upload uuid") }), idNumber])).max(50);
+
 const sendBody = z.object({
   ...replyFields,
   message: html.optional(),
   private: z.boolean().default(false),
   from: z.string().trim().min(3).max(320).optional(),
-  attachments: z.array(z.object({ media_uuid: z.uuid("must be an upload uuid") })).max(50).default([]),
+  attachments: attachments.default([]),
   mentions: z.array(idNumber).max(50).default([]),
   forwarded_to: recipients.optional(),
 });
 
-/** `POST /api/v1/conversations` (served by the conversations family). */
-export const newConversationBody = z.object({
+const firstName = z.string().trim().min(1, "required").max(100);
+const lastName = z.string().trim().max(100).optional();
+const subject = z.string().trim().min(1, "required").max(1000);
+/** Who the new conversation is assigned to; LibreDesk's dialog sends null for "nobody". */
+const assignees = { team_id: idNumber.nullable().optional(), agent_id: idNumber.nullable().optional() };
+
+/** HelperIQ's documented form: the agent's first message goes out to the contact. */
+const helperIqConversation = z.object({
   ...replyFields,
+  ...assignees,
   inbox_id: idNumber,
-  contact: z.object({
-    first_name: z.string().trim().min(1, "required").max(100),
-    last_name: z.string().trim().max(100).optional(),
-    email: z.email().max(254),
-  }),
-  subject: z.string().trim().min(1, "required").max(1000),
+  contact: z.object({ first_name: firstName, last_name: lastName, email: z.email().max(254) }),
+  subject,
+  attachments: attachments.optional(),
 });
+
+/**
+ * LibreDesk's "new conversation" dialog: the contact flat, the first message as `content`, and who wrote it
+ * (`initiator`): the agent (sent to the contact) or the contact (recorded as their incoming message).
+ */
+const libreDeskConversation = z
+  .object({
+    ...assignees,
+    inbox_id: idNumber,
+    contact_email: z.email().max(254),
+    first_name: firstName,
+    last_name: lastName,
+    subject,
+    content: html,
+    attachments: attachments.optional(),
+    initiator: z.enum(["agent", "contact"]),
+  })
+  .transform(({ contact_email, first_name, last_name, content, ...rest }) => ({
+    ...rest,
+    contact: { first_name, last_name, email: contact_email },
+    message: content,
+    message_field: "content" as const,
+  }));
+
+/** `POST /api/v1/conversations` (served by the conversations family), in either client's form. */
+export const newConversationBody = z.union([libreDeskConversation, helperIqConversation]);
 
 const lower = (s: string) => s.toLowerCase();
 const conversationParam = z.object({ uuid: z.uuid("must be a conversation uuid").transform(lower) });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { AgentActor, Ctx } from "../context/index.ts";
 import { conversationParticipants, conversations } from "../conversation/conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "../conversation/get.ts";
@@ -6,6 +6,7 @@ import { iso } from "../db/iso.ts";
 import { transaction, within } from "../db/transaction.ts";
 import { AuthError, InputError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
+import { attachUploads } from "../media/attach.ts";
 import { media } from "../media/media.sql.ts";
 import { createNotifications, notificationEvents, notificationMessages } from "../notification/create.ts";
 import type { Db } from "../port/database.ts";
@@ -28,11 +29,14 @@ export type ReplyInput = {
   cc?: string[] | undefined;
   bcc?: string[] | undefined;
   from?: string | undefined;
-  attachments?: { media_uuid: string }[] | undefined;
+  attachments?: Attachment[] | undefined;
   mentions?: number[] | undefined;
   set_status?: string | undefined;
   forwarded_to?: string[] | undefined;
 };
+
+/** An upload to attach: HelperIQ's `{media_uuid}`, or the numeric id LibreDesk's UI lists. */
+export type Attachment = { media_uuid: string } | number;
 
 /** What a reply needs to know of its conversation. */
 export type ReplyTarget = {
@@ -100,17 +104,19 @@ export async function replyTarget(db: Db, conversationId: number): Promise<Reply
 const MAX_MENTIONS = 50;
 
 /** Validates a reply against the workspace (uploads, mentioned agents, status, sender address): 400 naming the field. */
-export async function prepareReply(ctx: Ctx, target: Pick<ReplyTarget, "inboxId" | "contactEmail">, input: ReplyInput): Promise<PreparedReply> {
+export async function prepareReply(
+  ctx: Ctx,
+  target: Pick<ReplyTarget, "inboxId" | "contactEmail">,
+  input: ReplyInput,
+  messageField = "message",
+): Promise<PreparedReply> {
   const isPrivate = input.private ?? false;
-  const { content, textContent } = cleanMessage(input.message ?? "");
-  const attachments = input.attachments ?? [];
-  if (!textContent && !/<img\b/i.test(content) && attachments.length === 0) {
-    throw new InputError("message: required unless attachments are given");
-  }
   if (isPrivate && input.set_status) throw new InputError("set_status: only a public reply sets a status (once it is delivered)");
   if (isPrivate && input.forwarded_to?.length) throw new InputError("forwarded_to: a private note cannot be forwarded");
-  const [listed, mentions] = await Promise.all([uploadsOf(ctx, attachments), mentionedAgents(ctx, input.mentions ?? [])]);
-  const mediaIds = [...listed, ...(await inlineUploadIds(ctx, content, agentActor(ctx).userId, listed))];
+  const [{ content, textContent, mediaIds }, mentions] = await Promise.all([
+    prepareBody(ctx, input, messageField),
+    mentionedAgents(ctx, input.mentions ?? []),
+  ]);
   if (input.set_status) await statusNamed(ctx, input.set_status, "set_status");
   const meta: Record<string, unknown> = {};
   if (mentions.length) meta.mentions = mentions;
@@ -129,22 +135,51 @@ export async function prepareReply(ctx: Ctx, target: Pick<ReplyTarget, "inboxId"
 }
 
 /**
- * Upload ids of `attachments`: the caller's own uploads that no message holds yet (an unattached upload is
- * visible to its uploader only, so another agent's uuid is as unknown as a made-up one).
+ * The sanitised HTML and the uploads of a message an agent writes (a reply, a note, or a contact's message
+ * they record): the listed attachments plus the caller's uploads its HTML shows inline. 400 when it has
+ * neither text, nor an image, nor an attachment.
  */
-async function uploadsOf(ctx: Ctx, attachments: { media_uuid: string }[]): Promise<number[]> {
+export async function prepareBody(
+  ctx: Ctx,
+  input: { message?: string | undefined; attachments?: Attachment[] | undefined },
+  field = "message",
+): Promise<{ content: string; textContent: string; mediaIds: number[] }> {
+  const { content, textContent } = cleanMessage(input.message ?? "");
+  const attachments = input.attachments ?? [];
+  if (!textContent && !/<img\b/i.test(content) && attachments.length === 0) {
+    throw new InputError(`${field}: required unless attachments are given`);
+  }
+  const listed = await uploadsOf(ctx, attachments);
+  const mediaIds = [...listed, ...(await inlineUploadIds(ctx, content, agentActor(ctx).userId, listed))];
+  return { content, textContent, mediaIds };
+}
+
+/**
+ * Upload ids of `attachments`, by uuid or by id: the caller's own uploads in this workspace that no message
+ * holds yet (an unattached upload is visible to its uploader only, so another agent's, or another
+ * workspace's, is as unknown as a made-up one).
+ */
+async function uploadsOf(ctx: Ctx, attachments: Attachment[]): Promise<number[]> {
   if (attachments.length === 0) return [];
   const uploader = agentActor(ctx).userId;
-  const uuids = attachments.map((a) => a.media_uuid.toLowerCase());
+  const keys = attachments.map((a) => (typeof a === "number" ? a : a.media_uuid.toLowerCase()));
+  const uuids = keys.filter((k): k is string => typeof k === "string");
+  const ids = keys.filter((k): k is number => typeof k === "number");
+  const byKey = or(uuids.length ? inArray(media.uuid, uuids) : undefined, ids.length ? inArray(media.id, ids) : undefined);
   const rows = await ctx.db
     .select({ id: media.id, uuid: media.uuid })
     .from(media)
-    .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.uuid, uuids), isNull(media.messageId), eq(media.uploadedBy, uploader)));
-  return uuids.map((uuid, i) => {
-    if (uuids.indexOf(uuid) !== i) throw new InputError(`attachments[${i}].media_uuid: listed twice`);
-    const row = rows.find((r) => r.uuid === uuid);
-    if (!row) throw new InputError(`attachments[${i}].media_uuid: no unattached upload with this uuid`);
-    return row.id;
+    .where(and(eq(media.tenantId, ctx.tenantId), byKey, isNull(media.messageId), eq(media.uploadedBy, uploader)));
+  const found = keys.map((key, i) => {
+    const field = typeof key === "number" ? `attachments[${i}]` : `attachments[${i}].media_uuid`;
+    const row = rows.find((r) => (typeof key === "number" ? r.id === key : r.uuid === key));
+    if (!row) throw new InputError(`${field}: no unattached upload with this ${typeof key === "number" ? "id" : "uuid"}`);
+    return { field, id: row.id };
+  });
+  return found.map(({ field, id }, i) => {
+    // The same upload named twice, by the same or by both of its names.
+    if (found.findIndex((f) => f.id === id) !== i) throw new InputError(`${field}: listed twice`);
+    return id;
   });
 }
 
@@ -210,15 +245,7 @@ export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: P
     })
     .returning({ id: messages.id, uuid: messages.uuid });
   const message = row!;
-  if (reply.mediaIds.length) {
-    const attached = await tx
-      .update(media)
-      .set({ messageId: message.id })
-      .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.id, reply.mediaIds), isNull(media.messageId)))
-      .returning({ id: media.id });
-    // Another message took one of the uploads since it was checked.
-    if (attached.length !== reply.mediaIds.length) throw new InputError("attachments: an upload is already attached to a message");
-  }
+  await attachUploads(tx, ctx.tenantId, message.id, reply.mediaIds);
   const changes: Record<string, unknown> = {
     last_message: previewOf(reply.textContent),
     last_message_at: iso(now),
