@@ -144,6 +144,8 @@ export async function bootTestApp(
       widgetConversationLimit: 10_000,
       google: { clientIds: [], jwksUrl: "http://127.0.0.1:1/unused" },
       tenantRouting: { baseDomain: BASE_DOMAIN },
+      // Every success answer of every suite is checked against its route's declared schema (response-check.ts).
+      checkResponses: true,
       ...config,
     },
   };

@@ -7,6 +7,7 @@ import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
 import type { Outbound } from "@helperiq/core/port/outbound";
+import type { DeclaredResponse } from "./route-meta.ts";
 
 export type AppConfig = {
   tenantRouting: TenantRouting;
@@ -48,6 +49,11 @@ export type AppConfig = {
    * use embedded, prebuilt into the widget Lambda in the cloud. Unset, `/widget.js` is 404.
    */
   widgetScript?: (() => Promise<string>) | undefined;
+  /**
+   * Check every success answer against the route's declared response schema and answer 500 naming the
+   * difference (response-check.ts): on in the test suites, so a view that drifts from its schema fails them.
+   */
+  checkResponses?: boolean | undefined;
 };
 
 /** What the composition root plugs in: the adapters chosen for this environment. */
@@ -85,5 +91,7 @@ export type AppEnv = {
     deps: AppDeps;
     tenant: TenantRef;
     actor: Actor;
+    /** The route's declared success answer, once its `responds()` middleware ran. */
+    declaredResponse: DeclaredResponse | undefined;
   };
 };

@@ -3,7 +3,7 @@ import { z, type ZodType } from "zod";
 import { bodyLimitOf } from "./middleware/body-limit.ts";
 import { CSRF_HEADER, SESSION_COOKIE } from "./middleware/cookies.ts";
 import { rateBucketOf } from "./rate-buckets.ts";
-import { metaOf, type RouteMeta } from "./route-meta.ts";
+import { metaOf, type DeclaredResponse, type RouteMeta } from "./route-meta.ts";
 
 type Json = Record<string, unknown>;
 type App = Pick<Hono, "routes">;
@@ -17,6 +17,45 @@ const ERROR_STATUSES: Record<string, [string, string]> = {
 };
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+
+/** Leaves out what says nothing to a client: an integer's safe-integer bounds, a date-time's regular expression. */
+function plainer({ jsonSchema: json }: { jsonSchema: Json }) {
+  if (json.type === "integer" && json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum;
+  if (json.type === "integer" && json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum;
+  if (json.format === "date-time") delete json.pattern;
+}
+
+/**
+ * JSON Schema of what the API answers (the schema's output side). Schemas named with `.meta({ id })` (the
+ * views) become `components.schemas` entries, referenced wherever they appear; one name, one schema.
+ */
+function outputSchema(schema: ZodType, components: Record<string, Json>): Json {
+  const json = z.toJSONSchema(schema, { io: "output", unrepresentable: "any", target: "draft-2020-12", override: plainer }) as Json;
+  delete json.$schema;
+  const defs = (json.$defs ?? {}) as Record<string, Json>;
+  delete json.$defs;
+  const relink = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  for (const [id, def] of Object.entries(defs)) {
+    const linked = relink(def);
+    if (components[id] && JSON.stringify(components[id]) !== JSON.stringify(linked)) throw new Error(`two response schemas are named ${id}`);
+    components[id] = linked;
+  }
+  return relink(json);
+}
+
+const SUCCESS_DESCRIPTIONS: Record<number, string> = { 200: "Success.", 201: "Created.", 202: "Accepted: the work runs in the background." };
+
+/** The OpenAPI response object of a route's declared success answer. */
+function successResponse(declared: DeclaredResponse, components: Record<string, Json>): Json {
+  const description = declared.description ?? SUCCESS_DESCRIPTIONS[declared.status] ?? "Success.";
+  if (declared.schema) {
+    const data = outputSchema(declared.schema, components);
+    const schema = declared.envelope ? { type: "object", required: ["data"], properties: { data }, additionalProperties: false } : data;
+    return { description, content: { "application/json": { schema } } };
+  }
+  if (declared.contentType) return { description, content: { [declared.contentType]: { schema: { type: "string" } } } };
+  return { description };
+}
 
 /** JSON Schema of what a client sends (the schema's input side: defaults optional, transforms as their input). */
 function inputSchema(schema: ZodType): Json {
@@ -39,11 +78,11 @@ function parametersOf(where: "path" | "query", schema: ZodType, pathParams: stri
 
 /**
  * The OpenAPI 3.1 document of the given family apps, from the zod schemas their `validate()` middleware
- * runs and the permission their `auth()` middleware checks. Response payloads are described by the
- * envelope only: the spec (../shared/spec/api.md) is the reference for their fields.
+ * runs, the permission their `auth()` middleware checks and the answer their `responds()` declares.
  */
 export function buildOpenApi(families: Record<string, App>, info: { title: string; version: string }): Json {
   const paths: Record<string, Record<string, Json>> = {};
+  const views: Record<string, Json> = {};
   for (const [family, app] of Object.entries(families)) {
     const byRoute = new Map<string, RouteMeta[]>();
     for (const route of app.routes) {
@@ -83,8 +122,11 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
       });
       const bodyLimit = method === "GET" ? null : bodyLimitOf(metas);
       if (typeof bodyLimit === "number") operation["x-max-body-bytes"] = bodyLimit;
+      const declared = metas.find((m) => m.kind === "response");
       operation.responses = {
-        "200": { description: "Success (201 when a resource is created, 202 when background work was accepted).", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
+        ...(declared?.kind === "response"
+          ? { [String(declared.status)]: successResponse(declared, views) }
+          : { "200": { description: "Success.", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } } }),
         ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/${ERROR_STATUSES[status]![0]}` }])),
         ...(typeof bodyLimit === "number" ? { "413": { $ref: "#/components/responses/TooLarge" } } : {}),
       };
@@ -114,6 +156,7 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
         },
       },
       schemas: {
+        ...Object.fromEntries(Object.entries(views).sort(([a], [b]) => a.localeCompare(b))),
         Success: { type: "object", required: ["data"], properties: { data: {} } },
         Error: {
           type: "object",
