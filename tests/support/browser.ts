@@ -67,9 +67,10 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
  */
 export async function axeViolations(page: Page, minimum: "serious" | "moderate" = "serious"): Promise<AxeViolation[]> {
   await page.evaluate(axeSource());
+  // Runs in the page (no DOM types in this program: `document` is the page's, reached through globalThis).
   const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    const g = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } };
+    return g.axe.run(g.document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
   });
   const levels = minimum === "serious" ? ["serious", "critical"] : ["moderate", "serious", "critical"];
   return result.violations.filter((v) => levels.includes(v.impact ?? ""));
