@@ -60,9 +60,14 @@ describe("DELETE /api/v1/contacts/{id}", () => {
     const inbox = await createInbox(t, a);
     await createWidgetSession(db(), { tenantId: a.id, inboxId: inbox.id, contactId: contact.id, now: t.clock.now() });
 
+    const before = t.published.length;
     const res = await a.admin.delete(`/api/v1/contacts/${contact.id}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toBe(true);
+    // Clients holding Olivia's conversation learn that Erin's message in it is gone; deleted conversations have nothing to say.
+    expect(t.published.slice(before)).toEqual([
+      { type: "message_update", tenantId: a.id, conversationUuid: kept.uuid, messageUuid: moved.uuid, changes: { deleted: true } },
+    ]);
 
     expectError(await a.admin.get(`/api/v1/contacts/${contact.id}`), 404);
     expect(await db().select().from(users).where(eq(users.id, contact.id))).toEqual([]);

@@ -12,7 +12,7 @@ import { listPageVisits } from "@helperiq/core/conversation/page-visits";
 import { setStatus } from "@helperiq/core/conversation/status";
 import { setTags } from "@helperiq/core/conversation/tags";
 import { deleteConversation, moveConversation, type BucketMove } from "@helperiq/core/conversation/trash";
-import { viewFilters } from "@helperiq/core/conversation/view-filters";
+import { viewFilters } from "@helperiq/core/view/filters";
 import type { Permission } from "@helperiq/core/role/permissions";
 import type { Context } from "hono";
 import { Hono } from "hono";

@@ -9,7 +9,7 @@ import {
   updateInbox,
 } from "@helperiq/core/inbox/index";
 import { testInboxServers, testUnsavedInbox, type ProbeKind } from "@helperiq/core/inbox/probe";
-import { replySignature } from "@helperiq/core/inbox/signature";
+import { replySignature } from "@helperiq/core/mail-out/reply-signature";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";

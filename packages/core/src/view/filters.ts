@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { CONVERSATION_FILTER_OPTIONS, CONVERSATION_FILTERS } from "../conversation/filters.ts";
 import { customAttributes } from "../custom-attribute/custom-attribute.sql.ts";
-import { InputError } from "../errors/index.ts";
+import { InputError, NotFoundError } from "../errors/index.ts";
 import { compileFilters } from "../filter/index.ts";
+import { views } from "./view.sql.ts";
 
 /** A saved filter as the client wrote it; LibreDesk's UI adds the `model` it reads back. */
 export type SavedFilter = { model?: string; field: string; operator: string; value: unknown };
@@ -31,4 +32,15 @@ export async function checkViewFilters(ctx: Pick<Ctx, "db" | "tenantId">, filter
     if (!defined.some((d) => d.key === key)) throw new InputError(`filters[${i}].field: no conversation attribute with key "${key}"`);
   }
   return saved;
+}
+
+/** The saved filters of a view the caller may use (a shared one, or one of their own), for the conversation list. */
+export async function viewFilters(ctx: Ctx, viewId: number): Promise<unknown[]> {
+  const me = ctx.actor.type === "agent" ? ctx.actor.userId : 0;
+  const [view] = await ctx.db
+    .select({ filters: views.filters })
+    .from(views)
+    .where(and(eq(views.id, viewId), eq(views.tenantId, ctx.tenantId), or(eq(views.visibility, "all"), eq(views.userId, me))));
+  if (!view) throw new NotFoundError("View");
+  return view.filters;
 }

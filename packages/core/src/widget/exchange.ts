@@ -2,12 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { jwtVerify, type JWTPayload } from "jose";
 import { normalizeEmail } from "../contact/addresses.ts";
 import { findOrCreateContactByEmail } from "../contact/identity.ts";
-import { conversationReads, conversations } from "../conversation/conversation.sql.ts";
-import { transaction } from "../db/transaction.ts";
+import { handOverConversations } from "../conversation/contacts.ts";
+import { transaction, within } from "../db/transaction.ts";
 import { AuthError, InputError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
 import { media } from "../media/media.sql.ts";
-import { messages } from "../message/message.sql.ts";
 import { users } from "../user/user.sql.ts";
 import type { WidgetUser } from "./conversations.ts";
 import { createWidgetSession, deleteContactWidgetSessions, type NewWidgetSession, type WidgetCtx } from "./session.ts";
@@ -93,15 +92,9 @@ export async function exchangeSiteJwt(
       .select({ firstName: users.firstName, lastName: users.lastName, email: users.email })
       .from(users)
       .where(eq(users.id, contactId));
-    let moved: { uuid: string }[] = [];
     if (visitor) {
-      const owned = and(eq(conversations.tenantId, tenantId), eq(conversations.contactId, visitor.contactId));
-      moved = await tx.update(conversations).set({ contactId, updatedAt: now }).where(owned).returning({ uuid: conversations.uuid });
-      await tx
-        .update(messages)
-        .set({ senderId: contactId })
-        .where(and(eq(messages.tenantId, tenantId), eq(messages.senderId, visitor.contactId), eq(messages.senderType, "contact")));
-      await tx.update(conversationReads).set({ userId: contactId }).where(eq(conversationReads.userId, visitor.contactId));
+      const card = { first_name: contact!.firstName, last_name: contact!.lastName, email: contact!.email };
+      await handOverConversations(within({ ...ctx, actor: visitor }, tx, after), visitor.contactId, { id: contactId, card });
       await tx.update(media).set({ uploadedBy: contactId }).where(and(eq(media.tenantId, tenantId), eq(media.uploadedBy, visitor.contactId)));
       await deleteContactWidgetSessions(tx, visitor.contactId);
       await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.id, visitor.contactId), eq(users.type, "visitor")));
@@ -115,8 +108,6 @@ export async function exchangeSiteJwt(
       userAgent: input.userAgent,
       now,
     });
-    const changes = { contact_id: contactId, contact: { first_name: contact!.firstName, last_name: contact!.lastName, email: contact!.email } };
-    after.publish(...moved.map((c) => ({ type: "conversation_update" as const, tenantId, conversationUuid: c.uuid, changes })));
     return {
       session,
       user: { user_id: contactId, is_visitor: false, first_name: contact!.firstName, last_name: contact!.lastName },

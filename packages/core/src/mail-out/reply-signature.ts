@@ -4,9 +4,9 @@ import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { visibleConversationId } from "../conversation/get.ts";
 import { NotFoundError } from "../errors/index.ts";
-import { composeSignature } from "../mail-out/signature.ts";
+import { composeSignature } from "./signature.ts";
 import { users } from "../user/user.sql.ts";
-import { loadInbox } from "./index.ts";
+import { loadInbox } from "../inbox/index.ts";
 
 /**
  * `GET /inboxes/{id}/signature[?conversation_uuid=]` (LibreDesk's reply box asks for it): the caller's own
