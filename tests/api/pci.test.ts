@@ -1,5 +1,5 @@
 import { recordCustomerMessage } from "@helperiq/core/conversation/incoming";
-import { previewOf } from "@helperiq/core/message/sanitize";
+import { previewOf } from "@helperiq/core/html/sanitize";
 import { autoRedactDue } from "@helperiq/core/pci/auto-redact";
 import { flagPci } from "@helperiq/core/pci/flag";
 import { conversations, inboxes, messages, notifications } from "@helperiq/core/schema";

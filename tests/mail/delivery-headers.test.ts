@@ -1,5 +1,5 @@
 import { forwardSubject, outgoingMessageId, plusAddress, replySubject, threadingOf } from "@helperiq/core/mail-out/headers";
-import { replaceUploadImages, uploadImageUuids } from "@helperiq/core/mail-out/inline-images";
+import { replaceUploadImages, uploadImageUuids } from "@helperiq/core/media/inline-images";
 import { renderSignature } from "@helperiq/core/mail-out/signature";
 import { describe, expect, it } from "vitest";
 

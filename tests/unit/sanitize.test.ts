@@ -1,4 +1,4 @@
-import { cleanMessage, htmlToText, sanitizeMessageHtml } from "@helperiq/core/message/sanitize";
+import { cleanMessage, htmlToText, sanitizeMessageHtml } from "@helperiq/core/html/sanitize";
 import { describe, expect, it } from "vitest";
 
 /** XSS vectors: none may leave a script, an event handler, a frame or a dangerous URL behind. */

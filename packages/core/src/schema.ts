@@ -9,7 +9,7 @@ export * from "./tag/tag.sql.ts";
 export * from "./custom-attribute/custom-attribute.sql.ts";
 export * from "./inbox/inbox.sql.ts";
 export * from "./conversation/conversation.sql.ts";
-export * from "./message/message.sql.ts";
+export * from "./conversation/message.sql.ts";
 export * from "./media/media.sql.ts";
 export * from "./macro/macro.sql.ts";
 export * from "./view/view.sql.ts";

@@ -2,7 +2,7 @@ import { listMessages, getMessage } from "@helperiq/core/message/read";
 import { conversationTranscript } from "@helperiq/core/message/transcript";
 import { contentDisposition } from "@helperiq/core/media/disposition";
 import { deleteNote, editNote, retryMessage } from "@helperiq/core/message/edit";
-import { MESSAGE_TYPES } from "@helperiq/core/message/message.sql";
+import { MESSAGE_TYPES } from "@helperiq/core/conversation/message.sql";
 import { sendMessage } from "@helperiq/core/message/send";
 import { redactMessage } from "@helperiq/core/pci/redact";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@helperiq/core/page/index";

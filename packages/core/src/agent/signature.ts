@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { NotFoundError } from "../errors/index.ts";
-import { sanitizeMessageHtml } from "../message/sanitize.ts";
+import { sanitizeMessageHtml } from "../html/sanitize.ts";
 import { users } from "../user/user.sql.ts";
 
 /** Longest stored signature template (HTML). */

@@ -1,3 +1,4 @@
+import { AuthError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { EffectPorts } from "../port/effects.ts";
@@ -74,4 +75,10 @@ export const READ_ONLY: EffectPorts = {
 export function can(actor: Actor, permission: Permission): boolean {
   if (actor.type === "contact") return false;
   return actor.type === "system" || actor.permissions.has(permission);
+}
+
+/** The acting agent: what writes only an agent makes (replies, notes) need; 401 for anyone else. */
+export function agentActor(ctx: Pick<Ctx, "actor">): AgentActor {
+  if (ctx.actor.type !== "agent") throw new AuthError();
+  return ctx.actor;
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { transaction } from "../db/transaction.ts";
-import { actorName, writeActivity, type Activity } from "../message/activity.ts";
+import { actorName, writeActivity, type Activity } from "./activity.ts";
 import type { Db } from "../port/database.ts";
 import type { Effects } from "../port/effects.ts";
 import type { DomainEvent } from "../port/events.ts";

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { transaction } from "../db/transaction.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "./message.sql.ts";
 import { conversationReads, conversations } from "./conversation.sql.ts";
 import { purgeConversations, releaseMessageMedia } from "./purge.ts";
 

@@ -5,7 +5,7 @@ import { can, systemCtx, type Ctx } from "../context/index.ts";
 import { transaction, within } from "../db/transaction.ts";
 import { InputError, PermissionError } from "../errors/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
-import { prepareBody, prepareReply, statusNamed, writeReply, type Attachment, type ReplyInput } from "../message/send.ts";
+import type { Attachment } from "../media/attach.ts";
 import { systemStatus } from "../status/lookup.ts";
 import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
@@ -14,6 +14,7 @@ import { conversations } from "./conversation.sql.ts";
 import { getConversation, type ConversationDetail } from "./get.ts";
 import { recordCustomerMessage } from "./incoming.ts";
 import { nextReferenceNumber } from "./reference.ts";
+import { prepareBody, prepareReply, statusNamed, writeReply, type ReplyInput } from "./reply.ts";
 
 /** An agent-started conversation (spec §4 "Conversations", Create; LibreDesk's dialog maps onto it). */
 export type NewConversation = {

@@ -12,7 +12,7 @@ import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { conversationParticipants, conversationReads, conversations, conversationTags, drafts } from "./conversation.sql.ts";
 import { visibleTo } from "./visibility.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "./message.sql.ts";
 
 const c = conversations;
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQLWrapper } from "drizzle-orm";
 import { media } from "../media/media.sql.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "./message.sql.ts";
 import type { Db } from "../port/database.ts";
 import { conversations } from "./conversation.sql.ts";
 

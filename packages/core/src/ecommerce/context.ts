@@ -3,7 +3,7 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import type { Keyring } from "../crypto/secret-box.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import type { Ecommerce, EcommerceConnection, EcommerceCustomer, EcommerceOrder } from "../port/ecommerce.ts";
 import { users } from "../user/user.sql.ts";
 import { detectOrderNumbers } from "./order-numbers.ts";

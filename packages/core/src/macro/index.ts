@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { iso } from "../db/iso.ts";
 import { InputError, NotFoundError } from "../errors/index.ts";
-import { sanitizeMessageHtml } from "../message/sanitize.ts";
+import { sanitizeMessageHtml } from "../html/sanitize.ts";
 import { teamIdsByRef } from "../team/index.ts";
 import { macrosVisibleTo } from "./access.ts";
 import { type RawMacroAction, type ResolvedMacroAction, resolveActions } from "./actions.ts";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId, timestampTz, updatedAt } from "../db/columns.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 
 /**
  * Outcome of one IMAP message (inbox × UIDVALIDITY × UID). `imported` and `skipped` rows are written in

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { conversations } from "../conversation/conversation.sql.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import type { Db } from "../port/database.ts";
 import type { IncomingMail } from "./parse.ts";
 

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 import type { EmailInbox } from "../inbox/email-config.ts";
 import { media } from "../media/media.sql.ts";
-import { messages } from "../message/message.sql.ts";
-import { htmlToText } from "../message/sanitize.ts";
+import { messages } from "../conversation/message.sql.ts";
+import { htmlToText } from "../html/sanitize.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { ChannelAttachment, ChannelMail } from "../port/channel-mailer.ts";
 import { ChannelSendError } from "../port/channel-mailer.ts";
@@ -16,7 +16,7 @@ import {
   replySubject,
   threadingOf,
 } from "./headers.ts";
-import { replaceUploadImages, uploadImageUuids } from "./inline-images.ts";
+import { replaceUploadImages, uploadImageUuids } from "../media/inline-images.ts";
 import { composeSignature, containsSignature } from "./signature.ts";
 
 export type OutgoingRecord = {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import type { Db } from "../port/database.ts";
 import type { Queue } from "../port/queue.ts";
 import { undelivered } from "./claim.ts";

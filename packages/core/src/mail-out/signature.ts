@@ -1,4 +1,4 @@
-import { htmlToText, sanitizeMessageHtml } from "../message/sanitize.ts";
+import { htmlToText, sanitizeMessageHtml } from "../html/sanitize.ts";
 
 export type SignatureValues = {
   agent: { first_name: string; last_name: string; email: string };

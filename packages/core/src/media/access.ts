@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { visibleTo } from "../conversation/visibility.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import type { Db } from "../port/database.ts";
 import { media } from "./media.sql.ts";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId, timestampTz } from "../db/columns.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { users } from "../user/user.sql.ts";
 
 export const media = pgTable(

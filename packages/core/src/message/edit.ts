@@ -1,12 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import type { Ctx } from "../context/index.ts";
+import { agentActor, type Ctx } from "../context/index.ts";
 import { transaction, within } from "../db/transaction.ts";
 import { InputError, PermissionError } from "../errors/index.ts";
 import type { DomainEvent } from "../port/events.ts";
-import { messages } from "./message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { messageViewById, requireMessage, type MessageRef } from "./read.ts";
-import { cleanMessage } from "./sanitize.ts";
-import { agentActor } from "./send.ts";
+import { cleanMessage } from "../html/sanitize.ts";
 import type { MessageView } from "./view.ts";
 
 /** A private note of the caller's: public messages are immutable (400), other agents' notes are not theirs (403). */

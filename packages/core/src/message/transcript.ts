@@ -3,7 +3,7 @@ import type { Ctx } from "../context/index.ts";
 import { getConversation, visibleConversationId, type ConversationRef } from "../conversation/get.ts";
 import { media } from "../media/media.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { messages } from "./message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 
 /** Messages written out at most; a longer conversation's transcript ends with how many were left out. */
 export const TRANSCRIPT_MAX_MESSAGES = 5000;

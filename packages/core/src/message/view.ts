@@ -3,8 +3,8 @@ import type { Ctx } from "../context/index.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
 import { media } from "../media/media.sql.ts";
-import { messages } from "./message.sql.ts";
-import { sanitizeMessageHtml } from "./sanitize.ts";
+import { messages } from "../conversation/message.sql.ts";
+import { sanitizeMessageHtml } from "../html/sanitize.ts";
 
 /** `url` is signed (Ctx.mediaUrl), so it works without credentials until it expires. */
 export type Attachment = { uuid: string; filename: string; content_type: string; size: number; url: string };

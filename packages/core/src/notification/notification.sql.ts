@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { createdAt, tenantId, timestampTz } from "../db/columns.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { users } from "../user/user.sql.ts";
 
 export const notifications = pgTable(

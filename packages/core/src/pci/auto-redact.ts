@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { systemCtx, type SystemDeps } from "../context/index.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { settings } from "../setting/setting.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { redactMessageById } from "./redact.ts";

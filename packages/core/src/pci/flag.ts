@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent } from "../port/events.ts";
 import { scanHtml } from "./html.ts";

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import { macros } from "../macro/macro.sql.ts";
 import { media } from "../media/media.sql.ts";
-import { htmlToText } from "../message/sanitize.ts";
+import { htmlToText } from "../html/sanitize.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Db } from "../port/database.ts";
 import type { KnowledgeReader } from "../port/knowledge.ts";

@@ -1,5 +1,5 @@
 import type { MessageView } from "../message/view.ts";
-import { previewOf } from "../message/sanitize.ts";
+import { previewOf } from "../html/sanitize.ts";
 import { frameText } from "./frames.ts";
 import type { Handshake } from "./identify.ts";
 

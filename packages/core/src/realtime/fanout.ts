@@ -4,7 +4,7 @@ import { getConversation } from "../conversation/get.ts";
 import { listRow, selectConversationRows } from "../conversation/list.ts";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { iso } from "../db/iso.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { messageViews, selectMessageRows, type MessageView } from "../message/view.ts";
 import { notifications } from "../notification/notification.sql.ts";
 import { selectNotificationViews, toNotificationView } from "../notification/view.ts";

@@ -4,7 +4,7 @@ import { conversations } from "../conversation/conversation.sql.ts";
 import { visibleConversationId } from "../conversation/get.ts";
 import { visibleTo } from "../conversation/visibility.ts";
 import { iso } from "../db/iso.ts";
-import { messages } from "../message/message.sql.ts";
+import { messages } from "../conversation/message.sql.ts";
 import { statuses } from "../status/status.sql.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
 import { headline, markSnippet, parseQuery, tsQuery, type SearchQuery } from "./query.ts";

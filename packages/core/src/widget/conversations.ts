@@ -5,7 +5,7 @@ import { recordCustomerMessage, type CustomerMessage } from "../conversation/inc
 import { transaction, within } from "../db/transaction.ts";
 import { AuthError, NotFoundError, RateLimitError } from "../errors/index.ts";
 import type { LivechatInbox } from "../inbox/livechat-config.ts";
-import { previewOf } from "../message/sanitize.ts";
+import { previewOf } from "../html/sanitize.ts";
 import type { Db } from "../port/database.ts";
 import { statuses } from "../status/status.sql.ts";
 import { users } from "../user/user.sql.ts";

@@ -1,5 +1,5 @@
 import { InputError } from "../errors/index.ts";
-import { cleanMessage } from "../message/sanitize.ts";
+import { cleanMessage } from "../html/sanitize.ts";
 
 /** LibreDesk's limit on a chat message. */
 export const MAX_WIDGET_MESSAGE_LENGTH = 10_000;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Ctx } from "../context/index.ts";
-import { assignUser } from "../conversation/assign.ts";
-import { conversations } from "../conversation/conversation.sql.ts";
+import { assignUser } from "./assign.ts";
+import { conversations } from "./conversation.sql.ts";
 import type { EmailConfig } from "../inbox/email-config.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 

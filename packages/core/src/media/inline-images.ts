@@ -1,7 +1,7 @@
 /**
  * Inline images of message HTML that point at our own uploads: `<img src="…/uploads/{uuid}…">`, relative or
  * absolute, signed or not. The delivery embeds them as CID parts (compose.ts); the reply attaches the
- * uploads they name to the message (message/send.ts), so the stored message keeps its images.
+ * uploads they name to the message (attach.ts inlineUploadIds), so the stored message keeps its images.
  */
 const UPLOAD_IMG = /(<img\b[^>]*?\bsrc\s*=\s*)(["'])((?:https?:\/\/[^"'\/]+)?\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"']*)\2/gi;
 

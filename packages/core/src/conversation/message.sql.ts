@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { conversations } from "../conversation/conversation.sql.ts";
+import { conversations } from "./conversation.sql.ts";
 import { createdAt, tenantId, tsvector, updatedAt } from "../db/columns.ts";
 import { users } from "../user/user.sql.ts";
 
