@@ -51,15 +51,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("POST /api/v1/media", () => {
-  it("stores an image and answers its uuid, name, sniffed type, size, signed url and inline flag", async () => {
+  it("stores an image and answers its id, uuid, name, sniffed type, size, signed url and inline flag", async () => {
     const res = await upload(writer.client, PNG, "pixel.png", "image/png", { inline: "true" });
     expect(res.status).toBe(201);
     const data = res.body.data;
-    expect(Object.keys(data)).toEqual(["uuid", "filename", "content_type", "size", "url", "inline"]);
+    expect(Object.keys(data)).toEqual(["id", "uuid", "filename", "content_type", "size", "url", "inline"]);
     expect(data).toMatchObject({ filename: "pixel.png", content_type: "image/png", size: PNG.length, inline: true });
     expect(data.url).toMatch(new RegExp(`^http://${a.host}/uploads/${data.uuid}\\?exp=\\d+&sig=[A-Za-z0-9_-]{43}$`));
     const [row] = await t.database.db.select().from(media).where(eq(media.uuid, data.uuid));
-    expect(row).toMatchObject({ tenantId: a.id, uploadedBy: writer.id, messageId: null, storageKey: `${a.id}/${data.uuid}` });
+    expect(row).toMatchObject({ id: data.id, tenantId: a.id, uploadedBy: writer.id, messageId: null, storageKey: `${a.id}/${data.uuid}` });
     expect(row!.expiresAt!.getTime()).toBe(t.clock.now().getTime() + ORPHAN_UPLOAD_TTL_HOURS * 3600_000);
     expect(Buffer.from((await t.blobs.get(row!.storageKey))!.body)).toEqual(PNG);
   });
