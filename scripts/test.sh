@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, then every suite twice — on the embedded database (PGlite) and on a real
+# `npm test`: format and lint check, import rules, type-check, then every suite twice — on the embedded database (PGlite) and on a real
 # PostgreSQL server with pgvector (installed from Debian packages when missing, started on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-work
 
 step() { printf '\n[test] %s\n' "$*"; }
+
+step "formatting and lint (biome ci: format check, recommended rules, core/web import rules; fix with npm run format)"
+npm run --silent lint
+
+step "import rules: packages/core folders importing each other both ways (tests/unit/import-rules.test.ts)"
+TEST_DB=pglite npx vitest run tests/unit/import-rules.test.ts
 
 step "type-checking the whole repository (tsc --noEmit)"
 npx tsc -p tsconfig.json
@@ -27,10 +33,10 @@ step "making sure Chromium is installed for the browser suites (apt-get chromium
 bash scripts/provision-chromium.sh
 
 step "suites on the embedded database (PGlite)"
-TEST_DB=pglite npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1
+TEST_DB=pglite npx vitest run --exclude tests/unit/import-rules.test.ts --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1
 
 step "suites on a PostgreSQL server, including the Neon serverless driver smoke suite"
-HELPERIQ_SKIP_PROVISION=1 TEST_DB=pg npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pg.json || failed=1
+HELPERIQ_SKIP_PROVISION=1 TEST_DB=pg npx vitest run --exclude tests/unit/import-rules.test.ts --reporter=default --reporter=json --outputFile.json=.test-work/results-pg.json || failed=1
 
 node -e '
   const fs = require("fs");
