@@ -257,10 +257,12 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("agent web app in
     expect(decodeQuotedPrintable(mail.raw)).toContain("your kettle left our warehouse today.");
 
     await page.getByRole("button", { name: "Private note" }).click();
-    await page.getByPlaceholder("Write a note only agents see…").fill("Courier says Thursday.");
+    // Typed text is text: markup in it is shown, not interpreted.
+    await page.getByPlaceholder("Write a note only agents see…").fill("Courier says <b>Thursday</b> & not before.");
     await page.getByRole("button", { name: "Add note" }).click();
     const note = page.getByTestId("message-note");
-    await note.getByText("Courier says Thursday.").waitFor();
+    await note.getByText("Courier says <b>Thursday</b> & not before.").waitFor();
+    expect(await note.locator("b").count()).toBe(0);
     expect(await note.getByText("Private note").count()).toBe(1);
 
     await page.getByTestId("status-menu").click();
@@ -368,8 +370,13 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("agent web app in
     }
   });
 
-  it("answers an unknown app address with the app's own not-found page", async () => {
+  it("answers an unknown app address with the app's own not-found page; /set-password is the welcome wording", async () => {
     await page.goto(`${server.url}/inboxes/nowhere`);
     await page.getByRole("heading", { name: "There is no such page" }).waitFor();
+    await page.goto(`${server.url}/set-password?token=welcome-token`);
+    await page.getByRole("heading", { name: "Choose password" }).waitFor();
+    // Without a token there is nothing to set: the page says to ask for a new link.
+    await page.goto(`${server.url}/reset-password`);
+    await page.getByText("This reset link is not valid; ask for a new one.").waitFor();
   });
 });
