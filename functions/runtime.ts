@@ -66,13 +66,13 @@ export function cloudDeps(): AppDeps {
   };
 }
 
-/** Only functions/http/inboxes.ts tests mail servers: the other bundles stay without imapflow and nodemailer. */
+/** Only functions/http/inboxes.ts and settings.ts test mail servers: the other bundles stay without imapflow and nodemailer. */
 const noMailProbe: MailProbe = {
   imap: async () => {
-    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts can)");
+    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts and settings.ts can)");
   },
   smtp: async () => {
-    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts can)");
+    throw new Error("this function cannot test mail servers (functions/http/inboxes.ts and settings.ts can)");
   },
 };
 

@@ -13,8 +13,10 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type Reply, type TestApp } from "../support/app.ts";
+import { startDovecot, type Dovecot } from "../support/dovecot.ts";
 import { TEST_PASSWORD } from "../support/factories.ts";
 import { mahoOrder, startMahoServer, type MahoServer } from "../support/maho-server.ts";
+import { startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
 import type { CompatCall } from "./catalogue-types.ts";
 import { CATALOGUE } from "./catalogue.ts";
 import { checkEffect, checkRead, describeReply, replay } from "./replay.ts";
@@ -25,19 +27,26 @@ const PROBE_OUT = process.env.COMPAT_PROBE_OUT;
 
 let t: TestApp;
 let maho: MahoServer;
+let imap: Dovecot;
+let smtp: SmtpPeer;
+const smtpLogin = { username: "notify@acme.test", password: "smtp-s3cret" };
 let seed: Seed;
 const probed: { name: string; method: string; path: string; answer: string; problems: string[] }[] = [];
 
 beforeAll(async () => {
   t = await bootTestApp();
   maho = await startMahoServer({ clientId: "helperiq", clientSecret: "maho-secret" });
+  // The connection-test buttons reach real servers: Dovecot, and an SMTP server that requires a login.
+  [imap, smtp] = await Promise.all([startDovecot(), startSmtpPeer({ auth: smtpLogin })]);
   maho.customers.push({ id: 7, email: "jane@example.com", firstname: "Jane", lastname: "Doe", createdAt: "2025-01-01 10:00:00" });
   maho.orders.push(mahoOrder({ id: 1, incrementId: "100000001", customerEmail: "jane@example.com", createdAt: "2025-02-01 10:00:00" }));
-  seed = await seedWorkspace(t, maho);
+  seed = await seedWorkspace(t, maho, { imap, smtp, smtpLogin });
 });
 afterAll(async () => {
   if (PROBE_OUT) writeFileSync(PROBE_OUT, JSON.stringify(probed, null, 2));
   await maho?.close();
+  await imap?.stop();
+  await smtp?.close();
   await t?.close();
 });
 

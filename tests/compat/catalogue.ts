@@ -7,11 +7,9 @@
  * `npm run compat:table` renders docs/compat.md from it. When a pending call starts working, flip its status
  * to `supported` and regenerate the doc (the staleness test fails until you do).
  */
-import type { Client, CompatCall, Owner, Status } from "./catalogue-types.ts";
+import type { Client, CompatCall, Status } from "./catalogue-types.ts";
 
 const supported: Status = { kind: "supported" };
-const C: Owner = "C: missing routes";
-const pending = (owner: Owner, observed: string): Status => ({ kind: "pending", owner, observed });
 const notBuilt = (family: string): Status => ({ kind: "not-built", family });
 
 const ALL = ["upstream", "fork-1.0", "fork-2.1"] as const;
@@ -373,11 +371,22 @@ export const CATALOGUE: CompatCall[] = [
     clients: ["fork-1.0"],
     method: "POST",
     path: "/api/v1/settings/notifications/email/test",
-    body: { ...NOTIFICATION_EMAIL_FORM, "notification.email.host": "127.0.0.1", "notification.email.port": 1 },
-    reads: [],
+    body: {
+      "notification.email.host": "127.0.0.1",
+      "notification.email.port": "{smtp_port}",
+      "notification.email.username": "{smtp_username}",
+      "notification.email.password": "{smtp_password}",
+      "notification.email.auth_protocol": "login",
+      "notification.email.tls_type": "none",
+      "notification.email.tls_skip_verify": false,
+      "notification.email.email_address": "Acme Notifications <notify@acme.test>",
+      "notification.email.hello_hostname": "",
+      test_email: "qa@example.org",
+    },
+    reads: ["data.success:boolean", "data.logs[]:string"],
     area: "Settings",
-    status: pending(C, "404 No route for POST /api/v1/settings/notifications/email/test"),
-    note: "An SMTP server that refuses the connection: the UI shows the 4xx message, never a 5xx.",
+    status: supported,
+    note: "The form's SMTP fields (not saved) and `test_email`, where a test message is sent; the UI shows `logs` and `success`. A server that fails is a 400 with the reason, which the UI shows in the log instead.",
   },
   {
     name: "getSettings('trash')",
@@ -1574,15 +1583,70 @@ export const CATALOGUE: CompatCall[] = [
   { name: "toggleInbox", clients: [...ALL], method: "PUT", path: "/api/v1/inboxes/{fresh_inbox_id}/toggle", reads: [], area: "Inboxes", status: supported },
   { name: "deleteInbox", clients: [...ALL], method: "DELETE", path: "/api/v1/inboxes/{fresh_inbox_id}", reads: [], area: "Inboxes", status: supported },
   {
-    name: "testInboxConnection",
+    name: "testInboxConnection (IMAP section)",
     clients: ["fork-1.0"],
     method: "POST",
     path: "/api/v1/inboxes/test",
-    body: { ...EMAIL_INBOX_FORM, config: { ...EMAIL_INBOX_FORM.config, imap: [{ ...EMAIL_INBOX_FORM.config.imap[0]!, host: "127.0.0.1", port: 1 }] } },
+    body: {
+      imap: {
+        host: "{imap_host}",
+        port: "{imap_port}",
+        mailbox: "INBOX",
+        username: "{imap_username}",
+        password: "{imap_password}",
+        tls_type: "none",
+        read_interval: "5m",
+        scan_inbox_since: "48h",
+        tls_skip_verify: false,
+      },
+      auth_type: "password",
+    },
+    reads: ["data.success:boolean", "data.imap_logs[]:string"],
+    area: "Inboxes",
+    status: supported,
+    note: "Each section of the inbox form has its own test button, which sends that section's server as the form holds it (`tls_type`, LibreDesk's name for `tls`); editing a saved inbox adds `inbox_id`, whose stored password a masked one stands for.",
+  },
+  {
+    name: "testInboxConnection (SMTP section)",
+    clients: ["fork-1.0"],
+    method: "POST",
+    path: "/api/v1/inboxes/test",
+    body: {
+      smtp: {
+        host: "127.0.0.1",
+        port: "{smtp_port}",
+        username: "{smtp_username}",
+        password: "{smtp_password}",
+        max_conns: 10,
+        max_msg_retries: 3,
+        idle_timeout: "25s",
+        wait_timeout: "60s",
+        auth_protocol: "login",
+        tls_type: "none",
+        tls_skip_verify: false,
+        hello_hostname: "",
+      },
+      auth_type: "password",
+      test_email: "qa@example.org",
+    },
+    reads: ["data.success:boolean", "data.smtp_logs[]:string"],
+    area: "Inboxes",
+    status: supported,
+    note: "With `test_email`, the server also sends a test message there (from the inbox's address, or the SMTP username for a new inbox).",
+  },
+  {
+    name: "testInboxConnection (server refuses)",
+    clients: ["fork-1.0"],
+    method: "POST",
+    path: "/api/v1/inboxes/test",
+    body: { imap: { host: "127.0.0.1", port: 1, mailbox: "INBOX", username: "support", password: "pw", tls_type: "none" }, auth_type: "password" },
     reads: [],
     area: "Inboxes",
-    status: pending(C, "404 No route for POST /api/v1/inboxes/test"),
-    note: "Tests the unsaved form's servers; here an address that refuses, so a 4xx with the reason.",
+    status: {
+      kind: "difference",
+      why: "A server that fails the test is a 400 naming it with the reason (`imap[0]: could not connect to 127.0.0.1:1: connection refused`), as HelperIQ's own test-imap/test-smtp answer, where LibreDesk answers 200 with `success: false`; the UI shows either as the failed test's log line.",
+      expect: { status: 400, type: "InputError" },
+    },
   },
 
   // ── Macros ───────────────────────────────────────────────────────────────────────────────────────────

@@ -47,7 +47,13 @@ describe("POST /api/v1/inboxes/test", () => {
   it("connects to the unsaved form's servers and saves nothing", async () => {
     const res = await a.admin.post("/api/v1/inboxes/test", form({ port: authPort(), username: "bob", password: "right" }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toEqual({ ok: true, latency_ms: expect.any(Number) });
+    expect(res.body.data).toEqual({
+      ok: true,
+      success: true,
+      latency_ms: expect.any(Number),
+      imap_logs: [],
+      smtp_logs: [expect.stringMatching(/^SMTP 127\.0\.0\.1:\d+ \(no TLS\): logged in as bob in \d+ ms$/)],
+    });
     expect((await a.admin.get("/api/v1/inboxes")).body.data).toEqual([]);
   });
 
@@ -91,7 +97,7 @@ describe("POST /api/v1/settings/notifications/email/test", () => {
       "notification.email.email_address": "Acme <notify@acme.test>",
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toEqual({ ok: true, latency_ms: expect.any(Number) });
+    expect(res.body.data).toEqual({ ok: true, success: true, latency_ms: expect.any(Number), logs: [expect.stringMatching(/: logged in as bob in \d+ ms$/)] });
     expect((await a.admin.get(SETTINGS)).body.data).toMatchObject({ host: "", enabled: false });
   });
 

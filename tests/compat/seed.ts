@@ -23,7 +23,9 @@ import {
   type TestAgent,
   type TestTenant,
 } from "../support/factories.ts";
+import type { Dovecot } from "../support/dovecot.ts";
 import type { MahoServer } from "../support/maho-server.ts";
+import type { SmtpPeer } from "../support/smtp-peer.ts";
 
 export type Seed = {
   tenant: TestTenant;
@@ -38,7 +40,10 @@ const SEARCH_WORD = "marmalade";
 let counter = 0;
 const unique = (prefix: string) => `${prefix} ${process.pid.toString(36)}${(++counter).toString(36)}`;
 
-export async function seedWorkspace(t: TestApp, maho: MahoServer): Promise<Seed> {
+/** Mail servers the connection-test buttons reach: an IMAP server and an SMTP server requiring this login. */
+export type SeedMail = { imap: Dovecot; smtp: SmtpPeer; smtpLogin: { username: string; password: string } };
+
+export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail): Promise<Seed> {
   const tenant = await createTenant(t);
   const admin = tenant.admin; // API key: the seeding channel, separate from the session under test
   const db = t.database.db;
@@ -220,12 +225,20 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer): Promise<Seed>
       idOf(admin.post("/api/v1/rag/sources", { name: "Refunds", source_type: "custom", config: { snippets: ["Refunds take five business days."] } }), "rag source"),
     notification_id: async () => fresh.fresh_notification_id!(),
     maho_url: async () => maho.url,
+    imap_host: async () => (await imapUser()).host,
+    imap_port: async () => (await imapUser()).port,
+    imap_username: async () => (await imapUser()).username,
+    imap_password: async () => (await imapUser()).password,
+    smtp_port: async () => Number(new URL(mail.smtp.url).port),
+    smtp_username: async () => mail.smtpLogin.username,
+    smtp_password: async () => mail.smtpLogin.password,
     // A saved provider (HelperIQ's form), for the calls that pick or test one.
     ai_provider_type: async () => {
       await ok(admin.put("/api/v1/ai/provider", { type: "openai", api_key: "sk-compat-test" }), "ai provider");
       return "openai";
     },
   };
+  const imapUser = () => once("imap user", () => mail.imap.addUser()) as ReturnType<Dovecot["addUser"]>;
   const roleRow = () => once("role", () => ok(admin.post("/api/v1/roles", { name: "Compat role", permissions: ["conversations:read"] }), "role")) as Promise<{ id: number; name: string }>;
   const macroRow = () =>
     once("macro", () =>

@@ -1,7 +1,7 @@
 import { ImapFlow } from "imapflow";
 import { createTransport } from "nodemailer";
 import type { ImapServer, SmtpServer } from "@helperiq/core/inbox/email-config";
-import type { MailProbe, ProbeOutcome } from "@helperiq/core/port/mail-probe";
+import type { MailProbe, ProbeMessage, ProbeOutcome } from "@helperiq/core/port/mail-probe";
 import type { OutboundGuard, VettedHost } from "../net/outbound-guard.ts";
 import { describeFailure, mailboxFailure, seconds, StepFailure, where } from "./failure.ts";
 import { imapFlowOptions } from "./imap-options.ts";
@@ -19,7 +19,8 @@ export function createMailProbe(opts: { guard: OutboundGuard; timeoutMs?: number
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   return {
     imap: (server) => timed(server, timeoutMs, async (deadline) => probeImap(server, await opts.guard.vet(server.host), timeoutMs, deadline)),
-    smtp: (server) => timed(server, timeoutMs, async (deadline) => probeSmtp(server, await opts.guard.vet(server.host), timeoutMs, deadline)),
+    smtp: (server, message) =>
+      timed(server, timeoutMs, async (deadline) => probeSmtp(server, await opts.guard.vet(server.host), timeoutMs, deadline, message)),
   };
 }
 
@@ -65,11 +66,12 @@ async function probeImap(server: ImapServer, target: VettedHost, timeoutMs: numb
   }
 }
 
-async function probeSmtp(server: SmtpServer, target: VettedHost, timeoutMs: number, deadline: Deadline): Promise<void> {
+async function probeSmtp(server: SmtpServer, target: VettedHost, timeoutMs: number, deadline: Deadline, message?: ProbeMessage): Promise<void> {
   const transport = createTransport(smtpTransportOptions(server, target, timeoutMs));
   deadline.onExpire(() => transport.close());
   try {
     await transport.verify();
+    if (message) await transport.sendMail(message);
   } finally {
     transport.close();
   }

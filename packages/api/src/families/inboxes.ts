@@ -8,7 +8,7 @@ import {
   toggleInbox,
   updateInbox,
 } from "@helperiq/core/inbox/index";
-import { testInboxServers, testUnsavedInbox, type ProbeKind } from "@helperiq/core/inbox/probe";
+import { testInboxServerForm, testInboxServers, testUnsavedInbox, type ProbeKind } from "@helperiq/core/inbox/probe";
 import { replySignature } from "@helperiq/core/mail-out/reply-signature";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -39,6 +39,21 @@ const inboxFields = {
 const inboxBody = z.object(inboxFields);
 /** The view as GET returned it may be sent back: unknown keys are dropped, masked secrets kept. */
 const inboxUpdate = z.object(inboxFields).partial();
+/**
+ * LibreDesk's test of one section of the inbox form: `{imap, auth_type}` or `{smtp, auth_type, test_email}`,
+ * with `inbox_id` when the form edits a saved inbox (core/inbox/probe.ts).
+ */
+const serverFormTest = z.strictObject({
+  /** Never sent: a body without `channel` is this form (the discriminator of `formTest`). */
+  channel: z.undefined().optional(),
+  inbox_id: z.number().int().positive().optional(),
+  auth_type: z.enum(["password"], "only password inboxes can be tested").optional(),
+  imap: z.record(z.string(), z.unknown()).optional(),
+  smtp: z.record(z.string(), z.unknown()).optional(),
+  test_email: z.union([z.literal(""), z.email("must be an email address")]).optional(),
+});
+/** The whole unsaved inbox (HelperIQ's form, the create body, with `channel`), or one section of LibreDesk's form. */
+const formTest = z.discriminatedUnion("channel", [inboxBody.partial({ name: true }), serverFormTest]);
 /** Optional: a `config` as a PUT would send it, to test servers before saving them. */
 const probeBody = z.object({ config: config.optional() });
 
@@ -59,10 +74,12 @@ export const inboxesFamily = new Hono<AppEnv>()
   .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), async (c) =>
     ok(c, await createInbox(ctxOf(c), c.get("deps"), c.req.valid("json")), 201),
   )
-  // LibreDesk's form test before saving: the create body's servers, nothing stored (core/inbox/probe.ts).
-  .post("/api/v1/inboxes/test", auth("inboxes:manage"), validate("json", inboxBody.partial({ name: true })), async (c) =>
-    ok(c, await testUnsavedInbox(c.get("deps").mailProbe, c.req.valid("json"))),
-  )
+  // The inbox form's test before saving, nothing stored (core/inbox/probe.ts).
+  .post("/api/v1/inboxes/test", auth("inboxes:manage"), validate("json", formTest), async (c) => {
+    const body = c.req.valid("json");
+    const { mailProbe, secrets } = c.get("deps");
+    return ok(c, await (body.channel !== undefined ? testUnsavedInbox(mailProbe, body) : testInboxServerForm(ctxOf(c), secrets, mailProbe, body)));
+  })
   .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) =>
     ok(c, await getInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
   )

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../errors/index.ts";
 import { mailbox } from "./address.ts";
+import type { TlsMode } from "./email-config.ts";
 
 /**
  * What clients send as an inbox's `config`, per channel, with the defaults omitted fields take. Passwords and
@@ -41,30 +42,44 @@ const port = z.number().int().min(1).max(65535);
 const password = z.string().max(1024).optional();
 const username = z.string().trim().max(320).default("");
 
-const imapServer = z
+/**
+ * A server's TLS mode as `tls`, or as `tls_type`, LibreDesk's name (its inbox form's field). LibreDesk's form
+ * sends back every key of the inbox it was filled from, so a HelperIQ `tls` it carries is stale: `tls_type`,
+ * when given, is the one the person chose.
+ */
+const tlsFields = { tls: z.enum(TLS_MODES).optional(), tls_type: z.enum(TLS_MODES).optional() };
+const tlsOf = (s: { tls?: TlsMode | undefined; tls_type?: TlsMode | undefined }, fallback: TlsMode): TlsMode => s.tls_type ?? s.tls ?? fallback;
+
+export const imapServer = z
   .object({
     host,
     port: port.optional(),
-    tls: z.enum(TLS_MODES).default("tls"),
+    ...tlsFields,
     username: z.string().trim().min(1, "required").max(320),
     password,
     mailbox: z.string().trim().min(1, "required").max(255).default("INBOX"),
     read_interval: readInterval,
     tls_skip_verify: z.boolean().default(false),
   })
-  .transform(({ port, ...s }) => ({ ...s, port: port ?? (s.tls === "tls" ? 993 : 143) }));
+  .transform(({ port, tls, tls_type, ...s }) => {
+    const mode = tlsOf({ tls, tls_type }, "tls");
+    return { ...s, tls: mode, port: port ?? (mode === "tls" ? 993 : 143) };
+  });
 
-const smtpServer = z
+export const smtpServer = z
   .object({
     host,
     port: port.optional(),
-    tls: z.enum(TLS_MODES).default("starttls"),
+    ...tlsFields,
     username,
     password,
     max_conns: z.number().int().min(1).max(100).default(10),
     tls_skip_verify: z.boolean().default(false),
   })
-  .transform(({ port, ...s }) => ({ ...s, port: port ?? (s.tls === "tls" ? 465 : s.tls === "starttls" ? 587 : 25) }));
+  .transform(({ port, tls, tls_type, ...s }) => {
+    const mode = tlsOf({ tls, tls_type }, "starttls");
+    return { ...s, tls: mode, port: port ?? (mode === "tls" ? 465 : mode === "starttls" ? 587 : 25) };
+  });
 
 export const emailConfigInput = z.object({
   auth_type: z.enum(["password", "oauth"]).default("password"),

@@ -1,5 +1,8 @@
 import type { ImapServer, SmtpServer } from "../inbox/email-config.ts";
 
+/** The short message a "send test" sends to prove the server delivers: plain text, no attachments. */
+export type ProbeMessage = { from: string; to: string; subject: string; text: string };
+
 /** How a connection test ended: its round trip, or a reason a person can act on. */
 export type ProbeOutcome = { ok: true; latencyMs: number } | { ok: false; reason: string };
 
@@ -11,6 +14,9 @@ export type ProbeOutcome = { ok: true; latencyMs: number } | { ok: false; reason
 export interface MailProbe {
   /** Connects, logs in and opens `server.mailbox` read-only. */
   imap(server: ImapServer): Promise<ProbeOutcome>;
-  /** Connects, says EHLO, upgrades to TLS as configured and authenticates when a username is set. */
-  smtp(server: SmtpServer): Promise<ProbeOutcome>;
+  /**
+   * Connects, says EHLO, upgrades to TLS as configured and authenticates when a username is set; with
+   * `message`, then sends it (a refused sender or recipient is an outcome like the rest).
+   */
+  smtp(server: SmtpServer, message?: ProbeMessage): Promise<ProbeOutcome>;
 }

@@ -61,6 +61,21 @@ const EMAIL_NOTIFICATION_NAMES = Object.fromEntries(
 
 const emailNotificationUpdate = settingsUpdate(emailNotificationFields, EMAIL_NOTIFICATION_NAMES);
 
+/**
+ * The test form: the settings under either name, plus LibreDesk's `test_email`, where the server is to send
+ * a test message (empty: log in only).
+ */
+const emailNotificationTest = z
+  .looseObject({ test_email: z.union([z.literal(""), z.email("must be an email address")]).optional() })
+  .transform(({ test_email, ...settings }, ctx) => {
+    const parsed = emailNotificationUpdate.safeParse(settings);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    return { testEmail: test_email || undefined, settings: parsed.data };
+  });
+
 const answer = (settings: EmailNotificationSettings) => withLibreDeskNames(emailNotificationView(settings), EMAIL_NOTIFICATION_NAMES);
 
 /**
@@ -81,13 +96,15 @@ export const emailNotificationRoutes = new Hono<AppEnv>()
       return ok(c, answer(saved));
     },
   )
-  // LibreDesk's "send test": the form's SMTP server, unsaved values over the stored ones, is logged in to.
+  // LibreDesk's "send test": the form's SMTP server, unsaved values over the stored ones, is logged in to
+  // (and sends a test message to `test_email`).
   .post(
     "/api/v1/settings/notifications/email/test",
     auth("notification_settings:manage"),
-    validate("json", emailNotificationUpdate),
+    validate("json", emailNotificationTest),
     async (c) => {
       const { database, secrets, mailProbe } = c.get("deps");
-      return ok(c, await testEmailNotificationSettings(database.db, secrets, mailProbe, c.get("tenant").id, c.req.valid("json")));
+      const { settings, testEmail } = c.req.valid("json");
+      return ok(c, await testEmailNotificationSettings(database.db, secrets, mailProbe, c.get("tenant").id, settings, testEmail));
     },
   );
