@@ -4,7 +4,8 @@ import { getGeneralSettings } from "@helperiq/core/setting/general";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
+import { languagePack as languagePackSchema, publicConfig } from "../responses/config.ts";
 import { validate } from "../validate.ts";
 
 /** Ecommerce providers this build can talk to (Maho speaks Magento 1's REST API). */
@@ -21,7 +22,7 @@ const langParam = z.object({
  * never anything secret.
  */
 export const config = new Hono<AppEnv>()
-  .get("/api/v1/config", async (c) => {
+  .get("/api/v1/config", responds(publicConfig), async (c) => {
     const tenant = c.get("tenant");
     const general = await getGeneralSettings(c.get("deps").database.db, tenant.id, tenant.name || c.get("deps").config.appName);
     // The workspace's enabled sign-in providers (never their secrets), each with where its button leads.
@@ -56,7 +57,7 @@ export const config = new Hono<AppEnv>()
   .get("/api/v1/lang", (c) => ok(c, LANGUAGES))
   // The pack itself, not wrapped in `{data}`: vue-i18n takes the body as its messages. An unknown language
   // answers English, and `_.code` (and Content-Language) say which language it is.
-  .get("/api/v1/lang/:lang", validate("param", langParam), (c) => {
+  .get("/api/v1/lang/:lang", validate("param", langParam), respondsRaw({ status: 200, schema: languagePackSchema }), (c) => {
     const pack = languagePack(c.req.valid("param").lang);
     c.header("Content-Language", pack["_.code"] ?? DEFAULT_LANGUAGE);
     c.header("Cache-Control", "public, max-age=300");

@@ -12,7 +12,9 @@ import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import { customAttribute } from "../responses/custom-attribute.ts";
+import { done } from "../responses/scalars.ts";
 import { idParam, validate } from "../validate.ts";
 
 const attributeBody = z.object({
@@ -28,13 +30,13 @@ const attributeUpdate = attributeBody.partial().refine((b) => Object.keys(b).len
 
 /** Custom attribute definitions (spec §4 "Statuses, priorities, tags, custom attributes"). */
 export const customAttributesFamily = new Hono<AppEnv>()
-  .get("/api/v1/custom-attributes", auth(), validate("query", z.object({ applies_to: z.enum(ATTRIBUTE_TARGETS).optional() })), async (c) =>
+  .get("/api/v1/custom-attributes", auth(), validate("query", z.object({ applies_to: z.enum(ATTRIBUTE_TARGETS).optional() })), responds(z.array(customAttribute)), async (c) =>
     ok(c, await listAttributes(ctxOf(c), c.req.valid("query").applies_to)),
   )
-  .post("/api/v1/custom-attributes", auth("custom_attributes:manage"), validate("json", attributeBody), async (c) =>
+  .post("/api/v1/custom-attributes", auth("custom_attributes:manage"), validate("json", attributeBody), responds(customAttribute, 201), async (c) =>
     ok(c, await createAttribute(ctxOf(c), c.req.valid("json")), 201),
   )
-  .get("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), async (c) =>
+  .get("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), responds(customAttribute), async (c) =>
     ok(c, await getAttribute(ctxOf(c), c.req.valid("param").id)),
   )
   .put(
@@ -42,9 +44,10 @@ export const customAttributesFamily = new Hono<AppEnv>()
     auth("custom_attributes:manage"),
     validate("param", idParam),
     validate("json", attributeUpdate),
+    responds(customAttribute),
     async (c) => ok(c, await updateAttribute(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .delete("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteAttribute(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   });

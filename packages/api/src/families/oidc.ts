@@ -24,7 +24,9 @@ import { workspaceOrigin } from "../origin.ts";
 import { auth } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import { oidcProvider } from "../responses/oidc.ts";
+import { done } from "../responses/scalars.ts";
 import { idParam, validate } from "../validate.ts";
 
 /** The sealed pending login (state, nonce, PKCE verifier) between `login` and `finish`. */
@@ -62,20 +64,20 @@ const forgetPendingLogin = createMiddleware<AppEnv>(async (c, next) => {
 
 /** OpenID Connect single sign-on (spec §2 method 3): provider CRUD and the browser sign-in. */
 export const oidcFamily = new Hono<AppEnv>()
-  .get("/api/v1/oidc", auth("oidc:manage"), async (c) =>
+  .get("/api/v1/oidc", auth("oidc:manage"), responds(z.array(oidcProvider)), async (c) =>
     ok(c, (await listOidcProviders(ctxOf(c))).map((view) => withRedirectUri(c, view))),
   )
-  .post("/api/v1/oidc", auth("oidc:manage"), validate("json", providerBody), async (c) =>
+  .post("/api/v1/oidc", auth("oidc:manage"), validate("json", providerBody), responds(oidcProvider, 201), async (c) =>
     ok(c, withRedirectUri(c, await createOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("json"))), 201),
   )
-  .get("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), async (c) =>
+  .get("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), responds(oidcProvider), async (c) =>
     ok(c, withRedirectUri(c, await getOidcProvider(ctxOf(c), c.req.valid("param").id))),
   )
-  .put("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), validate("json", providerUpdate), async (c) => {
+  .put("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), validate("json", providerUpdate), responds(oidcProvider), async (c) => {
     const view = await updateOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"));
     return ok(c, withRedirectUri(c, view));
   })
-  .delete("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteOidcProvider(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })

@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import { pciSettings } from "../responses/pci.ts";
 import { validate } from "../validate.ts";
 
 const pciUpdate = z
@@ -21,9 +22,9 @@ const pciUpdate = z
  * a partial update (`detect` key by key); both answer the full settings.
  */
 export const pciFamily = new Hono<AppEnv>()
-  .get("/api/v1/settings/pci", auth("general_settings:manage"), async (c) =>
+  .get("/api/v1/settings/pci", auth("general_settings:manage"), responds(pciSettings), async (c) =>
     ok(c, await getPciSettings(c.get("deps").database.db, c.get("tenant").id)),
   )
-  .put("/api/v1/settings/pci", auth("general_settings:manage"), validate("json", pciUpdate), async (c) =>
+  .put("/api/v1/settings/pci", auth("general_settings:manage"), validate("json", pciUpdate), responds(pciSettings), async (c) =>
     ok(c, await updatePciSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"))),
   );

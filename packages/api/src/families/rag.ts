@@ -21,7 +21,9 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { allowBody } from "../middleware/body-limit.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import { generatedReply, ragSearchHit, ragSource, ragUpload } from "../responses/rag.ts";
+import { done } from "../responses/scalars.ts";
 import { uploadedFile, uploadLimit } from "../upload.ts";
 import { idNumber, idParam, validate } from "../validate.ts";
 import { ragAiFor } from "../rag-ai.ts";
@@ -74,24 +76,24 @@ const uploadForm = z.object({ file: z.file().describe("A .pdf, .txt, .md or .doc
  * replies. Everything but generate needs ai:manage; generate is for whoever may write messages.
  */
 export const ragFamily = new Hono<AppEnv>()
-  .get("/api/v1/rag/sources", auth("ai:manage"), async (c) => ok(c, await listSources(ctxOf(c))))
-  .post("/api/v1/rag/sources", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("json", sourceBody), async (c) => {
+  .get("/api/v1/rag/sources", auth("ai:manage"), responds(z.array(ragSource)), async (c) => ok(c, await listSources(ctxOf(c))))
+  .post("/api/v1/rag/sources", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("json", sourceBody), responds(ragSource, 201), async (c) => {
     return ok(c, await createSource(ctxOf(c), c.get("deps").outbound, c.req.valid("json")), 201);
   })
-  .get("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), async (c) =>
+  .get("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), responds(ragSource), async (c) =>
     ok(c, await getSource(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/rag/sources/:id", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("param", idParam), validate("json", sourceUpdate), async (c) => {
+  .put("/api/v1/rag/sources/:id", auth("ai:manage"), allowBody(SOURCE_BODY_LIMIT), validate("param", idParam), validate("json", sourceUpdate), responds(ragSource), async (c) => {
     return ok(c, await updateSource(ctxOf(c), c.get("deps").outbound, c.req.valid("param").id, c.req.valid("json")));
   })
-  .delete("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/rag/sources/:id", auth("ai:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteSource(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
-  .post("/api/v1/rag/sources/:id/sync", auth("ai:manage"), validate("param", idParam), async (c) => {
+  .post("/api/v1/rag/sources/:id/sync", auth("ai:manage"), validate("param", idParam), responds(ragSource, 202), async (c) => {
     return ok(c, await requestSync(ctxOf(c), c.req.valid("param").id), 202);
   })
-  .post("/api/v1/rag/upload", auth("ai:manage"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
+  .post("/api/v1/rag/upload", auth("ai:manage"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), responds(ragUpload, 201), async (c) => {
     const { database, blobs, config: appConfig } = c.get("deps");
     const { maxBytes } = mediaSettings(appConfig);
     const file = await uploadedFile(c, maxBytes);
@@ -105,12 +107,12 @@ export const ragFamily = new Hono<AppEnv>()
     });
     return ok(c, upload, 201);
   })
-  .post("/api/v1/rag/search", auth("ai:manage"), validate("json", searchBody), async (c) => {
+  .post("/api/v1/rag/search", auth("ai:manage"), validate("json", searchBody), responds(z.array(ragSearchHit)), async (c) => {
     const { query, limit, threshold } = c.req.valid("json");
     const ai = await ragAiFor(c, undefined);
     return ok(c, await searchKnowledge(c.get("deps").database.db, c.get("tenant").id, ai.embedder, query, { limit, threshold }));
   })
-  .post("/api/v1/rag/generate", auth("messages:write"), validate("json", generateBody), async (c) => {
+  .post("/api/v1/rag/generate", auth("messages:write"), validate("json", generateBody), responds(generatedReply), async (c) => {
     const body = c.req.valid("json");
     const ctx = ctxOf(c);
     const { ecommerce, secrets } = c.get("deps");

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { z } from "zod";
+import { ok, responds } from "../middleware/envelope.ts";
 
 /**
  * SLA policies and business hours: HelperIQ has neither yet (they come with their own issue). LibreDesk's UI
@@ -12,5 +13,5 @@ import { ok } from "../middleware/envelope.ts";
  * a clean 404 (`NotFoundError` embedded, API Gateway's own 404 in AWS), never a 500.
  */
 export const slaFamily = new Hono<AppEnv>()
-  .get("/api/v1/sla", auth(), (c) => ok(c, []))
-  .get("/api/v1/business-hours", auth(), (c) => ok(c, []));
+  .get("/api/v1/sla", auth(), responds(z.array(z.never())), (c) => ok(c, []))
+  .get("/api/v1/business-hours", auth(), responds(z.array(z.never())), (c) => ok(c, []));

@@ -15,7 +15,7 @@ export const macros = pgTable(
     name: text("name").notNull(),
     messageContent: text("message_content").default("").notNull(),
     visibility: text("visibility", { enum: MACRO_VISIBILITIES }).default("all").notNull(),
-    visibleWhen: text("visible_when").array().default([]).notNull(),
+    visibleWhen: text("visible_when").array().$type<(typeof MACRO_CONTEXTS)[number][]>().default([]).notNull(),
     teamId: integer("team_id").references(() => teams.id, { onDelete: "cascade" }),
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
     actions: jsonb("actions").$type<MacroAction[]>().default([]).notNull(),

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { ctxOf } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
-import { ok } from "../../middleware/envelope.ts";
+import { ok, responds } from "../../middleware/envelope.ts";
+import { done } from "../../responses/scalars.ts";
+import { team } from "../../responses/team.ts";
 import { idNumber, idParam, timeZone, validate } from "../../validate.ts";
 
 const teamBody = z.object({
@@ -18,17 +20,17 @@ const teamUpdate = teamBody.partial().refine((b) => Object.keys(b).length > 0, "
 
 /** Teams (teams:manage); `members` replaces the whole set. Registered after /teams/compact. */
 export const teamRoutes = new Hono<AppEnv>()
-  .get("/api/v1/teams", auth("teams:manage"), async (c) => ok(c, await listTeams(ctxOf(c))))
-  .post("/api/v1/teams", auth("teams:manage"), validate("json", teamBody), async (c) =>
+  .get("/api/v1/teams", auth("teams:manage"), responds(z.array(team)), async (c) => ok(c, await listTeams(ctxOf(c))))
+  .post("/api/v1/teams", auth("teams:manage"), validate("json", teamBody), responds(team, 201), async (c) =>
     ok(c, await createTeam(ctxOf(c), c.req.valid("json")), 201),
   )
-  .get("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), async (c) =>
+  .get("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), responds(team), async (c) =>
     ok(c, await getTeam(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), validate("json", teamUpdate), async (c) =>
+  .put("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), validate("json", teamUpdate), responds(team), async (c) =>
     ok(c, await updateTeam(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .delete("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteTeam(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   });

@@ -5,9 +5,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
-import { ok } from "../../middleware/envelope.ts";
+import { ok, responds } from "../../middleware/envelope.ts";
+import { generalSettings } from "../../responses/settings.ts";
 import { timeZone, validate } from "../../validate.ts";
-import { settingsUpdate, withLibreDeskNames, type SettingNames } from "./keys.ts";
+import { settingsUpdate, withLibreDeskNames, withLibreDeskNamesSchema, type SettingNames } from "./keys.ts";
 
 const isHttpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 const urlOrEmpty = z
@@ -59,6 +60,9 @@ const generalUpdate = settingsUpdate(generalFields, GENERAL_NAMES, UNAVAILABLE);
 
 /** The settings under HelperIQ's and LibreDesk's names. */
 const answer = (settings: GeneralSettings) => withLibreDeskNames(settings, GENERAL_NAMES, { "app.business_hours_id": "" });
+const generalView = withLibreDeskNamesSchema(generalSettings, GENERAL_NAMES, {
+  "app.business_hours_id": z.string().describe("Always empty: business hours are not available yet."),
+}).meta({ id: "GeneralSettings" });
 
 /** The workspace's name stands in for a site name nobody set (as in GET /api/v1/config). */
 const siteNameFallback = (c: Context<AppEnv>) => c.get("tenant").name || c.get("deps").config.appName;
@@ -68,9 +72,9 @@ const siteNameFallback = (c: Context<AppEnv>) => c.get("tenant").name || c.get("
  * settings under both names.
  */
 export const generalSettingsRoutes = new Hono<AppEnv>()
-  .get("/api/v1/settings/general", auth("general_settings:manage"), async (c) =>
+  .get("/api/v1/settings/general", auth("general_settings:manage"), responds(generalView), async (c) =>
     ok(c, answer(await getGeneralSettings(c.get("deps").database.db, c.get("tenant").id, siteNameFallback(c)))),
   )
-  .put("/api/v1/settings/general", auth("general_settings:manage"), validate("json", generalUpdate), async (c) =>
+  .put("/api/v1/settings/general", auth("general_settings:manage"), validate("json", generalUpdate), responds(generalView), async (c) =>
     ok(c, answer(await updateGeneralSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"), siteNameFallback(c)))),
   );

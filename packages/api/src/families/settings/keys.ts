@@ -48,7 +48,25 @@ export function settingsUpdate<S extends Record<string, z.ZodType>>(
     });
 }
 
+/** `T` with each of `names` also giving the setting it names. */
+type WithNames<T, N extends SettingNames<keyof T & string>> = T & { -readonly [A in keyof N]: T[N[A]] };
+
 /** The settings under both names, as GET answers them; `extra` adds LibreDesk-only keys (unavailable ones, empty). */
-export function withLibreDeskNames<T extends Record<string, unknown>>(settings: T, names: SettingNames<keyof T & string>, extra: Record<string, unknown> = {}) {
-  return { ...settings, ...Object.fromEntries(Object.entries(names).map(([alias, key]) => [alias, settings[key]])), ...extra };
+export function withLibreDeskNames<
+  T extends Record<string, unknown>,
+  N extends SettingNames<keyof T & string>,
+  X extends Record<string, unknown> = Record<never, never>,
+>(settings: T, names: N, extra?: X): WithNames<T, N> & X {
+  const aliased = Object.fromEntries(Object.entries(names).map(([alias, key]) => [alias, settings[key]]));
+  return { ...settings, ...aliased, ...extra } as WithNames<T, N> & X;
+}
+
+/** The response schema of `withLibreDeskNames(settings, names, extra)`, from the schema of `settings`. */
+export function withLibreDeskNamesSchema<
+  S extends z.ZodRawShape,
+  N extends SettingNames<keyof S & string>,
+  X extends z.ZodRawShape = Record<never, never>,
+>(settings: z.ZodObject<S>, names: N, extra?: X) {
+  const aliased = Object.fromEntries(Object.entries(names).map(([alias, key]) => [alias, settings.shape[key]!]));
+  return z.object({ ...settings.shape, ...aliased, ...extra }) as unknown as z.ZodObject<WithNames<S, N> & X>;
 }
