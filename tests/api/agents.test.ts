@@ -165,7 +165,7 @@ describe("agents administration", () => {
     expect((await viaSecond.get("/api/v1/agents/me")).status).toBe(401);
   });
 
-  it("imports agents from CSV in the background; bad rows never abort good ones", async () => {
+  it("imports agents from CSV in the background (POST /api/v1/agents/import); bad rows never abort good ones", async () => {
     const team = await createTeam(t, a);
     const csv = [
       "email,first_name,last_name,roles,teams",

@@ -276,7 +276,7 @@ describe("GET /api/v1/contacts/:id/conversations", () => {
 describe("contact notes", () => {
   const notesOf = (id: number) => `/api/v1/contacts/${id}/notes`;
 
-  it("adds and lists notes as plain text, newest first", async () => {
+  it("adds and lists notes as plain text, newest first (POST, GET /api/v1/contacts/:id/notes)", async () => {
     const first = await noteTaker.client.post(notesOf(zoe.id), { note: "Prefers <b>email</b>" });
     expect(first.status).toBe(201);
     expect(first.body.data).toMatchObject({ note: "Prefers <b>email</b>", user: { id: noteTaker.id, first_name: "Agent", last_name: "Smith" } });
@@ -299,7 +299,7 @@ describe("contact notes", () => {
     expect((await a.admin.get(notesOf(writer.id))).status).toBe(404);
   });
 
-  it("lets the author or contact_notes:delete delete a note; others get 403; another contact's note is 404", async () => {
+  it("lets the author or contact_notes:delete delete a note (DELETE /api/v1/contacts/:id/notes/:note_id); others get 403; another contact's note is 404", async () => {
     const mine = (await noteTaker.client.post(notesOf(zoe.id), { note: "mine" })).body.data.id;
     const theirs = (await noteTaker.client.post(notesOf(zoe.id), { note: "theirs" })).body.data.id;
     const other = await createAgent(t, a, { permissions: ["contact_notes:read", "contact_notes:write"] });

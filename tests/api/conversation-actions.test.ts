@@ -181,7 +181,7 @@ describe("tags and custom attributes", () => {
     expect((await bob.client.post(`${BASE}/${conv.uuid}/tags`, { tags: [] })).status).toBe(403);
   });
 
-  it("merges checked custom attributes into the conversation and its contact; null removes a key", async () => {
+  it("merges checked custom attributes into the conversation and its contact (PUT /api/v1/conversations/:uuid/custom-attributes, PUT /api/v1/conversations/:uuid/contacts/custom-attributes); null removes a key", async () => {
     await a.admin.post("/api/v1/custom-attributes", { applies_to: "conversation", name: "Plan", key: "plan", type: "text" });
     await a.admin.post("/api/v1/custom-attributes", { applies_to: "contact", name: "Tier", key: "tier", type: "number" });
     const conv = await createConversation(t, a, { customAttributes: { plan: "free" } });
@@ -225,7 +225,7 @@ describe("assignment", () => {
     expect((await bob.client.put(`${BASE}/${conv.uuid}/assignee/user/remove`)).status).toBe(403);
   });
 
-  it("assigns and removes a team of the workspace", async () => {
+  it("assigns and removes a team of the workspace (PUT /api/v1/conversations/:uuid/assignee/team, PUT /api/v1/conversations/:uuid/assignee/team/remove)", async () => {
     const team = await createTeam(t, a);
     const conv = await createConversation(t, a);
     const { events } = await withEvents(() => a.admin.put(`${BASE}/${conv.uuid}/assignee/team`, { assignee_id: team.id }));
@@ -238,7 +238,7 @@ describe("assignment", () => {
 });
 
 describe("trash, spam and delete", () => {
-  it("trashes and restores, marks spam and not-spam; deletes only from the trash", async () => {
+  it("trashes and restores, marks spam and not-spam (PUT /api/v1/conversations/:uuid/spam, PUT /api/v1/conversations/:uuid/not-spam); deletes only from the trash", async () => {
     const conv = await createConversation(t, a);
     const status = async () => (await a.admin.get(`${BASE}/${conv.uuid}`)).body.data.status;
     expect((await a.admin.put(`${BASE}/${conv.uuid}/restore`)).status).toBe(400);
@@ -259,7 +259,7 @@ describe("trash, spam and delete", () => {
   });
 });
 
-describe("merge", () => {
+describe("merge: POST /api/v1/conversations/merge", () => {
   it("moves every message into the target and closes the source, with an activity in each", async () => {
     const source = await createConversation(t, a);
     const target = await createConversation(t, a);
@@ -286,7 +286,7 @@ describe("merge", () => {
 });
 
 describe("drafts and page visits", () => {
-  it("keeps one draft per agent and conversation", async () => {
+  it("keeps one draft per agent and conversation (POST, DELETE /api/v1/conversations/:uuid/draft; GET /api/v1/drafts)", async () => {
     const conv = await createConversation(t, a);
     const draft = { content: "<p>Draft</p>", private: true, to: ["x@example.org"], mentions: [bob.id] };
     expect((await bob.client.post(`${BASE}/${conv.uuid}/draft`, draft)).status).toBe(200);
@@ -315,7 +315,7 @@ describe("drafts and page visits", () => {
   });
 });
 
-describe("macro apply", () => {
+describe("macro apply: POST /api/v1/conversations/:uuid/macros/:id/apply", () => {
   const macro = async (actions: unknown[]) =>
     (await a.admin.post("/api/v1/macros", { name: `m${Math.random()}`, actions })).body.data.id as number;
 

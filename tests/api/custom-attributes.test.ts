@@ -29,7 +29,7 @@ const attribute = (over: Record<string, unknown> = {}) => ({
 });
 
 describe("custom attributes: happy path", () => {
-  it("creates, reads, updates and deletes a definition", async () => {
+  it("creates, reads, updates and deletes a definition (GET, PUT, DELETE /api/v1/custom-attributes/:id)", async () => {
     const created = await a.admin.post(PATH, attribute({ key: "plan", type: "list", values: ["Free", "Pro"] }));
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({
@@ -51,7 +51,7 @@ describe("custom attributes: happy path", () => {
     expect((await a.admin.get(`${PATH}/${id}`)).status).toBe(404);
   });
 
-  it("lets any agent list the definitions, filtered by applies_to", async () => {
+  it("lets any agent list the definitions, filtered by applies_to (GET /api/v1/custom-attributes)", async () => {
     await a.admin.post(PATH, attribute({ key: "vip", applies_to: "contact", type: "checkbox" }));
     await a.admin.post(PATH, attribute({ key: "sku", type: "text", regex: "^[A-Z]{3}-\\d{4}$" }));
     const all = (await agent.client.get(PATH)).body.data.map((d: { key: string }) => d.key);

@@ -215,7 +215,7 @@ describe("ecommerce/settings", () => {
   });
 });
 
-describe("ecommerce/status", () => {
+describe("GET /api/v1/ecommerce/status", () => {
   it("tells any agent whether to offer + Orders", async () => {
     const tenant = await createTenant(t);
     const agent = await createAgent(t, tenant, { permissions: [] });
@@ -278,7 +278,7 @@ describe("ecommerce/test", () => {
 });
 
 describe("ecommerce lookups", () => {
-  it("finds a customer and their latest orders, newest first, up to the limit", async () => {
+  it("finds a customer and their latest orders, newest first, up to the limit (GET /api/v1/ecommerce/test/customer)", async () => {
     const tenant = await connectedTenant({ recent_orders_limit: 2 });
     const res = await tenant.admin.get(`${TEST}/customer?email=jane@example.org`);
     expect(res.status).toBe(200);

@@ -100,7 +100,7 @@ describe("macros: happy path", () => {
     ]);
   });
 
-  it("lists shared macros, the caller's team macros and the caller's own personal ones", async () => {
+  it("lists shared macros, the caller's team macros and the caller's own personal ones (GET /api/v1/macros)", async () => {
     await a.admin.post(PATH, { name: "Everyone's", message_content: "Hello" });
     await a.admin.post(PATH, { name: "Team only", message_content: "Hi team", visibility: "team", team_id: team.id });
     const mine = await managerOne.client.post(PATH, { name: "One's own", message_content: "Mine", visibility: "personal" });
@@ -118,7 +118,7 @@ describe("macros: happy path", () => {
     expect(namesOf(await a.admin.get(PATH))).not.toContain("One's own");
   });
 
-  it("keeps another agent's personal macro hidden from every manager", async () => {
+  it("keeps another agent's personal macro hidden from every manager (GET, PUT, DELETE /api/v1/macros/:id)", async () => {
     const { id } = (await managerOne.client.post(PATH, { name: "Private", message_content: "x", visibility: "personal" })).body.data;
     for (const other of [managerTwo.client, a.admin]) {
       expect((await other.get(`${PATH}/${id}`)).status).toBe(404);

@@ -308,7 +308,7 @@ describe("private notes: edit and delete", () => {
   });
 });
 
-describe("PUT …/messages/:message_uuid/retry", () => {
+describe("PUT /api/v1/conversations/:uuid/messages/:message_uuid/retry", () => {
   it("queues a failed message again for its sender only", async () => {
     const sent = (await writer.client.post(path(conv.uuid), { message: "will fail" })).body.data;
     // The factory's inbox has no SMTP server: delivery (tests/mail/delivery*.test.ts) fails the reply at once.

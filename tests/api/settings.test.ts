@@ -54,7 +54,7 @@ function expectInputError(res: { status: number; body: any }, field: RegExp) {
   expect(res.body.data.message).toMatch(field);
 }
 
-describe("settings/general: happy path", () => {
+describe("GET and PUT /api/v1/settings/general: happy path", () => {
   it("answers the defaults for a new workspace, with its name as the site name", async () => {
     const tenant = await createTenant(t);
     const res = await tenant.admin.get(GENERAL);

@@ -29,7 +29,7 @@ const urgentOpen = [
 const namesOf = (res: { body: { data: { name: string }[] } }) => res.body.data.map((v) => v.name);
 
 describe("views: happy path", () => {
-  it("keeps an agent's personal views to themselves: create, list, update, delete", async () => {
+  it("keeps an agent's personal views to themselves: create, list (GET /api/v1/views/me), update and delete (PUT, DELETE /api/v1/views/me/:id)", async () => {
     const created = await agent.client.post(MINE, { name: "My urgent", filters: urgentOpen });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ name: "My urgent", filters: urgentOpen, visibility: "user", user_id: agent.id });
@@ -62,7 +62,7 @@ describe("views: happy path", () => {
     expect((await agent.client.post(MINE, { name: "Everything", filters: [] })).status).toBe(201);
   });
 
-  it("shares views: managed under /shared-views, readable by every agent under /views/shared", async () => {
+  it("shares views: managed under /api/v1/shared-views (GET; GET, PUT, DELETE /api/v1/shared-views/:id), readable by every agent under /api/v1/views/shared", async () => {
     const created = await a.admin.post(SHARED, { name: "Team VIPs", filters: urgentOpen });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ visibility: "all", user_id: a.adminId });

@@ -103,7 +103,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("public settings", () => {
+describe("public settings: GET /api/v1/widget/chat/settings/launcher, GET /api/v1/widget/chat/settings", () => {
   it("serve the launcher and the public settings of the inbox, with CORS for the allowed page", async () => {
     const browser = new Browser(a, inbox.uuid);
     const launcher = await browser.get(`${W}/settings/launcher`);
@@ -265,7 +265,7 @@ describe("a visitor's first message", () => {
 });
 
 describe("sessions", () => {
-  it("auth/me describes the visitor; no token, a bad one or another workspace's is 401", async () => {
+  it("GET /api/v1/widget/chat/auth/me describes the visitor; no token, a bad one or another workspace's is 401", async () => {
     const browser = new Browser(a, inbox.uuid);
     const started = await browser.start();
     const me = await browser.get(`${W}/auth/me`);
@@ -300,7 +300,7 @@ describe("sessions", () => {
 });
 
 describe("conversations of a visitor", () => {
-  it("show agent replies but never private notes, activity, internal fields or agent emails", async () => {
+  it("show agent replies but never private notes, activity, internal fields or agent emails (GET /api/v1/widget/chat/conversations, GET /api/v1/widget/chat/conversations/:uuid)", async () => {
     const browser = new Browser(a, inbox.uuid);
     const { conversation } = await browser.start("I need help");
     const uuid = conversation.uuid;
@@ -327,7 +327,7 @@ describe("conversations of a visitor", () => {
     }
   });
 
-  it("a visitor's message reopens a resolved conversation and counts as waiting", async () => {
+  it("a visitor's message (POST /api/v1/widget/chat/conversations/:uuid/message) reopens a resolved conversation and counts as waiting", async () => {
     const browser = new Browser(a, inbox.uuid);
     const { conversation } = await browser.start();
     const uuid = conversation.uuid;
@@ -347,7 +347,7 @@ describe("conversations of a visitor", () => {
     expect(visits.body.data.map((v: { url: string }) => v.url)).toContain(`${SHOP}/faq`);
   });
 
-  it("update-last-seen clears the unread count and records the page once per new URL", async () => {
+  it("POST /api/v1/widget/chat/conversations/:uuid/update-last-seen clears the unread count and records the page once per new URL", async () => {
     const browser = new Browser(a, inbox.uuid);
     const { conversation } = await browser.start();
     const uuid = conversation.uuid;
@@ -397,7 +397,7 @@ describe("conversations of a visitor", () => {
   });
 });
 
-describe("verified contacts (auth/exchange)", () => {
+describe("verified contacts (POST /api/v1/widget/chat/auth/exchange)", () => {
   const claims = { external_user_id: "cust-77", email: "Kim@Customer.example", first_name: "Kim", last_name: "Lee" };
 
   it("trade a site-signed JWT for a session of the contact with that email", async () => {
