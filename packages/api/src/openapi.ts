@@ -103,8 +103,12 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
         if (meta.kind !== "validate") continue;
         if (meta.target === "param") parameters.push(...parametersOf("path", meta.schema, pathParams));
         else if (meta.target === "query") parameters.push(...parametersOf("query", meta.schema, pathParams));
-        else if (meta.target === "json") operation.requestBody = { required: true, content: { "application/json": { schema: inputSchema(meta.schema) } } };
-        else if (meta.target === "form") operation.requestBody = { required: true, content: { "multipart/form-data": { schema: inputSchema(meta.schema) } } };
+        // A route may take both (validateJsonOrForm): JSON and its multipart form are alternatives of one body.
+        else if (meta.target === "json" || meta.target === "form") {
+          const type = meta.target === "json" ? "application/json" : "multipart/form-data";
+          const content = ((operation.requestBody as Json | undefined)?.content ?? {}) as Json;
+          operation.requestBody = { required: true, content: { ...content, [type]: { schema: inputSchema(meta.schema) } } };
+        }
       }
       for (const name of pathParams) {
         if (!parameters.some((p) => p.in === "path" && p.name === name)) parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
