@@ -86,7 +86,9 @@ function runVite(args: string[]): Promise<void> {
   const vitePackage = createRequire(join(WEB_ROOT, "package.json")).resolve("vite/package.json");
   const bin = join(vitePackage, "..", "bin", "vite.js");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: WEB_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    // A production build whoever calls it: vitest sets NODE_ENV=test, which would make Vite bundle Vue's development build.
+    const env = { ...process.env, NODE_ENV: "production" };
+    const child = spawn(process.execPath, [bin, ...args], { cwd: WEB_ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
     child.once("error", reject);
     child.once("exit", (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`vite build failed (${signal ?? `exit code ${code}`}): see its output above`)),

@@ -92,6 +92,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("web app serving 
       expect(plain.headers.get("content-type"), asset).toMatch(asset.endsWith(".js") ? /^text\/javascript/ : /^text\/css/);
       expect(plain.headers.get("content-encoding"), asset).toBeNull();
       const body = Buffer.from(await plain.arrayBuffer());
+      // A production build even when a test runner (NODE_ENV=test) started it: no Vue development warnings.
+      expect(body.includes("[Vue warn]"), asset).toBe(false);
       const zipped = await get(asset, { "accept-encoding": "gzip, deflate" });
       expect(zipped.headers.get("content-encoding"), asset).toBe("gzip");
       // fetch() inflates gzip itself: the same bytes either way.
