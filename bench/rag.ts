@@ -31,7 +31,7 @@ export async function benchRag(log: (line: string) => void = console.log) {
     const words = vocabulary(5000);
     const rand = mulberry32(7);
     // Zipf-like: a few words are everywhere, most are rare, as in real help-center text.
-    const pick = () => words[Math.floor(words.length * Math.pow(rand(), 2.2))]!;
+    const pick = () => words[Math.floor(words.length * rand() ** 2.2)]!;
     // "topics" (default): each chunk is about one of 500 topics — half its words from the topic's own 40,
     // half from the shared Zipf vocabulary — like articles of a help center. "random": every word from the
     // shared vocabulary, no structure at all (the ANN index's worst case).
@@ -39,11 +39,10 @@ export async function benchRag(log: (line: string) => void = console.log) {
     const topics = Array.from({ length: 500 }, () => Array.from({ length: 40 }, () => words[Math.floor(rand() * words.length)]!));
     const chunkText = () => {
       const topic = topics[Math.floor(rand() * topics.length)]!;
-      return (
-        Array.from({ length: WORDS_PER_CHUNK }, (_, i) =>
-          corpus === "topics" && i % 2 === 0 ? topic[Math.floor(rand() * topic.length)]! : pick(),
-        ).join(" ") + "."
-      );
+      const text = Array.from({ length: WORDS_PER_CHUNK }, (_, i) =>
+        corpus === "topics" && i % 2 === 0 ? topic[Math.floor(rand() * topic.length)]! : pick(),
+      ).join(" ");
+      return `${text}.`;
     };
 
     const big = await seedTenant(db, "big", bigChunks, chunkText, log);

@@ -13,7 +13,7 @@ mkdirSync(out, { recursive: true });
 const only = process.env.BENCH;
 const write = (name: string, result: object) => {
   const body = { measured_at: new Date().toISOString(), node: process.version, ...result };
-  writeFileSync(path.join(out, `${name}.json`), JSON.stringify(body, null, 2) + "\n");
+  writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(body, null, 2)}\n`);
   console.log(`${name}:`, JSON.stringify(body));
 };
 

@@ -44,7 +44,7 @@ async function ledger(inboxId: number) {
 }
 
 /** What the SMTP delivery job does to an agent's reply: gives it the contract's Message-ID and marks it sent. */
-async function agentReply(c: MailInbox, conversationUuid: string, text: string) {
+async function agentReply(conversationUuid: string, text: string) {
   const res = await tenant.admin.post(`/api/v1/conversations/${conversationUuid}/messages`, { message: `<p>${text}</p>` });
   expect(res.status).toBe(201);
   const uuid: string = res.body.data.uuid;
@@ -198,7 +198,7 @@ describe("threading", () => {
   it("by In-Reply-To (Apple Mail reply) and by References (Outlook reply, even from another sender)", async () => {
     const c = await mailInbox(t, dovecot, tenant.id);
     const conv = await firstMail(c);
-    const ours = await agentReply(c, conv.uuid, "A replacement is on its way.");
+    const ours = await agentReply(conv.uuid, "A replacement is on its way.");
     const first = "<CAH7x9Qm1d2kPz=ab+c0FfE8d@mail.customer.example>";
     await dovecot.append(
       c.server,
@@ -254,7 +254,7 @@ describe("threading", () => {
   it("a customer's reply reopens a resolved conversation and starts its waiting time", async () => {
     const c = await mailInbox(t, dovecot, tenant.id);
     const conv = await firstMail(c);
-    const ours = await agentReply(c, conv.uuid, "Done.");
+    const ours = await agentReply(conv.uuid, "Done.");
     expect((await tenant.admin.put(`/api/v1/conversations/${conv.uuid}/status`, { status: "Resolved" })).status).toBe(200);
     const published = t.published.length;
     await dovecot.append(c.server, simpleMail({ from: "maria.gonzalez@customer.example", to: c.address, subject: "Re: Order", messageId: "<reopen@customer.example>", inReplyTo: ours }));
@@ -273,7 +273,7 @@ describe("what is not imported, and loops", () => {
     await dovecot.append(c.server, fixture("html-alternative.eml", { INBOX: c.address }));
     await poll(t, c.inbox);
     const [conv] = await conversationsOf(c.inbox.id);
-    const ours = await agentReply(c, conv!.uuid, "Sent copy");
+    const ours = await agentReply(conv!.uuid, "Sent copy");
     await dovecot.append(
       c.server,
       simpleMail({ from: `Acme Support <${c.address.toUpperCase()}>`, to: "someone@customer.example", subject: "From us", messageId: "<us-1@acme.test>" }),
@@ -314,7 +314,7 @@ describe("what is not imported, and loops", () => {
     await dovecot.append(c.server, fixture("html-alternative.eml", { INBOX: c.address }));
     await poll(t, c.inbox);
     const [conv] = await conversationsOf(c.inbox.id);
-    const ours = await agentReply(c, conv!.uuid, "Resolved for you.");
+    const ours = await agentReply(conv!.uuid, "Resolved for you.");
     expect((await tenant.admin.put(`/api/v1/conversations/${conv!.uuid}/status`, { status: "Resolved" })).status).toBe(200);
     const [before] = await conversationsOf(c.inbox.id);
     await dovecot.append(
@@ -344,7 +344,7 @@ describe("what is not imported, and loops", () => {
     await dovecot.append(c.server, fixture("html-alternative.eml", { INBOX: c.address }));
     await poll(t, c.inbox);
     const [conv] = await conversationsOf(c.inbox.id);
-    const ours = await agentReply(c, conv!.uuid, "Please confirm your address.");
+    const ours = await agentReply(conv!.uuid, "Please confirm your address.");
     const [before] = await conversationsOf(c.inbox.id);
     await dovecot.append(
       c.server,

@@ -281,7 +281,9 @@ describe("presence and typing", () => {
 
 describe("slow consumers", () => {
   it("drops a connection that stops reading, while the others keep receiving everything", async () => {
-    const slowServer = await startTestServer(await serverDatabase().then((d) => (cleanup.push(d), d)), { WS_MAX_BUFFERED_BYTES: "1048576" });
+    const slowDatabase = await serverDatabase();
+    cleanup.push(slowDatabase);
+    const slowServer = await startTestServer(slowDatabase, { WS_MAX_BUFFERED_BYTES: "1048576" });
     cleanup.push({ drop: () => slowServer.close() });
     const tenant = await createTenant(slowServer.t);
     const conv = await createConversation(slowServer.t, tenant);

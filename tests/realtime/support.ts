@@ -100,7 +100,11 @@ export class WsClient {
         /* the literal pong */
       }
       this.frames.push(frame);
-      this.waiters = this.waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.match(frame)) return true;
+        w.resolve(frame);
+        return false;
+      });
     });
     this.closed = new Promise((resolve) => ws.on("close", (code) => resolve({ code })));
   }
@@ -147,7 +151,13 @@ export class WsClient {
   wait(match: (f: Frame | string) => boolean, ms = 5_000): Promise<Frame | string> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching frame within ${ms} ms; got ${this.frames.length} frames, the last: ${JSON.stringify(this.frames.slice(-3)).slice(0, 500)}`)), ms);
-      this.waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      this.waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      });
     });
   }
 

@@ -163,7 +163,7 @@ type Path = (string | number)[];
 /** Every node of a JSON value with its path, the root first. */
 function nodesOf(value: unknown, path: Path = [], out: { path: Path; value: unknown }[] = []) {
   out.push({ path, value });
-  if (Array.isArray(value)) value.forEach((v, i) => nodesOf(v, [...path, i], out));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) nodesOf(v, [...path, i], out);
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) nodesOf(v, [...path, k], out);
   return out;
 }

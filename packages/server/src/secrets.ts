@@ -11,7 +11,7 @@ export function loadKeyring(spec: string | undefined, dataDir: string): Keyring 
   const file = path.join(dataDir, "secret-keys");
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, generateKeyringSpec() + "\n", { mode: 0o600, flag: "wx" });
+    writeFileSync(file, `${generateKeyringSpec()}\n`, { mode: 0o600, flag: "wx" });
   }
   return parseKeyring(readFileSync(file, "utf8").trim());
 }

@@ -12,7 +12,7 @@ export type SdkFailure = {
   aborted: boolean;
 };
 
-const KEYLIKE = /\b(?:sk|rk|pk)[-_][A-Za-z0-9*_.\-]{4,}/g;
+const KEYLIKE = /\b(?:sk|rk|pk)[-_][A-Za-z0-9*_.-]{4,}/g;
 
 /** Provider messages may quote the key ("Incorrect API key provided: sk-ab***yz"): never pass one on. */
 export function scrub(message: string, apiKey: string): string {

@@ -98,14 +98,14 @@ export function encode(origin: string, events: readonly DomainEvent[]): string[]
   for (const item of items) {
     const added = Buffer.byteLength(item) + 1;
     if (current.length && size + added > MAX_PAYLOAD) {
-      payloads.push(head + current.join(",") + "]}");
+      payloads.push(`${head}${current.join(",")}]}`);
       current = [];
       size = head.length + 2;
     }
     current.push(item);
     size += added;
   }
-  if (current.length) payloads.push(head + current.join(",") + "]}");
+  if (current.length) payloads.push(`${head}${current.join(",")}]}`);
   return payloads;
 }
 

@@ -18,7 +18,7 @@ export async function authenticateAgent(
 ): Promise<number> {
   const user = await findAgentByEmail(db, tenantId, email);
   const ok = await verifyPassword(user?.passwordHash, password);
-  if (!ok || !user || !user.enabled) throw new AuthError(INVALID);
+  if (!ok || !user?.enabled) throw new AuthError(INVALID);
   await recordSignIn(db, user.id, now);
   return user.id;
 }

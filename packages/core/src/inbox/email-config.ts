@@ -71,7 +71,7 @@ export async function readEmailInbox(db: Db, ring: Keyring, tenantId: number, in
     .select()
     .from(inboxes)
     .where(and(eq(inboxes.tenantId, tenantId), eq(inboxes.id, inboxId), isNull(inboxes.deletedAt)));
-  if (!row || row.channel !== "email" || !row.enabled) return undefined;
+  if (row?.channel !== "email" || !row.enabled) return undefined;
   const config = row.config as EmailConfig;
   const secrets = readSecrets(ring, row.secrets);
   return {

@@ -7,7 +7,7 @@ import type { Outbound } from "../port/outbound.ts";
 import { mailboxAddress } from "./address.ts";
 import { emailConfigInput, livechatConfigInput, parseOrThrow } from "./config-schema.ts";
 import type { EmailConfig, StoredSecrets } from "./email-config.ts";
-import { CHANNELS, inboxes } from "./inbox.sql.ts";
+import { type CHANNELS, inboxes } from "./inbox.sql.ts";
 import { isNewSecret } from "../crypto/secret-box.ts";
 import { generateSiteSecret, resolvePasswords, sealSecrets, secretsForView } from "./secrets.ts";
 import { inboxView, type InboxRow, type InboxView } from "./view.ts";

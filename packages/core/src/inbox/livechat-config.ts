@@ -49,7 +49,7 @@ export async function readLivechatInbox(
     .select()
     .from(inboxes)
     .where(and(eq(inboxes.uuid, inboxUuid), tenantId === undefined ? undefined : eq(inboxes.tenantId, tenantId), isNull(inboxes.deletedAt)));
-  if (!row || row.channel !== "livechat" || !row.enabled) return undefined;
+  if (row?.channel !== "livechat" || !row.enabled) return undefined;
   return {
     id: row.id,
     uuid: row.uuid,

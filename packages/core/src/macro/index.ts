@@ -6,7 +6,7 @@ import { sanitizeMessageHtml } from "../html/sanitize.ts";
 import { teamIdsByRef } from "../team/index.ts";
 import { macrosVisibleTo } from "./access.ts";
 import { type RawMacroAction, type ResolvedMacroAction, resolveActions } from "./actions.ts";
-import { MACRO_CONTEXTS, MACRO_VISIBILITIES, macros } from "./macro.sql.ts";
+import { MACRO_CONTEXTS, type MACRO_VISIBILITIES, macros } from "./macro.sql.ts";
 import { checkTemplate } from "./template.ts";
 
 export * from "./macro.sql.ts";

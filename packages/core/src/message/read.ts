@@ -3,7 +3,7 @@ import type { Ctx } from "../context/index.ts";
 import { visibleConversationId, type ConversationRef } from "../conversation/get.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { offsetOf, pageResult, type PageRequest, type PageResult } from "../page/index.ts";
-import { messages, MESSAGE_TYPES } from "../conversation/message.sql.ts";
+import { messages, type MESSAGE_TYPES } from "../conversation/message.sql.ts";
 import { messageViews, selectMessageRows, type MessageView } from "./view.ts";
 
 const m = messages;

@@ -24,7 +24,7 @@ export function projectHtml(html: string): Projection {
   let i = 0;
   while (i < html.length) {
     const ch = html[i]!;
-    if (ch === "<" && /^<(?:[A-Za-z\/!?])/.test(html.slice(i, i + 2))) {
+    if (ch === "<" && /^<(?:[A-Za-z/!?])/.test(html.slice(i, i + 2))) {
       const end = tagEnd(html, i);
       if (BLOCK.test(html.slice(i, Math.min(end, i + 20)))) push(" ", end, end);
       i = end;

@@ -30,16 +30,16 @@ const CARD_CONTEXT = 200;
 const RUN = /\d+(?:(?:[ \u00a0\u2009\u202f]{1,2}|[ ]?[-\u2013][ ]?)\d+)*/gu;
 // A run starting right after these belongs to something else: a word or code, a decimal, a phone
 // number (+44…), a path or date (/), an amount with thousands separators, an email address.
-const RUN_BLOCKED_BEFORE = /[\p{L}\p{N}_.,+\-\u2013\/@$€£¥]/u;
+const RUN_BLOCKED_BEFORE = /[\p{L}\p{N}_.,+\-\u2013/@$€£¥]/u;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 // MM/YY, MM/YYYY, MM-YY, MM.YY (optionally spaced around the separator), not inside a longer date or number.
-const DATE = /(?<![\p{L}\p{N}_\/.\-:])(0?[1-9]|1[0-2])[ ]?([\/\-.])[ ]?(20\d{2}|\d{2})(?![\p{L}\p{N}_]|[\/\-.:]\d)/gu;
+const DATE = /(?<![\p{L}\p{N}_/.\-:])(0?[1-9]|1[0-2])[ ]?([/\-.])[ ]?(20\d{2}|\d{2})(?![\p{L}\p{N}_]|[/\-.:]\d)/gu;
 // Only directly after an expiry keyword: MMYY ("exp 0927") and year first ("exp 2027-09").
-const COMPACT_DATE = /^(?:(?:0[1-9]|1[0-2])\d{2}|20\d{2}[\/\-](?:0[1-9]|1[0-2]))(?![\p{L}\p{N}_]|[\/\-.:]\d)/u;
+const COMPACT_DATE = /^(?:(?:0[1-9]|1[0-2])\d{2}|20\d{2}[/-](?:0[1-9]|1[0-2]))(?![\p{L}\p{N}_]|[/\-.:]\d)/u;
 // A 3–4 digit code standing alone: not a group of a longer grouped number ("7777 8888 …"), date or amount.
-const CODE = /(?<![\p{L}\p{N}_\/.,\-$€£¥#]|(?:^|[^\p{L}\p{N}])\d+[ \u00a0-])\d{3,4}(?![\p{N}_]|[\/\-.:,]\d|[ \u00a0-]\d|\p{L})/gu;
+const CODE = /(?<![\p{L}\p{N}_/.,\-$€£¥#]|(?:^|[^\p{L}\p{N}])\d+[ \u00a0-])\d{3,4}(?![\p{N}_]|[/\-.:,]\d|[ \u00a0-]\d|\p{L})/gu;
 
 type Span = { start: number; end: number };
 
@@ -103,7 +103,7 @@ function findCards(text: string, excluded: Span[]): PciHit[] {
     const after = text.slice(runSpan.end, runSpan.end + 2);
     // "…1111abc", "…1111@host" (a Message-ID or address), "…1111.5" or "…1111/27" do not end a card
     // number: the last group belongs to something else.
-    const runEndOpen = !/^[\p{L}_@]|^[.\/:,]\d/u.test(after);
+    const runEndOpen = !/^[\p{L}_@]|^[./:,]\d/u.test(after);
     const groups = [...run[0].matchAll(/\d+/g)].map((g) => ({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length }));
     const separators = groups.slice(1).map((g, i) => text.slice(groups[i]!.end, g.start).trim() || " ");
     const found: { from: number; to: number }[] = [];
@@ -223,7 +223,7 @@ function findTrailingCodes(text: string, cards: PciHit[], expiries: PciHit[], ta
   for (const e of expiries) {
     const card = lastEndingBy(cards, e.start);
     if (!card || e.start - card.end > MAX_CARD_GAP) continue;
-    const m = /^[\s,;\/|]{1,3}(\d{3,4})(?![\p{N}\p{L}_]|[\/\-.:]\d)/u.exec(text.slice(e.end, e.end + 10));
+    const m = /^[\s,;/|]{1,3}(\d{3,4})(?![\p{N}\p{L}_]|[/\-.:]\d)/u.exec(text.slice(e.end, e.end + 10));
     if (!m) continue;
     const start = e.end + m[0].length - m[1]!.length;
     const span = { start, end: start + m[1]!.length };

@@ -22,7 +22,7 @@ export function pageOrigin(origin: string | undefined, referer: string | undefin
       if (url.protocol !== "http:" && url.protocol !== "https:") continue;
       return { origin: url.origin, hostname: url.hostname.toLowerCase(), host: url.host.toLowerCase() };
     } catch {
-      continue;
+      // Not a URL: try the next candidate.
     }
   }
   return null;

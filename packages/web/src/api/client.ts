@@ -90,7 +90,7 @@ async function send(endpoint: Endpoint, options: CallOptions): Promise<{ respons
     throw new ApiError(0, "NetworkError", (err as Error).message);
   }
   const text = await response.text();
-  let payload: unknown = undefined;
+  let payload: unknown;
   if (text) {
     try {
       payload = JSON.parse(text);

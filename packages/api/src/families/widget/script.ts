@@ -17,6 +17,6 @@ export async function serveWidgetScript(c: Context<AppEnv>) {
   c.header("ETag", tagged.etag);
   c.header("Cache-Control", CACHE_CONTROL);
   const match = c.req.header("if-none-match");
-  if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === tagged!.etag)) return c.body(null, 304);
+  if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === tagged!.etag)) return c.body(null, 304);
   return c.body(script, 200, { "Content-Type": "application/javascript; charset=utf-8" });
 }

@@ -50,12 +50,12 @@ type Pick = { doc: PromptDocument; rank: number; position: number; text: string;
 function pickSentences(context: PromptDocument[], question: string): Pick[] {
   const q = embedText(question);
   const all: Pick[] = [];
-  context.forEach((doc, rank) =>
+  context.forEach((doc, rank) => {
     sentences(doc.content).forEach((text, position) => {
       // Ties go to the better-ranked document; a little rank decay keeps the answer from drifting.
       all.push({ doc, rank, position, text, score: cosine(q, embedText(text)) * (1 - rank * 0.02) });
-    }),
-  );
+    });
+  });
   const best = all.filter((s) => s.score >= MIN_SENTENCE_SCORE).sort((a, b) => b.score - a.score).slice(0, MAX_SENTENCES);
   // Read in document order, as written.
   return best.sort((a, b) => a.rank - b.rank || a.position - b.position);
