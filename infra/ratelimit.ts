@@ -1,5 +1,5 @@
 /**
- * Per-IP rate counters (spec §3): one item per bucket key and window, bumped with an atomic ADD
+ * Per-IP rate counters: one item per bucket key and window, bumped with an atomic ADD
  * (packages/adapters/src/ratelimit/dynamodb.ts). The window start is part of `pk`, so an item is never read
  * after its window; the TTL on `expires_at` only reclaims the space, whenever DynamoDB gets to it.
  */

@@ -1,7 +1,7 @@
 import { appEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
 
 /**
- * Registry of open WebSocket connections (spec §5), shared by every Lambda that pushes events: an
+ * Registry of open WebSocket connections, shared by every Lambda that pushes events: an
  * adjacency list keyed by `pk`/`sk` (per connection, per workspace's agents, per agent, per widget contact,
  * per subscribed and per viewed conversation; packages/adapters/src/realtime/registry.ts), expiring by
  * `expires_at` so connections that vanished without $disconnect age out.

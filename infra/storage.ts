@@ -1,5 +1,5 @@
 /**
- * Uploads and attachments (spec §4 Media). Private: objects are served through presigned URLs only,
+ * Uploads and attachments (the media family). Private: objects are served through presigned URLs only,
  * which `GET /uploads/{uuid}` redirects to after its checks. Linked (MEDIA_BUCKET) to the media family
  * (infra/api.ts), the queue worker (infra/queue.ts) and the cleanup-media cron (infra/cron.ts).
  */

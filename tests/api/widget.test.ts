@@ -10,7 +10,7 @@ import { bootTestApp, Client, TEST_IP_HEADER, type Reply, type TestApp } from ".
 import { createAgent, createInbox, createTenant, type TestTenant } from "../support/factories.ts";
 
 /**
- * The live-chat widget API (spec §4 "Live-chat widget"), through the whole HTTP stack: a customer's page
+ * The live-chat widget API, through the whole HTTP stack: a customer's page
  * (Origin https://shop.example.com) talking to a live-chat inbox as an anonymous visitor or a verified
  * contact, and agents answering through the agent API.
  */

@@ -1,5 +1,5 @@
 /**
- * Every HTTP route of the API contract (../shared/spec/api.md §2, §4, §5), one row per method and path,
+ * Every HTTP route of the API contract, one row per method and path,
  * with the Lambda family that serves it. Paths use Hono's `:param` syntax.
  *
  * Parameter names are chosen so that no two routes put differently named variables at the same level
@@ -24,7 +24,7 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ...routes("settings", [
     "GET /api/v1/settings/general",
     "PUT /api/v1/settings/general",
-    // LibreDesk's notification SMTP settings (the spec lists notification_settings:manage but no route).
+    // LibreDesk's notification SMTP settings, behind notification_settings:manage.
     "GET /api/v1/settings/notifications/email",
     "PUT /api/v1/settings/notifications/email",
     // LibreDesk: tests the notification SMTP form (connects and logs in; nothing saved).
@@ -250,7 +250,7 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /api/v1/notifications",
   ]),
   ...routes("widget", [
-    // [HQ] extra, not in the spec's table: the embeddable script (`<script src="…/widget.js" data-inbox="…">`).
+    // [HQ] extra: the embeddable script (`<script src="…/widget.js" data-inbox="…">`).
     "GET /widget.js",
     "GET /api/v1/widget/chat/settings/launcher",
     "GET /api/v1/widget/chat/settings",

@@ -21,7 +21,7 @@ export type AppConfig = {
    * unset means the socket address (or API Gateway's sourceIp) is the client.
    */
   clientIpHeader?: string | undefined;
-  /** Requests per IP per minute on the auth family and password reset (spec §3). */
+  /** Requests per IP per minute on the auth family and password reset. */
   authRateLimit: number;
   /**
    * Sign-in, Google sign-in, password-reset and set-password attempts per account (or token) per minute,

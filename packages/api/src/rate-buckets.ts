@@ -1,5 +1,5 @@
 /**
- * Which requests count against a per-IP rate limit (spec §3), by path alone: the limit applies whichever
+ * Which requests count against a per-IP rate limit, by path alone: the limit applies whichever
  * family serves the path, and to unknown paths under the same prefixes. Pure data, so infra/api.ts can
  * tell which family functions need the rate table.
  */

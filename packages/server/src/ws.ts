@@ -17,7 +17,7 @@ export type WebSocketOptions = {
   tenantRouting: TenantRouting;
   trustForwardedHost: boolean;
   verifyVisitor?: VerifyVisitor | undefined;
-  /** Protocol pings this often (spec: every 2 s); a connection that answered none for `deadAfterMs` is dropped. */
+  /** Protocol pings this often (default every 2 s); a connection that answered none for `deadAfterMs` is dropped. */
   pingEveryMs?: number;
   deadAfterMs?: number;
   log?: (line: string) => void;

@@ -88,7 +88,7 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
     );
   }
 
-  /** `$default`: one client frame of a registered connection (spec §5), answered through the Management API. */
+  /** `$default`: one client frame of a registered connection, answered through the Management API. */
   async function onFrame(connectionId: string, text: string): Promise<void> {
     const c = await registry.get(connectionId);
     if (!c) return;

@@ -50,10 +50,10 @@ export type HubConnection = { receive(text: string): Promise<void>; closed(): vo
 export type Hub = ReturnType<typeof createHub>;
 
 /**
- * The embedded realtime hub: this process's connection table, the client protocol (spec §5) and delivery of
- * domain events to local connections. Events reach `deliver` from the in-process bus and, across instances,
- * from the Postgres relay. Presence is kept per connection for every instance (relayed `presence` events),
- * so viewers are complete whichever process a viewer is connected to.
+ * The embedded realtime hub: this process's connection table, the client protocol (core realtime/frames.ts)
+ * and delivery of domain events to local connections. Events reach `deliver` from the in-process bus and,
+ * across instances, from the Postgres relay. Presence is kept per connection for every instance (relayed
+ * `presence` events), so viewers are complete whichever process a viewer is connected to.
  */
 export function createHub(options: HubOptions) {
   const { db, clock } = options;

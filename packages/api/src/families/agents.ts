@@ -7,7 +7,7 @@ import { roleRoutes } from "./agents/roles.ts";
 import { teamRoutes } from "./agents/teams.ts";
 
 /**
- * Agents, teams and roles (spec §4 "Agents, teams, roles"): one family, one Lambda. The fixed paths
+ * Agents, teams and roles: one family, one Lambda. The fixed paths
  * (/agents/me…, /agents/compact, /teams/compact) are mounted before the `:id` ones.
  */
 export const agentsFamily = new Hono<AppEnv>()

@@ -115,7 +115,7 @@ const completionBody = z
 const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets, ai: c.get("deps").ai });
 
 /**
- * AI providers, models, settings and the reply-box rewrites (spec "AI"). Cloud providers are records per
+ * AI providers, models, settings and the reply-box rewrites. Cloud providers are records per
  * workspace (key sealed, always masked); "local" is built in, needs no record, and is what runs without one.
  */
 export const aiFamily = new Hono<AppEnv>()

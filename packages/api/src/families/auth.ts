@@ -29,7 +29,7 @@ const googleMobile = z.object({
   device_name: z.string().trim().max(100).optional(),
 });
 
-/** Login accepts JSON or a form post (spec §1: auth also accepts form encodings). */
+/** Login accepts JSON or a form post (urlencoded or multipart), as browsers' sign-in forms send it. */
 async function readCredentials(c: Context<AppEnv>) {
   const type = c.req.header("content-type") ?? "";
   let body: unknown;
@@ -100,7 +100,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (isSameOriginNavigation(c)) await endSession(c);
     return c.redirect("/", 302);
   })
-  // [HQ] Google mobile sign-in (spec §2.4): one API key per device, listed and revoked one by one below.
+  // [HQ] Google mobile sign-in: one API key per device, listed and revoked one by one below.
   .post("/api/v1/auth/google-mobile", validate("json", googleMobile), async (c) => {
     const { id_token, device_name } = c.req.valid("json");
     // Per the account the token names; a token naming none fails verification without any lookup.

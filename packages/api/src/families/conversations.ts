@@ -69,7 +69,7 @@ async function list(c: Context<AppEnv>, bucket: ConversationBucket, q: ListQuery
   );
 }
 
-/** The fixed buckets of spec §4 and the permission each needs (visibility applies on top). */
+/** The fixed list buckets and the permission each needs (visibility applies on top). */
 const BUCKETS: [string, ConversationBucket["kind"], Permission][] = [
   ["all", "all", "conversations:read_all"],
   ["assigned", "assigned", "conversations:read_assigned"],
@@ -98,7 +98,7 @@ for (const move of BUCKET_MOVES) {
   );
 }
 
-/** Conversations (spec §4): lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
+/** Conversations: lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
 export const conversationsFamily = app
   .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), async (c) => {
     return ok(c, await createConversation(ctxOf(c), c.req.valid("json")), 201);

@@ -28,7 +28,7 @@ const attributeBody = z.object({
 });
 const attributeUpdate = attributeBody.partial().refine((b) => Object.keys(b).length > 0, "nothing to update");
 
-/** Custom attribute definitions (spec §4 "Statuses, priorities, tags, custom attributes"). */
+/** Custom attribute definitions of contacts and conversations: any agent lists them; the rest needs manage. */
 export const customAttributesFamily = new Hono<AppEnv>()
   .get("/api/v1/custom-attributes", auth(), validate("query", z.object({ applies_to: z.enum(ATTRIBUTE_TARGETS).optional() })), responds(z.array(customAttribute)), async (c) =>
     ok(c, await listAttributes(ctxOf(c), c.req.valid("query").applies_to)),

@@ -66,7 +66,7 @@ function probeRoute(kind: ProbeKind) {
 }
 
 /**
- * Inboxes (spec §4 "Inboxes (channels)"): email and live-chat channels, all behind inboxes:manage.
+ * Inboxes (channels): email and live-chat channels, all behind inboxes:manage.
  * Passwords and the site secret are sealed at rest and masked in every response.
  */
 export const inboxesFamily = new Hono<AppEnv>()

@@ -32,7 +32,7 @@ const macroBody = z.object({
 const macroUpdate = macroBody.partial().refine((b) => Object.keys(b).length > 0, "nothing to update");
 
 /**
- * Macros (spec §4 "Macros"). Any signed-in agent lists the macros they may use; the rest
+ * Macros. Any signed-in agent lists the macros they may use; the rest
  * needs macros:manage. Another agent's personal macro is 404 to everyone (the domain's visibility rule).
  */
 export const macrosFamily = new Hono<AppEnv>()

@@ -28,7 +28,7 @@ const uploadForm = z.object({
 });
 
 /**
- * Media (spec §4 "Media"): any agent uploads; files are fetched with a signed URL, or with the caller's
+ * Media: any agent uploads; files are fetched with a signed URL, or with the caller's
  * own session or API key under the visibility rule (media/access.ts); a profile picture in use by anyone
  * (media/avatar.ts). Everything else is 404, never 403, so a uuid's existence does not leak.
  */

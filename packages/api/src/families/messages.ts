@@ -110,7 +110,7 @@ async function removeNote(c: Context<AppEnv>, params: { uuid: string; message_uu
 }
 
 /**
- * Messages of a conversation (spec §4 "Messages"): read (newest first), reply or add a private note, edit
+ * Messages of a conversation: read (newest first), reply or add a private note, edit
  * and delete one's own notes, retry a failed delivery. The conversation's visibility applies (404).
  */
 export const messagesFamily = new Hono<AppEnv>()

@@ -25,7 +25,7 @@ const listQuery = pageQuery(NOTIFICATION_ORDER_KEYS, "created_at").extend({
     .optional(),
 });
 
-/** The caller's own notifications (spec §4 "Notifications"); anyone else's are 404. */
+/** The caller's own notifications; anyone else's are 404. */
 export const notificationsFamily = new Hono<AppEnv>()
   .get("/api/v1/notifications", auth(), validate("query", listQuery), responds(page(notification)), async (c) => {
     const q = c.req.valid("query");

@@ -62,7 +62,7 @@ const forgetPendingLogin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** OpenID Connect single sign-on (spec §2 method 3): provider CRUD and the browser sign-in. */
+/** OpenID Connect single sign-on: provider CRUD and the browser sign-in. */
 export const oidcFamily = new Hono<AppEnv>()
   .get("/api/v1/oidc", auth("oidc:manage"), responds(z.array(oidcProvider)), async (c) =>
     ok(c, (await listOidcProviders(ctxOf(c))).map((view) => withRedirectUri(c, view))),

@@ -17,7 +17,7 @@ const pciUpdate = z
   .strict();
 
 /**
- * `GET/PUT /api/v1/settings/pci` (spec "PCI scrubbing"): whether incoming messages are scanned for card
+ * `GET/PUT /api/v1/settings/pci`: whether incoming messages are scanned for card
  * data, what is looked for, and after how many days flagged messages are redacted automatically. PUT is
  * a partial update (`detect` key by key); both answer the full settings.
  */

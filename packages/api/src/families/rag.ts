@@ -72,7 +72,7 @@ const generateBody = z
 const uploadForm = z.object({ file: z.file().describe("A .pdf, .txt, .md or .docx file for a file source.") });
 
 /**
- * Knowledge base (spec "RAG / knowledge base"): sources and their background sync, search, and drafted
+ * Knowledge base: sources and their background sync, search, and drafted
  * replies. Everything but generate needs ai:manage; generate is for whoever may write messages.
  */
 export const ragFamily = new Hono<AppEnv>()

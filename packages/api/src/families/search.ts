@@ -40,7 +40,7 @@ const asAsked = <T>(t: { q?: string | undefined; query?: string | undefined }, p
 
 
 /**
- * Search (spec §4). Mounted before the conversations family: `/api/v1/conversations/search` would otherwise
+ * Search. Mounted before the conversations family: `/api/v1/conversations/search` would otherwise
  * be taken for a conversation uuid.
  */
 export const searchFamily = new Hono<AppEnv>()

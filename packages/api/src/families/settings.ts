@@ -4,7 +4,7 @@ import { emailNotificationRoutes } from "./settings/email-notification.ts";
 import { generalSettingsRoutes } from "./settings/general.ts";
 import { trashSettingsRoutes } from "./settings/trash.ts";
 
-/** Workspace settings (spec §4 "Health and config", LibreDesk's /settings/notifications/email): one Lambda. */
+/** Workspace settings: general, notification email (LibreDesk's /settings/notifications/email), trash. One Lambda. */
 export const settingsFamily = new Hono<AppEnv>()
   .route("/", generalSettingsRoutes)
   .route("/", emailNotificationRoutes)

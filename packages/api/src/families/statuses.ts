@@ -26,7 +26,7 @@ const statusUpdate = z
 const reorderBody = z.object({ ids: z.array(z.number().int().positive()).min(1, "required").max(1000) });
 const tagBody = z.object({ name });
 
-/** Statuses, priorities and tags (spec §4 "Statuses, priorities, tags"). */
+/** Statuses, priorities and tags (with CSV tag imports). */
 export const statusesFamily = new Hono<AppEnv>()
   .get("/api/v1/statuses", auth(), responds(z.array(status)), async (c) => ok(c, await listStatuses(ctxOf(c))))
   .post("/api/v1/statuses", auth("status:manage"), validate("json", statusBody), responds(status, 201), async (c) =>

@@ -48,5 +48,5 @@ const sharedViews = new Hono<AppEnv>()
     return ok(c, true);
   });
 
-/** Saved conversation views (spec §4 "Views"): named `filters` arrays. */
+/** Saved conversation views: named `filters` arrays, an agent's own or shared with every agent. */
 export const viewsFamily = new Hono<AppEnv>().route("/", personalViews).route("/", sharedViews);

@@ -9,7 +9,7 @@ import { clientIp } from "./client-ip.ts";
 const WINDOW_SECONDS = 60;
 
 /**
- * Per-IP fixed windows of a minute on the rate-limited paths (spec §3). The key holds the workspace, so
+ * Per-IP fixed windows of a minute on the rate-limited paths (rate-buckets.ts). The key holds the workspace, so
  * no counter is shared across tenants. Runs after tenant resolution.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,4 +1,4 @@
-/** AI providers, settings and prompt completions (spec "AI"); the built-in local provider is in ./local. */
+/** AI providers, settings and prompt completions; the built-in local provider is in ./local. */
 export { AiProviderError, type AiProviderErrorKind } from "./errors.ts";
 export { resolveAi, type AiDeps, type ResolvedAi } from "./resolve.ts";
 export * from "./providers.ts";

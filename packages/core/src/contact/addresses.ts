@@ -31,7 +31,7 @@ const DUPLICATE_EMAIL = "email: a contact with this email already exists";
 const TAKEN_CHANNEL = "belongs to another contact";
 
 /**
- * An email address identifies one contact (spec §4): a contact's primary email and its channels must not
+ * An email address identifies one contact: a contact's primary email and its channels must not
  * be another contact's primary email or channel, nor repeat each other. Throws a 400 naming the field.
  */
 export async function assertAddressesFree(ctx: Ctx, contact: ContactAddresses): Promise<void> {

@@ -16,7 +16,7 @@ import { recordCustomerMessage } from "./incoming.ts";
 import { nextReferenceNumber } from "./reference.ts";
 import { prepareBody, prepareReply, statusNamed, writeReply, type ReplyInput } from "./reply.ts";
 
-/** An agent-started conversation (spec §4 "Conversations", Create; LibreDesk's dialog maps onto it). */
+/** An agent-started conversation (`POST /api/v1/conversations`; LibreDesk's dialog maps onto it). */
 export type NewConversation = {
   inbox_id: number;
   contact: { first_name: string; last_name?: string | undefined; email: string };

@@ -39,7 +39,7 @@ const hasTag = (values: string[]) =>
 const sameTenant = (tenantColumn: AnyColumn) => sql`${tenantColumn} = ${c.tenantId}`;
 
 /**
- * Filterable conversation fields (spec §1), plus `custom_attributes.<key>`. Ids (`status_id`…) compare
+ * Filterable conversation fields, plus `custom_attributes.<key>`. Ids (`status_id`…) compare
  * as numbers; `status`, `priority`, `assigned_user` (id or email), `assigned_team` and `inbox` (id or
  * name) take what a person would write.
  */

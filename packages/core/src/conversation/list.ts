@@ -16,7 +16,7 @@ import { messages } from "./message.sql.ts";
 
 const c = conversations;
 
-/** `order_by` allow-list of conversation lists (spec §4), wire name → column. */
+/** `order_by` allow-list of conversation lists, wire name → column. */
 export const CONVERSATION_ORDER = {
   status_id: c.statusId,
   priority_id: c.priorityId,
@@ -45,7 +45,7 @@ export type ConversationListQuery = PageRequest & {
 /** Buckets hidden from every list but their own. */
 const HIDDEN_STATUSES = ["Spam", "Trashed"] as const;
 
-/** Which list: the spec's buckets, a team's unassigned queue, a saved view's filters or one contact's conversations. */
+/** Which list: a fixed bucket (all, assigned, …), a team's unassigned queue, a saved view or a contact's. */
 export type ConversationBucket =
   | { kind: "all" | "assigned" | "unassigned" | "mentioned" | "spam" | "trash" }
   | { kind: "team_unassigned"; teamId: number }
@@ -82,7 +82,7 @@ function bucketCondition(ctx: Ctx, bucket: ConversationBucket): SQL | undefined 
 }
 
 /**
- * A conversation list: the bucket's condition, the caller's visibility (spec §2), the `statuses` names and
+ * A conversation list: the bucket's condition, the caller's visibility (visibility.ts), the `statuses` names and
  * `filters` of the query, sorted by an allow-listed column and paginated. Route permissions come on top.
  */
 export async function listConversations(
@@ -128,7 +128,7 @@ async function statusNames(ctx: Ctx, names: string[] | undefined): Promise<SQL |
 }
 
 /**
- * The columns every list and the detail view select: the row shape of spec §4 "List row", plus what
+ * The columns every list and the detail view select: the API's conversation list row, plus what
  * LibreDesk's list shows (inbox name, last sender, draft marker, SLA deadlines; HelperIQ keeps no SLA
  * policies yet, so those are null).
  */

@@ -8,7 +8,7 @@ import { visibleConversationId, type ConversationRef } from "./get.ts";
 import { purgeConversations } from "./purge.ts";
 import { statusChange, systemStatus } from "./status.ts";
 
-/** The bucket moves of spec §4: to Trash or Spam, and back to Open from the bucket it is in. */
+/** The bucket moves: to Trash or Spam, and back to Open from the bucket it is in. */
 const MOVES = {
   trash: { to: "Trashed", from: null },
   spam: { to: "Spam", from: null },

@@ -8,8 +8,10 @@ const c = conversations;
 const myTeams = (userId: number) => sql`(SELECT ${teamMembers.teamId} FROM ${teamMembers} WHERE ${teamMembers.userId} = ${userId})`;
 
 /**
- * The visibility rule (spec §2) as one SQL condition on `conversations`: every conversation read, list,
- * search hit and push goes through it. `undefined` means everything in the workspace (read_all, system).
+ * The visibility rule as one SQL condition on `conversations`: an agent sees what they follow or are
+ * mentioned in, plus what their read_* permissions grant (assigned to them, unassigned, their teams').
+ * Every conversation read, list, search hit and push goes through it. `undefined` means everything in the
+ * workspace (read_all, system).
  * Unassigned means neither an agent nor a team; a team's unassigned tickets need read_team_inbox.
  */
 export function visibleTo(actor: Actor): SQL | undefined {

@@ -1,4 +1,4 @@
-/** The store integration (spec "Ecommerce"): settings, probes, and the reply drafter's context. */
+/** The store integration: settings, probes, and the reply drafter's context. */
 export { ecommerceContextFor, type ConversationRef, type EcommerceContext, type EcommerceDeps } from "./context.ts";
 export { detectOrderNumbers, orderNumberPatternProblem } from "./order-numbers.ts";
 export {

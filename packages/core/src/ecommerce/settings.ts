@@ -10,7 +10,7 @@ export const ECOMMERCE_PROVIDERS = ["maho"] as const;
 export const ECOMMERCE_TIMEOUT_MS = { min: 500, max: 30_000, default: 5000 } as const;
 export const RECENT_ORDERS_LIMIT = { min: 1, max: 20, default: 5 } as const;
 
-/** A workspace's store connection (spec "Ecommerce"), as stored: the secret sealed with the keyring. */
+/** A workspace's store connection, as stored: the secret sealed with the keyring. */
 export type EcommerceSettings = {
   enabled: boolean;
   /** Only "maho" (Maho Commerce / Magento 1 REST) for now; kept so other stores can be added. */

@@ -4,7 +4,7 @@ import { normalizeFilter, type FilterModels } from "./libredesk.ts";
 import { filterText as text, filterValue } from "./values.ts";
 
 /**
- * The JSON `filters` language of list endpoints (spec §1): an array of {field, operator, value}.
+ * The JSON `filters` language of list endpoints: an array of {field, operator, value}.
  * Fields and operators are allow-listed per resource; values are always bound as parameters.
  */
 

@@ -2,7 +2,7 @@ import sanitizeHtml from "sanitize-html";
 import { isCanonicalMediaPath } from "../media/url.ts";
 
 /**
- * Message HTML allowed into storage and back out to agents (spec §4 "Messages"): formatting, links, images,
+ * Message HTML allowed into storage and back out to agents: formatting, links, images,
  * tables, lists, quotes and code. Scripts, styles, frames, objects, event handlers, inline styles, any
  * URL scheme other than the listed ones and any relative URL but a canonical upload path are dropped.
  */

@@ -1,6 +1,6 @@
 import { InputError } from "../errors/index.ts";
 
-/** The placeholders a macro's content may use; the client renders them (spec §4 "Macros"). */
+/** The placeholders a macro's content may use: the client renders them, the server checks each is known. */
 export const TEMPLATE_VARIABLES = [
   "contact.first_name",
   "contact.last_name",

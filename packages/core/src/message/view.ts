@@ -9,7 +9,7 @@ import { sanitizeMessageHtml } from "../html/sanitize.ts";
 /** `url` is signed (Ctx.mediaUrl), so it works without credentials until it expires. */
 export type Attachment = { uuid: string; filename: string; content_type: string; size: number; url: string };
 
-/** A message as the API returns it (spec §4 "Messages"). */
+/** A message as the API returns it. */
 export type MessageView = {
   id: number;
   uuid: string;

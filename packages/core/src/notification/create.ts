@@ -5,7 +5,7 @@ import type { QueueMessage } from "../port/queue.ts";
 import { users } from "../user/user.sql.ts";
 import { notifications } from "./notification.sql.ts";
 
-/** What a notification is about (spec: mentions, assignments, follower adds). */
+/** What a notification is about: a mention, an assignment, being added as a follower. */
 export type NotificationType = "mention" | "assigned" | "follower_added";
 
 export type NewNotifications = {

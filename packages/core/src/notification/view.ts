@@ -6,7 +6,7 @@ import type { Db } from "../port/database.ts";
 import { users } from "../user/user.sql.ts";
 import { notifications } from "./notification.sql.ts";
 
-/** A notification as its recipient sees it (spec §4 "Notifications", plus who caused it). */
+/** A notification as its recipient sees it, with who caused it. */
 export type NotificationView = {
   id: number;
   type: string;

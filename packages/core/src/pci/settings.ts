@@ -3,7 +3,7 @@ import type { Db } from "../port/database.ts";
 import { getSetting, putSetting, settings } from "../setting/index.ts";
 import type { PciDetect } from "./scan.ts";
 
-/** A workspace's PCI scrubbing settings (spec "PCI scrubbing"), as the API shows them. */
+/** A workspace's PCI scrubbing settings, as the API shows them. */
 export type PciSettings = {
   enabled: boolean;
   /** Flagged messages nobody redacted are redacted this many days after they were flagged. */

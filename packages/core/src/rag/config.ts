@@ -31,7 +31,7 @@ const fileName = z
     message: `must end in ${RAG_FILE_EXTENSIONS.join(", ")}`,
   });
 
-/** Config per source type (spec "RAG / knowledge base"); unknown keys are refused so typos do not vanish. */
+/** Config per source type; unknown keys are refused so typos do not vanish. */
 const CONFIGS = {
   macro: z.object({}).strict(),
   webpage: z.object({ url: httpUrl, crawl_depth: z.number().int().min(0).max(MAX_CRAWL_DEPTH).default(1) }).strict(),

@@ -1,4 +1,4 @@
-/** The knowledge base (spec "RAG / knowledge base"): sources, sync, search and drafted replies. */
+/** The knowledge base: sources, sync, search and drafted replies. */
 export * from "./rag.sql.ts";
 export { parseSourceConfig, RAG_FILE_EXTENSIONS, MAX_CRAWL_DEPTH } from "./config.ts";
 export { createSource, deleteSource, getSource, listSources, requestSync, updateSource, ragSourceView, type RagSourceView } from "./sources.ts";

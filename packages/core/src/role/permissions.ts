@@ -1,4 +1,4 @@
-/** Every permission string of the API contract (spec §2). */
+/** Every permission string a role may hold; each route names the one it needs (`auth(...)`). */
 export const PERMISSIONS = [
   "conversations:read",
   "conversations:read_all",
@@ -44,7 +44,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const known = new Set<string>(PERMISSIONS);
 export const isPermission = (value: string): value is Permission => known.has(value);
 
-/** Default Agent role: work the conversations they can see, contacts and notes (spec §2). */
+/** Default Agent role: work the conversations they can see, contacts and notes. */
 export const AGENT_PERMISSIONS: Permission[] = [
   "conversations:read",
   "conversations:read_assigned",

@@ -6,7 +6,7 @@ import { topConversations, type ConversationHit } from "./conversations.ts";
 import { isCommonQuery, topMessages, type MessageHit } from "./messages.ts";
 import { parseQuery } from "./query.ts";
 
-/** Search (spec §4): conversations, messages and contacts, each hit with a safe `<mark>` snippet. */
+/** Search: conversations, messages and contacts, each hit with a safe `<mark>` snippet. */
 export { searchConversations, type ConversationHit, type ConversationSearch } from "./conversations.ts";
 export { searchMessages, type MessageHit, type MessageSearch } from "./messages.ts";
 export { MAX_QUERY_LENGTH, MIN_QUERY_LENGTH } from "./query.ts";

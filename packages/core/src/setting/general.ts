@@ -1,7 +1,7 @@
 import type { Db } from "../port/database.ts";
 import { getSetting, mergeSetting } from "./index.ts";
 
-/** A workspace's general settings (spec §4 "Health and config"), as the API shows them. */
+/** A workspace's general settings, as the API shows them (and /api/v1/config before sign-in). */
 export type GeneralSettings = {
   site_name: string;
   /** Public URL of the agent UI; "" means the origin the request came in on. */

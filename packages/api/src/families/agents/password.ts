@@ -12,7 +12,7 @@ const resetRequest = z.object({ email: z.string().trim().min(1, "required").max(
 const setPasswordBody = z.object({ token: z.string().trim().min(1, "required").max(128), password: newPassword });
 
 /**
- * Public password reset (spec §2): request a link by email, then set the password with its token. The
+ * Public password reset: request a link by email, then set the password with its token. The
  * request always answers the same 200, whether or not the email belongs to an enabled agent here.
  */
 export const passwordRoutes = new Hono<AppEnv>()
