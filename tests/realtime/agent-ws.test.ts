@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgent, createConversation, createInbox, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
 import { auth, cookie, serverDatabase, settle, startTestServer, WsClient, type ServerUnderTest, type SharedDb } from "./support.ts";
 
-/** The agent WebSocket (spec §5) on the embedded server, through real sockets. */
+/** The agent WebSocket on the embedded server, through real sockets. */
 
 let db: SharedDb;
 let s: ServerUnderTest;
