@@ -22,7 +22,18 @@ import { requestScope } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { clientIp } from "../middleware/client-ip.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
+import { done } from "../responses/scalars.ts";
+import {
+  widgetChatStarted,
+  widgetConversation,
+  widgetConversationDetail,
+  widgetLauncher,
+  widgetMessage,
+  widgetSession,
+  widgetSessionUser,
+  widgetSettings,
+} from "../responses/widget.ts";
 import { uploadLimit } from "../upload.ts";
 import { assertStorableInput, validate } from "../validate.ts";
 import { accessOf, CLEAR_VISITOR_HEADER, contactCtxOf, sessionAccessOf, VISITOR_TOKEN_HEADER, widget, widgetCtxOf, widgetPreflight } from "./widget/access.ts";
@@ -59,10 +70,10 @@ const widgetUploadForm = z.object({
 export const widgetFamily = new Hono<AppEnv>()
   .use("/api/v1/widget/*", widgetPreflight)
   // [HQ] The embeddable script (`<script src="…/widget.js" data-inbox="<inbox uuid>">`).
-  .get("/widget.js", serveWidgetScript)
-  .get("/api/v1/widget/chat/settings/launcher", widget("public"), (c) => ok(c, launcherSettings(accessOf(c).inbox)))
-  .get("/api/v1/widget/chat/settings", widget("public"), (c) => ok(c, publicSettings(accessOf(c).inbox)))
-  .post("/api/v1/widget/chat/auth/exchange", widget("public"), validate("json", exchangeBody), async (c) => {
+  .get("/widget.js", respondsRaw({ status: 200, contentType: "application/javascript", description: "The widget script (304 when the ETag matches)." }), serveWidgetScript)
+  .get("/api/v1/widget/chat/settings/launcher", widget("public"), responds(widgetLauncher), (c) => ok(c, launcherSettings(accessOf(c).inbox)))
+  .get("/api/v1/widget/chat/settings", widget("public"), responds(widgetSettings), (c) => ok(c, publicSettings(accessOf(c).inbox)))
+  .post("/api/v1/widget/chat/auth/exchange", widget("public"), validate("json", exchangeBody), responds(widgetSession), async (c) => {
     const { database, clock } = c.get("deps");
     const { inbox } = accessOf(c);
     // The browser's visitor session, presented to be merged into the verified contact: the actor, if valid.
@@ -75,8 +86,8 @@ export const widgetFamily = new Hono<AppEnv>()
     if (done.merged) c.header(CLEAR_VISITOR_HEADER, "true");
     return ok(c, { session_token: done.session.token, user: done.user });
   })
-  .get("/api/v1/widget/chat/auth/me", widget("session"), async (c) => ok(c, await widgetUser(contactCtxOf(c))))
-  .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), widgetConversationLimit, async (c) => {
+  .get("/api/v1/widget/chat/auth/me", widget("session"), responds(widgetSessionUser), async (c) => ok(c, await widgetUser(contactCtxOf(c))))
+  .post("/api/v1/widget/chat/conversations/init", widget("optional"), validate("json", initBody), widgetConversationLimit, responds(widgetChatStarted, 201), async (c) => {
     const ctx = widgetCtxOf(c);
     const body = c.req.valid("json");
     const started = await startChat(ctx, {
@@ -91,8 +102,8 @@ export const widgetFamily = new Hono<AppEnv>()
     const fresh = started.newSession ? { session_token: started.newSession.token, user: started.newSession.user } : {};
     return ok(c, { ...detail, ...fresh }, 201);
   })
-  .get("/api/v1/widget/chat/conversations", widget("session"), async (c) => ok(c, await listWidgetConversations(contactCtxOf(c))))
-  .get("/api/v1/widget/chat/conversations/:uuid", widget("session"), validate("param", uuidParam), async (c) =>
+  .get("/api/v1/widget/chat/conversations", widget("session"), responds(z.array(widgetConversation)), async (c) => ok(c, await listWidgetConversations(contactCtxOf(c))))
+  .get("/api/v1/widget/chat/conversations/:uuid", widget("session"), validate("param", uuidParam), responds(widgetConversationDetail), async (c) =>
     ok(c, await getWidgetConversation(contactCtxOf(c), c.req.valid("param").uuid)),
   )
   .post(
@@ -100,6 +111,7 @@ export const widgetFamily = new Hono<AppEnv>()
     widget("session"),
     validate("param", uuidParam),
     validate("json", messageBody),
+    responds(widgetMessage.nullable(), 201),
     async (c) => {
       const ctx = contactCtxOf(c);
       const sent = await sendWidgetMessage(ctx, c.req.valid("param").uuid, c.req.valid("json"));
@@ -111,12 +123,13 @@ export const widgetFamily = new Hono<AppEnv>()
     widget("session"),
     validate("param", uuidParam),
     validate("json", seenBody),
+    responds(done),
     async (c) => {
       await markWidgetSeen(contactCtxOf(c), c.req.valid("param").uuid, c.req.valid("json").page);
       return ok(c, true);
     },
   )
-  .post("/api/v1/widget/media/upload", widget("session"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, widgetUploadForm, "files"), async (c) => {
+  .post("/api/v1/widget/media/upload", widget("session"), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, widgetUploadForm, "files"), responds(widgetMessage.nullable(), 201), async (c) => {
     const { blobs, config } = c.get("deps");
     const { inbox } = sessionAccessOf(c);
     const ctx = contactCtxOf(c);
