@@ -262,7 +262,7 @@ describe("email inboxes", () => {
     expect((await a.admin.put(`${PATH}/${inbox.id}`, { channel: "email", csat_enabled: true })).body.data.csat_enabled).toBe(true);
   });
 
-  it("toggles an inbox off and on; a disabled inbox is not served to the poller or sender", async () => {
+  it("toggles an inbox off and on (PUT /api/v1/inboxes/:id/toggle); a disabled inbox is not served to the poller or sender", async () => {
     const inbox = await created(emailBody());
     const off = await a.admin.put(`${PATH}/${inbox.id}/toggle`);
     expect(off.status).toBe(200);
@@ -273,7 +273,7 @@ describe("email inboxes", () => {
     expect(await readEmailInbox(t.database.db, t.secrets, a.id, inbox.id)).toBeDefined();
   });
 
-  it("soft-deletes an inbox: gone from the API, its secrets dropped, its conversations intact", async () => {
+  it("soft-deletes an inbox (DELETE /api/v1/inboxes/:id): gone from the API, its secrets dropped, its conversations intact", async () => {
     const inbox = await created(emailBody({ name: "Doomed" }));
     const conversation = await createConversation(t, a, { inboxId: inbox.id, subject: "Still here" });
     const res = await a.admin.delete(`${PATH}/${inbox.id}`);
