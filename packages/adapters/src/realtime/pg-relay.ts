@@ -24,7 +24,7 @@ export type PgRelayOptions = {
  * is NOTIFY'd on one channel, and every process LISTENs on a dedicated connection (outside the pool, since a
  * pooled connection would lose the LISTEN). Payloads are ids plus small `changes`; receivers load the rest
  * from the database. A lost connection is re-established with backoff; events NOTIFY'd while a listener
- * was away are not replayed (clients resubscribe and refetch on reconnect, spec §5).
+ * was away are not replayed (clients resubscribe and refetch on reconnect).
  */
 export async function createPgRelay(options: PgRelayOptions) {
   const channel = options.channel ?? RELAY_CHANNEL;

@@ -41,7 +41,7 @@ import { widgetConversationLimit } from "./widget/conversation-limit.ts";
 import { serveWidgetScript } from "./widget/script.ts";
 
 /**
- * The live-chat widget API (spec §4 "Live-chat widget"): anonymous visitors and site-verified contacts
+ * The live-chat widget API: anonymous visitors and site-verified contacts
  * talking to one live-chat inbox from a customer's web page. Every route checks the page's origin against
  * the inbox's allowed domains and answers with CORS headers for it (widget/access.ts); every `/api/v1/widget/*`
  * path is rate-limited per IP (rate-buckets.ts). Responses are the widget's own views (core/widget/view.ts):
