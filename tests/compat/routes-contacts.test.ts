@@ -1,6 +1,6 @@
 /**
  * LibreDesk's `DELETE /api/v1/contacts/{id}` (`contacts:delete`): the contact is erased with everything that
- * is theirs (core/contact/delete.ts): their conversations and those conversations' files, what they wrote
+ * is theirs (core/conversation/contacts.ts): their conversations and those conversations' files, what they wrote
  * that a merge moved elsewhere, notes, channels, widget sessions.
  */
 import { contactNotes, conversations, media, messages, users, widgetSessions } from "@helperiq/core/schema";

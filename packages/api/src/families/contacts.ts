@@ -4,7 +4,6 @@ import {
   createQuickContact,
   deleteContactNote,
   getContact,
-  listContactConversations,
   listContactNotes,
   listContacts,
   MAX_NOTE_LENGTH,
@@ -15,7 +14,7 @@ import {
   type ContactUpdate,
 } from "@helperiq/core/contact/index";
 import { AVATAR_MAX_BYTES, uploadedAvatarUuid } from "@helperiq/core/media/avatar";
-import { deleteContact } from "@helperiq/core/contact/delete";
+import { deleteContact, listContactConversations } from "@helperiq/core/conversation/contacts";
 import { CONVERSATION_ORDER_KEYS } from "@helperiq/core/conversation/list";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -172,7 +171,7 @@ export const contactsFamily = new Hono<AppEnv>()
       return ok(c, await updateContact(ctx, id, { ...update, avatar_upload: upload }));
     },
   )
-  // Erases the contact with their conversations (core/contact/delete.ts says what goes).
+  // Erases the contact with their conversations (core/conversation/contacts.ts says what goes).
   .delete("/api/v1/contacts/:id", auth("contacts:delete"), validate("param", idParam), async (c) => {
     await deleteContact(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
