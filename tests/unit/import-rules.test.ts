@@ -24,7 +24,6 @@ const TANGLED_PAIRS_BEING_UNTANGLED = [
   "agent<->auth",
   "ai<->rag",
   "auth<->widget",
-  "contact<->conversation",
   "context<->role",
   "conversation<->media",
   "conversation<->notification",
