@@ -11,7 +11,13 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, Client, TEST_IP_HEADER, type TestApp } from "../support/app.ts";
 import { createEmailInbox } from "../support/email-inbox.ts";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /**
  * A customer's message moves its conversation the same way whatever the channel: mail (mail-in/write.ts),
@@ -36,7 +42,9 @@ let seq = 0;
 beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
-  agent = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_all", "conversations:update_status", "messages:read"] });
+  agent = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_all", "conversations:update_status", "messages:read"],
+  });
   mailInbox = await createEmailInbox(t, a.id, { from: "Support <support@shop.test>" });
   const [chat] = await t.database.db
     .insert(inboxes)
@@ -54,7 +62,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** One customer on one channel: `write` sends their next message (the first one opens the conversation). */
-type Customer = { channel: string; contactId: () => Promise<number>; write(text: string): Promise<void>; uuid(): string };
+type Customer = {
+  channel: string;
+  contactId: () => Promise<number>;
+  write(text: string): Promise<void>;
+  uuid(): string;
+};
 
 /** A customer who mails the email inbox; each mail after the first replies to the previous one. */
 function mailCustomer(): Customer {
@@ -63,20 +76,33 @@ function mailCustomer(): Customer {
   let conversationUuid = "";
   return {
     channel: "mail",
-    contactId: async () => (await t.database.db.select({ id: users.id }).from(users).where(eq(users.email, address)))[0]!.id,
+    contactId: async () =>
+      (await t.database.db.select({ id: users.id }).from(users).where(eq(users.email, address)))[0]!.id,
     uuid: () => conversationUuid,
     async write(text) {
       const id = `<m${++seq}@customer.test>`;
-      const headers = [`From: Casey <${address}>`, `To: ${mailInbox.from}`, "Subject: Where is my order?", `Message-ID: ${id}`];
+      const headers = [
+        `From: Casey <${address}>`,
+        `To: ${mailInbox.from}`,
+        "Subject: Where is my order?",
+        `Message-ID: ${id}`,
+      ];
       if (previous) headers.push(`In-Reply-To: ${previous}`, `References: ${previous}`);
-      const raw = new TextEncoder().encode(`${headers.join("\r\n")}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`);
+      const raw = new TextEncoder().encode(
+        `${headers.join("\r\n")}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`,
+      );
       const inbox = (await readEmailInbox(t.database.db, t.secrets, a.id, mailInbox.id))!;
       const mail = await parseMail(raw);
       // As the poller runs it: the import in a transaction whose commit publishes the events.
       const scope = { db: t.database.db, events: t.jobs.events, queue: t.queue };
-      const outcome = await transaction(scope, (tx, after) => importMail(within(scope, tx, after), t.blobs, inbox, mail, t.clock.now()));
+      const outcome = await transaction(scope, (tx, after) =>
+        importMail(within(scope, tx, after), t.blobs, inbox, mail, t.clock.now()),
+      );
       if (outcome.status !== "imported") throw new Error(`mail not imported: ${JSON.stringify(outcome)}`);
-      const [row] = await t.database.db.select({ uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, outcome.conversationId));
+      const [row] = await t.database.db
+        .select({ uuid: conversations.uuid })
+        .from(conversations)
+        .where(eq(conversations.id, outcome.conversationId));
       conversationUuid = row!.uuid;
       previous = id;
     },
@@ -90,13 +116,20 @@ function chatCustomer(): Customer {
   let conversationUuid = "";
   let contactId = 0;
   const post = (path: string, body: unknown) =>
-    new Client(t, a.host, token ? { bearer: token } : {}).request("POST", `${W}${path}?inbox_id=${chatInbox.uuid}`, body, { origin: SHOP, [TEST_IP_HEADER]: ip });
+    new Client(t, a.host, token ? { bearer: token } : {}).request(
+      "POST",
+      `${W}${path}?inbox_id=${chatInbox.uuid}`,
+      body,
+      { origin: SHOP, [TEST_IP_HEADER]: ip },
+    );
   return {
     channel: "widget",
     contactId: async () => contactId,
     uuid: () => conversationUuid,
     async write(text) {
-      const res = conversationUuid ? await post(`/conversations/${conversationUuid}/message`, { message: text }) : await post("/conversations/init", { message: text });
+      const res = conversationUuid
+        ? await post(`/conversations/${conversationUuid}/message`, { message: text })
+        : await post("/conversations/init", { message: text });
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       if (!conversationUuid) {
         token = res.body.data.session_token;
@@ -114,7 +147,11 @@ async function step(customer: Customer, text: string) {
   const uuid = customer.uuid();
   return t.published.slice(before).map((e: DomainEvent) => {
     expect("conversationUuid" in e && e.conversationUuid).toBe(uuid);
-    const { tenantId: _tenant, conversationUuid: _conversation, ...rest } = e as DomainEvent & { conversationUuid: string };
+    const {
+      tenantId: _tenant,
+      conversationUuid: _conversation,
+      ...rest
+    } = e as DomainEvent & { conversationUuid: string };
     return "messageUuid" in rest ? { ...rest, messageUuid: "<the message>" } : rest;
   });
 }
@@ -138,8 +175,14 @@ async function state(customer: Customer) {
 }
 
 async function lastMessageMeta(customer: Customer) {
-  const [conversation] = await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.uuid, customer.uuid()));
-  const rows = await t.database.db.select({ meta: messages.meta, type: messages.type }).from(messages).where(eq(messages.conversationId, conversation!.id));
+  const [conversation] = await t.database.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.uuid, customer.uuid()));
+  const rows = await t.database.db
+    .select({ meta: messages.meta, type: messages.type })
+    .from(messages)
+    .where(eq(messages.conversationId, conversation!.id));
   return rows.filter((r) => r.type === "incoming").at(-1)!.meta;
 }
 
@@ -158,9 +201,11 @@ async function onBothChannels<T>(scenario: (customer: Customer) => Promise<T>): 
 /** `value` with every ISO time and Date moved back by `offset` ms, so two runs a day apart compare equal. */
 function normalizeTimes(value: unknown, offset: number): unknown {
   if (value instanceof Date) return new Date(value.getTime() - offset);
-  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) return new Date(Date.parse(value) - offset).toISOString();
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value))
+    return new Date(Date.parse(value) - offset).toISOString();
   if (Array.isArray(value)) return value.map((v) => normalizeTimes(v, offset));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeTimes(v, offset)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeTimes(v, offset)]));
   return value;
 }
 
@@ -183,7 +228,10 @@ describe("a customer's message, by mail and by chat", () => {
       await step(customer, "Hello, where is my order?");
       expect((await put(customer.uuid(), { status: "Snoozed", snoozed_until: "3d" })).status).toBe(200);
       // An agent's reply ends the wait.
-      await t.database.db.update(conversations).set({ waitingSince: null }).where(eq(conversations.uuid, customer.uuid()));
+      await t.database.db
+        .update(conversations)
+        .set({ waitingSince: null })
+        .where(eq(conversations.uuid, customer.uuid()));
       t.clock.advance(5 * MINUTE);
       const events = await step(customer, "Any news?");
       return { events, state: await state(customer) };
@@ -225,8 +273,14 @@ describe("a customer's message, by mail and by chat", () => {
     const [mail, chat] = await onBothChannels(async (customer) => {
       await step(customer, "Hello, where is my order?");
       expect((await put(customer.uuid(), { status: "Resolved" })).status).toBe(200);
-      await t.database.db.update(conversations).set({ waitingSince: null }).where(eq(conversations.uuid, customer.uuid()));
-      await t.database.db.update(users).set({ blocked: true }).where(eq(users.id, await customer.contactId()));
+      await t.database.db
+        .update(conversations)
+        .set({ waitingSince: null })
+        .where(eq(conversations.uuid, customer.uuid()));
+      await t.database.db
+        .update(users)
+        .set({ blocked: true })
+        .where(eq(users.id, await customer.contactId()));
       t.clock.advance(5 * MINUTE);
       const events = await step(customer, "Answer me!");
       return { events, state: await state(customer) };
@@ -259,13 +313,21 @@ describe("recordCustomerMessage", () => {
     const message = { contentType: "text" as const, content: "Hello", textContent: "Hello", meta: {} };
     await expect(
       transaction(scope, async (tx, after) => {
-        await recordCustomerMessage(within(scope, tx, after), { conversationId: conversation.id }, { tenantId: a.id, contactId: conversation.contactId, now: t.clock.now(), message });
+        await recordCustomerMessage(
+          within(scope, tx, after),
+          { conversationId: conversation.id },
+          { tenantId: a.id, contactId: conversation.contactId, now: t.clock.now(), message },
+        );
         throw new Error("the caller's write failed");
       }),
     ).rejects.toThrow(/caller's write failed/);
     expect(t.published.length).toBe(before);
     const [row] = await t.database.db.select().from(conversations).where(eq(conversations.id, conversation.id));
-    expect(row).toMatchObject({ statusId: conversation.statusId, lastMessage: conversation.lastMessage, waitingSince: null });
+    expect(row).toMatchObject({
+      statusId: conversation.statusId,
+      lastMessage: conversation.lastMessage,
+      waitingSince: null,
+    });
     expect(await t.database.db.select().from(messages).where(eq(messages.conversationId, conversation.id))).toEqual([]);
   });
 });

@@ -18,8 +18,20 @@ import { conversations } from "./conversation.sql.ts";
  * activity message is written: nobody acted on those conversations.
  */
 
-function publishEach<R extends { uuid: string }>(after: AfterCommit, tenantId: number, rows: R[], changes: (row: R) => Record<string, unknown>) {
-  after.publish(...rows.map((row) => ({ type: "conversation_update" as const, tenantId, conversationUuid: row.uuid, changes: changes(row) })));
+function publishEach<R extends { uuid: string }>(
+  after: AfterCommit,
+  tenantId: number,
+  rows: R[],
+  changes: (row: R) => Record<string, unknown>,
+) {
+  after.publish(
+    ...rows.map((row) => ({
+      type: "conversation_update" as const,
+      tenantId,
+      conversationUuid: row.uuid,
+      changes: changes(row),
+    })),
+  );
 }
 
 /** Deletes a team; its conversations stay, back in the general queue. */

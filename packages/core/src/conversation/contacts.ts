@@ -58,7 +58,11 @@ export type ContactCard = { first_name: string; last_name: string; email: string
  * wrote in them and their read state. Each conversation's clients get a `conversation_update` with the new
  * contact. Run it in the caller's transaction (`ctx` bound to it with `within`: widget/exchange.ts).
  */
-export async function handOverConversations(ctx: Ctx, from: number, to: { id: number; card: ContactCard }): Promise<void> {
+export async function handOverConversations(
+  ctx: Ctx,
+  from: number,
+  to: { id: number; card: ContactCard },
+): Promise<void> {
   const now = ctx.clock.now();
   await transaction(ctx, async (tx, after) => {
     const moved = await tx
@@ -72,7 +76,14 @@ export async function handOverConversations(ctx: Ctx, from: number, to: { id: nu
       .where(and(eq(messages.tenantId, ctx.tenantId), eq(messages.senderId, from), eq(messages.senderType, "contact")));
     await tx.update(conversationReads).set({ userId: to.id }).where(eq(conversationReads.userId, from));
     const changes = { contact_id: to.id, contact: to.card };
-    after.publish(...moved.map((c) => ({ type: "conversation_update" as const, tenantId: ctx.tenantId, conversationUuid: c.uuid, changes })));
+    after.publish(
+      ...moved.map((c) => ({
+        type: "conversation_update" as const,
+        tenantId: ctx.tenantId,
+        conversationUuid: c.uuid,
+        changes,
+      })),
+    );
   });
 }
 

@@ -45,7 +45,12 @@ export type NewThread = {
 /** Where the message goes: an existing conversation (threaded mail, a chat reply) or a new one. */
 export type IncomingTarget = { conversationId: number } | { open: NewThread };
 
-export type IncomingWritten = { conversationId: number; conversationUuid: string; messageId: number; messageUuid: string };
+export type IncomingWritten = {
+  conversationId: number;
+  conversationUuid: string;
+  messageId: number;
+  messageUuid: string;
+};
 
 /** Conversations in these states go back to Open when the customer writes again. */
 const REOPENED: readonly (string | null)[] = ["Resolved", "Closed", "Snoozed"];
@@ -57,13 +62,20 @@ const REOPENED: readonly (string | null)[] = ["Resolved", "Closed", "Snoozed"];
  * (`customerWrote`). Published after commit: `new_conversation` + `new_message` for a new conversation,
  * `new_message` + `conversation_update` with the changed fields for an existing one.
  */
-export async function recordCustomerMessage(scope: TxScope, target: IncomingTarget, input: Incoming): Promise<IncomingWritten> {
+export async function recordCustomerMessage(
+  scope: TxScope,
+  target: IncomingTarget,
+  input: Incoming,
+): Promise<IncomingWritten> {
   const { tenantId, now, message } = input;
   const preview = message.preview ?? previewOf(message.textContent);
   return transaction(scope, async (tx, after) => {
     const [contact] = await tx.select({ blocked: users.blocked }).from(users).where(eq(users.id, input.contactId));
     const blocked = contact?.blocked ?? false;
-    const conversation = "open" in target ? await openConversation(tx, input, target.open, blocked, preview) : await lockConversation(tx, target.conversationId);
+    const conversation =
+      "open" in target
+        ? await openConversation(tx, input, target.open, blocked, preview)
+        : await lockConversation(tx, target.conversationId);
     const [row] = await tx
       .insert(messages)
       .values({
@@ -83,19 +95,35 @@ export async function recordCustomerMessage(scope: TxScope, target: IncomingTarg
         updatedAt: now,
       })
       .returning({ id: messages.id, uuid: messages.uuid });
-    const written = { conversationId: conversation.row.id, conversationUuid: conversation.row.uuid, messageId: row!.id, messageUuid: row!.uuid };
+    const written = {
+      conversationId: conversation.row.id,
+      conversationUuid: conversation.row.uuid,
+      messageId: row!.id,
+      messageUuid: row!.uuid,
+    };
     await attachUploads(tx, tenantId, written.messageId, message.mediaIds ?? []);
     // Flagged as it is stored: the new_message after commit carries the flag, so no message_update is needed.
     await flagPci(tx, tenantId, written.messageId, now);
     const base = { tenantId, conversationUuid: written.conversationUuid };
     if ("open" in target) {
-      after.publish({ type: "new_conversation", ...base }, { type: "new_message", ...base, messageUuid: written.messageUuid });
+      after.publish(
+        { type: "new_conversation", ...base },
+        { type: "new_message", ...base, messageUuid: written.messageUuid },
+      );
       return written;
     }
     const open = REOPENED.includes(conversation.statusKey) ? await systemStatus(tx, tenantId, "Open") : null;
-    const { set, changes } = customerWrote(conversation.row, { preview, now, quiet: blocked || message.autoReply === true, open });
+    const { set, changes } = customerWrote(conversation.row, {
+      preview,
+      now,
+      quiet: blocked || message.autoReply === true,
+      open,
+    });
     await tx.update(conversations).set(set).where(eq(conversations.id, written.conversationId));
-    after.publish({ type: "new_message", ...base, messageUuid: written.messageUuid }, { type: "conversation_update", ...base, changes });
+    after.publish(
+      { type: "new_message", ...base, messageUuid: written.messageUuid },
+      { type: "conversation_update", ...base, changes },
+    );
     return written;
   });
 }
@@ -111,8 +139,17 @@ export function customerWrote(
   opts: { preview: string; now: Date; quiet: boolean; open: Status | null },
 ): { set: Partial<ConversationRow>; changes: Record<string, unknown> } {
   const { now } = opts;
-  const set: Partial<ConversationRow> = { lastMessage: opts.preview, lastMessageAt: now, lastMessageSenderType: "contact", updatedAt: now };
-  const changes: Record<string, unknown> = { last_message: opts.preview, last_message_at: iso(now), last_message_sender_type: "contact" };
+  const set: Partial<ConversationRow> = {
+    lastMessage: opts.preview,
+    lastMessageAt: now,
+    lastMessageSenderType: "contact",
+    updatedAt: now,
+  };
+  const changes: Record<string, unknown> = {
+    last_message: opts.preview,
+    last_message_at: iso(now),
+    last_message_sender_type: "contact",
+  };
   if (opts.quiet) return { set, changes };
   set.lastInteractionAt = now;
   changes.last_interaction_at = iso(now);
@@ -146,7 +183,13 @@ async function lockConversation(tx: Db, id: number): Promise<Locked> {
  * start now, a blocked contact's in Spam unless the thread names a status (then Resolved and Closed stamp
  * their time).
  */
-async function openConversation(tx: Db, input: Incoming, thread: NewThread, blocked: boolean, preview: string): Promise<Locked> {
+async function openConversation(
+  tx: Db,
+  input: Incoming,
+  thread: NewThread,
+  blocked: boolean,
+  preview: string,
+): Promise<Locked> {
   const { tenantId, now } = input;
   const status = thread.status ?? (await systemStatus(tx, tenantId, blocked ? "Spam" : "Open"));
   const [row] = await tx

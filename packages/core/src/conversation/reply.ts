@@ -99,7 +99,8 @@ export async function prepareReply(
   messageField = "message",
 ): Promise<PreparedReply> {
   const isPrivate = input.private ?? false;
-  if (isPrivate && input.set_status) throw new InputError("set_status: only a public reply sets a status (once it is delivered)");
+  if (isPrivate && input.set_status)
+    throw new InputError("set_status: only a public reply sets a status (once it is delivered)");
   if (isPrivate && input.forwarded_to?.length) throw new InputError("forwarded_to: a private note cannot be forwarded");
   const [{ content, textContent, mediaIds }, mentions] = await Promise.all([
     prepareBody(ctx, input, messageField),
@@ -150,7 +151,14 @@ async function mentionedAgents(ctx: Ctx, ids: number[]): Promise<number[]> {
   const found = await ctx.db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.tenantId, ctx.tenantId), inArray(users.id, unique), eq(users.type, "agent"), isNull(users.deletedAt)));
+    .where(
+      and(
+        eq(users.tenantId, ctx.tenantId),
+        inArray(users.id, unique),
+        eq(users.type, "agent"),
+        isNull(users.deletedAt),
+      ),
+    );
   const missing = ids.findIndex((id) => !found.some((f) => f.id === id));
   if (missing >= 0) throw new InputError(`mentions[${missing}]: no agent with id ${ids[missing]}`);
   return unique;
@@ -172,8 +180,13 @@ const addressOf = (from: string) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim()
 
 /** `from` must be the inbox's address or one of its aliases (`config.aliases`). */
 async function senderAddress(ctx: Ctx, inboxId: number, from: string): Promise<string> {
-  const [inbox] = await ctx.db.select({ from: inboxes.from, config: inboxes.config }).from(inboxes).where(eq(inboxes.id, inboxId));
-  const aliases = Array.isArray(inbox?.config.aliases) ? (inbox.config.aliases as unknown[]).filter((a) => typeof a === "string") : [];
+  const [inbox] = await ctx.db
+    .select({ from: inboxes.from, config: inboxes.config })
+    .from(inboxes)
+    .where(eq(inboxes.id, inboxId));
+  const aliases = Array.isArray(inbox?.config.aliases)
+    ? (inbox.config.aliases as unknown[]).filter((a) => typeof a === "string")
+    : [];
   const allowed = [inbox?.from ?? "", ...aliases].filter(Boolean).map(addressOf);
   if (!allowed.includes(addressOf(from))) throw new InputError("from: must be the inbox address or one of its aliases");
   return from;
@@ -225,14 +238,25 @@ export async function writeReply(tx: Db, ctx: Ctx, target: ReplyTarget, reply: P
       updatedAt: now,
       ...(reply.private
         ? {}
-        : { lastInteractionAt: now, waitingSince: null, firstReplyAt: sql`coalesce(${conversations.firstReplyAt}, ${now.toISOString()}::timestamptz)` }),
+        : {
+            lastInteractionAt: now,
+            waitingSince: null,
+            firstReplyAt: sql`coalesce(${conversations.firstReplyAt}, ${now.toISOString()}::timestamptz)`,
+          }),
     })
     .where(eq(conversations.id, target.id));
   let notified: Awaited<ReturnType<typeof createNotifications>> = [];
   if (reply.mentions.length) {
     await tx
       .insert(conversationParticipants)
-      .values(reply.mentions.map((userId) => ({ tenantId: ctx.tenantId, conversationId: target.id, userId, kind: "mentioned" as const })))
+      .values(
+        reply.mentions.map((userId) => ({
+          tenantId: ctx.tenantId,
+          conversationId: target.id,
+          userId,
+          kind: "mentioned" as const,
+        })),
+      )
       .onConflictDoNothing();
     notified = await createNotifications(tx, {
       tenantId: ctx.tenantId,

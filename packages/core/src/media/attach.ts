@@ -13,12 +13,19 @@ export type Attachment = { media_uuid: string } | number;
  * holds yet (an unattached upload is visible to its uploader only, so another agent's, or another
  * workspace's, is as unknown as a made-up one). 400 naming the entry otherwise, or when one is listed twice.
  */
-export async function listedUploads(ctx: Pick<Ctx, "db" | "tenantId">, attachments: readonly Attachment[], uploader: number): Promise<number[]> {
+export async function listedUploads(
+  ctx: Pick<Ctx, "db" | "tenantId">,
+  attachments: readonly Attachment[],
+  uploader: number,
+): Promise<number[]> {
   if (attachments.length === 0) return [];
   const keys = attachments.map((a) => (typeof a === "number" ? a : a.media_uuid.toLowerCase()));
   const uuids = keys.filter((k): k is string => typeof k === "string");
   const ids = keys.filter((k): k is number => typeof k === "number");
-  const byKey = or(uuids.length ? inArray(media.uuid, uuids) : undefined, ids.length ? inArray(media.id, ids) : undefined);
+  const byKey = or(
+    uuids.length ? inArray(media.uuid, uuids) : undefined,
+    ids.length ? inArray(media.id, ids) : undefined,
+  );
   const rows = await ctx.db
     .select({ id: media.id, uuid: media.uuid })
     .from(media)
@@ -26,7 +33,8 @@ export async function listedUploads(ctx: Pick<Ctx, "db" | "tenantId">, attachmen
   const found = keys.map((key, i) => {
     const field = typeof key === "number" ? `attachments[${i}]` : `attachments[${i}].media_uuid`;
     const row = rows.find((r) => (typeof key === "number" ? r.id === key : r.uuid === key));
-    if (!row) throw new InputError(`${field}: no unattached upload with this ${typeof key === "number" ? "id" : "uuid"}`);
+    if (!row)
+      throw new InputError(`${field}: no unattached upload with this ${typeof key === "number" ? "id" : "uuid"}`);
     return { field, id: row.id };
   });
   return found.map(({ field, id }, i) => {
@@ -42,13 +50,25 @@ export async function listedUploads(ctx: Pick<Ctx, "db" | "tenantId">, attachmen
  * message keeps its images (no orphan cleanup) and the delivery embeds them as CID parts. Other images (an
  * earlier message's, another agent's upload, unknown uuids) are left as they are.
  */
-export async function inlineUploadIds(ctx: Pick<Ctx, "db" | "tenantId">, html: string, uploader: number, taken: readonly number[]): Promise<number[]> {
+export async function inlineUploadIds(
+  ctx: Pick<Ctx, "db" | "tenantId">,
+  html: string,
+  uploader: number,
+  taken: readonly number[],
+): Promise<number[]> {
   const uuids = uploadImageUuids(html);
   if (uuids.length === 0) return [];
   const rows = await ctx.db
     .select({ id: media.id })
     .from(media)
-    .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.uuid, uuids), isNull(media.messageId), eq(media.uploadedBy, uploader)));
+    .where(
+      and(
+        eq(media.tenantId, ctx.tenantId),
+        inArray(media.uuid, uuids),
+        isNull(media.messageId),
+        eq(media.uploadedBy, uploader),
+      ),
+    );
   return rows.map((r) => r.id).filter((id) => !taken.includes(id));
 }
 
@@ -57,12 +77,18 @@ export async function inlineUploadIds(ctx: Pick<Ctx, "db" | "tenantId">, html: s
  * transaction that writes the message. Only files no message holds are taken: a 400 when another message
  * took one since it was checked.
  */
-export async function attachUploads(tx: Db, tenantId: number, messageId: number, mediaIds: readonly number[]): Promise<void> {
+export async function attachUploads(
+  tx: Db,
+  tenantId: number,
+  messageId: number,
+  mediaIds: readonly number[],
+): Promise<void> {
   if (mediaIds.length === 0) return;
   const attached = await tx
     .update(media)
     .set({ messageId })
     .where(and(eq(media.tenantId, tenantId), inArray(media.id, [...mediaIds]), isNull(media.messageId)))
     .returning({ id: media.id });
-  if (attached.length !== mediaIds.length) throw new InputError("attachments: an upload is already attached to a message");
+  if (attached.length !== mediaIds.length)
+    throw new InputError("attachments: an upload is already attached to a message");
 }
