@@ -20,7 +20,9 @@ import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, type Responding } from "../middleware/envelope.ts";
+import { conversationDetail, conversationPage, draft, pageVisit, participant, participants } from "../responses/conversation.ts";
+import { done } from "../responses/scalars.ts";
 import { newConversationBody } from "./messages.ts";
 import { idNumber, idParam, pageQuery, validate } from "../validate.ts";
 
@@ -55,7 +57,7 @@ const macroParam = uuidParam.extend({ id: z.string().regex(/^\d{1,9}$/, "must be
 const attributesBody = z.record(z.string().max(100), z.unknown()).refine((v) => Object.keys(v).length <= 100, "at most 100 attributes");
 const BUCKET_MOVES: BucketMove[] = ["trash", "restore", "spam", "not-spam"];
 
-async function list(c: Context<AppEnv>, bucket: ConversationBucket, q: ListQuery) {
+async function list(c: Context<AppEnv, string, Responding<z.output<typeof conversationPage>>>, bucket: ConversationBucket, q: ListQuery) {
   return ok(
     c,
     await listConversations(ctxOf(c), bucket, {
@@ -81,26 +83,26 @@ const BUCKETS: [string, ConversationBucket["kind"], Permission][] = [
 
 const app = new Hono<AppEnv>();
 for (const [path, kind, permission] of BUCKETS) {
-  app.get(`/api/v1/conversations/${path}`, auth(permission), validate("query", listQuery), (c) =>
+  app.get(`/api/v1/conversations/${path}`, auth(permission), validate("query", listQuery), responds(conversationPage), (c) =>
     list(c, { kind } as ConversationBucket, c.req.valid("query")),
   );
 }
 
 /** A change (its effects published by the operation once committed); LibreDesk answers these updates with `true`. */
-async function changed(c: Context<AppEnv>, change: Promise<unknown>) {
+async function changed(c: Context<AppEnv, string, Responding<true>>, change: Promise<unknown>) {
   await change;
   return ok(c, true);
 }
 
 for (const move of BUCKET_MOVES) {
-  app.put(`/api/v1/conversations/:uuid/${move}`, auth("conversations:update_status"), validate("param", uuidParam), async (c) =>
+  app.put(`/api/v1/conversations/:uuid/${move}`, auth("conversations:update_status"), validate("param", uuidParam), responds(done), async (c) =>
     changed(c, moveConversation(ctxOf(c), c.req.valid("param"), move)),
   );
 }
 
 /** Conversations: lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
 export const conversationsFamily = app
-  .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), async (c) => {
+  .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), responds(conversationDetail, 201), async (c) => {
     return ok(c, await createConversation(ctxOf(c), c.req.valid("json")), 201);
   })
   .get(
@@ -108,39 +110,41 @@ export const conversationsFamily = app
     auth("conversations:read_team_inbox"),
     validate("param", idParam),
     validate("query", listQuery),
+    responds(conversationPage),
     (c) => list(c, { kind: "team_unassigned", teamId: c.req.valid("param").id }, c.req.valid("query")),
   )
-  .get("/api/v1/views/:id/conversations", auth("conversations:read"), validate("param", idParam), validate("query", listQuery), async (c) =>
+  .get("/api/v1/views/:id/conversations", auth("conversations:read"), validate("param", idParam), validate("query", listQuery), responds(conversationPage), async (c) =>
     list(c, { kind: "view", filters: await viewFilters(ctxOf(c), c.req.valid("param").id) }, c.req.valid("query")),
   )
-  .get("/api/v1/conversations/by-ref/:ref", auth("conversations:read"), validate("param", refParam), async (c) =>
+  .get("/api/v1/conversations/by-ref/:ref", auth("conversations:read"), validate("param", refParam), responds(conversationDetail), async (c) =>
     ok(c, await getConversation(ctxOf(c), { referenceNumber: c.req.valid("param").ref })),
   )
   .post(
     "/api/v1/conversations/merge",
     auth("conversations:update_status"),
     validate("json", z.object({ source_uuid: z.uuid(), target_uuid: z.uuid() })),
+    responds(done),
     async (c) => changed(c, mergeConversations(ctxOf(c), c.req.valid("json"))),
   )
-  .get("/api/v1/drafts", auth(), async (c) => ok(c, await listDrafts(ctxOf(c))))
-  .get("/api/v1/conversations/:uuid", auth("conversations:read"), validate("param", uuidParam), async (c) =>
+  .get("/api/v1/drafts", auth(), responds(z.array(draft)), async (c) => ok(c, await listDrafts(ctxOf(c))))
+  .get("/api/v1/conversations/:uuid", auth("conversations:read"), validate("param", uuidParam), responds(conversationDetail), async (c) =>
     ok(c, await getConversation(ctxOf(c), c.req.valid("param"))),
   )
-  .get("/api/v1/conversations/:uuid/participants", auth("conversations:read"), validate("param", uuidParam), async (c) =>
+  .get("/api/v1/conversations/:uuid/participants", auth("conversations:read"), validate("param", uuidParam), responds(z.array(participant)), async (c) =>
     ok(c, await listParticipants(ctxOf(c), c.req.valid("param"))),
   )
-  .put("/api/v1/conversations/:uuid/last-seen", auth("conversations:read"), validate("param", uuidParam), async (c) => {
+  .put("/api/v1/conversations/:uuid/last-seen", auth("conversations:read"), validate("param", uuidParam), responds(done), async (c) => {
     await markSeen(ctxOf(c), c.req.valid("param"));
     return ok(c, true);
   })
-  .put("/api/v1/conversations/:uuid/mark-unread", auth("conversations:read"), validate("param", uuidParam), async (c) => {
+  .put("/api/v1/conversations/:uuid/mark-unread", auth("conversations:read"), validate("param", uuidParam), responds(done), async (c) => {
     await markSeen(ctxOf(c), c.req.valid("param"), true);
     return ok(c, true);
   })
-  .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) => {
+  .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), responds(participants), async (c) => {
     return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId));
   })
-  .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), async (c) =>
+  .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), responds(participants), async (c) =>
     ok(c, await removeFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId)),
   )
   .post(
@@ -148,11 +152,12 @@ export const conversationsFamily = app
     auth("conversations:read"),
     validate("param", uuidParam),
     validate("json", z.object({ user_id: idNumber })),
+    responds(participants),
     async (c) => {
       return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id));
     },
   )
-  .delete("/api/v1/conversations/:uuid/followers/:user_id", auth("conversations:read"), validate("param", userIdParam), async (c) => {
+  .delete("/api/v1/conversations/:uuid/followers/:user_id", auth("conversations:read"), validate("param", userIdParam), responds(participants), async (c) => {
     const { uuid, user_id } = c.req.valid("param");
     return ok(c, await removeFollower(ctxOf(c), { uuid }, user_id));
   })
@@ -161,6 +166,7 @@ export const conversationsFamily = app
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ status: nameOrId, snoozed_until: z.string().max(20).optional() })),
+    responds(done),
     async (c) => changed(c, setStatus(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
   .put(
@@ -168,6 +174,7 @@ export const conversationsFamily = app
     auth("conversations:update_priority"),
     validate("param", uuidParam),
     validate("json", z.object({ priority: nameOrId.nullable() })),
+    responds(done),
     async (c) => changed(c, setPriority(ctxOf(c), c.req.valid("param"), c.req.valid("json").priority)),
   )
   .put(
@@ -175,6 +182,7 @@ export const conversationsFamily = app
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ subject: z.string().trim().min(1).max(500) })),
+    responds(done),
     async (c) => changed(c, setSubject(ctxOf(c), c.req.valid("param"), c.req.valid("json").subject)),
   )
   .put(
@@ -182,6 +190,7 @@ export const conversationsFamily = app
     auth("conversations:update_status"),
     validate("param", uuidParam),
     validate("json", z.object({ contact_id: idNumber })),
+    responds(done),
     async (c) => changed(c, setContact(ctxOf(c), c.req.valid("param"), c.req.valid("json").contact_id)),
   )
   .post(
@@ -189,42 +198,43 @@ export const conversationsFamily = app
     auth("conversations:update_tags"),
     validate("param", uuidParam),
     validate("json", z.object({ tags: z.array(z.string().max(64)).max(50) })),
+    responds(done),
     async (c) => changed(c, setTags(ctxOf(c), c.req.valid("param"), c.req.valid("json").tags)),
   )
   // LibreDesk sends the attributes object itself as the body: `{"plan": "pro", "old_key": null}`.
-  .put("/api/v1/conversations/:uuid/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
+  .put("/api/v1/conversations/:uuid/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), responds(done), async (c) =>
     changed(c, setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
-  .put("/api/v1/conversations/:uuid/contacts/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), async (c) =>
+  .put("/api/v1/conversations/:uuid/contacts/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), responds(done), async (c) =>
     changed(c, setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
-  .put("/api/v1/conversations/:uuid/assignee/user", auth("conversations:update_user_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
+  .put("/api/v1/conversations/:uuid/assignee/user", auth("conversations:update_user_assignee"), validate("param", uuidParam), validate("json", assigneeBody), responds(done), async (c) =>
     changed(c, assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/team", auth("conversations:update_team_assignee"), validate("param", uuidParam), validate("json", assigneeBody), async (c) =>
+  .put("/api/v1/conversations/:uuid/assignee/team", auth("conversations:update_team_assignee"), validate("param", uuidParam), validate("json", assigneeBody), responds(done), async (c) =>
     changed(c, assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/user/remove", auth("conversations:update_user_assignee"), validate("param", uuidParam), async (c) =>
+  .put("/api/v1/conversations/:uuid/assignee/user/remove", auth("conversations:update_user_assignee"), validate("param", uuidParam), responds(done), async (c) =>
     changed(c, assignUser(ctxOf(c), c.req.valid("param"), null)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/team/remove", auth("conversations:update_team_assignee"), validate("param", uuidParam), async (c) =>
+  .put("/api/v1/conversations/:uuid/assignee/team/remove", auth("conversations:update_team_assignee"), validate("param", uuidParam), responds(done), async (c) =>
     changed(c, assignTeam(ctxOf(c), c.req.valid("param"), null)),
   )
-  .delete("/api/v1/conversations/:uuid", auth("conversations:update_status"), validate("param", uuidParam), async (c) => {
+  .delete("/api/v1/conversations/:uuid", auth("conversations:update_status"), validate("param", uuidParam), responds(done), async (c) => {
     await deleteConversation(ctxOf(c), c.req.valid("param"));
     return ok(c, true);
   })
-  .get("/api/v1/conversations/:uuid/page-visits", auth("conversations:read"), validate("param", uuidParam), async (c) =>
+  .get("/api/v1/conversations/:uuid/page-visits", auth("conversations:read"), validate("param", uuidParam), responds(z.array(pageVisit)), async (c) =>
     ok(c, await listPageVisits(ctxOf(c), c.req.valid("param"))),
   )
-  .post("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), validate("json", draftBody), async (c) =>
+  .post("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), validate("json", draftBody), responds(draft), async (c) =>
     ok(c, await saveDraft(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
-  .delete("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), async (c) => {
+  .delete("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), responds(done), async (c) => {
     await deleteDraft(ctxOf(c), c.req.valid("param"));
     return ok(c, true);
   })
-  .post("/api/v1/conversations/:uuid/macros/:id/apply", auth(), validate("param", macroParam), async (c) => {
+  .post("/api/v1/conversations/:uuid/macros/:id/apply", auth(), validate("param", macroParam), responds(conversationDetail), async (c) => {
     const { uuid, id } = c.req.valid("param");
     return ok(c, await applyMacro(ctxOf(c), { uuid }, id));
   });

@@ -11,7 +11,8 @@ import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import { conversationHit, hitsAsAsked, messageHit, unifiedSearchResult } from "../responses/search.ts";
 import { validate } from "../validate.ts";
 
 const SEARCH_PAGE_SIZE = 20;
@@ -44,16 +45,16 @@ const asAsked = <T>(t: { q?: string | undefined; query?: string | undefined }, p
  * be taken for a conversation uuid.
  */
 export const searchFamily = new Hono<AppEnv>()
-  .get("/api/v1/search", auth("conversations:read"), validate("query", unifiedQuery), async (c) => {
+  .get("/api/v1/search", auth("conversations:read"), validate("query", unifiedQuery), responds(unifiedSearchResult), async (c) => {
     const query = c.req.valid("query");
     return ok(c, await unifiedSearch(ctxOf(c), searchText(query), query.limit));
   })
-  .get("/api/v1/conversations/search", auth("conversations:read"), validate("query", conversationQuery), async (c) => {
+  .get("/api/v1/conversations/search", auth("conversations:read"), validate("query", conversationQuery), responds(hitsAsAsked(conversationHit)), async (c) => {
     const query = c.req.valid("query");
     const hits = await searchConversations(ctxOf(c), { q: searchText(query), page: query.page, pageSize: query.page_size, filters: query.filters });
     return ok(c, asAsked(query, hits));
   })
-  .get("/api/v1/messages/search", auth("messages:read"), validate("query", messageQuery), async (c) => {
+  .get("/api/v1/messages/search", auth("messages:read"), validate("query", messageQuery), responds(hitsAsAsked(messageHit)), async (c) => {
     const query = c.req.valid("query");
     const hits = await searchMessages(ctxOf(c), {
       q: searchText(query),

@@ -15,6 +15,8 @@ export type SuccessStatus = 200 | 201 | 202;
  */
 declare const DECLARED: unique symbol;
 type Declared<T, S extends SuccessStatus> = { out: { [DECLARED]: { data: T; status: S } } };
+/** The Input of a route that declared `T`: what a helper answering for such routes takes as its Context's. */
+export type Responding<T, S extends SuccessStatus = 200> = Declared<T, S>;
 type DataOf<I> = I extends Declared<infer T, SuccessStatus> ? T : unknown;
 type StatusOf<I> = I extends Declared<unknown, infer S> ? S : SuccessStatus;
 
