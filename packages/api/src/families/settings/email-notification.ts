@@ -65,16 +65,10 @@ const emailNotificationUpdate = settingsUpdate(emailNotificationFields, EMAIL_NO
  * The test form: the settings under either name, plus LibreDesk's `test_email`, where the server is to send
  * a test message (empty: log in only).
  */
-const emailNotificationTest = z
-  .looseObject({ test_email: z.union([z.literal(""), z.email("must be an email address")]).optional() })
-  .transform(({ test_email, ...settings }, ctx) => {
-    const parsed = emailNotificationUpdate.safeParse(settings);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-      return z.NEVER;
-    }
-    return { testEmail: test_email || undefined, settings: parsed.data };
-  });
+const emailNotificationTest = settingsUpdate(
+  { ...emailNotificationFields, test_email: z.union([z.literal(""), z.email("must be an email address")]) },
+  EMAIL_NOTIFICATION_NAMES,
+).transform(({ test_email, ...settings }) => ({ testEmail: test_email || undefined, settings }));
 
 const answer = (settings: EmailNotificationSettings) => withLibreDeskNames(emailNotificationView(settings), EMAIL_NOTIFICATION_NAMES);
 
