@@ -15,7 +15,9 @@ import { throttleAccount } from "../account-throttle.ts";
 import { auth, requireCsrf } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
+import { deviceKey, deviceSignIn, signedIn } from "../responses/auth.ts";
+import { done } from "../responses/scalars.ts";
 import { isSameOriginNavigation } from "../origin.ts";
 import { assertStorableInput, describeIssue, idParam, validate } from "../validate.ts";
 
@@ -67,7 +69,7 @@ async function endSession(c: Context<AppEnv>) {
 }
 
 export const authRoutes = new Hono<AppEnv>()
-  .post("/api/v1/auth/login", async (c) => {
+  .post("/api/v1/auth/login", responds(signedIn), async (c) => {
     const { email, password } = await readCredentials(c);
     await throttleAccount(c, "sign-in", email);
     const { database, clock, config } = c.get("deps");
@@ -90,18 +92,18 @@ export const authRoutes = new Hono<AppEnv>()
     c.set("actor", actor);
     return ok(c, { ...(await getMe(ctxOf(c))), csrf_token: session.csrfToken });
   })
-  .post("/api/v1/auth/logout", async (c) => {
+  .post("/api/v1/auth/logout", responds(done), async (c) => {
     await endSession(c);
     return ok(c, true);
   })
   // A link or an image elsewhere (another site, or a message shown in the app) must not sign the agent
   // out: only a navigation from this workspace (or typed in the address bar) does. Either way, a redirect.
-  .get("/logout", async (c) => {
+  .get("/logout", respondsRaw({ status: 302, description: "A redirect to /; it signs out only a navigation from this workspace or the address bar." }), async (c) => {
     if (isSameOriginNavigation(c)) await endSession(c);
     return c.redirect("/", 302);
   })
   // [HQ] Google mobile sign-in: one API key per device, listed and revoked one by one below.
-  .post("/api/v1/auth/google-mobile", validate("json", googleMobile), async (c) => {
+  .post("/api/v1/auth/google-mobile", validate("json", googleMobile), responds(deviceSignIn), async (c) => {
     const { id_token, device_name } = c.req.valid("json");
     // Per the account the token names; a token naming none fails verification without any lookup.
     const claimed = claimedGoogleEmail(id_token);
@@ -119,8 +121,8 @@ export const authRoutes = new Hono<AppEnv>()
     });
     return ok(c, { user: { id: user.id, email: user.email, first_name: user.firstName }, api_key: apiKey, expires_at: null });
   })
-  .get("/api/v1/auth/devices", auth(), async (c) => ok(c, await listDeviceKeys(ctxOf(c))))
-  .delete("/api/v1/auth/devices/:id", auth(), validate("param", idParam), async (c) => {
+  .get("/api/v1/auth/devices", auth(), responds(z.array(deviceKey)), async (c) => ok(c, await listDeviceKeys(ctxOf(c))))
+  .delete("/api/v1/auth/devices/:id", auth(), validate("param", idParam), responds(done), async (c) => {
     await revokeDeviceKey(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   });

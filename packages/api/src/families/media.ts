@@ -10,7 +10,8 @@ import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { mediaSettings, mediaUrlMaker } from "../media-url.ts";
 import { agentOf, auth, identify } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
+import { uploadedMedia } from "../responses/media.ts";
 import { uploadedFile, uploadLimit } from "../upload.ts";
 
 /** S3 mode: how long the presigned URL a GET redirects to lives; the browser follows it at once. */
@@ -18,6 +19,13 @@ export const PRESIGNED_URL_TTL_SECONDS = 600;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Served files never run as a page of the app: no sub-resources, no script, an opaque origin. */
 const SANDBOX = "default-src 'none'; sandbox";
+
+/** GET /uploads/{uuid}: the bytes, or a redirect to them. */
+const FILE_BYTES = {
+  status: 200,
+  contentType: "application/octet-stream",
+  description: "The file's bytes, as its own type (304 when the ETag matches; in the cloud, 302 to S3).",
+};
 
 /** What the upload takes, for the OpenAPI document; the handler reads and checks the fields itself. */
 const uploadForm = z.object({
@@ -33,7 +41,7 @@ const uploadForm = z.object({
  * (media/avatar.ts). Everything else is 404, never 403, so a uuid's existence does not leak.
  */
 export const mediaFamily = new Hono<AppEnv>()
-  .post("/api/v1/media", auth(), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), async (c) => {
+  .post("/api/v1/media", auth(), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), responds(uploadedMedia, 201), async (c) => {
     const { database, blobs, clock, config } = c.get("deps");
     const { maxBytes } = mediaSettings(config);
     const file = await uploadedFile(c, maxBytes, ["file", "files"]);
@@ -51,7 +59,7 @@ export const mediaFamily = new Hono<AppEnv>()
     const { id, uuid, filename, content_type, size } = upload;
     return ok(c, { id, uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
   })
-  .get("/uploads/:uuid", async (c) => {
+  .get("/uploads/:uuid", respondsRaw(FILE_BYTES), async (c) => {
     const uuid = c.req.param("uuid").toLowerCase();
     if (!UUID.test(uuid)) throw new NotFoundError("File");
     const access = await authorisedMedia(c, uuid);

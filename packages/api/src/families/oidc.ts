@@ -24,7 +24,7 @@ import { workspaceOrigin } from "../origin.ts";
 import { auth } from "../middleware/auth.ts";
 import { clientIp } from "../middleware/client-ip.ts";
 import { SESSION_COOKIE, setSessionCookies } from "../middleware/cookies.ts";
-import { ok, responds } from "../middleware/envelope.ts";
+import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
 import { oidcProvider } from "../responses/oidc.ts";
 import { done } from "../responses/scalars.ts";
 import { idParam, validate } from "../validate.ts";
@@ -81,7 +81,7 @@ export const oidcFamily = new Hono<AppEnv>()
     await deleteOidcProvider(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
-  .get("/api/v1/oidc/:id/login", validate("param", idParam), async (c) => {
+  .get("/api/v1/oidc/:id/login", validate("param", idParam), respondsRaw({ status: 302, description: "A redirect to the provider's sign-in page." }), async (c) => {
     const { database, secrets, outbound, clock, config } = c.get("deps");
     const { id } = c.req.valid("param");
     const { authorizationUrl, pending } = await beginOidcLogin({ db: database.db, secrets, outbound }, {
@@ -101,7 +101,7 @@ export const oidcFamily = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.redirect(authorizationUrl, 302);
   })
-  .get("/api/v1/oidc/:id/finish", forgetPendingLogin, validate("param", idParam), async (c) => {
+  .get("/api/v1/oidc/:id/finish", forgetPendingLogin, validate("param", idParam), respondsRaw({ status: 302, description: "Signed in: a redirect to / with the session cookies." }), async (c) => {
     const { database, secrets, outbound, clock, config } = c.get("deps");
     const { id } = c.req.valid("param");
     c.header("Cache-Control", "no-store");

@@ -20,7 +20,10 @@ import { z } from "zod";
 import { ctxOf } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
-import { ok } from "../../middleware/envelope.ts";
+import { ok, responds } from "../../middleware/envelope.ts";
+import { agentCompact, agentTeam, me } from "../../responses/agent.ts";
+import { done } from "../../responses/scalars.ts";
+import { teamCompact } from "../../responses/team.ts";
 import { storeAvatarFile } from "../../avatar-upload.ts";
 import { formField, formFile } from "../../form-fields.ts";
 import { uploadLimit } from "../../upload.ts";
@@ -74,12 +77,13 @@ const pushToken = z.object({ token: z.string().min(8).max(4096), platform: z.enu
 
 /** The signed-in agent's own profile, and the compact lists every agent may read. */
 export const meRoutes = new Hono<AppEnv>()
-  .get("/api/v1/agents/me", auth(), async (c) => ok(c, await getMe(ctxOf(c))))
+  .get("/api/v1/agents/me", auth(), responds(me), async (c) => ok(c, await getMe(ctxOf(c))))
   .put(
     "/api/v1/agents/me",
     auth(),
     uploadLimit(() => AVATAR_MAX_BYTES, profileForm, "files"),
     validateJsonOrForm<ProfileChange>(profile, profileForm),
+    responds(me),
     async (c) => {
       const { files, ...change } = c.req.valid("json");
       const avatar = files ? await storeAvatarFile(c, files) : files;
@@ -91,24 +95,25 @@ export const meRoutes = new Hono<AppEnv>()
     "/api/v1/agents/me/signature",
     auth(),
     validate("json", z.object({ signature: z.string().max(MAX_SIGNATURE_LENGTH) })),
+    responds(me),
     async (c) => {
       await setMySignature(ctxOf(c), c.req.valid("json").signature);
       return ok(c, await getMe(ctxOf(c)));
     },
   )
-  .get("/api/v1/agents/me/teams", auth(), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
-  .put("/api/v1/agents/me/availability", auth(), validate("json", availabilityBody), async (c) =>
+  .get("/api/v1/agents/me/teams", auth(), responds(z.array(agentTeam)), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
+  .put("/api/v1/agents/me/availability", auth(), validate("json", availabilityBody), responds(me), async (c) =>
     ok(c, await setAvailability(ctxOf(c), c.req.valid("json"))),
   )
-  .delete("/api/v1/agents/me/avatar", auth(), async (c) => ok(c, await deleteAvatar(ctxOf(c))))
-  .post("/api/v1/agents/me/push-token", auth(), validate("json", pushToken), async (c) => {
+  .delete("/api/v1/agents/me/avatar", auth(), responds(me), async (c) => ok(c, await deleteAvatar(ctxOf(c))))
+  .post("/api/v1/agents/me/push-token", auth(), validate("json", pushToken), responds(done, 201), async (c) => {
     const { token, platform } = c.req.valid("json");
     await addPushToken(ctxOf(c), token, platform);
     return ok(c, true, 201);
   })
-  .delete("/api/v1/agents/me/push-token", auth(), validate("json", pushToken.pick({ token: true })), async (c) => {
+  .delete("/api/v1/agents/me/push-token", auth(), validate("json", pushToken.pick({ token: true })), responds(done), async (c) => {
     await removePushToken(ctxOf(c), c.req.valid("json").token);
     return ok(c, true);
   })
-  .get("/api/v1/agents/compact", auth(), async (c) => ok(c, await listAgentsCompact(ctxOf(c))))
-  .get("/api/v1/teams/compact", auth(), async (c) => ok(c, await listTeamsCompact(ctxOf(c))));
+  .get("/api/v1/agents/compact", auth(), responds(z.array(agentCompact)), async (c) => ok(c, await listAgentsCompact(ctxOf(c))))
+  .get("/api/v1/teams/compact", auth(), responds(z.array(teamCompact)), async (c) => ok(c, await listTeamsCompact(ctxOf(c))));
