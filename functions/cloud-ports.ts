@@ -47,7 +47,7 @@ export function cloudQueue(env: NodeJS.ProcessEnv): Queue {
   if (queueUrl) return createSqsQueue({ queueUrl });
   return {
     send: async (message) => {
-      throw new Error(`QUEUE_URL is not set: this function cannot publish ${message.type} (link the queue in infra/api.ts)`);
+      throw new Error(`QUEUE_URL is not set: this function cannot publish ${message.type} (link the queue in infra/)`);
     },
   };
 }

@@ -44,7 +44,14 @@ function cronName(name: string): string {
 
 /** An EventBridge rate expression: `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)`, `rate(1 day)`. */
 function rate(ms: number): string {
-  const [unit, size] = ([["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000]] as const).find(([, size]) => ms % size === 0) ?? [];
+  const [unit, size] =
+    (
+      [
+        ["day", 86_400_000],
+        ["hour", 3_600_000],
+        ["minute", 60_000],
+      ] as const
+    ).find(([, size]) => ms % size === 0) ?? [];
   if (!unit || !size) throw new Error(`no rate expression for ${ms} ms`);
   const n = ms / size;
   return `rate(${n} ${unit}${n === 1 ? "" : "s"})`;

@@ -19,12 +19,25 @@ let a: TestTenant;
 /** Effect ports that record what reaches them, in order. */
 function recording(): EffectPorts & { sent: (DomainEvent | QueueMessage)[] } {
   const sent: (DomainEvent | QueueMessage)[] = [];
-  return { sent, events: { publish: async (list) => void sent.push(...list) }, queue: { send: async (message) => void sent.push(message) } };
+  return {
+    sent,
+    events: { publish: async (list) => void sent.push(...list) },
+    queue: { send: async (message) => void sent.push(message) },
+  };
 }
 
-const event = (n: number): DomainEvent => ({ type: "conversation_update", tenantId: a.id, conversationUuid: `uuid-${n}`, changes: { n } });
+const event = (n: number): DomainEvent => ({
+  type: "conversation_update",
+  tenantId: a.id,
+  conversationUuid: `uuid-${n}`,
+  changes: { n },
+});
 const job = (n: number): QueueMessage => ({ type: "message.deliver", tenantId: a.id, messageId: n });
-const tagNamed = async (name: string) => t.database.db.select().from(tags).where(and(eq(tags.tenantId, a.id), eq(tags.name, name)));
+const tagNamed = async (name: string) =>
+  t.database.db
+    .select()
+    .from(tags)
+    .where(and(eq(tags.tenantId, a.id), eq(tags.name, name)));
 
 beforeAll(async () => {
   t = await bootTestApp();
@@ -105,9 +118,17 @@ describe("a domain change that fails after writing", () => {
     }));
     await expect(change).rejects.toThrow("a later write of the same change failed");
     expect(ports.sent).toEqual([]);
-    const [row] = await t.database.db.select({ subject: conversations.subject }).from(conversations).where(eq(conversations.id, conv.id));
+    const [row] = await t.database.db
+      .select({ subject: conversations.subject })
+      .from(conversations)
+      .where(eq(conversations.id, conv.id));
     expect(row!.subject).toBe("Before");
-    expect(await t.database.db.select().from(messages).where(and(eq(messages.conversationId, conv.id), eq(messages.type, "activity")))).toEqual([]);
+    expect(
+      await t.database.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conv.id), eq(messages.type, "activity"))),
+    ).toEqual([]);
 
     // The same change without the failure commits and publishes both.
     const done = await changeConversation(ctx, { id: conv.id }, () => ({

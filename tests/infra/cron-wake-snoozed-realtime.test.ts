@@ -8,7 +8,13 @@ import { runCron } from "../../functions/cron/run.ts";
 import { connect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /**
  * The wake-snoozed cron as the cloud runs it (functions/cron/run.ts: CRON_JOB's job with the ports its
@@ -25,14 +31,25 @@ const AWS_ENV = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_REGION", "AWS_ACCESS_KEY_ID",
 const saved = Object.fromEntries(AWS_ENV.map((k) => [k, process.env[k]]));
 
 let seq = 0;
-const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({ requestContext: { connectionId: id, routeKey }, ...extra });
+const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({
+  requestContext: { connectionId: id, routeKey },
+  ...extra,
+});
 const framesTo = (id: string) => aws.posts.filter((p) => p.id === id).map((p) => JSON.parse(p.text));
 
 /** Bob's agent connection, registered by `$connect` and subscribed to `uuid`. */
 async function bobWatching(uuid: string): Promise<string> {
   const id = `cron${++seq}=`;
-  expect((await connect(ws, event(id, "$connect", { headers: { Host: a.host, Authorization: `Bearer ${bob.apiKey}` } }))).statusCode).toBe(200);
-  await message(ws, event(id, "$default", { body: JSON.stringify({ type: "conversation_subscribe", data: { conversation_uuid: uuid } }) }));
+  expect(
+    (await connect(ws, event(id, "$connect", { headers: { Host: a.host, Authorization: `Bearer ${bob.apiKey}` } })))
+      .statusCode,
+  ).toBe(200);
+  await message(
+    ws,
+    event(id, "$default", {
+      body: JSON.stringify({ type: "conversation_subscribe", data: { conversation_uuid: uuid } }),
+    }),
+  );
   expect(framesTo(id)).toEqual([{ type: "conversation_subscribed", data: { conversation_uuid: uuid } }]);
   aws.posts.length = 0;
   return id;
@@ -41,8 +58,13 @@ async function bobWatching(uuid: string): Promise<string> {
 /** A conversation of Bob's, snoozed until a minute ago (the cron runs on the system clock). */
 async function dueSnooze() {
   const conv = await createConversation(t, a, { assignedUserId: bob.id });
-  expect((await a.admin.put(`/api/v1/conversations/${conv.uuid}/status`, { status: "Snoozed", snoozed_until: "1h" })).status).toBe(200);
-  await t.database.db.update(conversations).set({ snoozedUntil: new Date(Date.now() - 60_000) }).where(eq(conversations.id, conv.id));
+  expect(
+    (await a.admin.put(`/api/v1/conversations/${conv.uuid}/status`, { status: "Snoozed", snoozed_until: "1h" })).status,
+  ).toBe(200);
+  await t.database.db
+    .update(conversations)
+    .set({ snoozedUntil: new Date(Date.now() - 60_000) })
+    .where(eq(conversations.id, conv.id));
   return conv;
 }
 
@@ -57,10 +79,28 @@ beforeAll(async () => {
   });
   t = await bootTestApp();
   const registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  const realtime = createApiGatewayRealtime({ db: t.database.db, clock: t.clock, registry, endpoint: aws.endpoint, client: aws.management, log: () => undefined });
-  ws = { db: t.database.db, clock: t.clock, registry, realtime, tenantRouting: { baseDomain: BASE_DOMAIN }, trustForwardedHost: false, verifyVisitor: verifyWidgetSession };
+  const realtime = createApiGatewayRealtime({
+    db: t.database.db,
+    clock: t.clock,
+    registry,
+    endpoint: aws.endpoint,
+    client: aws.management,
+    log: () => undefined,
+  });
+  ws = {
+    db: t.database.db,
+    clock: t.clock,
+    registry,
+    realtime,
+    tenantRouting: { baseDomain: BASE_DOMAIN },
+    trustForwardedHost: false,
+    verifyVisitor: verifyWidgetSession,
+  };
   a = await createTenant(t);
-  bob = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_assigned", "messages:read"], firstName: "Bob" });
+  bob = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_assigned", "messages:read"],
+    firstName: "Bob",
+  });
 });
 
 afterAll(async () => {
@@ -92,9 +132,15 @@ describe("the wake-snoozed cron in the cloud", () => {
     const env = { WS_TABLE: aws.table, WS_ENDPOINT: aws.endpoint };
     expect(await runCron("wake-snoozed", t.database, env)).toEqual({ woken: 1 });
     const frames = framesTo(watcher);
-    expect(frames).toContainEqual({ type: "conversation_update", data: { uuid: conv.uuid, status: "Open", snoozed_until: null } });
+    expect(frames).toContainEqual({
+      type: "conversation_update",
+      data: { uuid: conv.uuid, status: "Open", snoozed_until: null },
+    });
     expect(frames).toContainEqual(
-      expect.objectContaining({ type: "new_message", data: expect.objectContaining({ conversation_uuid: conv.uuid, text_content: "Reopened after snooze" }) }),
+      expect.objectContaining({
+        type: "new_message",
+        data: expect.objectContaining({ conversation_uuid: conv.uuid, text_content: "Reopened after snooze" }),
+      }),
     );
     // Woken once: a second run finds nothing due and posts nothing.
     aws.posts.length = 0;

@@ -31,7 +31,10 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("the schedule of 
   beforeAll(async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "helperiq-schedule-"));
     try {
-      const server = await startServer(loadConfig({ PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "owner@example.com" }), () => undefined);
+      const server = await startServer(
+        loadConfig({ PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL: "owner@example.com" }),
+        () => undefined,
+      );
       embedded = [...server.scheduled];
       await server.close();
     } finally {
@@ -41,7 +44,10 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("the schedule of 
   });
 
   it("runs the same jobs at the same intervals embedded and in the cloud", () => {
-    const cloud = crons.map((c) => ({ name: c.args.function.environment.CRON_JOB as string, everyMs: rateMs(c.args.schedule) }));
+    const cloud = crons.map((c) => ({
+      name: c.args.function.environment.CRON_JOB as string,
+      everyMs: rateMs(c.args.schedule),
+    }));
     expect(cloud.sort(byName)).toEqual([...embedded].sort(byName));
     // The two that used to exist on one side only.
     expect(embedded.map((j) => j.name)).toEqual(expect.arrayContaining(["cleanup-sessions", "resume-deliveries"]));
@@ -64,17 +70,30 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("the schedule of 
       const needs: readonly string[] = job.needs;
       expect({ job: job.name, links: linked(fn) }).toEqual({
         job: job.name,
-        links: [...(needs.includes("queue") ? ["Jobs"] : []), ...(needs.includes("realtime") ? ["Connections", "Realtime"] : []), ...(needs.includes("blobs") ? ["Media"] : [])].sort(),
+        links: [
+          ...(needs.includes("queue") ? ["Jobs"] : []),
+          ...(needs.includes("realtime") ? ["Connections", "Realtime"] : []),
+          ...(needs.includes("blobs") ? ["Media"] : []),
+        ].sort(),
       });
       expect(fn.environment.QUEUE_URL, job.name).toBe(needs.includes("queue") ? "sst.aws.Queue:Jobs.url" : undefined);
-      expect(fn.environment.WS_TABLE, job.name).toBe(needs.includes("realtime") ? "sst.aws.Dynamo:Connections.name" : undefined);
-      expect(fn.environment.WS_ENDPOINT, job.name).toBe(needs.includes("realtime") ? "sst.aws.ApiGatewayWebSocket:Realtime.managementEndpoint" : undefined);
-      expect(fn.environment.MEDIA_BUCKET, job.name).toBe(needs.includes("blobs") ? "sst.aws.Bucket:Media.name" : undefined);
+      expect(fn.environment.WS_TABLE, job.name).toBe(
+        needs.includes("realtime") ? "sst.aws.Dynamo:Connections.name" : undefined,
+      );
+      expect(fn.environment.WS_ENDPOINT, job.name).toBe(
+        needs.includes("realtime") ? "sst.aws.ApiGatewayWebSocket:Realtime.managementEndpoint" : undefined,
+      );
+      expect(fn.environment.MEDIA_BUCKET, job.name).toBe(
+        needs.includes("blobs") ? "sst.aws.Bucket:Media.name" : undefined,
+      );
     }
   });
 
   it("gives the realtime jobs (woken snoozes, redactions, trash moves) the WebSocket registry", () => {
-    const realtime = crons.filter((c) => c.args.function.environment.WS_TABLE !== undefined).map((c) => c.args.function.environment.CRON_JOB).sort();
+    const realtime = crons
+      .filter((c) => c.args.function.environment.WS_TABLE !== undefined)
+      .map((c) => c.args.function.environment.CRON_JOB)
+      .sort();
     expect(realtime).toEqual(["auto-redact", "trash-retention", "wake-snoozed"]);
   });
 });

@@ -31,6 +31,7 @@ function recorder(type: string, resources: Resource[]) {
     constructor(name: string, args?: unknown) {
       this.record = { type, name, args: args ?? {}, routes: [], subscribers: [] };
       resources.push(this.record);
+      // biome-ignore lint/correctness/noConstructorReturn: an SST output is any property of the component, so the instance is a Proxy that answers them all
       return new Proxy(this, {
         get: (target, prop) =>
           prop in target || typeof prop === "symbol" ? Reflect.get(target, prop) : `${type}:${name}.${prop}`,
@@ -50,7 +51,8 @@ function namespace(prefix: string, resources: Resource[]): unknown {
   return new Proxy(
     {},
     {
-      get: (_, prop: string) => (/^[A-Z]/.test(prop) ? recorder(`${prefix}.${prop}`, resources) : namespace(`${prefix}.${prop}`, resources)),
+      get: (_, prop: string) =>
+        /^[A-Z]/.test(prop) ? recorder(`${prefix}.${prop}`, resources) : namespace(`${prefix}.${prop}`, resources),
     },
   );
 }

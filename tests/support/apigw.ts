@@ -46,7 +46,8 @@ export async function startApiGatewayHarness(table = "helperiq-test-Connections"
       BillingMode: "PAY_PER_REQUEST",
     }),
   );
-  while ((await dynamoClient.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== "ACTIVE") await new Promise((r) => setTimeout(r, 10));
+  while ((await dynamoClient.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== "ACTIVE")
+    await new Promise((r) => setTimeout(r, 10));
 
   const posts: { id: string; text: string }[] = [];
   const gone = new Set<string>();
@@ -58,7 +59,10 @@ export async function startApiGatewayHarness(table = "helperiq-test-Connections"
     req.on("end", () => {
       if (req.method !== "POST" || !match) return void res.writeHead(404).end();
       const id = decodeURIComponent(match[1]!);
-      if (gone.has(id)) return void res.writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" }).end('{"message":null}');
+      if (gone.has(id))
+        return void res
+          .writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" })
+          .end('{"message":null}');
       posts.push({ id, text: Buffer.concat(chunks).toString("utf8") });
       res.writeHead(200).end();
     });

@@ -25,5 +25,10 @@ export function startSchedule(deps: ScheduleDeps, log: (line: string) => void): 
     jobs.push({ name, everyMs });
     return timer;
   });
-  return { jobs, stop: () => timers.forEach((timer) => clearInterval(timer)) };
+  return {
+    jobs,
+    stop: () => {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
 }
