@@ -22,7 +22,10 @@ export function benchApp(database: Database) {
     {
       database,
       clock: systemClock,
-      queue: createMemoryQueue(async () => {}, async () => {}),
+      queue: createMemoryQueue(
+        async () => {},
+        async () => {},
+      ),
       rateCounter: createMemoryRateCounter(),
       events: createEventBus(),
       secrets: parseKeyring(generateKeyringSpec()),

@@ -31,7 +31,10 @@ async function timeToHealthy(dataDir: string): Promise<number> {
   try {
     const deadline = started + 60_000;
     while (performance.now() < deadline) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return Math.round(performance.now() - started);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -42,4 +45,3 @@ async function timeToHealthy(dataDir: string): Promise<number> {
     await exited;
   }
 }
-

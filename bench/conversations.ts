@@ -30,7 +30,9 @@ export async function benchConversations(log: (line: string) => void = console.l
       .limit(200);
     const uuids = sample.map((r) => r.uuid);
     const get = async (path: string) => {
-      const res = await app.request(`http://${HOST}${path}`, { headers: { host: HOST, authorization: `Bearer ${apiKey}` } });
+      const res = await app.request(`http://${HOST}${path}`, {
+        headers: { host: HOST, authorization: `Bearer ${apiKey}` },
+      });
       await res.arrayBuffer();
       return res.status;
     };
@@ -40,7 +42,8 @@ export async function benchConversations(log: (line: string) => void = console.l
       conversation_get: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}`,
       messages_list: (i) => `/api/v1/conversations/${uuids[i % uuids.length]}/messages`,
       // Common words (each in a large share of the messages) and rare ones (a conversation id in its text).
-      unified_search: (i) => `/api/v1/search?q=${["refund", "shipping invoice", "warranty", "tracking package"][i % 4]}`,
+      unified_search: (i) =>
+        `/api/v1/search?q=${["refund", "shipping invoice", "warranty", "tracking package"][i % 4]}`,
       unified_search_rare: (i) => `/api/v1/search?q=${size - 1 - ((i * 7919) % Math.max(1, Math.floor(size / 2)))}`,
     };
     const results: Record<string, unknown> = {};
@@ -59,7 +62,8 @@ export async function benchConversations(log: (line: string) => void = console.l
         times.push(performance.now() - s);
       }
       times.sort((a, b) => a - b);
-      const pct = (p: number) => Number(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2));
+      const pct = (p: number) =>
+        Number(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2));
       results[name] = { requests: times.length, p50_ms: pct(50), p99_ms: pct(99) };
       log(`${name}: p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
     }

@@ -40,13 +40,20 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
     const p = await provisionTenant(db, {
       slug: "deliver",
       name: "Deliver bench",
-      admin: { email: "admin@deliver.bench", firstName: "Ada", lastName: "Admin", password: "correct horse battery staple" },
+      admin: {
+        email: "admin@deliver.bench",
+        firstName: "Ada",
+        lastName: "Admin",
+        password: "correct horse battery staple",
+      },
     });
     const url = new URL(peer.url);
     const config: EmailConfig = {
       auth_type: "password",
       imap: [],
-      smtp: [{ host: url.hostname, port: Number(url.port), tls: "none", username: "", max_conns: 5, tls_skip_verify: false }],
+      smtp: [
+        { host: url.hostname, port: Number(url.port), tls: "none", username: "", max_conns: 5, tls_skip_verify: false },
+      ],
       reply_to: "",
       aliases: [],
       signature: "<p>Regards,<br>{{agent.full_name}}</p>",
@@ -56,12 +63,28 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
     };
     const [inbox] = await db
       .insert(inboxes)
-      .values({ tenantId: p.tenantId, name: "Support", channel: "email", from: "Support <support@deliver.bench>", config, secrets: seal(secrets, JSON.stringify({ smtp: [""] })) })
+      .values({
+        tenantId: p.tenantId,
+        name: "Support",
+        channel: "email",
+        from: "Support <support@deliver.bench>",
+        config,
+        secrets: seal(secrets, JSON.stringify({ smtp: [""] })),
+      })
       .returning();
-    const [open] = await db.select({ id: statuses.id }).from(statuses).where(and(eq(statuses.tenantId, p.tenantId), eq(statuses.name, "Open")));
+    const [open] = await db
+      .select({ id: statuses.id })
+      .from(statuses)
+      .where(and(eq(statuses.tenantId, p.tenantId), eq(statuses.name, "Open")));
     const [contact] = await db
       .insert(users)
-      .values({ tenantId: p.tenantId, type: "contact", email: "customer@example.org", firstName: "Casey", lastName: "Customer" })
+      .values({
+        tenantId: p.tenantId,
+        type: "contact",
+        email: "customer@example.org",
+        firstName: "Casey",
+        lastName: "Customer",
+      })
       .returning();
     log(`queueing ${total} replies…`);
     const ids: number[] = [];
@@ -69,7 +92,14 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
     for (let c = 0; c < Math.ceil(total / perConversation); c++) {
       const [conv] = await db
         .insert(conversations)
-        .values({ tenantId: p.tenantId, referenceNumber: await nextReferenceNumber(db, p.tenantId), inboxId: inbox!.id, contactId: contact!.id, statusId: open!.id, subject: `Order ${c}` })
+        .values({
+          tenantId: p.tenantId,
+          referenceNumber: await nextReferenceNumber(db, p.tenantId),
+          inboxId: inbox!.id,
+          contactId: contact!.id,
+          statusId: open!.id,
+          subject: `Order ${c}`,
+        })
         .returning({ id: conversations.id });
       await db.insert(messages).values({
         tenantId: p.tenantId,
@@ -127,14 +157,20 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
     );
     const seconds = (performance.now() - started) / 1000;
     const [counts] = await db
-      .select({ sent: sql<number>`count(*) filter (where ${messages.status} = 'sent')::int`, other: sql<number>`count(*) filter (where ${messages.status} <> 'sent')::int` })
+      .select({
+        sent: sql<number>`count(*) filter (where ${messages.status} = 'sent')::int`,
+        other: sql<number>`count(*) filter (where ${messages.status} <> 'sent')::int`,
+      })
       .from(messages)
       .where(and(eq(messages.tenantId, p.tenantId), eq(messages.type, "outgoing")));
     if (counts!.sent !== total || peer.received.length !== total) {
-      throw new Error(`expected ${total} sent and received, got ${counts!.sent} sent, ${counts!.other} not, ${peer.received.length} at the peer`);
+      throw new Error(
+        `expected ${total} sent and received, got ${counts!.sent} sent, ${counts!.other} not, ${peer.received.length} at the peer`,
+      );
     }
     latencies.sort((x, y) => x - y);
-    const pct = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((q / 100) * latencies.length))]!.toFixed(2));
+    const pct = (q: number) =>
+      Number(latencies[Math.min(latencies.length - 1, Math.floor((q / 100) * latencies.length))]!.toFixed(2));
     const result = {
       deliveries: total,
       concurrency,
@@ -144,7 +180,9 @@ export async function benchDeliver(log: (line: string) => void = console.log) {
       p50_ms: pct(50),
       p99_ms: pct(99),
     };
-    log(`delivered ${total} in ${result.seconds} s: ${result.messages_per_second} messages/s (p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms)`);
+    log(
+      `delivered ${total} in ${result.seconds} s: ${result.messages_per_second} messages/s (p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms)`,
+    );
     return result;
   } finally {
     transport.close();

@@ -18,7 +18,14 @@ import { createDatabase, startPostgres } from "../tests/support/postgres-server.
 
 const FIXTURES = join(import.meta.dirname, "../tests/fixtures/mail");
 /** The mix appended: plain and HTML mail, charsets, attachments and inline images, as the tests' samples. */
-const SAMPLES = ["html-alternative.eml", "attachments.eml", "inline-image.eml", "iso-8859-1.eml", "windows-1252.eml", "shift_jis.eml"];
+const SAMPLES = [
+  "html-alternative.eml",
+  "attachments.eml",
+  "inline-image.eml",
+  "iso-8859-1.eml",
+  "windows-1252.eml",
+  "shift_jis.eml",
+];
 
 /**
  * Issue 5's ingestion figure: BENCH_INGEST_MAILS (2,000) customer mails APPENDed to a private Dovecot,
@@ -34,12 +41,26 @@ export async function benchIngest(log: (line: string) => void = console.log) {
     await database.migrate();
     const db = database.db;
     const secrets = parseKeyring(generateKeyringSpec());
-    const { tenantId } = await provisionTenant(db, { slug: "ingest", name: "Ingest", admin: { email: "admin@ingest.bench", firstName: "A", lastName: "", password: "bench password 1" } });
+    const { tenantId } = await provisionTenant(db, {
+      slug: "ingest",
+      name: "Ingest",
+      admin: { email: "admin@ingest.bench", firstName: "A", lastName: "", password: "bench password 1" },
+    });
     const imap = await dovecot.addUser();
     const address = "support@acme.test";
     const config: EmailConfig = {
       auth_type: "password",
-      imap: [{ host: imap.host, port: imap.port, tls: imap.tls, username: imap.username, mailbox: imap.mailbox, read_interval: "1m", tls_skip_verify: false }],
+      imap: [
+        {
+          host: imap.host,
+          port: imap.port,
+          tls: imap.tls,
+          username: imap.username,
+          mailbox: imap.mailbox,
+          read_interval: "1m",
+          tls_skip_verify: false,
+        },
+      ],
       smtp: [],
       reply_to: "",
       aliases: [],
@@ -50,10 +71,21 @@ export async function benchIngest(log: (line: string) => void = console.log) {
     };
     const [inbox] = await db
       .insert(inboxes)
-      .values({ tenantId, name: "Support", channel: "email", from: address, config, secrets: seal(secrets, JSON.stringify({ imap: [imap.password], smtp: [] })) })
+      .values({
+        tenantId,
+        name: "Support",
+        channel: "email",
+        from: address,
+        config,
+        secrets: seal(secrets, JSON.stringify({ imap: [imap.password], smtp: [] })),
+      })
       .returning({ id: inboxes.id });
 
-    const samples = SAMPLES.map((name) => readFileSync(join(FIXTURES, name)).toString("latin1").replace(/\{\{INBOX\}\}/g, address));
+    const samples = SAMPLES.map((name) =>
+      readFileSync(join(FIXTURES, name))
+        .toString("latin1")
+        .replace(/\{\{INBOX\}\}/g, address),
+    );
     const raws = Array.from({ length: count }, (_, i) => {
       const sample = samples[i % samples.length]!;
       // Distinct Message-IDs and senders: every mail is new and most start their own conversation.
@@ -85,8 +117,12 @@ export async function benchIngest(log: (line: string) => void = console.log) {
     const start = performance.now();
     const result = await pollInbox(deps, tenantId, inbox!.id, { batchSize: count });
     const seconds = (performance.now() - start) / 1000;
-    const [stored] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(sql`${messages.tenantId} = ${tenantId} AND ${messages.type} = 'incoming'`);
-    if (result.imported !== count || stored!.n !== count) throw new Error(`imported ${result.imported} (stored ${stored!.n}) of ${count}`);
+    const [stored] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(sql`${messages.tenantId} = ${tenantId} AND ${messages.type} = 'incoming'`);
+    if (result.imported !== count || stored!.n !== count)
+      throw new Error(`imported ${result.imported} (stored ${stored!.n}) of ${count}`);
     return {
       database: "postgresql (node-postgres, local server)",
       mails: count,

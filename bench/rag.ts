@@ -36,7 +36,9 @@ export async function benchRag(log: (line: string) => void = console.log) {
     // half from the shared Zipf vocabulary — like articles of a help center. "random": every word from the
     // shared vocabulary, no structure at all (the ANN index's worst case).
     const corpus = process.env.BENCH_RAG_CORPUS === "random" ? "random" : "topics";
-    const topics = Array.from({ length: 500 }, () => Array.from({ length: 40 }, () => words[Math.floor(rand() * words.length)]!));
+    const topics = Array.from({ length: 500 }, () =>
+      Array.from({ length: 40 }, () => words[Math.floor(rand() * words.length)]!),
+    );
     const chunkText = () => {
       const topic = topics[Math.floor(rand() * topics.length)]!;
       const text = Array.from({ length: WORDS_PER_CHUNK }, (_, i) =>
@@ -47,12 +49,15 @@ export async function benchRag(log: (line: string) => void = console.log) {
 
     const big = await seedTenant(db, "big", bigChunks, chunkText, log);
     const smalls: { tenantId: number; apiKey: string; host: string; samples: string[] }[] = [];
-    for (let i = 0; i < smallTenants; i++) smalls.push(await seedTenant(db, `small${i}`, perSmall, chunkText, () => {}));
+    for (let i = 0; i < smallTenants; i++)
+      smalls.push(await seedTenant(db, `small${i}`, perSmall, chunkText, () => {}));
     log(`seeded ${total} chunks; building the HNSW index…`);
     const built = performance.now();
     await db.transaction(async (tx) => {
       await tx.execute(sql.raw("SET LOCAL maintenance_work_mem = '1GB'"));
-      await tx.execute(sql.raw("CREATE INDEX rag_documents_embedding_idx ON rag_documents USING hnsw (embedding vector_cosine_ops)"));
+      await tx.execute(
+        sql.raw("CREATE INDEX rag_documents_embedding_idx ON rag_documents USING hnsw (embedding vector_cosine_ops)"),
+      );
     });
     await db.execute(sql.raw("ANALYZE rag_documents"));
     const indexSeconds = Number(((performance.now() - built) / 1000).toFixed(1));
@@ -71,7 +76,11 @@ export async function benchRag(log: (line: string) => void = console.log) {
       return body.data;
     };
     // A query is 6 words of a stored chunk: its own chunk should come first.
-    const queryOf = (sample: string, i: number) => sample.split(" ").slice(i % 40, (i % 40) + 6).join(" ");
+    const queryOf = (sample: string, i: number) =>
+      sample
+        .split(" ")
+        .slice(i % 40, (i % 40) + 6)
+        .join(" ");
 
     const results: Record<string, unknown> = {};
     for (const [name, tenant] of [
@@ -91,7 +100,8 @@ export async function benchRag(log: (line: string) => void = console.log) {
         if (hits.length < 5) empty++;
       }
       times.sort((a, b) => a - b);
-      const pct = (p: number) => Number(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2));
+      const pct = (p: number) =>
+        Number(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2));
       results[name] = { requests: times.length, p50_ms: pct(50), p99_ms: pct(99), fewer_than_5_hits: empty };
       log(`${name}: p50 ${pct(50)} ms, p99 ${pct(99)} ms (${empty} queries with fewer than 5 hits)`);
     }
@@ -99,11 +109,29 @@ export async function benchRag(log: (line: string) => void = console.log) {
     log(`recall@5 (HNSW vs exact, big workspace): ${JSON.stringify(results.recall_at_5_big_workspace)}`);
     results.ef_search_sweep = await efSweep(db, big, queryOf);
     log(`ef_search sweep: ${JSON.stringify(results.ef_search_sweep)}`);
-    const plan = await db.execute(sql.raw(`EXPLAIN SELECT id FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '[${embedText("refund").join(",")}]'::vector LIMIT 5`));
-    const planText = (plan as unknown as { rows: { "QUERY PLAN": string }[] }).rows.map((r) => r["QUERY PLAN"].replace(/'\[[^\]]*\]'/g, "'[…]'")).join(" | ");
+    const plan = await db.execute(
+      sql.raw(
+        `EXPLAIN SELECT id FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '[${embedText("refund").join(",")}]'::vector LIMIT 5`,
+      ),
+    );
+    const planText = (plan as unknown as { rows: { "QUERY PLAN": string }[] }).rows
+      .map((r) => r["QUERY PLAN"].replace(/'\[[^\]]*\]'/g, "'[…]'"))
+      .join(" | ");
     return {
-      scale: { corpus, chunks: total, big_workspace_chunks: bigChunks, small_workspaces: smallTenants, chunks_per_small_workspace: perSmall, dimensions: 1536, embedder: LOCAL_EMBEDDING_MODEL },
-      index: { type: "hnsw vector_cosine_ops", build_seconds: indexSeconds, search: "hnsw.iterative_scan = strict_order, ef_search 200" },
+      scale: {
+        corpus,
+        chunks: total,
+        big_workspace_chunks: bigChunks,
+        small_workspaces: smallTenants,
+        chunks_per_small_workspace: perSmall,
+        dimensions: 1536,
+        embedder: LOCAL_EMBEDDING_MODEL,
+      },
+      index: {
+        type: "hnsw vector_cosine_ops",
+        build_seconds: indexSeconds,
+        search: "hnsw.iterative_scan = strict_order, ef_search 200",
+      },
       plan_big_workspace: planText,
       ...results,
     };
@@ -120,7 +148,10 @@ async function seedTenant(db: Db, slug: string, chunks: number, text: () => stri
     admin: { email: `admin@${slug}.bench.test`, firstName: "Bench", lastName: "Admin", password: "bench password 123" },
   });
   const key = await issueApiKey(db, { tenantId: p.tenantId, userId: p.adminId, kind: "admin", now: new Date() });
-  const [source] = await db.insert(ragSources).values({ tenantId: p.tenantId, name: "Help center", sourceType: "custom", config: { snippets: ["x"] } }).returning();
+  const [source] = await db
+    .insert(ragSources)
+    .values({ tenantId: p.tenantId, name: "Help center", sourceType: "custom", config: { snippets: ["x"] } })
+    .returning();
   // The index is built after the load (faster than growing it row by row).
   await db.execute(sql.raw("DROP INDEX IF EXISTS rag_documents_embedding_idx"));
   const samples: string[] = [];
@@ -153,20 +184,32 @@ async function seedTenant(db: Db, slug: string, chunks: number, text: () => stri
  * Index quality against ef_search, in SQL (the API uses 200): recall@5 against the exact top 5, and how
  * often the chunk a query was cut from comes back in the top 5 ("self hit"), with the mean query time.
  */
-async function efSweep(db: Db, big: { tenantId: number; samples: string[] }, queryOf: (sample: string, i: number) => string) {
+async function efSweep(
+  db: Db,
+  big: { tenantId: number; samples: string[] },
+  queryOf: (sample: string, i: number) => string,
+) {
   const out: Record<string, { recall_at_5: number; self_hit_at_5: number; mean_ms: number }> = {};
   const queries = Array.from({ length: 40 }, (_, i) => ({ sample: big.samples[i]!, q: queryOf(big.samples[i]!, i) }));
   const top5 = async (vector: string, indexed: boolean, ef: number) =>
     db.transaction(async (tx) => {
-      await tx.execute(sql.raw(indexed ? "SET LOCAL hnsw.iterative_scan = strict_order" : "SET LOCAL enable_indexscan = off"));
+      await tx.execute(
+        sql.raw(indexed ? "SET LOCAL hnsw.iterative_scan = strict_order" : "SET LOCAL enable_indexscan = off"),
+      );
       if (indexed) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${ef}`));
       const res = await tx.execute(
-        sql.raw(`SELECT id, content FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '${vector}'::vector LIMIT 5`),
+        sql.raw(
+          `SELECT id, content FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '${vector}'::vector LIMIT 5`,
+        ),
       );
       return (res as unknown as { rows: { id: number; content: string }[] }).rows;
     });
   const exact = new Map<number, number[]>();
-  for (const [i, { q }] of queries.entries()) exact.set(i, (await top5(`[${embedText(q).join(",")}]`, false, 0)).map((r) => r.id));
+  for (const [i, { q }] of queries.entries())
+    exact.set(
+      i,
+      (await top5(`[${embedText(q).join(",")}]`, false, 0)).map((r) => r.id),
+    );
   for (const ef of [40, 100, 200, 400]) {
     let found = 0;
     let self = 0;
@@ -204,7 +247,9 @@ async function recall(
     const exact = await db.transaction(async (tx) => {
       await tx.execute(sql.raw("SET LOCAL enable_indexscan = off"));
       return tx.execute(
-        sql.raw(`SELECT id FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '[${embedText(q).join(",")}]'::vector LIMIT 5`),
+        sql.raw(
+          `SELECT id FROM rag_documents WHERE tenant_id = ${big.tenantId} ORDER BY embedding <=> '[${embedText(q).join(",")}]'::vector LIMIT 5`,
+        ),
       );
     });
     for (const row of (exact as unknown as { rows: { id: number }[] }).rows) {

@@ -45,10 +45,28 @@ export async function benchRealtime(log: (line: string) => void = console.log) {
       const dataDir = mkdtempSync(path.join(tmpdir(), "hq-bench-rt-"));
       dataDirs.push(dataDir);
       children.push(
-        spawn(process.execPath, [...(process.env.BENCH_REALTIME_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_REALTIME_PROFILE}`] : []), "--import", "tsx", "packages/server/src/main.ts"], {
-          env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url, BASE_DOMAIN: DOMAIN, ADMIN_PASSWORD: "bench admin password" },
-          stdio: ["ignore", "ignore", "inherit"],
-        }),
+        spawn(
+          process.execPath,
+          [
+            ...(process.env.BENCH_REALTIME_PROFILE
+              ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_REALTIME_PROFILE}`]
+              : []),
+            "--import",
+            "tsx",
+            "packages/server/src/main.ts",
+          ],
+          {
+            env: {
+              ...process.env,
+              PORT: String(port),
+              DATA_DIR: dataDir,
+              DATABASE_URL: url,
+              BASE_DOMAIN: DOMAIN,
+              ADMIN_PASSWORD: "bench admin password",
+            },
+            stdio: ["ignore", "ignore", "inherit"],
+          },
+        ),
       );
     }
     await Promise.all(ports.map((port) => waitHealthy(port)));
@@ -112,7 +130,10 @@ export async function benchRealtime(log: (line: string) => void = console.log) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       posts.push(
-        post(port, `/api/v1/conversations/${uuid}/messages`, seed.adminKey, { message: `<p>m-${seq}</p>`, private: true })
+        post(port, `/api/v1/conversations/${uuid}/messages`, seed.adminKey, {
+          message: `<p>m-${seq}</p>`,
+          private: true,
+        })
           .then((status) => (status === 201 ? void written.add(seq) : failed(`HTTP ${status}`)))
           .catch((err: Error) => failed(err.message))
           .finally(() => void inFlight--),
@@ -128,7 +149,8 @@ export async function benchRealtime(log: (line: string) => void = console.log) {
     while (delivered() < expected && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
     latencies.sort((a, b) => a - b);
     sinceWrite.sort((a, b) => a - b);
-    const pctOf = (list: number[], p: number) => round(list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN);
+    const pctOf = (list: number[], p: number) =>
+      round(list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN);
     const pct = (p: number) => pctOf(latencies, p);
     return {
       processes: 2,
@@ -146,7 +168,11 @@ export async function benchRealtime(log: (line: string) => void = console.log) {
       lost_events: expected - delivered(),
       duplicates,
       latency_ms: { p50: pct(50), p99: pct(99), max: round(latencies.at(-1) ?? NaN) },
-      latency_from_write_ms: { p50: pctOf(sinceWrite, 50), p99: pctOf(sinceWrite, 99), max: round(sinceWrite.at(-1) ?? NaN) },
+      latency_from_write_ms: {
+        p50: pctOf(sinceWrite, 50),
+        p99: pctOf(sinceWrite, 99),
+        max: round(sinceWrite.at(-1) ?? NaN),
+      },
       load_average_1m: Number(loadavg()[0]!.toFixed(2)),
       notes:
         "latency_ms: from just before the POST to the new_message frame (includes queueing of the POST and the write itself); latency_from_write_ms: from the message's created_at to the frame; each message reaches 10 connections on each process",
@@ -169,34 +195,80 @@ export async function benchRealtime(log: (line: string) => void = console.log) {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function seedWorkspace(db: ReturnType<typeof openNodePostgres>["db"], agents: number, conversationCount: number) {
-  const p = await provisionTenant(db, { slug: "rt", name: "Realtime bench", admin: { email: "admin@rt.example", firstName: "Ada", lastName: "Admin", password: "bench admin password" } });
+  const p = await provisionTenant(db, {
+    slug: "rt",
+    name: "Realtime bench",
+    admin: { email: "admin@rt.example", firstName: "Ada", lastName: "Admin", password: "bench admin password" },
+  });
   const now = new Date();
   const adminKey = (await issueApiKey(db, { tenantId: p.tenantId, userId: p.adminId, kind: "admin", now })).key;
   // Agents see unassigned conversations through the visibility rule (not read_all), as a support team would.
   const [role] = await db
     .insert(roles)
-    .values({ tenantId: p.tenantId, name: "Bench agent", permissions: ["conversations:read", "conversations:read_unassigned", "conversations:read_assigned", "messages:read"] })
+    .values({
+      tenantId: p.tenantId,
+      name: "Bench agent",
+      permissions: [
+        "conversations:read",
+        "conversations:read_unassigned",
+        "conversations:read_assigned",
+        "messages:read",
+      ],
+    })
     .returning({ id: roles.id });
   const rows = await db
     .insert(users)
-    .values(Array.from({ length: agents }, (_, i) => ({ tenantId: p.tenantId, type: "agent" as const, email: `agent${i}@rt.example`, firstName: `Agent${i}`, lastName: "" })))
+    .values(
+      Array.from({ length: agents }, (_, i) => ({
+        tenantId: p.tenantId,
+        type: "agent" as const,
+        email: `agent${i}@rt.example`,
+        firstName: `Agent${i}`,
+        lastName: "",
+      })),
+    )
     .returning({ id: users.id });
   await db.insert(userRoles).values(rows.map((r) => ({ tenantId: p.tenantId, userId: r.id, roleId: role!.id })));
   const agentKeys: string[] = [];
-  for (const r of rows) agentKeys.push((await issueApiKey(db, { tenantId: p.tenantId, userId: r.id, kind: "admin", now })).key);
-  const [inbox] = await db.insert(inboxes).values({ tenantId: p.tenantId, name: "Bench", channel: "email", from: "bench@rt.example" }).returning();
-  const [contact] = await db.insert(users).values({ tenantId: p.tenantId, type: "contact", email: "customer@rt.example", firstName: "Cus", lastName: "Tomer" }).returning();
-  const [open] = await db.select({ id: statuses.id }).from(statuses).where(and(eq(statuses.tenantId, p.tenantId), eq(statuses.name, "Open")));
+  for (const r of rows)
+    agentKeys.push((await issueApiKey(db, { tenantId: p.tenantId, userId: r.id, kind: "admin", now })).key);
+  const [inbox] = await db
+    .insert(inboxes)
+    .values({ tenantId: p.tenantId, name: "Bench", channel: "email", from: "bench@rt.example" })
+    .returning();
+  const [contact] = await db
+    .insert(users)
+    .values({
+      tenantId: p.tenantId,
+      type: "contact",
+      email: "customer@rt.example",
+      firstName: "Cus",
+      lastName: "Tomer",
+    })
+    .returning();
+  const [open] = await db
+    .select({ id: statuses.id })
+    .from(statuses)
+    .where(and(eq(statuses.tenantId, p.tenantId), eq(statuses.name, "Open")));
   const conversationUuids: string[] = [];
   for (let i = 0; i < conversationCount; i++) {
     const [c] = await db
       .insert(conversations)
-      .values({ tenantId: p.tenantId, referenceNumber: await nextReferenceNumber(db, p.tenantId), inboxId: inbox!.id, contactId: contact!.id, statusId: open!.id, subject: `Bench ${i}` })
+      .values({
+        tenantId: p.tenantId,
+        referenceNumber: await nextReferenceNumber(db, p.tenantId),
+        inboxId: inbox!.id,
+        contactId: contact!.id,
+        statusId: open!.id,
+        subject: `Bench ${i}`,
+      })
       .returning({ uuid: conversations.uuid });
     conversationUuids.push(c!.uuid);
   }
   // Agent i subscribes both of its connections to conversation i % count.
-  const subscribersPerConversation = conversationUuids.map((_, c) => 2 * Array.from({ length: agents }, (_, i) => i).filter((i) => i % conversationCount === c).length);
+  const subscribersPerConversation = conversationUuids.map(
+    (_, c) => 2 * Array.from({ length: agents }, (_, i) => i).filter((i) => i % conversationCount === c).length,
+  );
   return { adminKey, agentKeys, conversationUuids, subscribersPerConversation };
 }
 
@@ -232,7 +304,12 @@ function post(port: number, pathName: string, key: string, body: unknown): Promi
         method: "POST",
         path: pathName,
         agent: keepAlive,
-        headers: { host: HOST, authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        headers: {
+          host: HOST,
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+        },
       },
       (res) => {
         res.resume();
@@ -249,10 +326,12 @@ const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
 async function waitHealthy(port: number) {
   const deadline = performance.now() + 90_000;
   while (performance.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server on ${port} did not become healthy within 90 s`);
 }
-

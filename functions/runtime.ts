@@ -28,7 +28,9 @@ export function createHandler(
 ): LambdaHandler {
   let serving: Promise<LambdaHandler> | undefined;
   return async (event, context) => {
-    serving ??= Promise.resolve().then(getDeps).then((deps) => handle(createApp(deps, [family])));
+    serving ??= Promise.resolve()
+      .then(getDeps)
+      .then((deps) => handle(createApp(deps, [family])));
     let serve: LambdaHandler;
     try {
       serve = await serving;
@@ -93,10 +95,16 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     widgetRateLimit: Number(env.WIDGET_RATE_LIMIT) || 60,
     widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
     google: {
-      clientIds: (env.GOOGLE_CLIENT_IDS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      clientIds: (env.GOOGLE_CLIENT_IDS ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
       jwksUrl: env.GOOGLE_JWKS_URL || "https://www.googleapis.com/oauth2/v3/certs",
     },
-    media: { maxBytes: Number(env.MEDIA_MAX_BYTES) || undefined, urlTtlSeconds: Number(env.MEDIA_URL_TTL) || undefined },
+    media: {
+      maxBytes: Number(env.MEDIA_MAX_BYTES) || undefined,
+      urlTtlSeconds: Number(env.MEDIA_URL_TTL) || undefined,
+    },
     // Only the widget Lambda has it (baked in at deploy); /widget.js is routed there alone.
     widgetScript: prebuiltWidgetScript(),
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },

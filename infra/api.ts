@@ -62,5 +62,6 @@ for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
     nodejs: { install: NATIVE_PACKAGES, esbuild: family === "widget" ? widgetEsbuild() : LAMBDA_ESBUILD },
   });
   for (const [method, path] of FAMILY_ROUTES[family]) api.route(`${method} ${gatewayPath(path)}`, fn.arn);
-  for (const path of (PREFLIGHT_ROUTES as Partial<Record<RouteFamily, readonly string[]>>)[family] ?? []) api.route(`OPTIONS ${path}`, fn.arn);
+  for (const path of (PREFLIGHT_ROUTES as Partial<Record<RouteFamily, readonly string[]>>)[family] ?? [])
+    api.route(`OPTIONS ${path}`, fn.arn);
 }

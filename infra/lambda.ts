@@ -34,7 +34,10 @@ export function mailEnvironment(): Record<string, $util.Input<string>> {
 
 /** What the queue worker needs to send mobile pushes (functions/queue/worker.ts). */
 export function pushEnvironment(): Record<string, $util.Input<string>> {
-  return { FCM_SERVICE_ACCOUNT: fcmServiceAccount.value, ...(process.env.FCM_ENDPOINT ? { FCM_ENDPOINT: process.env.FCM_ENDPOINT } : {}) };
+  return {
+    FCM_SERVICE_ACCOUNT: fcmServiceAccount.value,
+    ...(process.env.FCM_ENDPOINT ? { FCM_ENDPOINT: process.env.FCM_ENDPOINT } : {}),
+  };
 }
 
 /** The operator's exceptions to the outbound-connection policy, for every function that connects on a workspace's behalf. */

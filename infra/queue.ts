@@ -1,5 +1,12 @@
 import { MAX_RECEIVE_COUNT } from "../functions/redrive";
-import { databaseEnvironment, mailEnvironment, outboundEnvironment, pushEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
+import {
+  databaseEnvironment,
+  mailEnvironment,
+  outboundEnvironment,
+  pushEnvironment,
+  LAMBDA_ESBUILD,
+  NODE_RUNTIME,
+} from "./lambda";
 import { secretKeys } from "./secrets";
 import { media } from "./storage";
 import { realtimeEnvironment, realtimeLinks } from "./realtime";
@@ -27,7 +34,15 @@ jobs.subscribe(
     timeout: "5 minutes",
     // The bucket: attachments of imported mail are stored, and those of outgoing mail read, there.
     // SECRET_KEYS: jobs unseal IMAP/SMTP passwords and AI keys.
-    environment: { ...databaseEnvironment(), ...mailEnvironment(), ...pushEnvironment(), ...outboundEnvironment(), SECRET_KEYS: secretKeys.value, MEDIA_BUCKET: media.name, ...realtimeEnvironment() },
+    environment: {
+      ...databaseEnvironment(),
+      ...mailEnvironment(),
+      ...pushEnvironment(),
+      ...outboundEnvironment(),
+      SECRET_KEYS: secretKeys.value,
+      MEDIA_BUCKET: media.name,
+      ...realtimeEnvironment(),
+    },
     link: [media, ...realtimeLinks],
     nodejs: { esbuild: LAMBDA_ESBUILD },
   },

@@ -25,7 +25,12 @@ function entries(): Array<{ name: string; file: string }> {
     readdirSync(path.join(FUNCTIONS, dir))
       .filter((f) => f.endsWith(".ts"))
       .map((f) => ({ name: `${prefix}${path.basename(f, ".ts")}`, file: path.join(FUNCTIONS, dir, f) }));
-  return [...inDir("http", ""), ...inDir("cron", "cron/"), ...inDir("queue", "queue/"), { name: "migrate", file: path.join(FUNCTIONS, "migrate.ts") }];
+  return [
+    ...inDir("http", ""),
+    ...inDir("cron", "cron/"),
+    ...inDir("queue", "queue/"),
+    { name: "migrate", file: path.join(FUNCTIONS, "migrate.ts") },
+  ];
 }
 
 /** The largest packages in a bundle, by bytes they contribute to the output. */
@@ -34,7 +39,11 @@ function topPackages(meta: Metafile, count: number): string {
   for (const output of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const name = match ? match[1]! : input.startsWith("packages/") ? input.split("/").slice(0, 2).join("/") : "functions";
+      const name = match
+        ? match[1]!
+        : input.startsWith("packages/")
+          ? input.split("/").slice(0, 2).join("/")
+          : "functions";
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
   }

@@ -8,7 +8,8 @@ export const COMPAT_FILE = "docs/compat.md";
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Body keys, the first few of a long form (settings forms carry a dozen prefixed keys). */
-const keyList = (keys: string[]) => (keys.length > 6 ? `${keys.slice(0, 4).join(", ")}, … ${keys.length} keys` : keys.join(", "));
+const keyList = (keys: string[]) =>
+  keys.length > 6 ? `${keys.slice(0, 4).join(", ")}, … ${keys.length} keys` : keys.join(", ");
 
 /** The call's inputs in a few words: query keys (with the sort), JSON or multipart body keys. */
 function sentAs(call: CompatCall): string {
@@ -20,7 +21,9 @@ function sentAs(call: CompatCall): string {
   if (call.form) parts.push(`multipart {${keyList(Object.keys(call.form))}}`);
   if (call.body !== undefined) {
     const b = call.body;
-    parts.push(Array.isArray(b) ? "JSON [array]" : b && typeof b === "object" ? `JSON {${keyList(Object.keys(b))}}` : "JSON");
+    parts.push(
+      Array.isArray(b) ? "JSON [array]" : b && typeof b === "object" ? `JSON {${keyList(Object.keys(b))}}` : "JSON",
+    );
   }
   if (call.auth === "none") parts.push("no session");
   return parts.map((p) => `\`${p}\``).join(" ") || "—";

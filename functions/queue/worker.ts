@@ -26,7 +26,9 @@ export function createQueueWorker(getDeps: () => JobDeps): QueueWorker {
     const deps = getDeps();
     const done = await Promise.all(event.Records.map((record) => run(deps, record)));
     return {
-      batchItemFailures: event.Records.filter((_, i) => !done[i]).map((record) => ({ itemIdentifier: record.messageId })),
+      batchItemFailures: event.Records.filter((_, i) => !done[i]).map((record) => ({
+        itemIdentifier: record.messageId,
+      })),
     };
   };
 }
@@ -90,14 +92,18 @@ async function run(deps: JobDeps, record: SQSRecord): Promise<boolean> {
     return true;
   } catch (err) {
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-    console.error(`[queue] ${message.type} ${record.messageId} failed (attempt ${attempt}/${MAX_RECEIVE_COUNT}): ${describeError(err, { stack: true })}`);
+    console.error(
+      `[queue] ${message.type} ${record.messageId} failed (attempt ${attempt}/${MAX_RECEIVE_COUNT}): ${describeError(err, { stack: true })}`,
+    );
     if (attempt < MAX_RECEIVE_COUNT) return false;
     try {
       await handleDeadMessage(deps, message, err);
       return true;
     } catch (deadErr) {
       // Reported as failed past the redrive limit: SQS moves it to the dead-letter queue.
-      console.error(`[queue] dead-message handler failed for ${record.messageId}: ${describeError(deadErr, { stack: true })}`);
+      console.error(
+        `[queue] dead-message handler failed for ${record.messageId}: ${describeError(deadErr, { stack: true })}`,
+      );
       return false;
     }
   }

@@ -39,10 +39,12 @@ export type WsDeps = {
 export function lazyDeps(build: () => WsDeps | Promise<WsDeps>): () => Promise<WsDeps> {
   let deps: Promise<WsDeps> | undefined;
   return () => {
-    deps ??= Promise.resolve().then(build).catch((err) => {
-      deps = undefined;
-      throw err;
-    });
+    deps ??= Promise.resolve()
+      .then(build)
+      .catch((err) => {
+        deps = undefined;
+        throw err;
+      });
     return deps;
   };
 }
@@ -68,15 +70,26 @@ function handshakeOf(event: WsEvent): Handshake {
  */
 export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   const h = handshakeOf(event);
-  const config: HandshakeConfig = { tenantRouting: deps.tenantRouting, trustForwardedHost: deps.trustForwardedHost, sessionCookie: SESSION_COOKIE };
+  const config: HandshakeConfig = {
+    tenantRouting: deps.tenantRouting,
+    trustForwardedHost: deps.trustForwardedHost,
+    sessionCookie: SESSION_COOKIE,
+  };
   const tenant = await resolveHandshakeTenant(deps.db, h, config);
   if (!tenant) return json(404, "Workspace not found", "NotFoundError");
   const id = event.requestContext.connectionId;
   const token = visitorToken(h);
   if (token && !h.headers.authorization) {
     const visitor = await authenticateVisitor(deps.db, tenant, h, deps.verifyVisitor, deps.clock.now());
-    if (!visitor.ok) return json(visitor.status, visitor.message, visitor.status === 403 ? "PermissionError" : "AuthError");
-    await deps.registry.register({ id, tenantId: tenant.id, kind: "visitor", contactId: visitor.contactId, firstName: "" });
+    if (!visitor.ok)
+      return json(visitor.status, visitor.message, visitor.status === 403 ? "PermissionError" : "AuthError");
+    await deps.registry.register({
+      id,
+      tenantId: tenant.id,
+      kind: "visitor",
+      contactId: visitor.contactId,
+      firstName: "",
+    });
     const protocol = h.headers["sec-websocket-protocol"] ? { headers: { "Sec-WebSocket-Protocol": token } } : {};
     return { statusCode: 200, ...protocol };
   }
@@ -84,7 +97,14 @@ export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   if (!result.ok) return json(result.status, result.message, result.status === 403 ? "PermissionError" : "AuthError");
   const dialect = handshakeDialect(h);
   if (typeof dialect === "object") return json(400, dialect.error, "InputError");
-  await deps.registry.register({ id, tenantId: tenant.id, kind: "agent", userId: result.actor.userId, dialect, firstName: result.actor.firstName });
+  await deps.registry.register({
+    id,
+    tenantId: tenant.id,
+    kind: "agent",
+    userId: result.actor.userId,
+    dialect,
+    firstName: result.actor.firstName,
+  });
   return { statusCode: 200 };
 }
 

@@ -10,7 +10,10 @@ let shared: ApiGatewayRealtime | undefined;
  * WebSocket API, through WS_TABLE and WS_ENDPOINT). A function without them cannot push: its events are
  * logged and dropped, which says what is missing instead of failing the committed change.
  */
-export function cloudRealtime(database: Database, env: NodeJS.ProcessEnv = process.env): ApiGatewayRealtime | undefined {
+export function cloudRealtime(
+  database: Database,
+  env: NodeJS.ProcessEnv = process.env,
+): ApiGatewayRealtime | undefined {
   if (!env.WS_TABLE || !env.WS_ENDPOINT) return undefined;
   shared ??= createApiGatewayRealtime({
     db: database.db,
@@ -27,7 +30,10 @@ export function cloudEvents(database: Database, env: NodeJS.ProcessEnv = process
   if (realtime) return realtime.events;
   return {
     publish: async (events) => {
-      if (events.length) console.warn(`[realtime] WS_TABLE/WS_ENDPOINT not set: ${events.length} event(s) not pushed (link infra/realtime.ts)`);
+      if (events.length)
+        console.warn(
+          `[realtime] WS_TABLE/WS_ENDPOINT not set: ${events.length} event(s) not pushed (link infra/realtime.ts)`,
+        );
     },
   };
 }

@@ -32,7 +32,11 @@ export function webInputHash(): string {
       if (dir === WEB_ROOT && (NOT_INPUT.has(entry.name) || isScratch(entry.name))) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) hash.update(`${relative(WEB_ROOT, path)}\0`).update(readFileSync(path)).update("\0");
+      else if (entry.isFile())
+        hash
+          .update(`${relative(WEB_ROOT, path)}\0`)
+          .update(readFileSync(path))
+          .update("\0");
     }
   };
   walk(WEB_ROOT);
@@ -53,7 +57,9 @@ export type WebBuildResult = { built: boolean; ms: number };
  * builder's pid); the output is written to a scratch directory and swapped in whole, so a reader never
  * sees half a build.
  */
-export async function ensureWebBuild(options: { force?: boolean; log?: (line: string) => void } = {}): Promise<WebBuildResult> {
+export async function ensureWebBuild(
+  options: { force?: boolean; log?: (line: string) => void } = {},
+): Promise<WebBuildResult> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   if (!options.force && webBuildIsCurrent()) return { built: false, ms: 0 };
@@ -88,10 +94,16 @@ function runVite(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // A production build whoever calls it: vitest sets NODE_ENV=test, which would make Vite bundle Vue's development build.
     const env = { ...process.env, NODE_ENV: "production" };
-    const child = spawn(process.execPath, [bin, ...args], { cwd: WEB_ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: WEB_ROOT,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     child.once("error", reject);
     child.once("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`vite build failed (${signal ?? `exit code ${code}`}): see its output above`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`vite build failed (${signal ?? `exit code ${code}`}): see its output above`)),
     );
   });
 }

@@ -2,7 +2,14 @@ import { conversations, pushTokens } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, Client, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTeam, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTeam,
+  createTenant,
+  TEST_PASSWORD,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -29,7 +36,9 @@ describe("agents/me", () => {
     expect(res.body.data.roles).toHaveLength(1);
     expect(res.body.data.teams).toEqual([{ id: team.id, name: team.name, emoji: "" }]);
     expect(res.body.data).not.toHaveProperty("password_hash");
-    expect((await agent.client.get("/api/v1/agents/me/teams")).body.data).toEqual([{ id: team.id, name: team.name, emoji: "" }]);
+    expect((await agent.client.get("/api/v1/agents/me/teams")).body.data).toEqual([
+      { id: team.id, name: team.name, emoji: "" },
+    ]);
   });
 
   it("updates its own name, availability and password; the password needs the current one", async () => {
@@ -38,12 +47,15 @@ describe("agents/me", () => {
     expect(renamed.body.data).toMatchObject({ first_name: "Renamed", last_name: "Smith" });
     const away = await agent.client.put("/api/v1/agents/me/availability", { availability: "away" });
     expect(away.body.data.availability).toBe("away");
-    expect((await agent.client.put("/api/v1/agents/me/availability", { availability: "asleep" })).body.data.message).toMatch(
-      /^availability: /,
-    );
+    expect(
+      (await agent.client.put("/api/v1/agents/me/availability", { availability: "asleep" })).body.data.message,
+    ).toMatch(/^availability: /);
     const noCurrent = await agent.client.put("/api/v1/agents/me", { new_password: "a brand new password" });
     expect(noCurrent.body.data.message).toMatch(/^current_password: /);
-    const wrong = await agent.client.put("/api/v1/agents/me", { current_password: "nope", new_password: "a brand new password" });
+    const wrong = await agent.client.put("/api/v1/agents/me", {
+      current_password: "nope",
+      new_password: "a brand new password",
+    });
     expect(wrong.status).toBe(400);
     const changed = await agent.client.put("/api/v1/agents/me", {
       current_password: TEST_PASSWORD,
@@ -73,7 +85,10 @@ describe("agents/me", () => {
     const res = await agent.client.get("/api/v1/agents/compact");
     expect(res.status).toBe(200);
     expect(res.body.data.some((x: { id: number }) => x.id === agent.id)).toBe(true);
-    expect(res.body.data.find((x: { id: number }) => x.id === agent.id)).toMatchObject({ email: agent.email, enabled: true });
+    expect(res.body.data.find((x: { id: number }) => x.id === agent.id)).toMatchObject({
+      email: agent.email,
+      enabled: true,
+    });
     expect((await agent.client.get("/api/v1/teams/compact")).status).toBe(200);
     const other = (await b.admin.get("/api/v1/agents/compact")).body.data.map((x: { id: number }) => x.id);
     expect(other).not.toContain(agent.id);
@@ -85,7 +100,11 @@ describe("agents administration", () => {
     const team = await createTeam(t, a);
     const res = await newAgent(a, "created@example.com", { teams: [team.name], roles: ["Agent", "Admin"] });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ email: "created@example.com", roles: ["Admin", "Agent"], teams: [{ id: team.id }] });
+    expect(res.body.data).toMatchObject({
+      email: "created@example.com",
+      roles: ["Admin", "Agent"],
+      teams: [{ id: team.id }],
+    });
     const page = await a.admin.get("/api/v1/agents?page_size=2&order_by=created_at&order=asc");
     expect(page.body.data).toMatchObject({ page: 1, page_size: 2 });
     expect(page.body.data.total).toBeGreaterThanOrEqual(2);
@@ -100,7 +119,9 @@ describe("agents administration", () => {
     const mail = t.outbox.find((m) => m.to === "welcome@example.com")!;
     expect(mail.subject).toBe(`Welcome to Workspace ${a.slug}`);
     const token = /reset-password\?token=([a-z0-9]+)/.exec(mail.text)![1]!;
-    expect((await a.anonymous.post("/api/v1/agents/set-password", { token, password: "my first password" })).status).toBe(200);
+    expect(
+      (await a.anonymous.post("/api/v1/agents/set-password", { token, password: "my first password" })).status,
+    ).toBe(200);
     await a.anonymous.login("welcome@example.com", "my first password");
     expect(t.outbox.some((m) => m.to === "created@example.com")).toBe(false);
   });
@@ -110,11 +131,15 @@ describe("agents administration", () => {
     const dup = await newAgent(a, "DUP@example.com");
     expect(dup.status).toBe(400);
     expect(dup.body.data.message).toMatch(/^email: .*already exists/);
-    expect((await newAgent(a, "r@example.com", { roles: ["Wizard"] })).body.data.message).toMatch(/^roles: unknown role "Wizard"/);
+    expect((await newAgent(a, "r@example.com", { roles: ["Wizard"] })).body.data.message).toMatch(
+      /^roles: unknown role "Wizard"/,
+    );
     expect((await newAgent(a, "t@example.com", { teams: ["Nope"] })).body.data.message).toMatch(/^teams: unknown team/);
     expect((await newAgent(a, "not-an-email")).body.data.message).toMatch(/^email: /);
     expect((await newAgent(a, "n@example.com", { roles: [] })).body.data.message).toMatch(/^roles: /);
-    const list = (await a.admin.get("/api/v1/agents?page_size=100")).body.data.results.map((x: { email: string }) => x.email);
+    const list = (await a.admin.get("/api/v1/agents?page_size=100")).body.data.results.map(
+      (x: { email: string }) => x.email,
+    );
     expect(list).not.toContain("r@example.com");
     expect(list).not.toContain("t@example.com");
     // The same email in another workspace is a different agent.
@@ -129,7 +154,12 @@ describe("agents administration", () => {
     const before = t.published.length;
     expect((await a.admin.delete(`/api/v1/agents/${agent.id}`)).status).toBe(200);
     expect(t.published.slice(before)).toEqual([
-      { type: "conversation_update", tenantId: a.id, conversationUuid: conversation.uuid, changes: { assigned_user_id: null } },
+      {
+        type: "conversation_update",
+        tenantId: a.id,
+        conversationUuid: conversation.uuid,
+        changes: { assigned_user_id: null },
+      },
     ]);
     expect((await session.get("/api/v1/agents/me")).status).toBe(401);
     expect((await agent.client.get("/api/v1/agents/me")).status).toBe(401);
@@ -211,7 +241,9 @@ describe("agents administration", () => {
     expect((await a.admin.delete(`/api/v1/agents/${theirs.id}`)).status).toBe(404);
     expect((await a.admin.post(`/api/v1/agents/${theirs.id}/api-key`)).status).toBe(404);
     expect((await theirs.client.get("/api/v1/agents/me")).body.data.first_name).toBe("Agent");
-    const listed = (await a.admin.get("/api/v1/agents?page_size=100")).body.data.results.map((x: { id: number }) => x.id);
+    const listed = (await a.admin.get("/api/v1/agents?page_size=100")).body.data.results.map(
+      (x: { id: number }) => x.id,
+    );
     expect(listed).not.toContain(theirs.id);
   });
 });

@@ -11,7 +11,11 @@ import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createAgent, createInbox, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
 import { ragDocuments, ragSources } from "@helperiq/core/rag/index";
 
-const KEYS = { openai: "sk-openai-test-0123456789", claude: "sk-ant-api03-test-0123456789", openrouter: "sk-or-v1-test-0123456789" } as const;
+const KEYS = {
+  openai: "sk-openai-test-0123456789",
+  claude: "sk-ant-api03-test-0123456789",
+  openrouter: "sk-or-v1-test-0123456789",
+} as const;
 const TIMEOUT_MS = 1_000;
 
 let t: TestApp;
@@ -25,7 +29,11 @@ beforeAll(async () => {
     openrouter: await startAiServer("openrouter", { apiKey: KEYS.openrouter }),
   };
   ai = createAiClients({
-    baseUrls: { openai: servers.openai.baseUrl, anthropic: servers.claude.baseUrl, openrouter: servers.openrouter.baseUrl },
+    baseUrls: {
+      openai: servers.openai.baseUrl,
+      anthropic: servers.claude.baseUrl,
+      openrouter: servers.openrouter.baseUrl,
+    },
     maxRetries: 0,
     timeoutMs: TIMEOUT_MS,
   });
@@ -46,7 +54,11 @@ const deps = () => ({ secrets: t.secrets, ai: t.jobs.ai });
 async function withProviders(types: AiProviderType[] = ["openai", "claude", "openrouter"]): Promise<TestTenant> {
   const tenant = await createTenant(t);
   for (const type of types) {
-    const res = await tenant.admin.put("/api/v1/ai/provider", { type, api_key: KEYS[type], extras: type === "openrouter" ? { site_url: "https://desk.example", app_name: "Acme Desk" } : {} });
+    const res = await tenant.admin.put("/api/v1/ai/provider", {
+      type,
+      api_key: KEYS[type],
+      extras: type === "openrouter" ? { site_url: "https://desk.example", app_name: "Acme Desk" } : {},
+    });
     expect(res.status).toBe(200);
   }
   return tenant;
@@ -70,11 +82,17 @@ describe("provider records", () => {
   });
 
   it("needs a key to create, validates the type, and names the field", async () => {
-    expect((await a.admin.put("/api/v1/ai/provider", { type: "openai" })).body.data.message).toMatch(/^api_key: required/);
+    expect((await a.admin.put("/api/v1/ai/provider", { type: "openai" })).body.data.message).toMatch(
+      /^api_key: required/,
+    );
     const bad = await a.admin.put("/api/v1/ai/provider", { type: "gemini", api_key: "x" });
     expect(bad.status).toBe(400);
     expect(bad.body.data.message).toMatch(/^type:/);
-    const url = await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: "x", extras: { base_url: "http://169.254.169.254" } });
+    const url = await a.admin.put("/api/v1/ai/provider", {
+      type: "openai",
+      api_key: "x",
+      extras: { base_url: "http://169.254.169.254" },
+    });
     expect(url.status).toBe(400);
     expect(url.body.data.message).toMatch(/^extras:/);
     expect(await t.database.db.select().from(aiProviders).where(eq(aiProviders.tenantId, a.id))).toHaveLength(0);
@@ -83,9 +101,18 @@ describe("provider records", () => {
   it("creates with the key sealed at rest and masked in every answer; the first becomes the default", async () => {
     const res = await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: KEYS.openai, model: "gpt-4o" });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ type: "openai", api_key: mask("x"), model: "gpt-4o", is_default: true, extras: {} });
+    expect(res.body.data).toMatchObject({
+      type: "openai",
+      api_key: mask("x"),
+      model: "gpt-4o",
+      is_default: true,
+      extras: {},
+    });
     expect(JSON.stringify(res.body)).not.toContain(KEYS.openai);
-    const [row] = await t.database.db.select().from(aiProviders).where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
+    const [row] = await t.database.db
+      .select()
+      .from(aiProviders)
+      .where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
     expect(row!.apiKey).not.toContain(KEYS.openai);
     expect(unseal(t.secrets, row!.apiKey)).toBe(KEYS.openai);
 
@@ -102,11 +129,17 @@ describe("provider records", () => {
   it("upserts by type: the mask or no key keeps the stored key, a new key replaces it", async () => {
     await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: mask("x"), model: "gpt-4.1-mini" });
     await a.admin.put("/api/v1/ai/provider", { type: "openai", extras: { organization: "org-1" } });
-    let [row] = await t.database.db.select().from(aiProviders).where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
+    let [row] = await t.database.db
+      .select()
+      .from(aiProviders)
+      .where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
     expect(unseal(t.secrets, row!.apiKey)).toBe(KEYS.openai);
     expect(row).toMatchObject({ model: "gpt-4.1-mini", extras: { organization: "org-1" }, isDefault: true });
     await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: "sk-openai-rotated-999999" });
-    [row] = await t.database.db.select().from(aiProviders).where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
+    [row] = await t.database.db
+      .select()
+      .from(aiProviders)
+      .where(and(eq(aiProviders.tenantId, a.id), eq(aiProviders.type, "openai")));
     expect(unseal(t.secrets, row!.apiKey)).toBe("sk-openai-rotated-999999");
     expect(await t.database.db.select().from(aiProviders).where(eq(aiProviders.tenantId, a.id))).toHaveLength(2);
   });
@@ -146,7 +179,9 @@ describe("provider records", () => {
     const aRows = await t.database.db.select().from(aiProviders).where(eq(aiProviders.tenantId, a.id));
     expect(aRows.find((r) => r.type === "claude")!.isDefault).toBe(false);
     expect(unseal(t.secrets, aRows.find((r) => r.type === "claude")!.apiKey)).toBe(KEYS.claude);
-    expect((await b.admin.get("/api/v1/ai/providers")).body.data.map((p: any) => [p.type, p.is_default])).toEqual([["claude", true]]);
+    expect((await b.admin.get("/api/v1/ai/providers")).body.data.map((p: any) => [p.type, p.is_default])).toEqual([
+      ["claude", true],
+    ]);
   });
 
   it("is ai:manage only", async () => {
@@ -178,8 +213,15 @@ describe("models", () => {
     const before = servers.openrouter.requestsTo("/models").length;
     const res = await a.admin.get("/api/v1/ai/models?provider=openrouter");
     expect(res.status).toBe(200);
-    expect(res.body.data).toContainEqual({ id: "meta-llama/llama-3.1-8b-instruct", name: "Meta: Llama 3.1 8B Instruct", kind: "chat", context_length: 131072 });
-    expect(res.body.data).toContainEqual(expect.objectContaining({ id: "openai/text-embedding-3-small", kind: "embedding" }));
+    expect(res.body.data).toContainEqual({
+      id: "meta-llama/llama-3.1-8b-instruct",
+      name: "Meta: Llama 3.1 8B Instruct",
+      kind: "chat",
+      context_length: 131072,
+    });
+    expect(res.body.data).toContainEqual(
+      expect.objectContaining({ id: "openai/text-embedding-3-small", kind: "embedding" }),
+    );
     const requests = servers.openrouter.requestsTo("/models");
     expect(requests.length).toBe(before + 1);
     expect(requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEYS.openrouter}`);
@@ -190,7 +232,9 @@ describe("models", () => {
   it("answers curated lists for OpenAI and Claude without calling them", async () => {
     const calls = servers.openai.requests.length + servers.claude.requests.length;
     const openai = (await a.admin.get("/api/v1/ai/models?provider=openai")).body.data;
-    expect(openai.map((m: any) => m.id)).toEqual(expect.arrayContaining(["gpt-4o-mini", "text-embedding-3-small", "text-embedding-3-large"]));
+    expect(openai.map((m: any) => m.id)).toEqual(
+      expect.arrayContaining(["gpt-4o-mini", "text-embedding-3-small", "text-embedding-3-large"]),
+    );
     const claude = (await a.admin.get("/api/v1/ai/models?provider=claude")).body.data;
     expect(claude.map((m: any) => m.id)).toContain("claude-haiku-4-5");
     expect(servers.openai.requests.length + servers.claude.requests.length).toBe(calls);
@@ -201,7 +245,9 @@ describe("models", () => {
     expect(res.status).toBe(400);
     expect(res.body.data.message).toMatch(/^provider:/);
     // tests/compat/routes-aliases.test.ts covers the default provider's models in full.
-    expect((await a.admin.get("/api/v1/ai/models?provider=local")).body.data.map((m: { kind: string }) => m.kind)).toEqual(["chat", "embedding"]);
+    expect(
+      (await a.admin.get("/api/v1/ai/models?provider=local")).body.data.map((m: { kind: string }) => m.kind),
+    ).toEqual(["chat", "embedding"]);
   });
 
   it("a failing catalogue is a 500 with the provider's safe message", async () => {
@@ -211,7 +257,10 @@ describe("models", () => {
     // Without a key the public catalogue is asked for without credentials.
     expect(servers.openrouter.requestsTo("/models").at(-1)!.headers.authorization).toBeUndefined();
     expect(res.status).toBe(500);
-    expect(res.body.data).toEqual({ type: "GeneralError", message: expect.stringMatching(/^OpenRouter is unavailable \(HTTP 500\)/) });
+    expect(res.body.data).toEqual({
+      type: "GeneralError",
+      message: expect.stringMatching(/^OpenRouter is unavailable \(HTTP 500\)/),
+    });
     servers.openrouter.fail(null);
     const healthy = await other.admin.get("/api/v1/ai/models?provider=openrouter");
     expect(healthy.status).toBe(200);
@@ -235,9 +284,15 @@ describe("connection test", () => {
     expect(openai.headers.authorization).toBe(`Bearer ${KEYS.openai}`);
     expect(openai.body).toMatchObject({ model: "gpt-4o-mini", max_completion_tokens: 16 });
     const claude = servers.claude.requestsTo("/messages").at(-1)!;
-    expect(claude.headers["x-api-key"] ?? claude.headers.authorization).toMatch(new RegExp(`^(Bearer )?${KEYS.claude}$`));
+    expect(claude.headers["x-api-key"] ?? claude.headers.authorization).toMatch(
+      new RegExp(`^(Bearer )?${KEYS.claude}$`),
+    );
     expect(claude.headers["anthropic-version"]).toBeTruthy();
-    expect(claude.body).toMatchObject({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "ping" }] });
+    expect(claude.body).toMatchObject({
+      model: "claude-haiku-4-5",
+      max_tokens: 16,
+      messages: [{ role: "user", content: "ping" }],
+    });
     const router = servers.openrouter.requestsTo("/chat/completions").at(-1)!;
     expect(router.body).toMatchObject({ model: "openai/gpt-4o-mini", max_tokens: 16 });
     expect(router.headers["http-referer"]).toBe("https://desk.example");
@@ -245,7 +300,10 @@ describe("connection test", () => {
   });
 
   it("tests the default provider without a type, and a key given before saving", async () => {
-    expect((await a.admin.post("/api/v1/ai/provider/test", {})).body.data).toMatchObject({ ok: true, provider: "openai" });
+    expect((await a.admin.post("/api/v1/ai/provider/test", {})).body.data).toMatchObject({
+      ok: true,
+      provider: "openai",
+    });
     const wrong = "sk-openai-wrong-key-777777";
     const res = await a.admin.post("/api/v1/ai/provider/test", { type: "openai", api_key: wrong });
     expect(res.body.data).toMatchObject({ ok: false, latency_ms: null, error: { kind: "auth" } });
@@ -265,7 +323,12 @@ describe("connection test", () => {
     ["openai", "server_error", "unavailable", /^OpenAI is unavailable \(HTTP 500\)/],
     ["claude", "overloaded", "unavailable", /^Anthropic is unavailable \(HTTP 529\)/],
     ["openrouter", "slow", "unavailable", /^OpenRouter did not answer in time$/],
-    ["claude", "unknown_model", "bad_request", /^Anthropic refused the request \(HTTP 404\): The model `claude-haiku-4-5` does not exist/],
+    [
+      "claude",
+      "unknown_model",
+      "bad_request",
+      /^Anthropic refused the request \(HTTP 404\): The model `claude-haiku-4-5` does not exist/,
+    ],
   ] as const;
   for (const [type, failure, kind, message] of cases) {
     it(`${type} ${failure} → ok: false, ${kind}`, async () => {
@@ -282,8 +345,14 @@ describe("connection test", () => {
   it("needs a saved record or a key", async () => {
     const bare = await createTenant(t);
     expect((await bare.admin.post("/api/v1/ai/provider/test", {})).body.data.message).toMatch(/^type: required/);
-    expect((await bare.admin.post("/api/v1/ai/provider/test", { type: "claude" })).body.data.message).toMatch(/^api_key: required/);
-    const res = await bare.admin.post("/api/v1/ai/provider/test", { type: "claude", api_key: KEYS.claude, model: "claude-sonnet-4-5" });
+    expect((await bare.admin.post("/api/v1/ai/provider/test", { type: "claude" })).body.data.message).toMatch(
+      /^api_key: required/,
+    );
+    const res = await bare.admin.post("/api/v1/ai/provider/test", {
+      type: "claude",
+      api_key: KEYS.claude,
+      model: "claude-sonnet-4-5",
+    });
     expect(res.body.data).toMatchObject({ ok: true, model: "claude-sonnet-4-5" });
     expect((await bare.admin.get("/api/v1/ai/providers")).body.data).toEqual([]);
   });
@@ -318,9 +387,20 @@ describe("settings and per-inbox overrides", () => {
   });
 
   it("saves workspace settings and validates them by field", async () => {
-    const res = await a.admin.put("/api/v1/settings/ai", { model: "gpt-4o", system_prompt: "Be brief.", embedding_provider: "openai", embedding_model: "text-embedding-3-large" });
+    const res = await a.admin.put("/api/v1/settings/ai", {
+      model: "gpt-4o",
+      system_prompt: "Be brief.",
+      embedding_provider: "openai",
+      embedding_model: "text-embedding-3-large",
+    });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ provider: "openai", model: "gpt-4o", embedding_provider: "openai", embedding_model: "text-embedding-3-large", system_prompt: "Be brief." });
+    expect(res.body.data).toEqual({
+      provider: "openai",
+      model: "gpt-4o",
+      embedding_provider: "openai",
+      embedding_model: "text-embedding-3-large",
+      system_prompt: "Be brief.",
+    });
     for (const [body, field] of [
       [{ provider: "gemini" }, "provider"],
       [{ embedding_provider: "claude" }, "embedding_provider"],
@@ -345,28 +425,65 @@ describe("settings and per-inbox overrides", () => {
     expect(vectors.map((v) => v.length)).toEqual([EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS]);
     expect(Math.hypot(...vectors[0]!)).toBeCloseTo(1, 6);
     const sent = servers.openai.requestsTo("/embeddings").at(-1)!;
-    expect(sent.body).toMatchObject({ model: "text-embedding-3-large", input: ["where is my order", "refund policy"], dimensions: 1536, encoding_format: "float" });
+    expect(sent.body).toMatchObject({
+      model: "text-embedding-3-large",
+      input: ["where is my order", "refund policy"],
+      dimensions: 1536,
+      encoding_format: "float",
+    });
   });
 
   it("an inbox override wins field by field; other inboxes keep the workspace's", async () => {
-    const put = await a.admin.put(`/api/v1/settings/ai/inbox/${inbox.id}`, { provider: "claude", model: "claude-sonnet-4-5", system_prompt: "Sign as the billing team." });
+    const put = await a.admin.put(`/api/v1/settings/ai/inbox/${inbox.id}`, {
+      provider: "claude",
+      model: "claude-sonnet-4-5",
+      system_prompt: "Sign as the billing team.",
+    });
     expect(put.status).toBe(200);
-    expect(put.body.data).toEqual({ inbox_id: inbox.id, provider: "claude", model: "claude-sonnet-4-5", embedding_model: null, system_prompt: "Sign as the billing team." });
+    expect(put.body.data).toEqual({
+      inbox_id: inbox.id,
+      provider: "claude",
+      model: "claude-sonnet-4-5",
+      embedding_model: null,
+      system_prompt: "Sign as the billing team.",
+    });
     const r = await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: inbox.id });
     expect(r).toMatchObject({ source: "inbox", systemPrompt: "Sign as the billing team." });
-    expect([r.chat.provider, r.chat.model, r.embedder.model]).toEqual(["claude", "claude-sonnet-4-5", "text-embedding-3-large"]);
+    expect([r.chat.provider, r.chat.model, r.embedder.model]).toEqual([
+      "claude",
+      "claude-sonnet-4-5",
+      "text-embedding-3-large",
+    ]);
     // The resolved model really is what goes over the wire.
     await r.chat.complete({ system: r.systemPrompt, messages: [{ role: "user", content: "hello" }] });
-    expect(servers.claude.requestsTo("/messages").at(-1)!.body).toMatchObject({ model: "claude-sonnet-4-5", system: "Sign as the billing team." });
+    expect(servers.claude.requestsTo("/messages").at(-1)!.body).toMatchObject({
+      model: "claude-sonnet-4-5",
+      system: "Sign as the billing team.",
+    });
 
     // A provider override without a model takes that provider's record model, not the workspace's.
-    await a.admin.put(`/api/v1/settings/ai/inbox/${inbox.id}`, { provider: "openrouter", model: null, embedding_model: "text-embedding-3-small" });
+    await a.admin.put(`/api/v1/settings/ai/inbox/${inbox.id}`, {
+      provider: "openrouter",
+      model: null,
+      embedding_model: "text-embedding-3-small",
+    });
     const r2 = await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: inbox.id });
-    expect([r2.chat.provider, r2.chat.model, r2.embedder.model, r2.systemPrompt]).toEqual(["openrouter", "openai/gpt-4o-mini", "text-embedding-3-small", "Sign as the billing team."]);
+    expect([r2.chat.provider, r2.chat.model, r2.embedder.model, r2.systemPrompt]).toEqual([
+      "openrouter",
+      "openai/gpt-4o-mini",
+      "text-embedding-3-small",
+      "Sign as the billing team.",
+    ]);
 
     const rOther = await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: other.id });
     expect([rOther.source, rOther.chat.provider, rOther.chat.model]).toEqual(["global", "openai", "gpt-4o"]);
-    expect((await a.admin.get(`/api/v1/settings/ai/inbox/${other.id}`)).body.data).toEqual({ inbox_id: other.id, provider: null, model: null, embedding_model: null, system_prompt: null });
+    expect((await a.admin.get(`/api/v1/settings/ai/inbox/${other.id}`)).body.data).toEqual({
+      inbox_id: other.id,
+      provider: null,
+      model: null,
+      embedding_model: null,
+      system_prompt: null,
+    });
   });
 
   it("knowledge is embedded with the workspace's model and every model an inbox override names, so that inbox's search finds it", async () => {
@@ -385,13 +502,18 @@ describe("settings and per-inbox overrides", () => {
     expect(rows.map((r) => r.model).sort()).toEqual(["text-embedding-3-large", "text-embedding-3-small"]);
     const [source] = await t.database.db.select().from(ragSources).where(eq(ragSources.id, created.body.data.id));
     expect(source).toMatchObject({ documentCount: 1, syncState: "idle" });
-    const embeddedWith = servers.openai.requestsTo("/embeddings").slice(-2).map((r) => (r.body as { model: string }).model);
+    const embeddedWith = servers.openai
+      .requestsTo("/embeddings")
+      .slice(-2)
+      .map((r) => (r.body as { model: string }).model);
     expect(embeddedWith.sort()).toEqual(["text-embedding-3-large", "text-embedding-3-small"]);
   });
 
   it("an override can pin an inbox to local, and DELETE goes back to the workspace's", async () => {
     await a.admin.put(`/api/v1/settings/ai/inbox/${other.id}`, { provider: "local" });
-    expect((await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: other.id })).chat.provider).toBe("local");
+    expect((await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: other.id })).chat.provider).toBe(
+      "local",
+    );
     const del = await a.admin.delete(`/api/v1/settings/ai/inbox/${other.id}`);
     expect(del.status).toBe(200);
     const r = await resolveAi({ db: t.database.db, tenantId: a.id }, deps(), { inboxId: other.id });
@@ -409,7 +531,9 @@ describe("settings and per-inbox overrides", () => {
       expect(bad.status, JSON.stringify(body)).toBe(400);
       expect(bad.body.data.message.split(":")[0]).toBe(field);
     }
-    const noRecord = await b.admin.put(`/api/v1/settings/ai/inbox/${(await createInbox(t, b)).id}`, { provider: "openai" });
+    const noRecord = await b.admin.put(`/api/v1/settings/ai/inbox/${(await createInbox(t, b)).id}`, {
+      provider: "openai",
+    });
     expect(noRecord.body.data.message).toMatch(/^provider: no openai provider is configured/);
   });
 
@@ -445,8 +569,19 @@ describe("prompts and completion", () => {
   it("lists the prompt keys to any agent", async () => {
     const res = await agent.client.get("/api/v1/ai/prompts");
     expect(res.status).toBe(200);
-    expect(res.body.data.map((p: any) => p.key)).toEqual(["improve_writing", "fix_grammar", "shorten", "expand", "friendly", "professional", "translate"]);
-    expect(res.body.data.find((p: any) => p.key === "translate")).toMatchObject({ label: "Translate", needs_target_language: true });
+    expect(res.body.data.map((p: any) => p.key)).toEqual([
+      "improve_writing",
+      "fix_grammar",
+      "shorten",
+      "expand",
+      "friendly",
+      "professional",
+      "translate",
+    ]);
+    expect(res.body.data.find((p: any) => p.key === "translate")).toMatchObject({
+      label: "Translate",
+      needs_target_language: true,
+    });
     expect((await a.anonymous.get("/api/v1/ai/prompts")).status).toBe(401);
   });
 
@@ -454,12 +589,21 @@ describe("prompts and completion", () => {
     it(`rewrites with ${type}: the key's instruction as system prompt, the text as the user message`, async () => {
       await a.admin.put("/api/v1/ai/provider/default", { type });
       const model = { openai: "gpt-4o-mini", claude: "claude-haiku-4-5", openrouter: "openai/gpt-4o-mini" }[type];
-      const res = await agent.client.post("/api/v1/ai/completion", { prompt_key: "fix_grammar", text: "  helo, wich order?  " });
+      const res = await agent.client.post("/api/v1/ai/completion", {
+        prompt_key: "fix_grammar",
+        text: "  helo, wich order?  ",
+      });
       expect(res.status).toBe(200);
-      expect(res.body.data).toEqual({ completion: fakeReply(type === "claude" ? "anthropic" : type, model, "helo, wich order?"), provider: type, model });
+      expect(res.body.data).toEqual({
+        completion: fakeReply(type === "claude" ? "anthropic" : type, model, "helo, wich order?"),
+        provider: type,
+        model,
+      });
       if (type === "claude") {
         const sent = servers.claude.requestsTo("/messages").at(-1)!;
-        expect(sent.headers["x-api-key"] ?? sent.headers.authorization).toMatch(new RegExp(`^(Bearer )?${KEYS.claude}$`));
+        expect(sent.headers["x-api-key"] ?? sent.headers.authorization).toMatch(
+          new RegExp(`^(Bearer )?${KEYS.claude}$`),
+        );
         expect(sent.body).toMatchObject({ model, messages: [{ role: "user", content: "helo, wich order?" }] });
         expect(sent.body.system).toMatch(/Fix spelling, grammar and punctuation/);
       } else {
@@ -477,7 +621,11 @@ describe("prompts and completion", () => {
   it("translates into the target language and uses the workspace's model", async () => {
     await a.admin.put("/api/v1/ai/provider/default", { type: "openai" });
     await a.admin.put("/api/v1/settings/ai", { model: "gpt-4.1" });
-    const res = await agent.client.post("/api/v1/ai/completion", { prompt_key: "translate", text: "Your parcel is on its way.", target_language: "French" });
+    const res = await agent.client.post("/api/v1/ai/completion", {
+      prompt_key: "translate",
+      text: "Your parcel is on its way.",
+      target_language: "French",
+    });
     expect(res.body.data).toMatchObject({ provider: "openai", model: "gpt-4.1" });
     const sent = servers.openai.requestsTo("/chat/completions").at(-1)!;
     expect(sent.body.model).toBe("gpt-4.1");
@@ -505,7 +653,10 @@ describe("prompts and completion", () => {
     servers.openai.fail("quota");
     const quota = await agent.client.post("/api/v1/ai/completion", { prompt_key: "shorten", text: "Long text here." });
     expect(quota.status).toBe(500);
-    expect(quota.body.data).toEqual({ type: "GeneralError", message: expect.stringMatching(/^OpenAI: the account is out of credit or quota/) });
+    expect(quota.body.data).toEqual({
+      type: "GeneralError",
+      message: expect.stringMatching(/^OpenAI: the account is out of credit or quota/),
+    });
     servers.openai.fail(null);
     const wrong = "sk-openai-leaked-if-echoed-4242";
     await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: wrong });
@@ -523,16 +674,24 @@ describe("completion with the local provider", () => {
     const tenant = await createTenant(t);
     agent = await createAgent(t, tenant, { permissions: [] });
   });
-  const complete = (prompt_key: string, text: string, extra: object = {}) => agent.client.post("/api/v1/ai/completion", { prompt_key, text, ...extra });
+  const complete = (prompt_key: string, text: string, extra: object = {}) =>
+    agent.client.post("/api/v1/ai/completion", { prompt_key, text, ...extra });
 
   it("fixes grammar by rule: spacing, capitals, typos, apostrophes, final stop", async () => {
     const res = await complete("fix_grammar", "hello   i dont know teh answer , but i will check it  untill tomorrow");
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ completion: "Hello I don't know the answer, but I will check it until tomorrow.", provider: "local", model: "local-rules-v1" });
+    expect(res.body.data).toEqual({
+      completion: "Hello I don't know the answer, but I will check it until tomorrow.",
+      provider: "local",
+      model: "local-rules-v1",
+    });
   });
 
   it("improves writing: grammar plus wordy phrases and filler", async () => {
-    const res = await complete("improve_writing", "i just wanted to let you know that we are really able to help.In order to fix it, restart the the app");
+    const res = await complete(
+      "improve_writing",
+      "i just wanted to let you know that we are really able to help.In order to fix it, restart the the app",
+    );
     expect(res.body.data.completion).toBe("We can help. To fix it, restart the app.");
   });
 
@@ -547,16 +706,28 @@ describe("completion with the local provider", () => {
   });
 
   it("makes text friendlier or more professional by greeting, sign-off and contractions", async () => {
-    const friendly = await complete("friendly", "Dear Mr Smith,\n\nWe do not have this item. It is not available until May. We apologize for the inconvenience.\n\nSincerely,\nAnna");
-    expect(friendly.body.data.completion).toBe("Hi Mr Smith,\n\nWe don't have this item. It isn't available until May. Sorry for the hassle.\n\nCheers,\nAnna");
-    const professional = await complete("professional", "Hey Sam!\n\nyeah we can't ship that :) it's gonna take a week!!\n\nCheers,\nAnna");
-    expect(professional.body.data.completion).toBe("Hello Sam,\n\nYes we cannot ship that it is going to take a week.\n\nKind regards,\nAnna");
+    const friendly = await complete(
+      "friendly",
+      "Dear Mr Smith,\n\nWe do not have this item. It is not available until May. We apologize for the inconvenience.\n\nSincerely,\nAnna",
+    );
+    expect(friendly.body.data.completion).toBe(
+      "Hi Mr Smith,\n\nWe don't have this item. It isn't available until May. Sorry for the hassle.\n\nCheers,\nAnna",
+    );
+    const professional = await complete(
+      "professional",
+      "Hey Sam!\n\nyeah we can't ship that :) it's gonna take a week!!\n\nCheers,\nAnna",
+    );
+    expect(professional.body.data.completion).toBe(
+      "Hello Sam,\n\nYes we cannot ship that it is going to take a week.\n\nKind regards,\nAnna",
+    );
   });
 
   it("refuses what needs a language model with a clear 400", async () => {
     const translate = await complete("translate", "Hello", { target_language: "German" });
     expect(translate.status).toBe(400);
-    expect(translate.body.data.message).toBe("prompt_key: the local provider cannot translate; configure a cloud provider");
+    expect(translate.body.data.message).toBe(
+      "prompt_key: the local provider cannot translate; configure a cloud provider",
+    );
     const expand = await complete("expand", "Hello");
     expect(expand.status).toBe(400);
     expect(expand.body.data.message).toMatch(/^prompt_key: the local provider cannot expand text/);
@@ -567,12 +738,20 @@ describe("adapters against the provider servers", () => {
   const creds = (type: AiProviderType, apiKey: string = KEYS[type]) => ({ type, apiKey, extras: {} });
 
   it("list each provider's live catalogue", async () => {
-    expect((await ai.listModels(creds("openai"))).map((m) => m.id)).toEqual(["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "whisper-1"]);
+    expect((await ai.listModels(creds("openai"))).map((m) => m.id)).toEqual([
+      "gpt-4o-mini",
+      "gpt-4o",
+      "text-embedding-3-small",
+      "whisper-1",
+    ]);
     expect(await ai.listModels(creds("claude"))).toEqual([
       { id: "claude-haiku-4-5", name: "Claude Haiku 4.5", kind: "chat", context_length: null },
       { id: "claude-sonnet-4-5", name: "Claude Sonnet 4.5", kind: "chat", context_length: null },
     ]);
-    await expect(ai.listModels(creds("claude", "sk-ant-wrong-000000"))).rejects.toMatchObject({ kind: "auth", provider: "claude" });
+    await expect(ai.listModels(creds("claude", "sk-ant-wrong-000000"))).rejects.toMatchObject({
+      kind: "auth",
+      provider: "claude",
+    });
   });
 
   it("embed with OpenRouter at 1536 dimensions, in order, normalised", async () => {
@@ -593,7 +772,10 @@ describe("adapters against the provider servers", () => {
   it("honour a Retry-After of the provider in the error", async () => {
     servers.claude.fail("rate_limit");
     servers.claude.retryAfter = 42;
-    const err = await ai.chat(creds("claude"), "claude-haiku-4-5").complete({ system: "s", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+    const err = await ai
+      .chat(creds("claude"), "claude-haiku-4-5")
+      .complete({ system: "s", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AiProviderError);
     expect(err).toMatchObject({ kind: "rate_limit", retryAfterSeconds: 42, status: 500, type: "GeneralError" });
     servers.claude.retryAfter = 7;

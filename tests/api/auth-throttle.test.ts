@@ -27,12 +27,18 @@ let googleKey: KeyLike;
 beforeAll(async () => {
   const google = await generateKeyPair("RS256");
   googleKey = google.privateKey;
-  const body = JSON.stringify({ keys: [{ ...(await exportJWK(google.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
+  const body = JSON.stringify({
+    keys: [{ ...(await exportJWK(google.publicKey)), kid: KID, alg: "RS256", use: "sig" }],
+  });
   jwks = createServer((_, res) => res.setHeader("content-type", "application/json").end(body));
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
   // The per-IP limit as deployed (10 a minute) and the account limit's default (unset).
-  t = await bootTestApp({ authRateLimit: 10, accountRateLimit: undefined, google: { clientIds: [CLIENT_ID], jwksUrl } });
+  t = await bootTestApp({
+    authRateLimit: 10,
+    accountRateLimit: undefined,
+    google: { clientIds: [CLIENT_ID], jwksUrl },
+  });
   a = await createTenant(t);
   b = await createTenant(t);
   vi.spyOn(console, "warn").mockImplementation(() => {}); // refused Google sign-ins are logged
@@ -57,7 +63,8 @@ const login = (tenant: TestTenant, email: string, password: string, ip: string) 
 /** 5 IPs × 10 wrong guesses at one account, each IP within its own per-IP limit; the statuses, in order. */
 async function spreadGuesses(tenant: TestTenant, email: string): Promise<Reply[]> {
   const replies: Reply[] = [];
-  for (const ip of fiveIps()) for (let i = 0; i < 10; i++) replies.push(await login(tenant, email, `wrong guess ${i}`, ip));
+  for (const ip of fiveIps())
+    for (let i = 0; i < 10; i++) replies.push(await login(tenant, email, `wrong guess ${i}`, ip));
   return replies;
 }
 
@@ -72,7 +79,9 @@ describe("password sign-in is throttled per account", () => {
     expect(count(replies, 429)).toBe(45);
     expect(statuses(replies.slice(0, 5))).toEqual([401, 401, 401, 401, 401]);
     const refused = replies[5]!;
-    expect(refused.body).toEqual({ data: { message: "Too many requests, please try again later", type: "RateLimitError" } });
+    expect(refused.body).toEqual({
+      data: { message: "Too many requests, please try again later", type: "RateLimitError" },
+    });
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -130,12 +139,25 @@ describe("password sign-in is throttled per account", () => {
 describe("Google mobile sign-in is throttled per account", () => {
   const idToken = (email: string) => {
     const now = Math.floor(t.clock.now().getTime() / 1000);
-    return new SignJWT({ iss: "https://accounts.google.com", aud: CLIENT_ID, iat: now, exp: now + 3600, sub: `g-${email}`, email, email_verified: true })
+    return new SignJWT({
+      iss: "https://accounts.google.com",
+      aud: CLIENT_ID,
+      iat: now,
+      exp: now + 3600,
+      sub: `g-${email}`,
+      email,
+      email_verified: true,
+    })
       .setProtectedHeader({ alg: "RS256", kid: KID })
       .sign(googleKey);
   };
   const googleSignIn = async (email: string, ip: string) =>
-    a.anonymous.request("POST", "/api/v1/auth/google-mobile", { id_token: await idToken(email) }, { [TEST_IP_HEADER]: ip });
+    a.anonymous.request(
+      "POST",
+      "/api/v1/auth/google-mobile",
+      { id_token: await idToken(email) },
+      { [TEST_IP_HEADER]: ip },
+    );
 
   it("issues at most 5 device keys a minute for one account; other accounts and password sign-in are unaffected", async () => {
     const agent: TestAgent = await createAgent(t, a);
@@ -161,7 +183,12 @@ describe("password reset and set-password are throttled per account and per toke
   const resetFor = (email: string, ip: string) =>
     a.anonymous.request("POST", "/api/v1/agents/reset-password", { email }, { [TEST_IP_HEADER]: ip });
   const setPassword = (token: string, ip: string) =>
-    a.anonymous.request("POST", "/api/v1/agents/set-password", { token, password: "a fresh new passphrase" }, { [TEST_IP_HEADER]: ip });
+    a.anonymous.request(
+      "POST",
+      "/api/v1/agents/set-password",
+      { token, password: "a fresh new passphrase" },
+      { [TEST_IP_HEADER]: ip },
+    );
 
   it("mails one account at most 5 reset links a minute, whatever the number of IPs", async () => {
     const agent = await createAgent(t, a);
@@ -209,12 +236,23 @@ describe("on the cloud's DynamoDB counters", () => {
   });
 
   it("throttles the same way", async () => {
-    const app = createApp({ ...t.deps, rateCounter: createDynamoRateCounter({ tableName: "RateCounters", client: dynamo }) }, [FAMILIES.auth]);
+    const app = createApp(
+      { ...t.deps, rateCounter: createDynamoRateCounter({ tableName: "RateCounters", client: dynamo }) },
+      [FAMILIES.auth],
+    );
     const client = new Client({ ...t, app }, a.host);
     const agent = await createAgent(t, a);
     const replies: Reply[] = [];
     for (const ip of fiveIps()) {
-      for (let i = 0; i < 2; i++) replies.push(await client.request("POST", "/api/v1/auth/login", { email: agent.email, password: "wrong" }, { [TEST_IP_HEADER]: ip }));
+      for (let i = 0; i < 2; i++)
+        replies.push(
+          await client.request(
+            "POST",
+            "/api/v1/auth/login",
+            { email: agent.email, password: "wrong" },
+            { [TEST_IP_HEADER]: ip },
+          ),
+        );
     }
     expect(statuses(replies)).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
   });

@@ -55,7 +55,10 @@ describe("login", () => {
 
   it("gives the same answer for an unknown email and a wrong password", async () => {
     const wrong = await loginRaw(a, JSON.stringify({ email: a.adminEmail, password: "not the password" }));
-    const unknown = await loginRaw(a, JSON.stringify({ email: "nobody@nowhere.example", password: "not the password" }));
+    const unknown = await loginRaw(
+      a,
+      JSON.stringify({ email: "nobody@nowhere.example", password: "not the password" }),
+    );
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await wrong.json()).toEqual(await unknown.json());
@@ -86,7 +89,12 @@ describe("sessions", () => {
   it("rotates the session on login: the old cookie stops working", async () => {
     const first = await a.anonymous.login(a.adminEmail, TEST_PASSWORD);
     const cookie = `helperiq_session=${first.creds.cookies!.helperiq_session}`;
-    const second = await loginRaw(a, JSON.stringify({ email: a.adminEmail, password: TEST_PASSWORD }), "application/json", cookie);
+    const second = await loginRaw(
+      a,
+      JSON.stringify({ email: a.adminEmail, password: TEST_PASSWORD }),
+      "application/json",
+      cookie,
+    );
     expect(second.status).toBe(200);
     expect((await first.get("/api/v1/statuses")).status).toBe(401);
   });
@@ -102,7 +110,10 @@ describe("sessions", () => {
 
   it("GET /logout from the workspace's own page ends the session and redirects", async () => {
     const session = await a.anonymous.login(a.adminEmail, TEST_PASSWORD);
-    const res = await session.request("GET", "/logout", undefined, { "sec-fetch-site": "same-origin", "sec-fetch-dest": "document" });
+    const res = await session.request("GET", "/logout", undefined, {
+      "sec-fetch-site": "same-origin",
+      "sec-fetch-dest": "document",
+    });
     expect(res.status).toBe(302);
     expect((await session.get("/api/v1/statuses")).status).toBe(401);
   });
@@ -140,7 +151,9 @@ describe("CSRF", () => {
     const noHeader = await session.with({ cookies: session.creds.cookies! }).post("/api/v1/tags", { name: "csrf-a" });
     expect(noHeader.status).toBe(403);
     expect(noHeader.body.data.message).toMatch(/CSRF/);
-    const wrong = await session.with({ cookies: session.creds.cookies!, csrf: "forged" }).post("/api/v1/tags", { name: "csrf-b" });
+    const wrong = await session
+      .with({ cookies: session.creds.cookies!, csrf: "forged" })
+      .post("/api/v1/tags", { name: "csrf-b" });
     expect(wrong.status).toBe(403);
     const tags = (await session.get("/api/v1/tags")).body.data.map((x: { name: string }) => x.name);
     expect(tags).not.toContain("csrf-a");

@@ -2,7 +2,14 @@ import { contactChannels, customAttributes, users } from "@helperiq/core/schema"
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -39,7 +46,9 @@ afterAll(() => t.close());
 
 describe("GET /api/v1/contacts/:id", () => {
   it("returns the contact view with its channels", async () => {
-    await t.database.db.insert(contactChannels).values({ tenantId: a.id, contactId: yuri.id, kind: "phone", value: "+44 20 7946 0000" });
+    await t.database.db
+      .insert(contactChannels)
+      .values({ tenantId: a.id, contactId: yuri.id, kind: "phone", value: "+44 20 7946 0000" });
     const res = await reader.client.get(`/api/v1/contacts/${yuri.id}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
@@ -70,7 +79,12 @@ describe("POST /api/v1/contacts/quick", () => {
   it("creates a contact with an email or a phone", async () => {
     const res = await writer.client.post("/api/v1/contacts/quick", { first_name: "Quinn", email: "Quinn@Example.org" });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ first_name: "Quinn", last_name: "", email: "quinn@example.org", channels: [] });
+    expect(res.body.data).toMatchObject({
+      first_name: "Quinn",
+      last_name: "",
+      email: "quinn@example.org",
+      channels: [],
+    });
     const byPhone = await writer.client.post("/api/v1/contacts/quick", { first_name: "Pat", phone: "+1 555 0100" });
     expect(byPhone.status).toBe(201);
     expect(byPhone.body.data.phone).toBe("+1 555 0100");
@@ -86,8 +100,12 @@ describe("POST /api/v1/contacts/quick", () => {
   });
 
   it("is 403 without contacts:write and 401 anonymous", async () => {
-    expect((await reader.client.post("/api/v1/contacts/quick", { first_name: "X", email: "x@example.org" })).status).toBe(403);
-    expect((await a.anonymous.post("/api/v1/contacts/quick", { first_name: "X", email: "x@example.org" })).status).toBe(401);
+    expect(
+      (await reader.client.post("/api/v1/contacts/quick", { first_name: "X", email: "x@example.org" })).status,
+    ).toBe(403);
+    expect((await a.anonymous.post("/api/v1/contacts/quick", { first_name: "X", email: "x@example.org" })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -132,11 +150,16 @@ describe("PUT /api/v1/contacts/:id", () => {
     expect(dup.body.data.message).toMatch(/^email: /);
     // Keeping one's own email, whatever its case, is no conflict.
     expect((await writer.client.put(`/api/v1/contacts/${c.id}`, { email: "MINE@example.org" })).status).toBe(200);
-    const primary = await writer.client.put(`/api/v1/contacts/${c.id}`, { channels: [{ kind: "email", value: "yuri@example.org" }] });
+    const primary = await writer.client.put(`/api/v1/contacts/${c.id}`, {
+      channels: [{ kind: "email", value: "yuri@example.org" }],
+    });
     expect(primary.status).toBe(400);
     expect(primary.body.data.message).toMatch(/^channels\[0\]\.value: /);
     const channel = await writer.client.put(`/api/v1/contacts/${c.id}`, {
-      channels: [{ kind: "phone", value: "+1 555 0123" }, { kind: "phone", value: "+44 20 7946 0000" }],
+      channels: [
+        { kind: "phone", value: "+1 555 0123" },
+        { kind: "phone", value: "+44 20 7946 0000" },
+      ],
     });
     expect(channel.status).toBe(400);
     expect(channel.body.data.message).toMatch(/^channels\[1\]\.value: /);
@@ -149,7 +172,9 @@ describe("PUT /api/v1/contacts/:id", () => {
     const bad = await writer.client.put(`/api/v1/contacts/${zoe.id}`, { custom_attributes: { tier: "bronze" } });
     expect(bad.status).toBe(400);
     expect(bad.body.data.message).toMatch(/^custom_attributes\.tier: /);
-    expect((await writer.client.put(`/api/v1/contacts/${zoe.id}`, { custom_attributes: { nope: 1 } })).status).toBe(400);
+    expect((await writer.client.put(`/api/v1/contacts/${zoe.id}`, { custom_attributes: { nope: 1 } })).status).toBe(
+      400,
+    );
     expect((await writer.client.put(`/api/v1/contacts/${zoe.id}`, { email: "not an email" })).status).toBe(400);
     expect((await writer.client.put(`/api/v1/contacts/${zoe.id}`, {})).status).toBe(400);
   });
@@ -172,7 +197,9 @@ describe("PUT /api/v1/contacts/:id/block", () => {
     const res = await a.admin.put(`/api/v1/contacts/${c.id}/block`, { blocked: true });
     expect(res.status).toBe(200);
     expect(res.body.data.blocked).toBe(true);
-    const blocked = await a.admin.get(`/api/v1/contacts?filters=${encodeURIComponent('[{"field":"blocked","operator":"=","value":true}]')}`);
+    const blocked = await a.admin.get(
+      `/api/v1/contacts?filters=${encodeURIComponent('[{"field":"blocked","operator":"=","value":true}]')}`,
+    );
     expect(ids(blocked)).toEqual([c.id]);
     expect((await a.admin.put(`/api/v1/contacts/${c.id}/block`, { blocked: false })).body.data.blocked).toBe(false);
   });
@@ -200,11 +227,28 @@ describe("GET /api/v1/contacts", () => {
 
   it("filters on allow-listed fields and custom attributes", async () => {
     const f = await createContact(t, a, { email: "filter-me@example.org", firstName: "Filtered" });
-    await t.database.db.update(users).set({ customAttributes: { tier: "gold" }, phone: "+49 30 1234" }).where(eq(users.id, f.id));
+    await t.database.db
+      .update(users)
+      .set({ customAttributes: { tier: "gold" }, phone: "+49 30 1234" })
+      .where(eq(users.id, f.id));
     expect(ids(await filtered([{ field: "email", operator: "contains", value: "FILTER-ME" }]))).toEqual([f.id]);
     expect(ids(await filtered([{ field: "first_name", operator: "=", value: "Filtered" }]))).toEqual([f.id]);
-    expect(ids(await filtered([{ field: "custom_attributes.tier", operator: "=", value: "gold" }, { field: "phone", operator: "set" }]))).toEqual([f.id]);
-    expect(ids(await filtered([{ field: "created_at", operator: "greater than", value: "2000-01-01T00:00:00Z" }], "&page_size=100"))).toContain(f.id);
+    expect(
+      ids(
+        await filtered([
+          { field: "custom_attributes.tier", operator: "=", value: "gold" },
+          { field: "phone", operator: "set" },
+        ]),
+      ),
+    ).toEqual([f.id]);
+    expect(
+      ids(
+        await filtered(
+          [{ field: "created_at", operator: "greater than", value: "2000-01-01T00:00:00Z" }],
+          "&page_size=100",
+        ),
+      ),
+    ).toContain(f.id);
     const unknown = await filtered([{ field: "password_hash", operator: "set" }]);
     expect(unknown.status).toBe(400);
     expect(unknown.body.data.message).toMatch(/^filters\[0\]\.field: /);
@@ -232,7 +276,9 @@ describe("GET /api/v1/contacts/search", () => {
     const res = await reader.client.get("/api/v1/contacts/search?q=SAM@acme.example");
     expect(res.status).toBe(200);
     expect(res.body.data.map((r: { id: number }) => r.id)).toEqual([exact.id, partial.id]);
-    const byName = (await reader.client.get("/api/v1/contacts/search?q=samanth")).body.data.map((r: { id: number }) => r.id);
+    const byName = (await reader.client.get("/api/v1/contacts/search?q=samanth")).body.data.map(
+      (r: { id: number }) => r.id,
+    );
     expect(byName).toEqual([named.id]);
     const byChannel = await reader.client.get(`/api/v1/contacts/search?q=${encodeURIComponent("7946 0000")}`);
     expect(byChannel.body.data.map((r: { id: number }) => r.id)).toEqual([yuri.id]);
@@ -266,7 +312,11 @@ describe("GET /api/v1/contacts/:id/conversations", () => {
     const all = await a.admin.get(`/api/v1/contacts/${c.id}/conversations?page_size=2`);
     expect(all.status).toBe(200);
     expect(all.body.data).toMatchObject({ total: 3, total_pages: 2, page: 1, page_size: 2 });
-    expect(subjects(await a.admin.get(`/api/v1/contacts/${c.id}/conversations`))).toEqual(["mine", "someone else's", "unassigned"]);
+    expect(subjects(await a.admin.get(`/api/v1/contacts/${c.id}/conversations`))).toEqual([
+      "mine",
+      "someone else's",
+      "unassigned",
+    ]);
     expect(subjects(await assignee.client.get(`/api/v1/contacts/${c.id}/conversations`))).toEqual(["mine"]);
     expect((await a.admin.get(`/api/v1/contacts/${bContact.id}/conversations`)).status).toBe(404);
     expect((await noteTaker.client.get(`/api/v1/contacts/${c.id}/conversations`)).status).toBe(403);
@@ -279,12 +329,18 @@ describe("contact notes", () => {
   it("adds and lists notes as plain text, newest first (POST, GET /api/v1/contacts/:id/notes)", async () => {
     const first = await noteTaker.client.post(notesOf(zoe.id), { note: "Prefers <b>email</b>" });
     expect(first.status).toBe(201);
-    expect(first.body.data).toMatchObject({ note: "Prefers <b>email</b>", user: { id: noteTaker.id, first_name: "Agent", last_name: "Smith" } });
+    expect(first.body.data).toMatchObject({
+      note: "Prefers <b>email</b>",
+      user: { id: noteTaker.id, first_name: "Agent", last_name: "Smith" },
+    });
     t.clock.advance(1000);
     const second = await noteTaker.client.post(notesOf(zoe.id), { note: "Called on Monday" });
     const list = await noteTaker.client.get(notesOf(zoe.id));
     expect(list.status).toBe(200);
-    expect(list.body.data.map((n: { id: number }) => n.id).slice(0, 2)).toEqual([second.body.data.id, first.body.data.id]);
+    expect(list.body.data.map((n: { id: number }) => n.id).slice(0, 2)).toEqual([
+      second.body.data.id,
+      first.body.data.id,
+    ]);
   });
 
   it("validates the note and the permissions", async () => {

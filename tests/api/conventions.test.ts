@@ -15,7 +15,9 @@ describe("envelopes and conventions", () => {
   it("answers unknown routes with a 404 NotFoundError envelope", async () => {
     const res = await a.admin.get("/api/v1/does-not-exist");
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ data: { message: expect.stringContaining("/api/v1/does-not-exist"), type: "NotFoundError" } });
+    expect(res.body).toEqual({
+      data: { message: expect.stringContaining("/api/v1/does-not-exist"), type: "NotFoundError" },
+    });
     expect((await a.admin.request("PATCH", "/api/v1/statuses")).status).toBe(404);
   });
 

@@ -26,7 +26,10 @@ beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
   b = await createTenant(t);
-  bob = await createAgent(t, a, { firstName: "Bob", permissions: ["conversations:read", "conversations:read_assigned", "conversations:read_unassigned"] });
+  bob = await createAgent(t, a, {
+    firstName: "Bob",
+    permissions: ["conversations:read", "conversations:read_assigned", "conversations:read_unassigned"],
+  });
   reader = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_unassigned"] });
   for (const name of ["billing", "vip"]) await a.admin.post("/api/v1/tags", { name });
 });
@@ -46,7 +49,8 @@ const activities = (conversationId: number) =>
     .where(and(eq(messages.conversationId, conversationId), eq(messages.type, "activity")))
     .orderBy(asc(messages.id));
 
-const row = async (id: number) => (await t.database.db.select().from(conversations).where(eq(conversations.id, id)))[0]!;
+const row = async (id: number) =>
+  (await t.database.db.select().from(conversations).where(eq(conversations.id, id)))[0]!;
 
 describe("status", () => {
   it("resolves: resolved_at set, one activity, an update event with only the changed fields", async () => {
@@ -65,7 +69,12 @@ describe("status", () => {
       meta: { activity: "status", status: "Resolved" },
     });
     expect(events).toEqual([
-      { type: "conversation_update", tenantId: a.id, conversationUuid: conv.uuid, changes: { status: "Resolved", resolved_at: now } },
+      {
+        type: "conversation_update",
+        tenantId: a.id,
+        conversationUuid: conv.uuid,
+        changes: { status: "Resolved", resolved_at: now },
+      },
       { type: "new_message", tenantId: a.id, conversationUuid: conv.uuid, messageUuid: activity!.uuid },
     ]);
     expect((await row(conv.id)).resolvedAt?.toISOString()).toBe(now);
@@ -116,7 +125,11 @@ describe("status", () => {
     const detail = (await a.admin.get(`${BASE}/${conv.uuid}`)).body.data;
     expect(detail).toMatchObject({ status: "Open", snoozed_until: null });
     const last = (await activities(conv.id)).at(-1)!;
-    expect(last).toMatchObject({ content: "Reopened after snooze", senderId: a.systemUserId, meta: { activity: "snooze_ended" } });
+    expect(last).toMatchObject({
+      content: "Reopened after snooze",
+      senderId: a.systemUserId,
+      meta: { activity: "snooze_ended" },
+    });
   });
 
   it("reopening by hand clears snoozed_until", async () => {
@@ -132,7 +145,9 @@ describe("status", () => {
     expect((await reader.client.put(`${BASE}/${conv.uuid}/status`, { status: "Resolved" })).status).toBe(403);
     const other = await createConversation(t, b);
     expect((await a.admin.put(`${BASE}/${other.uuid}/status`, { status: "Resolved" })).status).toBe(404);
-    const changer = await createAgent(t, a, { permissions: ["conversations:update_status", "conversations:read_assigned"] });
+    const changer = await createAgent(t, a, {
+      permissions: ["conversations:update_status", "conversations:read_assigned"],
+    });
     expect((await changer.client.put(`${BASE}/${conv.uuid}/status`, { status: "Resolved" })).status).toBe(404);
     expect(await activities(conv.id)).toEqual([]);
   });
@@ -145,15 +160,22 @@ describe("priority, subject, contact", () => {
     expect(events[0]).toMatchObject({ type: "conversation_update", changes: { priority: "High", priority_id: 3 } });
     await a.admin.put(`${BASE}/${conv.uuid}/priority`, { priority: null });
     expect((await row(conv.id)).priorityId).toBeNull();
-    expect((await a.admin.put(`${BASE}/${conv.uuid}/priority`, { priority: 9 })).body.data.message).toMatch(/^priority: /);
-    expect((await activities(conv.id)).map((m) => m.content)).toEqual(["Ada Admin set priority to High", "Ada Admin removed the priority"]);
+    expect((await a.admin.put(`${BASE}/${conv.uuid}/priority`, { priority: 9 })).body.data.message).toMatch(
+      /^priority: /,
+    );
+    expect((await activities(conv.id)).map((m) => m.content)).toEqual([
+      "Ada Admin set priority to High",
+      "Ada Admin removed the priority",
+    ]);
   });
 
   it("changes the subject (1..500 characters)", async () => {
     const conv = await createConversation(t, a);
     const { events } = await withEvents(() => a.admin.put(`${BASE}/${conv.uuid}/subject`, { subject: "Refund" }));
     expect(events[0]).toMatchObject({ changes: { subject: "Refund" } });
-    expect((await a.admin.put(`${BASE}/${conv.uuid}/subject`, { subject: "" })).body.data.message).toMatch(/^subject: /);
+    expect((await a.admin.put(`${BASE}/${conv.uuid}/subject`, { subject: "" })).body.data.message).toMatch(
+      /^subject: /,
+    );
     expect((await a.admin.put(`${BASE}/${conv.uuid}/subject`, { subject: "x".repeat(501) })).status).toBe(400);
   });
 
@@ -164,7 +186,9 @@ describe("priority, subject, contact", () => {
     expect(res.status).toBe(200);
     expect((await row(conv.id)).contactId).toBe(contact.id);
     const foreign = await createContact(t, b);
-    expect((await a.admin.put(`${BASE}/${conv.uuid}/contact`, { contact_id: foreign.id })).body.data.message).toMatch(/^contact_id: /);
+    expect((await a.admin.put(`${BASE}/${conv.uuid}/contact`, { contact_id: foreign.id })).body.data.message).toMatch(
+      /^contact_id: /,
+    );
     expect((await a.admin.put(`${BASE}/${conv.uuid}/contact`, { contact_id: bob.id })).status).toBe(400);
   });
 });
@@ -182,32 +206,56 @@ describe("tags and custom attributes", () => {
   });
 
   it("merges checked custom attributes into the conversation and its contact (PUT /api/v1/conversations/:uuid/custom-attributes, PUT /api/v1/conversations/:uuid/contacts/custom-attributes); null removes a key", async () => {
-    await a.admin.post("/api/v1/custom-attributes", { applies_to: "conversation", name: "Plan", key: "plan", type: "text" });
-    await a.admin.post("/api/v1/custom-attributes", { applies_to: "contact", name: "Tier", key: "tier", type: "number" });
+    await a.admin.post("/api/v1/custom-attributes", {
+      applies_to: "conversation",
+      name: "Plan",
+      key: "plan",
+      type: "text",
+    });
+    await a.admin.post("/api/v1/custom-attributes", {
+      applies_to: "contact",
+      name: "Tier",
+      key: "tier",
+      type: "number",
+    });
     const conv = await createConversation(t, a, { customAttributes: { plan: "free" } });
-    const { res, events } = await withEvents(() => bob.client.put(`${BASE}/${conv.uuid}/custom-attributes`, { plan: "pro" }));
+    const { res, events } = await withEvents(() =>
+      bob.client.put(`${BASE}/${conv.uuid}/custom-attributes`, { plan: "pro" }),
+    );
     expect(res.status).toBe(200);
     expect(events[0]).toMatchObject({ changes: { custom_attributes: { plan: "pro" } } });
     await bob.client.put(`${BASE}/${conv.uuid}/custom-attributes`, { plan: null });
     expect((await row(conv.id)).customAttributes).toEqual({});
-    expect((await bob.client.put(`${BASE}/${conv.uuid}/custom-attributes`, { nope: 1 })).body.data.message).toMatch(/^custom_attributes\.nope: /);
+    expect((await bob.client.put(`${BASE}/${conv.uuid}/custom-attributes`, { nope: 1 })).body.data.message).toMatch(
+      /^custom_attributes\.nope: /,
+    );
 
     expect((await bob.client.put(`${BASE}/${conv.uuid}/contacts/custom-attributes`, { tier: 2 })).status).toBe(200);
     const contact = (await a.admin.get(`/api/v1/contacts/${conv.contactId}`)).body.data;
     expect(contact.custom_attributes).toEqual({ tier: 2 });
-    expect((await bob.client.put(`${BASE}/${conv.uuid}/contacts/custom-attributes`, { tier: "x" })).body.data.message).toMatch(/^custom_attributes\.tier: /);
+    expect(
+      (await bob.client.put(`${BASE}/${conv.uuid}/contacts/custom-attributes`, { tier: "x" })).body.data.message,
+    ).toMatch(/^custom_attributes\.tier: /);
   });
 });
 
 describe("assignment", () => {
   it("assigns an agent, who is notified; self-assigning notifies nobody", async () => {
     const conv = await createConversation(t, a, { subject: "Assign me" });
-    const { res, events } = await withEvents(() => a.admin.put(`${BASE}/${conv.uuid}/assignee/user`, { assignee_id: bob.id }));
+    const { res, events } = await withEvents(() =>
+      a.admin.put(`${BASE}/${conv.uuid}/assignee/user`, { assignee_id: bob.id }),
+    );
     expect(res.status).toBe(200);
     expect(events[0]).toMatchObject({ changes: { assigned_user_id: bob.id } });
     await t.queue.drain();
     const list = (await bob.client.get("/api/v1/notifications")).body.data.results;
-    expect(list).toEqual([expect.objectContaining({ type: "assigned", title: "Ada Admin assigned you a conversation", conversation_uuid: conv.uuid })]);
+    expect(list).toEqual([
+      expect.objectContaining({
+        type: "assigned",
+        title: "Ada Admin assigned you a conversation",
+        conversation_uuid: conv.uuid,
+      }),
+    ]);
 
     const mine = await createConversation(t, a);
     await a.admin.put(`${BASE}/${mine.uuid}/assignee/user`, { assignee_id: a.adminId });
@@ -218,7 +266,9 @@ describe("assignment", () => {
   it("rejects non-agents and other workspaces' agents; removes the assignee", async () => {
     const conv = await createConversation(t, a, { assignedUserId: bob.id });
     const other = await createAgent(t, b);
-    expect((await a.admin.put(`${BASE}/${conv.uuid}/assignee/user`, { assignee_id: other.id })).body.data.message).toMatch(/^assignee_id: /);
+    expect(
+      (await a.admin.put(`${BASE}/${conv.uuid}/assignee/user`, { assignee_id: other.id })).body.data.message,
+    ).toMatch(/^assignee_id: /);
     expect((await a.admin.put(`${BASE}/${conv.uuid}/assignee/user`, {})).body.data.message).toMatch(/^assignee_id: /);
     const { events } = await withEvents(() => a.admin.put(`${BASE}/${conv.uuid}/assignee/user/remove`));
     expect(events[0]).toMatchObject({ changes: { assigned_user_id: null } });
@@ -228,7 +278,9 @@ describe("assignment", () => {
   it("assigns and removes a team of the workspace (PUT /api/v1/conversations/:uuid/assignee/team, PUT /api/v1/conversations/:uuid/assignee/team/remove)", async () => {
     const team = await createTeam(t, a);
     const conv = await createConversation(t, a);
-    const { events } = await withEvents(() => a.admin.put(`${BASE}/${conv.uuid}/assignee/team`, { assignee_id: team.id }));
+    const { events } = await withEvents(() =>
+      a.admin.put(`${BASE}/${conv.uuid}/assignee/team`, { assignee_id: team.id }),
+    );
     expect(events[0]).toMatchObject({ changes: { assigned_team_id: team.id } });
     const foreign = await createTeam(t, b);
     expect((await a.admin.put(`${BASE}/${conv.uuid}/assignee/team`, { assignee_id: foreign.id })).status).toBe(400);
@@ -264,21 +316,34 @@ describe("merge: POST /api/v1/conversations/merge", () => {
     const source = await createConversation(t, a);
     const target = await createConversation(t, a);
     const moved = await createMessage(t, a, source.id, { text: "from the source" });
-    const { res, events } = await withEvents(() => a.admin.post(`${BASE}/merge`, { source_uuid: source.uuid, target_uuid: target.uuid }));
+    const { res, events } = await withEvents(() =>
+      a.admin.post(`${BASE}/merge`, { source_uuid: source.uuid, target_uuid: target.uuid }),
+    );
     expect(res.status).toBe(200);
     const [m] = await t.database.db.select().from(messages).where(eq(messages.id, moved.id));
     expect(m!.conversationId).toBe(target.id);
     expect((await a.admin.get(`${BASE}/${source.uuid}`)).body.data.status).toBe("Closed");
-    expect((await activities(source.id)).map((x) => x.content)).toEqual([`Ada Admin merged this conversation into #${target.referenceNumber}`]);
-    expect((await activities(target.id)).map((x) => x.content)).toEqual([`Ada Admin merged #${source.referenceNumber} into this conversation`]);
-    expect(events.filter((e) => e.type === "conversation_update").map((e) => e.conversationUuid).sort()).toEqual([source.uuid, target.uuid].sort());
+    expect((await activities(source.id)).map((x) => x.content)).toEqual([
+      `Ada Admin merged this conversation into #${target.referenceNumber}`,
+    ]);
+    expect((await activities(target.id)).map((x) => x.content)).toEqual([
+      `Ada Admin merged #${source.referenceNumber} into this conversation`,
+    ]);
+    expect(
+      events
+        .filter((e) => e.type === "conversation_update")
+        .map((e) => e.conversationUuid)
+        .sort(),
+    ).toEqual([source.uuid, target.uuid].sort());
   });
 
   it("refuses the same conversation, invisible ones and other workspaces'", async () => {
     const conv = await createConversation(t, a);
     const other = await createConversation(t, b);
     const merge = (body: unknown, as = a.admin) => as.post(`${BASE}/merge`, body);
-    expect((await merge({ source_uuid: conv.uuid, target_uuid: conv.uuid })).body.data.message).toMatch(/^target_uuid: /);
+    expect((await merge({ source_uuid: conv.uuid, target_uuid: conv.uuid })).body.data.message).toMatch(
+      /^target_uuid: /,
+    );
     expect((await merge({ source_uuid: conv.uuid })).body.data.message).toMatch(/^target_uuid: /);
     expect((await merge({ source_uuid: conv.uuid, target_uuid: other.uuid })).status).toBe(404);
     expect((await merge({ source_uuid: conv.uuid, target_uuid: other.uuid }, bob.client)).status).toBe(403);
@@ -293,10 +358,19 @@ describe("drafts and page visits", () => {
     await bob.client.post(`${BASE}/${conv.uuid}/draft`, { ...draft, content: "<p>Second</p>" });
     const list = (await bob.client.get("/api/v1/drafts")).body.data;
     expect(list).toEqual([
-      expect.objectContaining({ conversation_uuid: conv.uuid, content: "<p>Second</p>", private: true, to: ["x@example.org"], mentions: [bob.id], macro_id: null }),
+      expect.objectContaining({
+        conversation_uuid: conv.uuid,
+        content: "<p>Second</p>",
+        private: true,
+        to: ["x@example.org"],
+        mentions: [bob.id],
+        macro_id: null,
+      }),
     ]);
     expect((await a.admin.get("/api/v1/drafts")).body.data).toEqual([]);
-    expect((await bob.client.post(`${BASE}/${conv.uuid}/draft`, { content: "x".repeat(100_001) })).body.data.message).toMatch(/^content: /);
+    expect(
+      (await bob.client.post(`${BASE}/${conv.uuid}/draft`, { content: "x".repeat(100_001) })).body.data.message,
+    ).toMatch(/^content: /);
     await bob.client.delete(`${BASE}/${conv.uuid}/draft`);
     expect((await bob.client.get("/api/v1/drafts")).body.data).toEqual([]);
     const other = await createConversation(t, b);
@@ -329,7 +403,13 @@ describe("macro apply: POST /api/v1/conversations/:uuid/macros/:id/apply", () =>
     const conv = await createConversation(t, a, { tags: ["billing"] });
     const { res, events } = await withEvents(() => a.admin.post(`${BASE}/${conv.uuid}/macros/${id}/apply`));
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ uuid: conv.uuid, status: "Resolved", priority: "Urgent", assigned_user_id: bob.id, tags: ["billing", "vip"] });
+    expect(res.body.data).toMatchObject({
+      uuid: conv.uuid,
+      status: "Resolved",
+      priority: "Urgent",
+      assigned_user_id: bob.id,
+      tags: ["billing", "vip"],
+    });
     expect(events.filter((e) => e.type === "conversation_update")).toHaveLength(4);
     expect(await activities(conv.id)).toHaveLength(4);
     expect((await a.admin.get(`/api/v1/macros/${id}`)).body.data.usage_count).toBe(1);
@@ -340,7 +420,9 @@ describe("macro apply: POST /api/v1/conversations/:uuid/macros/:id/apply", () =>
       { type: "add_tag", value: "vip" },
       { type: "set_status", value: "Resolved" },
     ]);
-    const tagger = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_unassigned", "conversations:update_tags"] });
+    const tagger = await createAgent(t, a, {
+      permissions: ["conversations:read", "conversations:read_unassigned", "conversations:update_tags"],
+    });
     const conv = await createConversation(t, a);
     const res = await tagger.client.post(`${BASE}/${conv.uuid}/macros/${id}/apply`);
     expect(res.status).toBe(403);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createInbox, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createInbox,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -86,7 +93,9 @@ describe("conversations/all: pagination, sorting, filters", () => {
       "Case 2",
       "Case 1",
     ]);
-    expect(subjectsOf(await list(q({ filters: [{ field: "tags", operator: "not set", value: null }] })))).toEqual(["Case 3"]);
+    expect(subjectsOf(await list(q({ filters: [{ field: "tags", operator: "not set", value: null }] })))).toEqual([
+      "Case 3",
+    ]);
     expect(
       subjectsOf(
         await list(
@@ -99,26 +108,30 @@ describe("conversations/all: pagination, sorting, filters", () => {
         ),
       ),
     ).toEqual(["Case 4", "Case 2", "Case 0"]);
-    expect(subjectsOf(await list(q({ filters: [{ field: "priority_id", operator: "=", value: 4 }] })))).toEqual(["Case 3"]);
+    expect(subjectsOf(await list(q({ filters: [{ field: "priority_id", operator: "=", value: 4 }] })))).toEqual([
+      "Case 3",
+    ]);
     expect(subjectsOf(await list(q({ filters: [{ field: "priority_id", operator: "not set" }] })))).toHaveLength(4);
     expect(
-      subjectsOf(await list(q({ filters: [{ field: "custom_attributes.plan", operator: "equals", value: "enterprise" }] }))),
+      subjectsOf(
+        await list(q({ filters: [{ field: "custom_attributes.plan", operator: "equals", value: "enterprise" }] })),
+      ),
     ).toEqual(["Case 3"]);
     const all = (await list()).body.data.results;
     const from = all.find((r: { subject: string }) => r.subject === "Case 1").last_message_at;
     const to = all.find((r: { subject: string }) => r.subject === "Case 3").last_message_at;
-    expect(subjectsOf(await list(q({ filters: [{ field: "last_message_at", operator: "between", value: [from, to] }] })))).toEqual([
-      "Case 3",
-      "Case 2",
-      "Case 1",
-    ]);
-    expect(subjectsOf(await list(q({ filters: [{ field: "last_message_at", operator: "greater than", value: to }] })))).toEqual([
-      "Case 4",
-    ]);
+    expect(
+      subjectsOf(await list(q({ filters: [{ field: "last_message_at", operator: "between", value: [from, to] }] }))),
+    ).toEqual(["Case 3", "Case 2", "Case 1"]);
+    expect(
+      subjectsOf(await list(q({ filters: [{ field: "last_message_at", operator: "greater than", value: to }] }))),
+    ).toEqual(["Case 4"]);
   });
 
   it("treats filter values as data, never as SQL", async () => {
-    const res = await list(q({ filters: [{ field: "subject", operator: "contains", value: "'; DROP TABLE conversations; --" }] }));
+    const res = await list(
+      q({ filters: [{ field: "subject", operator: "contains", value: "'; DROP TABLE conversations; --" }] }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.total).toBe(0);
     const pct = await list(q({ filters: [{ field: "subject", operator: "contains", value: "%" }] }));
@@ -147,14 +160,38 @@ describe("conversations/all: bad input", () => {
   it("rejects bad filters, naming the offending part", async () => {
     await bad("?filters=not-json", /^filters: must be a JSON array/);
     await bad(q({ filters: { field: "status_id" } }), /^filters: must be a JSON array/);
-    await bad(q({ filters: [{ field: "password_hash", operator: "=", value: "x" }] }), /^filters\[0\]\.field: unknown field/);
-    await bad(q({ filters: [{ field: "status_id", operator: "like", value: 1 }] }), /^filters\[0\]\.operator: unknown operator/);
-    await bad(q({ filters: [{ field: "status_id", operator: "contains", value: 1 }] }), /^filters\[0\]\.operator: .* not allowed/);
-    await bad(q({ filters: [{ field: "status_id", operator: "=", value: "abc" }] }), /^filters\[0\]\.value: must be a number/);
-    await bad(q({ filters: [{ field: "created_at", operator: "between", value: ["2026-01-01"] }] }), /^filters\[0\]\.value: between/);
-    await bad(q({ filters: [{ field: "created_at", operator: "less than", value: "yesterday" }] }), /^filters\[0\]\.value: must be an ISO/);
-    await bad(q({ filters: [{ field: "inbox_id", operator: "in", value: [] }] }), /^filters\[0\]\.value: must be a non-empty array/);
-    await bad(q({ filters: [{ field: "custom_attributes.x'y", operator: "=", value: "1" }] }), /invalid custom attribute key/);
+    await bad(
+      q({ filters: [{ field: "password_hash", operator: "=", value: "x" }] }),
+      /^filters\[0\]\.field: unknown field/,
+    );
+    await bad(
+      q({ filters: [{ field: "status_id", operator: "like", value: 1 }] }),
+      /^filters\[0\]\.operator: unknown operator/,
+    );
+    await bad(
+      q({ filters: [{ field: "status_id", operator: "contains", value: 1 }] }),
+      /^filters\[0\]\.operator: .* not allowed/,
+    );
+    await bad(
+      q({ filters: [{ field: "status_id", operator: "=", value: "abc" }] }),
+      /^filters\[0\]\.value: must be a number/,
+    );
+    await bad(
+      q({ filters: [{ field: "created_at", operator: "between", value: ["2026-01-01"] }] }),
+      /^filters\[0\]\.value: between/,
+    );
+    await bad(
+      q({ filters: [{ field: "created_at", operator: "less than", value: "yesterday" }] }),
+      /^filters\[0\]\.value: must be an ISO/,
+    );
+    await bad(
+      q({ filters: [{ field: "inbox_id", operator: "in", value: [] }] }),
+      /^filters\[0\]\.value: must be a non-empty array/,
+    );
+    await bad(
+      q({ filters: [{ field: "custom_attributes.x'y", operator: "=", value: "1" }] }),
+      /invalid custom attribute key/,
+    );
     await bad(q({ filters: [{ field: "tags", operator: "between", value: [1, 2] }] }), /^filters\[0\]\.operator: /);
     await bad(q({ statuses: "Open,Nonexistent" }), /^statuses: unknown status "Nonexistent"/);
   });

@@ -28,14 +28,20 @@ beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
   b = await createTenant(t);
-  teamMember = await createAgent(t, a, { permissions: [...READ, "conversations:read_assigned", "conversations:read_team_inbox"] });
+  teamMember = await createAgent(t, a, {
+    permissions: [...READ, "conversations:read_assigned", "conversations:read_team_inbox"],
+  });
   outsider = await createAgent(t, a, { permissions: [...READ, "conversations:read_assigned"] });
   teamAllAgent = await createAgent(t, a, { permissions: [...READ, "conversations:read_team_all"] });
   unassignedReader = await createAgent(t, a, { permissions: [...READ, "conversations:read_unassigned"] });
   teamId = (await createTeam(t, a, [teamMember.id, teamAllAgent.id])).id;
   conv.mine = await createConversation(t, a, { subject: "assigned to member", assignedUserId: teamMember.id });
   conv.teamQueue = await createConversation(t, a, { subject: "team queue", assignedTeamId: teamId });
-  conv.teamTaken = await createConversation(t, a, { subject: "team, taken", assignedTeamId: teamId, assignedUserId: outsider.id });
+  conv.teamTaken = await createConversation(t, a, {
+    subject: "team, taken",
+    assignedTeamId: teamId,
+    assignedUserId: outsider.id,
+  });
   conv.open = await createConversation(t, a, { subject: "unassigned" });
   conv.spam = await createConversation(t, a, { subject: "spam", status: "Spam" });
   conv.trash = await createConversation(t, a, { subject: "trash", status: "Trashed" });
@@ -71,7 +77,9 @@ describe("the visibility rule", () => {
     expect((await teamAllAgent.client.get(`/api/v1/conversations/${conv.teamTaken!.uuid}`)).status).toBe(200);
     expect((await outsider.client.get(`/api/v1/teams/${teamId}/conversations/unassigned`)).status).toBe(403);
     const notMember = await createAgent(t, a, { permissions: [...READ, "conversations:read_team_inbox"] });
-    expect((await notMember.client.get(`/api/v1/teams/${teamId}/conversations/unassigned`)).body.data.results).toEqual([]);
+    expect((await notMember.client.get(`/api/v1/teams/${teamId}/conversations/unassigned`)).body.data.results).toEqual(
+      [],
+    );
   });
 
   it("following or being mentioned makes a conversation visible", async () => {
@@ -81,7 +89,9 @@ describe("the visibility rule", () => {
     await t.database.db
       .insert(conversationParticipants)
       .values({ tenantId: a.id, conversationId: conv.mine!.id, userId: unassignedReader.id, kind: "mentioned" });
-    expect(subjects(await unassignedReader.client.get("/api/v1/conversations/mentioned"))).toEqual(["assigned to member"]);
+    expect(subjects(await unassignedReader.client.get("/api/v1/conversations/mentioned"))).toEqual([
+      "assigned to member",
+    ]);
     expect((await unassignedReader.client.get(`/api/v1/conversations/${conv.mine!.uuid}`)).status).toBe(200);
   });
 });
@@ -107,15 +117,23 @@ describe("conversation detail and lookups", () => {
     expect((await a.admin.get("/api/v1/conversations/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await a.admin.get("/api/v1/conversations/not-a-uuid")).body.data.message).toMatch(/^uuid: /);
     expect((await a.admin.get("/api/v1/conversations/by-ref/abc")).status).toBe(400);
-    expect((await a.admin.get(`/api/v1/teams/${(await createTeam(t, b)).id}/conversations/unassigned`)).status).toBe(404);
+    expect((await a.admin.get(`/api/v1/teams/${(await createTeam(t, b)).id}/conversations/unassigned`)).status).toBe(
+      404,
+    );
     expect((await a.anonymous.get(`/api/v1/conversations/${conv.mine!.uuid}`)).status).toBe(401);
   });
 
   it("lists a saved view's conversations, shared or own, within the caller's visibility", async () => {
     const { views } = await import("@helperiq/core/schema");
     const filters = [{ field: "assigned_team_id", operator: "=", value: teamId }];
-    const [shared] = await t.database.db.insert(views).values({ tenantId: a.id, name: "Team", filters, visibility: "all" }).returning();
-    expect(subjects(await a.admin.get(`/api/v1/views/${shared!.id}/conversations`))).toEqual(["team queue", "team, taken"]);
+    const [shared] = await t.database.db
+      .insert(views)
+      .values({ tenantId: a.id, name: "Team", filters, visibility: "all" })
+      .returning();
+    expect(subjects(await a.admin.get(`/api/v1/views/${shared!.id}/conversations`))).toEqual([
+      "team queue",
+      "team, taken",
+    ]);
     expect(subjects(await teamMember.client.get(`/api/v1/views/${shared!.id}/conversations`))).toEqual(["team queue"]);
     const [personal] = await t.database.db
       .insert(views)
@@ -133,8 +151,9 @@ describe("unread counts", () => {
     await createMessage(t, a, conversation.id, { type: "outgoing" });
     await createMessage(t, a, conversation.id);
     const unread = async () =>
-      (await a.admin.get("/api/v1/conversations/all")).body.data.results.find((r: { subject: string }) => r.subject === "chatty")
-        .unread_count;
+      (await a.admin.get("/api/v1/conversations/all")).body.data.results.find(
+        (r: { subject: string }) => r.subject === "chatty",
+      ).unread_count;
     expect(await unread()).toBe(2);
     t.clock.advance(1000);
     expect((await a.admin.put(`/api/v1/conversations/${conversation.uuid}/last-seen`)).status).toBe(200);
@@ -155,7 +174,9 @@ describe("followers and participants", () => {
     const followed = await teamMember.client.post(`/api/v1/conversations/${uuid}/follow`);
     expect(followed.body.data.participants.map((p: { id: number }) => p.id)).toEqual([teamMember.id]);
     const added = await a.admin.post(`/api/v1/conversations/${uuid}/followers`, { user_id: outsider.id });
-    expect(added.body.data.participants.map((p: { id: number }) => p.id).sort()).toEqual([teamMember.id, outsider.id].sort());
+    expect(added.body.data.participants.map((p: { id: number }) => p.id).sort()).toEqual(
+      [teamMember.id, outsider.id].sort(),
+    );
     const again = await a.admin.post(`/api/v1/conversations/${uuid}/followers`, { user_id: outsider.id });
     expect(again.body.data.participants).toHaveLength(2);
     const system = await a.admin.post(`/api/v1/conversations/${uuid}/followers`, { user_id: a.systemUserId });
@@ -178,7 +199,11 @@ describe("followers and participants", () => {
     await t.queue.drain();
     const mine = (await watcher.client.get("/api/v1/notifications")).body.data.results;
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ type: "follower_added", conversation_uuid: uuid, title: expect.stringContaining("added you") });
+    expect(mine[0]).toMatchObject({
+      type: "follower_added",
+      conversation_uuid: uuid,
+      title: expect.stringContaining("added you"),
+    });
     expect((await watcher.client.delete(`/api/v1/conversations/${uuid}/follow`)).status).toBe(200);
     expect((await watcher.client.post(`/api/v1/conversations/${uuid}/follow`)).status).toBe(200);
     await t.queue.drain();
@@ -190,7 +215,11 @@ describe("followers and participants", () => {
     const res = await a.admin.post(`/api/v1/conversations/${conv.open!.uuid}/followers`, { user_id: foreign.id });
     expect(res.status).toBe(400);
     expect(res.body.data.message).toMatch(/^user_id: /);
-    expect((await a.admin.post(`/api/v1/conversations/${conv.other!.uuid}/followers`, { user_id: a.adminId })).status).toBe(404);
-    expect((await a.admin.post(`/api/v1/conversations/${conv.open!.uuid}/followers`, { user_id: "x" })).status).toBe(400);
+    expect(
+      (await a.admin.post(`/api/v1/conversations/${conv.other!.uuid}/followers`, { user_id: a.adminId })).status,
+    ).toBe(404);
+    expect((await a.admin.post(`/api/v1/conversations/${conv.open!.uuid}/followers`, { user_id: "x" })).status).toBe(
+      400,
+    );
   });
 });

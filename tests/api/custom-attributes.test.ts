@@ -3,7 +3,14 @@ import { conversations, users } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -43,7 +50,11 @@ describe("custom attributes: happy path", () => {
     const id = created.body.data.id;
     expect((await a.admin.get(`${PATH}/${id}`)).body.data.key).toBe("plan");
 
-    const updated = await a.admin.put(`${PATH}/${id}`, { name: "Plan", values: ["Free", "Pro", "Enterprise"], key: "plan" });
+    const updated = await a.admin.put(`${PATH}/${id}`, {
+      name: "Plan",
+      values: ["Free", "Pro", "Enterprise"],
+      key: "plan",
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.data).toMatchObject({ id, name: "Plan", key: "plan", values: ["Free", "Pro", "Enterprise"] });
 
@@ -72,7 +83,10 @@ describe("custom attributes: happy path", () => {
     const contactDef = (await a.admin.post(PATH, attribute({ key: "legacy_id", applies_to: "contact" }))).body.data;
     const conversation = await createConversation(t, a, { customAttributes: { legacy_id: "L-1", kept: "yes" } });
     const contact = await createContact(t, a);
-    await t.database.db.update(users).set({ customAttributes: { legacy_id: "C-1" } }).where(eq(users.id, contact.id));
+    await t.database.db
+      .update(users)
+      .set({ customAttributes: { legacy_id: "C-1" } })
+      .where(eq(users.id, contact.id));
     const foreign = await createConversation(t, b, { customAttributes: { legacy_id: "B-1" } });
     await createConversation(t, a, { customAttributes: { kept: "no legacy id" } });
 
@@ -82,7 +96,12 @@ describe("custom attributes: happy path", () => {
     expect(row!.customAttributes).toEqual({ kept: "yes" });
     // Only the conversations that held a value change, and their clients get the attributes that remain.
     expect(t.published.slice(before)).toEqual([
-      { type: "conversation_update", tenantId: a.id, conversationUuid: conversation.uuid, changes: { custom_attributes: { kept: "yes" } } },
+      {
+        type: "conversation_update",
+        tenantId: a.id,
+        conversationUuid: conversation.uuid,
+        changes: { custom_attributes: { kept: "yes" } },
+      },
     ]);
     const [contactRow] = await t.database.db.select().from(users).where(eq(users.id, contact.id));
     expect(contactRow!.customAttributes).toEqual({ legacy_id: "C-1" });
@@ -137,7 +156,9 @@ describe("custom attributes: errors", () => {
     const dup = await a.admin.post(PATH, attribute({ key: "fixed", name: "Other" }));
     expect(dup.status).toBe(400);
     expect(dup.body.data.message).toMatch(/^key: .*already exists/);
-    expect((await a.admin.put(`${PATH}/${id}`, { key: "renamed" })).body.data.message).toMatch(/^key: cannot be changed/);
+    expect((await a.admin.put(`${PATH}/${id}`, { key: "renamed" })).body.data.message).toMatch(
+      /^key: cannot be changed/,
+    );
     expect((await a.admin.put(`${PATH}/${id}`, { applies_to: "contact" })).body.data.message).toMatch(/^applies_to: /);
     expect((await a.admin.put(`${PATH}/${id}`, { type: "number" })).body.data.message).toMatch(/^type: /);
     expect((await a.admin.put(`${PATH}/${id}`, { values: ["x"] })).body.data.message).toMatch(/^values: only list/);
@@ -199,7 +220,8 @@ describe("validateAttributeValues", () => {
 
   beforeAll(async () => {
     tenant = await createTenant(t);
-    const define = (body: Record<string, unknown>) => tenant.admin.post(PATH, { name: "Attr", applies_to: "conversation", ...body });
+    const define = (body: Record<string, unknown>) =>
+      tenant.admin.post(PATH, { name: "Attr", applies_to: "conversation", ...body });
     await define({ key: "note", type: "text" });
     await define({ key: "sku", type: "text", regex: "^[A-Z]{3}-\\d{4}$" });
     await define({ key: "amount", type: "number" });
@@ -221,7 +243,9 @@ describe("validateAttributeValues", () => {
       plan: "Pro",
     };
     await expect(validateAttributeValues(ctx(), "conversation", values)).resolves.toEqual(values);
-    await expect(validateAttributeValues(ctx(), "conversation", { due: "2024-05-31T10:15:00Z", plan: null })).resolves.toBeTruthy();
+    await expect(
+      validateAttributeValues(ctx(), "conversation", { due: "2024-05-31T10:15:00Z", plan: null }),
+    ).resolves.toBeTruthy();
     await expect(validateAttributeValues(ctx(), "conversation", {})).resolves.toEqual({});
   });
 
@@ -251,14 +275,14 @@ describe("validateAttributeValues", () => {
 
   it("checks contact attributes against the contact definitions, under a caller-chosen field name", async () => {
     await expect(validateAttributeValues(ctx(), "contact", { tier: "gold" })).resolves.toEqual({ tier: "gold" });
-    await expect(validateAttributeValues(ctx(), "contact", { plan: "Pro" }, "contact.custom_attributes")).rejects.toThrow(
-      /^contact\.custom_attributes\.plan: /,
-    );
+    await expect(
+      validateAttributeValues(ctx(), "contact", { plan: "Pro" }, "contact.custom_attributes"),
+    ).rejects.toThrow(/^contact\.custom_attributes\.plan: /);
   });
 
   it("never reads another workspace's definitions", async () => {
-    await expect(validateAttributeValues({ db: t.database.db, tenantId: b.id }, "conversation", { sku: "ABC-1234" })).rejects.toThrow(
-      /^custom_attributes\.sku: /,
-    );
+    await expect(
+      validateAttributeValues({ db: t.database.db, tenantId: b.id }, "conversation", { sku: "ABC-1234" }),
+    ).rejects.toThrow(/^custom_attributes\.sku: /);
   });
 });

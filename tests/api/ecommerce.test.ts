@@ -44,10 +44,22 @@ beforeAll(async () => {
   });
   maho.customers.push(
     { id: 17, email: "jane@example.org", firstname: "Jane", lastname: "Doe", createdAt: "2024-03-01 10:00:00" },
-    { id: 18, email: "jane.other@example.org", firstname: "Janet", lastname: "Other", createdAt: "2024-05-01 10:00:00" },
+    {
+      id: 18,
+      email: "jane.other@example.org",
+      firstname: "Janet",
+      lastname: "Other",
+      createdAt: "2024-05-01 10:00:00",
+    },
   );
   maho.orders.push(
-    mahoOrder({ id: 1, incrementId: "100000101", customerEmail: "jane@example.org", createdAt: "2026-09-01 09:00:00", status: "complete" }),
+    mahoOrder({
+      id: 1,
+      incrementId: "100000101",
+      customerEmail: "jane@example.org",
+      createdAt: "2026-09-01 09:00:00",
+      status: "complete",
+    }),
     mahoOrder({ id: 2, incrementId: "100000102", customerEmail: "jane@example.org", createdAt: "2026-10-01 09:00:00" }),
     mahoOrder({
       id: 3,
@@ -57,7 +69,13 @@ beforeAll(async () => {
       status: "shipped",
       shipments: [{ id: 9, tracks: [{ carrier: "dhl", title: "DHL", trackNumber: "00340434161234567890" }] }],
     }),
-    mahoOrder({ id: 4, incrementId: "100000777", customerEmail: "guest@example.net", createdAt: "2026-08-01 09:00:00", status: "canceled" }),
+    mahoOrder({
+      id: 4,
+      incrementId: "100000777",
+      customerEmail: "guest@example.net",
+      createdAt: "2026-08-01 09:00:00",
+      status: "canceled",
+    }),
   );
   a = await createTenant(t);
   b = await createTenant(t);
@@ -143,7 +161,9 @@ describe("ecommerce/settings", () => {
 
   it("keeps the stored secret when the form sends back the mask or nothing", async () => {
     const before = (await stored(a))!.client_secret;
-    expect((await manager.client.put(SETTINGS, { client_secret: mask(CLIENT_SECRET), timeout_ms: 4000 })).status).toBe(200);
+    expect((await manager.client.put(SETTINGS, { client_secret: mask(CLIENT_SECRET), timeout_ms: 4000 })).status).toBe(
+      200,
+    );
     expect((await manager.client.put(SETTINGS, { client_id: CLIENT_ID })).status).toBe(200);
     const row = await stored(a);
     expect(row!.client_secret).toBe(before);
@@ -160,21 +180,36 @@ describe("ecommerce/settings", () => {
     expectInputError(await tenant.admin.put(SETTINGS, { enabled: "yes" }), /^enabled: /);
     expectInputError(await tenant.admin.put(SETTINGS, { recent_orders_limit: 0 }), /^recent_orders_limit: /);
     expectInputError(await tenant.admin.put(SETTINGS, { order_number_pattern: "(" }), /^order_number_pattern: .*valid/);
-    expectInputError(await tenant.admin.put(SETTINGS, { order_number_pattern: "(\\d+)+" }), /^order_number_pattern: .*backtracking/);
-    expectInputError(await tenant.admin.put(SETTINGS, { order_number_pattern: "\\d*" }), /^order_number_pattern: .*empty/);
+    expectInputError(
+      await tenant.admin.put(SETTINGS, { order_number_pattern: "(\\d+)+" }),
+      /^order_number_pattern: .*backtracking/,
+    );
+    expectInputError(
+      await tenant.admin.put(SETTINGS, { order_number_pattern: "\\d*" }),
+      /^order_number_pattern: .*empty/,
+    );
     // Enabling needs a complete connection; the refused update leaves nothing behind.
-    expectInputError(await tenant.admin.put(SETTINGS, { enabled: true, base_url: maho.url, client_id: CLIENT_ID }), /^client_secret: required/);
+    expectInputError(
+      await tenant.admin.put(SETTINGS, { enabled: true, base_url: maho.url, client_id: CLIENT_ID }),
+      /^client_secret: required/,
+    );
     expect(await stored(tenant)).toBeUndefined();
     expect((await tenant.admin.get(SETTINGS)).body.data).toEqual(DEFAULTS);
   });
 
   it("wants the secret again when base_url moves to another host", async () => {
     const tenant = await connectedTenant();
-    expectInputError(await tenant.admin.put(SETTINGS, { base_url: "https://elsewhere.example.com" }), /^client_secret: enter it again/);
+    expectInputError(
+      await tenant.admin.put(SETTINGS, { base_url: "https://elsewhere.example.com" }),
+      /^client_secret: enter it again/,
+    );
     expect((await stored(tenant))!.base_url).toBe(maho.url);
     // The same host (another path) keeps the secret; another host with the secret typed is fine.
     expect((await tenant.admin.put(SETTINGS, { base_url: `${maho.url}/shop` })).status).toBe(200);
-    const moved = await tenant.admin.put(SETTINGS, { base_url: "https://elsewhere.example.com", client_secret: "other-secret" });
+    const moved = await tenant.admin.put(SETTINGS, {
+      base_url: "https://elsewhere.example.com",
+      client_secret: "other-secret",
+    });
     expect(moved.status).toBe(200);
     expect(unseal(t.secrets, (await stored(tenant))!.client_secret as string)).toBe("other-secret");
   });
@@ -197,7 +232,11 @@ describe("ecommerce/settings", () => {
       expect(res.status).toBe(403);
       expect(res.body.data.type).toBe("PermissionError");
     }
-    for (const res of [await a.anonymous.get(SETTINGS), await a.anonymous.get(STATUS), await a.anonymous.post(TEST, {})]) {
+    for (const res of [
+      await a.anonymous.get(SETTINGS),
+      await a.anonymous.get(STATUS),
+      await a.anonymous.post(TEST, {}),
+    ]) {
       expect(res.status).toBe(401);
     }
     expect((await stored(a))!.timeout_ms).toBe(4000);
@@ -240,15 +279,25 @@ describe("ecommerce/test", () => {
   it("says so in words when the credentials are wrong", async () => {
     const res = await manager.client.post(TEST, { client_secret: "wrong-secret" });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ ok: false, latency_ms: expect.any(Number), error: expect.stringMatching(/rejected the client id or secret/) });
+    expect(res.body.data).toEqual({
+      ok: false,
+      latency_ms: expect.any(Number),
+      error: expect.stringMatching(/rejected the client id or secret/),
+    });
     expect(JSON.stringify(res.body)).not.toContain("wrong-secret");
     // The stored settings are untouched by a test with other values.
     expect((await manager.client.post(TEST, {})).body.data.ok).toBe(true);
   });
 
   it("says so when the store cannot be reached or fails", async () => {
-    const unreachable = await manager.client.post(TEST, { base_url: "http://127.0.0.1:1", client_secret: CLIENT_SECRET });
-    expect(unreachable.body.data).toMatchObject({ ok: false, error: expect.stringMatching(/Could not reach http:\/\/127\.0\.0\.1:1/) });
+    const unreachable = await manager.client.post(TEST, {
+      base_url: "http://127.0.0.1:1",
+      client_secret: CLIENT_SECRET,
+    });
+    expect(unreachable.body.data).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Could not reach http:\/\/127\.0\.0\.1:1/),
+    });
     const noApi = await manager.client.post(TEST, { base_url: `${maho.url}/elsewhere` });
     expect(noApi.body.data).toMatchObject({ ok: false, error: expect.stringMatching(/No Maho API .*404/) });
     maho.fail(`${API}/orders`, 500);
@@ -285,7 +334,13 @@ describe("ecommerce lookups", () => {
     expect(res.body.data).toMatchObject({
       ok: true,
       latency_ms: expect.any(Number),
-      customer: { id: "17", email: "jane@example.org", first_name: "Jane", last_name: "Doe", created_at: "2024-03-01 10:00:00" },
+      customer: {
+        id: "17",
+        email: "jane@example.org",
+        first_name: "Jane",
+        last_name: "Doe",
+        created_at: "2024-03-01 10:00:00",
+      },
     });
     expect(res.body.data.orders.map((o: { number: string }) => o.number)).toEqual(["100000103", "100000102"]);
     expect(maho.lastQuery(`${API}/orders`)?.get("email")).toBe("jane@example.org");
@@ -311,7 +366,17 @@ describe("ecommerce lookups", () => {
       customer_email: "jane@example.org",
       customer_name: "Jane Doe",
       currency: "EUR",
-      items: [{ sku: "TS-BLUE", name: "Blue T-Shirt", qty_ordered: 2, qty_shipped: 0, qty_refunded: 0, price: 19.95, row_total: 39.9 }],
+      items: [
+        {
+          sku: "TS-BLUE",
+          name: "Blue T-Shirt",
+          qty_ordered: 2,
+          qty_shipped: 0,
+          qty_refunded: 0,
+          price: 19.95,
+          row_total: 39.9,
+        },
+      ],
       totals: { subtotal: 39.9, shipping: 4.9, tax: 0, discount: 0, grand_total: 44.8, paid: 44.8, refunded: 0 },
       payment_method: "Check / Money order",
       shipping_method: "Flat Rate - Fixed",
@@ -322,7 +387,10 @@ describe("ecommerce lookups", () => {
   });
 
   it("answers null for an unknown order and 400 for a malformed number", async () => {
-    expect((await manager.client.get(`${TEST}/order?number=199999999`)).body.data).toMatchObject({ ok: true, order: null });
+    expect((await manager.client.get(`${TEST}/order?number=199999999`)).body.data).toMatchObject({
+      ok: true,
+      order: null,
+    });
     expectInputError(await manager.client.get(`${TEST}/order?number=abc%20def`), /^number: /);
     expectInputError(await manager.client.get(`${TEST}/order`), /^number: /);
   });
@@ -440,14 +508,19 @@ describe("order numbers in messages", () => {
 
 describe("ecommerceContextFor", () => {
   const logs: string[] = [];
-  const deps = () => ({ ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }), secrets: t.secrets, log: (line: string) => void logs.push(line) });
+  const deps = () => ({
+    ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }),
+    secrets: t.secrets,
+    log: (line: string) => void logs.push(line),
+  });
   const ctxOf = (tenant: TestTenant): Ctx => systemCtx(t.jobs, tenant.id);
 
   async function conversationOf(tenant: TestTenant, email: string, texts: string[]) {
     const contact = await createContact(t, tenant, { email });
     const conversation = await createConversation(t, tenant, { contactId: contact.id });
     let at = t.clock.now().getTime() - texts.length * 1000;
-    for (const text of texts) await createMessage(t, tenant, conversation.id, { text, createdAt: new Date((at += 1000)) });
+    for (const text of texts)
+      await createMessage(t, tenant, conversation.id, { text, createdAt: new Date((at += 1000)) });
     return conversation;
   }
 
@@ -463,14 +536,18 @@ describe("ecommerceContextFor", () => {
     expect(context.mentioned_order_numbers).toEqual(["100000777"]);
     expect(context.orders.map((o) => o.number)).toEqual(["100000103", "100000102", "100000777"]);
     expect(context.text).toContain("Customer: Jane Doe <jane@example.org>");
-    expect(context.text).toContain("Order #100000777 (mentioned in the conversation): placed 2026-08-01, status canceled, total 44.80 EUR");
+    expect(context.text).toContain(
+      "Order #100000777 (mentioned in the conversation): placed 2026-08-01, status canceled, total 44.80 EUR",
+    );
     expect(context.text).toContain("Tracking: DHL 00340434161234567890");
     expect(context.text).not.toContain("123456789 ");
   });
 
   it("says which mentioned orders the store does not know, and works for unknown customers", async () => {
     const tenant = await connectedTenant();
-    const conversation = await conversationOf(tenant, "stranger@example.org", ["Order #100000101 and order #199999999"]);
+    const conversation = await conversationOf(tenant, "stranger@example.org", [
+      "Order #100000101 and order #199999999",
+    ]);
     const context = await ecommerceContextFor(ctxOf(tenant), { id: conversation.id }, deps());
     expect(context.customer).toBeNull();
     expect(context.orders.map((o) => o.number)).toEqual(["100000101"]);
@@ -531,11 +608,15 @@ describe("ecommerceContextFor", () => {
     }
     maho.fail(`${API}/auth/token`, 503);
     try {
-      const context = await ecommerceContextFor(ctxOf(tenant), { id: conversation.id }, {
-        ...deps(),
-        // A fresh adapter has no cached token: the token endpoint's failure is the only answer.
-        ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }),
-      });
+      const context = await ecommerceContextFor(
+        ctxOf(tenant),
+        { id: conversation.id },
+        {
+          ...deps(),
+          // A fresh adapter has no cached token: the token endpoint's failure is the only answer.
+          ecommerce: createMahoEcommerce({ clock: t.clock, guard: t.outbound }),
+        },
+      );
       expect(context.included).toBe(false);
     } finally {
       maho.fail(`${API}/auth/token`, 0);
@@ -565,10 +646,35 @@ describe("Magento 1 REST shapes", () => {
         payment_method: "checkmo",
         shipping_description: "Flat Rate - Fixed",
         addresses: [
-          { address_type: "billing", firstname: "Jane", lastname: "Doe", street: "9 Bill St", city: "Austin", postcode: "73301", country_id: "US" },
-          { address_type: "shipping", firstname: "Jane", lastname: "Doe", street: "1 Ship St\nApt 2", city: "Austin", postcode: "73301", country_id: "US" },
+          {
+            address_type: "billing",
+            firstname: "Jane",
+            lastname: "Doe",
+            street: "9 Bill St",
+            city: "Austin",
+            postcode: "73301",
+            country_id: "US",
+          },
+          {
+            address_type: "shipping",
+            firstname: "Jane",
+            lastname: "Doe",
+            street: "1 Ship St\nApt 2",
+            city: "Austin",
+            postcode: "73301",
+            country_id: "US",
+          },
         ],
-        order_items: [{ sku: "MUG", name: "Mug", qty_ordered: "3.0000", qty_shipped: "0.0000", price: "10.0000", row_total: "30.0000" }],
+        order_items: [
+          {
+            sku: "MUG",
+            name: "Mug",
+            qty_ordered: "3.0000",
+            qty_shipped: "0.0000",
+            price: "10.0000",
+            row_total: "30.0000",
+          },
+        ],
       },
     };
     const [order] = members(body).map(toOrder);

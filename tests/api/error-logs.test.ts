@@ -22,7 +22,13 @@ let lines: string[] = [];
 /** Everything written to the console while a test runs, as one would read it in the server log. */
 function captureConsole() {
   const record = (...args: unknown[]) =>
-    void lines.push(args.map((x) => (typeof x === "string" ? x : x instanceof Error ? `${x.stack}\n${JSON.stringify(x)}` : JSON.stringify(x))).join(" "));
+    void lines.push(
+      args
+        .map((x) =>
+          typeof x === "string" ? x : x instanceof Error ? `${x.stack}\n${JSON.stringify(x)}` : JSON.stringify(x),
+        )
+        .join(" "),
+    );
   for (const level of ["error", "warn", "log", "info"] as const) vi.spyOn(console, level).mockImplementation(record);
 }
 
@@ -38,7 +44,9 @@ beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
   // A constraint only the test's agent breaks: the insert reaches the database and fails there.
-  await t.database.db.execute(sql.raw(`ALTER TABLE users ADD CONSTRAINT ${CONSTRAINT} CHECK (email IS DISTINCT FROM '${EMAIL}')`));
+  await t.database.db.execute(
+    sql.raw(`ALTER TABLE users ADD CONSTRAINT ${CONSTRAINT} CHECK (email IS DISTINCT FROM '${EMAIL}')`),
+  );
 });
 afterAll(() => t.close());
 afterEach(() => {
@@ -50,7 +58,9 @@ afterEach(() => {
 async function failedInsert(): Promise<unknown> {
   const passwordHash = await hashPassword(PASSWORD);
   try {
-    await t.database.db.insert(users).values({ tenantId: a.id, type: "agent", email: EMAIL, firstName: "F", lastName: "F", passwordHash });
+    await t.database.db
+      .insert(users)
+      .values({ tenantId: a.id, type: "agent", email: EMAIL, firstName: "F", lastName: "F", passwordHash });
   } catch (err) {
     return err;
   }
@@ -67,7 +77,10 @@ describe("error logs carry no secrets", () => {
       { "x-request-id": "req-forced-failure-1" },
     );
     expect(res.status).toBe(500);
-    expect(res.body.data).toEqual({ message: "Unexpected error (request id req-forced-failure-1)", type: "GeneralError" });
+    expect(res.body.data).toEqual({
+      message: "Unexpected error (request id req-forced-failure-1)",
+      type: "GeneralError",
+    });
     const log = lines.join("\n");
     expect(log).toContain("[req-forced-failure-1] POST /api/v1/agents failed:");
     expect(log).toContain("SQLSTATE 23514");
@@ -113,13 +126,21 @@ describe("error logs carry no secrets", () => {
     expect(maskSecrets("connect to smtps://mailer:hunter2@smtp.example.com:465 failed")).toBe(
       "connect to smtps://[credentials]@smtp.example.com:465 failed",
     );
-    expect(maskSecrets("upstream said: Authorization: Bearer sk-live-abc123")).toBe("upstream said: Authorization: Bearer [credentials]");
+    expect(maskSecrets("upstream said: Authorization: Bearer sk-live-abc123")).toBe(
+      "upstream said: Authorization: Bearer [credentials]",
+    );
     expect(maskSecrets("token 5b4kxqj2rnd7mzq6vf3wthpc4ye2lsa7 was refused")).toBe("token [secret] was refused");
     expect(maskSecrets(`hash ${"ab12".repeat(16)}`)).toBe("hash [secret]");
-    expect(maskSecrets("Failed query: insert into x values ($1)\nparams: secret,1")).toBe("Failed query: insert into x values ($1)\nparams: [not logged]");
+    expect(maskSecrets("Failed query: insert into x values ($1)\nparams: secret,1")).toBe(
+      "Failed query: insert into x values ($1)\nparams: [not logged]",
+    );
     // Ids and ordinary words stay readable.
-    expect(maskSecrets("conversation 0b9e7f0a-3c1d-4a5e-9f2b-8c7d6e5f4a3b not found")).toContain("0b9e7f0a-3c1d-4a5e-9f2b-8c7d6e5f4a3b");
-    expect(maskSecrets("Greeting never received from imap.example.com:993")).toBe("Greeting never received from imap.example.com:993");
+    expect(maskSecrets("conversation 0b9e7f0a-3c1d-4a5e-9f2b-8c7d6e5f4a3b not found")).toContain(
+      "0b9e7f0a-3c1d-4a5e-9f2b-8c7d6e5f4a3b",
+    );
+    expect(maskSecrets("Greeting never received from imap.example.com:993")).toBe(
+      "Greeting never received from imap.example.com:993",
+    );
     expect(errorReason("plain string")).toBe("plain string");
     expect(describeError(new TypeError("x is undefined"))).toBe("TypeError: x is undefined");
   });

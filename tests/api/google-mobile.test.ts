@@ -26,7 +26,9 @@ beforeAll(async () => {
   const google = await generateKeyPair("RS256");
   googleKey = google.privateKey;
   impostorKey = (await generateKeyPair("RS256")).privateKey;
-  const body = JSON.stringify({ keys: [{ ...(await exportJWK(google.publicKey)), kid: KID, alg: "RS256", use: "sig" }] });
+  const body = JSON.stringify({
+    keys: [{ ...(await exportJWK(google.publicKey)), kid: KID, alg: "RS256", use: "sig" }],
+  });
   jwks = createServer((_, res) => res.setHeader("content-type", "application/json").end(body));
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/oauth2/v3/certs`;
@@ -48,8 +50,16 @@ afterAll(async () => {
 /** A Google ID token for `email`, valid unless a claim or the key is overridden. */
 function idToken(email: string, claims: JWTPayload = {}, key = googleKey) {
   const now = Math.floor(t.clock.now().getTime() / 1000);
-  const payload = { iss: "https://accounts.google.com", aud: CLIENT_ID, iat: now, exp: now + 3600, sub: `google-${email}` };
-  return new SignJWT({ ...payload, email, email_verified: true, ...claims }).setProtectedHeader({ alg: "RS256", kid: KID }).sign(key);
+  const payload = {
+    iss: "https://accounts.google.com",
+    aud: CLIENT_ID,
+    iat: now,
+    exp: now + 3600,
+    sub: `google-${email}`,
+  };
+  return new SignJWT({ ...payload, email, email_verified: true, ...claims })
+    .setProtectedHeader({ alg: "RS256", kid: KID })
+    .sign(key);
 }
 
 const signIn = async (tenant: TestTenant, token: string | Promise<string>, deviceName?: string) =>
@@ -66,7 +76,10 @@ describe("POST /api/v1/auth/google-mobile", () => {
     });
     const device = new Client(t, a.host, { bearer: res.body.data.api_key });
     expect((await device.get("/api/v1/statuses")).status).toBe(200);
-    const [row] = await t.database.db.select().from(apiKeys).where(eq(apiKeys.prefix, res.body.data.api_key.slice(0, 10)));
+    const [row] = await t.database.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, res.body.data.api_key.slice(0, 10)));
     expect(row).toMatchObject({ kind: "device", name: "Grace's phone", userId: agent.id, tenantId: a.id });
   });
 
@@ -85,7 +98,11 @@ describe("POST /api/v1/auth/google-mobile", () => {
     const now = Math.floor(t.clock.now().getTime() / 1000);
     // Each refusal with the reason the server logs for it.
     const refusals: Array<[string, Promise<string> | string, RegExp]> = [
-      ["signed by another key with the same kid", idToken(agent.email, {}, impostorKey), /signature verification failed/],
+      [
+        "signed by another key with the same kid",
+        idToken(agent.email, {}, impostorKey),
+        /signature verification failed/,
+      ],
       ["for another audience", idToken(agent.email, { aud: "someone-else.apps.googleusercontent.com" }), /"aud"/],
       ["from another issuer", idToken(agent.email, { iss: "https://accounts.example.com" }), /"iss"/],
       ["expired", idToken(agent.email, { iat: now - 7200, exp: now - 60 }), /"exp"/],
@@ -113,7 +130,12 @@ describe("POST /api/v1/auth/google-mobile", () => {
 
   it("refuses everything when no Google client id is configured", async () => {
     const google = { clientIds: [], jwksUrl };
-    const attempt = signInWithGoogle(t.database.db, { tenantId: a.id, idToken: await idToken(agent.email), google, now: t.clock.now() });
+    const attempt = signInWithGoogle(t.database.db, {
+      tenantId: a.id,
+      idToken: await idToken(agent.email),
+      google,
+      now: t.clock.now(),
+    });
     await expect(attempt).rejects.toMatchObject({ type: "AuthError", reason: expect.stringMatching(/client id/) });
   });
 
@@ -152,9 +174,18 @@ describe("device keys", () => {
     const res = await me.client.get("/api/v1/auth/devices");
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([
-      { id: expect.any(Number), name: "Phone", prefix: issued.slice(0, 10), created_at: expect.any(String), last_used_at: null },
+      {
+        id: expect.any(Number),
+        name: "Phone",
+        prefix: issued.slice(0, 10),
+        created_at: expect.any(String),
+        last_used_at: null,
+      },
     ]);
-    const [row] = await t.database.db.select({ keyHash: apiKeys.keyHash }).from(apiKeys).where(eq(apiKeys.id, res.body.data[0].id));
+    const [row] = await t.database.db
+      .select({ keyHash: apiKeys.keyHash })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, res.body.data[0].id));
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(issued);
     expect(text).not.toContain(row!.keyHash);

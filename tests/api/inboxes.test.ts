@@ -70,7 +70,9 @@ function emailBody(overrides: Record<string, unknown> = {}, config: Record<strin
     from: "Acme Support <support@acme.example>",
     config: {
       imap: [{ host: "imap.acme.example", username: "support@acme.example", password: IMAP_PASSWORD }],
-      smtp: [{ host: "127.0.0.1", port: closedPort, tls: "none", username: "support@acme.example", password: SMTP_PASSWORD }],
+      smtp: [
+        { host: "127.0.0.1", port: closedPort, tls: "none", username: "support@acme.example", password: SMTP_PASSWORD },
+      ],
       aliases: ["help@acme.example", "Billing <billing@acme.example>"],
       ...config,
     },
@@ -92,7 +94,8 @@ async function rowOf(id: number) {
 const expectInputError = (res: Reply, field: string | RegExp) => {
   expect(res.status, JSON.stringify(res.body)).toBe(400);
   expect(res.body.data.type).toBe("InputError");
-  if (typeof field === "string") expect(res.body.data.message.startsWith(`${field}: `), res.body.data.message).toBe(true);
+  if (typeof field === "string")
+    expect(res.body.data.message.startsWith(`${field}: `), res.body.data.message).toBe(true);
   else expect(res.body.data.message).toMatch(field);
 };
 
@@ -122,7 +125,9 @@ describe("email inboxes", () => {
             tls_skip_verify: false,
           },
         ],
-        smtp: [{ host: "127.0.0.1", port: closedPort, tls: "none", password: MASK, max_conns: 10, tls_skip_verify: false }],
+        smtp: [
+          { host: "127.0.0.1", port: closedPort, tls: "none", password: MASK, max_conns: 10, tls_skip_verify: false },
+        ],
         reply_to: "",
         aliases: ["help@acme.example", "Billing <billing@acme.example>"],
         signature: "",
@@ -139,11 +144,19 @@ describe("email inboxes", () => {
 
   it("derives ports from the TLS mode", async () => {
     const inbox = await created(
-      emailBody({}, { imap: [{ host: "imap.acme.example", tls: "starttls", username: "u", password: "p" }], smtp: [{ host: "smtp.acme.example", tls: "tls" }] }),
+      emailBody(
+        {},
+        {
+          imap: [{ host: "imap.acme.example", tls: "starttls", username: "u", password: "p" }],
+          smtp: [{ host: "smtp.acme.example", tls: "tls" }],
+        },
+      ),
     );
     expect(inbox.config.imap[0].port).toBe(143);
     expect(inbox.config.smtp[0]).toMatchObject({ port: 465, username: "", password: "" });
-    const plain = await created(emailBody({}, { smtp: [{ host: "smtp.acme.example" }, { host: "relay.acme.example", tls: "none" }] }));
+    const plain = await created(
+      emailBody({}, { smtp: [{ host: "smtp.acme.example" }, { host: "relay.acme.example", tls: "none" }] }),
+    );
     expect(plain.config.smtp.map((s: { port: number; tls: string }) => [s.tls, s.port])).toEqual([
       ["starttls", 587],
       ["none", 25],
@@ -160,7 +173,12 @@ describe("email inboxes", () => {
     expect(row.secrets).not.toContain(SMTP_PASSWORD);
     expect(JSON.parse(unseal(t.secrets, row.secrets!))).toEqual({ imap: [IMAP_PASSWORD], smtp: [SMTP_PASSWORD] });
     const read = await readEmailInbox(t.database.db, t.secrets, a.id, inbox.id);
-    expect(read?.imap[0]).toMatchObject({ host: "imap.acme.example", port: 993, password: IMAP_PASSWORD, mailbox: "INBOX" });
+    expect(read?.imap[0]).toMatchObject({
+      host: "imap.acme.example",
+      port: 993,
+      password: IMAP_PASSWORD,
+      mailbox: "INBOX",
+    });
     expect(read?.smtp[0]).toMatchObject({ password: SMTP_PASSWORD, max_conns: 10 });
     expect(read?.from).toBe("Acme Support <support@acme.example>");
   });
@@ -185,9 +203,14 @@ describe("email inboxes", () => {
     const inbox = await created(emailBody());
     const back = await a.admin.put(`${PATH}/${inbox.id}`, { ...inbox, name: "Renamed" });
     expect(back.status).toBe(200);
-    expect(back.body.data).toMatchObject({ name: "Renamed", config: { imap: [{ password: MASK }], smtp: [{ password: MASK }] } });
+    expect(back.body.data).toMatchObject({
+      name: "Renamed",
+      config: { imap: [{ password: MASK }], smtp: [{ password: MASK }] },
+    });
     const omitted = inbox.config.smtp.map(({ password: _, ...server }: Record<string, unknown>) => server);
-    expect((await a.admin.put(`${PATH}/${inbox.id}`, { config: { smtp: omitted, signature: "<p>Thanks</p>" } })).status).toBe(200);
+    expect(
+      (await a.admin.put(`${PATH}/${inbox.id}`, { config: { smtp: omitted, signature: "<p>Thanks</p>" } })).status,
+    ).toBe(200);
     const read = await readEmailInbox(t.database.db, t.secrets, a.id, inbox.id);
     expect(read?.imap[0]?.password).toBe(IMAP_PASSWORD);
     expect(read?.smtp[0]?.password).toBe(SMTP_PASSWORD);
@@ -202,15 +225,25 @@ describe("email inboxes", () => {
 
   it("matches kept passwords by server index and refuses to move one to another host", async () => {
     const inbox = await created(
-      emailBody({}, { imap: [1, 2].map((n) => ({ host: `imap${n}.acme.example`, username: `u${n}`, password: `pw-${n}-secret` })) }),
+      emailBody(
+        {},
+        { imap: [1, 2].map((n) => ({ host: `imap${n}.acme.example`, username: `u${n}`, password: `pw-${n}-secret` })) },
+      ),
     );
-    const moved = inbox.config.imap.map((s: Record<string, unknown>, i: number) => (i === 1 ? { ...s, host: "evil.example" } : s));
+    const moved = inbox.config.imap.map((s: Record<string, unknown>, i: number) =>
+      i === 1 ? { ...s, host: "evil.example" } : s,
+    );
     const res = await a.admin.put(`${PATH}/${inbox.id}`, { config: { imap: moved } });
     expectInputError(res, "config.imap[1].password");
     expect(res.body.data.message).toMatch(/host or username changed/);
     // Swapping the two servers is a change of host for both indexes.
-    expectInputError(await a.admin.put(`${PATH}/${inbox.id}`, { config: { imap: [...inbox.config.imap].reverse() } }), "config.imap[0].password");
-    const fixed = moved.map((s: Record<string, unknown>, i: number) => (i === 1 ? { ...s, password: "pw-evil-new" } : s));
+    expectInputError(
+      await a.admin.put(`${PATH}/${inbox.id}`, { config: { imap: [...inbox.config.imap].reverse() } }),
+      "config.imap[0].password",
+    );
+    const fixed = moved.map((s: Record<string, unknown>, i: number) =>
+      i === 1 ? { ...s, password: "pw-evil-new" } : s,
+    );
     expect((await a.admin.put(`${PATH}/${inbox.id}`, { config: { imap: fixed } })).status).toBe(200);
     const read = await readEmailInbox(t.database.db, t.secrets, a.id, inbox.id);
     expect(read?.imap.map((s) => [s.host, s.password])).toEqual([
@@ -225,7 +258,11 @@ describe("email inboxes", () => {
       [{}, { imap: [{ host: "imap://acme.example", username: "u", password: "p" }] }, "config.imap[0].host"],
       [{}, { imap: [{ host: "imap.acme.example", username: "u" }] }, "config.imap[0].password"],
       [{}, { imap: [{ host: "imap.acme.example", username: "u", password: MASK }] }, "config.imap[0].password"],
-      [{}, { imap: [{ host: "imap.acme.example", username: "u", password: "p", read_interval: "5 minutes" }] }, "config.imap[0].read_interval"],
+      [
+        {},
+        { imap: [{ host: "imap.acme.example", username: "u", password: "p", read_interval: "5 minutes" }] },
+        "config.imap[0].read_interval",
+      ],
       [{}, { imap: [{ host: "imap.acme.example", username: "u", password: "p", tls: "ssl" }] }, "config.imap[0].tls"],
       [{}, { smtp: [] }, "config.smtp"],
       [{}, { smtp: [{ host: "smtp.acme.example", username: "u" }] }, "config.smtp[0].password"],
@@ -259,7 +296,9 @@ describe("email inboxes", () => {
     const inbox = await created(emailBody());
     expectInputError(await a.admin.put(`${PATH}/${inbox.id}`, { channel: "livechat" }), "channel");
     expect((await rowOf(inbox.id)).channel).toBe("email");
-    expect((await a.admin.put(`${PATH}/${inbox.id}`, { channel: "email", csat_enabled: true })).body.data.csat_enabled).toBe(true);
+    expect(
+      (await a.admin.put(`${PATH}/${inbox.id}`, { channel: "email", csat_enabled: true })).body.data.csat_enabled,
+    ).toBe(true);
   });
 
   it("toggles an inbox off and on (PUT /api/v1/inboxes/:id/toggle); a disabled inbox is not served to the poller or sender", async () => {
@@ -328,17 +367,25 @@ describe("live-chat inboxes", () => {
 
   it("masks a site secret the admin chose, keeps it on a masked PUT and rotates it on a new one", async () => {
     const chosen = "site-secret-chosen-by-admin-0001";
-    const inbox = await created(livechat({ site_secret: chosen, prechat_form: { enabled: true, fields: [{ key: "order_no", label: "Order" }] } }));
+    const inbox = await created(
+      livechat({ site_secret: chosen, prechat_form: { enabled: true, fields: [{ key: "order_no", label: "Order" }] } }),
+    );
     expect(inbox.config.site_secret).toBe(MASK);
     expect(inbox.config.prechat_form.fields[0]).toMatchObject({ key: "order_no", type: "text", required: false });
     const kept = await a.admin.put(`${PATH}/${inbox.id}`, { ...inbox, config: { ...inbox.config, greeting: "Hello" } });
     expect(kept.status).toBe(200);
     expect((await readLivechatInbox(t.database.db, t.secrets, a.id, inbox.uuid))?.siteSecret).toBe(chosen);
-    const rotated = await a.admin.put(`${PATH}/${inbox.id}`, { config: { site_secret: "a-brand-new-site-secret-0002" } });
+    const rotated = await a.admin.put(`${PATH}/${inbox.id}`, {
+      config: { site_secret: "a-brand-new-site-secret-0002" },
+    });
     expect(rotated.body.data.config).toMatchObject({ site_secret: MASK, greeting: "Hello" });
     expect(JSON.stringify(rotated.body)).not.toContain("a-brand-new-site-secret-0002");
-    expect((await readLivechatInbox(t.database.db, t.secrets, a.id, inbox.uuid))?.siteSecret).toBe("a-brand-new-site-secret-0002");
-    expect(JSON.parse(unseal(t.secrets, (await rowOf(inbox.id)).secrets!))).toEqual({ site_secret: "a-brand-new-site-secret-0002" });
+    expect((await readLivechatInbox(t.database.db, t.secrets, a.id, inbox.uuid))?.siteSecret).toBe(
+      "a-brand-new-site-secret-0002",
+    );
+    expect(JSON.parse(unseal(t.secrets, (await rowOf(inbox.id)).secrets!))).toEqual({
+      site_secret: "a-brand-new-site-secret-0002",
+    });
   });
 
   it("names the offending field of an invalid widget config", async () => {
@@ -347,9 +394,22 @@ describe("live-chat inboxes", () => {
       [{ allowed_domains: ["*", "acme .example"] }, "config.allowed_domains[1]"],
       [{ launcher: { color: "red" } }, "config.launcher.color"],
       [{ launcher: { position: "top" } }, "config.launcher.position"],
-      [{ prechat_form: { fields: [{ key: "plan", label: "Plan", type: "select" }] } }, "config.prechat_form.fields[0].options"],
+      [
+        { prechat_form: { fields: [{ key: "plan", label: "Plan", type: "select" }] } },
+        "config.prechat_form.fields[0].options",
+      ],
       [{ prechat_form: { fields: [{ key: "Bad Key", label: "X" }] } }, "config.prechat_form.fields[0].key"],
-      [{ prechat_form: { fields: [{ key: "a", label: "A" }, { key: "a", label: "B" }] } }, "config.prechat_form.fields"],
+      [
+        {
+          prechat_form: {
+            fields: [
+              { key: "a", label: "A" },
+              { key: "a", label: "B" },
+            ],
+          },
+        },
+        "config.prechat_form.fields",
+      ],
       [{ logo_url: "javascript:alert(1)" }, "config.logo_url"],
       [{ site_secret: "short" }, "config.site_secret"],
     ];
@@ -360,7 +420,8 @@ describe("live-chat inboxes", () => {
   it("is read for the widget only while enabled, live-chat, of the workspace and not deleted", async () => {
     const inbox = await created(livechat());
     const email = await created(emailBody());
-    const read = (tenantId: number | undefined, uuid: string) => readLivechatInbox(t.database.db, t.secrets, tenantId, uuid);
+    const read = (tenantId: number | undefined, uuid: string) =>
+      readLivechatInbox(t.database.db, t.secrets, tenantId, uuid);
     expect(await read(b.id, inbox.uuid)).toBeUndefined();
     expect(await read(a.id, email.uuid)).toBeUndefined();
     expect(await read(a.id, "not-a-uuid")).toBeUndefined();
@@ -396,7 +457,10 @@ describe("access", () => {
     const inbox = await created(emailBody());
     const agent = await createAgent(t, a, { permissions: ["conversations:read", "conversations:write"] });
     for (const [method, path] of routes(inbox.id)) {
-      expect((await agent.client.request(method, path, method === "GET" || method === "DELETE" ? undefined : emailBody())).status).toBe(403);
+      expect(
+        (await agent.client.request(method, path, method === "GET" || method === "DELETE" ? undefined : emailBody()))
+          .status,
+      ).toBe(403);
       expect((await a.anonymous.request(method, path)).status).toBe(401);
     }
     const manager = await createAgent(t, a, { permissions: ["inboxes:manage"] });
@@ -409,7 +473,11 @@ describe("access", () => {
     const before = await rowOf(theirs.id);
     for (const [method, path] of routes(theirs.id)) {
       if (!path.includes(String(theirs.id))) continue;
-      const res = await a.admin.request(method, path, method === "GET" || method === "DELETE" ? undefined : { name: "Stolen", enabled: false });
+      const res = await a.admin.request(
+        method,
+        path,
+        method === "GET" || method === "DELETE" ? undefined : { name: "Stolen", enabled: false },
+      );
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect(await rowOf(theirs.id)).toEqual(before);
@@ -434,7 +502,9 @@ describe("test-smtp", () => {
     const inbox = await smtpInbox({ port: closedPort });
     const res = await a.admin.post(`${PATH}/${inbox.id}/test-smtp`);
     expectInputError(res, "config.smtp[0]");
-    expect(res.body.data.message).toBe(`config.smtp[0]: could not connect to 127.0.0.1:${closedPort}: connection refused`);
+    expect(res.body.data.message).toBe(
+      `config.smtp[0]: could not connect to 127.0.0.1:${closedPort}: connection refused`,
+    );
   });
 
   it("authenticates with the stored password, and says when the server refuses it", async () => {
@@ -457,8 +527,14 @@ describe("test-smtp", () => {
     expect((await a.admin.get(`${PATH}/${inbox.id}`)).body.data.config.smtp[0].port).toBe(closedPort);
     // Another host does not get the stored password.
     const elsewhere = { smtp: [{ ...inbox.config.smtp[0], host: "localhost", port: authPort }] };
-    expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-smtp`, { config: elsewhere }), "config.smtp[0].password");
-    expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-smtp`, { config: { smtp: [{ host: "x", port: 0 }] } }), "config.smtp[0].port");
+    expectInputError(
+      await a.admin.post(`${PATH}/${inbox.id}/test-smtp`, { config: elsewhere }),
+      "config.smtp[0].password",
+    );
+    expectInputError(
+      await a.admin.post(`${PATH}/${inbox.id}/test-smtp`, { config: { smtp: [{ host: "x", port: 0 }] } }),
+      "config.smtp[0].port",
+    );
   });
 
   it("says the TLS handshake failed when the server does not speak TLS", async () => {
@@ -466,7 +542,10 @@ describe("test-smtp", () => {
     const res = await a.admin.post(`${PATH}/${inbox.id}/test-smtp`);
     expectInputError(res, /^config\.smtp\[0\]: TLS handshake failed with 127\.0\.0\.1:\d+/);
     const starttls = await smtpInbox({ port: peerPort(), tls: "starttls" });
-    expectInputError(await a.admin.post(`${PATH}/${starttls.id}/test-smtp`), /^config\.smtp\[0\]: TLS handshake failed/);
+    expectInputError(
+      await a.admin.post(`${PATH}/${starttls.id}/test-smtp`),
+      /^config\.smtp\[0\]: TLS handshake failed/,
+    );
   });
 
   it("checks the certificate of an implicit-TLS server unless told to skip it", async () => {
@@ -476,7 +555,10 @@ describe("test-smtp", () => {
     const port = await listen(tlsServer, () => tlsServer.server.address() as AddressInfo);
     try {
       const checked = await smtpInbox({ port, tls: "tls" });
-      expectInputError(await a.admin.post(`${PATH}/${checked.id}/test-smtp`), /^config\.smtp\[0\]: TLS handshake failed with 127\.0\.0\.1:\d+: the server's certificate/);
+      expectInputError(
+        await a.admin.post(`${PATH}/${checked.id}/test-smtp`),
+        /^config\.smtp\[0\]: TLS handshake failed with 127\.0\.0\.1:\d+: the server's certificate/,
+      );
       const skipped = await smtpInbox({ port, tls: "tls", tls_skip_verify: true });
       expect((await a.admin.post(`${PATH}/${skipped.id}/test-smtp`)).status).toBe(200);
     } finally {
@@ -511,7 +593,9 @@ describe("test-imap", () => {
   it("says the connection was refused", async () => {
     const inbox = await imapInbox({ port: closedPort });
     const res = await a.admin.post(`${PATH}/${inbox.id}/test-imap`);
-    expect(res.body.data.message).toBe(`config.imap[0]: could not connect to 127.0.0.1:${closedPort}: connection refused`);
+    expect(res.body.data.message).toBe(
+      `config.imap[0]: could not connect to 127.0.0.1:${closedPort}: connection refused`,
+    );
   });
 
   it("says when there is no IMAP server to test", async () => {
@@ -521,7 +605,10 @@ describe("test-imap", () => {
 
   it("gives up on a server that never greets", async () => {
     const inbox = await imapInbox({ port: silentPort });
-    expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-imap`), /^config\.imap\[0\]: 127\.0\.0\.1:\d+: timed out/);
+    expectInputError(
+      await a.admin.post(`${PATH}/${inbox.id}/test-imap`),
+      /^config\.imap\[0\]: 127\.0\.0\.1:\d+: timed out/,
+    );
   });
 
   it("logs in to a real Dovecot and opens the mailbox", async () => {
@@ -542,7 +629,9 @@ describe("test-imap", () => {
     expect(res.body.data.message).toBe("config.imap[0]: authentication failed: check the username and password");
     expect(res.body.data.message).not.toContain("not-the-password");
     const missing = await imapInbox({ ...server, mailbox: "Nope" });
-    expect((await a.admin.post(`${PATH}/${missing.id}/test-imap`)).body.data.message).toBe('config.imap[0]: mailbox "Nope" does not exist');
+    expect((await a.admin.post(`${PATH}/${missing.id}/test-imap`)).body.data.message).toBe(
+      'config.imap[0]: mailbox "Nope" does not exist',
+    );
     const invalid = await imapInbox({ ...server, mailbox: "Archive/Nope" });
     const refused = (await a.admin.post(`${PATH}/${invalid.id}/test-imap`)).body.data.message;
     expect(refused).toMatch(/^config\.imap\[0\]: could not open mailbox "Archive\/Nope": the server refused it/);

@@ -18,7 +18,8 @@ afterAll(() => t.close());
 
 const signedIn = () => a.anonymous.login(a.adminEmail, TEST_PASSWORD);
 const stillSignedIn = async (session: Client) => (await session.get("/api/v1/statuses")).status === 200;
-const getLogout = (session: Client, headers: Record<string, string>) => session.request("GET", "/logout", undefined, headers);
+const getLogout = (session: Client, headers: Record<string, string>) =>
+  session.request("GET", "/logout", undefined, headers);
 
 describe("POST /api/v1/auth/logout", () => {
   it("ends a cookie session when the CSRF header matches", async () => {
@@ -32,7 +33,9 @@ describe("POST /api/v1/auth/logout", () => {
   it("refuses a cookie logout without the CSRF header, or with another one, and the session lives on", async () => {
     const session = await signedIn();
     for (const csrf of [undefined, "not-the-token", (await signedIn()).creds.csrf!]) {
-      const res = await session.with({ cookies: session.creds.cookies!, ...(csrf ? { csrf } : {}) }).post("/api/v1/auth/logout");
+      const res = await session
+        .with({ cookies: session.creds.cookies!, ...(csrf ? { csrf } : {}) })
+        .post("/api/v1/auth/logout");
       expect(res.status).toBe(403);
       expect(res.body.data).toEqual({ message: "CSRF token missing or invalid", type: "PermissionError" });
       expect(res.headers.getSetCookie()).toEqual([]);
@@ -50,7 +53,10 @@ describe("POST /api/v1/auth/logout", () => {
 
 describe("GET /logout", () => {
   it.each([
-    ["a link on the workspace's own page", { "sec-fetch-site": "same-origin", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }],
+    [
+      "a link on the workspace's own page",
+      { "sec-fetch-site": "same-origin", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" },
+    ],
     ["the address bar or a bookmark", { "sec-fetch-site": "none", "sec-fetch-dest": "document" }],
     ["a browser without fetch metadata, from the workspace's page", { referer: `http://${"HOST"}/inboxes` }],
     ["a browser sending Origin", { origin: `http://${"HOST"}` }],
@@ -64,9 +70,15 @@ describe("GET /logout", () => {
   });
 
   it.each([
-    ["a link on another site", { "sec-fetch-site": "cross-site", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }],
+    [
+      "a link on another site",
+      { "sec-fetch-site": "cross-site", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" },
+    ],
     ["another workspace on the same base domain", { "sec-fetch-site": "same-site", "sec-fetch-dest": "document" }],
-    ["an image in a message on the workspace itself", { "sec-fetch-site": "same-origin", "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors" }],
+    [
+      "an image in a message on the workspace itself",
+      { "sec-fetch-site": "same-origin", "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors" },
+    ],
     ["a script or frame", { "sec-fetch-site": "same-origin", "sec-fetch-dest": "iframe" }],
     ["another site's page, in a browser without fetch metadata", { referer: "https://evil.example/page" }],
     ["an opaque origin", { origin: "null" }],

@@ -49,7 +49,8 @@ describe("macros: happy path", () => {
   it("creates a macro whose action values resolve to this workspace's ids and tag names", async () => {
     const res = await a.admin.post(PATH, {
       name: "Refund done",
-      message_content: "<p>Hi {{ contact.first_name }}, {{agent.full_name}} refunded order #{{ conversation.reference_number }}.</p>",
+      message_content:
+        "<p>Hi {{ contact.first_name }}, {{agent.full_name}} refunded order #{{ conversation.reference_number }}.</p>",
       visible_when: ["replying", "replying"],
       actions: [
         { type: "set_status", value: "resolved" },
@@ -103,7 +104,11 @@ describe("macros: happy path", () => {
   it("lists shared macros, the caller's team macros and the caller's own personal ones (GET /api/v1/macros)", async () => {
     await a.admin.post(PATH, { name: "Everyone's", message_content: "Hello" });
     await a.admin.post(PATH, { name: "Team only", message_content: "Hi team", visibility: "team", team_id: team.id });
-    const mine = await managerOne.client.post(PATH, { name: "One's own", message_content: "Mine", visibility: "personal" });
+    const mine = await managerOne.client.post(PATH, {
+      name: "One's own",
+      message_content: "Mine",
+      visibility: "personal",
+    });
     expect(mine.body.data).toMatchObject({ visibility: "personal", user_id: managerOne.id, team_id: null });
 
     expect(namesOf(await agent.client.get(PATH))).toEqual(expect.arrayContaining(["Everyone's", "Team only"]));
@@ -119,7 +124,9 @@ describe("macros: happy path", () => {
   });
 
   it("keeps another agent's personal macro hidden from every manager (GET, PUT, DELETE /api/v1/macros/:id)", async () => {
-    const { id } = (await managerOne.client.post(PATH, { name: "Private", message_content: "x", visibility: "personal" })).body.data;
+    const { id } = (
+      await managerOne.client.post(PATH, { name: "Private", message_content: "x", visibility: "personal" })
+    ).body.data;
     for (const other of [managerTwo.client, a.admin]) {
       expect((await other.get(`${PATH}/${id}`)).status).toBe(404);
       expect((await other.put(`${PATH}/${id}`, { name: "Taken" })).status).toBe(404);
@@ -138,13 +145,26 @@ describe("macros: happy path", () => {
     expect(toTeam.body.data).toMatchObject({ visibility: "team", team_id: team.id, user_id: null });
     const toPersonal = await managerOne.client.put(`${PATH}/${id}`, { visibility: "personal" });
     expect(toPersonal.body.data).toMatchObject({ visibility: "personal", team_id: null, user_id: managerOne.id });
-    const toAll = await managerOne.client.put(`${PATH}/${id}`, { visibility: "all", message_content: "{{ inbox.name }}" });
-    expect(toAll.body.data).toMatchObject({ visibility: "all", team_id: null, user_id: null, message_content: "{{ inbox.name }}" });
+    const toAll = await managerOne.client.put(`${PATH}/${id}`, {
+      visibility: "all",
+      message_content: "{{ inbox.name }}",
+    });
+    expect(toAll.body.data).toMatchObject({
+      visibility: "all",
+      team_id: null,
+      user_id: null,
+      message_content: "{{ inbox.name }}",
+    });
   });
 
   it("resolves the actions of a visible macro for the apply step, and counts uses", async () => {
     const { id } = (
-      await a.admin.post(PATH, { name: "Escalate", visibility: "team", team_id: team.id, actions: [{ type: "set_priority", value: 4 }] })
+      await a.admin.post(PATH, {
+        name: "Escalate",
+        visibility: "team",
+        team_id: team.id,
+        actions: [{ type: "set_priority", value: 4 }],
+      })
     ).body.data;
     const asAgent = await ctxAs(a, agent.id);
     expect(await resolveMacroActions(asAgent, id)).toEqual([{ type: "set_priority", value: 4 }]);
@@ -156,13 +176,18 @@ describe("macros: happy path", () => {
 
   it("refuses to resolve a macro whose tag was deleted since it was saved, and another's personal macro", async () => {
     const tag = (await a.admin.post("/api/v1/tags", { name: "short-lived" })).body.data;
-    const { id } = (await a.admin.post(PATH, { name: "Stale", actions: [{ type: "add_tag", value: "short-lived" }] })).body.data;
+    const { id } = (await a.admin.post(PATH, { name: "Stale", actions: [{ type: "add_tag", value: "short-lived" }] }))
+      .body.data;
     await a.admin.delete(`/api/v1/tags/${tag.id}`);
     const failure = resolveMacroActions(await ctxAs(a, agent.id), id);
     await expect(failure).rejects.toMatchObject({ status: 400 });
     await expect(failure).rejects.toThrow(/^actions\[0\]\.value: no tag "short-lived"/);
-    const personal = (await managerOne.client.post(PATH, { name: "Solo", message_content: "x", visibility: "personal" })).body.data;
-    await expect(resolveMacroActions(await ctxAs(a, managerTwo.id), personal.id)).rejects.toMatchObject({ status: 404 });
+    const personal = (
+      await managerOne.client.post(PATH, { name: "Solo", message_content: "x", visibility: "personal" })
+    ).body.data;
+    await expect(resolveMacroActions(await ctxAs(a, managerTwo.id), personal.id)).rejects.toMatchObject({
+      status: 404,
+    });
     await expect(resolveMacroActions(await ctxAs(a, managerOne.id), personal.id)).resolves.toEqual([]);
   });
 });
@@ -177,19 +202,45 @@ describe("macros: errors", () => {
   it("names the offending action type or value", async () => {
     const foreignAgent = await createAgent(t, b);
     const foreignTeam = await createTeam(t, b);
-    await expectInputError({ actions: [{ type: "send_email", value: "x" }] }, /^actions\[0\]\.type: unknown action type/);
+    await expectInputError(
+      { actions: [{ type: "send_email", value: "x" }] },
+      /^actions\[0\]\.type: unknown action type/,
+    );
     await expectInputError({ actions: [{ type: "set_status", value: "Nope" }] }, /^actions\[0\]\.value: no status/);
     await expectInputError({ actions: [{ type: "set_priority", value: 5 }] }, /^actions\[0\]\.value: /);
     await expectInputError({ actions: [{ type: "set_priority", value: "Critical" }] }, /^actions\[0\]\.value: /);
     await expectInputError({ actions: [{ type: "add_tag", value: "no-such-tag" }] }, /^actions\[0\]\.value: no tag/);
-    await expectInputError({ actions: [{ type: "set_tags", value: "billing" }] }, /^actions\[0\]\.value: must be an array/);
-    await expectInputError({ actions: [{ type: "set_tags", value: ["billing", "ghost"] }] }, /^actions\[0\]\.value\[1\]: no tag/);
-    await expectInputError({ actions: [{ type: "assign_user", value: foreignAgent.id }] }, /^actions\[0\]\.value: no agent/);
-    await expectInputError({ actions: [{ type: "assign_user", value: a.systemUserId }] }, /^actions\[0\]\.value: no agent/);
-    await expectInputError({ actions: [{ type: "assign_team", value: foreignTeam.id }] }, /^actions\[0\]\.value: unknown team/);
-    await expectInputError({ actions: [{ type: "unassign_user", value: agent.id }] }, /^actions\[0\]\.value: unassign_user takes no value/);
     await expectInputError(
-      { actions: [{ type: "set_status", value: "Open" }, { type: "set_status", value: "Closed" }] },
+      { actions: [{ type: "set_tags", value: "billing" }] },
+      /^actions\[0\]\.value: must be an array/,
+    );
+    await expectInputError(
+      { actions: [{ type: "set_tags", value: ["billing", "ghost"] }] },
+      /^actions\[0\]\.value\[1\]: no tag/,
+    );
+    await expectInputError(
+      { actions: [{ type: "assign_user", value: foreignAgent.id }] },
+      /^actions\[0\]\.value: no agent/,
+    );
+    await expectInputError(
+      { actions: [{ type: "assign_user", value: a.systemUserId }] },
+      /^actions\[0\]\.value: no agent/,
+    );
+    await expectInputError(
+      { actions: [{ type: "assign_team", value: foreignTeam.id }] },
+      /^actions\[0\]\.value: unknown team/,
+    );
+    await expectInputError(
+      { actions: [{ type: "unassign_user", value: agent.id }] },
+      /^actions\[0\]\.value: unassign_user takes no value/,
+    );
+    await expectInputError(
+      {
+        actions: [
+          { type: "set_status", value: "Open" },
+          { type: "set_status", value: "Closed" },
+        ],
+      },
       /^actions\[1\]\.type: only one set_status/,
     );
     await expectInputError({ actions: [{ value: "x" }] }, /^actions\[0\]\.type: /);
@@ -197,9 +248,18 @@ describe("macros: errors", () => {
 
   it("checks the template syntax of message_content", async () => {
     await expectInputError({ message_content: "Hi {{ contact.first_name" }, /^message_content: "\{\{" is never closed/);
-    await expectInputError({ message_content: "Hi {{ contact.first_name {{ agent.email }}" }, /^message_content: "\{\{" is never closed/);
-    await expectInputError({ message_content: "Hi contact.first_name }}" }, /^message_content: "\}\}" without an opening/);
-    await expectInputError({ message_content: "Hi {{ contact.phone }}" }, /^message_content: unknown variable "\{\{ contact\.phone \}\}"/);
+    await expectInputError(
+      { message_content: "Hi {{ contact.first_name {{ agent.email }}" },
+      /^message_content: "\{\{" is never closed/,
+    );
+    await expectInputError(
+      { message_content: "Hi contact.first_name }}" },
+      /^message_content: "\}\}" without an opening/,
+    );
+    await expectInputError(
+      { message_content: "Hi {{ contact.phone }}" },
+      /^message_content: unknown variable "\{\{ contact\.phone \}\}"/,
+    );
     await expectInputError({ message_content: "Hi {{}}" }, /^message_content: unknown variable/);
     const fine = await a.admin.post(PATH, { name: "Braces", message_content: "{ json: 1 } and {{contact.email}} }" });
     expect(fine.status).toBe(201);
@@ -221,8 +281,12 @@ describe("macros: errors", () => {
 
   it("checks an update against the whole merged macro; 404 for unknown ids, 400 for malformed ones", async () => {
     const { id } = (await a.admin.post(PATH, { name: "Partial", message_content: "x" })).body.data;
-    expect((await a.admin.put(`${PATH}/${id}`, { visibility: "team" })).body.data.message).toMatch(/^team_id: required/);
-    expect((await a.admin.put(`${PATH}/${id}`, { message_content: "" })).body.data.message).toMatch(/^message_content: /);
+    expect((await a.admin.put(`${PATH}/${id}`, { visibility: "team" })).body.data.message).toMatch(
+      /^team_id: required/,
+    );
+    expect((await a.admin.put(`${PATH}/${id}`, { message_content: "" })).body.data.message).toMatch(
+      /^message_content: /,
+    );
     expect((await a.admin.put(`${PATH}/${id}`, {})).status).toBe(400);
     expect((await a.admin.get(`${PATH}/${id}`)).body.data).toMatchObject({ visibility: "all", message_content: "x" });
     expect((await a.admin.get(`${PATH}/999999`)).status).toBe(404);
@@ -268,10 +332,15 @@ describe("macros: security", () => {
     expect(created.status).toBe(201);
     const clean = `<p>Hi {{ contact.first_name }}<a rel="noopener noreferrer">pay</a></p>`;
     expect(created.body.data.message_content).toBe(clean);
-    const [stored] = await t.database.db.select({ content: macros.messageContent }).from(macros).where(eq(macros.id, created.body.data.id));
+    const [stored] = await t.database.db
+      .select({ content: macros.messageContent })
+      .from(macros)
+      .where(eq(macros.id, created.body.data.id));
     expect(stored!.content).toBe(clean);
 
-    const updated = await a.admin.put(`${PATH}/${created.body.data.id}`, { message_content: `<b onmouseover="x()">{{agent.full_name}}</b><svg onload=alert(1)>` });
+    const updated = await a.admin.put(`${PATH}/${created.body.data.id}`, {
+      message_content: `<b onmouseover="x()">{{agent.full_name}}</b><svg onload=alert(1)>`,
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.data.message_content).toBe("<b>{{agent.full_name}}</b>");
     // What sanitising leaves empty is no content: a macro without actions still needs some.
@@ -282,7 +351,10 @@ describe("macros: security", () => {
 
   it("sanitises message_content on read too (rows stored before content was sanitised on save)", async () => {
     const { id } = (await a.admin.post(PATH, { name: "Legacy", message_content: "<p>old</p>" })).body.data;
-    await t.database.db.update(macros).set({ messageContent: `<p>old<script>alert(1)</script><img src=x onerror=alert(1)></p>` }).where(eq(macros.id, id));
+    await t.database.db
+      .update(macros)
+      .set({ messageContent: `<p>old<script>alert(1)</script><img src=x onerror=alert(1)></p>` })
+      .where(eq(macros.id, id));
     expect((await a.admin.get(`${PATH}/${id}`)).body.data.message_content).toBe("<p>old</p>");
     const listed = (await agent.client.get(PATH)).body.data as { id: number; message_content: string }[];
     expect(listed.find((m) => m.id === id)!.message_content).toBe("<p>old</p>");

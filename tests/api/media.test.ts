@@ -8,18 +8,36 @@ import { media } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, Client, type Reply, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, TEST_PASSWORD, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  TEST_PASSWORD,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
 const HTML = Buffer.from("<!doctype html><html><body><script>alert(document.cookie)</script></body></html>");
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><script>alert(1)</script></svg>');
-const XML_SVG = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+const XML_SVG = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+);
 
 const WRITER = ["conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
 
-function upload(client: Client, bytes: Uint8Array, filename: string, type: string, fields: Record<string, string> = {}): Promise<Reply> {
+function upload(
+  client: Client,
+  bytes: Uint8Array,
+  filename: string,
+  type: string,
+  fields: Record<string, string> = {},
+): Promise<Reply> {
   const form = new FormData();
   form.append("file", new File([bytes], filename, { type }));
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
@@ -59,7 +77,13 @@ describe("POST /api/v1/media", () => {
     expect(data).toMatchObject({ filename: "pixel.png", content_type: "image/png", size: PNG.length, inline: true });
     expect(data.url).toMatch(new RegExp(`^http://${a.host}/uploads/${data.uuid}\\?exp=\\d+&sig=[A-Za-z0-9_-]{43}$`));
     const [row] = await t.database.db.select().from(media).where(eq(media.uuid, data.uuid));
-    expect(row).toMatchObject({ id: data.id, tenantId: a.id, uploadedBy: writer.id, messageId: null, storageKey: `${a.id}/${data.uuid}` });
+    expect(row).toMatchObject({
+      id: data.id,
+      tenantId: a.id,
+      uploadedBy: writer.id,
+      messageId: null,
+      storageKey: `${a.id}/${data.uuid}`,
+    });
     expect(row!.expiresAt!.getTime()).toBe(t.clock.now().getTime() + ORPHAN_UPLOAD_TTL_HOURS * 3600_000);
     expect(Buffer.from((await t.blobs.get(row!.storageKey))!.body)).toEqual(PNG);
   });
@@ -67,7 +91,12 @@ describe("POST /api/v1/media", () => {
   it("stores a PDF and a text file with their types", async () => {
     const pdf = await upload(writer.client, PDF, "invoice.pdf", "application/pdf");
     expect(pdf.status).toBe(201);
-    expect(pdf.body.data).toMatchObject({ filename: "invoice.pdf", content_type: "application/pdf", size: PDF.length, inline: false });
+    expect(pdf.body.data).toMatchObject({
+      filename: "invoice.pdf",
+      content_type: "application/pdf",
+      size: PDF.length,
+      inline: false,
+    });
     const csv = await upload(writer.client, Buffer.from("id,name\n1,Ada\n"), "people.csv", "text/csv");
     expect(csv.body.data).toMatchObject({ filename: "people.csv", content_type: "text/csv", inline: false });
     const plain = await upload(writer.client, Buffer.from("héllo\n"), "notes.txt", "text/plain; charset=UTF-8");
@@ -140,7 +169,12 @@ describe("POST /api/v1/media", () => {
 
   it("refuses files over the default 25 MB limit with 400 naming `file`, storing nothing", async () => {
     const before = await t.database.db.select({ id: media.id }).from(media);
-    const res = await upload(writer.client, new Uint8Array(25 * 1024 * 1024 + 1), "huge.bin", "application/octet-stream");
+    const res = await upload(
+      writer.client,
+      new Uint8Array(25 * 1024 * 1024 + 1),
+      "huge.bin",
+      "application/octet-stream",
+    );
     expect(res.status).toBe(400);
     expect(res.body.data.message).toMatch(/^file: larger than/);
     expect(await t.database.db.select({ id: media.id }).from(media)).toHaveLength(before.length);
@@ -150,7 +184,9 @@ describe("POST /api/v1/media", () => {
     const anonymous = await upload(a.anonymous, PNG, "a.png", "image/png");
     expect(anonymous.status).toBe(401);
     const session = await a.anonymous.login(writer.email, TEST_PASSWORD);
-    expect((await upload(session.with({ cookies: session.creds.cookies! }), PNG, "a.png", "image/png")).status).toBe(403);
+    expect((await upload(session.with({ cookies: session.creds.cookies! }), PNG, "a.png", "image/png")).status).toBe(
+      403,
+    );
     expect((await upload(session, PNG, "a.png", "image/png")).status).toBe(201);
     // Another workspace's key is no identity on this host.
     expect((await upload(b.admin.onHost(a.host), PNG, "a.png", "image/png")).status).toBe(401);
@@ -186,7 +222,11 @@ describe("POST /api/v1/media with a configured limit", () => {
     const encoded = new Response(form);
     const res = await small.app.request(`http://${s.host}/api/v1/media`, {
       method: "POST",
-      headers: { host: s.host, authorization: `Bearer ${s.admin.creds.bearer}`, "content-type": encoded.headers.get("content-type")! },
+      headers: {
+        host: s.host,
+        authorization: `Bearer ${s.admin.creds.bearer}`,
+        "content-type": encoded.headers.get("content-type")!,
+      },
       body: encoded.body,
       duplex: "half",
     } as RequestInit);
@@ -223,7 +263,9 @@ describe("GET /uploads/:uuid with a signed URL", () => {
       const res = await fetchUrl(t, url);
       expect(res.status, name).toBe(200);
       expect(res.headers.get("content-type"), name).toBe(served);
-      expect(res.headers.get("content-disposition"), name).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`);
+      expect(res.headers.get("content-disposition"), name).toBe(
+        `attachment; filename="${name}"; filename*=UTF-8''${name}`,
+      );
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
       expect(await bytesOf(res)).toEqual(Buffer.from(bytes));
@@ -244,7 +286,8 @@ describe("GET /uploads/:uuid with a signed URL", () => {
     const u = new URL(first.url);
     const sig = u.searchParams.get("sig")!;
     const exp = u.searchParams.get("exp")!;
-    const at = (query: string, host = a.host, uuid = first.uuid as string) => fetchUrl(t, `http://${host}/uploads/${uuid}?${query}`);
+    const at = (query: string, host = a.host, uuid = first.uuid as string) =>
+      fetchUrl(t, `http://${host}/uploads/${uuid}?${query}`);
     const flipped = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
     const attempts = [
       await at(`exp=${exp}&sig=${flipped}`),
@@ -348,7 +391,9 @@ describe("GET /uploads/:uuid with credentials", () => {
     expect(sent.body.data.content).toContain(`/uploads/${uuid}`);
     const session = await a.anonymous.login(reader.email, TEST_PASSWORD);
     const res = await fetchUrl(t, `http://${a.host}/uploads/${uuid}`, {
-      cookie: Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; "),
+      cookie: Object.entries(session.creds.cookies!)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("; "),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/^inline;/);
@@ -359,7 +404,9 @@ describe("GET /uploads/:uuid with credentials", () => {
     const { uuid, url } = (await upload(writer.client, PNG, "a.png", "image/png")).body.data;
     expect((await plain(b.admin, uuid)).status).toBe(404);
     expect((await plain(writer.client.onHost(b.host), uuid)).status).toBe(404);
-    expect((await fetchUrl(t, url.replace(a.host, b.host), { authorization: `Bearer ${b.admin.creds.bearer}` })).status).toBe(404);
+    expect(
+      (await fetchUrl(t, url.replace(a.host, b.host), { authorization: `Bearer ${b.admin.creds.bearer}` })).status,
+    ).toBe(404);
   });
 });
 
@@ -375,7 +422,12 @@ describe("attachments of messages", () => {
     expect(sent.status).toBe(201);
     const list = await writer.client.get(`/api/v1/conversations/${conversation.uuid}/messages`);
     const [attachment] = list.body.data.results[0].attachments;
-    expect(attachment).toMatchObject({ uuid, filename: "quote.pdf", content_type: "application/pdf", size: PDF.length });
+    expect(attachment).toMatchObject({
+      uuid,
+      filename: "quote.pdf",
+      content_type: "application/pdf",
+      size: PDF.length,
+    });
     expect(attachment.url).toMatch(new RegExp(`^http://${a.host}/uploads/${uuid}\\?exp=\\d+&sig=`));
     const res = await fetchUrl(t, attachment.url);
     expect(res.status).toBe(200);
@@ -402,17 +454,33 @@ describe("orphan uploads", () => {
     const conversation = await createConversation(own, o);
     const orphan = (await upload(agent.client, PNG, "orphan.png", "image/png")).body.data;
     const kept = (await upload(agent.client, PDF, "kept.pdf", "application/pdf")).body.data;
-    await agent.client.post(`/api/v1/conversations/${conversation.uuid}/messages`, { private: true, attachments: [{ media_uuid: kept.uuid }] });
+    await agent.client.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+      private: true,
+      attachments: [{ media_uuid: kept.uuid }],
+    });
     // Imported mail's media has no deadline.
-    const imported = await storeMedia(own.database.db, own.blobs, { tenantId: o.id, filename: "in.pdf", contentType: "application/pdf", bytes: PDF });
+    const imported = await storeMedia(own.database.db, own.blobs, {
+      tenantId: o.id,
+      filename: "in.pdf",
+      contentType: "application/pdf",
+      bytes: PDF,
+    });
 
     own.clock.advance(ORPHAN_UPLOAD_TTL_HOURS * 3600_000 - 1000);
-    expect(await deleteOrphanUploads(own.database.db, own.blobs, own.clock.now())).toEqual({ deleted: 0, blobFailures: 0 });
+    expect(await deleteOrphanUploads(own.database.db, own.blobs, own.clock.now())).toEqual({
+      deleted: 0,
+      blobFailures: 0,
+    });
     own.clock.advance(1000);
     const late = (await upload(agent.client, PNG, "late.png", "image/png")).body.data;
-    expect(await deleteOrphanUploads(own.database.db, own.blobs, own.clock.now())).toEqual({ deleted: 1, blobFailures: 0 });
+    expect(await deleteOrphanUploads(own.database.db, own.blobs, own.clock.now())).toEqual({
+      deleted: 1,
+      blobFailures: 0,
+    });
 
-    const uuids = (await own.database.db.select({ uuid: media.uuid }).from(media).where(eq(media.tenantId, o.id))).map((r) => r.uuid);
+    const uuids = (await own.database.db.select({ uuid: media.uuid }).from(media).where(eq(media.tenantId, o.id))).map(
+      (r) => r.uuid,
+    );
     expect(uuids.sort()).toEqual([kept.uuid, imported.uuid, late.uuid].sort());
     expect(await own.blobs.get(`${o.id}/${orphan.uuid}`)).toBeUndefined();
     expect(await own.blobs.get(`${o.id}/${kept.uuid}`)).toBeDefined();
@@ -431,15 +499,29 @@ describe("orphan uploads", () => {
     for (let i = 0; i < 5; i++) await upload(agent.client, PNG, `n${i}.png`, "image/png");
     own.clock.advance(ORPHAN_UPLOAD_TTL_HOURS * 3600_000);
     const now = own.clock.now();
-    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({ deleted: 4, blobFailures: 0 });
-    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({ deleted: 2, blobFailures: 0 });
-    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({ deleted: 0, blobFailures: 0 });
+    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({
+      deleted: 4,
+      blobFailures: 0,
+    });
+    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({
+      deleted: 2,
+      blobFailures: 0,
+    });
+    expect(await deleteOrphanUploads(own.database.db, own.blobs, now, { batchSize: 2, maxBatches: 2 })).toEqual({
+      deleted: 0,
+      blobFailures: 0,
+    });
   });
 });
 
 describe("storeMedia (every path bytes come in by, e.g. imported mail)", () => {
   it("sanitises the name and sniffs the type", async () => {
-    const stored = await storeMedia(t.database.db, t.blobs, { tenantId: a.id, filename: "..\\..\\x/ev\u0000il.png", contentType: "image/png", bytes: HTML });
+    const stored = await storeMedia(t.database.db, t.blobs, {
+      tenantId: a.id,
+      filename: "..\\..\\x/ev\u0000il.png",
+      contentType: "image/png",
+      bytes: HTML,
+    });
     expect(stored).toMatchObject({ filename: "evil.png", contentType: "text/plain", size: HTML.length });
     expect((await t.blobs.get(`${a.id}/${stored.uuid}`))!.contentType).toBe("text/plain");
   });
@@ -503,7 +585,9 @@ describe("media URL signatures", () => {
     expect(verifyMediaSignature(dropped, 7, uuid, exp, sig, now)).toBe(false);
     // New URLs are signed with the new current key.
     const fresh = new URL(`http://x${signMediaPath(rotated, 7, uuid, now, 3600).path}`);
-    expect(verifyMediaSignature(dropped, 7, uuid, fresh.searchParams.get("exp")!, fresh.searchParams.get("sig")!, now)).toBe(true);
+    expect(
+      verifyMediaSignature(dropped, 7, uuid, fresh.searchParams.get("exp")!, fresh.searchParams.get("sig")!, now),
+    ).toBe(true);
   });
 
   it("bind the workspace and the uuid", () => {

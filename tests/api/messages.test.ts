@@ -24,7 +24,13 @@ let assignedOnly: TestAgent;
 let conv: { id: number; uuid: string; referenceNumber: number };
 let convB: { id: number; uuid: string };
 
-const ALL = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const ALL = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const path = (uuid: string) => `/api/v1/conversations/${uuid}/messages`;
 const eventsOf = (uuid: string) => t.published.filter((e) => "conversationUuid" in e && e.conversationUuid === uuid);
 
@@ -32,7 +38,14 @@ const eventsOf = (uuid: string) => t.published.filter((e) => "conversationUuid" 
 async function upload(tenant: TestTenant, filename = "a.pdf", uploadedBy: number | null = writer.id) {
   const [row] = await t.database.db
     .insert(media)
-    .values({ tenantId: tenant.id, filename, contentType: "application/pdf", size: 1234, storageKey: `${tenant.id}/${filename}`, uploadedBy })
+    .values({
+      tenantId: tenant.id,
+      filename,
+      contentType: "application/pdf",
+      size: 1234,
+      storageKey: `${tenant.id}/${filename}`,
+      uploadedBy,
+    })
     .returning();
   return row!;
 }
@@ -45,7 +58,9 @@ beforeAll(async () => {
   otherWriter = await createAgent(t, a, { permissions: [...ALL] });
   readOnly = await createAgent(t, a, { permissions: ["conversations:read_all", "messages:read"] });
   noMessages = await createAgent(t, a, { permissions: ["conversations:read_all", "conversations:read"] });
-  assignedOnly = await createAgent(t, a, { permissions: ["conversations:read_assigned", "messages:read", "messages:write"] });
+  assignedOnly = await createAgent(t, a, {
+    permissions: ["conversations:read_assigned", "messages:read", "messages:write"],
+  });
   conv = await createConversation(t, a, { subject: "Refund" });
   convB = await createConversation(t, b, { subject: "B only" });
 });
@@ -68,13 +83,29 @@ describe("GET /api/v1/conversations/:uuid/messages", () => {
     const res = await readOnly.client.get(`${path(listed.uuid)}?page_size=3`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ total: 4, total_pages: 2, page: 1, page_size: 3 });
-    expect(res.body.data.results.map((m: { text_content: string }) => m.text_content)).toEqual(["fourth", "third", "second"]);
+    expect(res.body.data.results.map((m: { text_content: string }) => m.text_content)).toEqual([
+      "fourth",
+      "third",
+      "second",
+    ]);
     const page2 = await readOnly.client.get(`${path(listed.uuid)}?page_size=3&page=2`);
     expect(page2.body.data.results.map((m: { text_content: string }) => m.text_content)).toEqual(["first"]);
     expect(Object.keys(res.body.data.results[0]).sort()).toEqual(
       [
-        "id", "uuid", "conversation_uuid", "type", "status", "private", "content_type", "content", "text_content",
-        "sender_id", "sender_type", "created_at", "attachments", "meta",
+        "id",
+        "uuid",
+        "conversation_uuid",
+        "type",
+        "status",
+        "private",
+        "content_type",
+        "content",
+        "text_content",
+        "sender_id",
+        "sender_type",
+        "created_at",
+        "attachments",
+        "meta",
       ].sort(),
     );
     expect(res.body.data.results[0]).toMatchObject({
@@ -93,7 +124,9 @@ describe("GET /api/v1/conversations/:uuid/messages", () => {
 
   it("filters by types and private", async () => {
     const texts = async (query: string) =>
-      (await readOnly.client.get(`${path(listed.uuid)}?${query}`)).body.data.results.map((m: { text_content: string }) => m.text_content);
+      (await readOnly.client.get(`${path(listed.uuid)}?${query}`)).body.data.results.map(
+        (m: { text_content: string }) => m.text_content,
+      );
     expect(await texts("types=incoming")).toEqual(["fourth", "first"]);
     expect(await texts("types=incoming,activity")).toEqual(["fourth", "third", "first"]);
     expect(await texts("private=true")).toEqual(["second"]);
@@ -161,32 +194,64 @@ describe("POST /api/v1/conversations/:uuid/messages", () => {
         type: "conversation_update",
         tenantId: a.id,
         conversationUuid: conv.uuid,
-        changes: { last_message: "Check this & thatlink", last_message_at: t.clock.now().toISOString(), last_message_sender_type: "agent" },
+        changes: {
+          last_message: "Check this & thatlink",
+          last_message_at: t.clock.now().toISOString(),
+          last_message_sender_type: "agent",
+        },
       },
     ]);
   });
 
   it("stores a public reply pending delivery with its recipients, clearing waiting_since and setting first_reply_at", async () => {
     const c = await createConversation(t, a, { subject: "reply" });
-    await t.database.db.update(conversations).set({ waitingSince: new Date("2030-01-01T00:00:00Z") }).where(eq(conversations.id, c.id));
+    await t.database.db
+      .update(conversations)
+      .set({ waitingSince: new Date("2030-01-01T00:00:00Z") })
+      .where(eq(conversations.id, c.id));
     const [contact] = await t.database.db.select({ email: users.email }).from(users).where(eq(users.id, c.contactId));
     const long = "word ".repeat(100);
-    const res = await writer.client.post(path(c.uuid), { message: `<p>${long}</p>`, cc: ["boss@example.org"], set_status: "Resolved" });
+    const res = await writer.client.post(path(c.uuid), {
+      message: `<p>${long}</p>`,
+      cc: ["boss@example.org"],
+      set_status: "Resolved",
+    });
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({ type: "outgoing", status: "pending", private: false });
-    expect(res.body.data.meta).toEqual({ to: [contact!.email], cc: ["boss@example.org"], bcc: [], set_status: "Resolved", pending_delivery: true });
+    expect(res.body.data.meta).toEqual({
+      to: [contact!.email],
+      cc: ["boss@example.org"],
+      bcc: [],
+      set_status: "Resolved",
+      pending_delivery: true,
+    });
     const detail = (await writer.client.get(`/api/v1/conversations/${c.uuid}`)).body.data;
     const now = t.clock.now().toISOString();
-    expect(detail).toMatchObject({ waiting_since: null, first_reply_at: now, last_interaction_at: now, last_message_at: now, status: "Open" });
+    expect(detail).toMatchObject({
+      waiting_since: null,
+      first_reply_at: now,
+      last_interaction_at: now,
+      last_message_at: now,
+      status: "Open",
+    });
     expect(detail.last_message.length).toBeLessThanOrEqual(200);
     const update = eventsOf(c.uuid).find((e) => e.type === "conversation_update");
     expect(update).toMatchObject({ changes: { waiting_since: null, first_reply_at: now, last_interaction_at: now } });
     // A second reply keeps the first reply time.
     t.clock.advance(60_000);
-    await writer.client.post(path(c.uuid), { message: "again", to: ["x@example.org"], bcc: ["y@example.org"], from: "Support <SUPPORT@example.com>" });
+    await writer.client.post(path(c.uuid), {
+      message: "again",
+      to: ["x@example.org"],
+      bcc: ["y@example.org"],
+      from: "Support <SUPPORT@example.com>",
+    });
     expect((await writer.client.get(`/api/v1/conversations/${c.uuid}`)).body.data.first_reply_at).toBe(now);
     const [latest] = (await writer.client.get(path(c.uuid))).body.data.results;
-    expect(latest.meta).toMatchObject({ to: ["x@example.org"], bcc: ["y@example.org"], from: "Support <SUPPORT@example.com>" });
+    expect(latest.meta).toMatchObject({
+      to: ["x@example.org"],
+      bcc: ["y@example.org"],
+      from: "Support <SUPPORT@example.com>",
+    });
   });
 
   it("rejects invalid bodies, naming the field", async () => {
@@ -208,36 +273,60 @@ describe("POST /api/v1/conversations/:uuid/messages", () => {
     expect(res.status).toBe(201);
     expect(res.body.data.attachments).toEqual([
       // A signed URL (tests/api/media.test.ts checks that it serves the file).
-      { uuid: file.uuid, filename: "invoice.pdf", content_type: "application/pdf", size: 1234, url: expect.stringContaining(`/uploads/${file.uuid}?exp=`) },
+      {
+        uuid: file.uuid,
+        filename: "invoice.pdf",
+        content_type: "application/pdf",
+        size: 1234,
+        url: expect.stringContaining(`/uploads/${file.uuid}?exp=`),
+      },
     ]);
     const again = await writer.client.post(path(conv.uuid), { message: "x", attachments: [{ media_uuid: file.uuid }] });
     expect(again.status).toBe(400);
     expect(again.body.data.message).toMatch(/^attachments\[0\]\.media_uuid:/);
     const fresh = await upload(a);
-    const foreign = await writer.client.post(path(conv.uuid), { message: "x", attachments: [{ media_uuid: fresh.uuid }, { media_uuid: theirs.uuid }] });
+    const foreign = await writer.client.post(path(conv.uuid), {
+      message: "x",
+      attachments: [{ media_uuid: fresh.uuid }, { media_uuid: theirs.uuid }],
+    });
     expect(foreign.body.data.message).toMatch(/^attachments\[1\]\.media_uuid:/);
     const [untouched] = await t.database.db.select().from(media).where(eq(media.id, theirs.id));
     expect(untouched!.messageId).toBeNull();
     // A colleague's unattached upload is theirs alone until they send it.
-    const colleague = await createAgent(t, a, { permissions: ["messages:read", "messages:write", "conversations:read_all"] });
+    const colleague = await createAgent(t, a, {
+      permissions: ["messages:read", "messages:write", "conversations:read_all"],
+    });
     const colleagues = await upload(a, "draft.pdf", colleague.id);
-    const taken = await writer.client.post(path(conv.uuid), { message: "x", attachments: [{ media_uuid: colleagues.uuid }] });
+    const taken = await writer.client.post(path(conv.uuid), {
+      message: "x",
+      attachments: [{ media_uuid: colleagues.uuid }],
+    });
     expect(taken.status).toBe(400);
     expect(taken.body.data.message).toMatch(/^attachments\[0\]\.media_uuid: no unattached upload/);
   });
 
   it("mentions: agents of the workspace only; they become participants and are notified after the queue drains", async () => {
     const c = await createConversation(t, a, { subject: "mention me" });
-    const mentioned = await createAgent(t, a, { permissions: ["conversations:read_assigned", "conversations:read", "messages:read"] });
-    expect((await mentioned.client.post("/api/v1/agents/me/push-token", { token: "mention-phone", platform: "android" })).status).toBe(201);
+    const mentioned = await createAgent(t, a, {
+      permissions: ["conversations:read_assigned", "conversations:read", "messages:read"],
+    });
+    expect(
+      (await mentioned.client.post("/api/v1/agents/me/push-token", { token: "mention-phone", platform: "android" }))
+        .status,
+    ).toBe(201);
     const contact = await createContact(t, a);
     const bAgent = await createAgent(t, b);
-    const bad = async (mentions: number[]) => (await writer.client.post(path(c.uuid), { message: "hi", private: true, mentions })).body.data.message;
+    const bad = async (mentions: number[]) =>
+      (await writer.client.post(path(c.uuid), { message: "hi", private: true, mentions })).body.data.message;
     expect(await bad([mentioned.id, contact.id])).toBe(`mentions[1]: no agent with id ${contact.id}`);
     expect(await bad([bAgent.id])).toBe(`mentions[0]: no agent with id ${bAgent.id}`);
     expect((await mentioned.client.get(`/api/v1/conversations/${c.uuid}`)).status).toBe(404);
 
-    const res = await writer.client.post(path(c.uuid), { message: "<p>Can you look?</p>", private: true, mentions: [mentioned.id, writer.id] });
+    const res = await writer.client.post(path(c.uuid), {
+      message: "<p>Can you look?</p>",
+      private: true,
+      mentions: [mentioned.id, writer.id],
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.meta).toEqual({ mentions: [mentioned.id, writer.id] });
     await t.queue.drain();
@@ -256,7 +345,9 @@ describe("POST /api/v1/conversations/:uuid/messages", () => {
   });
 
   it("needs messages:write and a visible conversation of the workspace", async () => {
-    const inB = async () => (await t.database.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, convB.id))).length;
+    const inB = async () =>
+      (await t.database.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, convB.id)))
+        .length;
     const before = await inB();
     expect((await readOnly.client.post(path(conv.uuid), { message: "x", private: true })).status).toBe(403);
     expect((await assignedOnly.client.post(path(conv.uuid), { message: "x", private: true })).status).toBe(404);
@@ -274,9 +365,16 @@ describe("private notes: edit and delete", () => {
   });
 
   it("the author edits a note (sanitised) and others get a message_update", async () => {
-    const res = await writer.client.put(`${path(conv.uuid)}/${note.uuid}/note`, { message: `<p>final<img src=x onerror=alert(1)></p>` });
+    const res = await writer.client.put(`${path(conv.uuid)}/${note.uuid}/note`, {
+      message: `<p>final<img src=x onerror=alert(1)></p>`,
+    });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ uuid: note.uuid, content: "<p>final</p>", text_content: "final", private: true });
+    expect(res.body.data).toMatchObject({
+      uuid: note.uuid,
+      content: "<p>final</p>",
+      text_content: "final",
+      private: true,
+    });
     expect(t.published.at(-1)).toEqual({
       type: "message_update",
       tenantId: a.id,
@@ -287,7 +385,9 @@ describe("private notes: edit and delete", () => {
   });
 
   it("refuses other agents (403), public messages (400), other workspaces (404) and missing permission (403)", async () => {
-    expect((await otherWriter.client.put(`${path(conv.uuid)}/${note.uuid}/note`, { message: "mine now" })).status).toBe(403);
+    expect((await otherWriter.client.put(`${path(conv.uuid)}/${note.uuid}/note`, { message: "mine now" })).status).toBe(
+      403,
+    );
     expect((await otherWriter.client.delete(`${path(conv.uuid)}/${note.uuid}/note`)).status).toBe(403);
     const pub = await writer.client.put(`${path(conv.uuid)}/${reply.uuid}/note`, { message: "changed" });
     expect(pub.status).toBe(400);
@@ -302,7 +402,11 @@ describe("private notes: edit and delete", () => {
   it("the author deletes a note", async () => {
     const res = await writer.client.delete(`${path(conv.uuid)}/${note.uuid}/note`);
     expect(res.status).toBe(200);
-    expect(t.published.at(-1)).toMatchObject({ type: "message_update", messageUuid: note.uuid, changes: { deleted: true } });
+    expect(t.published.at(-1)).toMatchObject({
+      type: "message_update",
+      messageUuid: note.uuid,
+      changes: { deleted: true },
+    });
     expect((await writer.client.get(`${path(conv.uuid)}/${note.uuid}`)).status).toBe(404);
     expect((await writer.client.delete(`${path(conv.uuid)}/${note.uuid}/note`)).status).toBe(404);
   });
@@ -381,9 +485,15 @@ describe("POST /api/v1/conversations", () => {
   });
 
   it("reuses a contact by email, case-insensitively, and honours set_status", async () => {
-    const res = await writer.client.post("/api/v1/conversations", body({ contact: { first_name: "Other", email: "NINA@example.ORG" }, set_status: "Resolved" }));
+    const res = await writer.client.post(
+      "/api/v1/conversations",
+      body({ contact: { first_name: "Other", email: "NINA@example.ORG" }, set_status: "Resolved" }),
+    );
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ status: "Resolved", contact: { first_name: "Nina", email: "nina@example.org" } });
+    expect(res.body.data).toMatchObject({
+      status: "Resolved",
+      contact: { first_name: "Nina", email: "nina@example.org" },
+    });
     expect(res.body.data.resolved_at).not.toBeNull();
     const ninas = await t.database.db.select().from(users).where(eq(users.email, "nina@example.org"));
     expect(ninas).toHaveLength(1);
@@ -392,12 +502,17 @@ describe("POST /api/v1/conversations", () => {
   it("a blocked contact still gets the agent's conversation (not Spam)", async () => {
     const blocked = await createContact(t, a, { email: "blocked@example.org" });
     await t.database.db.update(users).set({ blocked: true }).where(eq(users.id, blocked.id));
-    const res = await writer.client.post("/api/v1/conversations", body({ contact: { first_name: "B", email: "blocked@example.org" } }));
+    const res = await writer.client.post(
+      "/api/v1/conversations",
+      body({ contact: { first_name: "B", email: "blocked@example.org" } }),
+    );
     expect(res.body.data).toMatchObject({ status: "Open", contact: { id: blocked.id } });
   });
 
   it("returns the conversation to a creator whose visibility would not list it", async () => {
-    const creator = await createAgent(t, a, { permissions: ["conversations:write", "conversations:read", "conversations:read_assigned"] });
+    const creator = await createAgent(t, a, {
+      permissions: ["conversations:write", "conversations:read", "conversations:read_assigned"],
+    });
     const res = await creator.client.post("/api/v1/conversations", body());
     expect(res.status).toBe(201);
     expect((await creator.client.get(`/api/v1/conversations/${res.body.data.uuid}`)).status).toBe(404);
@@ -407,7 +522,8 @@ describe("POST /api/v1/conversations", () => {
     const bInbox = await createInbox(t, b);
     const disabled = await createInbox(t, a);
     await t.database.db.update(inboxes).set({ enabled: false }).where(eq(inboxes.id, disabled.id));
-    const fail = async (over: Record<string, unknown>) => (await writer.client.post("/api/v1/conversations", body(over))).body.data.message;
+    const fail = async (over: Record<string, unknown>) =>
+      (await writer.client.post("/api/v1/conversations", body(over))).body.data.message;
     expect(await fail({ inbox_id: bInbox.id })).toMatch(/^inbox_id: no enabled inbox/);
     expect(await fail({ inbox_id: disabled.id })).toMatch(/^inbox_id: no enabled inbox/);
     expect(await fail({ contact: { first_name: "X", email: "nope" } })).toMatch(/^contact\.email:/);

@@ -3,7 +3,14 @@ import { notifications, pushTokens } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -42,7 +49,8 @@ async function notifyAndDeliver(ws: TestTenant, userIds: number[], extra: Partia
   return rows;
 }
 
-const list = async (agent: TestAgent, query = "") => (await agent.client.get(`/api/v1/notifications${query}`)).body.data;
+const list = async (agent: TestAgent, query = "") =>
+  (await agent.client.get(`/api/v1/notifications${query}`)).body.data;
 const stats = async (agent: TestAgent) => (await agent.client.get("/api/v1/notifications/stats")).body.data;
 
 describe("notifications: reading them", () => {
@@ -51,7 +59,14 @@ describe("notifications: reading them", () => {
     const [row] = await notify(a, [ann.id], { conversationId: conversation.id });
     const res = await ann.client.get("/api/v1/notifications");
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ results: [expect.any(Object)], total: 1, total_pages: 1, page: 1, page_size: 50, per_page: 50 });
+    expect(res.body.data).toEqual({
+      results: [expect.any(Object)],
+      total: 1,
+      total_pages: 1,
+      page: 1,
+      page_size: 50,
+      per_page: 50,
+    });
     expect(res.body.data.results[0]).toEqual({
       id: row!.id,
       type: "mention",
@@ -234,7 +249,9 @@ describe("delivering notifications", () => {
   async function agentWithDevices(ws: TestTenant, tokens: string[]) {
     const agent = await createAgent(t, ws, { firstName: "Ann" });
     for (const token of tokens) {
-      expect((await agent.client.post("/api/v1/agents/me/push-token", { token, platform: "android" })).status).toBe(201);
+      expect((await agent.client.post("/api/v1/agents/me/push-token", { token, platform: "android" })).status).toBe(
+        201,
+      );
     }
     return agent;
   }
@@ -246,7 +263,11 @@ describe("delivering notifications", () => {
     const ws = await workspace({ emailNotifications: true });
     const conv = await createConversation(t, ws);
     const ann = await agentWithDevices(ws, ["ann-phone", "ann-tablet"]);
-    const [row] = await notifyAndDeliver(ws, [ann.id], { conversationId: conv.id, type: "assigned", title: "Ada assigned #1 to you" });
+    const [row] = await notifyAndDeliver(ws, [ann.id], {
+      conversationId: conv.id,
+      type: "assigned",
+      title: "Ada assigned #1 to you",
+    });
     for (const token of ["ann-phone", "ann-tablet"]) {
       expect(pushesTo(token)).toEqual([
         {
@@ -308,7 +329,10 @@ describe("delivering notifications", () => {
     const ann = await agentWithDevices(ws, ["gone-phone", "live-phone"]);
     t.push.unregistered.add("gone-phone");
     await notifyAndDeliver(ws, [ann.id]);
-    const left = await t.database.db.select({ token: pushTokens.token }).from(pushTokens).where(eq(pushTokens.userId, ann.id));
+    const left = await t.database.db
+      .select({ token: pushTokens.token })
+      .from(pushTokens)
+      .where(eq(pushTokens.userId, ann.id));
     expect(left.map((r) => r.token)).toEqual(["live-phone"]);
     expect(pushesTo("live-phone")).toHaveLength(1);
   });

@@ -116,9 +116,14 @@ describe("oidc sign-in: happy path", () => {
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/SameSite=Lax/);
 
-    const browser = new Client(t, a.host, { cookies: { helperiq_session: cookies.helperiq_session!, csrf_token: cookies.csrf_token! } });
+    const browser = new Client(t, a.host, {
+      cookies: { helperiq_session: cookies.helperiq_session!, csrf_token: cookies.csrf_token! },
+    });
     expect((await browser.get("/api/v1/statuses")).status).toBe(200);
-    const [agent] = await t.database.db.select({ lastLoginAt: users.lastLoginAt }).from(users).where(eq(users.id, ssoAgent.id));
+    const [agent] = await t.database.db
+      .select({ lastLoginAt: users.lastLoginAt })
+      .from(users)
+      .where(eq(users.id, ssoAgent.id));
     expect(agent!.lastLoginAt).not.toBeNull();
   });
 
@@ -218,7 +223,9 @@ describe("oidc sign-in: refusals", () => {
   });
 
   it("refuses to start when the provider cannot be reached", async () => {
-    const { id } = (await a.admin.post("/api/v1/oidc", { ...providerInput("Offline"), provider_url: "http://127.0.0.1:1" })).body.data;
+    const { id } = (
+      await a.admin.post("/api/v1/oidc", { ...providerInput("Offline"), provider_url: "http://127.0.0.1:1" })
+    ).body.data;
     const { res, cookie } = await startLogin(a, id);
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).data.message).toMatch(/could not be reached/);
@@ -240,7 +247,12 @@ const providerInput = (name: string) => ({
 });
 
 const sealedSecretOf = async (id: number) =>
-  (await t.database.db.select({ secret: oidcProviders.clientSecret }).from(oidcProviders).where(eq(oidcProviders.id, id)))[0]!.secret;
+  (
+    await t.database.db
+      .select({ secret: oidcProviders.clientSecret })
+      .from(oidcProviders)
+      .where(eq(oidcProviders.id, id))
+  )[0]!.secret;
 
 describe("oidc providers: happy path", () => {
   it("creates, reads, lists, updates and deletes a provider, never showing the secret", async () => {
@@ -278,7 +290,10 @@ describe("oidc providers: happy path", () => {
   });
 
   it("keeps signing in after an edit that sends the masked secret back", async () => {
-    await a.admin.put(`/api/v1/oidc/${providerId}`, { client_secret: "••••••••", logo_url: "https://idp.example/logo.png" });
+    await a.admin.put(`/api/v1/oidc/${providerId}`, {
+      client_secret: "••••••••",
+      logo_url: "https://idp.example/logo.png",
+    });
     const { callback, cookie } = await signInAt("agent");
     expect((await finish(callback, cookie)).status).toBe(302);
   });
@@ -286,7 +301,12 @@ describe("oidc providers: happy path", () => {
   it("derives the redirect URI from the workspace host, or a trusted forwarded one", async () => {
     const proxied = await bootTestApp({ trustForwardedHost: true }, t.database);
     const res = await proxied.app.request(`http://10.0.0.5:9000/api/v1/oidc/${providerId}`, {
-      headers: { host: "10.0.0.5:9000", "x-forwarded-host": a.host, "x-forwarded-proto": "https", authorization: `Bearer ${a.admin.creds.bearer}` },
+      headers: {
+        host: "10.0.0.5:9000",
+        "x-forwarded-host": a.host,
+        "x-forwarded-proto": "https",
+        authorization: `Bearer ${a.admin.creds.bearer}`,
+      },
     });
     expect(((await res.json()) as any).data.redirect_uri).toBe(`https://${a.host}/api/v1/oidc/${providerId}/finish`);
   });
@@ -312,7 +332,10 @@ describe("oidc providers: errors", () => {
   });
 
   it("accepts plain http only for a provider on this machine", async () => {
-    const res = await a.admin.post("/api/v1/oidc", { ...providerInput("Loopback"), provider_url: "http://localhost:8080" });
+    const res = await a.admin.post("/api/v1/oidc", {
+      ...providerInput("Loopback"),
+      provider_url: "http://localhost:8080",
+    });
     expect(res.status).toBe(201);
   });
 

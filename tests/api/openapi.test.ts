@@ -35,4 +35,54 @@ describe("openapi.json", () => {
     expect(doc.paths["/health"].get.security).toBeUndefined();
     expect(doc.paths["/health"].get.responses["401"]).toBeUndefined();
   });
+
+  it("gives every operation the success answer its route declares (responds / respondsRaw)", () => {
+    const undeclared = Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, { description: string }> }>>,
+    )
+      .flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ op: `${method.toUpperCase()} ${path}`, responses: op.responses })),
+      )
+      .filter(({ responses }) =>
+        Object.values(responses).some((r) => r.description?.startsWith("Success (no answer declared")),
+      )
+      .map(({ op }) => op);
+    expect(undeclared).toEqual([]);
+  });
+
+  it("describes answers as {data} envelopes of named views, pages, and 201/202 where they apply", () => {
+    const data = (
+      op: { responses: Record<string, { content: Record<string, { schema: Record<string, any> }> }> },
+      status: string,
+    ) => op.responses[status]!.content["application/json"]!.schema.properties.data;
+    expect(data(doc.paths["/api/v1/tags"].get, "200")).toEqual({
+      type: "array",
+      items: { $ref: "#/components/schemas/Tag" },
+    });
+    expect(data(doc.paths["/api/v1/tags"].post, "201")).toEqual({ $ref: "#/components/schemas/Tag" });
+    expect(data(doc.paths["/api/v1/tags/import"].post, "202")).toEqual({ $ref: "#/components/schemas/ImportJob" });
+    expect(doc.components.schemas.Tag).toMatchObject({
+      type: "object",
+      required: ["id", "name", "created_at", "updated_at"],
+      properties: { id: { type: "integer" }, created_at: { type: "string", format: "date-time" } },
+      additionalProperties: false,
+    });
+    const page = data(doc.paths["/api/v1/conversations/all"].get, "200");
+    expect(page.required).toEqual(["results", "total", "total_pages", "page", "page_size", "per_page"]);
+    expect(page.properties.results.items).toEqual({ $ref: "#/components/schemas/ConversationListItem" });
+    expect(
+      doc.paths["/api/v1/tags/{id}"].delete.responses["200"].content["application/json"].schema.properties.data,
+    ).toEqual({
+      type: "boolean",
+      const: true,
+    });
+    // Answers outside the envelope: a bare language pack, a redirect, bytes.
+    expect(doc.paths["/api/v1/lang/{lang}"].get.responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/LanguagePack",
+    });
+    expect(doc.paths["/logout"].get.responses["302"].content).toBeUndefined();
+    expect(Object.keys(doc.paths["/api/v1/conversations/{uuid}/transcript"].get.responses["200"].content)).toEqual([
+      "text/plain",
+    ]);
+  });
 });

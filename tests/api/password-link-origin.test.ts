@@ -32,7 +32,10 @@ const resetFrom = (tenant: TestTenant, host: string, email: string, headers: Rec
 
 describe("password-reset links ignore the request's host", () => {
   it("the default workspace, reached through a forged Host, links to ROOT_URL", async () => {
-    const t = await boot({ rootUrl: "https://help.example.org/", tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" } });
+    const t = await boot({
+      rootUrl: "https://help.example.org/",
+      tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" },
+    });
     const main = await createTenant(t, { slug: "main" });
     const agent = await createAgent(t, main);
     const res = await resetFrom(main, "attacker.example", agent.email);
@@ -41,7 +44,11 @@ describe("password-reset links ignore the request's host", () => {
   });
 
   it("a workspace under BASE_DOMAIN links to its own subdomain, whatever X-Forwarded-Host a trusted proxy passed on", async () => {
-    const t = await boot({ rootUrl: "https://app.example.org", trustForwardedHost: true, tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" } });
+    const t = await boot({
+      rootUrl: "https://app.example.org",
+      trustForwardedHost: true,
+      tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" },
+    });
     const main = await createTenant(t, { slug: "main" });
     const agent = await createAgent(t, main);
     await resetFrom(main, main.host, agent.email, { "x-forwarded-host": "attacker.example" });
@@ -65,7 +72,10 @@ describe("password-reset links ignore the request's host", () => {
   });
 
   it("the welcome mail of a new agent follows the same rule", async () => {
-    const t = await boot({ rootUrl: "https://help.example.org", tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" } });
+    const t = await boot({
+      rootUrl: "https://help.example.org",
+      tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" },
+    });
     const main = await createTenant(t, { slug: "main" });
     const res = await main.admin.onHost("attacker.example").post("/api/v1/agents", {
       first_name: "Wes",
@@ -78,9 +88,14 @@ describe("password-reset links ignore the request's host", () => {
   });
 
   it("an admin's root_url setting still wins", async () => {
-    const t = await boot({ rootUrl: "https://help.example.org", tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" } });
+    const t = await boot({
+      rootUrl: "https://help.example.org",
+      tenantRouting: { baseDomain: BASE_DOMAIN, defaultSlug: "main" },
+    });
     const main = await createTenant(t, { slug: "main" });
-    expect((await main.admin.put("/api/v1/settings/general", { root_url: "https://desk.main.example/" })).status).toBe(200);
+    expect((await main.admin.put("/api/v1/settings/general", { root_url: "https://desk.main.example/" })).status).toBe(
+      200,
+    );
     const agent = await createAgent(t, main);
     await resetFrom(main, "attacker.example", agent.email);
     expect(await linkMailedTo(t, agent.email)).toBe("https://desk.main.example");

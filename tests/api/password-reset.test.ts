@@ -101,7 +101,9 @@ describe("password reset: happy path", () => {
 
   it("links to the workspace's root_url when an admin set one", async () => {
     const tenant = await createTenant(t);
-    expect((await tenant.admin.put("/api/v1/settings/general", { root_url: "https://help.example.com/" })).status).toBe(200);
+    expect((await tenant.admin.put("/api/v1/settings/general", { root_url: "https://help.example.com/" })).status).toBe(
+      200,
+    );
     expect((await requestReset(tenant, tenant.adminEmail)).status).toBe(200);
     expect(tokenMailedTo(tenant.adminEmail, "https://help.example.com")).toMatch(/^[a-z0-9]+$/);
   });
@@ -164,7 +166,10 @@ describe("set-password", () => {
   it("lets only one of two concurrent uses of a token through", async () => {
     const agent = await createAgent(t, a);
     const token = await resetTokenFor(agent);
-    const replies = await Promise.all([setPassword(a, token, "first concurrent pass"), setPassword(a, token, "second concurrent pass")]);
+    const replies = await Promise.all([
+      setPassword(a, token, "first concurrent pass"),
+      setPassword(a, token, "second concurrent pass"),
+    ]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
     const winner = replies[0]!.status === 200 ? "first concurrent pass" : "second concurrent pass";
     expect(await loginStatus(a, agent.email, winner)).toBe(200);
@@ -192,7 +197,9 @@ describe("set-password", () => {
 
   it("rejects an unknown token, a missing one, and a too-long password", async () => {
     expect((await setPassword(a, "not-a-real-token")).body.data.message).toMatch(/^token: /);
-    expect((await a.anonymous.post("/api/v1/agents/set-password", { password: NEW_PASSWORD })).body.data.message).toMatch(/^token: /);
+    expect(
+      (await a.anonymous.post("/api/v1/agents/set-password", { password: NEW_PASSWORD })).body.data.message,
+    ).toMatch(/^token: /);
     const agent = await createAgent(t, a);
     const token = await resetTokenFor(agent);
     expect((await setPassword(a, token, "x".repeat(73))).body.data.message).toMatch(/^password: /);

@@ -27,11 +27,18 @@ let noSettings: TestAgent;
 const DAY = 24 * 3600_000;
 const CARD = "4916338064743866";
 const CARD_TEXT = `Hi, please charge my card ${CARD}, exp 06/29, cvv 281. Thanks, Casey`;
-const ALL = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const ALL = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const SETTINGS = "/api/v1/settings/pci";
 const DEFAULTS = { enabled: true, auto_redact_days: 7, detect: { card_numbers: true, cvv: true, expiry: true } };
 
-const redactPath = (conversationUuid: string, messageUuid: string) => `/api/v1/conversations/${conversationUuid}/messages/${messageUuid}/redact`;
+const redactPath = (conversationUuid: string, messageUuid: string) =>
+  `/api/v1/conversations/${conversationUuid}/messages/${messageUuid}/redact`;
 
 async function rowOf(id: number) {
   const [row] = await t.database.db.select().from(messages).where(eq(messages.id, id));
@@ -40,10 +47,16 @@ async function rowOf(id: number) {
 
 /** An incoming message with card data, its conversation's preview showing it (as the import writes it). */
 async function cardMessage(tenant: TestTenant, opts: { text?: string; inboxId?: number; subject?: string } = {}) {
-  const conversation = await createConversation(t, tenant, { subject: opts.subject ?? "Payment", ...(opts.inboxId ? { inboxId: opts.inboxId } : {}) });
+  const conversation = await createConversation(t, tenant, {
+    subject: opts.subject ?? "Payment",
+    ...(opts.inboxId ? { inboxId: opts.inboxId } : {}),
+  });
   const text = opts.text ?? CARD_TEXT;
   const message = await createMessage(t, tenant, conversation.id, { text });
-  await t.database.db.update(conversations).set({ lastMessage: previewOf(text) }).where(eq(conversations.id, conversation.id));
+  await t.database.db
+    .update(conversations)
+    .set({ lastMessage: previewOf(text) })
+    .where(eq(conversations.id, conversation.id));
   return { conversation, message };
 }
 
@@ -53,7 +66,9 @@ beforeAll(async () => {
   b = await createTenant(t);
   writer = await createAgent(t, a, { permissions: [...ALL], firstName: "Wendy" });
   readOnly = await createAgent(t, a, { permissions: ["conversations:read_all", "messages:read"] });
-  assignedOnly = await createAgent(t, a, { permissions: ["conversations:read_assigned", "messages:read", "messages:write"] });
+  assignedOnly = await createAgent(t, a, {
+    permissions: ["conversations:read_assigned", "messages:read", "messages:write"],
+  });
   noSettings = await createAgent(t, a, { permissions: [...ALL] });
 });
 afterAll(() => t.close());
@@ -71,7 +86,11 @@ describe("GET/PUT /api/v1/settings/pci", () => {
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ ...DEFAULTS, detect: { card_numbers: true, cvv: false, expiry: true } });
     res = await tenant.admin.put(SETTINGS, { auto_redact_days: 30, detect: { expiry: false } });
-    expect(res.body.data).toEqual({ enabled: true, auto_redact_days: 30, detect: { card_numbers: true, cvv: false, expiry: false } });
+    expect(res.body.data).toEqual({
+      enabled: true,
+      auto_redact_days: 30,
+      detect: { card_numbers: true, cvv: false, expiry: false },
+    });
     expect((await tenant.admin.get(SETTINGS)).body.data).toEqual(res.body.data);
   });
 
@@ -116,9 +135,17 @@ describe("flagging incoming messages", () => {
     const { conversation, message } = await cardMessage(a);
     const before = t.published.length;
     const result = await flagPci(t.database.db, a.id, message.id, t.clock.now());
-    expect(result.flag).toEqual({ kinds: ["card_number", "cvv", "expiry"], count: 3, detected_at: t.clock.now().toISOString() });
+    expect(result.flag).toEqual({
+      kinds: ["card_number", "cvv", "expiry"],
+      count: 3,
+      detected_at: t.clock.now().toISOString(),
+    });
     expect(result.events).toEqual([
-      expect.objectContaining({ type: "message_update", conversationUuid: conversation.uuid, messageUuid: message.uuid }),
+      expect.objectContaining({
+        type: "message_update",
+        conversationUuid: conversation.uuid,
+        messageUuid: message.uuid,
+      }),
     ]);
     expect(t.published.length).toBe(before); // the caller publishes, after its commit
     const res = await writer.client.get(`/api/v1/conversations/${conversation.uuid}/messages/${message.uuid}`);
@@ -142,7 +169,10 @@ describe("flagging incoming messages", () => {
 
   it("skips an inbox with skip_pci_scan", async () => {
     const inbox = await createInbox(t, a);
-    await t.database.db.update(inboxes).set({ config: { skip_pci_scan: true } }).where(eq(inboxes.id, inbox.id));
+    await t.database.db
+      .update(inboxes)
+      .set({ config: { skip_pci_scan: true } })
+      .where(eq(inboxes.id, inbox.id));
     const { message } = await cardMessage(a, { inboxId: inbox.id });
     expect((await flagPci(t.database.db, a.id, message.id, t.clock.now())).flag).toBeNull();
     expect((await rowOf(message.id)).meta.pci_detected).toBeUndefined();
@@ -158,7 +188,10 @@ describe("flagging incoming messages", () => {
     const cardsOnly = await createTenant(t);
     await cardsOnly.admin.put(SETTINGS, { detect: { cvv: false, expiry: false } });
     const second = await cardMessage(cardsOnly);
-    expect((await flagPci(t.database.db, cardsOnly.id, second.message.id, t.clock.now())).flag).toMatchObject({ kinds: ["card_number"], count: 1 });
+    expect((await flagPci(t.database.db, cardsOnly.id, second.message.id, t.clock.now())).flag).toMatchObject({
+      kinds: ["card_number"],
+      count: 1,
+    });
   });
 
   it("does not reach another workspace's message", async () => {
@@ -170,16 +203,26 @@ describe("flagging incoming messages", () => {
   it("flags a customer's message as it is stored, whatever its channel, unless its inbox has skip_pci_scan", async () => {
     const scanned = await createConversation(t, a);
     const inbox = await createInbox(t, a);
-    await t.database.db.update(inboxes).set({ config: { skip_pci_scan: true } }).where(eq(inboxes.id, inbox.id));
+    await t.database.db
+      .update(inboxes)
+      .set({ config: { skip_pci_scan: true } })
+      .where(eq(inboxes.id, inbox.id));
     const skipped = await createConversation(t, a, { inboxId: inbox.id });
     // The one incoming-message operation mail, the widget and recorded contact messages go through.
     const scope = { db: t.database.db, events: { publish: async () => {} }, queue: { send: async () => {} } };
     const write = async (conversation: typeof scanned) => {
       const message = { contentType: "text" as const, content: CARD_TEXT, textContent: CARD_TEXT, meta: {} };
-      const written = await recordCustomerMessage(scope, { conversationId: conversation.id }, { tenantId: a.id, contactId: conversation.contactId, now: t.clock.now(), message });
+      const written = await recordCustomerMessage(
+        scope,
+        { conversationId: conversation.id },
+        { tenantId: a.id, contactId: conversation.contactId, now: t.clock.now(), message },
+      );
       return rowOf(written.messageId);
     };
-    expect((await write(scanned)).meta.pci_detected).toMatchObject({ kinds: ["card_number", "cvv", "expiry"], count: 3 });
+    expect((await write(scanned)).meta.pci_detected).toMatchObject({
+      kinds: ["card_number", "cvv", "expiry"],
+      count: 3,
+    });
     expect((await write(skipped)).meta.pci_detected).toBeUndefined();
   });
 });
@@ -205,13 +248,16 @@ describe("POST /api/v1/conversations/:uuid/messages/:message_uuid/redact", () =>
     expect(conv!.lastMessage).toBe(masked);
     expect(conv!.subject).toBe("Card •••• •••• •••• 3866");
 
-    const activity = (await writer.client.get(`/api/v1/conversations/${conversation.uuid}/messages?types=activity`)).body.data.results;
+    const activity = (await writer.client.get(`/api/v1/conversations/${conversation.uuid}/messages?types=activity`))
+      .body.data.results;
     expect(activity.map((m: { content: string }) => m.content)).toEqual(["Wendy Smith redacted card data"]);
     const events = t.published.slice(before);
     expect(events.map((e) => e.type).sort()).toEqual(["conversation_update", "message_update", "new_message"]);
     const update = events.find((e) => e.type === "message_update");
     expect(update).toMatchObject({ messageUuid: message.uuid, changes: { text_content: masked } });
-    expect(events.find((e) => e.type === "conversation_update")).toMatchObject({ changes: { last_message: masked, subject: "Card •••• •••• •••• 3866" } });
+    expect(events.find((e) => e.type === "conversation_update")).toMatchObject({
+      changes: { last_message: masked, subject: "Card •••• •••• •••• 3866" },
+    });
   });
 
   it("takes the number out of search", async () => {
@@ -244,7 +290,9 @@ describe("POST /api/v1/conversations/:uuid/messages/:message_uuid/redact", () =>
     const res = await writer.client.post(redactPath(clean.conversation.uuid, clean.message.uuid));
     expect(res.status).toBe(200);
     expect(res.body.data.meta).toEqual({});
-    const activities = (await writer.client.get(`/api/v1/conversations/${clean.conversation.uuid}/messages?types=activity`)).body.data.results;
+    const activities = (
+      await writer.client.get(`/api/v1/conversations/${clean.conversation.uuid}/messages?types=activity`)
+    ).body.data.results;
     expect(activities).toEqual([]);
   });
 
@@ -261,7 +309,9 @@ describe("POST /api/v1/conversations/:uuid/messages/:message_uuid/redact", () =>
     const res = await writer.client.post(redactPath(conversation.uuid, note.body.data.uuid));
     expect(res.status).toBe(200);
     expect(res.body.data.content).not.toContain(CARD);
-    expect(res.body.data.content).toMatch(/^<p>Customer gave <a href="[^"]*"[^>]*>•••• •••• •••• 3866<\/a>, cvc •••<\/p>$/);
+    expect(res.body.data.content).toMatch(
+      /^<p>Customer gave <a href="[^"]*"[^>]*>•••• •••• •••• 3866<\/a>, cvc •••<\/p>$/,
+    );
     const rows = await t.database.db.select().from(notifications).where(eq(notifications.userId, mentioned.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.description).toBe("Customer gave •••• •••• •••• 3866, cvc •••");
@@ -276,7 +326,9 @@ describe("POST /api/v1/conversations/:uuid/messages/:message_uuid/redact", () =>
     // A message of another conversation, named through this one.
     const other = await cardMessage(a);
     expect((await writer.client.post(redactPath(conversation.uuid, other.message.uuid))).status).toBe(404);
-    expect((await writer.client.post(redactPath(conversation.uuid, "not-a-uuid"))).body.data.message).toMatch(/^message_uuid: /);
+    expect((await writer.client.post(redactPath(conversation.uuid, "not-a-uuid"))).body.data.message).toMatch(
+      /^message_uuid: /,
+    );
     expect((await rowOf(message.id)).textContent).toBe(CARD_TEXT);
     expect((await rowOf(other.message.id)).textContent).toBe(CARD_TEXT);
   });
@@ -301,10 +353,15 @@ describe("auto-redaction", () => {
     const from = t.published.length;
     await run(7 * DAY);
     // Published by the job itself once the redaction committed.
-    expect(t.published.slice(from)).toContainEqual(expect.objectContaining({ type: "message_update", messageUuid: message.uuid }));
+    expect(t.published.slice(from)).toContainEqual(
+      expect.objectContaining({ type: "message_update", messageUuid: message.uuid }),
+    );
     const row = await rowOf(message.id);
     expect(row.textContent).not.toContain(CARD);
-    expect(row.meta.pci_detected).toMatchObject({ redacted_by: null, redacted_at: new Date(start + 7 * DAY).toISOString() });
+    expect(row.meta.pci_detected).toMatchObject({
+      redacted_by: null,
+      redacted_at: new Date(start + 7 * DAY).toISOString(),
+    });
     const activity = await t.database.db
       .select({ content: messages.content, senderId: messages.senderId })
       .from(messages)

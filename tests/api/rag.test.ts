@@ -4,11 +4,25 @@ import { localEmbedder } from "@helperiq/core/ai/local/index";
 import type { Ctx } from "@helperiq/core/context/index";
 import { loadAgentActor } from "@helperiq/core/agent/actor";
 import type { Embedder } from "@helperiq/core/port/ai";
-import { generateReply, LOCAL_SEARCH_THRESHOLD, localRagAi, ragDocuments, ragSources, syncSource } from "@helperiq/core/rag/index";
+import {
+  generateReply,
+  LOCAL_SEARCH_THRESHOLD,
+  localRagAi,
+  ragDocuments,
+  ragSources,
+  syncSource,
+} from "@helperiq/core/rag/index";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createMessage, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createMessage,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { makeDocx, makePdf } from "../fixtures/rag/documents.ts";
 
 let t: TestApp;
@@ -21,9 +35,12 @@ let assignedOnly: TestAgent;
 let site: { server: Server; base: string; hits: { path: string; host: string }[] };
 
 const SOURCES = "/api/v1/rag/sources";
-const REFUNDS = "Refunds are issued within 5 business days after we receive the returned item. The money goes back to the original payment card.";
-const SHIPPING = "Standard shipping to Norway takes 3 to 7 business days. Express delivery arrives the next day when ordered before noon.";
-const WARRANTY = "Every blender has a two year warranty covering motor failures. Damage from dropping the jug is not covered.";
+const REFUNDS =
+  "Refunds are issued within 5 business days after we receive the returned item. The money goes back to the original payment card.";
+const SHIPPING =
+  "Standard shipping to Norway takes 3 to 7 business days. Express delivery arrives the next day when ordered before noon.";
+const WARRANTY =
+  "Every blender has a two year warranty covering motor failures. Damage from dropping the jug is not covered.";
 
 beforeAll(async () => {
   t = await bootTestApp();
@@ -57,7 +74,12 @@ describe("the local provider", () => {
   it("embeds deterministically into L2-normalised 1536-dimension vectors that rank shared vocabulary first", async () => {
     const embedder = localEmbedder();
     expect(embedder).toMatchObject({ provider: "local", dimensions: 1536 });
-    const [x, again, near, far] = await embedder.embed(["Refunds take five days", "Refunds take five days", "how long do refunds take", "blender warranty"]);
+    const [x, again, near, far] = await embedder.embed([
+      "Refunds take five days",
+      "Refunds take five days",
+      "how long do refunds take",
+      "blender warranty",
+    ]);
     expect(x).toEqual(again);
     expect(x).toHaveLength(1536);
     expect(Math.hypot(...x!)).toBeCloseTo(1, 6);
@@ -69,7 +91,14 @@ describe("the local provider", () => {
 describe("knowledge sources", () => {
   it("creates, lists, updates and deletes with per-type config validation", async () => {
     const source = await createSource(a, { name: "FAQ", source_type: "custom", config: { snippets: [REFUNDS] } });
-    expect(source).toMatchObject({ name: "FAQ", source_type: "custom", enabled: true, document_count: 1, sync_state: "idle", sync_error: null });
+    expect(source).toMatchObject({
+      name: "FAQ",
+      source_type: "custom",
+      enabled: true,
+      document_count: 1,
+      sync_state: "idle",
+      sync_error: null,
+    });
     expect(source.last_synced_at).toEqual(expect.any(String));
     expect((await a.admin.get(SOURCES)).body.data.map((s: { id: number }) => s.id)).toContain(source.id);
 
@@ -79,12 +108,29 @@ describe("knowledge sources", () => {
 
     const bad: [Record<string, unknown>, string][] = [
       [{ name: "W", source_type: "webpage", config: { url: "ftp://x.example", crawl_depth: 1 } }, "config.url"],
-      [{ name: "W", source_type: "webpage", config: { url: "https://x.example", crawl_depth: 9 } }, "config.crawl_depth"],
+      [
+        { name: "W", source_type: "webpage", config: { url: "https://x.example", crawl_depth: 9 } },
+        "config.crawl_depth",
+      ],
       [{ name: "C", source_type: "custom", config: { snippets: [] } }, "config.snippets"],
       [{ name: "C", source_type: "custom", config: { snippets: ["ok"], extra: 1 } }, "config"],
       [{ name: "M", source_type: "macro", config: { url: "https://x.example" } }, "config"],
-      [{ name: "F", source_type: "file", config: { uploads: [{ filename: "a.pdf", media_uuid: crypto.randomUUID() }] } }, "config.uploads.0.media_uuid"],
-      [{ name: "F", source_type: "file", config: { uploads: [{ filename: "a.exe", media_uuid: crypto.randomUUID() }] } }, "config.uploads.0.filename"],
+      [
+        {
+          name: "F",
+          source_type: "file",
+          config: { uploads: [{ filename: "a.pdf", media_uuid: crypto.randomUUID() }] },
+        },
+        "config.uploads.0.media_uuid",
+      ],
+      [
+        {
+          name: "F",
+          source_type: "file",
+          config: { uploads: [{ filename: "a.exe", media_uuid: crypto.randomUUID() }] },
+        },
+        "config.uploads.0.filename",
+      ],
       [{ name: "X", source_type: "video", config: {} }, "source_type"],
       [{ name: "", source_type: "macro", config: {} }, "name"],
     ];
@@ -134,12 +180,31 @@ describe("knowledge sources", () => {
 
 describe("sync", () => {
   it("reads uploaded PDF, DOCX and Markdown files", async () => {
-    const pdf = await upload(a, "returns.pdf", makePdf(["Returned parcels are inspected by the warehouse team.", "Broken seals void the return."]), "application/pdf");
+    const pdf = await upload(
+      a,
+      "returns.pdf",
+      makePdf(["Returned parcels are inspected by the warehouse team.", "Broken seals void the return."]),
+      "application/pdf",
+    );
     expect(pdf.status, JSON.stringify(pdf.body)).toBe(201);
-    expect(pdf.body.data).toMatchObject({ filename: "returns.pdf", media_uuid: expect.any(String), content_type: "application/pdf" });
-    const docx = await upload(a, "gift-cards.docx", makeDocx(["Gift cards never expire.", "A lost gift card can be blocked by support."]), "");
+    expect(pdf.body.data).toMatchObject({
+      filename: "returns.pdf",
+      media_uuid: expect.any(String),
+      content_type: "application/pdf",
+    });
+    const docx = await upload(
+      a,
+      "gift-cards.docx",
+      makeDocx(["Gift cards never expire.", "A lost gift card can be blocked by support."]),
+      "",
+    );
     expect(docx.status, JSON.stringify(docx.body)).toBe(201);
-    const md = await upload(a, "loyalty.md", new TextEncoder().encode("# Loyalty\n\nMembers collect one point per euro spent."), "text/markdown");
+    const md = await upload(
+      a,
+      "loyalty.md",
+      new TextEncoder().encode("# Loyalty\n\nMembers collect one point per euro spent."),
+      "text/markdown",
+    );
     expect(md.status).toBe(201);
 
     // Wrong extension, content that is not what the extension says, no file.
@@ -149,7 +214,10 @@ describe("sync", () => {
     expect(fake.body.data.message).toContain("file");
     expect((await writer.client.request("POST", "/api/v1/rag/upload", new FormData())).status).toBe(403);
 
-    const uploads = [pdf, docx, md].map((r) => ({ filename: r.body.data.filename, media_uuid: r.body.data.media_uuid }));
+    const uploads = [pdf, docx, md].map((r) => ({
+      filename: r.body.data.filename,
+      media_uuid: r.body.data.media_uuid,
+    }));
     // Another workspace cannot use these uploads.
     const stolen = await b.admin.post(SOURCES, { name: "Theirs", source_type: "file", config: { uploads } });
     expect(stolen.status).toBe(400);
@@ -167,9 +235,17 @@ describe("sync", () => {
 
   it("crawls a site within its host and depth, obeying robots.txt and canonical URLs", async () => {
     site.hits.length = 0;
-    const source = await createSource(a, { name: "Help center", source_type: "webpage", config: { url: `${site.base}/`, crawl_depth: 1 } });
+    const source = await createSource(a, {
+      name: "Help center",
+      source_type: "webpage",
+      config: { url: `${site.base}/`, crawl_depth: 1 },
+    });
     expect(source.sync_error).toBeNull();
-    const rows = await t.database.db.select().from(ragDocuments).where(eq(ragDocuments.sourceId, source.id)).orderBy(asc(ragDocuments.id));
+    const rows = await t.database.db
+      .select()
+      .from(ragDocuments)
+      .where(eq(ragDocuments.sourceId, source.id))
+      .orderBy(asc(ragDocuments.id));
     const urls = [...new Set(rows.map((r) => r.url))].sort();
     expect(urls).toEqual([`${site.base}/`, `${site.base}/shipping`]);
     expect(rows.find((r) => r.url === `${site.base}/shipping`)!.title).toBe("Shipping times");
@@ -186,31 +262,55 @@ describe("sync", () => {
     const deeper = await a.admin.put(`${SOURCES}/${source.id}`, { config: { url: `${site.base}/`, crawl_depth: 2 } });
     expect(deeper.status).toBe(200);
     await t.queue.drain();
-    const after = await t.database.db.select({ url: ragDocuments.url }).from(ragDocuments).where(eq(ragDocuments.sourceId, source.id));
+    const after = await t.database.db
+      .select({ url: ragDocuments.url })
+      .from(ragDocuments)
+      .where(eq(ragDocuments.sourceId, source.id));
     expect(new Set(after.map((r) => r.url))).toContain(`${site.base}/deep`);
     await a.admin.delete(`${SOURCES}/${source.id}`);
   });
 
   it("records a failing sync on the source and keeps its old chunks", async () => {
-    const source = await createSource(a, { name: "Gone site", source_type: "webpage", config: { url: `${site.base}/missing`, crawl_depth: 0 } });
+    const source = await createSource(a, {
+      name: "Gone site",
+      source_type: "webpage",
+      config: { url: `${site.base}/missing`, crawl_depth: 0 },
+    });
     expect(source).toMatchObject({ sync_state: "failed", document_count: 0, last_synced_at: null });
     expect(source.sync_error).toContain("404");
     await a.admin.delete(`${SOURCES}/${source.id}`);
   });
 
   it("re-embeds only changed chunks and deletes removed ones", async () => {
-    const source = await createSource(a, { name: "Snippets", source_type: "custom", config: { snippets: [REFUNDS, SHIPPING, WARRANTY] } });
+    const source = await createSource(a, {
+      name: "Snippets",
+      source_type: "custom",
+      config: { snippets: [REFUNDS, SHIPPING, WARRANTY] },
+    });
     const before = await idsByContent(source.id);
     expect(source.document_count).toBe(3);
 
     const counting = countingEmbedder();
     const deps = { ...t.jobs, embedder: counting };
-    expect(await syncSource(deps, a.id, source.id)).toMatchObject({ status: "synced", embedded: 0, kept: 3, deleted: 0 });
+    expect(await syncSource(deps, a.id, source.id)).toMatchObject({
+      status: "synced",
+      embedded: 0,
+      kept: 3,
+      deleted: 0,
+    });
     expect(counting.texts).toBe(0);
 
     const changed = `${SHIPPING} Shipping to Iceland takes two weeks.`;
-    await t.database.db.update(ragSources).set({ config: { snippets: [REFUNDS, changed] } }).where(eq(ragSources.id, source.id));
-    expect(await syncSource(deps, a.id, source.id)).toMatchObject({ status: "synced", embedded: 1, kept: 1, deleted: 2 });
+    await t.database.db
+      .update(ragSources)
+      .set({ config: { snippets: [REFUNDS, changed] } })
+      .where(eq(ragSources.id, source.id));
+    expect(await syncSource(deps, a.id, source.id)).toMatchObject({
+      status: "synced",
+      embedded: 1,
+      kept: 1,
+      deleted: 2,
+    });
     expect(counting.texts).toBe(1);
     const after = await idsByContent(source.id);
     expect(after.get(REFUNDS)).toBe(before.get(REFUNDS));
@@ -223,23 +323,42 @@ describe("sync", () => {
     expect(res.status).toBe(202);
     expect(res.body.data.sync_state).toBe("queued");
     await t.queue.drain();
-    expect((await a.admin.get(`${SOURCES}/${source.id}`)).body.data).toMatchObject({ sync_state: "idle", document_count: 2 });
+    expect((await a.admin.get(`${SOURCES}/${source.id}`)).body.data).toMatchObject({
+      sync_state: "idle",
+      document_count: 2,
+    });
     await a.admin.delete(`${SOURCES}/${source.id}`);
   });
 });
 
 describe("search", () => {
   it("ranks by cosine similarity with limit and threshold, skipping disabled sources", async () => {
-    const faq = await createSource(a, { name: "FAQ", source_type: "custom", config: { snippets: [REFUNDS, SHIPPING, WARRANTY] } });
+    const faq = await createSource(a, {
+      name: "FAQ",
+      source_type: "custom",
+      config: { snippets: [REFUNDS, SHIPPING, WARRANTY] },
+    });
     const hits = (await search(a, { query: "How long until my refund is issued?" })).body.data;
-    expect(hits[0]).toMatchObject({ source_id: faq.id, source_name: "FAQ", content: REFUNDS, url: null, id: expect.any(Number) });
+    expect(hits[0]).toMatchObject({
+      source_id: faq.id,
+      source_name: "FAQ",
+      content: REFUNDS,
+      url: null,
+      id: expect.any(Number),
+    });
     for (let i = 1; i < hits.length; i++) expect(hits[i - 1].similarity).toBeGreaterThanOrEqual(hits[i].similarity);
     expect(hits.every((h: { similarity: number }) => h.similarity >= LOCAL_SEARCH_THRESHOLD)).toBe(true);
 
     expect((await search(a, { query: "refund shipping warranty", limit: 2, threshold: 0 })).body.data).toHaveLength(2);
     expect((await search(a, { query: "refund", threshold: 0.99 })).body.data).toEqual([]);
     expect((await search(a, { query: "quantum chromodynamics lattice" })).body.data).toEqual([]);
-    for (const body of [{}, { query: "" }, { query: "x", limit: 0 }, { query: "x", limit: 500 }, { query: "x", threshold: 2 }]) {
+    for (const body of [
+      {},
+      { query: "" },
+      { query: "x", limit: 0 },
+      { query: "x", limit: 500 },
+      { query: "x", threshold: 2 },
+    ]) {
       const res = await search(a, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -255,10 +374,15 @@ describe("search", () => {
 
 describe("generate", () => {
   it("drafts a reply for a conversation with the local provider, citing the right document in the macro's tone", async () => {
-    const faq = await createSource(a, { name: "FAQ", source_type: "custom", config: { snippets: [REFUNDS, SHIPPING, WARRANTY] } });
+    const faq = await createSource(a, {
+      name: "FAQ",
+      source_type: "custom",
+      config: { snippets: [REFUNDS, SHIPPING, WARRANTY] },
+    });
     const macro = await a.admin.post("/api/v1/macros", {
       name: "Refund reply",
-      message_content: "<p>Hi {{contact.first_name}},</p><p>Thanks for asking about your refund.</p><p>Kind regards,</p><p>The Blendr team</p>",
+      message_content:
+        "<p>Hi {{contact.first_name}},</p><p>Thanks for asking about your refund.</p><p>Kind regards,</p><p>The Blendr team</p>",
     });
     expect(macro.status).toBe(201);
     const tone = await createSource(a, { name: "Macros", source_type: "macro", config: {} });
@@ -282,8 +406,12 @@ describe("generate", () => {
     expect(reply.response).not.toContain("<script");
 
     // By reference number, and a given message instead of a conversation.
-    expect((await writer.client.post("/api/v1/rag/generate", { conversation_id: convo.referenceNumber })).status).toBe(200);
-    const direct = await writer.client.post("/api/v1/rag/generate", { customer_message: "Does the warranty cover a dropped jug?" });
+    expect((await writer.client.post("/api/v1/rag/generate", { conversation_id: convo.referenceNumber })).status).toBe(
+      200,
+    );
+    const direct = await writer.client.post("/api/v1/rag/generate", {
+      customer_message: "Does the warranty cover a dropped jug?",
+    });
     expect(direct.status).toBe(200);
     expect(direct.body.data.context_documents[0].content).toBe(WARRANTY);
     expect(direct.body.data.response).toContain("Damage from dropping the jug is not covered.");
@@ -308,9 +436,19 @@ describe("generate", () => {
   it("continues without context when the knowledge search fails, and logs it", async () => {
     const faq = await createSource(a, { name: "FAQ", source_type: "custom", config: { snippets: [REFUNDS] } });
     const logs: string[] = [];
-    const broken: Embedder = { ...localEmbedder(), embed: async () => Promise.reject(new Error("embedding service unreachable")) };
+    const broken: Embedder = {
+      ...localEmbedder(),
+      embed: async () => Promise.reject(new Error("embedding service unreachable")),
+    };
     const actor = (await loadAgentActor(t.database.db, a.id, writer.id, "api_key"))!;
-    const ctx: Ctx = { db: t.database.db, tenantId: a.id, actor, clock: t.clock, events: t.deps.events, queue: t.queue };
+    const ctx: Ctx = {
+      db: t.database.db,
+      tenantId: a.id,
+      actor,
+      clock: t.clock,
+      events: t.deps.events,
+      queue: t.queue,
+    };
     const reply = await generateReply(
       ctx,
       { resolveAi: async () => ({ ...localRagAi(), embedder: broken }), log: (line) => logs.push(line) },
@@ -325,7 +463,10 @@ describe("generate", () => {
 });
 
 async function idsByContent(sourceId: number): Promise<Map<string, number>> {
-  const rows = await t.database.db.select({ id: ragDocuments.id, content: ragDocuments.content }).from(ragDocuments).where(eq(ragDocuments.sourceId, sourceId));
+  const rows = await t.database.db
+    .select({ id: ragDocuments.id, content: ragDocuments.content })
+    .from(ragDocuments)
+    .where(eq(ragDocuments.sourceId, sourceId));
   return new Map(rows.map((r) => [r.content, r.id]));
 }
 
@@ -363,7 +504,11 @@ async function startSite() {
       ),
     ],
     "/shipping": () => [200, "text/html", page("Shipping times", `<p>${SHIPPING}</p><a href="/deep">More</a>`)],
-    "/dup": () => [200, "text/html", page("Shipping copy", "<p>Duplicate copy of shipping.</p>", `<link rel="canonical" href="${base}/shipping">`)],
+    "/dup": () => [
+      200,
+      "text/html",
+      page("Shipping copy", "<p>Duplicate copy of shipping.</p>", `<link rel="canonical" href="${base}/shipping">`),
+    ],
     "/deep": () => [200, "text/html", page("Deep page", "<p>Customs fees are paid by the recipient.</p>")],
     "/private/secret": () => [200, "text/html", page("Secret", "<p>Internal only.</p>")],
     "/data.json": () => [200, "application/json", '{"note": "not a page"}'],

@@ -30,7 +30,8 @@ let ipSeq = 0;
 const newIp = () => `198.51.100.${++ipSeq}`;
 
 const from = (ip: string) => ({ [TEST_IP_HEADER]: ip });
-const logout = (tenant: TestTenant, ip: string) => tenant.anonymous.request("POST", "/api/v1/auth/logout", {}, from(ip));
+const logout = (tenant: TestTenant, ip: string) =>
+  tenant.anonymous.request("POST", "/api/v1/auth/logout", {}, from(ip));
 
 async function useUpLimit(tenant: TestTenant, ip: string) {
   for (let i = 0; i < LIMIT; i++) expect((await logout(tenant, ip)).status).toBe(200);
@@ -89,10 +90,20 @@ describe("the auth bucket", () => {
       expect(res.headers.get("x-ratelimit-limit")).toBe(String(LIMIT));
     }
     for (let i = 0; i < 3; i++) {
-      const res = await a.anonymous.request("POST", "/api/v1/agents/set-password", { token: "x", password: "y" }, from(ip));
+      const res = await a.anonymous.request(
+        "POST",
+        "/api/v1/agents/set-password",
+        { token: "x", password: "y" },
+        from(ip),
+      );
       expect(res.status).not.toBe(429);
     }
-    const reset = await a.anonymous.request("POST", "/api/v1/agents/reset-password", { email: "nobody@example.com" }, from(ip));
+    const reset = await a.anonymous.request(
+      "POST",
+      "/api/v1/agents/reset-password",
+      { email: "nobody@example.com" },
+      from(ip),
+    );
     expect(reset.status).toBe(429);
     expect(reset.body.data.type).toBe("RateLimitError");
   });
@@ -137,7 +148,10 @@ describe("behind a proxy that sets X-Forwarded-For", () => {
       via("192.0.2.1, 203.0.113.60"),
     );
     expect(res.status).toBe(200);
-    const rows = await proxied.database.db.select({ ip: sessions.ip }).from(sessions).where(eq(sessions.tenantId, c.id));
+    const rows = await proxied.database.db
+      .select({ ip: sessions.ip })
+      .from(sessions)
+      .where(eq(sessions.tenantId, c.id));
     expect(rows.map((r) => r.ip)).toEqual(["203.0.113.60"]);
   });
 });

@@ -25,7 +25,9 @@ const answers = new Hono<AppEnv>()
   .post("/t/created", responds(item, 201), (c) => ok(c, { id: 1, name: "one", tags: [] }))
   // @ts-expect-error the status is the declared one
   .post("/t/status", responds(item, 201), (c) => ok(c, { id: 1, name: "one", tags: [] }, 200))
-  .get("/t/error", responds(item), (c) => c.json({ data: { message: "no", type: "InputError" } }, 400));
+  .get("/t/error", responds(item), (c) => c.json({ data: { message: "no", type: "InputError" } }, 400))
+  .get("/t/undeclared", (c) => c.json({ data: { id: 1 } }))
+  .get("/t/empty-undeclared", (c) => c.body(null, 204));
 
 const call = async (app: ReturnType<typeof createApp>, method: string, path: string) => {
   const res = await app.request(`http://${a.host}${path}`, { method });
@@ -42,28 +44,53 @@ describe("response check", () => {
   const checked = () => createApp(t.deps, [answers]);
 
   it("passes an answer that is exactly its declared schema, with the declared status", async () => {
-    expect(await call(checked(), "GET", "/t/exact")).toEqual({ status: 200, body: { data: { id: 1, name: "one", tags: [{ id: 2 }] } } });
+    expect(await call(checked(), "GET", "/t/exact")).toEqual({
+      status: 200,
+      body: { data: { id: 1, name: "one", tags: [{ id: 2 }] } },
+    });
     expect((await call(checked(), "POST", "/t/created")).status).toBe(201);
   });
 
   it("fails an answer with a field its schema does not describe, naming it at any depth", async () => {
     const res = await call(checked(), "GET", "/t/extra");
     expect(res.status).toBe(500);
-    expect(res.body.data).toEqual({ type: "GeneralError", message: "GET /t/extra: data.tags[0].secret: not in the declared schema" });
+    expect(res.body.data).toEqual({
+      type: "GeneralError",
+      message: "GET /t/extra: data.tags[0].secret: not in the declared schema",
+    });
   });
 
   it("fails a wrong field type, a body outside the envelope and another success status", async () => {
-    expect((await call(checked(), "GET", "/t/wrong")).body.data.message).toMatch(/^GET \/t\/wrong: data\.id: Invalid input: expected number/);
-    expect((await call(checked(), "GET", "/t/bare")).body.data.message).toBe('GET /t/bare: the body is not {"data": …}');
-    expect((await call(checked(), "POST", "/t/status")).body.data.message).toBe("POST /t/status: answered 200, declared 201");
+    expect((await call(checked(), "GET", "/t/wrong")).body.data.message).toMatch(
+      /^GET \/t\/wrong: data\.id: Invalid input: expected number/,
+    );
+    expect((await call(checked(), "GET", "/t/bare")).body.data.message).toBe(
+      'GET /t/bare: the body is not {"data": …}',
+    );
+    expect((await call(checked(), "POST", "/t/status")).body.data.message).toBe(
+      "POST /t/status: answered 200, declared 201",
+    );
+  });
+
+  it("fails a JSON answer no route declared, and leaves bodies that are not JSON alone", async () => {
+    expect((await call(checked(), "GET", "/t/undeclared")).body.data.message).toBe(
+      "GET /t/undeclared: a JSON answer with no declared schema (responds())",
+    );
+    expect((await checked().request(`http://${a.host}/t/empty-undeclared`)).status).toBe(204);
   });
 
   it("leaves error answers to the error envelope", async () => {
-    expect(await call(checked(), "GET", "/t/error")).toEqual({ status: 400, body: { data: { message: "no", type: "InputError" } } });
+    expect(await call(checked(), "GET", "/t/error")).toEqual({
+      status: 400,
+      body: { data: { message: "no", type: "InputError" } },
+    });
   });
 
   it("costs nothing where it is off (production): the answer goes out as the handler made it", async () => {
     const unchecked = createApp({ ...t.deps, config: { ...t.deps.config, checkResponses: false } }, [answers]);
-    expect(await call(unchecked, "GET", "/t/extra")).toEqual({ status: 200, body: { data: { id: 1, name: "one", tags: [{ id: 2, secret: "s" }] } } });
+    expect(await call(unchecked, "GET", "/t/extra")).toEqual({
+      status: 200,
+      body: { data: { id: 1, name: "one", tags: [{ id: 2, secret: "s" }] } },
+    });
   });
 });

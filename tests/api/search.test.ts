@@ -26,8 +26,10 @@ const get = async (client: Client, path: string) => {
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
 };
-const conversationsFor = (client: Client, q: string, extra = "") => get(client, `/api/v1/conversations/search?q=${enc(q)}${extra}`);
-const messagesFor = (client: Client, q: string, extra = "") => get(client, `/api/v1/messages/search?q=${enc(q)}${extra}`);
+const conversationsFor = (client: Client, q: string, extra = "") =>
+  get(client, `/api/v1/conversations/search?q=${enc(q)}${extra}`);
+const messagesFor = (client: Client, q: string, extra = "") =>
+  get(client, `/api/v1/messages/search?q=${enc(q)}${extra}`);
 const uuids = (rows: { uuid: string }[]) => rows.map((r) => r.uuid).sort();
 
 beforeAll(async () => {
@@ -38,20 +40,33 @@ beforeAll(async () => {
   noContacts = await createAgent(t, a, { permissions: [...READ, "conversations:read_all"] });
   const zelda = await createContact(t, a, { firstName: "Zelda", email: "zelda.quokka@example.org" });
 
-  conv.kettle = await createConversation(t, a, { subject: "Refund for order", assignedUserId: assignedOnly.id, contactId: zelda.id });
+  conv.kettle = await createConversation(t, a, {
+    subject: "Refund for order",
+    assignedUserId: assignedOnly.id,
+    contactId: zelda.id,
+  });
   await createMessage(t, a, conv.kettle.id, { text: "My kettle arrived broken, I want my money back" });
-  const note = await createMessage(t, a, conv.kettle.id, { type: "outgoing", text: "Internal: customer is a marmalade fan" });
+  const note = await createMessage(t, a, conv.kettle.id, {
+    type: "outgoing",
+    text: "Internal: customer is a marmalade fan",
+  });
   await t.database.db.update(messages).set({ private: true }).where(eq(messages.id, note.id));
   await createMessage(t, a, conv.kettle.id, { type: "activity", text: "Assigned by gazebo rules" });
 
   conv.parcel = await createConversation(t, a, { subject: "Where is my <b>parcel</b>?" });
-  await createMessage(t, a, conv.parcel.id, { text: "The parcel <script>alert(1)</script> & tracking 'quoted' 1<2 never came" });
+  await createMessage(t, a, conv.parcel.id, {
+    text: "The parcel <script>alert(1)</script> & tracking 'quoted' 1<2 never came",
+  });
 
   conv.secret = await createConversation(t, a, { subject: "Private matter", assignedUserId: a.adminId });
   await createMessage(t, a, conv.secret.id, { text: "Top secret pineapple recipe" });
 
   for (const [i, tags] of [[], ["vip"], []].entries()) {
-    const c = await createConversation(t, a, { subject: `Batch ${i}`, tags, lastMessageAt: new Date(Date.UTC(2024, 0, 1 + i)) });
+    const c = await createConversation(t, a, {
+      subject: `Batch ${i}`,
+      tags,
+      lastMessageAt: new Date(Date.UTC(2024, 0, 1 + i)),
+    });
     await createMessage(t, a, c.id, { text: `Paginate me please, number ${i}` });
     conv[`batch${i}`] = c;
   }
@@ -66,7 +81,11 @@ describe("conversation search", () => {
     const page = await conversationsFor(a.admin, "kettle");
     expect(uuids(page.results)).toEqual([conv.kettle!.uuid]);
     expect(page.results[0].snippet).toContain("<mark>kettle</mark>");
-    expect(page.results[0]).toMatchObject({ reference_number: conv.kettle!.referenceNumber, subject: "Refund for order", status: "Open" });
+    expect(page.results[0]).toMatchObject({
+      reference_number: conv.kettle!.referenceNumber,
+      subject: "Refund for order",
+      status: "Open",
+    });
     expect(page).toMatchObject({ total: 1, total_pages: 1, page: 1 });
   });
 
@@ -115,7 +134,9 @@ describe("conversation search", () => {
     const filters = enc(JSON.stringify([{ field: "tags", operator: "contains", value: "vip" }]));
     const page = await conversationsFor(a.admin, "paginate", `&filters=${filters}`);
     expect(uuids(page.results)).toEqual([conv.batch1!.uuid]);
-    const bad = await a.admin.get(`/api/v1/conversations/search?q=paginate&filters=${enc('[{"field":"nope","operator":"=","value":1}]')}`);
+    const bad = await a.admin.get(
+      `/api/v1/conversations/search?q=paginate&filters=${enc('[{"field":"nope","operator":"=","value":1}]')}`,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.data.message).toMatch(/^filters\[0\]\.field/);
   });
@@ -126,7 +147,12 @@ describe("message search", () => {
     const page = await messagesFor(a.admin, "parcel");
     expect(page.total).toBe(1);
     const [hit] = page.results;
-    expect(hit).toMatchObject({ conversation_uuid: conv.parcel!.uuid, reference_number: conv.parcel!.referenceNumber, type: "incoming", private: false });
+    expect(hit).toMatchObject({
+      conversation_uuid: conv.parcel!.uuid,
+      reference_number: conv.parcel!.referenceNumber,
+      type: "incoming",
+      private: false,
+    });
     expect(hit.snippet).toContain("<mark>parcel</mark>");
     expect(hit.snippet).not.toContain("<script");
     expect(hit.snippet).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; tracking &#39;quoted&#39; 1&lt;2");
@@ -141,8 +167,12 @@ describe("message search", () => {
 
   it("can be scoped to one conversation; an invisible one is 404", async () => {
     expect((await messagesFor(a.admin, "paginate", `&conversation_uuid=${conv.batch1!.uuid}`)).total).toBe(1);
-    expect((await assignedOnly.client.get(`/api/v1/messages/search?q=recipe&conversation_uuid=${conv.secret!.uuid}`)).status).toBe(404);
-    expect((await a.admin.get(`/api/v1/messages/search?q=recipe&conversation_uuid=${conv.other!.uuid}`)).status).toBe(404);
+    expect(
+      (await assignedOnly.client.get(`/api/v1/messages/search?q=recipe&conversation_uuid=${conv.secret!.uuid}`)).status,
+    ).toBe(404);
+    expect((await a.admin.get(`/api/v1/messages/search?q=recipe&conversation_uuid=${conv.other!.uuid}`)).status).toBe(
+      404,
+    );
   });
 
   it("paginates", async () => {
@@ -188,7 +218,24 @@ describe("query rules", () => {
   });
 
   it("treats tsquery and LIKE syntax as text", async () => {
-    const attempts = ["a & b | !c", "''", "o'brien", ":*", "\\\\", "\\", "%_", "(a", "kettle:*", "<->", "!!", '"unbalanced', "-kettle", "kettle or", "'; DROP TABLE messages; --", "\u0001\u0002"];
+    const attempts = [
+      "a & b | !c",
+      "''",
+      "o'brien",
+      ":*",
+      "\\\\",
+      "\\",
+      "%_",
+      "(a",
+      "kettle:*",
+      "<->",
+      "!!",
+      '"unbalanced',
+      "-kettle",
+      "kettle or",
+      "'; DROP TABLE messages; --",
+      "\u0001\u0002",
+    ];
     for (const q of attempts) {
       for (const path of ["/api/v1/search", "/api/v1/conversations/search", "/api/v1/messages/search"]) {
         const res = await a.admin.get(`${path}?q=${enc(q)}`);
@@ -220,7 +267,9 @@ describe("visibility and tenancy", () => {
     expect(msgs.results.map((m: { conversation_uuid: string }) => m.conversation_uuid)).toEqual([conv.secret!.uuid]);
     const unified = await get(a.admin, "/api/v1/search?q=pineapple");
     expect(JSON.stringify(unified)).not.toContain("B pineapple");
-    expect((await conversationsFor(b.admin, "kettle")).results.map((r: { subject: string }) => r.subject)).toEqual(["B pineapple subject"]);
+    expect((await conversationsFor(b.admin, "kettle")).results.map((r: { subject: string }) => r.subject)).toEqual([
+      "B pineapple subject",
+    ]);
   });
 
   it("needs conversations:read, or messages:read for message search", async () => {

@@ -38,7 +38,8 @@ const defaultsOf = (tenant: TestTenant) => ({
 });
 
 /** The settings under HelperIQ's names only (GET also answers each under LibreDesk's prefixed name; tests/compat covers those). */
-const helperIqKeys = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !key.includes(".")));
+const helperIqKeys = (data: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(data).filter(([key]) => !key.includes(".")));
 
 async function storedSetting(tenant: TestTenant, key: string): Promise<Record<string, unknown> | undefined> {
   const [row] = await t.database.db
@@ -66,7 +67,11 @@ describe("GET and PUT /api/v1/settings/general: happy path", () => {
     const tenant = await createTenant(t);
     const first = await tenant.admin.put(GENERAL, { site_name: "Acme Support", timezone: "Europe/Berlin" });
     expect(first.status).toBe(200);
-    expect(helperIqKeys(first.body.data)).toEqual({ ...defaultsOf(tenant), site_name: "Acme Support", timezone: "Europe/Berlin" });
+    expect(helperIqKeys(first.body.data)).toEqual({
+      ...defaultsOf(tenant),
+      site_name: "Acme Support",
+      timezone: "Europe/Berlin",
+    });
     await tenant.admin.put(GENERAL, { max_file_upload_size_mb: 10, logo_url: "https://cdn.example.com/logo.png" });
     expect(helperIqKeys((await tenant.admin.get(GENERAL)).body.data)).toEqual({
       ...defaultsOf(tenant),
@@ -100,13 +105,23 @@ describe("GET and PUT /api/v1/settings/general: happy path", () => {
     const tenant = await createTenant(t);
     await tenant.admin.put(GENERAL, { site_name: "Help Centre", logo_url: "https://cdn.example.com/help.png" });
     const config = await tenant.anonymous.get("/api/v1/config");
-    expect(config.body.data).toMatchObject({ app_name: "Help Centre", logo_url: "https://cdn.example.com/help.png", default_language: "en" });
+    expect(config.body.data).toMatchObject({
+      app_name: "Help Centre",
+      logo_url: "https://cdn.example.com/help.png",
+      default_language: "en",
+    });
   });
 
   it("keeps both of two concurrent partial updates", async () => {
     const tenant = await createTenant(t);
-    await Promise.all([tenant.admin.put(GENERAL, { site_name: "Concurrent" }), tenant.admin.put(GENERAL, { timezone: "Asia/Tokyo" })]);
-    expect((await tenant.admin.get(GENERAL)).body.data).toMatchObject({ site_name: "Concurrent", timezone: "Asia/Tokyo" });
+    await Promise.all([
+      tenant.admin.put(GENERAL, { site_name: "Concurrent" }),
+      tenant.admin.put(GENERAL, { timezone: "Asia/Tokyo" }),
+    ]);
+    expect((await tenant.admin.get(GENERAL)).body.data).toMatchObject({
+      site_name: "Concurrent",
+      timezone: "Asia/Tokyo",
+    });
   });
 });
 
@@ -133,8 +148,14 @@ describe("settings/general: errors", () => {
     expectInputError(await a.admin.put(GENERAL, { site_name: "  " }), /^site_name: /);
     expectInputError(await a.admin.put(GENERAL, { site_name: "x".repeat(141) }), /^site_name: /);
     expectInputError(await a.admin.put(GENERAL, { default_language: "fr" }), /^default_language: /);
-    expectInputError(await a.admin.put(GENERAL, { allowed_file_upload_extensions: ["pdf", "exe!"] }), /^allowed_file_upload_extensions\[1\]: /);
-    expectInputError(await a.admin.put(GENERAL, { allowed_file_upload_extensions: [] }), /^allowed_file_upload_extensions: /);
+    expectInputError(
+      await a.admin.put(GENERAL, { allowed_file_upload_extensions: ["pdf", "exe!"] }),
+      /^allowed_file_upload_extensions\[1\]: /,
+    );
+    expectInputError(
+      await a.admin.put(GENERAL, { allowed_file_upload_extensions: [] }),
+      /^allowed_file_upload_extensions: /,
+    );
   });
 
   it("stores nothing from a rejected update", async () => {
@@ -227,7 +248,9 @@ describe("settings/notifications/email", () => {
     expect((await storedSetting(tenant, "notifications.email"))!.password).toBe(sealed);
 
     await tenant.admin.put(EMAIL, { password: "a-new-smtp-password" });
-    expect(unseal(t.secrets, (await storedSetting(tenant, "notifications.email"))!.password as string)).toBe("a-new-smtp-password");
+    expect(unseal(t.secrets, (await storedSetting(tenant, "notifications.email"))!.password as string)).toBe(
+      "a-new-smtp-password",
+    );
   });
 
   it("needs a host and a sender to be enabled, and stores nothing otherwise", async () => {

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -19,7 +25,14 @@ describe("statuses: happy path", () => {
   it("lists the six system statuses of a new workspace", async () => {
     const res = await agent.client.get("/api/v1/statuses");
     expect(res.status).toBe(200);
-    expect(res.body.data.map((s: { name: string }) => s.name)).toEqual(["Open", "Snoozed", "Resolved", "Closed", "Spam", "Trashed"]);
+    expect(res.body.data.map((s: { name: string }) => s.name)).toEqual([
+      "Open",
+      "Snoozed",
+      "Resolved",
+      "Closed",
+      "Spam",
+      "Trashed",
+    ]);
     expect(res.body.data.every((s: { system: boolean }) => s.system)).toBe(true);
   });
 
@@ -86,7 +99,9 @@ describe("statuses: errors", () => {
 
   it("rejects a missing name, a bad colour and a duplicate name", async () => {
     expect((await a.admin.post("/api/v1/statuses", {})).body.data.message).toMatch(/^name: /);
-    expect((await a.admin.post("/api/v1/statuses", { name: "Blue", color: "blue" })).body.data.message).toMatch(/^color: /);
+    expect((await a.admin.post("/api/v1/statuses", { name: "Blue", color: "blue" })).body.data.message).toMatch(
+      /^color: /,
+    );
     const dup = await a.admin.post("/api/v1/statuses", { name: "Open" });
     expect(dup.status).toBe(400);
     expect(dup.body.data.message).toMatch(/already exists/);

@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const tagNames = async (tenant: TestTenant) => (await tenant.admin.get("/api/v1/tags")).body.data.map((x: { name: string }) => x.name);
+const tagNames = async (tenant: TestTenant) =>
+  (await tenant.admin.get("/api/v1/tags")).body.data.map((x: { name: string }) => x.name);
 const status = async (tenant: TestTenant) => (await tenant.admin.get("/api/v1/tags/import/status")).body.data;
 
 describe("tag import", () => {
@@ -32,7 +33,16 @@ describe("tag import", () => {
 
   it("imports in the background and reports completed and errored rows without aborting good ones", async () => {
     await a.admin.post("/api/v1/tags", { name: "existing" });
-    const csv = ["Name", "billing", "  shipping  ", "", "EXISTING", "x".repeat(65), "billing", '"quoted, with comma"'].join("\n");
+    const csv = [
+      "Name",
+      "billing",
+      "  shipping  ",
+      "",
+      "EXISTING",
+      "x".repeat(65),
+      "billing",
+      '"quoted, with comma"',
+    ].join("\n");
     const res = await a.admin.upload("/api/v1/tags/import", csv);
     expect(res.status).toBe(202);
     expect(res.body.data).toMatchObject({ kind: "tags", status: "queued", total: 6 });
@@ -89,12 +99,18 @@ describe("tag import", () => {
     const encoded = new Response(form);
     const big = await t.app.request(`http://${a.host}/api/v1/tags/import`, {
       method: "POST",
-      headers: { host: a.host, authorization: `Bearer ${a.admin.creds.bearer}`, "content-type": encoded.headers.get("content-type")! },
+      headers: {
+        host: a.host,
+        authorization: `Bearer ${a.admin.creds.bearer}`,
+        "content-type": encoded.headers.get("content-type")!,
+      },
       body: encoded.body,
       duplex: "half",
     } as RequestInit);
     expect(big.status).toBe(400);
-    expect(((await big.json()) as { data: { message: string } }).data.message).toBe("file: larger than the limit of 2 MB");
+    expect(((await big.json()) as { data: { message: string } }).data.message).toBe(
+      "file: larger than the limit of 2 MB",
+    );
     expect((await status(a)).id).toBe(before);
   });
 

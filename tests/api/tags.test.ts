@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 let t: TestApp;
 let a: TestTenant;
@@ -15,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const names = async (tenant: TestTenant) => (await tenant.admin.get("/api/v1/tags")).body.data.map((x: { name: string }) => x.name);
+const names = async (tenant: TestTenant) =>
+  (await tenant.admin.get("/api/v1/tags")).body.data.map((x: { name: string }) => x.name);
 
 describe("tags", () => {
   it("creates, lists by name, renames and deletes", async () => {

@@ -43,7 +43,12 @@ describe("teams", () => {
     expect(published).toHaveLength(2);
     expect(published).toEqual(
       expect.arrayContaining(
-        [conversation, other].map((c) => ({ type: "conversation_update", tenantId: a.id, conversationUuid: c.uuid, changes: { assigned_team_id: null } })),
+        [conversation, other].map((c) => ({
+          type: "conversation_update",
+          tenantId: a.id,
+          conversationUuid: c.uuid,
+          changes: { assigned_team_id: null },
+        })),
       ),
     );
     expect(published.some((e) => "conversationUuid" in e && e.conversationUuid === untouched.uuid)).toBe(false);
@@ -52,12 +57,18 @@ describe("teams", () => {
 
   it("rejects duplicate names, unknown members, members of another workspace and bad time zones", async () => {
     await a.admin.post("/api/v1/teams", { name: "Sales" });
-    expect((await a.admin.post("/api/v1/teams", { name: "Sales" })).body.data.message).toMatch(/^name: .*already exists/);
-    expect((await a.admin.post("/api/v1/teams", { name: "Ghosts", members: [999999] })).body.data.message).toMatch(/^members: /);
+    expect((await a.admin.post("/api/v1/teams", { name: "Sales" })).body.data.message).toMatch(
+      /^name: .*already exists/,
+    );
+    expect((await a.admin.post("/api/v1/teams", { name: "Ghosts", members: [999999] })).body.data.message).toMatch(
+      /^members: /,
+    );
     const foreign = await createAgent(t, b);
     const res = await a.admin.post("/api/v1/teams", { name: "Spies", members: [foreign.id] });
     expect(res.status).toBe(400);
-    expect((await a.admin.post("/api/v1/teams", { name: "TZ", timezone: "Mars/Olympus" })).body.data.message).toMatch(/^timezone: /);
+    expect((await a.admin.post("/api/v1/teams", { name: "TZ", timezone: "Mars/Olympus" })).body.data.message).toMatch(
+      /^timezone: /,
+    );
     const names = (await a.admin.get("/api/v1/teams")).body.data.map((tm: { name: string }) => tm.name);
     expect(names).not.toContain("Spies");
     expect(names).not.toContain("Ghosts");
@@ -83,7 +94,11 @@ describe("roles", () => {
       permissions: ["tags:manage", "conversations:read", "tags:manage"],
     });
     expect(created.status).toBe(201);
-    expect(created.body.data).toMatchObject({ name: "Tag keeper", permissions: ["conversations:read", "tags:manage"], system: false });
+    expect(created.body.data).toMatchObject({
+      name: "Tag keeper",
+      permissions: ["conversations:read", "tags:manage"],
+      system: false,
+    });
     const agent = await a.admin.post("/api/v1/agents", {
       first_name: "Tia",
       email: "tia@example.com",
@@ -98,18 +113,25 @@ describe("roles", () => {
   });
 
   it("validates permission strings and names", async () => {
-    const res = await a.admin.post("/api/v1/roles", { name: "Bad", permissions: ["conversations:read", "root:everything"] });
+    const res = await a.admin.post("/api/v1/roles", {
+      name: "Bad",
+      permissions: ["conversations:read", "root:everything"],
+    });
     expect(res.status).toBe(400);
     expect(res.body.data.message).toBe('permissions: unknown permission "root:everything"');
     expect((await a.admin.post("/api/v1/roles", { name: "", permissions: [] })).body.data.message).toMatch(/^name: /);
-    expect((await a.admin.post("/api/v1/roles", { name: "Admin", permissions: [] })).body.data.message).toMatch(/already exists/);
+    expect((await a.admin.post("/api/v1/roles", { name: "Admin", permissions: [] })).body.data.message).toMatch(
+      /already exists/,
+    );
   });
 
   it("keeps the system roles: no renaming, no deleting", async () => {
     const roles = (await a.admin.get("/api/v1/roles")).body.data;
     const admin = roles.find((r: { name: string }) => r.name === "Admin");
     expect(admin.system).toBe(true);
-    expect((await a.admin.put(`/api/v1/roles/${admin.id}`, { name: "Boss" })).body.data.message).toMatch(/cannot be renamed/);
+    expect((await a.admin.put(`/api/v1/roles/${admin.id}`, { name: "Boss" })).body.data.message).toMatch(
+      /cannot be renamed/,
+    );
     expect((await a.admin.delete(`/api/v1/roles/${admin.id}`)).body.data.message).toMatch(/cannot be deleted/);
   });
 
@@ -127,13 +149,18 @@ describe("roles", () => {
     expect((await tenant.admin.put(`/api/v1/agents/${tenant.adminId}`, { enabled: false })).status).toBe(400);
     expect((await tenant.admin.get("/api/v1/agents/me")).body.data.roles).toEqual(["Admin"]);
     // With a second admin, the first may step down.
-    const second = await tenant.admin.post("/api/v1/agents", { first_name: "Sam", email: "sam@example.com", roles: ["Admin"] });
+    const second = await tenant.admin.post("/api/v1/agents", {
+      first_name: "Sam",
+      email: "sam@example.com",
+      roles: ["Admin"],
+    });
     expect(second.status).toBe(201);
     expect((await tenant.admin.put(`/api/v1/agents/${tenant.adminId}`, { roles: ["Agent"] })).status).toBe(200);
   });
 
   it("deleting a custom role takes it away from its agents", async () => {
-    const role = (await a.admin.post("/api/v1/roles", { name: "Short-lived", permissions: ["status:manage"] })).body.data;
+    const role = (await a.admin.post("/api/v1/roles", { name: "Short-lived", permissions: ["status:manage"] })).body
+      .data;
     const agent = await createAgent(t, a);
     await a.admin.put(`/api/v1/agents/${agent.id}`, { roles: ["Short-lived"] });
     expect((await agent.client.post("/api/v1/statuses", { name: "Ok" })).status).toBe(201);
@@ -149,6 +176,8 @@ describe("roles", () => {
     expect((await a.admin.put(`/api/v1/roles/${theirs.id}`, { permissions: ["roles:manage"] })).status).toBe(404);
     expect((await a.admin.delete(`/api/v1/roles/${theirs.id}`)).status).toBe(404);
     // Assigning another workspace's role by name is impossible: names resolve within the workspace only.
-    expect((await a.admin.post("/api/v1/agents", { first_name: "X", email: "x@example.com", roles: ["B role"] })).status).toBe(400);
+    expect(
+      (await a.admin.post("/api/v1/agents", { first_name: "X", email: "x@example.com", roles: ["B role"] })).status,
+    ).toBe(400);
   });
 });

@@ -18,7 +18,12 @@ beforeAll(async () => {
   b = await createTenant(t);
   agent = await createAgent(t, a, { permissions: ["conversations:read"] });
   colleague = await createAgent(t, a, { permissions: ["conversations:read"] });
-  await a.admin.post("/api/v1/custom-attributes", { applies_to: "conversation", name: "Plan", key: "plan", type: "text" });
+  await a.admin.post("/api/v1/custom-attributes", {
+    applies_to: "conversation",
+    name: "Plan",
+    key: "plan",
+    type: "text",
+  });
 });
 afterAll(() => t.close());
 
@@ -32,7 +37,12 @@ describe("views: happy path", () => {
   it("keeps an agent's personal views to themselves: create, list (GET /api/v1/views/me), update and delete (PUT, DELETE /api/v1/views/me/:id)", async () => {
     const created = await agent.client.post(MINE, { name: "My urgent", filters: urgentOpen });
     expect(created.status).toBe(201);
-    expect(created.body.data).toMatchObject({ name: "My urgent", filters: urgentOpen, visibility: "user", user_id: agent.id });
+    expect(created.body.data).toMatchObject({
+      name: "My urgent",
+      filters: urgentOpen,
+      visibility: "user",
+      user_id: agent.id,
+    });
     const id = created.body.data.id;
     expect(namesOf(await agent.client.get(MINE))).toEqual(["My urgent"]);
     expect(namesOf(await colleague.client.get(MINE))).toEqual([]);
@@ -70,7 +80,10 @@ describe("views: happy path", () => {
     expect(namesOf(await agent.client.get("/api/v1/views/shared"))).toContain("Team VIPs");
     expect(namesOf(await a.admin.get(SHARED))).toContain("Team VIPs");
     expect((await a.admin.get(`${SHARED}/${id}`)).body.data.name).toBe("Team VIPs");
-    expect((await a.admin.put(`${SHARED}/${id}`, { name: "VIPs" })).body.data).toMatchObject({ name: "VIPs", filters: urgentOpen });
+    expect((await a.admin.put(`${SHARED}/${id}`, { name: "VIPs" })).body.data).toMatchObject({
+      name: "VIPs",
+      filters: urgentOpen,
+    });
     // A shared view is nobody's personal view, not even its author's.
     expect(namesOf(await a.admin.get(MINE))).not.toContain("VIPs");
     expect((await a.admin.put(`${MINE}/${id}`, { name: "x" })).status).toBe(404);
@@ -83,12 +96,24 @@ describe("views: errors", () => {
   it("checks filters as the conversation list compiles them, naming the filter", async () => {
     const cases: [unknown, RegExp][] = [
       [[{ field: "password", operator: "=", value: 1 }], /^filters\[0\]\.field: unknown field/],
-      [[{ field: "status_id", operator: "=", value: 1 }, { field: "status_id", operator: "like", value: 1 }], /^filters\[1\]\.operator: /],
+      [
+        [
+          { field: "status_id", operator: "=", value: 1 },
+          { field: "status_id", operator: "like", value: 1 },
+        ],
+        /^filters\[1\]\.operator: /,
+      ],
       [[{ field: "status_id", operator: "contains", value: 1 }], /^filters\[0\]\.operator: .*not allowed/],
       [[{ field: "status_id", operator: "=", value: "one" }], /^filters\[0\]\.value: must be a number/],
       [[{ field: "created_at", operator: "between", value: ["2024-01-01"] }], /^filters\[0\]\.value: /],
-      [[{ field: "custom_attributes.nope", operator: "=", value: "x" }], /^filters\[0\]\.field: no conversation attribute/],
-      [[{ field: "custom_attributes.Bad-Key", operator: "=", value: "x" }], /^filters\[0\]\.field: invalid custom attribute key/],
+      [
+        [{ field: "custom_attributes.nope", operator: "=", value: "x" }],
+        /^filters\[0\]\.field: no conversation attribute/,
+      ],
+      [
+        [{ field: "custom_attributes.Bad-Key", operator: "=", value: "x" }],
+        /^filters\[0\]\.field: invalid custom attribute key/,
+      ],
       [["status_id"], /^filters\[0\]: must be an object/],
       ['[{"field":"status_id"}]', /^filters: /],
       [undefined, /^filters: /],
@@ -104,7 +129,9 @@ describe("views: errors", () => {
   });
 
   it("validates names and empty updates; 404 for unknown ids, 400 for malformed ones", async () => {
-    expect((await agent.client.post(MINE, { name: "n".repeat(141), filters: [] })).body.data.message).toMatch(/^name: /);
+    expect((await agent.client.post(MINE, { name: "n".repeat(141), filters: [] })).body.data.message).toMatch(
+      /^name: /,
+    );
     expect((await agent.client.post(MINE, { name: " ", filters: [] })).body.data.message).toMatch(/^name: /);
     const { id } = (await agent.client.post(MINE, { name: "Keep", filters: [] })).body.data;
     expect((await agent.client.put(`${MINE}/${id}`, {})).status).toBe(400);

@@ -29,7 +29,11 @@ type InboxOptions = { allowed?: string[]; secret?: string | null; enabled?: bool
 
 /** A live-chat inbox stored as the inbox API stores one: normalised config, the site secret sealed. */
 async function livechatInbox(tenant: TestTenant, opts: InboxOptions = {}) {
-  const config = normalizeLivechatConfig({ allowed_domains: opts.allowed ?? ["shop.example.com"], greeting: "Hi! How can we help?", ...opts.config });
+  const config = normalizeLivechatConfig({
+    allowed_domains: opts.allowed ?? ["shop.example.com"],
+    greeting: "Hi! How can we help?",
+    ...opts.config,
+  });
   const secret = opts.secret === undefined ? SITE_SECRET : opts.secret;
   const [row] = await t.database.db
     .insert(inboxes)
@@ -65,7 +69,8 @@ class Browser {
   }
 
   get = (path: string) => this.request("GET", path);
-  post = (path: string, body: unknown = {}, headers: Record<string, string> = {}) => this.request("POST", path, body, headers);
+  post = (path: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+    this.request("POST", path, body, headers);
 
   /** Starts a chat; without a token the reply makes this browser a visitor. */
   async start(message = "Hello, where is my order?", extra: Record<string, unknown> = {}) {
@@ -79,7 +84,9 @@ class Browser {
 const W = "/api/v1/widget/chat";
 
 function jwtFor(claims: Record<string, unknown>, secret = SITE_SECRET, expiresIn: string | number | null = "5m") {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt(Math.floor(t.clock.now().getTime() / 1000));
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt(Math.floor(t.clock.now().getTime() / 1000));
   if (expiresIn !== null) jwt.setExpirationTime(typeof expiresIn === "number" ? expiresIn : `${expiresIn}`);
   return jwt.sign(new TextEncoder().encode(secret));
 }
@@ -91,12 +98,25 @@ beforeAll(async () => {
   inbox = await livechatInbox(a, {
     config: {
       brand_name: "Shop support",
-      prechat_form: { enabled: true, fields: [{ key: "name", label: "Your name", type: "text" }, { key: "order", label: "Order", type: "number" }] },
+      prechat_form: {
+        enabled: true,
+        fields: [
+          { key: "name", label: "Your name", type: "text" },
+          { key: "order", label: "Order", type: "number" },
+        ],
+      },
     },
   });
   const support = await createAgent(t, a, {
     firstName: "Sam",
-    permissions: ["conversations:read", "conversations:read_all", "conversations:read_unassigned", "conversations:update_status", "messages:read", "messages:write"],
+    permissions: [
+      "conversations:read",
+      "conversations:read_all",
+      "conversations:read_unassigned",
+      "conversations:update_status",
+      "messages:read",
+      "messages:write",
+    ],
   });
   agentEmail = support.email;
   agent = support.client;
@@ -149,19 +169,27 @@ describe("public settings: GET /api/v1/widget/chat/settings/launcher, GET /api/v
     expect(res.body.data.type).toBe("PermissionError");
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     // A look-alike suffix is another site.
-    expect((await new Browser(a, inbox.uuid, undefined, "https://evilshop.example.com").get(`${W}/settings`)).status).toBe(403);
+    expect(
+      (await new Browser(a, inbox.uuid, undefined, "https://evilshop.example.com").get(`${W}/settings`)).status,
+    ).toBe(403);
     const noOrigin = new Browser(a, inbox.uuid, undefined, null);
     expect((await noOrigin.get(`${W}/settings`)).status).toBe(403);
-    const viaReferer = await noOrigin.request("GET", `${W}/settings`, undefined, { referer: `${SHOP}/checkout?step=2` });
+    const viaReferer = await noOrigin.request("GET", `${W}/settings`, undefined, {
+      referer: `${SHOP}/checkout?step=2`,
+    });
     expect(viaReferer.status).toBe(200);
   });
 
   it("accept any page when the inbox lists no domains, and wildcard subdomains when it says so", async () => {
     const open = await livechatInbox(a, { allowed: [] });
-    expect((await new Browser(a, open.uuid, undefined, "https://anywhere.example.org").get(`${W}/settings`)).status).toBe(200);
+    expect(
+      (await new Browser(a, open.uuid, undefined, "https://anywhere.example.org").get(`${W}/settings`)).status,
+    ).toBe(200);
     expect((await new Browser(a, open.uuid, undefined, null).get(`${W}/settings`)).status).toBe(200);
     const wild = await livechatInbox(a, { allowed: ["*.example.org", "localhost:3000"] });
-    expect((await new Browser(a, wild.uuid, undefined, "https://help.example.org").get(`${W}/settings`)).status).toBe(200);
+    expect((await new Browser(a, wild.uuid, undefined, "https://help.example.org").get(`${W}/settings`)).status).toBe(
+      200,
+    );
     expect((await new Browser(a, wild.uuid, undefined, "https://example.org").get(`${W}/settings`)).status).toBe(403);
     expect((await new Browser(a, wild.uuid, undefined, "http://localhost:3000").get(`${W}/settings`)).status).toBe(200);
     expect((await new Browser(a, wild.uuid, undefined, "http://localhost:3001").get(`${W}/settings`)).status).toBe(403);
@@ -194,16 +222,26 @@ describe("a visitor's first message", () => {
     });
     expect(started.session_token).toMatch(/^wt_[a-z0-9]{32}$/);
     expect(started.user).toMatchObject({ is_visitor: true, first_name: "Vera" });
-    expect(started.conversation).toMatchObject({ status: "Open", unread_count: 0, last_message_sender_type: "contact" });
+    expect(started.conversation).toMatchObject({
+      status: "Open",
+      unread_count: 0,
+      last_message_sender_type: "contact",
+    });
     expect(started.messages).toHaveLength(1);
     expect(started.messages[0]).toMatchObject({ type: "incoming", author: { type: "contact", first_name: "Vera" } });
     // Typed text is text: escaped into the stored HTML, never markup.
     expect(started.messages[0].content).toBe("<p>Hello &lt;script&gt;alert(1)&lt;/script&gt;</p><p>Second line</p>");
     const uuid = started.conversation.uuid;
-    const events = t.published.slice(before).filter((e) => "conversationUuid" in e && e.conversationUuid === uuid).map((e) => e.type);
+    const events = t.published
+      .slice(before)
+      .filter((e) => "conversationUuid" in e && e.conversationUuid === uuid)
+      .map((e) => e.type);
     expect(events).toEqual(["new_conversation", "new_message"]);
     // The session token is stored hashed, bound to the workspace, inbox and visitor.
-    const [session] = await t.database.db.select().from(widgetSessions).where(eq(widgetSessions.contactId, started.user.user_id));
+    const [session] = await t.database.db
+      .select()
+      .from(widgetSessions)
+      .where(eq(widgetSessions.contactId, started.user.user_id));
     expect(session).toMatchObject({ tenantId: a.id, inboxId: inbox.id });
     expect(session!.id).not.toContain(started.session_token!.slice(3));
     // Agents: the conversation in the live-chat inbox, from the visitor, with the pre-chat answers and the page.
@@ -212,7 +250,11 @@ describe("a visitor's first message", () => {
     expect(seen.body.data).toMatchObject({ inbox_id: inbox.id, contact: { first_name: "Vera", email: null } });
     expect(seen.body.data.meta.prechat_form).toEqual({ name: "Vera", order: 1042 });
     const messages = await agent.get(`/api/v1/conversations/${uuid}/messages`);
-    expect(messages.body.data.results[0]).toMatchObject({ type: "incoming", sender_type: "contact", status: "received" });
+    expect(messages.body.data.results[0]).toMatchObject({
+      type: "incoming",
+      sender_type: "contact",
+      status: "received",
+    });
     const visits = await agent.get(`/api/v1/conversations/${uuid}/page-visits`);
     expect(visits.body.data).toEqual([expect.objectContaining({ url: `${SHOP}/orders/1042`, title: "Order 1042" })]);
     // The visitor is not a contact of the contacts API.
@@ -231,7 +273,9 @@ describe("a visitor's first message", () => {
   it("refuses an empty or over-long message, or a bad pre-chat answer, writing nothing", async () => {
     const tally = async () => ({
       users: (await t.database.db.select({ n: count() }).from(users).where(eq(users.tenantId, a.id)))[0]!.n,
-      conversations: (await t.database.db.select({ n: count() }).from(conversations).where(eq(conversations.tenantId, a.id)))[0]!.n,
+      conversations: (
+        await t.database.db.select({ n: count() }).from(conversations).where(eq(conversations.tenantId, a.id))
+      )[0]!.n,
     });
     const before = await tally();
     const browser = new Browser(a, inbox.uuid);
@@ -260,7 +304,10 @@ describe("a visitor's first message", () => {
     expect(second.session_token).toBeUndefined();
     expect(second.conversation.uuid).not.toBe(first.conversation.uuid);
     const list = await browser.get(`${W}/conversations`);
-    expect(list.body.data.map((c: { uuid: string }) => c.uuid)).toEqual([second.conversation.uuid, first.conversation.uuid]);
+    expect(list.body.data.map((c: { uuid: string }) => c.uuid)).toEqual([
+      second.conversation.uuid,
+      first.conversation.uuid,
+    ]);
   });
 });
 
@@ -270,7 +317,12 @@ describe("sessions", () => {
     const started = await browser.start();
     const me = await browser.get(`${W}/auth/me`);
     expect(me.status).toBe(200);
-    expect(me.body.data).toEqual({ user_id: started.user.user_id, is_visitor: true, first_name: "Visitor", last_name: "" });
+    expect(me.body.data).toEqual({
+      user_id: started.user.user_id,
+      is_visitor: true,
+      first_name: "Visitor",
+      last_name: "",
+    });
     expect((await new Browser(a, inbox.uuid).get(`${W}/auth/me`)).status).toBe(401);
     expect((await new Browser(a, inbox.uuid, "wt_notatoken").get(`${W}/auth/me`)).status).toBe(401);
     expect((await new Browser(a, inbox.uuid, "lk_anapikey").get(`${W}/conversations`)).status).toBe(401);
@@ -279,7 +331,9 @@ describe("sessions", () => {
     const onB = await new Browser(b, bInbox.uuid, browser.token).get(`${W}/auth/me`);
     expect(onB.status).toBe(401);
     // An agent's API key is not a widget session either.
-    expect((await agent.request("GET", `${W}/conversations?inbox_id=${inbox.uuid}`, undefined, { origin: SHOP })).status).toBe(401);
+    expect(
+      (await agent.request("GET", `${W}/conversations?inbox_id=${inbox.uuid}`, undefined, { origin: SHOP })).status,
+    ).toBe(401);
   });
 
   it("a session of one inbox is refused for another inbox's uuid", async () => {
@@ -306,7 +360,10 @@ describe("conversations of a visitor", () => {
     const uuid = conversation.uuid;
     const reply = await agent.post(`/api/v1/conversations/${uuid}/messages`, { message: "<p>Happy to help!</p>" });
     expect(reply.status).toBe(201);
-    const note = await agent.post(`/api/v1/conversations/${uuid}/messages`, { message: "secret internal note", private: true });
+    const note = await agent.post(`/api/v1/conversations/${uuid}/messages`, {
+      message: "secret internal note",
+      private: true,
+    });
     expect(note.status).toBe(201);
     expect((await agent.put(`/api/v1/conversations/${uuid}/status`, { status: "Resolved" })).status).toBe(200);
     await t.queue.drain();
@@ -314,8 +371,17 @@ describe("conversations of a visitor", () => {
     expect(detail.status).toBe(200);
     const texts = detail.body.data.messages.map((m: { text_content: string }) => m.text_content);
     expect(texts).toEqual(["I need help", "Happy to help!"]);
-    expect(detail.body.data.messages[1]).toMatchObject({ type: "outgoing", status: "sent", author: { type: "agent", first_name: "Sam" } });
-    expect(detail.body.data.conversation).toMatchObject({ status: "Resolved", unread_count: 1, last_message: "Happy to help!", last_message_sender_type: "agent" });
+    expect(detail.body.data.messages[1]).toMatchObject({
+      type: "outgoing",
+      status: "sent",
+      author: { type: "agent", first_name: "Sam" },
+    });
+    expect(detail.body.data.conversation).toMatchObject({
+      status: "Resolved",
+      unread_count: 1,
+      last_message: "Happy to help!",
+      last_message_sender_type: "agent",
+    });
     const list = await browser.get(`${W}/conversations`);
     for (const res of [detail, list]) {
       const raw = JSON.stringify(res.body);
@@ -334,11 +400,16 @@ describe("conversations of a visitor", () => {
     await agent.post(`/api/v1/conversations/${uuid}/messages`, { message: "Done!" });
     await agent.put(`/api/v1/conversations/${uuid}/status`, { status: "Resolved" });
     const before = t.published.length;
-    const sent = await browser.post(`${W}/conversations/${uuid}/message`, { message: "One more thing", page: { url: `${SHOP}/faq` } });
+    const sent = await browser.post(`${W}/conversations/${uuid}/message`, {
+      message: "One more thing",
+      page: { url: `${SHOP}/faq` },
+    });
     expect(sent.status).toBe(201);
     expect(sent.body.data).toMatchObject({ type: "incoming", text_content: "One more thing", conversation_uuid: uuid });
     const update = t.published.slice(before).find((e) => e.type === "conversation_update");
-    expect(update).toMatchObject({ changes: { status: "Open", last_message: "One more thing", last_message_sender_type: "contact" } });
+    expect(update).toMatchObject({
+      changes: { status: "Open", last_message: "One more thing", last_message_sender_type: "contact" },
+    });
     expect(t.published.slice(before).some((e) => e.type === "new_message")).toBe(true);
     const seen = await agent.get(`/api/v1/conversations/${uuid}`);
     expect(seen.body.data).toMatchObject({ status: "Open", last_message: "One more thing" });
@@ -355,13 +426,21 @@ describe("conversations of a visitor", () => {
     await agent.post(`/api/v1/conversations/${uuid}/messages`, { message: "Reply two" });
     expect((await browser.get(`${W}/conversations/${uuid}`)).body.data.conversation.unread_count).toBe(2);
     t.clock.advance(1000);
-    const seen = await browser.post(`${W}/conversations/${uuid}/update-last-seen`, { page: { url: `${SHOP}/cart`, title: "Cart" } });
+    const seen = await browser.post(`${W}/conversations/${uuid}/update-last-seen`, {
+      page: { url: `${SHOP}/cart`, title: "Cart" },
+    });
     expect(seen.status).toBe(200);
     expect(seen.body.data).toBe(true);
     await browser.post(`${W}/conversations/${uuid}/update-last-seen`, { page: { url: `${SHOP}/cart`, title: "Cart" } });
     expect((await browser.get(`${W}/conversations/${uuid}`)).body.data.conversation.unread_count).toBe(0);
-    const [conv] = await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.uuid, uuid));
-    const visits = await t.database.db.select().from(pageVisits).where(and(eq(pageVisits.conversationId, conv!.id), eq(pageVisits.url, `${SHOP}/cart`)));
+    const [conv] = await t.database.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.uuid, uuid));
+    const visits = await t.database.db
+      .select()
+      .from(pageVisits)
+      .where(and(eq(pageVisits.conversationId, conv!.id), eq(pageVisits.url, `${SHOP}/cart`)));
     expect(visits).toHaveLength(1);
   });
 
@@ -410,12 +489,17 @@ describe("verified contacts (POST /api/v1/widget/chat/auth/exchange)", () => {
     const contact = await a.admin.get(`/api/v1/contacts/${res.body.data.user.user_id}`);
     expect(contact.body.data).toMatchObject({ email: "kim@customer.example", first_name: "Kim" });
     const signedIn = new Browser(a, inbox.uuid, res.body.data.session_token);
-    expect((await signedIn.get(`${W}/auth/me`)).body.data).toMatchObject({ is_visitor: false, user_id: contact.body.data.id });
+    expect((await signedIn.get(`${W}/auth/me`)).body.data).toMatchObject({
+      is_visitor: false,
+      user_id: contact.body.data.id,
+    });
     const { conversation } = await signedIn.start("Hi, Kim here");
     const seen = await agent.get(`/api/v1/conversations/${conversation.uuid}`);
     expect(seen.body.data.contact).toMatchObject({ email: "kim@customer.example" });
     // Again (another device): the same contact, `sub` works as the external id.
-    const again = await browser.post(`${W}/auth/exchange`, { jwt: await jwtFor({ sub: "cust-77", email: "kim@customer.example", name: "Kim" }) });
+    const again = await browser.post(`${W}/auth/exchange`, {
+      jwt: await jwtFor({ sub: "cust-77", email: "kim@customer.example", name: "Kim" }),
+    });
     expect(again.body.data.user.user_id).toBe(contact.body.data.id);
   });
 
@@ -435,9 +519,16 @@ describe("verified contacts (POST /api/v1/widget/chat/auth/exchange)", () => {
     const list = await contact.get(`${W}/conversations`);
     expect(list.body.data.map((c: { uuid: string }) => c.uuid)).toEqual([conversation.uuid]);
     const detail = await contact.get(`${W}/conversations/${conversation.uuid}`);
-    expect(detail.body.data.messages[0]).toMatchObject({ text_content: "Asked before signing in", author: { id: res.body.data.user.user_id } });
+    expect(detail.body.data.messages[0]).toMatchObject({
+      text_content: "Asked before signing in",
+      author: { id: res.body.data.user.user_id },
+    });
     expect(t.published.slice(before)).toContainEqual(
-      expect.objectContaining({ type: "conversation_update", conversationUuid: conversation.uuid, changes: expect.objectContaining({ contact_id: res.body.data.user.user_id }) }),
+      expect.objectContaining({
+        type: "conversation_update",
+        conversationUuid: conversation.uuid,
+        changes: expect.objectContaining({ contact_id: res.body.data.user.user_id }),
+      }),
     );
     // The visitor is gone: its token no longer works.
     expect((await new Browser(a, inbox.uuid, visitorToken).get(`${W}/auth/me`)).status).toBe(401);
@@ -450,7 +541,11 @@ describe("verified contacts (POST /api/v1/widget/chat/auth/exchange)", () => {
     expect((await exchange(await jwtFor(claims, "another-secret"))).status).toBe(401);
     expect((await exchange(await jwtFor(claims, SITE_SECRET, now - 120))).status).toBe(401);
     expect((await exchange("not.a.jwt")).status).toBe(401);
-    const future = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt(now + 3600).setExpirationTime(now + 3700).sign(new TextEncoder().encode(SITE_SECRET));
+    const future = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt(now + 3600)
+      .setExpirationTime(now + 3700)
+      .sign(new TextEncoder().encode(SITE_SECRET));
     expect((await exchange(future)).status).toBe(401);
     const missing: [Record<string, unknown>, string | number | null, RegExp][] = [
       [{ ...claims, email: undefined }, "5m", /^jwt\.email: required/],
@@ -467,7 +562,10 @@ describe("verified contacts (POST /api/v1/widget/chat/auth/exchange)", () => {
     }
     expect((await browser.post(`${W}/auth/exchange`, {})).body.data.message).toMatch(/^jwt: /);
     // Nothing was created for any of them.
-    const [n] = await t.database.db.select({ n: count() }).from(users).where(and(eq(users.tenantId, a.id), eq(users.email, "not-an-email")));
+    const [n] = await t.database.db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.tenantId, a.id), eq(users.email, "not-an-email")));
     expect(n!.n).toBe(0);
   });
 
@@ -490,7 +588,11 @@ describe("widget uploads", () => {
   it("send a file as an incoming message the visitor and agents can fetch", async () => {
     const browser = new Browser(a, inbox.uuid);
     const { conversation } = await browser.start();
-    const res = await browser.request("POST", "/api/v1/widget/media/upload", uploadForm(conversation.uuid, "receipt.txt", "order 1042 receipt"));
+    const res = await browser.request(
+      "POST",
+      "/api/v1/widget/media/upload",
+      uploadForm(conversation.uuid, "receipt.txt", "order 1042 receipt"),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data).toMatchObject({ type: "incoming", attachments: [{ filename: "receipt.txt", size: 18 }] });
     const url = new URL(res.body.data.attachments[0].url);
@@ -507,7 +609,11 @@ describe("widget uploads", () => {
     const { conversation } = await browser.start();
     expect((await a.admin.put("/api/v1/settings/general", { max_file_upload_size_mb: 1 })).status).toBe(200);
     try {
-      const big = await browser.request("POST", "/api/v1/widget/media/upload", uploadForm(conversation.uuid, "big.bin", new Uint8Array(1024 * 1024 + 1)));
+      const big = await browser.request(
+        "POST",
+        "/api/v1/widget/media/upload",
+        uploadForm(conversation.uuid, "big.bin", new Uint8Array(1024 * 1024 + 1)),
+      );
       expect(big.status).toBe(400);
       expect(big.body.data.message).toMatch(/^files: larger than the limit of 1 MB/);
     } finally {
@@ -515,12 +621,20 @@ describe("widget uploads", () => {
     }
     const noFile = new FormData();
     noFile.append("conversation_uuid", conversation.uuid);
-    expect((await browser.request("POST", "/api/v1/widget/media/upload", noFile)).body.data.message).toMatch(/^files: required/);
-    expect((await browser.post("/api/v1/widget/media/upload", { conversation_uuid: conversation.uuid })).status).toBe(400);
+    expect((await browser.request("POST", "/api/v1/widget/media/upload", noFile)).body.data.message).toMatch(
+      /^files: required/,
+    );
+    expect((await browser.post("/api/v1/widget/media/upload", { conversation_uuid: conversation.uuid })).status).toBe(
+      400,
+    );
     const closed = await livechatInbox(a, { config: { file_upload: false } });
     const visitor = new Browser(a, closed.uuid);
     const started = await visitor.start();
-    const refused = await visitor.request("POST", "/api/v1/widget/media/upload", uploadForm(started.conversation.uuid, "a.txt", "a"));
+    const refused = await visitor.request(
+      "POST",
+      "/api/v1/widget/media/upload",
+      uploadForm(started.conversation.uuid, "a.txt", "a"),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.data.message).toMatch(/^files: this chat does not accept files/);
     const detail = await browser.get(`${W}/conversations/${conversation.uuid}`);
@@ -536,14 +650,17 @@ describe("/widget.js", () => {
     expect(res.headers.get("cache-control")).toMatch(/max-age=\d{5,}/);
     expect(await res.text()).toBe(WIDGET_JS);
     const etag = res.headers.get("etag")!;
-    const again = await t.app.request(`http://${a.host}/widget.js`, { headers: { host: a.host, "if-none-match": etag } });
+    const again = await t.app.request(`http://${a.host}/widget.js`, {
+      headers: { host: a.host, "if-none-match": etag },
+    });
     expect(again.status).toBe(304);
   });
 });
 
 describe("rate limits", () => {
   it("cover every widget API path and the widget socket", () => {
-    for (const [, path] of FAMILY_ROUTES.widget) if (path !== "/widget.js") expect(rateBucketOf(path), path).toBe("widget");
+    for (const [, path] of FAMILY_ROUTES.widget)
+      if (path !== "/widget.js") expect(rateBucketOf(path), path).toBe("widget");
     expect(rateBucketOf("/widget/ws")).toBe("widget");
   });
 
@@ -586,12 +703,16 @@ describe("conversations per IP and inbox", () => {
       const own = await livechatInbox(tenant);
       const other = await livechatInbox(tenant);
       const ip = { [TEST_IP_HEADER]: "198.51.100.7" };
-      const init = (browser: Browser, body: unknown = { message: "Hello" }) => browser.post(`${W}/conversations/init`, body, ip);
+      const init = (browser: Browser, body: unknown = { message: "Hello" }) =>
+        browser.post(`${W}/conversations/init`, body, ip);
       const chatsIn = async (inboxId: number) =>
-        (await limited.database.db.select({ n: count() }).from(conversations).where(eq(conversations.inboxId, inboxId)))[0]!.n;
+        (
+          await limited.database.db.select({ n: count() }).from(conversations).where(eq(conversations.inboxId, inboxId))
+        )[0]!.n;
 
       // Malformed starts are refused before they are counted.
-      for (let i = 0; i < LIMIT + 2; i++) expect((await init(new Browser(tenant, own.uuid), { message: 42 })).status).toBe(400);
+      for (let i = 0; i < LIMIT + 2; i++)
+        expect((await init(new Browser(tenant, own.uuid), { message: 42 })).status).toBe(400);
       // Every anonymous start is a new visitor: the address, not the visitor, runs out.
       const first = new Browser(tenant, own.uuid);
       const opened = await init(first);
@@ -608,7 +729,15 @@ describe("conversations per IP and inbox", () => {
       expect(over.headers.get("access-control-expose-headers")).toContain("Retry-After");
       // A visitor with a session is capped too, but still talks in the chat they have.
       expect((await init(first)).status).toBe(429);
-      expect((await first.post(`${W}/conversations/${opened.body.data.conversation.uuid}/message`, { message: "still here" }, ip)).status).toBe(201);
+      expect(
+        (
+          await first.post(
+            `${W}/conversations/${opened.body.data.conversation.uuid}/message`,
+            { message: "still here" },
+            ip,
+          )
+        ).status,
+      ).toBe(201);
       expect(await chatsIn(own.id)).toBe(LIMIT);
 
       // Another inbox, and another address, have allowances of their own.

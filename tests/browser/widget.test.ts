@@ -42,7 +42,8 @@ function sitePage(apiUrl: string, inbox: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/provision-chromium.sh (npm test does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/provision-chromium.sh (npm test does)`);
   const env: Record<string, string> = { PORT: "0", DATA_DIR: dataDir, ADMIN_EMAIL, ADMIN_PASSWORD };
   const info = inject("testDb");
   if (info.kind === "pg") {
@@ -67,7 +68,11 @@ beforeAll(async () => {
       tenantId: workspace!.id,
       name: "Acme chat",
       channel: "livechat",
-      config: normalizeLivechatConfig({ allowed_domains: [new URL(siteUrl).host], greeting: "Hi! Ask us anything.", brand_name: "Acme support" }),
+      config: normalizeLivechatConfig({
+        allowed_domains: [new URL(siteUrl).host],
+        greeting: "Hi! Ask us anything.",
+        brand_name: "Acme support",
+      }),
     })
     .returning({ uuid: inboxes.uuid });
   inboxUuid = row!.uuid;
@@ -81,7 +86,11 @@ beforeAll(async () => {
   const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
   agent = { cookie: cookies.join("; "), csrf: cookies.find((c) => c.startsWith("csrf_token="))!.split("=")[1]! };
 
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
   page = context.pages()[0] ?? (await context.newPage());
 }, 120_000);
 
@@ -137,12 +146,19 @@ async function widgetSocketStatus(): Promise<number> {
 
 /** A localStorage entry of the customer's page (what the widget keeps across reloads). */
 const stored = (key: string) =>
-  page.evaluate((k) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(k), key);
+  page.evaluate(
+    (k) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(k),
+    key,
+  );
 
 const agentFetch = (method: string, urlPath: string, body?: unknown) =>
   fetch(`${server.url}${urlPath}`, {
     method,
-    headers: { cookie: agent.cookie, "x-csrftoken": agent.csrf, ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      cookie: agent.cookie,
+      "x-csrftoken": agent.csrf,
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
 
@@ -156,7 +172,9 @@ describe("the embeddable widget in Chromium", () => {
       const host = page.locator("#helperiq-widget");
       await host.and(page.locator("[data-ready=true]")).waitFor({ state: "attached", timeout: WAIT_MS });
       await page.locator('[data-hq="launcher"]').click();
-      await expect.poll(() => page.locator('[data-hq="greeting"]').textContent(), { timeout: WAIT_MS }).toBe("Hi! Ask us anything.");
+      await expect
+        .poll(() => page.locator('[data-hq="greeting"]').textContent(), { timeout: WAIT_MS })
+        .toBe("Hi! Ask us anything.");
       await expect.poll(() => page.locator('[data-hq="title"]').textContent()).toBe("Acme support");
 
       await page.locator('[data-hq="input"]').fill("Hi, where is order 1042?");
@@ -168,25 +186,40 @@ describe("the embeddable widget in Chromium", () => {
 
       // The agent's WebSocket hears of the new conversation; subscribed to it (as the agent UI does on
       // opening it), it gets the visitor's next message as it is written.
-      const created = await socket.next((f) => f.type === "new_conversation" && JSON.stringify(f.data).includes(conversationUuid));
+      const created = await socket.next(
+        (f) => f.type === "new_conversation" && JSON.stringify(f.data).includes(conversationUuid),
+      );
       expect(created).toBeTruthy();
       socket.ws.send(JSON.stringify({ type: "conversation_subscribe", data: { conversation_uuid: conversationUuid } }));
       await socket.next((f) => f.type === "conversation_subscribed");
       await page.locator('[data-hq="input"]').fill("Are you there?");
       await page.locator('[data-hq="input"]').press("Enter");
-      const second = await socket.next((f) => f.type === "new_message" && f.data?.conversation_uuid === conversationUuid);
+      const second = await socket.next(
+        (f) => f.type === "new_message" && f.data?.conversation_uuid === conversationUuid,
+      );
       expect(second.data).toMatchObject({ type: "incoming", sender_type: "contact", text_content: "Are you there?" });
 
       // The page the visitor was on reached the conversation's page visits.
-      const visits = (await (await agentFetch("GET", `/api/v1/conversations/${conversationUuid}/page-visits`)).json()) as { data: { url: string; title: string }[] };
+      const visits = (await (
+        await agentFetch("GET", `/api/v1/conversations/${conversationUuid}/page-visits`)
+      ).json()) as { data: { url: string; title: string }[] };
       expect(visits.data[0]).toMatchObject({ url: `${siteUrl}/`, title: "Acme shop — order 1042" });
 
       // Realtime, not polling: the page is on the widget socket, and the agent's typing reaches it.
       await expect.poll(() => host.getAttribute("data-transport"), { timeout: WAIT_MS }).toBe("socket");
-      socket.ws.send(JSON.stringify({ type: "typing", data: { conversation_uuid: conversationUuid, is_typing: true, is_private_message: false } }));
-      await expect.poll(() => page.locator('[data-hq="typing"]').textContent(), { timeout: WAIT_MS }).toBe("Support is typing…");
+      socket.ws.send(
+        JSON.stringify({
+          type: "typing",
+          data: { conversation_uuid: conversationUuid, is_typing: true, is_private_message: false },
+        }),
+      );
+      await expect
+        .poll(() => page.locator('[data-hq="typing"]').textContent(), { timeout: WAIT_MS })
+        .toBe("Support is typing…");
 
-      const reply = await agentFetch("POST", `/api/v1/conversations/${conversationUuid}/messages`, { message: "<p>It ships <b>today</b>!</p>" });
+      const reply = await agentFetch("POST", `/api/v1/conversations/${conversationUuid}/messages`, {
+        message: "<p>It ships <b>today</b>!</p>",
+      });
       expect(reply.status).toBe(201);
       await page.locator(".msg.outgoing", { hasText: "It ships today!" }).waitFor({ timeout: WAIT_MS });
       expect(await page.locator(".msg.outgoing .who").first().textContent()).toBe("Admin");
@@ -194,19 +227,34 @@ describe("the embeddable widget in Chromium", () => {
       expect(await host.getAttribute("data-transport")).toBe("socket");
       expect(await page.locator('[data-hq="typing"]').textContent()).toBe("");
       // A private note never reaches the page.
-      expect((await agentFetch("POST", `/api/v1/conversations/${conversationUuid}/messages`, { message: "internal: VIP", private: true })).status).toBe(201);
+      expect(
+        (
+          await agentFetch("POST", `/api/v1/conversations/${conversationUuid}/messages`, {
+            message: "internal: VIP",
+            private: true,
+          })
+        ).status,
+      ).toBe(201);
 
       // A reload keeps the visitor (token in localStorage) and the history, without the note.
       await page.reload();
-      await page.locator(".msg.outgoing", { hasText: "It ships today!" }).waitFor({ state: "attached", timeout: WAIT_MS });
-      expect(await page.locator(".msg").allTextContents()).toEqual(["Hi, where is order 1042?", "Are you there?", "AdminIt ships today!"]);
+      await page
+        .locator(".msg.outgoing", { hasText: "It ships today!" })
+        .waitFor({ state: "attached", timeout: WAIT_MS });
+      expect(await page.locator(".msg").allTextContents()).toEqual([
+        "Hi, where is order 1042?",
+        "Are you there?",
+        "AdminIt ships today!",
+      ]);
 
       // The visitor writes again in the same conversation.
       await page.locator('[data-hq="launcher"]').click();
       await page.locator('[data-hq="input"]').fill("Great, thanks!");
       await page.locator('[data-hq="input"]').press("Enter");
       await socket.next((f) => f.type === "new_message" && f.data?.text_content === "Great, thanks!");
-      const messages = (await (await agentFetch("GET", `/api/v1/conversations/${conversationUuid}/messages`)).json()) as { data: { results: { text_content: string }[] } };
+      const messages = (await (
+        await agentFetch("GET", `/api/v1/conversations/${conversationUuid}/messages`)
+      ).json()) as { data: { results: { text_content: string }[] } };
       expect(messages.data.results.map((m) => m.text_content)).toContain("Great, thanks!");
     } finally {
       socket.ws.close();
@@ -218,7 +266,10 @@ describe("the embeddable widget in Chromium", () => {
     try {
       // The same page from another origin (localhost instead of 127.0.0.1): not an allowed domain.
       const foreign = siteUrl.replace("127.0.0.1", "localhost");
-      const refused = other.waitForEvent("console", { predicate: (m) => m.text().includes("[HelperIQ] chat unavailable"), timeout: WAIT_MS });
+      const refused = other.waitForEvent("console", {
+        predicate: (m) => m.text().includes("[HelperIQ] chat unavailable"),
+        timeout: WAIT_MS,
+      });
       await other.goto(foreign);
       await refused;
       expect(await other.locator("#helperiq-widget").count()).toBe(0);

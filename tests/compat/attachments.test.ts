@@ -8,7 +8,13 @@ import { media } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { expectError } from "./routes-support.ts";
 
 let t: TestApp;
@@ -19,8 +25,15 @@ let colleague: TestAgent;
 let outsider: TestAgent;
 let conv: { id: number; uuid: string };
 
-const ALL = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
-const reply = (client: Client, body: unknown, uuid = conv.uuid) => client.post(`/api/v1/conversations/${uuid}/messages`, body);
+const ALL = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
+const reply = (client: Client, body: unknown, uuid = conv.uuid) =>
+  client.post(`/api/v1/conversations/${uuid}/messages`, body);
 
 async function upload(client: Client, field: "file" | "files", name = "receipt.txt") {
   const form = new FormData();
@@ -33,7 +46,15 @@ async function upload(client: Client, field: "file" | "files", name = "receipt.t
 async function uploaded(client: Client, field: "file" | "files" = "files") {
   const res = await upload(client, field);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: number; uuid: string; filename: string; content_type: string; size: number; url: string; inline: boolean };
+  return res.body.data as {
+    id: number;
+    uuid: string;
+    filename: string;
+    content_type: string;
+    size: number;
+    url: string;
+    inline: boolean;
+  };
 }
 
 beforeAll(async () => {
@@ -50,7 +71,12 @@ afterAll(() => t.close());
 describe("POST /api/v1/media", () => {
   it("takes the file in LibreDesk's `files` field and answers its numeric id beside the uuid", async () => {
     const file = await uploaded(writer.client, "files");
-    expect(file).toMatchObject({ filename: "receipt.txt", content_type: "text/plain", size: "Receipt receipt.txt".length, inline: false });
+    expect(file).toMatchObject({
+      filename: "receipt.txt",
+      content_type: "text/plain",
+      size: "Receipt receipt.txt".length,
+      inline: false,
+    });
     expect(Number.isInteger(file.id)).toBe(true);
     const [row] = await t.database.db.select().from(media).where(eq(media.uuid, file.uuid));
     expect(row).toMatchObject({ id: file.id, tenantId: a.id, uploadedBy: writer.id, messageId: null });
@@ -65,7 +91,11 @@ describe("POST /api/v1/media", () => {
   it("without a file part in either field: 400 naming `file`", async () => {
     const form = new FormData();
     form.append("files", "not a file");
-    expectError(await writer.client.request("POST", "/api/v1/media", form), 400, /^file: required \(a file in file or files\)/);
+    expectError(
+      await writer.client.request("POST", "/api/v1/media", form),
+      400,
+      /^file: required \(a file in file or files\)/,
+    );
   });
 });
 
@@ -73,7 +103,11 @@ describe("reply attachments by upload id", () => {
   it("attaches the caller's uploads named by id, by uuid, or both kinds in one reply", async () => {
     const byId = await uploaded(writer.client);
     const byUuid = await uploaded(writer.client);
-    const res = await reply(writer.client, { message: "<p>Both files</p>", attachments: [byId.id, { media_uuid: byUuid.uuid }], private: true });
+    const res = await reply(writer.client, {
+      message: "<p>Both files</p>",
+      attachments: [byId.id, { media_uuid: byUuid.uuid }],
+      private: true,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data.attachments.map((m: { uuid: string }) => m.uuid)).toEqual([byId.uuid, byUuid.uuid]);
     const rows = await t.database.db.select().from(media).where(eq(media.messageId, res.body.data.id));
@@ -97,13 +131,19 @@ describe("reply attachments by upload id", () => {
     const [foreignRow] = await t.database.db.select().from(media).where(eq(media.id, foreign.id));
     expect(foreignRow!.messageId).toBeNull();
     // Once sent, an upload is no longer attachable.
-    expect((await reply(writer.client, { message: "<p>sent</p>", attachments: [mine.id], private: true })).status).toBe(201);
+    expect((await reply(writer.client, { message: "<p>sent</p>", attachments: [mine.id], private: true })).status).toBe(
+      201,
+    );
     expectError(await fail([mine.id]), 400, /^attachments\[0\]: no unattached upload with this id/);
   });
 
   it("another workspace's agent cannot attach this workspace's upload to their own conversation", async () => {
     const mine = await uploaded(writer.client);
     const theirConversation = await createConversation(t, b, { subject: "B" });
-    expectError(await reply(outsider.client, { message: "<p>x</p>", attachments: [mine.id] }, theirConversation.uuid), 400, /^attachments\[0\]: /);
+    expectError(
+      await reply(outsider.client, { message: "<p>x</p>", attachments: [mine.id] }, theirConversation.uuid),
+      400,
+      /^attachments\[0\]: /,
+    );
   });
 });

@@ -43,7 +43,11 @@ export type Area =
   | "Not built yet";
 
 /** Who is expected to make a pending call work (the engineers on issue 12, or nobody yet). */
-export type Owner = "A: list queries, lang, settings keys, shapes" | "B: WebSocket" | "C: missing routes" | "unassigned";
+export type Owner =
+  | "A: list queries, lang, settings keys, shapes"
+  | "B: WebSocket"
+  | "C: missing routes"
+  | "unassigned";
 
 export type Status =
   /** HelperIQ answers 2xx with every field in `reads`. */

@@ -38,8 +38,16 @@ beforeAll(async () => {
   maho = await startMahoServer({ clientId: "helperiq", clientSecret: "maho-secret" });
   // The connection-test buttons reach real servers: Dovecot, and an SMTP server that requires a login.
   [imap, smtp] = await Promise.all([startDovecot(), startSmtpPeer({ auth: smtpLogin })]);
-  maho.customers.push({ id: 7, email: "jane@example.com", firstname: "Jane", lastname: "Doe", createdAt: "2025-01-01 10:00:00" });
-  maho.orders.push(mahoOrder({ id: 1, incrementId: "100000001", customerEmail: "jane@example.com", createdAt: "2025-02-01 10:00:00" }));
+  maho.customers.push({
+    id: 7,
+    email: "jane@example.com",
+    firstname: "Jane",
+    lastname: "Doe",
+    createdAt: "2025-01-01 10:00:00",
+  });
+  maho.orders.push(
+    mahoOrder({ id: 1, incrementId: "100000001", customerEmail: "jane@example.com", createdAt: "2025-02-01 10:00:00" }),
+  );
   seed = await seedWorkspace(t, maho, { imap, smtp, smtpLogin });
 });
 afterAll(async () => {
@@ -52,7 +60,8 @@ afterAll(async () => {
 
 async function send(call: CompatCall): Promise<Reply> {
   // Logging out ends the session it is sent with: replay it on a second session of the same admin.
-  const session = call.path === "/logout" ? await seed.tenant.anonymous.login(seed.tenant.adminEmail, TEST_PASSWORD) : seed.session;
+  const session =
+    call.path === "/logout" ? await seed.tenant.anonymous.login(seed.tenant.adminEmail, TEST_PASSWORD) : seed.session;
   const res = await replay(call, session, seed.tenant.anonymous, (name) => seed.value(name));
   await t.queue.drain();
   return res;
@@ -60,7 +69,10 @@ async function send(call: CompatCall): Promise<Reply> {
 
 const isEmptyList = (data: unknown) =>
   (Array.isArray(data) && data.length === 0) ||
-  (!!data && typeof data === "object" && Array.isArray((data as { results?: unknown }).results) && (data as { results: unknown[] }).results.length === 0);
+  (!!data &&
+    typeof data === "object" &&
+    Array.isArray((data as { results?: unknown }).results) &&
+    (data as { results: unknown[] }).results.length === 0);
 
 /** What is wrong with the answer for this entry's status (an empty list: nothing). */
 async function problemsWith(call: CompatCall, res: Reply, asSupported: boolean): Promise<string[]> {
@@ -81,8 +93,10 @@ async function problemsWith(call: CompatCall, res: Reply, asSupported: boolean):
       return checkEffect(call, seed.session, (name) => seed.value(name));
     }
     case "difference":
-      if (res.status !== status.expect.status) problems.push(`answered ${describeReply(res)}, not ${status.expect.status}`);
-      if (status.expect.type && body?.data?.type !== status.expect.type) problems.push(`type ${String(body?.data?.type)}, not ${status.expect.type}`);
+      if (res.status !== status.expect.status)
+        problems.push(`answered ${describeReply(res)}, not ${status.expect.status}`);
+      if (status.expect.type && body?.data?.type !== status.expect.type)
+        problems.push(`type ${String(body?.data?.type)}, not ${status.expect.type}`);
       return problems;
     case "not-built":
       if (res.status === 404) {

@@ -12,7 +12,8 @@ describe("docs/compat.md", () => {
     const doc = compatTableText();
     for (const call of CATALOGUE) expect(doc).toContain(`| ${call.method} | \`${call.path.replace(/\|/g, "\\|")}\` |`);
     const pending = CATALOGUE.find((c) => c.status.kind === "pending");
-    if (pending && pending.status.kind === "pending") expect(doc).toContain(pending.status.observed.replace(/\|/g, "\\|"));
+    if (pending && pending.status.kind === "pending")
+      expect(doc).toContain(pending.status.observed.replace(/\|/g, "\\|"));
     expect(doc).toMatch(new RegExp(`\\*\\*${CATALOGUE.length} calls\\*\\*`));
   });
 });

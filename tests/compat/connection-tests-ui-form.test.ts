@@ -26,7 +26,11 @@ let b: TestTenant;
 const portOf = (p: SmtpPeer) => Number(new URL(p.url).port);
 
 beforeAll(async () => {
-  [t, imap, peer] = await Promise.all([bootTestApp(), startDovecot(), startSmtpPeer({ auth: { username: "bob@acme.test", password: "right" } })]);
+  [t, imap, peer] = await Promise.all([
+    bootTestApp(),
+    startDovecot(),
+    startSmtpPeer({ auth: { username: "bob@acme.test", password: "right" } }),
+  ]);
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
   closedPort = (closed.address() as AddressInfo).port;
@@ -83,7 +87,9 @@ describe("POST /api/v1/inboxes/test in LibreDesk's form", () => {
       ok: true,
       success: true,
       latency_ms: expect.any(Number),
-      imap_logs: [`IMAP ${section.host}:${section.port} (no TLS): logged in as ${section.username} and opened INBOX in ${res.body.data.latency_ms} ms`],
+      imap_logs: [
+        `IMAP ${section.host}:${section.port} (no TLS): logged in as ${section.username} and opened INBOX in ${res.body.data.latency_ms} ms`,
+      ],
       smtp_logs: [],
     });
     expect((await a.admin.get("/api/v1/inboxes")).body.data).toEqual([]);
@@ -94,8 +100,14 @@ describe("POST /api/v1/inboxes/test in LibreDesk's form", () => {
     const res = await a.admin.post(TEST, { smtp: smtpSection(), auth_type: "password", test_email: "qa@example.org" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.success).toBe(true);
-    expect(res.body.data.smtp_logs).toEqual([expect.stringMatching(/^SMTP 127\.0\.0\.1:\d+ \(no TLS\): logged in as bob@acme\.test and sent a test message to qa@example\.org in \d+ ms$/)]);
-    expect(peer.received.slice(before)).toEqual([{ from: "bob@acme.test", to: ["qa@example.org"], raw: expect.stringContaining("Subject: HelperIQ test message") }]);
+    expect(res.body.data.smtp_logs).toEqual([
+      expect.stringMatching(
+        /^SMTP 127\.0\.0\.1:\d+ \(no TLS\): logged in as bob@acme\.test and sent a test message to qa@example\.org in \d+ ms$/,
+      ),
+    ]);
+    expect(peer.received.slice(before)).toEqual([
+      { from: "bob@acme.test", to: ["qa@example.org"], raw: expect.stringContaining("Subject: HelperIQ test message") },
+    ]);
     // Without test_email it only logs in.
     const login = await a.admin.post(TEST, { smtp: smtpSection(), auth_type: "password", test_email: "" });
     expect(login.body.data.smtp_logs).toEqual([expect.stringMatching(/: logged in as bob@acme\.test in \d+ ms$/)]);
@@ -103,17 +115,53 @@ describe("POST /api/v1/inboxes/test in LibreDesk's form", () => {
   });
 
   it("names the section's failing server and field, never a 5xx", async () => {
-    expectError(await a.admin.post(TEST, { imap: await imapSection({ port: closedPort }), auth_type: "password" }), 400, /^imap\[0\]: could not connect to 127\.0\.0\.1:\d+: connection refused$/);
-    expectError(await a.admin.post(TEST, { imap: await imapSection({ password: "wrong" }) }), 400, /^imap\[0\]: authentication failed/);
-    expectError(await a.admin.post(TEST, { smtp: smtpSection({ password: "wrong" }) }), 400, /^smtp\[0\]: authentication failed/);
-    expectError(await a.admin.post(TEST, { smtp: smtpSection(), test_email: "qa@refused.example" }), 400, /^smtp\[0\]: 127\.0\.0\.1:\d+ refused the RCPT TO command/);
-    expectError(await a.admin.post(TEST, { imap: await imapSection({ username: "" }) }), 400, /^imap\[0\]\.username: required/);
-    expectError(await a.admin.post(TEST, { imap: await imapSection({ tls_type: "ssl" }) }), 400, /^imap\[0\]\.tls_type: /);
-    expectError(await a.admin.post(TEST, { smtp: smtpSection({ password: "" }) }), 400, /^smtp\[0\]\.password: required/);
+    expectError(
+      await a.admin.post(TEST, { imap: await imapSection({ port: closedPort }), auth_type: "password" }),
+      400,
+      /^imap\[0\]: could not connect to 127\.0\.0\.1:\d+: connection refused$/,
+    );
+    expectError(
+      await a.admin.post(TEST, { imap: await imapSection({ password: "wrong" }) }),
+      400,
+      /^imap\[0\]: authentication failed/,
+    );
+    expectError(
+      await a.admin.post(TEST, { smtp: smtpSection({ password: "wrong" }) }),
+      400,
+      /^smtp\[0\]: authentication failed/,
+    );
+    expectError(
+      await a.admin.post(TEST, { smtp: smtpSection(), test_email: "qa@refused.example" }),
+      400,
+      /^smtp\[0\]: 127\.0\.0\.1:\d+ refused the RCPT TO command/,
+    );
+    expectError(
+      await a.admin.post(TEST, { imap: await imapSection({ username: "" }) }),
+      400,
+      /^imap\[0\]\.username: required/,
+    );
+    expectError(
+      await a.admin.post(TEST, { imap: await imapSection({ tls_type: "ssl" }) }),
+      400,
+      /^imap\[0\]\.tls_type: /,
+    );
+    expectError(
+      await a.admin.post(TEST, { smtp: smtpSection({ password: "" }) }),
+      400,
+      /^smtp\[0\]\.password: required/,
+    );
     expectError(await a.admin.post(TEST, { auth_type: "password" }), 400, /^imap: give the imap or smtp server/);
-    expectError(await a.admin.post(TEST, { smtp: smtpSection(), auth_type: "oauth2" }), 400, /^auth_type: only password inboxes/);
+    expectError(
+      await a.admin.post(TEST, { smtp: smtpSection(), auth_type: "oauth2" }),
+      400,
+      /^auth_type: only password inboxes/,
+    );
     expectError(await a.admin.post(TEST, { smtp: smtpSection(), test_email: "not-an-address" }), 400, /^test_email: /);
-    expectError(await a.admin.post(TEST, { smtp: smtpSection({ username: "bob" }), test_email: "qa@example.org" }), 400, /^test_email: a test message needs a sender/);
+    expectError(
+      await a.admin.post(TEST, { smtp: smtpSection({ username: "bob" }), test_email: "qa@example.org" }),
+      400,
+      /^test_email: a test message needs a sender/,
+    );
     expectError(await a.admin.post(TEST, { smtp: smtpSection(), bogus: true }), 400, /bogus/);
     // A body with `channel` is HelperIQ's whole-inbox form.
     expectError(await a.admin.post(TEST, { channel: "sms", smtp: smtpSection() }), 400, /^channel: /);
@@ -129,15 +177,29 @@ describe("POST /api/v1/inboxes/test in LibreDesk's form", () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.data.id as number;
-    const imapOk = await a.admin.post(TEST, { inbox_id: id, imap: { ...section, password: MASK }, auth_type: "password" });
+    const imapOk = await a.admin.post(TEST, {
+      inbox_id: id,
+      imap: { ...section, password: MASK },
+      auth_type: "password",
+    });
     expect(imapOk.status, JSON.stringify(imapOk.body)).toBe(200);
     const before = peer.received.length;
-    const smtpOk = await a.admin.post(TEST, { inbox_id: id, smtp: smtpSection({ password: MASK }), test_email: "qa@example.org" });
+    const smtpOk = await a.admin.post(TEST, {
+      inbox_id: id,
+      smtp: smtpSection({ password: MASK }),
+      test_email: "qa@example.org",
+    });
     expect(smtpOk.status, JSON.stringify(smtpOk.body)).toBe(200);
     // From the inbox's own address.
-    expect(peer.received.slice(before).map((m) => m.raw)).toEqual([expect.stringContaining("From: Acme Support <support@acme.test>")]);
+    expect(peer.received.slice(before).map((m) => m.raw)).toEqual([
+      expect.stringContaining("From: Acme Support <support@acme.test>"),
+    ]);
 
-    expectError(await a.admin.post(TEST, { inbox_id: id, smtp: smtpSection({ host: "localhost", password: MASK }) }), 400, /^smtp\[0\]\.password: enter the password again/);
+    expectError(
+      await a.admin.post(TEST, { inbox_id: id, smtp: smtpSection({ host: "localhost", password: MASK }) }),
+      400,
+      /^smtp\[0\]\.password: enter the password again/,
+    );
     expectError(await a.admin.post(TEST, { imap: { ...section, password: MASK } }), 400, /^imap\[0\]\.password: /);
     // Another workspace's inbox is not there.
     expectError(await b.admin.post(TEST, { inbox_id: id, imap: { ...section, password: MASK } }), 404);
@@ -150,7 +212,10 @@ describe("LibreDesk's tls_type on a saved inbox", () => {
       name: "Plain",
       channel: "email",
       from: "support@acme.test",
-      config: { imap: [await imapSection({ tls_type: "starttls" })], smtp: [smtpSection({ tls: "tls", tls_type: "none" })] },
+      config: {
+        imap: [await imapSection({ tls_type: "starttls" })],
+        smtp: [smtpSection({ tls: "tls", tls_type: "none" })],
+      },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data.config.imap[0]).toMatchObject({ tls: "starttls", port: expect.any(Number) });
@@ -182,7 +247,11 @@ describe("POST /api/v1/settings/notifications/email/test with test_email", () =>
       ok: true,
       success: true,
       latency_ms: expect.any(Number),
-      logs: [expect.stringMatching(/^SMTP 127\.0\.0\.1:\d+ \(no TLS\): logged in as bob@acme\.test and sent a test message to qa@example\.org in \d+ ms$/)],
+      logs: [
+        expect.stringMatching(
+          /^SMTP 127\.0\.0\.1:\d+ \(no TLS\): logged in as bob@acme\.test and sent a test message to qa@example\.org in \d+ ms$/,
+        ),
+      ],
     });
     const [mail] = peer.received.slice(before);
     expect(mail).toMatchObject({ from: "notify@acme.test", to: ["qa@example.org"] });
@@ -196,13 +265,28 @@ describe("POST /api/v1/settings/notifications/email/test with test_email", () =>
     const res = await a.admin.post("/api/v1/settings/notifications/email/test", form({ test_email: "" }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(peer.received.length).toBe(before);
-    expectError(await a.admin.post("/api/v1/settings/notifications/email/test", form({ test_email: "nope" })), 400, /^test_email: /);
-    expectError(await a.admin.post("/api/v1/settings/notifications/email/test", form({ test_email: "x@refused.example" })), 400, /^host: .*refused the RCPT TO command/);
     expectError(
-      await a.admin.post("/api/v1/settings/notifications/email/test", form({ "notification.email.email_address": "", "notification.email.username": "bob" })),
+      await a.admin.post("/api/v1/settings/notifications/email/test", form({ test_email: "nope" })),
+      400,
+      /^test_email: /,
+    );
+    expectError(
+      await a.admin.post("/api/v1/settings/notifications/email/test", form({ test_email: "x@refused.example" })),
+      400,
+      /^host: .*refused the RCPT TO command/,
+    );
+    expectError(
+      await a.admin.post(
+        "/api/v1/settings/notifications/email/test",
+        form({ "notification.email.email_address": "", "notification.email.username": "bob" }),
+      ),
       400,
       /^email_address: required to send a test message/,
     );
-    expectError(await a.admin.post("/api/v1/settings/notifications/email/test", form({ bogus: 1 })), 400, /^bogus: unknown setting/);
+    expectError(
+      await a.admin.post("/api/v1/settings/notifications/email/test", form({ bogus: 1 })),
+      400,
+      /^bogus: unknown setting/,
+    );
   });
 });

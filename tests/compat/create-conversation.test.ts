@@ -8,7 +8,14 @@ import { conversations, media, users } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type Client, type TestApp } from "../support/app.ts";
-import { createAgent, createInbox, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createInbox,
+  createTeam,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { expectError } from "./routes-support.ts";
 
 let t: TestApp;
@@ -18,7 +25,13 @@ let writer: TestAgent;
 let assigner: TestAgent;
 let inboxId: number;
 
-const WRITE = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const WRITE = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const eventsOf = (uuid: string) => t.published.filter((e) => "conversationUuid" in e && e.conversationUuid === uuid);
 
 beforeAll(async () => {
@@ -26,7 +39,9 @@ beforeAll(async () => {
   a = await createTenant(t);
   b = await createTenant(t);
   writer = await createAgent(t, a, { permissions: [...WRITE], firstName: "Wendy" });
-  assigner = await createAgent(t, a, { permissions: [...WRITE, "conversations:update_team_assignee", "conversations:update_user_assignee"] });
+  assigner = await createAgent(t, a, {
+    permissions: [...WRITE, "conversations:update_team_assignee", "conversations:update_user_assignee"],
+  });
   inboxId = (await createInbox(t, a)).id;
 });
 afterAll(() => t.close());
@@ -54,7 +69,8 @@ async function uploadAs(client: Client, name = "receipt.txt") {
   return res.body.data as { id: number; uuid: string };
 }
 
-const messagesOf = async (client: Client, uuid: string) => (await client.get(`/api/v1/conversations/${uuid}/messages`)).body.data.results;
+const messagesOf = async (client: Client, uuid: string) =>
+  (await client.get(`/api/v1/conversations/${uuid}/messages`)).body.data.results;
 
 describe("LibreDesk's new-conversation dialog", () => {
   it("initiator agent: creates the contact and sends the first reply with its uploads, like HelperIQ's form", async () => {
@@ -90,11 +106,21 @@ describe("LibreDesk's new-conversation dialog", () => {
     const file = await uploadAs(writer.client, "photo-of-box.txt");
     const res = await writer.client.post(
       "/api/v1/conversations",
-      dialog({ initiator: "contact", contact_email: "caller@example.org", first_name: "Cal", content: "<p>My box came <i>empty</i>.</p>", attachments: [file.id] }),
+      dialog({
+        initiator: "contact",
+        contact_email: "caller@example.org",
+        first_name: "Cal",
+        content: "<p>My box came <i>empty</i>.</p>",
+        attachments: [file.id],
+      }),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const c = res.body.data;
-    expect(c).toMatchObject({ status: "Open", contact: { first_name: "Cal", email: "caller@example.org" }, last_message: "My box came empty." });
+    expect(c).toMatchObject({
+      status: "Open",
+      contact: { first_name: "Cal", email: "caller@example.org" },
+      last_message: "My box came empty.",
+    });
     expect(c.waiting_since).not.toBeNull();
     await t.queue.drain();
     const listed = await messagesOf(writer.client, c.uuid);
@@ -115,7 +141,10 @@ describe("LibreDesk's new-conversation dialog", () => {
 
   it("assigns the team and the agent it names, in the same write, with their activity notes", async () => {
     const team = await createTeam(t, a, [writer.id]);
-    const res = await assigner.client.post("/api/v1/conversations", dialog({ team_id: team.id, agent_id: writer.id, contact_email: "assigned@example.org" }));
+    const res = await assigner.client.post(
+      "/api/v1/conversations",
+      dialog({ team_id: team.id, agent_id: writer.id, contact_email: "assigned@example.org" }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data).toMatchObject({ assigned_team_id: team.id, assigned_user_id: writer.id });
     await t.queue.drain();
@@ -124,8 +153,11 @@ describe("LibreDesk's new-conversation dialog", () => {
   });
 
   it("a bad field is a 400 naming it, in LibreDesk's names, and nothing is written", async () => {
-    const before = (await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.tenantId, a.id))).length;
-    const fail = async (over: Record<string, unknown>, client = writer.client) => client.post("/api/v1/conversations", dialog(over));
+    const before = (
+      await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.tenantId, a.id))
+    ).length;
+    const fail = async (over: Record<string, unknown>, client = writer.client) =>
+      client.post("/api/v1/conversations", dialog(over));
     expectError(await fail({ contact_email: "not-an-email" }), 400, /^contact_email: /);
     expectError(await fail({ contact_email: undefined }), 400, /^contact_email: /);
     expectError(await fail({ first_name: " " }), 400, /^first_name: required/);
@@ -138,7 +170,9 @@ describe("LibreDesk's new-conversation dialog", () => {
     // Assigning needs the assignment permissions, as it does afterwards.
     expectError(await fail({ team_id: (await createTeam(t, a)).id }), 403, /^team_id: /);
     expectError(await fail({ agent_id: writer.id }), 403, /^agent_id: /);
-    const after = (await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.tenantId, a.id))).length;
+    const after = (
+      await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.tenantId, a.id))
+    ).length;
     expect(after).toBe(before);
     expect(await t.database.db.select().from(users).where(eq(users.email, "not-an-email"))).toEqual([]);
   });
@@ -172,7 +206,11 @@ describe("LibreDesk's new-conversation dialog", () => {
     expect(first).toMatchObject({ type: "outgoing", content: "<p>Hi Dora</p>" });
     expect(first.attachments.map((m: { uuid: string }) => m.uuid)).toEqual([file.uuid]);
     // A documented body missing its message hears about `message`, not about LibreDesk's fields.
-    const missing = await writer.client.post("/api/v1/conversations", { inbox_id: inboxId, contact: { first_name: "D", email: "d@example.org" }, subject: "x" });
+    const missing = await writer.client.post("/api/v1/conversations", {
+      inbox_id: inboxId,
+      contact: { first_name: "D", email: "d@example.org" },
+      subject: "x",
+    });
     expectError(missing, 400, /^message: /);
   });
 });

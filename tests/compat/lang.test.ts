@@ -111,7 +111,11 @@ describe("GET /api/v1/lang/{lang}", () => {
       expect(key, key).toMatch(/^[_A-Za-z][\w.]*$/);
       expect(typeof value === "string" && value.trim().length > 0, key).toBe(true);
       // A pipe separates vue-i18n plural forms: "Status | Statuses" has exactly two non-empty ones.
-      if (value.includes("|")) expect(value.split("|").every((form) => form.trim().length > 0), key).toBe(true);
+      if (value.includes("|"))
+        expect(
+          value.split("|").every((form) => form.trim().length > 0),
+          key,
+        ).toBe(true);
     }
   });
 

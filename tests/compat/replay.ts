@@ -43,14 +43,21 @@ export async function replay(call: CompatCall, session: Client, anonymous: Clien
   if (call.form) {
     const form = new FormData();
     for (const [k, v] of Object.entries(call.form)) {
-      if (isFile(v)) form.append(k, new File([v.base64 ? Buffer.from(v.content, "base64") : v.content], v.file, { type: v.type }));
+      if (isFile(v))
+        form.append(k, new File([v.base64 ? Buffer.from(v.content, "base64") : v.content], v.file, { type: v.type }));
       else form.append(k, String(await fill(v, values)));
     }
     return client.request(call.method, path, form);
   }
-  if (call.body !== undefined) return client.request(call.method, path, JSON.stringify(await fillJson(call.body, values)));
+  if (call.body !== undefined)
+    return client.request(call.method, path, JSON.stringify(await fillJson(call.body, values)));
   // axios sends PUT/POST without data as JSON with no body; GET and DELETE carry none.
-  return client.request(call.method, path, undefined, call.method === "PUT" || call.method === "POST" ? { "content-type": "application/json" } : {});
+  return client.request(
+    call.method,
+    path,
+    undefined,
+    call.method === "PUT" || call.method === "POST" ? { "content-type": "application/json" } : {},
+  );
 }
 
 type Step = { key: string } | { every: true };
@@ -84,7 +91,7 @@ export function checkRead(body: unknown, read: string): string[] {
     if ("every" in step) {
       if (!Array.isArray(value)) return void problems.push(`${at || "body"} is ${typeOf(value)}, not an array`);
       if (value.length === 0) return void problems.push(`${at || "body"} is an empty array (nothing to read)`);
-      value.forEach((v, n) => walk(v, i + 1, `${at}[${n}]`));
+      for (const [n, v] of value.entries()) walk(v, i + 1, `${at}[${n}]`);
       return;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -115,7 +122,8 @@ export async function checkEffect(call: CompatCall, session: Client, values: Val
   for (const [read, expected] of Object.entries(call.effect.equals)) {
     const want = await fillJson(expected, values);
     const got = valueAt(res.body, String(await fill(read, values)));
-    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`after the call ${read} is ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`after the call ${read} is ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
   }
   return problems;
 }
@@ -123,6 +131,7 @@ export async function checkEffect(call: CompatCall, session: Client, values: Val
 /** A one-line account of an answer, for failure messages and the pending notes. */
 export function describeReply(res: Reply): string {
   const body = res.body as { data?: { message?: unknown } } | string | null;
-  const message = body && typeof body === "object" && body.data && typeof body.data === "object" ? body.data.message : undefined;
+  const message =
+    body && typeof body === "object" && body.data && typeof body.data === "object" ? body.data.message : undefined;
   return typeof message === "string" ? `${res.status} ${message}` : String(res.status);
 }

@@ -41,11 +41,16 @@ describe("GET /api/v1/ai/models without provider", () => {
 
   it("answers the default provider's models once there is one, and `provider` still picks another", async () => {
     const tenant = await createTenant(t);
-    expect((await tenant.admin.put("/api/v1/ai/provider", { type: "claude", api_key: "sk-ant-test" })).status).toBe(200);
+    expect((await tenant.admin.put("/api/v1/ai/provider", { type: "claude", api_key: "sk-ant-test" })).status).toBe(
+      200,
+    );
     expect((await tenant.admin.get("/api/v1/ai/models")).body.data).toEqual(CURATED_MODELS.claude);
     expect((await tenant.admin.get("/api/v1/ai/models?provider=openai")).body.data).toEqual(CURATED_MODELS.openai);
     // Another workspace's default is its own.
-    expect((await b.admin.get("/api/v1/ai/models")).body.data.map((m: { id: string }) => m.id)).toEqual([LOCAL_CHAT_MODEL, LOCAL_EMBEDDING_MODEL]);
+    expect((await b.admin.get("/api/v1/ai/models")).body.data.map((m: { id: string }) => m.id)).toEqual([
+      LOCAL_CHAT_MODEL,
+      LOCAL_EMBEDDING_MODEL,
+    ]);
   });
 
   it("names an unknown provider and needs ai:manage", async () => {
@@ -66,21 +71,40 @@ describe("GET/PUT /api/v1/settings/ecommerce", () => {
   it("saves LibreDesk's form and both paths read the same settings, the secret masked", async () => {
     const saved = await a.admin.put("/api/v1/settings/ecommerce", FORM());
     expect(saved.status).toBe(200);
-    expect(saved.body.data).toMatchObject({ type: "magento1", provider: "maho", base_url: maho.url, client_id: CLIENT_ID });
+    expect(saved.body.data).toMatchObject({
+      type: "magento1",
+      provider: "maho",
+      base_url: maho.url,
+      client_id: CLIENT_ID,
+    });
     expect(JSON.stringify(saved.body)).not.toContain(CLIENT_SECRET);
     const alias = (await a.admin.get("/api/v1/settings/ecommerce")).body.data;
     expect(alias).toEqual((await a.admin.get("/api/v1/ecommerce/settings")).body.data);
     // Sending back the mask (LibreDesk's form does) keeps the stored secret: the connection still works.
-    expect((await a.admin.put("/api/v1/settings/ecommerce", { ...FORM(), client_secret: alias.client_secret })).status).toBe(200);
+    expect(
+      (await a.admin.put("/api/v1/settings/ecommerce", { ...FORM(), client_secret: alias.client_secret })).status,
+    ).toBe(200);
     expect((await a.admin.post("/api/v1/ecommerce/test", {})).body.data).toMatchObject({ ok: true });
   });
 
   it("names unknown keys, unsupported provider options and bad values, and writes nothing", async () => {
     const tenant = await createTenant(t);
-    expectError(await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), store_code: "default" }), 400, /store_code/);
-    expectError(await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), extra_config: { scope: "x" } }), 400, /^extra_config: /);
+    expectError(
+      await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), store_code: "default" }),
+      400,
+      /store_code/,
+    );
+    expectError(
+      await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), extra_config: { scope: "x" } }),
+      400,
+      /^extra_config: /,
+    );
     expectError(await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), type: "shopify" }), 400, /^type: /);
-    expectError(await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), base_url: "ftp://shop" }), 400, /^base_url: /);
+    expectError(
+      await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), base_url: "ftp://shop" }),
+      400,
+      /^base_url: /,
+    );
     expect((await tenant.admin.get("/api/v1/settings/ecommerce")).body.data.type).toBe("");
     expect((await tenant.admin.put("/api/v1/settings/ecommerce", { ...FORM(), extra_config: {} })).status).toBe(200);
   });
@@ -123,7 +147,11 @@ describe("families HelperIQ does not have yet", () => {
       ["POST", "/api/v1/csat/0b7c1a7e-0000-4000-8000-000000000000/response"],
     ];
     for (const [method, path] of calls) {
-      const res = await a.admin.request(method, path, method === "GET" || method === "DELETE" ? undefined : { name: "x" });
+      const res = await a.admin.request(
+        method,
+        path,
+        method === "GET" || method === "DELETE" ? undefined : { name: "x" },
+      );
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.data.type, `${method} ${path}`).toBe("NotFoundError");
     }

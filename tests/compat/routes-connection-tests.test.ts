@@ -21,7 +21,11 @@ let agent: TestAgent;
 const portOf = (p: SmtpPeer) => Number(new URL(p.url).port);
 
 beforeAll(async () => {
-  [t, peer, authPeer] = await Promise.all([bootTestApp(), startSmtpPeer(), startSmtpPeer({ auth: { username: "bob", password: "right" } })]);
+  [t, peer, authPeer] = await Promise.all([
+    bootTestApp(),
+    startSmtpPeer(),
+    startSmtpPeer({ auth: { username: "bob", password: "right" } }),
+  ]);
   // A port nothing listens on any more: connections are refused.
   closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -41,11 +45,18 @@ describe("POST /api/v1/inboxes/test", () => {
     name: "Support",
     channel: "email",
     from: "Support <support@acme.test>",
-    config: { auth_type: "password", smtp: [{ host: "127.0.0.1", tls: "none", username: "", password: "", ...smtp }], ...extra },
+    config: {
+      auth_type: "password",
+      smtp: [{ host: "127.0.0.1", tls: "none", username: "", password: "", ...smtp }],
+      ...extra,
+    },
   });
 
   it("connects to the unsaved form's servers and saves nothing", async () => {
-    const res = await a.admin.post("/api/v1/inboxes/test", form({ port: authPort(), username: "bob", password: "right" }));
+    const res = await a.admin.post(
+      "/api/v1/inboxes/test",
+      form({ port: authPort(), username: "bob", password: "right" }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data).toEqual({
       ok: true,
@@ -59,22 +70,48 @@ describe("POST /api/v1/inboxes/test", () => {
 
   it("names the failing server with the reason", async () => {
     const refused = await a.admin.post("/api/v1/inboxes/test", form({ port: closedPort }));
-    expectError(refused, 400, new RegExp(`^config\\.smtp\\[0\\]: could not connect to 127\\.0\\.0\\.1:${closedPort}: connection refused`));
-    const badLogin = await a.admin.post("/api/v1/inboxes/test", form({ port: authPort(), username: "bob", password: "wrong" }));
+    expectError(
+      refused,
+      400,
+      new RegExp(`^config\\.smtp\\[0\\]: could not connect to 127\\.0\\.0\\.1:${closedPort}: connection refused`),
+    );
+    const badLogin = await a.admin.post(
+      "/api/v1/inboxes/test",
+      form({ port: authPort(), username: "bob", password: "wrong" }),
+    );
     expectError(badLogin, 400, /^config\.smtp\[0\]: authentication failed/);
     const imap = await a.admin.post("/api/v1/inboxes/test", {
       ...form({ port: portOf(peer) }),
-      config: { ...form({ port: portOf(peer) }).config, imap: [{ host: "127.0.0.1", port: closedPort, tls: "none", username: "u", password: "p" }] },
+      config: {
+        ...form({ port: portOf(peer) }).config,
+        imap: [{ host: "127.0.0.1", port: closedPort, tls: "none", username: "u", password: "p" }],
+      },
     });
     expectError(imap, 400, /^config\.imap\[0\]: could not connect/);
   });
 
   it("validates the form as a create would", async () => {
     expectError(await a.admin.post("/api/v1/inboxes/test", { channel: "livechat", config: {} }), 400, /^channel: /);
-    expectError(await a.admin.post("/api/v1/inboxes/test", { channel: "email", from: "support@acme.test", config: {} }), 400, /^config\.smtp: /);
-    expectError(await a.admin.post("/api/v1/inboxes/test", { channel: "email", from: "support@acme.test", config: { smtp: [] } }), 400, /^config\.smtp: /);
+    expectError(
+      await a.admin.post("/api/v1/inboxes/test", { channel: "email", from: "support@acme.test", config: {} }),
+      400,
+      /^config\.smtp: /,
+    );
+    expectError(
+      await a.admin.post("/api/v1/inboxes/test", { channel: "email", from: "support@acme.test", config: { smtp: [] } }),
+      400,
+      /^config\.smtp: /,
+    );
     expectError(await a.admin.post("/api/v1/inboxes/test", form({ port: 0 })), 400, /^config\.smtp\[0\]\.port: /);
-    expectError(await a.admin.post("/api/v1/inboxes/test", { ...form({ port: 25 }), from: undefined, config: { smtp: [{ host: "h", port: 25 }] } }), 400, /^from: /);
+    expectError(
+      await a.admin.post("/api/v1/inboxes/test", {
+        ...form({ port: 25 }),
+        from: undefined,
+        config: { smtp: [{ host: "h", port: 25 }] },
+      }),
+      400,
+      /^from: /,
+    );
   });
 
   it("needs inboxes:manage", async () => {
@@ -97,29 +134,58 @@ describe("POST /api/v1/settings/notifications/email/test", () => {
       "notification.email.email_address": "Acme <notify@acme.test>",
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toEqual({ ok: true, success: true, latency_ms: expect.any(Number), logs: [expect.stringMatching(/: logged in as bob in \d+ ms$/)] });
+    expect(res.body.data).toEqual({
+      ok: true,
+      success: true,
+      latency_ms: expect.any(Number),
+      logs: [expect.stringMatching(/: logged in as bob in \d+ ms$/)],
+    });
     expect((await a.admin.get(SETTINGS)).body.data).toMatchObject({ host: "", enabled: false });
   });
 
   it("says why the server refused", async () => {
-    expectError(await a.admin.post(`${SETTINGS}/test`, { host: "127.0.0.1", port: closedPort, tls_type: "none" }), 400, /^host: could not connect/);
     expectError(
-      await a.admin.post(`${SETTINGS}/test`, { host: "127.0.0.1", port: authPort(), tls_type: "none", username: "bob", password: "wrong" }),
+      await a.admin.post(`${SETTINGS}/test`, { host: "127.0.0.1", port: closedPort, tls_type: "none" }),
+      400,
+      /^host: could not connect/,
+    );
+    expectError(
+      await a.admin.post(`${SETTINGS}/test`, {
+        host: "127.0.0.1",
+        port: authPort(),
+        tls_type: "none",
+        username: "bob",
+        password: "wrong",
+      }),
       400,
       /^host: authentication failed/,
     );
     expectError(await a.admin.post(`${SETTINGS}/test`, {}), 400, /^host: required/);
-    expectError(await a.admin.post(`${SETTINGS}/test`, { "notification.email.port": "x" }), 400, /^notification\.email\.port: /);
+    expectError(
+      await a.admin.post(`${SETTINGS}/test`, { "notification.email.port": "x" }),
+      400,
+      /^notification\.email\.port: /,
+    );
     expectError(await a.admin.post(`${SETTINGS}/test`, { bogus: 1 }), 400, /^bogus: /);
   });
 
   it("tests with the stored password on the stored host only", async () => {
     const tenant = await createTenant(t);
-    const saved = await tenant.admin.put(SETTINGS, { host: "127.0.0.1", port: authPort(), tls_type: "none", username: "bob", password: "right" });
+    const saved = await tenant.admin.put(SETTINGS, {
+      host: "127.0.0.1",
+      port: authPort(),
+      tls_type: "none",
+      username: "bob",
+      password: "right",
+    });
     expect(saved.status).toBe(200);
     const masked = saved.body.data.password as string;
     expect((await tenant.admin.post(`${SETTINGS}/test`, { password: masked })).status).toBe(200);
-    expectError(await tenant.admin.post(`${SETTINGS}/test`, { host: "localhost", password: masked }), 400, /^password: enter it again/);
+    expectError(
+      await tenant.admin.post(`${SETTINGS}/test`, { host: "localhost", password: masked }),
+      400,
+      /^password: enter it again/,
+    );
   });
 
   it("needs notification_settings:manage", async () => {

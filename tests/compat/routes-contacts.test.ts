@@ -35,7 +35,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const db = () => t.database.db;
-const rowsOf = async (ids: number[]) => db().select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, ids));
+const rowsOf = async (ids: number[]) =>
+  db().select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, ids));
 
 describe("DELETE /api/v1/contacts/{id}", () => {
   it("erases the contact with their conversations, messages, files, notes and sessions", async () => {
@@ -66,13 +67,24 @@ describe("DELETE /api/v1/contacts/{id}", () => {
     expect(res.body.data).toBe(true);
     // Clients holding Olivia's conversation learn that Erin's message in it is gone; deleted conversations have nothing to say.
     expect(t.published.slice(before)).toEqual([
-      { type: "message_update", tenantId: a.id, conversationUuid: kept.uuid, messageUuid: moved.uuid, changes: { deleted: true } },
+      {
+        type: "message_update",
+        tenantId: a.id,
+        conversationUuid: kept.uuid,
+        messageUuid: moved.uuid,
+        changes: { deleted: true },
+      },
     ]);
 
     expectError(await a.admin.get(`/api/v1/contacts/${contact.id}`), 404);
     expect(await db().select().from(users).where(eq(users.id, contact.id))).toEqual([]);
     expect((await rowsOf([first.id, second.id, kept.id])).map((r) => r.id)).toEqual([kept.id]);
-    expect(await db().select().from(messages).where(inArray(messages.id, [incoming.id, moved.id]))).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(messages)
+        .where(inArray(messages.id, [incoming.id, moved.id])),
+    ).toEqual([]);
     expect(await db().select({ id: messages.id }).from(messages).where(eq(messages.id, olivias.id))).toHaveLength(1);
     expect(await db().select().from(contactNotes).where(eq(contactNotes.contactId, contact.id))).toEqual([]);
     expect(await db().select().from(widgetSessions).where(eq(widgetSessions.contactId, contact.id))).toEqual([]);

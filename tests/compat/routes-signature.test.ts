@@ -8,12 +8,25 @@ import { messages } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createEmailInbox } from "../support/email-inbox.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
 import { mailWithId, messageRow, peerServer } from "../mail/delivery-helpers.ts";
 import { expectError } from "./routes-support.ts";
 
-const PERMS = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const PERMS = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 
 let t: TestApp;
 let peer: SmtpPeer;
@@ -41,7 +54,8 @@ afterAll(async () => {
   await peer?.close();
 });
 
-const signatureOf = async (client: TestAgent["client"], query = "") => client.get(`/api/v1/inboxes/${inbox.id}/signature${query}`);
+const signatureOf = async (client: TestAgent["client"], query = "") =>
+  client.get(`/api/v1/inboxes/${inbox.id}/signature${query}`);
 
 describe("PUT /api/v1/agents/me/signature", () => {
   it("stores the caller's signature, sanitised, and shows it on /agents/me", async () => {
@@ -51,16 +65,30 @@ describe("PUT /api/v1/agents/me/signature", () => {
     expect(res.status).toBe(200);
     expect(res.body.data.id).toBe(wendy.id);
     expect(res.body.data.signature).toBe("<p>{{agent.full_name}}, <b>Acme</b></p>");
-    expect((await wendy.client.get("/api/v1/agents/me")).body.data.signature).toBe("<p>{{agent.full_name}}, <b>Acme</b></p>");
+    expect((await wendy.client.get("/api/v1/agents/me")).body.data.signature).toBe(
+      "<p>{{agent.full_name}}, <b>Acme</b></p>",
+    );
     // Other preferences are untouched.
-    expect((await wendy.client.get("/api/v1/agents/me")).body.data.email_notifications).toEqual({ mention: true, assigned: true, follower_added: true });
+    expect((await wendy.client.get("/api/v1/agents/me")).body.data.email_notifications).toEqual({
+      mention: true,
+      assigned: true,
+      follower_added: true,
+    });
   });
 
   it("names a missing or oversized signature, and an empty one clears it", async () => {
     expectError(await wendy.client.put("/api/v1/agents/me/signature", {}), 400, /^signature: /);
-    expectError(await wendy.client.put("/api/v1/agents/me/signature", { signature: "x".repeat(10_001) }), 400, /^signature: /);
-    expect((await outsider.client.put("/api/v1/agents/me/signature", { signature: "<p>Old</p>" })).body.data.signature).toBe("<p>Old</p>");
-    expect((await outsider.client.put("/api/v1/agents/me/signature", { signature: "  " })).body.data.signature).toBe("");
+    expectError(
+      await wendy.client.put("/api/v1/agents/me/signature", { signature: "x".repeat(10_001) }),
+      400,
+      /^signature: /,
+    );
+    expect(
+      (await outsider.client.put("/api/v1/agents/me/signature", { signature: "<p>Old</p>" })).body.data.signature,
+    ).toBe("<p>Old</p>");
+    expect((await outsider.client.put("/api/v1/agents/me/signature", { signature: "  " })).body.data.signature).toBe(
+      "",
+    );
   });
 
   it("needs a signed-in agent", async () => {
@@ -73,7 +101,9 @@ describe("GET /api/v1/inboxes/{id}/signature", () => {
     const conversation = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id });
     const res = await signatureOf(wendy.client, `?conversation_uuid=${conversation.uuid}`);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ signature: `<p>Wendy Smith, <b>Acme</b></p><br><br><p>${inbox.name} · Hi Casey</p>` });
+    expect(res.body.data).toEqual({
+      signature: `<p>Wendy Smith, <b>Acme</b></p><br><br><p>${inbox.name} · Hi Casey</p>`,
+    });
   });
 
   it("takes LibreDesk's empty conversation_uuid (a new conversation) and leaves the customer out", async () => {

@@ -68,7 +68,11 @@ describe("status order", () => {
     const before = await list(a);
     const foreign = (await list(b))[0]!.id;
     expectError(await a.admin.put("/api/v1/statuses/reorder", { ids: [before[0]!.id, foreign] }), 400, /^ids\[1\]: /);
-    expectError(await a.admin.put("/api/v1/statuses/reorder", { ids: [before[0]!.id, before[0]!.id] }), 400, /^ids\[1\]: .*twice/);
+    expectError(
+      await a.admin.put("/api/v1/statuses/reorder", { ids: [before[0]!.id, before[0]!.id] }),
+      400,
+      /^ids\[1\]: .*twice/,
+    );
     expectError(await a.admin.put("/api/v1/statuses/reorder", { ids: [] }), 400, /^ids: /);
     expectError(await a.admin.put("/api/v1/statuses/reorder", { ids: ["x"] }), 400, /^ids\.0: |^ids\[0\]: /);
     expectError(await a.admin.put("/api/v1/statuses/reorder", {}), 400, /^ids: /);
@@ -101,14 +105,22 @@ describe("show on send", () => {
 
   it("refuses Snoozed on the send menu: a reply cannot give it a duration", async () => {
     const snoozed = (await list(a)).find((s) => s.name === "Snoozed")!;
-    expectError(await a.admin.put(`/api/v1/statuses/${snoozed.id}/show-on-send`, { show_on_send: true }), 400, /^show_on_send: /);
+    expectError(
+      await a.admin.put(`/api/v1/statuses/${snoozed.id}/show-on-send`, { show_on_send: true }),
+      400,
+      /^show_on_send: /,
+    );
     expect((await list(a)).find((s) => s.id === snoozed.id)!.show_on_send).toBe(false);
   });
 
   it("names a missing or mistyped flag", async () => {
     const open = (await list(a)).find((s) => s.name === "Open")!;
     expectError(await a.admin.put(`/api/v1/statuses/${open.id}/show-on-send`, {}), 400, /^show_on_send: /);
-    expectError(await a.admin.put(`/api/v1/statuses/${open.id}/show-on-send`, { show_on_send: "yes" }), 400, /^show_on_send: /);
+    expectError(
+      await a.admin.put(`/api/v1/statuses/${open.id}/show-on-send`, { show_on_send: "yes" }),
+      400,
+      /^show_on_send: /,
+    );
     expectError(await a.admin.put("/api/v1/statuses/abc/show-on-send", { show_on_send: true }), 400, /^id: /);
   });
 

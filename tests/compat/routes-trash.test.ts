@@ -11,7 +11,14 @@ import { conversations, media, messages } from "@helperiq/core/schema";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createMessage, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createMessage,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { expectError } from "./routes-support.ts";
 
 const DAY = 86_400_000;
@@ -48,8 +55,11 @@ async function age(id: number, days: number) {
   await t.database.db.update(conversations).set({ statusChangedAt: since }).where(eq(conversations.id, id));
 }
 
-const exists = async (id: number) => (await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id))).length === 1;
-const statusOf = async (tenant: TestTenant, uuid: string) => (await tenant.admin.get(`/api/v1/conversations/${uuid}`)).body.data.status;
+const exists = async (id: number) =>
+  (await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id))).length ===
+  1;
+const statusOf = async (tenant: TestTenant, uuid: string) =>
+  (await tenant.admin.get(`/api/v1/conversations/${uuid}`)).body.data.status;
 
 describe("GET/PUT /api/v1/settings/trash", () => {
   /** The settings under both names, as every settings route answers them. */
@@ -69,7 +79,11 @@ describe("GET/PUT /api/v1/settings/trash", () => {
   });
 
   it("saves LibreDesk's form and bare keys alike, partially", async () => {
-    const form = { "trash.auto_trash_resolved_days": 90, "trash.auto_trash_spam_days": 30, "trash.auto_delete_days": 30 };
+    const form = {
+      "trash.auto_trash_resolved_days": 90,
+      "trash.auto_trash_spam_days": 30,
+      "trash.auto_delete_days": 30,
+    };
     const saved = await a.admin.put(SETTINGS, form);
     expect(saved.status).toBe(200);
     expect(saved.body.data).toEqual(both(90, 30, 30));
@@ -80,12 +94,20 @@ describe("GET/PUT /api/v1/settings/trash", () => {
 
   it("names unknown keys and bad values, and writes nothing", async () => {
     const before = (await a.admin.get(SETTINGS)).body.data;
-    expectError(await a.admin.put(SETTINGS, { "trash.activity_purge_days": 5 }), 400, /^trash\.activity_purge_days: unknown setting/);
+    expectError(
+      await a.admin.put(SETTINGS, { "trash.activity_purge_days": 5 }),
+      400,
+      /^trash\.activity_purge_days: unknown setting/,
+    );
     expectError(await a.admin.put(SETTINGS, { "trash.auto_delete_days": -1 }), 400, /^trash\.auto_delete_days: /);
     expectError(await a.admin.put(SETTINGS, { "trash.auto_delete_days": 3651 }), 400, /^trash\.auto_delete_days: /);
     expectError(await a.admin.put(SETTINGS, { auto_trash_spam_days: 1.5 }), 400, /^auto_trash_spam_days: /);
     expectError(await a.admin.put(SETTINGS, { "trash.auto_delete_days": "30" }), 400, /^trash\.auto_delete_days: /);
-    expectError(await a.admin.put(SETTINGS, { auto_delete_days: 3, "trash.auto_delete_days": 4 }), 400, /^trash\.auto_delete_days: differs/);
+    expectError(
+      await a.admin.put(SETTINGS, { auto_delete_days: 3, "trash.auto_delete_days": 4 }),
+      400,
+      /^trash\.auto_delete_days: differs/,
+    );
     expect((await a.admin.get(SETTINGS)).body.data).toEqual(before);
   });
 
@@ -157,12 +179,22 @@ describe("the retention job", () => {
     expect(await statusOf(tenant, resolved.uuid)).toBe("Trashed");
     expect(await statusOf(tenant, spam.uuid)).toBe("Trashed");
     expect(await statusOf(tenant, recent.uuid)).toBe("Resolved");
-    const activity = (await tenant.admin.get(`/api/v1/conversations/${resolved.uuid}/messages?types=activity`)).body.data.results[0];
+    const activity = (await tenant.admin.get(`/api/v1/conversations/${resolved.uuid}/messages?types=activity`)).body
+      .data.results[0];
     expect(activity.text_content).toBe("Moved to Trashed after 90 days in Resolved");
     expect(activity.sender_id).toBe(tenant.systemUserId);
-    expect(t.published.slice(from)).toContainEqual(expect.objectContaining({ type: "conversation_update", conversationUuid: resolved.uuid, changes: { status: "Trashed" } }));
+    expect(t.published.slice(from)).toContainEqual(
+      expect.objectContaining({
+        type: "conversation_update",
+        conversationUuid: resolved.uuid,
+        changes: { status: "Trashed" },
+      }),
+    );
     // Just moved: the deletion rule (off here anyway) would measure from now, not from the resolution.
-    const [row] = await t.database.db.select({ since: conversations.statusChangedAt }).from(conversations).where(eq(conversations.id, resolved.id));
+    const [row] = await t.database.db
+      .select({ since: conversations.statusChangedAt })
+      .from(conversations)
+      .where(eq(conversations.id, resolved.id));
     expect(Date.now() - row!.since.getTime()).toBeLessThan(60_000);
   });
 
@@ -179,8 +211,13 @@ describe("the retention job", () => {
     const tenant = await createTenant(t);
     const conversation = await inBucket(tenant, "trash", 100);
     // A path that writes status_id directly (like a reopening reply) still restarts the count.
-    await t.database.db.execute(sql`update conversations set status_id = (select id from statuses where tenant_id = ${tenant.id} and system_key = 'Open') where id = ${conversation.id}`);
-    const [row] = await t.database.db.select({ since: conversations.statusChangedAt }).from(conversations).where(eq(conversations.id, conversation.id));
+    await t.database.db.execute(
+      sql`update conversations set status_id = (select id from statuses where tenant_id = ${tenant.id} and system_key = 'Open') where id = ${conversation.id}`,
+    );
+    const [row] = await t.database.db
+      .select({ since: conversations.statusChangedAt })
+      .from(conversations)
+      .where(eq(conversations.id, conversation.id));
     expect(Date.now() - row!.since.getTime()).toBeLessThan(60_000);
   });
 });

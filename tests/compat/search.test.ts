@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createContact, createConversation, createMessage, createTenant, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createMessage,
+  createTenant,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /**
  * Search as LibreDesk's UI calls it (SearchView.vue, the command box, contact pickers): the text in `query`,
@@ -17,7 +24,11 @@ beforeAll(async () => {
   a = await createTenant(t);
   b = await createTenant(t);
   const contact = await createContact(t, a, { email: "walrus.keeper@example.org", firstName: "Wally" });
-  const conversation = await createConversation(t, a, { subject: "Walrus feeding schedule", contactId: contact.id, status: "Open" });
+  const conversation = await createConversation(t, a, {
+    subject: "Walrus feeding schedule",
+    contactId: contact.id,
+    status: "Open",
+  });
   uuid = conversation.uuid;
   await createMessage(t, a, conversation.id, { text: "The walrus refuses herring on Tuesdays" });
   const elsewhere = await createConversation(t, b, { subject: "Walrus in workspace B" });
@@ -31,7 +42,12 @@ describe("search with LibreDesk's `query`", () => {
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body.data)).toBe(true);
     expect(res.body.data).toHaveLength(1);
-    expect(res.body.data[0]).toMatchObject({ uuid, subject: "Walrus feeding schedule", status: "Open", reference_number: expect.any(Number) });
+    expect(res.body.data[0]).toMatchObject({
+      uuid,
+      subject: "Walrus feeding schedule",
+      status: "Open",
+      reference_number: expect.any(Number),
+    });
     expect(new Date(res.body.data[0].created_at).toISOString()).toBe(res.body.data[0].created_at);
   });
 
@@ -52,7 +68,14 @@ describe("search with LibreDesk's `query`", () => {
   it("contacts: the array of contacts with id, names and email", async () => {
     const res = await a.admin.get("/api/v1/contacts/search?query=walrus.keeper");
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual([expect.objectContaining({ id: expect.any(Number), first_name: "Wally", last_name: "Customer", email: "walrus.keeper@example.org" })]);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({
+        id: expect.any(Number),
+        first_name: "Wally",
+        last_name: "Customer",
+        email: "walrus.keeper@example.org",
+      }),
+    ]);
     expect(res.body.data[0]).toHaveProperty("created_at");
   });
 
@@ -65,7 +88,11 @@ describe("search with LibreDesk's `query`", () => {
 
   it("`q` still answers HelperIQ's pages, and wins over `query`", async () => {
     const res = await a.admin.get("/api/v1/conversations/search?q=walrus&query=nothing-like-this");
-    expect(res.body.data).toMatchObject({ total: 1, page: 1, results: [expect.objectContaining({ uuid, snippet: expect.stringContaining("<mark>") })] });
+    expect(res.body.data).toMatchObject({
+      total: 1,
+      page: 1,
+      results: [expect.objectContaining({ uuid, snippet: expect.stringContaining("<mark>") })],
+    });
     const messages = await a.admin.get("/api/v1/messages/search?q=herring");
     expect(messages.body.data.total).toBe(1);
   });
@@ -77,8 +104,10 @@ describe("search with LibreDesk's `query`", () => {
     const outsider = await createAgent(t, a, { permissions: ["conversations:read", "messages:read"] });
     expect((await outsider.client.get("/api/v1/conversations/search?query=walrus")).body.data).toEqual([]);
     expect((await outsider.client.get("/api/v1/messages/search?query=walrus")).body.data).toEqual([]);
-    expect((await b.admin.get("/api/v1/conversations/search?query=walrus")).body.data.map((c: { subject: string }) => c.subject)).toEqual([
-      "Walrus in workspace B",
-    ]);
+    expect(
+      (await b.admin.get("/api/v1/conversations/search?query=walrus")).body.data.map(
+        (c: { subject: string }) => c.subject,
+      ),
+    ).toEqual(["Walrus in workspace B"]);
   });
 });

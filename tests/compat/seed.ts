@@ -10,7 +10,7 @@
 import { messages, statuses } from "@helperiq/core/schema";
 import { and, eq } from "drizzle-orm";
 import type { TestApp } from "../support/app.ts";
-import { Client } from "../support/app.ts";
+import type { Client } from "../support/app.ts";
 import {
   createAgent,
   createContact,
@@ -79,10 +79,22 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
     priorityId: high.id,
     subject: `Where is my ${SEARCH_WORD} order?`,
   });
-  const incoming = await createMessage(t, tenant, conversation.id, { text: `I ordered ${SEARCH_WORD} jars and nothing came` });
-  await createConversation(t, tenant, { inboxId: inbox.id, contactId: contact.id, assignedTeamId: team.id, subject: "Team queue" });
+  const incoming = await createMessage(t, tenant, conversation.id, {
+    text: `I ordered ${SEARCH_WORD} jars and nothing came`,
+  });
+  await createConversation(t, tenant, {
+    inboxId: inbox.id,
+    contactId: contact.id,
+    assignedTeamId: team.id,
+    subject: "Team queue",
+  });
   await createConversation(t, tenant, { inboxId: inbox.id, contactId: contact.id, subject: "Nobody's yet" });
-  const mutable = await createConversation(t, tenant, { inboxId: inbox.id, contactId: contact.id, assignedUserId: tenant.adminId, subject: "Changes a lot" });
+  const mutable = await createConversation(t, tenant, {
+    inboxId: inbox.id,
+    contactId: contact.id,
+    assignedUserId: tenant.adminId,
+    subject: "Changes a lot",
+  });
 
   const mentionAdmin = async () =>
     ok(
@@ -119,22 +131,48 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
     fresh_role_id: async () => idOf(admin.post("/api/v1/roles", { name: unique("Role"), permissions: [] }), "role"),
     fresh_agent_id: async () => (await createAgent(t, tenant)).id,
     fresh_contact_id: async () => (await createContact(t, tenant)).id,
-    fresh_contact_note_id: async () => idOf(admin.post(`/api/v1/contacts/${contact.id}/notes`, { note: "Short-lived note" }), "contact note"),
+    fresh_contact_note_id: async () =>
+      idOf(admin.post(`/api/v1/contacts/${contact.id}/notes`, { note: "Short-lived note" }), "contact note"),
     fresh_tag_id: async () => idOf(admin.post("/api/v1/tags", { name: unique("tag").replace(" ", "-") }), "tag"),
     fresh_status_id: async () => idOf(admin.post("/api/v1/statuses", { name: unique("Status") }), "status"),
-    fresh_macro_id: async () => idOf(admin.post("/api/v1/macros", { name: unique("Macro"), message_content: "<p>Bye</p>", actions: [] }), "macro"),
+    fresh_macro_id: async () =>
+      idOf(
+        admin.post("/api/v1/macros", { name: unique("Macro"), message_content: "<p>Bye</p>", actions: [] }),
+        "macro",
+      ),
     fresh_view_id: async () => idOf(session.post("/api/v1/views/me", { name: unique("View"), filters: [] }), "view"),
-    fresh_shared_view_id: async () => idOf(admin.post("/api/v1/shared-views", { name: unique("Shared"), filters: [] }), "shared view"),
+    fresh_shared_view_id: async () =>
+      idOf(admin.post("/api/v1/shared-views", { name: unique("Shared"), filters: [] }), "shared view"),
     fresh_custom_attribute_id: async () =>
-      idOf(admin.post("/api/v1/custom-attributes", { applies_to: "conversation", name: "Temp", key: unique("temp").replace(" ", "_"), type: "text" }), "attribute"),
+      idOf(
+        admin.post("/api/v1/custom-attributes", {
+          applies_to: "conversation",
+          name: "Temp",
+          key: unique("temp").replace(" ", "_"),
+          type: "text",
+        }),
+        "attribute",
+      ),
     fresh_oidc_id: async () =>
       idOf(
-        admin.post("/api/v1/oidc", { name: unique("IdP"), provider_url: "https://login.example.com/realms/x/", client_id: "x", client_secret: "y" }),
+        admin.post("/api/v1/oidc", {
+          name: unique("IdP"),
+          provider_url: "https://login.example.com/realms/x/",
+          client_id: "x",
+          client_secret: "y",
+        }),
         "oidc",
       ),
     fresh_inbox_id: async () => (await createInbox(t, tenant)).id,
     fresh_rag_source_id: async () =>
-      idOf(admin.post("/api/v1/rag/sources", { name: unique("Source"), source_type: "custom", config: { snippets: ["Short-lived."] } }), "rag source"),
+      idOf(
+        admin.post("/api/v1/rag/sources", {
+          name: unique("Source"),
+          source_type: "custom",
+          config: { snippets: ["Short-lived."] },
+        }),
+        "rag source",
+      ),
     fresh_notification_id: async () => {
       await mentionAdmin();
       await t.queue.drain();
@@ -162,9 +200,21 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
       return row!.uuid;
     },
     // The admin's own private note (only its author may delete it).
-    note_uuid: async () => (await ok(session.post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: "<p>Scratch note</p>", private: true }), "note")).uuid,
+    note_uuid: async () =>
+      (
+        await ok(
+          session.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+            message: "<p>Scratch note</p>",
+            private: true,
+          }),
+          "note",
+        )
+      ).uuid,
     drafted_conversation_uuid: async () => {
-      await ok(session.post(`/api/v1/conversations/${mutable.uuid}/draft`, { content: "<p>Draft to drop</p>" }), "draft");
+      await ok(
+        session.post(`/api/v1/conversations/${mutable.uuid}/draft`, { content: "<p>Draft to drop</p>" }),
+        "draft",
+      );
       return mutable.uuid;
     },
     media_id: async () => {
@@ -202,8 +252,24 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
     attribute_key: async () => conversationAttribute,
     contact_attribute_key: async () => contactAttribute,
     custom_attribute_id: async () => {
-      await ok(admin.post("/api/v1/custom-attributes", { applies_to: "contact", name: "Tier", key: contactAttribute, type: "number" }), "contact attribute");
-      return idOf(admin.post("/api/v1/custom-attributes", { applies_to: "conversation", name: "Plan", key: conversationAttribute, type: "text" }), "attribute");
+      await ok(
+        admin.post("/api/v1/custom-attributes", {
+          applies_to: "contact",
+          name: "Tier",
+          key: contactAttribute,
+          type: "number",
+        }),
+        "contact attribute",
+      );
+      return idOf(
+        admin.post("/api/v1/custom-attributes", {
+          applies_to: "conversation",
+          name: "Plan",
+          key: conversationAttribute,
+          type: "text",
+        }),
+        "attribute",
+      );
     },
     role_id: async () => (await roleRow()).id,
     role_name: async () => (await roleRow()).name,
@@ -217,12 +283,27 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
       const all: { id: number }[] = await ok(admin.get("/api/v1/statuses"), "statuses");
       return all.map((s) => s.id).reverse();
     },
-    view_id: async () => idOf(session.post("/api/v1/views/me", { name: "Open", filters: [{ field: "status_id", operator: "=", value: open!.id }] }), "view"),
-    shared_view_id: async () => idOf(admin.post("/api/v1/shared-views", { name: "Everyone's open", filters: [] }), "shared view"),
+    view_id: async () =>
+      idOf(
+        session.post("/api/v1/views/me", {
+          name: "Open",
+          filters: [{ field: "status_id", operator: "=", value: open!.id }],
+        }),
+        "view",
+      ),
+    shared_view_id: async () =>
+      idOf(admin.post("/api/v1/shared-views", { name: "Everyone's open", filters: [] }), "shared view"),
     oidc_id: async () => (await oidcRow()).id,
     oidc_name: async () => (await oidcRow()).name,
     rag_source_id: async () =>
-      idOf(admin.post("/api/v1/rag/sources", { name: "Refunds", source_type: "custom", config: { snippets: ["Refunds take five business days."] } }), "rag source"),
+      idOf(
+        admin.post("/api/v1/rag/sources", {
+          name: "Refunds",
+          source_type: "custom",
+          config: { snippets: ["Refunds take five business days."] },
+        }),
+        "rag source",
+      ),
     notification_id: async () => fresh.fresh_notification_id!(),
     maho_url: async () => maho.url,
     imap_host: async () => (await imapUser()).host,
@@ -239,16 +320,39 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
     },
   };
   const imapUser = () => once("imap user", () => mail.imap.addUser()) as ReturnType<Dovecot["addUser"]>;
-  const roleRow = () => once("role", () => ok(admin.post("/api/v1/roles", { name: "Compat role", permissions: ["conversations:read"] }), "role")) as Promise<{ id: number; name: string }>;
+  const roleRow = () =>
+    once("role", () =>
+      ok(admin.post("/api/v1/roles", { name: "Compat role", permissions: ["conversations:read"] }), "role"),
+    ) as Promise<{ id: number; name: string }>;
   const macroRow = () =>
     once("macro", () =>
-      ok(admin.post("/api/v1/macros", { name: "Thanks", message_content: "<p>Thanks!</p>", actions: [{ type: "set_priority", value: "Low" }] }), "macro"),
+      ok(
+        admin.post("/api/v1/macros", {
+          name: "Thanks",
+          message_content: "<p>Thanks!</p>",
+          actions: [{ type: "set_priority", value: "Low" }],
+        }),
+        "macro",
+      ),
     ) as Promise<{ id: number; name: string }>;
-  const tagRow = () => once("tag", () => ok(admin.post("/api/v1/tags", { name: "vip" }), "tag")) as Promise<{ id: number; name: string }>;
-  const statusRow = () => once("status", () => ok(admin.post("/api/v1/statuses", { name: "On hold" }), "status")) as Promise<{ id: number; name: string }>;
+  const tagRow = () =>
+    once("tag", () => ok(admin.post("/api/v1/tags", { name: "vip" }), "tag")) as Promise<{ id: number; name: string }>;
+  const statusRow = () =>
+    once("status", () => ok(admin.post("/api/v1/statuses", { name: "On hold" }), "status")) as Promise<{
+      id: number;
+      name: string;
+    }>;
   const oidcRow = () =>
     once("oidc", () =>
-      ok(admin.post("/api/v1/oidc", { name: "Keycloak", provider_url: "https://login.example.com/realms/support/", client_id: "helperiq", client_secret: "s3cr3t" }), "oidc"),
+      ok(
+        admin.post("/api/v1/oidc", {
+          name: "Keycloak",
+          provider_url: "https://login.example.com/realms/support/",
+          client_id: "helperiq",
+          client_secret: "s3cr3t",
+        }),
+        "oidc",
+      ),
     ) as Promise<{ id: number; name: string }>;
 
   const value = async (name: string) => {
@@ -259,10 +363,23 @@ export async function seedWorkspace(t: TestApp, maho: MahoServer, mail: SeedMail
     return once(`value:${name}`, shareable);
   };
   // What the list screens read must exist before the lists are read.
-  for (const name of ["custom_attribute_id", "role_id", "macro_id", "tag_id", "status_id", "view_id", "shared_view_id", "oidc_id", "rag_source_id"]) {
+  for (const name of [
+    "custom_attribute_id",
+    "role_id",
+    "macro_id",
+    "tag_id",
+    "status_id",
+    "view_id",
+    "shared_view_id",
+    "oidc_id",
+    "rag_source_id",
+  ]) {
     await value(name);
   }
-  await ok(session.post(`/api/v1/conversations/${conversation.uuid}/draft`, { content: "<p>Started a reply</p>" }), "draft");
+  await ok(
+    session.post(`/api/v1/conversations/${conversation.uuid}/draft`, { content: "<p>Started a reply</p>" }),
+    "draft",
+  );
   await ok(admin.post(`/api/v1/contacts/${contact.id}/notes`, { note: "VIP since 2019" }), "contact note");
   await t.queue.drain();
 

@@ -206,7 +206,10 @@ describe("notification email settings under LibreDesk's notification.email.* key
     await expect(deliverNotification(failing, ws.id, row!.id)).resolves.toBeUndefined();
     await expect(deliverNotification(failing, ws.id, row!.id)).resolves.toBeUndefined();
     expect(attempts).toBe(2);
-    const [stored] = await t.database.db.select({ meta: notifications.meta }).from(notifications).where(eq(notifications.id, row!.id));
+    const [stored] = await t.database.db
+      .select({ meta: notifications.meta })
+      .from(notifications)
+      .where(eq(notifications.id, row!.id));
     expect(stored!.meta).toMatchObject({ delivery: { emailed: false, email_failures: 2, email_given_up: true } });
   });
 });

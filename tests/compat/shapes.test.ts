@@ -29,7 +29,10 @@ beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
   b = await createTenant(t);
-  agent = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_all", "messages:read"], firstName: "Ann" });
+  agent = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_all", "messages:read"],
+    firstName: "Ann",
+  });
   teamId = (await createTeam(t, a, [agent.id])).id;
 });
 afterAll(() => t.close());
@@ -74,14 +77,27 @@ describe("the signed-in agent", () => {
       expect(res.status, JSON.stringify(body)).toBe(200);
       return res.body.data;
     };
-    expect(await set({ status: "away_manual" })).toMatchObject({ availability: "away", availability_status: "away_manual" });
+    expect(await set({ status: "away_manual" })).toMatchObject({
+      availability: "away",
+      availability_status: "away_manual",
+    });
     expect((await agent.client.get("/api/v1/agents/me")).body.data.availability_status).toBe("away_manual");
     expect(await set({ status: "away" })).toMatchObject({ availability: "away", availability_status: "away" });
     expect(await set({ status: "online" })).toMatchObject({ availability: "online", availability_status: "online" });
-    expect(await set({ availability: "offline" })).toMatchObject({ availability: "offline", availability_status: "offline" });
-    const compact = (await agent.client.get("/api/v1/agents/compact")).body.data.find((x: { id: number }) => x.id === agent.id);
+    expect(await set({ availability: "offline" })).toMatchObject({
+      availability: "offline",
+      availability_status: "offline",
+    });
+    const compact = (await agent.client.get("/api/v1/agents/compact")).body.data.find(
+      (x: { id: number }) => x.id === agent.id,
+    );
     expect(compact.availability_status).toBe("offline");
-    for (const body of [{ status: "busy" }, { availability: "away_manual" }, {}, { status: "online", availability: "online" }]) {
+    for (const body of [
+      { status: "busy" },
+      { availability: "away_manual" },
+      {},
+      { status: "online", availability: "online" },
+    ]) {
       const res = await agent.client.put("/api/v1/agents/me/availability", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -125,7 +141,9 @@ describe("compact lists", () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    expect((await b.admin.get("/api/v1/teams/compact")).body.data.map((x: { id: number }) => x.id)).not.toContain(teamId);
+    expect((await b.admin.get("/api/v1/teams/compact")).body.data.map((x: { id: number }) => x.id)).not.toContain(
+      teamId,
+    );
   });
 });
 
@@ -144,7 +162,13 @@ describe("a conversation", () => {
 
   it("the conversation pane's fields: ids, names, inbox address, contact, SLA fields", async () => {
     const inbox = await createInbox(t, a, { name: "Billing" });
-    const conversation = await createConversation(t, a, { inboxId: inbox.id, assignedUserId: agent.id, assignedTeamId: teamId, priorityId: 2, tags: ["vip"] });
+    const conversation = await createConversation(t, a, {
+      inboxId: inbox.id,
+      assignedUserId: agent.id,
+      assignedTeamId: teamId,
+      priorityId: 2,
+      tags: ["vip"],
+    });
     const res = await agent.client.get(`/api/v1/conversations/${conversation.uuid}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
@@ -165,13 +189,31 @@ describe("a conversation", () => {
       tags: ["vip"],
       custom_attributes: {},
       unread_message_count: 0,
-      contact: { id: expect.any(Number), first_name: "Casey", last_name: "Customer", email: expect.any(String), avatar_url: null, phone_number: null, type: "contact" },
+      contact: {
+        id: expect.any(Number),
+        first_name: "Casey",
+        last_name: "Customer",
+        email: expect.any(String),
+        avatar_url: null,
+        phone_number: null,
+        type: "contact",
+      },
       first_response_deadline_at: null,
       resolution_deadline_at: null,
       next_response_deadline_at: null,
       next_response_met_at: null,
     });
-    for (const key of ["last_message", "last_message_at", "waiting_since", "created_at", "updated_at", "first_reply_at", "resolved_at", "closed_at", "snoozed_until"]) {
+    for (const key of [
+      "last_message",
+      "last_message_at",
+      "waiting_since",
+      "created_at",
+      "updated_at",
+      "first_reply_at",
+      "resolved_at",
+      "closed_at",
+      "snoozed_until",
+    ]) {
       expect(res.body.data, key).toHaveProperty(key);
     }
     expect(res.body.data.previous_conversations).toEqual([]);
@@ -180,7 +222,11 @@ describe("a conversation", () => {
   it("lists the contact's earlier conversations the caller sees, for the sidebar", async () => {
     const first = await createConversation(t, a, { subject: "First question" });
     const second = await createConversation(t, a, { subject: "Second question", contactId: first.contactId });
-    const hidden = await createConversation(t, a, { subject: "Someone else's", contactId: first.contactId, assignedUserId: a.adminId });
+    const hidden = await createConversation(t, a, {
+      subject: "Someone else's",
+      contactId: first.contactId,
+      assignedUserId: a.adminId,
+    });
     const reader = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_unassigned"] });
     const res = await reader.client.get(`/api/v1/conversations/${second.uuid}`);
     expect(res.status).toBe(200);
@@ -195,6 +241,8 @@ describe("a conversation", () => {
       }),
     ]);
     const admin = await a.admin.get(`/api/v1/conversations/${second.uuid}`);
-    expect(admin.body.data.previous_conversations.map((p: { uuid: string }) => p.uuid).sort()).toEqual([first.uuid, hidden.uuid].sort());
+    expect(admin.body.data.previous_conversations.map((p: { uuid: string }) => p.uuid).sort()).toEqual(
+      [first.uuid, hidden.uuid].sort(),
+    );
   });
 });

@@ -22,15 +22,31 @@ beforeAll(async () => {
   const role = await admin.post("/api/v1/roles", {
     name: "Support agent",
     permissions: [
-      "conversations:read", "conversations:read_assigned", "conversations:read_unassigned", "conversations:read_team_inbox",
-      "conversations:write", "conversations:update_status", "conversations:update_tags", "conversations:update_team_assignee",
-      "conversations:update_user_assignee", "messages:read", "messages:write", "contacts:read", "contacts:write",
+      "conversations:read",
+      "conversations:read_assigned",
+      "conversations:read_unassigned",
+      "conversations:read_team_inbox",
+      "conversations:write",
+      "conversations:update_status",
+      "conversations:update_tags",
+      "conversations:update_team_assignee",
+      "conversations:update_user_assignee",
+      "messages:read",
+      "messages:write",
+      "contacts:read",
+      "contacts:write",
     ],
   });
   expect(role.status).toBe(201);
   const hire = async (first_name: string, email: string) =>
-    (await admin.post("/api/v1/agents", { first_name, email, roles: ["Support agent"], password: TEST_PASSWORD })).body.data.id as number;
-  ids = { alice: await hire("Alice", "alice@example.com"), bob: await hire("Bob", "bob@example.com"), team: 0, inbox: 0 };
+    (await admin.post("/api/v1/agents", { first_name, email, roles: ["Support agent"], password: TEST_PASSWORD })).body
+      .data.id as number;
+  ids = {
+    alice: await hire("Alice", "alice@example.com"),
+    bob: await hire("Bob", "bob@example.com"),
+    team: 0,
+    inbox: 0,
+  };
   ids.team = (await admin.post("/api/v1/teams", { name: "Billing", members: [ids.alice, ids.bob] })).body.data.id;
   expect((await admin.post("/api/v1/tags", { name: "refund" })).status).toBe(201);
   ids.inbox = (await createInbox(t, ws, { name: "Support" })).id; // inbox CRUD arrives with the email channel issue
@@ -42,7 +58,11 @@ afterAll(() => t.close());
 describe("an agent's day", () => {
   it("runs from a new contact to a resolved, searchable conversation", async () => {
     // Alice: a contact, then a conversation with them.
-    const contact = await alice.post("/api/v1/contacts/quick", { first_name: "Carla", last_name: "Customer", email: "carla@example.org" });
+    const contact = await alice.post("/api/v1/contacts/quick", {
+      first_name: "Carla",
+      last_name: "Customer",
+      email: "carla@example.org",
+    });
     expect(contact.status).toBe(201);
     const created = await alice.post("/api/v1/conversations", {
       inbox_id: ids.inbox,
@@ -72,7 +92,9 @@ describe("an agent's day", () => {
 
     // Tag it and hand it to the team (no agent assigned: it goes to the team's queue).
     expect((await alice.post(`/api/v1/conversations/${uuid}/tags`, { tags: ["refund"] })).status).toBe(200);
-    expect((await alice.put(`/api/v1/conversations/${uuid}/assignee/team`, { assignee_id: ids.team })).status).toBe(200);
+    expect((await alice.put(`/api/v1/conversations/${uuid}/assignee/team`, { assignee_id: ids.team })).status).toBe(
+      200,
+    );
     await alice.put(`/api/v1/conversations/${uuid}/assignee/user/remove`);
 
     // Bob sees it in the team's unassigned queue.
@@ -81,12 +103,17 @@ describe("an agent's day", () => {
     expect(queue.body.data.results[0].tags).toEqual(["refund"]);
 
     // Snooze for a day; the scheduled job wakes it once the day has passed.
-    expect((await bob.put(`/api/v1/conversations/${uuid}/status`, { status: "Snoozed", snoozed_until: "1d" })).status).toBe(200);
+    expect(
+      (await bob.put(`/api/v1/conversations/${uuid}/status`, { status: "Snoozed", snoozed_until: "1d" })).status,
+    ).toBe(200);
     expect((await bob.get(`/api/v1/conversations/${uuid}`)).body.data.status).toBe("Snoozed");
     t.clock.advance(25 * 60 * 60 * 1000);
     const woken = await wakeSnoozedConversations(t.jobs, t.clock.now());
     expect(woken.woken).toBeGreaterThanOrEqual(1);
-    expect((await bob.get(`/api/v1/conversations/${uuid}`)).body.data).toMatchObject({ status: "Open", snoozed_until: null });
+    expect((await bob.get(`/api/v1/conversations/${uuid}`)).body.data).toMatchObject({
+      status: "Open",
+      snoozed_until: null,
+    });
 
     // Bob resolves it.
     expect((await bob.put(`/api/v1/conversations/${uuid}/status`, { status: "Resolved" })).status).toBe(200);
@@ -96,7 +123,9 @@ describe("an agent's day", () => {
 
     // The history tells the story, activities included.
     const history = (await bob.get(`/api/v1/conversations/${uuid}/messages?page_size=100`)).body.data.results;
-    const activities = history.filter((m: { type: string }) => m.type === "activity").map((m: { text_content: string }) => m.text_content);
+    const activities = history
+      .filter((m: { type: string }) => m.type === "activity")
+      .map((m: { text_content: string }) => m.text_content);
     expect(activities.join("\n")).toMatch(/Resolved/);
 
     // Search finds it by a word of the reply, with the word marked.

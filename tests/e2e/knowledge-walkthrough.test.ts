@@ -22,10 +22,25 @@ beforeAll(async () => {
   admin = await ws.anonymous.login(ws.adminEmail, TEST_PASSWORD);
   const role = await admin.post("/api/v1/roles", {
     name: "Support agent",
-    permissions: ["conversations:read", "conversations:read_unassigned", "conversations:write", "messages:read", "messages:write"],
+    permissions: [
+      "conversations:read",
+      "conversations:read_unassigned",
+      "conversations:write",
+      "messages:read",
+      "messages:write",
+    ],
   });
   expect(role.status).toBe(201);
-  expect((await admin.post("/api/v1/agents", { first_name: "Alice", email: "alice@example.com", roles: ["Support agent"], password: TEST_PASSWORD })).status).toBe(201);
+  expect(
+    (
+      await admin.post("/api/v1/agents", {
+        first_name: "Alice",
+        email: "alice@example.com",
+        roles: ["Support agent"],
+        password: TEST_PASSWORD,
+      })
+    ).status,
+  ).toBe(201);
   agent = await ws.anonymous.login("alice@example.com", TEST_PASSWORD);
   inboxId = (await createInbox(t, ws, { name: "Support" })).id;
 });
@@ -65,7 +80,8 @@ describe("knowledge base walk-through", () => {
     expect((await admin.post(`/api/v1/rag/sources/${file.body.data.id}/sync`)).status).toBe(202);
     await t.queue.drain();
     const sources = (await admin.get("/api/v1/rag/sources")).body.data;
-    for (const s of sources) expect(s).toMatchObject({ sync_state: "idle", sync_error: null, last_synced_at: expect.any(String) });
+    for (const s of sources)
+      expect(s).toMatchObject({ sync_state: "idle", sync_error: null, last_synced_at: expect.any(String) });
     expect(sources.find((s: { id: number }) => s.id === custom.body.data.id).document_count).toBe(2);
     expect(sources.find((s: { id: number }) => s.id === file.body.data.id).document_count).toBe(1);
 
@@ -100,6 +116,9 @@ describe("knowledge base walk-through", () => {
 });
 
 async function conversationId(uuid: string): Promise<number> {
-  const [row] = await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.uuid, uuid));
+  const [row] = await t.database.db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.uuid, uuid));
   return row!.id;
 }

@@ -1,7 +1,12 @@
 import type { LambdaEvent } from "hono/aws-lambda";
 
 /** A request as API Gateway's HTTP API hands it to Lambda (payload format 2.0), addressed to `host`. */
-export function httpApiEvent(host: string, method: string, path: string, headers: Record<string, string> = {}): LambdaEvent {
+export function httpApiEvent(
+  host: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): LambdaEvent {
   const now = new Date();
   const routeKey = `${method} ${path}`;
   return {

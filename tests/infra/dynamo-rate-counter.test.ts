@@ -82,7 +82,9 @@ describe("createDynamoRateCounter", () => {
     await counter.hit(key, WINDOW, AT);
     await counter.hit(key, WINDOW, later(30));
     const windowStart = Date.parse("2026-11-24T12:00:00Z") / 1000;
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `${key}@${windowStart}` } } }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `${key}@${windowStart}` } } }),
+    );
     expect(Item?.count?.N).toBe("2");
     expect(Number(Item?.expires_at?.N)).toBeGreaterThan(windowStart + WINDOW);
   });

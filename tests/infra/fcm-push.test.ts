@@ -51,7 +51,10 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
         issuer: CLIENT_EMAIL,
         audience: `${base}/token`,
       });
-      tokenRequests.push({ claims: payload as Record<string, unknown>, header: protectedHeader as Record<string, unknown> });
+      tokenRequests.push({
+        claims: payload as Record<string, unknown>,
+        header: protectedHeader as Record<string, unknown>,
+      });
     } catch (err) {
       res.writeHead(400, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "invalid_grant", error_description: String(err) }));
@@ -71,10 +74,18 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       return fcmError(res, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
     }
     const device = parsed.message?.token;
-    if (device === "uninstalled") return fcmError(res, 404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED");
-    if (device === "busy") return fcmError(res, 503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE");
+    if (device === "uninstalled")
+      return fcmError(res, 404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED");
+    if (device === "busy")
+      return fcmError(res, 503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE");
     if (device === "garbage") {
-      return fcmError(res, 400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token", "INVALID_ARGUMENT");
+      return fcmError(
+        res,
+        400,
+        "INVALID_ARGUMENT",
+        "The registration token is not a valid FCM registration token",
+        "INVALID_ARGUMENT",
+      );
     }
     if (device === "too-big") return fcmError(res, 400, "INVALID_ARGUMENT", "Message is too big", "INVALID_ARGUMENT");
     res.writeHead(200, { "content-type": "application/json" });
@@ -182,7 +193,10 @@ describe("FCM HTTP v1 push", () => {
   });
 
   it("throws when the token endpoint refuses the assertion", async () => {
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+      type: "pkcs8",
+      format: "pem",
+    }) as string;
     const push = createFcmPush({ serviceAccount: { ...account, private_key: other }, endpoint: base });
     await expect(push.send(message("a"))).rejects.toThrow(/token endpoint answered 400 \(invalid_grant\)/);
     expect(sends).toEqual([]);

@@ -62,7 +62,12 @@ describe.runIf(info?.kind === "pg")("Lambda entries on Neon's driver", () => {
       name: "Acme",
       admin: { email: "admin@acme.test", firstName: "Ada", lastName: "Admin", password: "a long enough password" },
     });
-    const { key } = await issueApiKey(db, { tenantId: tenant.tenantId, userId: tenant.adminId, kind: "admin", now: new Date() });
+    const { key } = await issueApiKey(db, {
+      tenantId: tenant.tenantId,
+      userId: tenant.adminId,
+      kind: "admin",
+      now: new Date(),
+    });
 
     const health = await import("../../functions/http/health.ts");
     expect((await health.handler(httpEvent("GET", "/health"))).statusCode).toBe(200);

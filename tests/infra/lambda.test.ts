@@ -38,8 +38,14 @@ beforeAll(async () => {
     name: "Acme",
     admin: { email: "admin@acme.test", firstName: "Ada", lastName: "Admin", password: "a long enough password" },
   });
-  apiKey = (await issueApiKey(database.db, { tenantId: tenant.tenantId, userId: tenant.adminId, kind: "admin", now: new Date() }))
-    .key;
+  apiKey = (
+    await issueApiKey(database.db, {
+      tenantId: tenant.tenantId,
+      userId: tenant.adminId,
+      kind: "admin",
+      now: new Date(),
+    })
+  ).key;
   const config = cloudConfig({ BASE_DOMAIN: "helperiq.test", ROOT_URL: `https://${HOST}` });
   // Without QUEUE_URL, as the families that do not publish are deployed.
   deps = () => ({
@@ -84,9 +90,11 @@ describe("family Lambda handlers", () => {
   });
 
   it("statuses lists the workspace's six system statuses for an API key", async () => {
-    const res = await createHandler("statuses", FAMILIES.statuses, deps)(
-      httpEvent("GET", "/api/v1/statuses", { authorization: `Bearer ${apiKey}` }),
-    );
+    const res = await createHandler(
+      "statuses",
+      FAMILIES.statuses,
+      deps,
+    )(httpEvent("GET", "/api/v1/statuses", { authorization: `Bearer ${apiKey}` }));
     expect(res.statusCode).toBe(200);
     const names = JSON.parse(res.body).data.map((s: { name: string }) => s.name);
     expect(names.sort()).toEqual(["Closed", "Open", "Resolved", "Snoozed", "Spam", "Trashed"]);
@@ -94,7 +102,10 @@ describe("family Lambda handlers", () => {
 
   it("composes its dependencies once, on the first request", async () => {
     let calls = 0;
-    const handler = createHandler("health", FAMILIES.health, () => (calls++, deps()));
+    const handler = createHandler("health", FAMILIES.health, () => {
+      calls++;
+      return deps();
+    });
     expect(calls).toBe(0);
     await handler(httpEvent("GET", "/health"));
     await handler(httpEvent("GET", "/health"));
@@ -141,12 +152,17 @@ describe("functions/http/health.ts", () => {
 describe("request size limits in a family Lambda", () => {
   it("an anonymous 200 KB JSON body is 413 whether or not API Gateway passes its Content-Length", async () => {
     const body = JSON.stringify({ email: "a@acme.test", password: "x".repeat(200_000) });
-    const variants: Record<string, string>[] = [{ "content-type": "application/json" }, { "content-type": "application/json", "content-length": String(body.length) }];
+    const variants: Record<string, string>[] = [
+      { "content-type": "application/json" },
+      { "content-type": "application/json", "content-length": String(body.length) },
+    ];
     for (const headers of variants) {
       const event = { ...httpEvent("POST", "/api/v1/auth/login", headers), body };
       const res = await createHandler("auth", FAMILIES.auth, deps)(event);
       expect(res.statusCode).toBe(413);
-      expect(JSON.parse(res.body)).toEqual({ data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" } });
+      expect(JSON.parse(res.body)).toEqual({
+        data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" },
+      });
     }
   });
 });

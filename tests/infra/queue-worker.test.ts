@@ -35,7 +35,10 @@ let seq = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  worker = createQueueWorker(() => ({ db: database.db, clock: systemClock, mailer: createConsoleMailer(),
+  worker = createQueueWorker(() => ({
+    db: database.db,
+    clock: systemClock,
+    mailer: createConsoleMailer(),
     push: createLogPush(),
     secrets: parseKeyring(generateKeyringSpec()),
     blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-worker-media-"))),
@@ -90,7 +93,10 @@ async function tenant(slug: string) {
 async function queueTagImport(tenantId: number, csv: string) {
   // The job's import.run is recorded here and handed to the worker as SQS would.
   const sent: QueueMessage[] = [];
-  const ctx = systemCtx({ db: database.db, clock: systemClock, events: createEventBus(), queue: { send: async (m) => void sent.push(m) } }, tenantId);
+  const ctx = systemCtx(
+    { db: database.db, clock: systemClock, events: createEventBus(), queue: { send: async (m) => void sent.push(m) } },
+    tenantId,
+  );
   const job = await createImportJob(ctx, "tags", tagImport, csv);
   expect(sent).toEqual([{ type: "import.run", tenantId, jobId: job.id }]);
   return sent[0]!;
@@ -118,7 +124,14 @@ describe("the queue worker", () => {
     expect(await deliver(record)).toEqual({ batchItemFailures: [] });
     expect(await tagNames(tenantId)).toEqual(["Billing", "Refunds"]);
     const done = await jobRow(JSON.parse(record.body).jobId);
-    expect(done).toMatchObject({ status: "completed", total: 3, processed: 3, completed: 2, errored: 1, payload: null });
+    expect(done).toMatchObject({
+      status: "completed",
+      total: 3,
+      processed: 3,
+      completed: 2,
+      errored: 1,
+      payload: null,
+    });
 
     expect(await deliver({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: "2" } })).toEqual({
       batchItemFailures: [],

@@ -30,7 +30,11 @@ describe("FAMILY_ROUTES", () => {
     const contractFamily = new Map(CONTRACT_ROUTES.map((r) => [key(r.method, r.path), r.family]));
     const misplaced = Object.entries(FAMILY_ROUTES).flatMap(([family, routes]) =>
       routes
-        .map(([method, path]) => ({ route: key(method, path), family, contract: contractFamily.get(key(method, path)) }))
+        .map(([method, path]) => ({
+          route: key(method, path),
+          family,
+          contract: contractFamily.get(key(method, path)),
+        }))
         .filter((r) => r.contract !== r.family),
     );
     expect(misplaced).toEqual([]);

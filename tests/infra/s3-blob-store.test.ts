@@ -10,7 +10,10 @@ import { startLocalS3, type LocalS3 } from "../support/s3.ts";
 
 /** The S3 BlobStore against s3rver (an S3-compatible server on loopback), and the API serving media from it. */
 
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
 
 let s3: LocalS3;
@@ -42,15 +45,23 @@ describe("createS3BlobStore", () => {
 
   it("presigns GET URLs that serve the object with the disposition asked for", async () => {
     await store.put("1/c", PDF, "application/pdf");
-    const url = await store.presignedGetUrl!("1/c", { expiresInSeconds: 60, filename: "quote é.pdf", attachment: true });
+    const url = await store.presignedGetUrl!("1/c", {
+      expiresInSeconds: 60,
+      filename: "quote é.pdf",
+      attachment: true,
+    });
     expect(url).toMatch(new RegExp(`^${s3.endpoint}/${s3.bucket}/1/c\\?`));
     expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("60");
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(PDF);
     expect(res.headers.get("content-type")).toBe("application/pdf");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="quote e.pdf"; filename*=UTF-8''quote%20%C3%A9.pdf`);
-    const inline = await fetch(await store.presignedGetUrl!("1/c", { expiresInSeconds: 60, filename: "x.png", attachment: false }));
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="quote e.pdf"; filename*=UTF-8''quote%20%C3%A9.pdf`,
+    );
+    const inline = await fetch(
+      await store.presignedGetUrl!("1/c", { expiresInSeconds: 60, filename: "x.png", attachment: false }),
+    );
     expect(inline.headers.get("content-disposition")).toMatch(/^inline; /);
   });
 
@@ -102,7 +113,9 @@ describe("the media API in S3 mode", () => {
     const followed = await fetch(location);
     expect(followed.status).toBe(200);
     expect(Buffer.from(await followed.arrayBuffer())).toEqual(PDF);
-    expect(followed.headers.get("content-disposition")).toBe(`attachment; filename="invoice.pdf"; filename*=UTF-8''invoice.pdf`);
+    expect(followed.headers.get("content-disposition")).toBe(
+      `attachment; filename="invoice.pdf"; filename*=UTF-8''invoice.pdf`,
+    );
 
     const png = (await upload(PNG, "pixel.png", "image/png")).body.data;
     const image = await fetch((await get(png.url)).headers.get("location")!);
@@ -117,7 +130,9 @@ describe("the media API in S3 mode", () => {
     expect(refused.status).toBe(404);
     expect(refused.headers.get("location")).toBeNull();
     expect((await get(`http://${a.host}/uploads/${uuid}`)).status).toBe(404);
-    expect((await get(`http://${a.host}/uploads/${uuid}`, { authorization: `Bearer ${uploader.creds.bearer}` })).status).toBe(302);
+    expect(
+      (await get(`http://${a.host}/uploads/${uuid}`, { authorization: `Bearer ${uploader.creds.bearer}` })).status,
+    ).toBe(302);
     expect((await a.admin.get(`/uploads/${uuid}`)).status).toBe(404);
   });
 

@@ -74,7 +74,9 @@ describe("createSqsQueue", () => {
   it("rejects when SQS answers with an error, so the caller knows the job was not queued", async () => {
     const queue = createSqsQueue({ queueUrl: QUEUE_URL, client });
     failWith = { status: 400, type: "RequestThrottled" };
-    await expect(queue.send({ type: "import.run", tenantId: 7, jobId: 1 })).rejects.toMatchObject({ name: "RequestThrottled" });
+    await expect(queue.send({ type: "import.run", tenantId: 7, jobId: 1 })).rejects.toMatchObject({
+      name: "RequestThrottled",
+    });
     failWith = { status: 500, type: "InternalError" };
     await expect(queue.send({ type: "import.run", tenantId: 7, jobId: 2 })).rejects.toMatchObject({
       $metadata: { httpStatusCode: 500 },

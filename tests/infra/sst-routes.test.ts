@@ -76,7 +76,11 @@ describe("sst.config.ts", () => {
   it("creates one function per family", () => {
     const handlers = byType("sst.aws.Function").map((f) => f.args.handler as string);
     const http = handlers.filter((h) => h.startsWith("functions/http/")).sort();
-    expect(http).toEqual(Object.keys(FAMILY_ROUTES).map((family) => `functions/http/${family}.handler`).sort());
+    expect(http).toEqual(
+      Object.keys(FAMILY_ROUTES)
+        .map((family) => `functions/http/${family}.handler`)
+        .sort(),
+    );
   });
 
   it("installs the native argon2 addon into every HTTP function, at a pinned version", () => {
@@ -88,7 +92,12 @@ describe("sst.config.ts", () => {
   it("points every function at a file that exports `handler`", async () => {
     // Function args, the inline function args of crons, and queue subscribers.
     const handlers = resources
-      .flatMap((r) => [r.args.handler, r.args.function?.handler, r.args.function, ...r.subscribers.map((s) => s.subscriber)])
+      .flatMap((r) => [
+        r.args.handler,
+        r.args.function?.handler,
+        r.args.function,
+        ...r.subscribers.map((s) => s.subscriber),
+      ])
       .flatMap((h) => [h, h?.handler])
       .filter((h): h is string => typeof h === "string");
     expect(handlers).toEqual(
@@ -134,13 +143,19 @@ describe("the jobs queue", () => {
     const { dlq, visibilityTimeout } = queue("Jobs").args;
     expect(dlq).toEqual({ queue: `sst.aws.Queue:${queue("JobsDead").name}.arn`, retry: MAX_RECEIVE_COUNT });
     const seconds = (d: string) => Number(d.split(" ")[0]) * (d.includes("minute") ? 60 : 1);
-    expect(seconds(visibilityTimeout)).toBeGreaterThanOrEqual(seconds(queue("Jobs").subscribers[0]!.subscriber.timeout));
+    expect(seconds(visibilityTimeout)).toBeGreaterThanOrEqual(
+      seconds(queue("Jobs").subscribers[0]!.subscriber.timeout),
+    );
   });
 
   it("is linked, with its URL, to the families that import CSV files or sync knowledge sources and to no other", () => {
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const publishers = http.filter((f) => f.args.environment.QUEUE_URL !== undefined);
-    expect(publishers.map((f) => f.args.handler).sort()).toEqual(["functions/http/agents.handler", "functions/http/rag.handler", "functions/http/statuses.handler"]);
+    expect(publishers.map((f) => f.args.handler).sort()).toEqual([
+      "functions/http/agents.handler",
+      "functions/http/rag.handler",
+      "functions/http/statuses.handler",
+    ]);
     for (const publisher of publishers) {
       expect(publisher.args.environment.QUEUE_URL).toBe("sst.aws.Queue:Jobs.url");
       expect(publisher.args.link.map((r: { record: Resource }) => r.record.name)).toContain("Jobs");
@@ -192,7 +207,10 @@ describe("the media bucket", () => {
       ...("widget" in FAMILY_ROUTES ? ["functions/http/widget.handler"] : []),
     ];
     expect(linked.map((f) => f.args.handler).sort()).toEqual(expected.sort());
-    for (const fn of http) expect(fn.args.environment.MEDIA_BUCKET, fn.args.handler).toBe(names(fn.args).includes("Media") ? bucket : undefined);
+    for (const fn of http)
+      expect(fn.args.environment.MEDIA_BUCKET, fn.args.handler).toBe(
+        names(fn.args).includes("Media") ? bucket : undefined,
+      );
   });
 
   it("is linked to the queue worker (mail attachments) and the orphan cleanup cron", () => {

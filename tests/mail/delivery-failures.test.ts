@@ -4,7 +4,14 @@ import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createEmailInbox } from "../support/email-inbox.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { REFUSED_DOMAIN, startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
 import { mailWithId, messageRow, peerServer, statusEvents } from "./delivery-helpers.ts";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
@@ -26,7 +33,13 @@ let otto: TestAgent;
 let inbox: Awaited<ReturnType<typeof createEmailInbox>>;
 let contact: Awaited<ReturnType<typeof createContact>>;
 
-const PERMS = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const PERMS = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const path = (uuid: string) => `/api/v1/conversations/${uuid}/messages`;
 
 /** A loopback port nothing listens on (a server was there a moment ago): connection refused. */
@@ -94,16 +107,26 @@ describe("set_status waits for the SMTP server", () => {
     expect(sentAt).toBeGreaterThanOrEqual(0);
     expect(resolvedAt).toBeGreaterThan(sentAt);
     const history = (await wendy.client.get(`${path(conv.uuid)}?types=activity`)).body.data.results;
-    expect(history.map((m: { text_content: string }) => m.text_content)).toContain("Wendy Smith set status to Resolved");
+    expect(history.map((m: { text_content: string }) => m.text_content)).toContain(
+      "Wendy Smith set status to Resolved",
+    );
   });
 
   it(`fails at once when the server refuses every recipient (${REFUSED_DOMAIN}) and leaves the status alone`, async () => {
     const conv = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id });
-    const sent = await post(conv.uuid, { message: "<p>Bye</p>", to: [`nobody@${REFUSED_DOMAIN}`], set_status: "Resolved" });
+    const sent = await post(conv.uuid, {
+      message: "<p>Bye</p>",
+      to: [`nobody@${REFUSED_DOMAIN}`],
+      set_status: "Resolved",
+    });
     await t.queue.drain();
     const row = await messageRow(t, sent.uuid);
     expect(row.status).toBe("failed");
-    expect(row.meta.delivery).toMatchObject({ attempts: 1, lease_until: null, last_error: expect.stringMatching(/recipients were rejected/) });
+    expect(row.meta.delivery).toMatchObject({
+      attempts: 1,
+      lease_until: null,
+      last_error: expect.stringMatching(/recipients were rejected/),
+    });
     expect(row.meta.recipients).toEqual({ accepted: [], rejected: [`nobody@${REFUSED_DOMAIN}`] });
     expect(statusEvents(t, sent.uuid)).toEqual(["sending", "failed"]);
     expect((await statusOf(conv.id)).name).toBe("Open");
@@ -147,7 +170,8 @@ describe("transient failures", () => {
     const messageId = failed.sourceId!;
     expect(messageId).toBe(`<${sent.uuid}@acme.test>`);
 
-    const retry = (client = wendy.client, uuid = sent.uuid, convUuid = conv.uuid) => client.put(`${path(convUuid)}/${uuid}/retry`);
+    const retry = (client = wendy.client, uuid = sent.uuid, convUuid = conv.uuid) =>
+      client.put(`${path(convUuid)}/${uuid}/retry`);
     expect((await retry(otto.client)).status).toBe(403);
     expect((await retry(b.admin)).status).toBe(404);
     const res = await retry();
@@ -168,7 +192,10 @@ describe("transient failures", () => {
   });
 
   it("moves on to the inbox's next SMTP server when one refuses connections", async () => {
-    const twoServers = await createEmailInbox(t, a.id, { from: "help@acme.test", smtp: [peerServer(peer, { port: deadPort }), peerServer(peer)] });
+    const twoServers = await createEmailInbox(t, a.id, {
+      from: "help@acme.test",
+      smtp: [peerServer(peer, { port: deadPort }), peerServer(peer)],
+    });
     const conv = await createConversation(t, a, { inboxId: twoServers.id, contactId: contact.id });
     const sent = await post(conv.uuid, { message: "<p>failover</p>" });
     await t.queue.drain();
@@ -178,13 +205,19 @@ describe("transient failures", () => {
   });
 
   it("fails after the last attempt when the only server refuses connections", async () => {
-    const dead = await createEmailInbox(t, a.id, { from: "down@acme.test", smtp: [peerServer(peer, { port: deadPort })] });
+    const dead = await createEmailInbox(t, a.id, {
+      from: "down@acme.test",
+      smtp: [peerServer(peer, { port: deadPort })],
+    });
     const conv = await createConversation(t, a, { inboxId: dead.id, contactId: contact.id });
     const sent = await post(conv.uuid, { message: "<p>nobody home</p>" });
     await t.queue.drain();
     const row = await messageRow(t, sent.uuid);
     expect(row.status).toBe("failed");
-    expect(row.meta.delivery).toMatchObject({ attempts: 3, last_error: expect.stringMatching(/ECONNREFUSED|connect/i) });
+    expect(row.meta.delivery).toMatchObject({
+      attempts: 3,
+      last_error: expect.stringMatching(/ECONNREFUSED|connect/i),
+    });
   });
 });
 
@@ -203,7 +236,10 @@ describe("SMTP authentication and configuration", () => {
   });
 
   it("fails at once (no retries) when the server refuses the credentials", async () => {
-    const wrong = await createEmailInbox(t, a.id, { from: "wrong@acme.test", smtp: [peerServer(authPeer, { username: "mailer", password: "nope" })] });
+    const wrong = await createEmailInbox(t, a.id, {
+      from: "wrong@acme.test",
+      smtp: [peerServer(authPeer, { username: "mailer", password: "nope" })],
+    });
     const conv = await createConversation(t, a, { inboxId: wrong.id, contactId: contact.id });
     const sent = await post(conv.uuid, { message: "<p>x</p>" });
     await t.queue.drain();
@@ -217,14 +253,25 @@ describe("SMTP authentication and configuration", () => {
     const conv = await createConversation(t, a, { inboxId: bare.id, contactId: contact.id });
     const sent = await post(conv.uuid, { message: "<p>x</p>" });
     await t.queue.drain();
-    expect((await messageRow(t, sent.uuid)).meta.delivery).toMatchObject({ last_error: "the inbox has no SMTP server configured" });
+    expect((await messageRow(t, sent.uuid)).meta.delivery).toMatchObject({
+      last_error: "the inbox has no SMTP server configured",
+    });
     expect((await messageRow(t, sent.uuid)).status).toBe("failed");
 
     const later = await createEmailInbox(t, a.id, { from: "later@acme.test", smtp: [peerServer(peer)] });
     const conv2 = await createConversation(t, a, { inboxId: later.id, contactId: contact.id });
     const [pending] = await t.database.db
       .insert(messages)
-      .values({ tenantId: a.id, conversationId: conv2.id, type: "outgoing", status: "pending", senderType: "agent", senderId: wendy.id, content: "<p>p</p>", meta: { to: ["casey@customer.test"] } })
+      .values({
+        tenantId: a.id,
+        conversationId: conv2.id,
+        type: "outgoing",
+        status: "pending",
+        senderType: "agent",
+        senderId: wendy.id,
+        content: "<p>p</p>",
+        meta: { to: ["casey@customer.test"] },
+      })
       .returning();
     const { inboxes } = await import("@helperiq/core/schema");
     await t.database.db.update(inboxes).set({ enabled: false }).where(eq(inboxes.id, later.id));
@@ -273,7 +320,9 @@ describe("the SMTP adapter (packages/adapters/src/mail/inbox-transport.ts)", () 
       peer.failNext(1, 452);
       const soft = await transport.send(peerServer(peer), mail).catch((e: unknown) => e);
       expect(soft).toMatchObject({ permanent: false });
-      const denied = await transport.send(peerServer(authPeer, { username: "mailer", password: "bad" }), mail).catch((e: unknown) => e);
+      const denied = await transport
+        .send(peerServer(authPeer, { username: "mailer", password: "bad" }), mail)
+        .catch((e: unknown) => e);
       expect(denied).toMatchObject({ permanent: true });
       const ok = await transport.send(peerServer(peer), mail);
       expect(ok.accepted).toEqual(["casey@customer.test"]);

@@ -3,7 +3,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createEmailInbox } from "../support/email-inbox.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { REFUSED_DOMAIN, startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
 import { mailWithId, messageRow, peerServer, statusEvents } from "./delivery-helpers.ts";
 import { messages } from "@helperiq/core/schema";
@@ -18,7 +25,13 @@ let inbox: Awaited<ReturnType<typeof createEmailInbox>>;
 let autoInbox: Awaited<ReturnType<typeof createEmailInbox>>;
 let contact: Awaited<ReturnType<typeof createContact>>;
 
-const PERMS = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const PERMS = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const path = (uuid: string) => `/api/v1/conversations/${uuid}/messages`;
 
 beforeAll(async () => {
@@ -26,8 +39,16 @@ beforeAll(async () => {
   a = await createTenant(t);
   wendy = await createAgent(t, a, { permissions: [...PERMS], firstName: "Wendy" });
   otto = await createAgent(t, a, { permissions: [...PERMS], firstName: "Otto" });
-  inbox = await createEmailInbox(t, a.id, { from: "support@acme.test", smtp: [peerServer(peer)], config: { enable_plus_addressing: true } });
-  autoInbox = await createEmailInbox(t, a.id, { from: "auto@acme.test", smtp: [peerServer(peer)], config: { auto_assign_on_reply: true } });
+  inbox = await createEmailInbox(t, a.id, {
+    from: "support@acme.test",
+    smtp: [peerServer(peer)],
+    config: { enable_plus_addressing: true },
+  });
+  autoInbox = await createEmailInbox(t, a.id, {
+    from: "auto@acme.test",
+    smtp: [peerServer(peer)],
+    config: { auto_assign_on_reply: true },
+  });
   contact = await createContact(t, a, { email: "casey@customer.test" });
 });
 
@@ -76,7 +97,12 @@ describe("forward (HQ)", () => {
     expect(mail.to).toMatchObject({ value: [{ address: "vendor@partner.test" }, { address: "repairs@partner.test" }] });
     expect(mail.cc).toMatchObject({ value: [{ address: "boss@acme.test" }] });
     expect(mail.headers.has("bcc")).toBe(false);
-    expect(mail.envelopeTo.sort()).toEqual(["audit@acme.test", "boss@acme.test", "repairs@partner.test", "vendor@partner.test"]);
+    expect(mail.envelopeTo.sort()).toEqual([
+      "audit@acme.test",
+      "boss@acme.test",
+      "repairs@partner.test",
+      "vendor@partner.test",
+    ]);
     expect(mail.envelopeTo).not.toContain("casey@customer.test");
     expect(row.meta.forward).toEqual({
       to: ["vendor@partner.test", "repairs@partner.test"],
@@ -89,7 +115,11 @@ describe("forward (HQ)", () => {
   });
 
   it("adds Fwd: once", async () => {
-    const conv = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id, subject: "Fwd: Invoice 42" });
+    const conv = await createConversation(t, a, {
+      inboxId: inbox.id,
+      contactId: contact.id,
+      subject: "Fwd: Invoice 42",
+    });
     const { row } = await send(conv.uuid, { message: "<p>fyi</p>", forwarded_to: ["accounting@partner.test"] });
     expect((await mailWithId(peer, row.sourceId!)).subject).toBe("Fwd: Invoice 42");
   });
@@ -104,7 +134,11 @@ describe("forward (HQ)", () => {
 
   it("refuses forwarding a private note (400)", async () => {
     const conv = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id });
-    const res = await wendy.client.post(path(conv.uuid), { message: "<p>x</p>", private: true, forwarded_to: ["v@partner.test"] });
+    const res = await wendy.client.post(path(conv.uuid), {
+      message: "<p>x</p>",
+      private: true,
+      forwarded_to: ["v@partner.test"],
+    });
     expect(res.status).toBe(400);
     expect(res.body.data.message).toMatch(/^forwarded_to: /);
   });
@@ -112,7 +146,12 @@ describe("forward (HQ)", () => {
 
 describe("auto-assign on reply", () => {
   const assignee = async (id: number) =>
-    (await t.database.db.select({ id: conversations.assignedUserId }).from(conversations).where(eq(conversations.id, id)))[0]!.id;
+    (
+      await t.database.db
+        .select({ id: conversations.assignedUserId })
+        .from(conversations)
+        .where(eq(conversations.id, id))
+    )[0]!.id;
 
   it("assigns an unassigned conversation to the replying agent, with its activity and event, when the inbox says so", async () => {
     const conv = await createConversation(t, a, { inboxId: autoInbox.id, contactId: contact.id });
@@ -132,7 +171,11 @@ describe("auto-assign on reply", () => {
   });
 
   it("keeps an existing assignee, ignores private notes, and does nothing for inboxes without the setting", async () => {
-    const taken = await createConversation(t, a, { inboxId: autoInbox.id, contactId: contact.id, assignedUserId: otto.id });
+    const taken = await createConversation(t, a, {
+      inboxId: autoInbox.id,
+      contactId: contact.id,
+      assignedUserId: otto.id,
+    });
     await send(taken.uuid, { message: "<p>helping out</p>" });
     expect(await assignee(taken.id)).toBe(otto.id);
 

@@ -1,4 +1,10 @@
-import { forwardSubject, outgoingMessageId, plusAddress, replySubject, threadingOf } from "@helperiq/core/mail-out/headers";
+import {
+  forwardSubject,
+  outgoingMessageId,
+  plusAddress,
+  replySubject,
+  threadingOf,
+} from "@helperiq/core/mail-out/headers";
 import { replaceUploadImages, uploadImageUuids } from "@helperiq/core/media/inline-images";
 import { renderSignature } from "@helperiq/core/mail-out/signature";
 import { describe, expect, it } from "vitest";
@@ -33,7 +39,9 @@ describe("outgoing headers", () => {
   });
 
   it("makes the per-conversation plus address, replacing an existing +tag", () => {
-    expect(plusAddress("support@acme.test", "c0ffee00-0000-4000-8000-000000000000")).toBe("support+c0ffee00-0000-4000-8000-000000000000@acme.test");
+    expect(plusAddress("support@acme.test", "c0ffee00-0000-4000-8000-000000000000")).toBe(
+      "support+c0ffee00-0000-4000-8000-000000000000@acme.test",
+    );
     expect(plusAddress("support+old@acme.test", "u")).toBe("support+u@acme.test");
   });
 });
@@ -46,14 +54,19 @@ describe("outgoing body", () => {
     const html = `<p><img src="/uploads/${u1}"><img alt="x" src='https://acme.helperiq.test/uploads/${u2.toUpperCase()}?exp=1&amp;sig=z'><img src="https://cdn.test/logo.png"></p>`;
     expect(uploadImageUuids(html)).toEqual([u1, u2]);
     const out = replaceUploadImages(html, new Map([[u2, `${u2}@acme.test`]]));
-    expect(out).toBe(`<p><img src="/uploads/${u1}"><img alt="x" src='cid:${u2}@acme.test'><img src="https://cdn.test/logo.png"></p>`);
+    expect(out).toBe(
+      `<p><img src="/uploads/${u1}"><img alt="x" src='cid:${u2}@acme.test'><img src="https://cdn.test/logo.png"></p>`,
+    );
   });
 
   it("fills the signature's placeholders HTML-escaped and sanitises it", () => {
-    const sig = renderSignature('<p>{{agent.full_name}} · {{ agent.email }} · {{inbox.name}} {{unknown.x}}</p><script>x()</script>', {
-      agent: { first_name: "Bob", last_name: "<b>Evil</b>", email: "bob@acme.test" },
-      inbox: { name: "Support" },
-    });
+    const sig = renderSignature(
+      "<p>{{agent.full_name}} · {{ agent.email }} · {{inbox.name}} {{unknown.x}}</p><script>x()</script>",
+      {
+        agent: { first_name: "Bob", last_name: "<b>Evil</b>", email: "bob@acme.test" },
+        inbox: { name: "Support" },
+      },
+    );
     expect(sig).toBe("<p>Bob &lt;b&gt;Evil&lt;/b&gt; · bob@acme.test · Support </p>");
     expect(renderSignature("", { agent: { first_name: "", last_name: "", email: "" }, inbox: { name: "" } })).toBe("");
   });

@@ -10,7 +10,16 @@ import type { SmtpPeer } from "../support/smtp-peer.ts";
 /** The peer as an inbox's SMTP server (plain SMTP on loopback). */
 export function peerServer(peer: SmtpPeer, over: Partial<SmtpServer> = {}): SmtpServer {
   const url = new URL(peer.url);
-  return { host: url.hostname, port: Number(url.port), tls: "none", username: "", password: "", max_conns: 2, tls_skip_verify: false, ...over };
+  return {
+    host: url.hostname,
+    port: Number(url.port),
+    tls: "none",
+    username: "",
+    password: "",
+    max_conns: 2,
+    tls_skip_verify: false,
+    ...over,
+  };
 }
 
 /** Everything the peer received, parsed. */
@@ -37,10 +46,18 @@ export const statusEvents = (t: TestApp, messageUuid: string) =>
   t.published.flatMap((e) => (e.type === "message_update" && e.messageUuid === messageUuid ? [e.changes.status] : []));
 
 /** A 1×1 PNG. */
-export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+export const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /** An upload of `uploadedBy`, not held by any message yet (as POST /api/v1/media stores it). */
-export function upload(t: TestApp, tenantId: number, uploadedBy: number, file: { filename: string; contentType: string; bytes: Uint8Array; inline?: boolean }) {
+export function upload(
+  t: TestApp,
+  tenantId: number,
+  uploadedBy: number,
+  file: { filename: string; contentType: string; bytes: Uint8Array; inline?: boolean },
+) {
   return storeMedia(t.database.db, t.blobs, {
     tenantId,
     uploadedBy,

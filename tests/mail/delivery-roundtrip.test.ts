@@ -25,7 +25,13 @@ beforeAll(async () => {
   tenant = await createTenant(t);
   wendy = await createAgent(t, tenant, {
     firstName: "Wendy",
-    permissions: ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"],
+    permissions: [
+      "conversations:read",
+      "conversations:read_all",
+      "conversations:write",
+      "messages:read",
+      "messages:write",
+    ],
   });
   box = await mailInbox(t, dovecot, tenant.id, { smtp: [peerServer(peer)], config: { enable_plus_addressing: true } });
 });
@@ -38,14 +44,22 @@ describe("customer → Dovecot → conversation → reply over SMTP → customer
   it("keeps one conversation for the whole exchange", async () => {
     await dovecot.append(
       box.server,
-      simpleMail({ from: "Casey <casey@customer.test>", to: box.address, subject: "Broken kettle", messageId: "<first@customer.test>", body: "It stopped working." }),
+      simpleMail({
+        from: "Casey <casey@customer.test>",
+        to: box.address,
+        subject: "Broken kettle",
+        messageId: "<first@customer.test>",
+        body: "It stopped working.",
+      }),
     );
     await poll(t, box.inbox);
     await t.queue.drain();
     const [conv] = await t.database.db.select().from(conversations).where(eq(conversations.inboxId, box.inbox.id));
     expect(conv).toBeDefined();
 
-    const res = await wendy.client.post(`/api/v1/conversations/${conv!.uuid}/messages`, { message: "<p>Sorry! A new one is on its way.</p>" });
+    const res = await wendy.client.post(`/api/v1/conversations/${conv!.uuid}/messages`, {
+      message: "<p>Sorry! A new one is on its way.</p>",
+    });
     expect(res.status).toBe(201);
     await t.queue.drain();
     const sent = await messageRow(t, res.body.data.uuid);

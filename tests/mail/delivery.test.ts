@@ -3,7 +3,14 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createEmailInbox } from "../support/email-inbox.ts";
-import { createAgent, createContact, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createContact,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 import { startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
 import { mailWithId, messageRow, peerServer, PNG, statusEvents, upload } from "./delivery-helpers.ts";
 
@@ -19,7 +26,13 @@ let wendy: TestAgent;
 let inbox: Awaited<ReturnType<typeof createEmailInbox>>;
 let contact: Awaited<ReturnType<typeof createContact>>;
 
-const PERMS = ["conversations:read", "conversations:read_all", "conversations:write", "messages:read", "messages:write"] as const;
+const PERMS = [
+  "conversations:read",
+  "conversations:read_all",
+  "conversations:write",
+  "messages:read",
+  "messages:write",
+] as const;
 const path = (uuid: string) => `/api/v1/conversations/${uuid}/messages`;
 
 beforeAll(async () => {
@@ -75,7 +88,10 @@ describe("message.deliver", () => {
   it("takes a reply pending → sending → sent, with events in order, recipients and its Message-ID stored", async () => {
     const { conv } = await customerThread();
     const before = t.published.length;
-    const res = await wendy.client.post(path(conv.uuid), { message: "<p>Your refund is on its way.</p>", cc: ["boss@customer.test"] });
+    const res = await wendy.client.post(path(conv.uuid), {
+      message: "<p>Your refund is on its way.</p>",
+      cc: ["boss@customer.test"],
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.status).toBe("pending");
     await t.queue.drain();
@@ -83,17 +99,28 @@ describe("message.deliver", () => {
     const row = await messageRow(t, uuid);
     expect(row.status).toBe("sent");
     expect(row.sourceId).toBe(`<${uuid}@acme.test>`);
-    expect(row.meta).toMatchObject({ to: ["casey@customer.test"], cc: ["boss@customer.test"], recipients: { accepted: ["casey@customer.test", "boss@customer.test"], rejected: [] } });
+    expect(row.meta).toMatchObject({
+      to: ["casey@customer.test"],
+      cc: ["boss@customer.test"],
+      recipients: { accepted: ["casey@customer.test", "boss@customer.test"], rejected: [] },
+    });
     expect(row.meta).not.toHaveProperty("pending_delivery");
     expect(row.meta.delivery).toMatchObject({ attempts: 1, lease_until: null });
     // Realtime saw the message appear, then each committed status change, in order.
-    const mine = t.published.slice(before).filter((e) => ("messageUuid" in e && e.messageUuid === uuid));
-    expect(mine.map((e) => (e.type === "message_update" ? e.changes.status : e.type))).toEqual(["new_message", "sending", "sent"]);
+    const mine = t.published.slice(before).filter((e) => "messageUuid" in e && e.messageUuid === uuid);
+    expect(mine.map((e) => (e.type === "message_update" ? e.changes.status : e.type))).toEqual([
+      "new_message",
+      "sending",
+      "sent",
+    ]);
     const mail = await mailWithId(peer, `<${uuid}@acme.test>`);
     expect(mail.envelopeTo.sort()).toEqual(["boss@customer.test", "casey@customer.test"]);
     // The API shows the delivered state too.
     const view = (await wendy.client.get(`${path(conv.uuid)}/${uuid}`)).body.data;
-    expect(view).toMatchObject({ status: "sent", meta: { recipients: { accepted: ["casey@customer.test", "boss@customer.test"] } } });
+    expect(view).toMatchObject({
+      status: "sent",
+      meta: { recipients: { accepted: ["casey@customer.test", "boss@customer.test"] } },
+    });
   });
 
   it("threads the reply: Subject, Message-ID, In-Reply-To/References, Reply-To plus address, From with the agent's name", async () => {
@@ -117,7 +144,10 @@ describe("message.deliver", () => {
   it("never doubles Re: or the reference tag", async () => {
     const conv = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id, subject: "RE: Order" });
     const tagged = await createConversation(t, a, { inboxId: inbox.id, contactId: contact.id, subject: "x" });
-    await t.database.db.update(conversations).set({ subject: `Re: Order [#${tagged.referenceNumber}]` }).where(eq(conversations.id, tagged.id));
+    await t.database.db
+      .update(conversations)
+      .set({ subject: `Re: Order [#${tagged.referenceNumber}]` })
+      .where(eq(conversations.id, tagged.id));
     const one = await reply(conv.uuid, { message: "<p>a</p>" });
     const two = await reply(tagged.uuid, { message: "<p>b</p>" });
     expect((await mailWithId(peer, one.row.sourceId!)).subject).toBe(`RE: Order [#${conv.referenceNumber}]`);
@@ -155,8 +185,17 @@ describe("message.deliver", () => {
   it("attaches the message's files with their bytes, and embeds inline upload images as CID parts", async () => {
     const { conv } = await customerThread();
     const pdfBytes = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(4000, 7), Buffer.from("\n%%EOF\n")]);
-    const pdf = await upload(t, a.id, wendy.id, { filename: "invoice.pdf", contentType: "application/pdf", bytes: pdfBytes });
-    const image = await upload(t, a.id, wendy.id, { filename: "screen.png", contentType: "image/png", bytes: PNG, inline: true });
+    const pdf = await upload(t, a.id, wendy.id, {
+      filename: "invoice.pdf",
+      contentType: "application/pdf",
+      bytes: pdfBytes,
+    });
+    const image = await upload(t, a.id, wendy.id, {
+      filename: "screen.png",
+      contentType: "image/png",
+      bytes: PNG,
+      inline: true,
+    });
     const sent = await reply(conv.uuid, {
       message: `<p>See below</p><p><img src="https://${a.host}/uploads/${image.uuid}?exp=99&amp;sig=abc" alt="shot"></p>`,
       attachments: [{ media_uuid: pdf.uuid }],
@@ -182,13 +221,21 @@ describe("message.deliver", () => {
       .insert(messages)
       .values({ tenantId: b.id, conversationId: convB.id, type: "incoming", status: "received", senderType: "contact" })
       .returning();
-    const foreign = await upload(t, b.id, b.adminId, { filename: "secret.png", contentType: "image/png", bytes: PNG, inline: true });
+    const foreign = await upload(t, b.id, b.adminId, {
+      filename: "secret.png",
+      contentType: "image/png",
+      bytes: PNG,
+      inline: true,
+    });
     await t.database.db.update(media).set({ messageId: msgB!.id }).where(eq(media.uuid, foreign.uuid));
     const sent = await reply(conv.uuid, { message: `<p>x</p><img src="/uploads/${foreign.uuid}">` });
     expect(sent.view.attachments).toEqual([]);
     const mail = await mailWithId(peer, sent.row.sourceId!);
     expect(mail.attachments).toEqual([]);
-    const [still] = await t.database.db.select({ messageId: media.messageId }).from(media).where(eq(media.uuid, foreign.uuid));
+    const [still] = await t.database.db
+      .select({ messageId: media.messageId })
+      .from(media)
+      .where(eq(media.uuid, foreign.uuid));
     expect(still!.messageId).toBe(msgB!.id);
   });
 
@@ -198,7 +245,16 @@ describe("message.deliver", () => {
     await t.queue.drain();
     const [pending] = await t.database.db
       .insert(messages)
-      .values({ tenantId: a.id, conversationId: conv.id, type: "outgoing", status: "pending", senderType: "agent", senderId: wendy.id, content: "<p>p</p>", meta: { to: ["casey@customer.test"], cc: [], bcc: [] } })
+      .values({
+        tenantId: a.id,
+        conversationId: conv.id,
+        type: "outgoing",
+        status: "pending",
+        senderType: "agent",
+        senderId: wendy.id,
+        content: "<p>p</p>",
+        meta: { to: ["casey@customer.test"], cc: [], bcc: [] },
+      })
       .returning();
     const count = peer.received.length;
     await t.queue.send({ type: "message.deliver", tenantId: b.id, messageId: pending!.id });
@@ -241,8 +297,27 @@ describe("message.deliver", () => {
     const rows = await t.database.db
       .insert(messages)
       .values([
-        { tenantId: a.id, conversationId: conv.id, type: "outgoing" as const, status: "sending" as const, senderType: "agent" as const, senderId: wendy.id, content: "<p>mid-send</p>", sourceId: "<crashed@acme.test>", meta: { to: ["casey@customer.test"], cc: [], bcc: [], delivery: leased } },
-        { tenantId: a.id, conversationId: conv.id, type: "outgoing" as const, status: "pending" as const, senderType: "agent" as const, senderId: wendy.id, content: "<p>never started</p>", meta: { to: ["casey@customer.test"], cc: [], bcc: [] } },
+        {
+          tenantId: a.id,
+          conversationId: conv.id,
+          type: "outgoing" as const,
+          status: "sending" as const,
+          senderType: "agent" as const,
+          senderId: wendy.id,
+          content: "<p>mid-send</p>",
+          sourceId: "<crashed@acme.test>",
+          meta: { to: ["casey@customer.test"], cc: [], bcc: [], delivery: leased },
+        },
+        {
+          tenantId: a.id,
+          conversationId: conv.id,
+          type: "outgoing" as const,
+          status: "pending" as const,
+          senderType: "agent" as const,
+          senderId: wendy.id,
+          content: "<p>never started</p>",
+          meta: { to: ["casey@customer.test"], cc: [], bcc: [] },
+        },
       ])
       .returning();
     const jobOf = (r: { id: number }) => ({ type: "message.deliver", tenantId: a.id, messageId: r.id });
@@ -259,7 +334,14 @@ describe("message.deliver", () => {
     expect(later).toEqual(expect.arrayContaining(rows.map(jobOf)));
     await t.database.db
       .update(messages)
-      .set({ meta: { to: ["casey@customer.test"], cc: [], bcc: [], delivery: { ...leased, lease_until: new Date(t.clock.now().getTime() - 1000).toISOString() } } })
+      .set({
+        meta: {
+          to: ["casey@customer.test"],
+          cc: [],
+          bcc: [],
+          delivery: { ...leased, lease_until: new Date(t.clock.now().getTime() - 1000).toISOString() },
+        },
+      })
       .where(eq(messages.id, rows[0]!.id));
     for (const job of await undeliveredMessages(t.database.db, t.clock.now())) await t.queue.send(job);
     await t.queue.drain();
@@ -283,7 +365,10 @@ describe("message.deliver", () => {
     expect(sent.row.status).toBe("sent");
     expect(statusEvents(t, sent.view.uuid)).toEqual(["sent"]);
     expect(peer.received.length).toBe(count);
-    const [row] = await t.database.db.select().from(conversations).where(and(eq(conversations.id, conv.id)));
+    const [row] = await t.database.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.id, conv.id)));
     expect(row!.resolvedAt).not.toBeNull();
   });
 });

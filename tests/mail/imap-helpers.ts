@@ -14,7 +14,12 @@ let seq = 0;
 export type MailInbox = { inbox: Awaited<ReturnType<typeof createEmailInbox>>; server: ImapServer; address: string };
 
 /** A Dovecot user and an email inbox of `tenantId` reading its mailbox. */
-export async function mailInbox(t: TestApp, dovecot: Dovecot, tenantId: number, opts: EmailInboxOptions & { mailbox?: string } = {}): Promise<MailInbox> {
+export async function mailInbox(
+  t: TestApp,
+  dovecot: Dovecot,
+  tenantId: number,
+  opts: EmailInboxOptions & { mailbox?: string } = {},
+): Promise<MailInbox> {
   const server = await dovecot.addUser({ mailbox: opts.mailbox ?? "INBOX" });
   const address = `support${++seq}@acme.test`;
   const inbox = await createEmailInbox(t, tenantId, { from: `Acme Support <${address}>`, imap: [server], ...opts });
@@ -25,7 +30,8 @@ export async function mailInbox(t: TestApp, dovecot: Dovecot, tenantId: number, 
 export function fixture(name: string, vars: Record<string, string> = {}): Buffer {
   const raw = readFileSync(path.join(FIXTURES, name)).toString("latin1");
   const filled = raw.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => vars[key] ?? whole);
-  if (/\{\{[A-Z_]+\}\}/.test(filled)) throw new Error(`fixture ${name}: unfilled placeholder in ${filled.match(/\{\{[A-Z_]+\}\}/)![0]}`);
+  if (/\{\{[A-Z_]+\}\}/.test(filled))
+    throw new Error(`fixture ${name}: unfilled placeholder in ${filled.match(/\{\{[A-Z_]+\}\}/)![0]}`);
   return Buffer.from(filled, "latin1");
 }
 

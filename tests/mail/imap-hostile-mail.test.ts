@@ -36,7 +36,9 @@ async function contactsWith(tenantId: number, email: string) {
   return db()
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.type, "contact"), eq(sql`lower(${users.email})`, email.toLowerCase())));
+    .where(
+      and(eq(users.tenantId, tenantId), eq(users.type, "contact"), eq(sql`lower(${users.email})`, email.toLowerCase())),
+    );
 }
 
 describe("header-derived text of imported mail", () => {
@@ -97,7 +99,7 @@ describe("HTML of imported mail", () => {
       'Content-Type: image/png; name="shot.png"',
       "Content-Transfer-Encoding: base64",
       "Content-ID: <shot@customer.example>",
-      "Content-Disposition: inline; filename=\"shot.png\"",
+      'Content-Disposition: inline; filename="shot.png"',
       "",
       png,
       "--rel--",
@@ -113,7 +115,10 @@ describe("HTML of imported mail", () => {
     );
 
     // A message stored before this rule is cleaned when it is read.
-    await db().update(messages).set({ content: `<p>old<img src="/uploads/../logout"><img src="/uploads/${image!.uuid}"></p>` }).where(eq(messages.id, msg!.id));
+    await db()
+      .update(messages)
+      .set({ content: `<p>old<img src="/uploads/../logout"><img src="/uploads/${image!.uuid}"></p>` })
+      .where(eq(messages.id, msg!.id));
     const listed = await tenant.admin.get(`/api/v1/conversations/${conv!.uuid}/messages`);
     const view = (listed.body.data.results ?? listed.body.data).find((m: { uuid: string }) => m.uuid === msg!.uuid);
     expect(view.content).toBe(`<p>old<img src="/uploads/${image!.uuid}" /></p>`);
@@ -128,8 +133,18 @@ describe("mail from an agent's address", () => {
     await db().update(users).set({ enabled: false }).where(eq(users.id, disabled.id));
     await dovecot.append(
       c.server,
-      simpleMail({ from: `Dana <DANA.Agent@Acme-Staff.example>`, to: c.address, subject: "Forwarded: order", messageId: "<ag-1@acme-staff.example>" }),
-      simpleMail({ from: "former@acme-staff.example", to: c.address, subject: "Still me", messageId: "<ag-2@acme-staff.example>" }),
+      simpleMail({
+        from: `Dana <DANA.Agent@Acme-Staff.example>`,
+        to: c.address,
+        subject: "Forwarded: order",
+        messageId: "<ag-1@acme-staff.example>",
+      }),
+      simpleMail({
+        from: "former@acme-staff.example",
+        to: c.address,
+        subject: "Still me",
+        messageId: "<ag-2@acme-staff.example>",
+      }),
       simpleMail({ from: "customer@shop.example", to: c.address, subject: "Help", messageId: "<cu-1@shop.example>" }),
     );
     expect(await poll(t, c.inbox)).toMatchObject({ imported: 1, skipped: 2, failed: 0 });
@@ -140,7 +155,10 @@ describe("mail from an agent's address", () => {
     ]);
     expect(await contactsWith(tenant.id, agent.email)).toEqual([]);
     expect(await contactsWith(tenant.id, "former@acme-staff.example")).toEqual([]);
-    const convs = await db().select({ subject: conversations.subject }).from(conversations).where(eq(conversations.inboxId, c.inbox.id));
+    const convs = await db()
+      .select({ subject: conversations.subject })
+      .from(conversations)
+      .where(eq(conversations.inboxId, c.inbox.id));
     expect(convs.map((x) => x.subject)).toEqual(["Help"]);
   });
 
@@ -152,8 +170,18 @@ describe("mail from an agent's address", () => {
     await db().update(users).set({ deletedAt: t.clock.now() }).where(eq(users.id, gone.id));
     await dovecot.append(
       c.server,
-      simpleMail({ from: elsewhere.email, to: c.address, subject: "From another desk", messageId: "<el-1@other-staff.example>" }),
-      simpleMail({ from: "left@acme-staff.example", to: c.address, subject: "I left", messageId: "<gone-1@acme-staff.example>" }),
+      simpleMail({
+        from: elsewhere.email,
+        to: c.address,
+        subject: "From another desk",
+        messageId: "<el-1@other-staff.example>",
+      }),
+      simpleMail({
+        from: "left@acme-staff.example",
+        to: c.address,
+        subject: "I left",
+        messageId: "<gone-1@acme-staff.example>",
+      }),
     );
     expect(await poll(t, c.inbox)).toMatchObject({ imported: 2, skipped: 0 });
     expect(await contactsWith(tenant.id, elsewhere.email)).toHaveLength(1);

@@ -33,8 +33,15 @@ const db = () => t.database.db;
 function mails(c: MailInbox, n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) =>
     i % 3 === 2
-      ? fixture("attachments.eml", { INBOX: c.address }).toString("latin1").replace("20261123110211.88213@shop.example", `${prefix}-${i}@shop.example`)
-      : simpleMail({ from: `customer${i}@example.org`, to: c.address, subject: `Question ${i}`, messageId: `<${prefix}-${i}@example.org>` }),
+      ? fixture("attachments.eml", { INBOX: c.address })
+          .toString("latin1")
+          .replace("20261123110211.88213@shop.example", `${prefix}-${i}@shop.example`)
+      : simpleMail({
+          from: `customer${i}@example.org`,
+          to: c.address,
+          subject: `Question ${i}`,
+          messageId: `<${prefix}-${i}@example.org>`,
+        }),
   );
 }
 
@@ -71,9 +78,18 @@ describe("crash and re-run", () => {
     expect(ids.size).toBe(5);
     expect([...ids.values()].every((n) => n === 1)).toBe(true);
     expect(await db().select().from(conversations).where(eq(conversations.inboxId, c.inbox.id))).toHaveLength(5);
-    const ledger = await db().select().from(mailImports).where(eq(mailImports.inboxId, c.inbox.id)).orderBy(asc(mailImports.uid));
+    const ledger = await db()
+      .select()
+      .from(mailImports)
+      .where(eq(mailImports.inboxId, c.inbox.id))
+      .orderBy(asc(mailImports.uid));
     expect(ledger.map((r) => [r.uid, r.status])).toEqual(uids.slice(0, 5).map((uid) => [uid, "imported"]));
-    const mediaRows = await db().select({ id: media.id }).from(media).innerJoin(messages, eq(messages.id, media.messageId)).innerJoin(conversations, eq(conversations.id, messages.conversationId)).where(eq(conversations.inboxId, c.inbox.id));
+    const mediaRows = await db()
+      .select({ id: media.id })
+      .from(media)
+      .innerJoin(messages, eq(messages.id, media.messageId))
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(eq(conversations.inboxId, c.inbox.id));
     // Of the five, the third carries two attachments; the sixth (rolled back) had two as well.
     expect(mediaRows).toHaveLength(2);
 
@@ -94,7 +110,11 @@ describe("crash and re-run", () => {
     const run = poll(t, c.inbox, {
       // While the first message is being written, another run takes the inbox over (the lease had expired).
       beforeCommit: async (uid, tx) => {
-        if (uid === 1) await tx.update(inboxMailState).set({ pollToken: crypto.randomUUID() }).where(eq(inboxMailState.inboxId, c.inbox.id));
+        if (uid === 1)
+          await tx
+            .update(inboxMailState)
+            .set({ pollToken: crypto.randomUUID() })
+            .where(eq(inboxMailState.inboxId, c.inbox.id));
       },
     });
     await expect(run).rejects.toThrow(/taken over/);
@@ -121,7 +141,12 @@ describe("the poll lease", () => {
     const now = t.clock.now();
     await db()
       .insert(inboxMailState)
-      .values({ inboxId: c.inbox.id, tenantId: tenant.id, pollLockedUntil: new Date(now.getTime() + LEASE_MS), pollToken: crypto.randomUUID() });
+      .values({
+        inboxId: c.inbox.id,
+        tenantId: tenant.id,
+        pollLockedUntil: new Date(now.getTime() + LEASE_MS),
+        pollToken: crypto.randomUUID(),
+      });
     expect(await poll(t, c.inbox)).toMatchObject({ status: "locked", imported: 0 });
     t.clock.advance(LEASE_MS + 1000);
     expect(await poll(t, c.inbox)).toMatchObject({ status: "done", imported: 2 });
@@ -142,9 +167,21 @@ describe("poison messages", () => {
     try {
       const runs = [];
       for (let i = 0; i < MAX_ATTEMPTS + 1; i++) runs.push(await poll(t, c.inbox));
-      expect(runs.map((r) => [r.imported, r.failed])).toEqual([[2, 1], [0, 1], [0, 1], [0, 0]]);
-      const [row] = await db().select().from(mailImports).where(and(eq(mailImports.inboxId, c.inbox.id), eq(mailImports.uid, poison!)));
-      expect(row).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, messageId: "<no-sender-0001@nowhere.example>" });
+      expect(runs.map((r) => [r.imported, r.failed])).toEqual([
+        [2, 1],
+        [0, 1],
+        [0, 1],
+        [0, 0],
+      ]);
+      const [row] = await db()
+        .select()
+        .from(mailImports)
+        .where(and(eq(mailImports.inboxId, c.inbox.id), eq(mailImports.uid, poison!)));
+      expect(row).toMatchObject({
+        status: "failed",
+        attempts: MAX_ATTEMPTS,
+        messageId: "<no-sender-0001@nowhere.example>",
+      });
       expect(row!.lastError).toMatch(/no sender address/);
       const s = await state(c.inbox.id);
       expect(s).toMatchObject({ failedCount: 1, importedCount: 2, lastUid: good2 });
@@ -153,9 +190,18 @@ describe("poison messages", () => {
       expect(good1).toBeLessThan(poison!);
       // What the inbox API shows of it.
       const status = await inboxMailStatus(db(), tenant.id, c.inbox.id);
-      expect(status).toMatchObject({ imported: 2, failed: 1, last_error: null, failed_messages: [{ uid: poison, attempts: MAX_ATTEMPTS }] });
+      expect(status).toMatchObject({
+        imported: 2,
+        failed: 1,
+        last_error: null,
+        failed_messages: [{ uid: poison, attempts: MAX_ATTEMPTS }],
+      });
       expect(status.failed_messages[0]!.error).toMatch(/no sender address/);
-      expect(await inboxMailStatus(db(), tenant.id + 1000, c.inbox.id)).toMatchObject({ imported: 0, failed: 0, failed_messages: [] });
+      expect(await inboxMailStatus(db(), tenant.id + 1000, c.inbox.id)).toMatchObject({
+        imported: 0,
+        failed: 0,
+        failed_messages: [],
+      });
     } finally {
       errors.mockRestore();
     }
@@ -179,7 +225,11 @@ describe("batches, UIDVALIDITY and scheduling", () => {
     const before = (await state(c.inbox.id)).uidValidity;
     await new Promise((r) => setTimeout(r, 1100)); // Dovecot derives UIDVALIDITY from the clock (seconds)
     await dovecot.recreateMailbox(c.server);
-    await dovecot.append(c.server, ...old, simpleMail({ from: "new@example.org", to: c.address, subject: "after", messageId: "<uidv-new@example.org>" }));
+    await dovecot.append(
+      c.server,
+      ...old,
+      simpleMail({ from: "new@example.org", to: c.address, subject: "after", messageId: "<uidv-new@example.org>" }),
+    );
     expect(await poll(t, c.inbox)).toMatchObject({ imported: 1, skipped: 3 });
     expect((await state(c.inbox.id)).uidValidity).not.toBe(before);
     const ids = await importedIds(c.inbox.id);
@@ -206,7 +256,10 @@ describe("batches, UIDVALIDITY and scheduling", () => {
     const other = await createTenant(t);
     const c = await mailInbox(t, dovecot, other.id);
     const disabled = await mailInbox(t, dovecot, other.id, { enabled: false });
-    await db().update(inboxes).set({ config: { ...c.inbox.config, imap: [{ ...(c.inbox.config as any).imap[0], read_interval: "5m" }] } }).where(eq(inboxes.id, c.inbox.id));
+    await db()
+      .update(inboxes)
+      .set({ config: { ...c.inbox.config, imap: [{ ...(c.inbox.config as any).imap[0], read_interval: "5m" }] } })
+      .where(eq(inboxes.id, c.inbox.id));
     await dovecot.append(c.server, ...mails(c, 2, "sched"));
     const mine = async () => (await dueInboxes(db(), t.clock.now())).filter((d) => d.tenantId === other.id);
     expect(await mine()).toEqual([{ tenantId: other.id, inboxId: c.inbox.id }]);

@@ -1,8 +1,25 @@
 import { eq } from "drizzle-orm";
 import { users } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgent, createConversation, createInbox, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
-import { auth, cookie, serverDatabase, settle, startTestServer, WsClient, type ServerUnderTest, type SharedDb } from "./support.ts";
+import {
+  createAgent,
+  createConversation,
+  createInbox,
+  createTeam,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
+import {
+  auth,
+  cookie,
+  serverDatabase,
+  settle,
+  startTestServer,
+  WsClient,
+  type ServerUnderTest,
+  type SharedDb,
+} from "./support.ts";
 
 /** The agent WebSocket on the embedded server, through real sockets. */
 
@@ -34,7 +51,10 @@ beforeAll(async () => {
   s = await startTestServer(db);
   a = await createTenant(s.t);
   b = await createTenant(s.t);
-  bob = await createAgent(s.t, a, { permissions: [...READ, "conversations:read_assigned", "messages:write", "conversations:write"], firstName: "Bob" });
+  bob = await createAgent(s.t, a, {
+    permissions: [...READ, "conversations:read_assigned", "messages:write", "conversations:write"],
+    firstName: "Bob",
+  });
   carol = await createAgent(s.t, a, { permissions: [...READ, "conversations:read_team_all"], firstName: "Carol" });
   dave = await createAgent(s.t, a, { permissions: [...READ], firstName: "Dave" });
   eve = await createAgent(s.t, a, { permissions: [...READ, "conversations:read_assigned"], firstName: "Eve" });
@@ -65,13 +85,17 @@ describe("GET /ws: authentication", () => {
     await sameOrigin.wait((f) => f === "pong");
     const hijack = await WsClient.refusal(s.port, a.host, { headers: { ...cookies, origin: "https://evil.example" } });
     expect(hijack.status).toBe(403);
-    expect(JSON.parse(hijack.body)).toEqual({ data: { message: "Cross-origin WebSocket refused", type: "PermissionError" } });
+    expect(JSON.parse(hijack.body)).toEqual({
+      data: { message: "Cross-origin WebSocket refused", type: "PermissionError" },
+    });
   });
 
   it("refuses the upgrade with 401 without credentials, with a bad key or cookie, and with another workspace's key", async () => {
     expect((await WsClient.refusal(s.port, a.host)).status).toBe(401);
     expect((await WsClient.refusal(s.port, a.host, { headers: auth("lk_not-a-key") })).status).toBe(401);
-    expect((await WsClient.refusal(s.port, a.host, { headers: { cookie: "helperiq_session=forged" } })).status).toBe(401);
+    expect((await WsClient.refusal(s.port, a.host, { headers: { cookie: "helperiq_session=forged" } })).status).toBe(
+      401,
+    );
     const foreign = await WsClient.refusal(s.port, a.host, { headers: auth(key(b)) });
     expect(foreign.status).toBe(401);
     expect(JSON.parse(foreign.body).data.type).toBe("AuthError");
@@ -136,9 +160,15 @@ describe("client frames", () => {
     await subscribe(admin, second.uuid);
     const watcher = await connect(key(a));
     await subscribe(watcher, first.uuid);
-    await a.admin.post(`/api/v1/conversations/${first.uuid}/messages`, { message: "<p>to the first</p>", private: true });
+    await a.admin.post(`/api/v1/conversations/${first.uuid}/messages`, {
+      message: "<p>to the first</p>",
+      private: true,
+    });
     await watcher.next((f) => f.type === "new_message" && f.data.conversation_uuid === first.uuid);
-    await a.admin.post(`/api/v1/conversations/${second.uuid}/messages`, { message: "<p>to the second</p>", private: true });
+    await a.admin.post(`/api/v1/conversations/${second.uuid}/messages`, {
+      message: "<p>to the second</p>",
+      private: true,
+    });
     await admin.next((f) => f.type === "new_message" && f.data.conversation_uuid === second.uuid);
     expect(admin.of("new_message").filter((f) => f.data.conversation_uuid === first.uuid)).toEqual([]);
   });
@@ -158,14 +188,24 @@ describe("fan-out", () => {
       connect(key(b), b.host),
     ]);
     await subscribe(admin, conv.uuid);
-    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>On it</p>", private: true });
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>On it</p>",
+      private: true,
+    });
     expect(sent.status).toBe(201);
     const isIt = (f: { type: string; data: any }) => f.type === "new_message" && f.data.uuid === sent.body.data.uuid;
     for (const client of [bob1, bob2, carols, daves, admin]) {
       expect((await client.next(isIt)).data).toEqual(sent.body.data);
-      const update = await client.next((f) => f.type === "conversation_update" && f.data.uuid === conv.uuid && "last_message" in f.data);
+      const update = await client.next(
+        (f) => f.type === "conversation_update" && f.data.uuid === conv.uuid && "last_message" in f.data,
+      );
       expect(update.data).toMatchObject({ uuid: conv.uuid, last_message: "On it", last_message_sender_type: "agent" });
-      expect(Object.keys(update.data).sort()).toEqual(["last_message", "last_message_at", "last_message_sender_type", "uuid"]);
+      expect(Object.keys(update.data).sort()).toEqual([
+        "last_message",
+        "last_message_at",
+        "last_message_sender_type",
+        "uuid",
+      ]);
     }
     await settle();
     expect(eves.frames.filter((f) => typeof f === "object")).toEqual([]);
@@ -176,14 +216,21 @@ describe("fan-out", () => {
     const conv = await createConversation(s.t, a);
     const noMessages = await createAgent(s.t, a, { permissions: ["conversations:read", "conversations:read_all"] });
     const noConversations = await createAgent(s.t, a, { permissions: ["messages:read", "conversations:read_all"] });
-    const [c1, c2, admin] = await Promise.all([connect(noMessages.apiKey), connect(noConversations.apiKey), connect(key(a))]);
+    const [c1, c2, admin] = await Promise.all([
+      connect(noMessages.apiKey),
+      connect(noConversations.apiKey),
+      connect(key(a)),
+    ]);
     c1.send({ type: "conversation_subscribe", data: { conversation_uuid: conv.uuid } });
     await c1.next((f) => f.type === "conversation_subscribed");
     // Subscribing needs conversations:read, like GET /conversations/{uuid}.
     c2.send({ type: "conversation_subscribe", data: { conversation_uuid: conv.uuid } });
     await c2.next((f) => f.type === "error" && f.data === "conversation not found");
     await subscribe(admin, conv.uuid);
-    const sent = await a.admin.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>perm</p>", private: true });
+    const sent = await a.admin.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>perm</p>",
+      private: true,
+    });
     await c1.next((f) => f.type === "conversation_update" && f.data.uuid === conv.uuid);
     await admin.next((f) => f.type === "new_message" && f.data.uuid === sent.body.data.uuid);
     await settle();
@@ -193,7 +240,9 @@ describe("fan-out", () => {
   it("pushes a conversation change with only the changed fields, honouring visibility after the change", async () => {
     const conv = await createConversation(s.t, a, { assignedUserId: bob.id });
     const [bobs, eves] = await Promise.all([connect(bob.apiKey), connect(eve.apiKey)]);
-    expect((await a.admin.put(`/api/v1/conversations/${conv.uuid}/assignee/user`, { assignee_id: eve.id })).status).toBe(200);
+    expect(
+      (await a.admin.put(`/api/v1/conversations/${conv.uuid}/assignee/user`, { assignee_id: eve.id })).status,
+    ).toBe(200);
     // Eve now sees it (assigned to her); Bob no longer does and gets nothing.
     const update = await eves.next((f) => f.type === "conversation_update" && f.data.uuid === conv.uuid);
     expect(update.data).toEqual({ uuid: conv.uuid, assigned_user_id: eve.id });
@@ -216,7 +265,9 @@ describe("fan-out", () => {
     });
     expect(created.status).toBe(201);
     const frame = await admin.next((f) => f.type === "new_conversation" && f.data.uuid === created.body.data.uuid);
-    const row = (await a.admin.get("/api/v1/conversations/all?page_size=100")).body.data.results.find((r: { uuid: string }) => r.uuid === created.body.data.uuid);
+    const row = (await a.admin.get("/api/v1/conversations/all?page_size=100")).body.data.results.find(
+      (r: { uuid: string }) => r.uuid === created.body.data.uuid,
+    );
     expect(frame.data).toEqual(row);
     await settle();
     expect(eves.of("new_conversation")).toEqual([]);
@@ -225,8 +276,16 @@ describe("fan-out", () => {
 
   it("pushes new_notification of a mention to every connection of the mentioned agent only", async () => {
     const conv = await createConversation(s.t, a, { assignedUserId: bob.id });
-    const [dave1, dave2, carols] = await Promise.all([connect(dave.apiKey), connect(dave.apiKey), connect(carol.apiKey)]);
-    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>look</p>", private: true, mentions: [dave.id] });
+    const [dave1, dave2, carols] = await Promise.all([
+      connect(dave.apiKey),
+      connect(dave.apiKey),
+      connect(carol.apiKey),
+    ]);
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>look</p>",
+      private: true,
+      mentions: [dave.id],
+    });
     expect(sent.status).toBe(201);
     for (const c of [dave1, dave2]) {
       const n = await c.next((f) => f.type === "new_notification" && f.data.conversation_uuid === conv.uuid);
@@ -242,13 +301,21 @@ describe("fan-out", () => {
 describe("presence and typing", () => {
   it("announces viewers to the workspace's agents who can see the conversation, and clears a closed connection's presence", async () => {
     const conv = await createConversation(s.t, a, { assignedUserId: bob.id });
-    const [bobs, eves, stranger] = await Promise.all([connect(bob.apiKey), connect(eve.apiKey), connect(key(b), b.host)]);
+    const [bobs, eves, stranger] = await Promise.all([
+      connect(bob.apiKey),
+      connect(eve.apiKey),
+      connect(key(b), b.host),
+    ]);
     const viewer = await connect(key(a));
     viewer.send({ type: "view_conversation", data: { conversation_uuid: conv.uuid } });
-    const shown = await bobs.next((f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 1);
+    const shown = await bobs.next(
+      (f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 1,
+    );
     expect(shown.data.viewers).toEqual([{ user_id: a.adminId, first_name: "Ada" }]);
     await viewer.close();
-    const cleared = await bobs.wait((f) => typeof f === "object" && f.type === "presence_update" && f.data.conversation_uuid === conv.uuid);
+    const cleared = await bobs.wait(
+      (f) => typeof f === "object" && f.type === "presence_update" && f.data.conversation_uuid === conv.uuid,
+    );
     expect((cleared as { data: unknown }).data).toEqual({ conversation_uuid: conv.uuid, viewers: [] });
     await settle();
     expect(eves.of("presence_update").filter((f) => f.data.conversation_uuid === conv.uuid)).toEqual([]);
@@ -260,9 +327,13 @@ describe("presence and typing", () => {
     const bobs = await connect(bob.apiKey);
     const viewer = await connect(key(a));
     viewer.send({ type: "view_conversation", data: { conversation_uuid: conv.uuid } });
-    await bobs.next((f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 1);
+    await bobs.next(
+      (f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 1,
+    );
     viewer.send({ type: "view_conversation", data: { conversation_uuid: "" } });
-    await bobs.next((f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 0);
+    await bobs.next(
+      (f) => f.type === "presence_update" && f.data.conversation_uuid === conv.uuid && f.data.viewers.length === 0,
+    );
   });
 
   it("relays an agent's typing to the other agents subscribed to the conversation, not back to its own connection", async () => {
@@ -272,7 +343,12 @@ describe("presence and typing", () => {
     await subscribe(admin, conv.uuid);
     typist.send({ type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true, is_private_message: true } });
     const typing = await admin.next((f) => f.type === "typing");
-    expect(typing.data).toEqual({ conversation_uuid: conv.uuid, is_typing: true, is_private_message: true, sender: { type: "agent", user_id: bob.id } });
+    expect(typing.data).toEqual({
+      conversation_uuid: conv.uuid,
+      is_typing: true,
+      is_private_message: true,
+      sender: { type: "agent", user_id: bob.id },
+    });
     await settle();
     expect(typist.of("typing")).toEqual([]);
     expect(eves.of("typing")).toEqual([]);
@@ -288,7 +364,10 @@ describe("slow consumers", () => {
     const tenant = await createTenant(slowServer.t);
     const conv = await createConversation(slowServer.t, tenant);
     const big = `<p>${"x".repeat(60_000)}</p>`;
-    const note = await tenant.admin.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: big, private: true });
+    const note = await tenant.admin.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: big,
+      private: true,
+    });
     expect(note.status).toBe(201);
     const slow = await WsClient.open(slowServer.port, tenant.host, { headers: auth(key(tenant)) });
     const fast = await WsClient.open(slowServer.port, tenant.host, { headers: auth(key(tenant)) });
@@ -298,7 +377,12 @@ describe("slow consumers", () => {
     // The slow client stops reading its socket.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const N = 300; // 300 × 60 KB: far beyond the kernel's socket buffers
-    const event = { type: "new_message" as const, tenantId: tenant.id, conversationUuid: conv.uuid, messageUuid: note.body.data.uuid };
+    const event = {
+      type: "new_message" as const,
+      tenantId: tenant.id,
+      conversationUuid: conv.uuid,
+      messageUuid: note.body.data.uuid,
+    };
     await Promise.all(Array.from({ length: N }, () => slowServer.server.realtime.deliver(event)));
     await slowServer.server.realtime.idle();
     while (fast.of("new_message").length < N) await fast.wait(() => true, 10_000);

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, disconnect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
 import { startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createTeam, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createTeam,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /**
  * The API Gateway path: the `$connect`/`$disconnect`/`$default` Lambdas invoked directly with API Gateway
@@ -29,8 +36,12 @@ let carol: TestAgent;
 
 let seq = 0;
 const newId = () => `conn${++seq}=`;
-const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({ requestContext: { connectionId: id, routeKey }, ...extra });
-const framesTo = (id: string) => posts.filter((p) => p.id === id).map((p) => (p.text === "pong" ? p.text : JSON.parse(p.text)));
+const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({
+  requestContext: { connectionId: id, routeKey },
+  ...extra,
+});
+const framesTo = (id: string) =>
+  posts.filter((p) => p.id === id).map((p) => (p.text === "pong" ? p.text : JSON.parse(p.text)));
 
 async function open(host: string, headers: Record<string, string>): Promise<string> {
   const id = newId();
@@ -38,7 +49,8 @@ async function open(host: string, headers: Record<string, string>): Promise<stri
   expect(res.statusCode).toBe(200);
   return id;
 }
-const send = (id: string, frame: unknown) => message(deps, event(id, "$default", { body: typeof frame === "string" ? frame : JSON.stringify(frame) }));
+const send = (id: string, frame: unknown) =>
+  message(deps, event(id, "$default", { body: typeof frame === "string" ? frame : JSON.stringify(frame) }));
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
@@ -46,13 +58,37 @@ beforeAll(async () => {
   ({ posts, gone } = aws);
   t = await bootTestApp();
   registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  const realtime = createApiGatewayRealtime({ db: t.database.db, clock: t.clock, registry, endpoint: aws.endpoint, client: aws.management, log: () => undefined });
-  deps = { db: t.database.db, clock: t.clock, registry, realtime, tenantRouting: { baseDomain: BASE_DOMAIN }, trustForwardedHost: false, verifyVisitor: verifyWidgetSession };
+  const realtime = createApiGatewayRealtime({
+    db: t.database.db,
+    clock: t.clock,
+    registry,
+    endpoint: aws.endpoint,
+    client: aws.management,
+    log: () => undefined,
+  });
+  deps = {
+    db: t.database.db,
+    clock: t.clock,
+    registry,
+    realtime,
+    tenantRouting: { baseDomain: BASE_DOMAIN },
+    trustForwardedHost: false,
+    verifyVisitor: verifyWidgetSession,
+  };
   a = await createTenant(t);
   b = await createTenant(t);
-  bob = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_assigned", "messages:read", "messages:write"], firstName: "Bob" });
-  eve = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_assigned", "messages:read"], firstName: "Eve" });
-  carol = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_team_all", "messages:read"], firstName: "Carol" });
+  bob = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_assigned", "messages:read", "messages:write"],
+    firstName: "Bob",
+  });
+  eve = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_assigned", "messages:read"],
+    firstName: "Eve",
+  });
+  carol = await createAgent(t, a, {
+    permissions: ["conversations:read", "conversations:read_team_all", "messages:read"],
+    firstName: "Carol",
+  });
 });
 
 afterAll(async () => {
@@ -67,9 +103,17 @@ beforeEach(() => {
 describe("$connect", () => {
   it("registers an agent authenticated by API key or session cookie", async () => {
     const id = await open(a.host, bearer(bob.apiKey));
-    expect(await registry.get(id)).toMatchObject({ id, tenantId: a.id, kind: "agent", userId: bob.id, firstName: "Bob" });
+    expect(await registry.get(id)).toMatchObject({
+      id,
+      tenantId: a.id,
+      kind: "agent",
+      userId: bob.id,
+      firstName: "Bob",
+    });
     const session = await a.anonymous.login(bob.email, bob.password);
-    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookie = Object.entries(session.creds.cookies!)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
     const viaCookie = await open(a.host, { Cookie: cookie, Origin: `https://${a.host}` });
     expect(await registry.get(viaCookie)).toMatchObject({ userId: bob.id });
   });
@@ -85,12 +129,17 @@ describe("$connect", () => {
     expect(await refused(a.host, bearer("lk_nope"))).toBe(401);
     expect(await refused(a.host, bearer(b.admin.creds.bearer!))).toBe(401);
     const session = await a.anonymous.login(bob.email, bob.password);
-    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookie = Object.entries(session.creds.cookies!)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
     expect(await refused(a.host, { Cookie: cookie, Origin: "https://evil.example" })).toBe(403);
     expect(await refused("nowhere.example.org", bearer(bob.apiKey))).toBe(404);
     // A widget token that is no live session of this workspace.
     const id = newId();
-    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host }, queryStringParameters: { token: "wt_forged" } }));
+    const res = await connect(
+      deps,
+      event(id, "$connect", { headers: { Host: a.host }, queryStringParameters: { token: "wt_forged" } }),
+    );
     expect(res.statusCode).toBe(401);
     expect(await registry.get(id)).toBeNull();
   });
@@ -146,14 +195,20 @@ describe("fan-out through the Management API", () => {
     await send(admin, { type: "conversation_subscribe", data: { conversation_uuid: conv.uuid } });
     posts.length = 0;
     const from = t.published.length;
-    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>from a Lambda</p>", private: true });
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>from a Lambda</p>",
+      private: true,
+    });
     expect(sent.status).toBe(201);
     // What the HTTP family's Lambda publishes after commit, through the API Gateway adapter.
     await deps.realtime.events.publish(t.published.slice(from));
     for (const id of [bob1, bob2, carols, admin]) {
       const frames = framesTo(id);
       expect(frames.find((f) => f.type === "new_message")?.data).toEqual(sent.body.data);
-      expect(frames.find((f) => f.type === "conversation_update")?.data).toMatchObject({ uuid: conv.uuid, last_message: "from a Lambda" });
+      expect(frames.find((f) => f.type === "conversation_update")?.data).toMatchObject({
+        uuid: conv.uuid,
+        last_message: "from a Lambda",
+      });
     }
     expect(framesTo(eves)).toEqual([]);
     expect(framesTo(stranger)).toEqual([]);
@@ -164,7 +219,9 @@ describe("fan-out through the Management API", () => {
     const dead = await open(a.host, bearer(bob.apiKey));
     const alive = await open(a.host, bearer(bob.apiKey));
     gone.add(dead);
-    await deps.realtime.events.publish([{ type: "conversation_update", tenantId: a.id, conversationUuid: conv.uuid, changes: { subject: "x" } }]);
+    await deps.realtime.events.publish([
+      { type: "conversation_update", tenantId: a.id, conversationUuid: conv.uuid, changes: { subject: "x" } },
+    ]);
     expect(framesTo(alive)).toEqual([{ type: "conversation_update", data: { uuid: conv.uuid, subject: "x" } }]);
     expect(await registry.get(dead)).toBeNull();
     expect((await registry.directory.ofUsers(a.id, [bob.id])).map((c) => c.id)).not.toContain(dead);
@@ -176,10 +233,16 @@ describe("fan-out through the Management API", () => {
     const eves = await open(a.host, bearer(eve.apiKey));
     const viewer = await open(a.host, bearer(a.admin.creds.bearer!));
     await send(viewer, { type: "view_conversation", data: { conversation_uuid: conv.uuid } });
-    expect(framesTo(watcher)).toContainEqual({ type: "presence_update", data: { conversation_uuid: conv.uuid, viewers: [{ user_id: a.adminId, first_name: "Ada" }] } });
+    expect(framesTo(watcher)).toContainEqual({
+      type: "presence_update",
+      data: { conversation_uuid: conv.uuid, viewers: [{ user_id: a.adminId, first_name: "Ada" }] },
+    });
     posts.length = 0;
     await disconnect(deps, event(viewer, "$disconnect"));
-    expect(framesTo(watcher)).toContainEqual({ type: "presence_update", data: { conversation_uuid: conv.uuid, viewers: [] } });
+    expect(framesTo(watcher)).toContainEqual({
+      type: "presence_update",
+      data: { conversation_uuid: conv.uuid, viewers: [] },
+    });
     expect(await registry.get(viewer)).toBeNull();
     expect(framesTo(eves)).toEqual([]);
   });
@@ -193,7 +256,15 @@ describe("fan-out through the Management API", () => {
     posts.length = 0;
     await send(typist, { type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true } });
     expect(framesTo(admin)).toEqual([
-      { type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true, is_private_message: false, sender: { type: "agent", user_id: bob.id } } },
+      {
+        type: "typing",
+        data: {
+          conversation_uuid: conv.uuid,
+          is_typing: true,
+          is_private_message: false,
+          sender: { type: "agent", user_id: bob.id },
+        },
+      },
     ]);
     expect(framesTo(typist)).toEqual([]);
   });
@@ -203,9 +274,17 @@ describe("LibreDesk's dialect through the registry", () => {
   /** LibreDesk's UI: a page of the workspace opening the socket with its session cookie. */
   const browser = async (agent: TestAgent, extra: Partial<WsEvent> = {}, tenant = a) => {
     const session = await tenant.anonymous.login(agent.email, agent.password);
-    const cookie = Object.entries(session.creds.cookies!).map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookie = Object.entries(session.creds.cookies!)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
     const id = newId();
-    const res = await connect(deps, event(id, "$connect", { headers: { Host: tenant.host, Cookie: cookie, Origin: `https://${tenant.host}` }, ...extra }));
+    const res = await connect(
+      deps,
+      event(id, "$connect", {
+        headers: { Host: tenant.host, Cookie: cookie, Origin: `https://${tenant.host}` },
+        ...extra,
+      }),
+    );
     expect(res.statusCode).toBe(200);
     return id;
   };
@@ -220,35 +299,77 @@ describe("LibreDesk's dialect through the registry", () => {
     expect(await registry.get(keyed)).toMatchObject({ dialect: "helperiq" });
     expect((await registry.directory.listeners(a.id)).map((c) => c.id)).not.toContain(keyed);
     const id = newId();
-    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host, ...bearer(carol.apiKey) }, queryStringParameters: { dialect: "v2" } }));
+    const res = await connect(
+      deps,
+      event(id, "$connect", {
+        headers: { Host: a.host, ...bearer(carol.apiKey) },
+        queryStringParameters: { dialect: "v2" },
+      }),
+    );
     expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.body!)).toEqual({ data: { message: "dialect: must be one of helperiq, libredesk", type: "InputError" } });
+    expect(JSON.parse(res.body!)).toEqual({
+      data: { message: "dialect: must be one of helperiq, libredesk", type: "InputError" },
+    });
     expect(await registry.get(id)).toBeNull();
   });
 
   it("posts conversation_prop_update and new_message to a LibreDesk connection that never subscribed, keeping visibility and tenancy", async () => {
-    const admin = await createAgent(t, a, { permissions: ["conversations:read", "conversations:read_all", "messages:read"], firstName: "Lia" });
+    const admin = await createAgent(t, a, {
+      permissions: ["conversations:read", "conversations:read_all", "messages:read"],
+      firstName: "Lia",
+    });
     const conv = await createConversation(t, a, { assignedUserId: bob.id });
     const [ui, eves, helperiq] = [await browser(admin), await browser(eve), await open(a.host, bearer(admin.apiKey))];
-    const outsider = await createAgent(t, b, { permissions: ["conversations:read", "conversations:read_all", "messages:read"] });
+    const outsider = await createAgent(t, b, {
+      permissions: ["conversations:read", "conversations:read_all", "messages:read"],
+    });
     const stranger = await browser(outsider, {}, b);
     posts.length = 0;
     const from = t.published.length;
-    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>via Lambda</p>", private: true });
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>via Lambda</p>",
+      private: true,
+    });
     expect(sent.status).toBe(201);
     await deps.realtime.events.publish(t.published.slice(from));
     const frames = framesTo(ui);
-    expect(frames.find((f) => f.type === "new_message")?.data).toMatchObject({ conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, content: "via Lambda", sender_type: "agent" });
-    expect(frames).toContainEqual({ type: "conversation_prop_update", data: { uuid: conv.uuid, prop: "last_message", value: "via Lambda" } });
-    expect(frames.find((f) => f.type === "conversation_update")?.data).toMatchObject({ uuid: conv.uuid, last_message: "via Lambda" });
+    expect(frames.find((f) => f.type === "new_message")?.data).toMatchObject({
+      conversation_uuid: conv.uuid,
+      uuid: sent.body.data.uuid,
+      content: "via Lambda",
+      sender_type: "agent",
+    });
+    expect(frames).toContainEqual({
+      type: "conversation_prop_update",
+      data: { uuid: conv.uuid, prop: "last_message", value: "via Lambda" },
+    });
+    expect(frames.find((f) => f.type === "conversation_update")?.data).toMatchObject({
+      uuid: conv.uuid,
+      last_message: "via Lambda",
+    });
     // Neither the same agent's HelperIQ-dialect connection (not concerned, not subscribed), nor Eve (cannot see it), nor workspace B.
     expect(framesTo(helperiq)).toEqual([]);
     expect(framesTo(eves)).toEqual([]);
     expect(framesTo(stranger)).toEqual([]);
     posts.length = 0;
-    await deps.realtime.events.publish([{ type: "message_update", tenantId: a.id, conversationUuid: conv.uuid, messageUuid: sent.body.data.uuid, changes: { status: "sent" } }]);
-    expect(framesTo(ui)).toContainEqual({ type: "message_prop_update", data: { conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, prop: "status", value: "sent" } });
-    expect(framesTo(ui).find((f) => f.type === "message_update")?.data).toMatchObject({ conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, status: "sent" });
+    await deps.realtime.events.publish([
+      {
+        type: "message_update",
+        tenantId: a.id,
+        conversationUuid: conv.uuid,
+        messageUuid: sent.body.data.uuid,
+        changes: { status: "sent" },
+      },
+    ]);
+    expect(framesTo(ui)).toContainEqual({
+      type: "message_prop_update",
+      data: { conversation_uuid: conv.uuid, uuid: sent.body.data.uuid, prop: "status", value: "sent" },
+    });
+    expect(framesTo(ui).find((f) => f.type === "message_update")?.data).toMatchObject({
+      conversation_uuid: conv.uuid,
+      uuid: sent.body.data.uuid,
+      status: "sent",
+    });
     expect(framesTo(ui)).toHaveLength(2);
     // Its later UI's list frame is accepted without an answer.
     await send(ui, { type: "list_subscribe_replace", data: { uuids: [conv.uuid] } });
@@ -259,23 +380,44 @@ describe("LibreDesk's dialect through the registry", () => {
 
 describe("widget visitors", () => {
   it("registers a visitor by widget session token and posts them the agent replies of their own conversations only", async () => {
-    const [inbox] = await t.database.db.insert(inboxes).values({ tenantId: a.id, name: "Chat", channel: "livechat", from: "" }).returning();
-    const [vera] = await t.database.db.insert(users).values({ tenantId: a.id, type: "visitor", firstName: "Vera", lastName: "" }).returning();
-    const { token } = await createWidgetSession(t.database.db, { tenantId: a.id, inboxId: inbox!.id, contactId: vera!.id, now: new Date() });
+    const [inbox] = await t.database.db
+      .insert(inboxes)
+      .values({ tenantId: a.id, name: "Chat", channel: "livechat", from: "" })
+      .returning();
+    const [vera] = await t.database.db
+      .insert(users)
+      .values({ tenantId: a.id, type: "visitor", firstName: "Vera", lastName: "" })
+      .returning();
+    const { token } = await createWidgetSession(t.database.db, {
+      tenantId: a.id,
+      inboxId: inbox!.id,
+      contactId: vera!.id,
+      now: new Date(),
+    });
     const id = newId();
-    const res = await connect(deps, event(id, "$connect", { headers: { Host: a.host, "Sec-WebSocket-Protocol": token } }));
+    const res = await connect(
+      deps,
+      event(id, "$connect", { headers: { Host: a.host, "Sec-WebSocket-Protocol": token } }),
+    );
     expect(res).toMatchObject({ statusCode: 200, headers: { "Sec-WebSocket-Protocol": token } });
     expect(await registry.get(id)).toMatchObject({ kind: "visitor", contactId: vera!.id, tenantId: a.id });
     const conv = await createConversation(t, a, { contactId: vera!.id, assignedUserId: bob.id });
     const from = t.published.length;
     await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>secret</p>", private: true });
-    const reply = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>Hi Vera</p>", to: ["vera@example.org"] });
+    const reply = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>Hi Vera</p>",
+      to: ["vera@example.org"],
+    });
     expect(reply.status).toBe(201);
     posts.length = 0;
     await deps.realtime.events.publish(t.published.slice(from));
     const frames = framesTo(id);
     expect(frames.map((f) => f.type)).toEqual(["new_message"]);
-    expect(frames[0].data).toMatchObject({ uuid: reply.body.data.uuid, type: "outgoing", author: { first_name: "Bob" } });
+    expect(frames[0].data).toMatchObject({
+      uuid: reply.body.data.uuid,
+      type: "outgoing",
+      author: { first_name: "Bob" },
+    });
     expect(JSON.stringify(frames)).not.toContain(bob.email);
     await send(id, { type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true } });
     await send(id, { type: "conversation_subscribe", data: { conversation_uuid: conv.uuid } });

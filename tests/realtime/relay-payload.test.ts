@@ -19,8 +19,22 @@ describe("relay payloads", () => {
   it("splits long publications and sends the keys, not the values, of oversized changes", () => {
     const big = "x".repeat(20_000);
     const events: DomainEvent[] = [
-      ...Array.from({ length: 100 }, (_, i): DomainEvent => ({ type: "new_message", tenantId: 1, conversationUuid: uuid, messageUuid: `${i}`.padStart(36, "0") })),
-      { type: "message_update", tenantId: 1, conversationUuid: uuid, messageUuid: uuid, changes: { content: big, text_content: big } },
+      ...Array.from(
+        { length: 100 },
+        (_, i): DomainEvent => ({
+          type: "new_message",
+          tenantId: 1,
+          conversationUuid: uuid,
+          messageUuid: `${i}`.padStart(36, "0"),
+        }),
+      ),
+      {
+        type: "message_update",
+        tenantId: 1,
+        conversationUuid: uuid,
+        messageUuid: uuid,
+        changes: { content: big, text_content: big },
+      },
     ];
     const payloads = encode("me", events);
     expect(payloads.length).toBeGreaterThan(1);
@@ -28,6 +42,13 @@ describe("relay payloads", () => {
     const decoded = payloads.flatMap((p) => (JSON.parse(p) as { e: unknown[] }).e);
     expect(decoded).toHaveLength(101);
     expect(decoded.slice(0, 100)).toEqual(events.slice(0, 100));
-    expect(decoded[100]).toEqual({ type: "message_update", tenantId: 1, conversationUuid: uuid, messageUuid: uuid, changes: {}, reload: ["content", "text_content"] });
+    expect(decoded[100]).toEqual({
+      type: "message_update",
+      tenantId: 1,
+      conversationUuid: uuid,
+      messageUuid: uuid,
+      changes: {},
+      reload: ["content", "text_content"],
+    });
   });
 });

@@ -68,15 +68,24 @@ async function overHttp(port: number, url: string, init: RequestInit): Promise<R
   headers.host = target.host;
   if (body.length) headers["content-length"] = String(body.length);
   return new Promise((resolve, reject) => {
-    const r = httpRequest({ host: "127.0.0.1", port, method: req.method, path: target.pathname + target.search, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) for (const value of [v].flat()) if (value !== undefined) h.append(k, value);
-        resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: h }));
-      });
-    });
+    const r = httpRequest(
+      { host: "127.0.0.1", port, method: req.method, path: target.pathname + target.search, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers))
+            for (const value of [v].flat()) if (value !== undefined) h.append(k, value);
+          resolve(
+            new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), {
+              status: res.statusCode ?? 500,
+              headers: h,
+            }),
+          );
+        });
+      },
+    );
     r.on("error", reject);
     r.end(body);
   });
@@ -109,9 +118,15 @@ export class WsClient {
     this.closed = new Promise((resolve) => ws.on("close", (code) => resolve({ code })));
   }
 
-  static open(port: number, host: string, opts: { path?: string; headers?: Record<string, string>; protocols?: string[] } = {}): Promise<WsClient> {
+  static open(
+    port: number,
+    host: string,
+    opts: { path?: string; headers?: Record<string, string>; protocols?: string[] } = {},
+  ): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? "/ws"}`, opts.protocols ?? [], { headers: { host, ...opts.headers } });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? "/ws"}`, opts.protocols ?? [], {
+        headers: { host, ...opts.headers },
+      });
       const client = new WsClient(ws);
       ws.once("open", () => resolve(client));
       ws.once("error", reject);
@@ -119,7 +134,11 @@ export class WsClient {
   }
 
   /** The HTTP status a refused upgrade answered with. */
-  static refusal(port: number, host: string, opts: { path?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+  static refusal(
+    port: number,
+    host: string,
+    opts: { path?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? "/ws"}`, { headers: { host, ...opts.headers } });
       ws.once("open", () => reject(new Error("the upgrade was accepted")));
@@ -150,7 +169,15 @@ export class WsClient {
   /** Waits for a frame arriving from now on. */
   wait(match: (f: Frame | string) => boolean, ms = 5_000): Promise<Frame | string> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${ms} ms; got ${this.frames.length} frames, the last: ${JSON.stringify(this.frames.slice(-3)).slice(0, 500)}`)), ms);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching frame within ${ms} ms; got ${this.frames.length} frames, the last: ${JSON.stringify(this.frames.slice(-3)).slice(0, 500)}`,
+            ),
+          ),
+        ms,
+      );
       this.waiters.push({
         match,
         resolve: (f) => {

@@ -1,8 +1,22 @@
 import { createWidgetSession } from "@helperiq/core/widget/session";
 import { inboxes, users } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgent, createConversation, createTenant, type TestAgent, type TestTenant } from "../support/factories.ts";
-import { auth, serverDatabase, settle, startTestServer, WsClient, type ServerUnderTest, type SharedDb } from "./support.ts";
+import {
+  createAgent,
+  createConversation,
+  createTenant,
+  type TestAgent,
+  type TestTenant,
+} from "../support/factories.ts";
+import {
+  auth,
+  serverDatabase,
+  settle,
+  startTestServer,
+  WsClient,
+  type ServerUnderTest,
+  type SharedDb,
+} from "./support.ts";
 
 /** `/widget/ws`: visitors on the same hub, authenticated by their widget session token. */
 
@@ -19,9 +33,22 @@ async function visitorOf(tenant: TestTenant, inboxId?: number) {
   const database = s.t.database.db;
   const inbox =
     inboxId ??
-    (await database.insert(inboxes).values({ tenantId: tenant.id, name: `Chat ${Math.random()}`, channel: "livechat", from: "" }).returning())[0]!.id;
-  const [contact] = await database.insert(users).values({ tenantId: tenant.id, type: "visitor", firstName: "Vera", lastName: "" }).returning();
-  const { token } = await createWidgetSession(database, { tenantId: tenant.id, inboxId: inbox, contactId: contact!.id, now: new Date() });
+    (
+      await database
+        .insert(inboxes)
+        .values({ tenantId: tenant.id, name: `Chat ${Math.random()}`, channel: "livechat", from: "" })
+        .returning()
+    )[0]!.id;
+  const [contact] = await database
+    .insert(users)
+    .values({ tenantId: tenant.id, type: "visitor", firstName: "Vera", lastName: "" })
+    .returning();
+  const { token } = await createWidgetSession(database, {
+    tenantId: tenant.id,
+    inboxId: inbox,
+    contactId: contact!.id,
+    now: new Date(),
+  });
   return { id: contact!.id, token, inboxId: inbox };
 }
 
@@ -37,7 +64,13 @@ beforeAll(async () => {
   a = await createTenant(s.t);
   b = await createTenant(s.t);
   bob = await createAgent(s.t, a, {
-    permissions: ["conversations:read", "conversations:read_assigned", "messages:read", "messages:write", "conversations:write"],
+    permissions: [
+      "conversations:read",
+      "conversations:read_assigned",
+      "messages:read",
+      "messages:write",
+      "conversations:write",
+    ],
     firstName: "Bob",
     email: "bob.agent@helpdesk.example",
   });
@@ -70,7 +103,13 @@ describe("GET /widget/ws", () => {
   it("refuses a page outside the inbox's allowed domains (403), as the widget's REST routes do", async () => {
     const [shop] = await s.t.database.db
       .insert(inboxes)
-      .values({ tenantId: a.id, name: "Shop chat", channel: "livechat", from: "", config: { allowed_domains: ["shop.example.com", "*.shop.example.com"] } })
+      .values({
+        tenantId: a.id,
+        name: "Shop chat",
+        channel: "livechat",
+        from: "",
+        config: { allowed_domains: ["shop.example.com", "*.shop.example.com"] },
+      })
       .returning();
     const shopper = await visitorOf(a, shop!.id);
     const path = `/widget/ws?token=${encodeURIComponent(shopper.token)}`;
@@ -89,9 +128,15 @@ describe("GET /widget/ws", () => {
   it("pushes agent replies of the visitor's own conversations, without private notes, meta or agent emails", async () => {
     const conv = await createConversation(s.t, a, { contactId: visitor.id, assignedUserId: bob.id });
     const [mine, theirs] = await Promise.all([openVisitor(visitor.token), openVisitor(otherVisitor.token)]);
-    const note = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>internal</p>", private: true });
+    const note = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>internal</p>",
+      private: true,
+    });
     expect(note.status).toBe(201);
-    const reply = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, { message: "<p>Hello Vera</p>", to: ["vera@example.org"] });
+    const reply = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>Hello Vera</p>",
+      to: ["vera@example.org"],
+    });
     expect(reply.status).toBe(201);
     const frame = await mine.next((f) => f.type === "new_message");
     expect(frame.data).toMatchObject({
@@ -128,7 +173,12 @@ describe("GET /widget/ws", () => {
 
     widget.send({ type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true } });
     const fromVisitor = await agent.next((f) => f.type === "typing" && f.data.sender.type === "contact");
-    expect(fromVisitor.data).toEqual({ conversation_uuid: conv.uuid, is_typing: true, is_private_message: false, sender: { type: "contact" } });
+    expect(fromVisitor.data).toEqual({
+      conversation_uuid: conv.uuid,
+      is_typing: true,
+      is_private_message: false,
+      sender: { type: "contact" },
+    });
   });
 
   it("refuses typing in someone else's conversation and agent-only frames", async () => {

@@ -30,7 +30,10 @@ afterEach(() => {
 
 /** Holds an exclusive lock on the test's lock file for `ms`, as another apt/dpkg process would. */
 async function holdLock(ms: number): Promise<number> {
-  const holder = spawn("flock", ["--exclusive", lockFile, "sleep", String(ms / 1000)], { stdio: "ignore", detached: true });
+  const holder = spawn("flock", ["--exclusive", lockFile, "sleep", String(ms / 1000)], {
+    stdio: "ignore",
+    detached: true,
+  });
   holders.push(holder);
   // Wait until the kernel lists the lock, so the script under test sees it held.
   const inode = readInode(lockFile);
@@ -65,7 +68,9 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("provisioning wai
     expect(run.code).toBe(0);
     expect(run.out).not.toContain("waiting");
     const [call] = recorded();
-    expect(call).toContain("DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 -o DPkg::Lock::Timeout=600 install -y -q dovecot-core");
+    expect(call).toContain(
+      "DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 -o DPkg::Lock::Timeout=600 install -y -q dovecot-core",
+    );
   });
 
   it("says it is waiting for another apt/dpkg process and runs apt-get only once that process let go", async () => {

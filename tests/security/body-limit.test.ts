@@ -38,35 +38,59 @@ afterAll(async () => {
 /** A body of `total` bytes of JSON-ish filler, produced chunk by chunk on demand; `pulled` counts what was read. */
 function generatedBody(total: number) {
   const counter = { pulled: 0 };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (counter.pulled >= total) return controller.close();
-      const size = Math.min(CHUNK, total - counter.pulled);
-      counter.pulled += size;
-      controller.enqueue(new Uint8Array(size).fill(0x20));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (counter.pulled >= total) return controller.close();
+        const size = Math.min(CHUNK, total - counter.pulled);
+        counter.pulled += size;
+        controller.enqueue(new Uint8Array(size).fill(0x20));
+      },
     },
-  }, { highWaterMark: 0 }); // nothing is produced until someone reads
+    { highWaterMark: 0 },
+  ); // nothing is produced until someone reads
   return { stream, counter };
 }
 
 async function send(path: string, total: number, opts: { declareLength: boolean; bearer?: string }) {
   const { stream, counter } = generatedBody(total);
-  const headers: Record<string, string> = { host: a.host, "content-type": "application/json", [TEST_IP_HEADER]: "198.51.100.7" };
+  const headers: Record<string, string> = {
+    host: a.host,
+    "content-type": "application/json",
+    [TEST_IP_HEADER]: "198.51.100.7",
+  };
   if (opts.declareLength) headers["content-length"] = String(total);
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   const started = performance.now();
-  const res = await t.app.request(`http://${a.host}${path}`, { method: "POST", headers, body: stream, duplex: "half" } as RequestInit);
-  return { status: res.status, body: (await res.json()) as any, pulled: counter.pulled, ms: performance.now() - started };
+  const res = await t.app.request(`http://${a.host}${path}`, {
+    method: "POST",
+    headers,
+    body: stream,
+    duplex: "half",
+  } as RequestInit);
+  return {
+    status: res.status,
+    body: (await res.json()) as any,
+    pulled: counter.pulled,
+    ms: performance.now() - started,
+  };
 }
 
-const ANONYMOUS_ROUTES = ["/api/v1/widget/chat/conversations/init", "/api/v1/agents/set-password", "/api/v1/auth/login", "/api/v1/no-such-route"];
+const ANONYMOUS_ROUTES = [
+  "/api/v1/widget/chat/conversations/init",
+  "/api/v1/agents/set-password",
+  "/api/v1/auth/login",
+  "/api/v1/no-such-route",
+];
 
 describe("anonymous routes", () => {
   for (const path of ANONYMOUS_ROUTES) {
     it(`POST ${path}: a declared 64 MB body is 413 at once, without reading it`, async () => {
       const res = await send(path, 64 * MB, { declareLength: true });
       expect(res.status).toBe(413);
-      expect(res.body).toEqual({ data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" } });
+      expect(res.body).toEqual({
+        data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" },
+      });
       expect(res.pulled).toBe(0);
       expect(res.ms).toBeLessThan(1000);
     });
@@ -86,12 +110,20 @@ describe("anonymous routes", () => {
       .insert(inboxes)
       .values({ tenantId: a.id, name: "Chat", channel: "livechat", enabled: true, config })
       .returning({ uuid: inboxes.uuid });
-    const body = JSON.stringify({ message: "界".repeat(20_000), page: { url: `https://shop.example.com/${"p".repeat(2000)}`, title: "t".repeat(300) } });
-    expect(new TextEncoder().encode(body).length).toBeGreaterThan(60_000);
-    const res = await a.anonymous.request("POST", `/api/v1/widget/chat/conversations/init?inbox_id=${inbox!.uuid}`, body, {
-      origin: "https://shop.example.com",
-      [TEST_IP_HEADER]: "198.51.100.8",
+    const body = JSON.stringify({
+      message: "界".repeat(20_000),
+      page: { url: `https://shop.example.com/${"p".repeat(2000)}`, title: "t".repeat(300) },
     });
+    expect(new TextEncoder().encode(body).length).toBeGreaterThan(60_000);
+    const res = await a.anonymous.request(
+      "POST",
+      `/api/v1/widget/chat/conversations/init?inbox_id=${inbox!.uuid}`,
+      body,
+      {
+        origin: "https://shop.example.com",
+        [TEST_IP_HEADER]: "198.51.100.8",
+      },
+    );
     expect(res.status, JSON.stringify(res.body)).not.toBe(413);
     expect(res.status).toBeLessThan(500);
   });
@@ -101,7 +133,10 @@ describe("signed-in routes", () => {
   it("take JSON bodies above the anonymous limit", async () => {
     const conversation = await createConversation(t, a);
     const html = `<p>${"x".repeat(300_000)}</p>`;
-    const res = await a.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: html, private: true });
+    const res = await a.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+      message: html,
+      private: true,
+    });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
   });
 
@@ -117,7 +152,11 @@ describe("signed-in routes", () => {
   });
 
   it("a route declaring a larger limit (custom knowledge sources) reaches validation with a 3 MB body", async () => {
-    const res = await a.admin.post("/api/v1/rag/sources", { name: "Big", source_type: "custom", config: { snippets: ["x".repeat(3 * MB)] } });
+    const res = await a.admin.post("/api/v1/rag/sources", {
+      name: "Big",
+      source_type: "custom",
+      config: { snippets: ["x".repeat(3 * MB)] },
+    });
     expect(res.status).toBe(400);
     expect(res.body.data.message).toMatch(/^config\.snippets\.0: Too big/);
   });
@@ -125,9 +164,19 @@ describe("signed-in routes", () => {
 
 describe("over a real socket (the embedded server's adapter)", () => {
   /** Sends headers and the first `firstBytes` of a body, then waits for the answer without sending more. */
-  function partialPost(path: string, headers: Record<string, string>, firstBytes: number): Promise<{ res: IncomingMessage; text: string }> {
+  function partialPost(
+    path: string,
+    headers: Record<string, string>,
+    firstBytes: number,
+  ): Promise<{ res: IncomingMessage; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path, headers: { host: a.host, "content-type": "application/json", ...headers } });
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path,
+        headers: { host: a.host, "content-type": "application/json", ...headers },
+      });
       req.on("response", (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -145,14 +194,24 @@ describe("over a real socket (the embedded server's adapter)", () => {
 
   it("answers 413 to a declared 64 MB body after its first 64 KB arrived", async () => {
     const started = performance.now();
-    const { res, text } = await partialPost("/api/v1/widget/chat/conversations/init", { "content-length": String(64 * MB) }, CHUNK);
+    const { res, text } = await partialPost(
+      "/api/v1/widget/chat/conversations/init",
+      { "content-length": String(64 * MB) },
+      CHUNK,
+    );
     expect(res.statusCode).toBe(413);
-    expect(JSON.parse(text)).toEqual({ data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" } });
+    expect(JSON.parse(text)).toEqual({
+      data: { type: "InputError", message: "body: larger than the limit of 64 KB for this route" },
+    });
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it("answers 413 to a chunked body once it passes the limit", async () => {
-    const { res, text } = await partialPost("/api/v1/agents/set-password", { "transfer-encoding": "chunked" }, ANONYMOUS_BODY_LIMIT + CHUNK);
+    const { res, text } = await partialPost(
+      "/api/v1/agents/set-password",
+      { "transfer-encoding": "chunked" },
+      ANONYMOUS_BODY_LIMIT + CHUNK,
+    );
     expect(res.statusCode).toBe(413);
     expect(JSON.parse(text).data.type).toBe("InputError");
   });

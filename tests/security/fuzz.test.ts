@@ -28,7 +28,8 @@ import { createAgent, createConversation, createTenant, type TestTenant } from "
 const BASE_SEED = 20_251_111;
 const ERROR_TYPES = ["InputError", "AuthError", "PermissionError", "NotFoundError", "RateLimitError"];
 /** Answers that are not JSON by design: a script, redirects, file bytes. */
-const NON_JSON_SUCCESS = /^(GET \/health|GET \/widget\.js|GET \/logout|GET \/uploads\/:uuid|GET \/api\/v1\/oidc\/:id\/(login|finish)|GET \/api\/v1\/conversations\/:uuid\/transcript)$/;
+const NON_JSON_SUCCESS =
+  /^(GET \/health|GET \/widget\.js|GET \/logout|GET \/uploads\/:uuid|GET \/api\/v1\/oidc\/:id\/(login|finish)|GET \/api\/v1\/conversations\/:uuid\/transcript)$/;
 /**
  * Columns a refused request may legitimately update: authentication records when a key was last used
  * (at most once a minute) before the route refuses the request.
@@ -84,19 +85,64 @@ const HOSTILE_STRINGS = [
   "-271821-04-20",
   "0000-01-01",
 ];
-const HOSTILE_NUMBERS = [1.5, 1e300, -1e300, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, -1, 0, 99_999_999_999, 1e-300];
-const WRONG_TYPES: unknown[] = [null, [], {}, true, "", "\u0000", "\ud800", 1e300, 1.5, -1, "99999999999", [["\u0000"]]];
+const HOSTILE_NUMBERS = [
+  1.5,
+  1e300,
+  -1e300,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  -1,
+  0,
+  99_999_999_999,
+  1e-300,
+];
+const WRONG_TYPES: unknown[] = [
+  null,
+  [],
+  {},
+  true,
+  "",
+  "\u0000",
+  "\ud800",
+  1e300,
+  1.5,
+  -1,
+  "99999999999",
+  [["\u0000"]],
+];
 /** Where a workspace points the app at other hosts: a closed local port, so nothing waits on the network. */
 const LOCAL_URL = "http://127.0.0.1:1/";
 /** Keys the domain validates inside free-form objects (inbox config, RAG config, form data, AI variables). */
-const CONFIG_KEYS = ["host", "port", "smtp", "imap", "snippets", "url", "username", "password", "allowed_domains", "fields", "launcher", "crawl_depth", "files", "tls", "name", "email", "value", "site_secret"];
+const CONFIG_KEYS = [
+  "host",
+  "port",
+  "smtp",
+  "imap",
+  "snippets",
+  "url",
+  "username",
+  "password",
+  "allowed_domains",
+  "fields",
+  "launcher",
+  "crawl_depth",
+  "files",
+  "tls",
+  "name",
+  "email",
+  "value",
+  "site_secret",
+];
 
 const hostileString = fc.constantFrom(...HOSTILE_STRINGS);
 const hostileNumber = fc.constantFrom(...HOSTILE_NUMBERS);
 const wrongType = fc.constantFrom(...WRONG_TYPES);
 
 const members = (s: Json) => (s.anyOf ?? s.oneOf) as Json[] | undefined;
-const typeOf = (s: Json): string | undefined => (Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type);
+const typeOf = (s: Json): string | undefined =>
+  Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type;
 const isUrlish = (s: Json, name: string) => s.format === "uri" || /url|host|endpoint|domain/i.test(name);
 
 function validArb(s: Json, name = "", depth = 0): fc.Arbitrary<unknown> {
@@ -117,24 +163,37 @@ function validArb(s: Json, name = "", depth = 0): fc.Arbitrary<unknown> {
           /* a pattern fast-check cannot generate from: plain text below */
         }
       }
-      return fc.string({ minLength: Math.max(s.minLength ?? 1, 1), maxLength: Math.max(Math.min(s.maxLength ?? 30, 30), s.minLength ?? 1) });
+      return fc.string({
+        minLength: Math.max(s.minLength ?? 1, 1),
+        maxLength: Math.max(Math.min(s.maxLength ?? 30, 30), s.minLength ?? 1),
+      });
     }
     case "integer":
       return fc.integer({ min: Math.max(s.minimum ?? 1, -1000), max: Math.min(s.maximum ?? 1000, 1000) });
     case "number":
-      return fc.double({ min: Math.max(s.minimum ?? -1000, -1000), max: Math.min(s.maximum ?? 1000, 1000), noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: Math.max(s.minimum ?? -1000, -1000),
+        max: Math.min(s.maximum ?? 1000, 1000),
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case "boolean":
       return fc.boolean();
     case "null":
       return fc.constant(null);
     case "array":
       if (depth > 4) return fc.constant([]);
-      return fc.array(validArb(s.items ?? {}, name, depth + 1), { minLength: s.minItems ?? 0, maxLength: Math.max(Math.min(s.maxItems ?? 2, 2), s.minItems ?? 0) });
+      return fc.array(validArb(s.items ?? {}, name, depth + 1), {
+        minLength: s.minItems ?? 0,
+        maxLength: Math.max(Math.min(s.maxItems ?? 2, 2), s.minItems ?? 0),
+      });
     case "object": {
       const props = Object.entries((s.properties ?? {}) as Record<string, Json>);
       if (props.length === 0 || depth > 4) return freeFormValid;
       const required = ((s.required ?? []) as string[]).filter((r) => props.some(([n]) => n === r));
-      return fc.record(Object.fromEntries(props.map(([n, p]) => [n, validArb(p, n, depth + 1)])), { requiredKeys: required });
+      return fc.record(Object.fromEntries(props.map(([n, p]) => [n, validArb(p, n, depth + 1)])), {
+        requiredKeys: required,
+      });
     }
     default:
       return freeFormValid;
@@ -144,7 +203,13 @@ function validArb(s: Json, name = "", depth = 0): fc.Arbitrary<unknown> {
 /** Free-form objects the domain checks itself (inbox config, RAG config, form data): keys it knows. */
 const freeFormValid: fc.Arbitrary<unknown> = fc.dictionary(
   fc.constantFrom(...CONFIG_KEYS),
-  fc.oneof(fc.constant(LOCAL_URL), fc.constant("127.0.0.1"), fc.integer({ min: 0, max: 1000 }), fc.boolean(), fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 })),
+  fc.oneof(
+    fc.constant(LOCAL_URL),
+    fc.constant("127.0.0.1"),
+    fc.integer({ min: 0, max: 1000 }),
+    fc.boolean(),
+    fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 }),
+  ),
   { maxKeys: 4 },
 );
 
@@ -152,10 +217,40 @@ const freeFormValid: fc.Arbitrary<unknown> = fc.dictionary(
  * What each of a route's cases attacks, in turn: one valid request as the baseline, then a valid request
  * with ONE hostile member (so the fields around it do not get it refused first), then the URL and the raw body.
  */
-const ATTACKS = ["valid", "nul", "surrogate", "number", "nul", "wrong-type", "nul-key", "date", "query", "long", "deep", "query", "path", "raw"] as const;
+const ATTACKS = [
+  "valid",
+  "nul",
+  "surrogate",
+  "number",
+  "nul",
+  "wrong-type",
+  "nul-key",
+  "date",
+  "query",
+  "long",
+  "deep",
+  "query",
+  "path",
+  "raw",
+] as const;
 type Attack = (typeof ATTACKS)[number];
 /** Who sends case i: mostly the admin (past every permission check, so the input goes deepest). */
-const CALLER_OF_CASE: Caller[] = ["admin", "admin", "agent", "admin", "agent", "admin", "agent", "admin", "agent", "admin", "admin", "admin", "agent", "anonymous"];
+const CALLER_OF_CASE: Caller[] = [
+  "admin",
+  "admin",
+  "agent",
+  "admin",
+  "agent",
+  "admin",
+  "agent",
+  "admin",
+  "agent",
+  "admin",
+  "admin",
+  "admin",
+  "agent",
+  "anonymous",
+];
 const CASES_PER_ROUTE = ATTACKS.length;
 
 type Path = (string | number)[];
@@ -164,7 +259,8 @@ type Path = (string | number)[];
 function nodesOf(value: unknown, path: Path = [], out: { path: Path; value: unknown }[] = []) {
   out.push({ path, value });
   if (Array.isArray(value)) for (const [i, v] of value.entries()) nodesOf(v, [...path, i], out);
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) nodesOf(v, [...path, k], out);
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) nodesOf(v, [...path, k], out);
   return out;
 }
 
@@ -182,14 +278,16 @@ function mutate(valid: unknown, attack: Attack, pick: number, payload: unknown):
   const numbers = nodes.filter((n) => typeof n.value === "number");
   const objects = nodes.filter((n) => n.value && typeof n.value === "object" && !Array.isArray(n.value));
   const leaves = nodes.filter((n) => n.path.length > 0);
-  const choose = <T,>(list: T[], fallback: T) => (list.length ? list[pick % list.length]! : fallback);
+  const choose = <T>(list: T[], fallback: T) => (list.length ? list[pick % list.length]! : fallback);
   const root = { path: [] as Path, value: valid };
   switch (attack) {
     case "nul":
     case "surrogate": {
       const bad = attack === "nul" ? "\u0000" : "\ud800";
       const target = choose(strings, choose(leaves, root));
-      return replaceAt(valid, target.path, (old) => (typeof old === "string" ? `${old.slice(0, 1)}${bad}${old.slice(1)}` : `a${bad}b`));
+      return replaceAt(valid, target.path, (old) =>
+        typeof old === "string" ? `${old.slice(0, 1)}${bad}${old.slice(1)}` : `a${bad}b`,
+      );
     }
     case "number":
     case "wrong-type":
@@ -201,7 +299,10 @@ function mutate(valid: unknown, attack: Attack, pick: number, payload: unknown):
     case "deep":
       return replaceAt(valid, choose(leaves, root).path, () => JSON.parse(`${'{"a":'.repeat(40)}1${"}".repeat(40)}`));
     case "nul-key":
-      return replaceAt(valid, choose(objects, root).path, (old) => ({ ...(old && typeof old === "object" ? old : {}), [payload as string]: "v" }));
+      return replaceAt(valid, choose(objects, root).path, (old) => ({
+        ...(old && typeof old === "object" ? old : {}),
+        [payload as string]: "v",
+      }));
     default:
       return valid;
   }
@@ -224,18 +325,74 @@ function payloadArb(attack: Attack): fc.Arbitrary<unknown> {
 }
 
 /** The list endpoints' `filters` parameter: allow-listed fields (both spellings) with hostile values. */
-const FILTER_FIELDS = ["status_id", "priority_id", "assigned_user_id", "inbox_id", "reference_number", "created_at", "last_message_at", "waiting_since", "subject", "tags", "custom_attributes.plan", "first_name", "email", "blocked", "priority", "status"];
-const FILTER_OPERATORS = ["=", "!=", "contains", "not contains", "set", "not set", "between", "greater than", "less than", "in", "not in", "equals"];
+const FILTER_FIELDS = [
+  "status_id",
+  "priority_id",
+  "assigned_user_id",
+  "inbox_id",
+  "reference_number",
+  "created_at",
+  "last_message_at",
+  "waiting_since",
+  "subject",
+  "tags",
+  "custom_attributes.plan",
+  "first_name",
+  "email",
+  "blocked",
+  "priority",
+  "status",
+];
+const FILTER_OPERATORS = [
+  "=",
+  "!=",
+  "contains",
+  "not contains",
+  "set",
+  "not set",
+  "between",
+  "greater than",
+  "less than",
+  "in",
+  "not in",
+  "equals",
+];
 const filterValue = fc.oneof(
   hostileNumber,
-  fc.constantFrom("99999999999", "+275760-09-13", "-271821-04-20", "2024-01-01", "0000-01-01", "9999-12-31T23:59:59-05:00", "1", "\u0000", "\ud800", "true"),
-  fc.constantFrom([1, 1e300], [-1e300, 1e300], [1, 99_999_999_999], ["0001-01-01", "+275760-09-13"], ["2024-01-01", "2024-12-31"], [1.5, 2], ["\u0000"], [], [[[[1]]]]),
+  fc.constantFrom(
+    "99999999999",
+    "+275760-09-13",
+    "-271821-04-20",
+    "2024-01-01",
+    "0000-01-01",
+    "9999-12-31T23:59:59-05:00",
+    "1",
+    "\u0000",
+    "\ud800",
+    "true",
+  ),
+  fc.constantFrom(
+    [1, 1e300],
+    [-1e300, 1e300],
+    [1, 99_999_999_999],
+    ["0001-01-01", "+275760-09-13"],
+    ["2024-01-01", "2024-12-31"],
+    [1.5, 2],
+    ["\u0000"],
+    [],
+    [[[[1]]]],
+  ),
   hostileString,
 );
 const filtersArb = fc
   .array(
     fc.record(
-      { model: fc.constantFrom("conversation", "contact", "users", "\u0000"), field: fc.constantFrom(...FILTER_FIELDS), operator: fc.constantFrom(...FILTER_OPERATORS), value: filterValue },
+      {
+        model: fc.constantFrom("conversation", "contact", "users", "\u0000"),
+        field: fc.constantFrom(...FILTER_FIELDS),
+        operator: fc.constantFrom(...FILTER_OPERATORS),
+        value: filterValue,
+      },
       { requiredKeys: ["field", "operator", "value"] },
     ),
     { minLength: 1, maxLength: 3 },
@@ -249,55 +406,120 @@ function queryArb(schema: ZodType | undefined, hostile: boolean): fc.Arbitrary<R
   const props = Object.entries(((schema ? jsonSchemaOf(schema) : {}).properties ?? {}) as Record<string, Json>);
   if (props.length === 0) return hostile ? hostileString.map((q) => ({ q })) : fc.constant({});
   const bad = (name: string) => (name === "filters" ? filtersArb : fc.oneof(hostileString, hostileNumber.map(String)));
-  return fc.integer({ min: 0, max: props.length - 1 }).chain((badIndex) =>
-    fc
-      .record(
-        Object.fromEntries(
-          props.map(([name, p], i) => [
-            name,
-            hostile && (i === badIndex || name === "filters") ? bad(name) : fc.option(validArb(p, name).map(asQueryValue), { nil: undefined, freq: 2 }),
-          ]),
-        ),
-        { requiredKeys: [] },
-      )
-      .map(defined),
-  );
+  return fc
+    .integer({ min: 0, max: props.length - 1 })
+    .chain((badIndex) =>
+      fc
+        .record(
+          Object.fromEntries(
+            props.map(([name, p], i) => [
+              name,
+              hostile && (i === badIndex || name === "filters")
+                ? bad(name)
+                : fc.option(validArb(p, name).map(asQueryValue), { nil: undefined, freq: 2 }),
+            ]),
+          ),
+          { requiredKeys: [] },
+        )
+        .map(defined),
+    );
 }
 
-const defined = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const defined = (r: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
 /** Path parameters as sent (already percent-encoded where it matters). */
-const HOSTILE_PARAMS = ["0", "-1", "99999999999", "2147483648", "1.5", "1e300", "%00", "a%00b", "%ED%A0%80", "%C0%80", "abc", "x".repeat(300), "00000000-0000-0000-0000-00000000000%00"];
-const RAW_BODIES = [`${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`, `${"[".repeat(5000)}${"]".repeat(5000)}`, '{"a":', '{"a":"\u0000"}', "\u0000", '{"n":1e99999}', '{"s":"\\ud800"}', "[]", "null", '"str"'];
+const HOSTILE_PARAMS = [
+  "0",
+  "-1",
+  "99999999999",
+  "2147483648",
+  "1.5",
+  "1e300",
+  "%00",
+  "a%00b",
+  "%ED%A0%80",
+  "%C0%80",
+  "abc",
+  "x".repeat(300),
+  "00000000-0000-0000-0000-00000000000%00",
+];
+const RAW_BODIES = [
+  `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`,
+  `${"[".repeat(5000)}${"]".repeat(5000)}`,
+  '{"a":',
+  '{"a":"\u0000"}',
+  "\u0000",
+  '{"n":1e99999}',
+  '{"s":"\\ud800"}',
+  "[]",
+  "null",
+  '"str"',
+];
 
-type Body = { kind: "none" } | { kind: "json"; value: unknown } | { kind: "raw"; text: string } | { kind: "form"; fields: Record<string, string>; fileName: string };
+type Body =
+  | { kind: "none" }
+  | { kind: "json"; value: unknown }
+  | { kind: "raw"; text: string }
+  | { kind: "form"; fields: Record<string, string>; fileName: string };
 
 function bodyArb(method: string, schemas: Schemas, attack: Attack): fc.Arbitrary<Body> {
   if (method === "GET") return fc.constant({ kind: "none" });
   if (schemas.form) {
     // Upload forms: a small CSV file, with a hostile file name or form field when the case attacks text.
-    const props = Object.keys((jsonSchemaOf(schemas.form).properties ?? {}) as Json).filter((p) => !["file", "files"].includes(p));
-    const text = attack === "valid" ? fc.constant("ok") : attack === "surrogate" ? fc.constant("a\ud800") : fc.constant("a\u0000b");
+    const props = Object.keys((jsonSchemaOf(schemas.form).properties ?? {}) as Json).filter(
+      (p) => !["file", "files"].includes(p),
+    );
+    const text =
+      attack === "valid"
+        ? fc.constant("ok")
+        : attack === "surrogate"
+          ? fc.constant("a\ud800")
+          : fc.constant("a\u0000b");
     return fc
-      .record({ field: fc.constantFrom(...props, "inline"), value: fc.oneof(text, fc.uuid({ version: 4 })), nameIsHostile: fc.boolean() })
-      .chain(({ field, value, nameIsHostile }) => text.map((t): Body => ({ kind: "form", fields: { [field]: value }, fileName: nameIsHostile ? `${t}.csv` : "ok.csv" })));
+      .record({
+        field: fc.constantFrom(...props, "inline"),
+        value: fc.oneof(text, fc.uuid({ version: 4 })),
+        nameIsHostile: fc.boolean(),
+      })
+      .chain(({ field, value, nameIsHostile }) =>
+        text.map(
+          (t): Body => ({ kind: "form", fields: { [field]: value }, fileName: nameIsHostile ? `${t}.csv` : "ok.csv" }),
+        ),
+      );
   }
   if (attack === "raw") return fc.constantFrom(...RAW_BODIES).map((text): Body => ({ kind: "raw", text }));
-  const schema = schemas.json ? jsonSchemaOf(schemas.json) : { type: "object", properties: { name: { type: "string" }, id: { type: "integer" } } };
+  const schema = schemas.json
+    ? jsonSchemaOf(schemas.json)
+    : { type: "object", properties: { name: { type: "string" }, id: { type: "integer" } } };
   const bodyAttack = attack === "query" || attack === "path" ? "valid" : attack;
-  return fc.tuple(validArb(schema), fc.nat(), payloadArb(bodyAttack)).map(([valid, pick, payload]): Body => ({ kind: "json", value: mutate(valid, bodyAttack, pick, payload) }));
+  return fc
+    .tuple(validArb(schema), fc.nat(), payloadArb(bodyAttack))
+    .map(([valid, pick, payload]): Body => ({ kind: "json", value: mutate(valid, bodyAttack, pick, payload) }));
 }
 
-type Case = { attack: Attack; caller: Caller; hostileParams: Record<string, string>; query: Record<string, string>; body: Body };
+type Case = {
+  attack: Attack;
+  caller: Caller;
+  hostileParams: Record<string, string>;
+  query: Record<string, string>;
+  body: Body;
+};
 
 function casesFor(index: number, method: string, path: string, schemas: Schemas): Case[] {
   const params = [...path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
   return ATTACKS.map((attack, i) => {
     const hostileParams =
       attack === "path" && params.length
-        ? fc.record({ name: fc.constantFrom(...params), value: fc.constantFrom(...HOSTILE_PARAMS) }).map(({ name, value }) => ({ [name]: value }))
+        ? fc
+            .record({ name: fc.constantFrom(...params), value: fc.constantFrom(...HOSTILE_PARAMS) })
+            .map(({ name, value }) => ({ [name]: value }))
         : fc.constant({} as Record<string, string>);
-    const arb = fc.record({ hostileParams, query: queryArb(schemas.query, attack === "query" || (attack === "path" && !params.length)), body: bodyArb(method, schemas, attack) });
+    const arb = fc.record({
+      hostileParams,
+      query: queryArb(schemas.query, attack === "query" || (attack === "path" && !params.length)),
+      body: bodyArb(method, schemas, attack),
+    });
     const [sample] = fc.sample(arb, { seed: BASE_SEED + index * CASES_PER_ROUTE + i, numRuns: 1 });
     return { ...sample!, attack, caller: CALLER_OF_CASE[i]! };
   });
@@ -319,7 +541,15 @@ const dataExceptions: string[] = [];
 beforeAll(async () => {
   t = await bootTestApp();
   a = await createTenant(t);
-  const member = await createAgent(t, a, { permissions: ["conversations:read", "conversations:write", "messages:write", "contacts:read", "contact_notes:write"] });
+  const member = await createAgent(t, a, {
+    permissions: [
+      "conversations:read",
+      "conversations:write",
+      "messages:write",
+      "contacts:read",
+      "contact_notes:write",
+    ],
+  });
   agent = member.client;
   const victim = await createAgent(t, a, { permissions: ["conversations:read"] });
   const created = async (path: string, body: unknown) => {
@@ -328,22 +558,55 @@ beforeAll(async () => {
     return res.body.data.id as number;
   };
   const conversation = await createConversation(t, a, { subject: "Fuzzed" });
-  const note = await a.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: "note", private: true });
+  const note = await a.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+    message: "note",
+    private: true,
+  });
   const contact = await created("/api/v1/contacts/quick", { first_name: "Fuzz", email: "fuzz@example.com" });
   const form = new FormData();
   form.append("file", new File(["hello"], "hello.txt", { type: "text/plain" }));
   const media = await a.admin.request("POST", "/api/v1/media", form);
   const [chat] = await t.database.db
     .insert(inboxes)
-    .values({ tenantId: a.id, name: "Chat", channel: "livechat", enabled: true, config: normalizeLivechatConfig({ allowed_domains: ["shop.example.com"] }) })
+    .values({
+      tenantId: a.id,
+      name: "Chat",
+      channel: "livechat",
+      enabled: true,
+      config: normalizeLivechatConfig({ allowed_domains: ["shop.example.com"] }),
+    })
     .returning();
-  const [guest] = await t.database.db.insert(users).values({ tenantId: a.id, type: "visitor", firstName: "Visitor" }).returning();
-  const session = await createWidgetSession(t.database.db, { tenantId: a.id, inboxId: chat!.id, contactId: guest!.id, now: t.clock.now() });
+  const [guest] = await t.database.db
+    .insert(users)
+    .values({ tenantId: a.id, type: "visitor", firstName: "Visitor" })
+    .returning();
+  const session = await createWidgetSession(t.database.db, {
+    tenantId: a.id,
+    inboxId: chat!.id,
+    contactId: guest!.id,
+    now: t.clock.now(),
+  });
   visitor = new Client(t, a.host, { bearer: session.token });
   livechatUuid = chat!.uuid;
-  const device = await issueApiKey(t.database.db, { tenantId: a.id, userId: victim.id, kind: "device", name: "Phone", now: t.clock.now() });
-  const [notification] = await createNotifications(t.database.db, { tenantId: a.id, userIds: [a.adminId], type: "mention", title: "Hi" });
-  const oidc = await a.admin.post("/api/v1/oidc", { name: "SSO", provider_url: "https://sso.example.com", client_id: "c", client_secret: "s" });
+  const device = await issueApiKey(t.database.db, {
+    tenantId: a.id,
+    userId: victim.id,
+    kind: "device",
+    name: "Phone",
+    now: t.clock.now(),
+  });
+  const [notification] = await createNotifications(t.database.db, {
+    tenantId: a.id,
+    userIds: [a.adminId],
+    type: "mention",
+    title: "Hi",
+  });
+  const oidc = await a.admin.post("/api/v1/oidc", {
+    name: "SSO",
+    provider_url: "https://sso.example.com",
+    client_id: "c",
+    client_secret: "s",
+  });
   ids = {
     conversation: conversation.uuid,
     ref: conversation.referenceNumber,
@@ -356,11 +619,25 @@ beforeAll(async () => {
     role: await created("/api/v1/roles", { name: "Victim role", permissions: ["conversations:read"] }),
     agent: victim.id,
     macro: await created("/api/v1/macros", { name: "Macro", message_content: "Hello" }),
-    customAttribute: await created("/api/v1/custom-attributes", { applies_to: "conversation", name: "Plan", key: "plan", type: "text" }),
+    customAttribute: await created("/api/v1/custom-attributes", {
+      applies_to: "conversation",
+      name: "Plan",
+      key: "plan",
+      type: "text",
+    }),
     personalView: await created("/api/v1/views/me", { name: "Mine", filters: [] }),
     sharedView: await created("/api/v1/shared-views", { name: "Shared", filters: [] }),
-    ragSource: await created("/api/v1/rag/sources", { name: "Source", source_type: "custom", config: { snippets: ["Snippet"] } }),
-    inbox: await created("/api/v1/inboxes", { name: "Victim inbox", channel: "email", from: "support@example.com", config: { smtp: [{ host: "smtp.example.com", username: "u", password: "p" }] } }),
+    ragSource: await created("/api/v1/rag/sources", {
+      name: "Source",
+      source_type: "custom",
+      config: { snippets: ["Snippet"] },
+    }),
+    inbox: await created("/api/v1/inboxes", {
+      name: "Victim inbox",
+      channel: "email",
+      from: "support@example.com",
+      config: { smtp: [{ host: "smtp.example.com", username: "u", password: "p" }] },
+    }),
     media: media.body.data.uuid,
     device: device.id,
     notification: notification!.id,
@@ -386,10 +663,16 @@ beforeAll(async () => {
   );
   for (const name of ["tenants", ...tables]) {
     const ignored = (TOUCHED_ON_REFUSAL[name] ?? []).map((column) => `'${column}'`).join(", ");
-    await t.database.db.execute(sql.raw(`CREATE TRIGGER fuzz_count AFTER INSERT OR UPDATE OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_count_write(${ignored})`));
+    await t.database.db.execute(
+      sql.raw(
+        `CREATE TRIGGER fuzz_count AFTER INSERT OR UPDATE OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_count_write(${ignored})`,
+      ),
+    );
   }
   writeCounts = async () => {
-    const rows = rowsOf<{ name: string; n: string | number }>(await t.database.db.execute(sql`SELECT name, n FROM fuzz_writes`));
+    const rows = rowsOf<{ name: string; n: string | number }>(
+      await t.database.db.execute(sql`SELECT name, n FROM fuzz_writes`),
+    );
     return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
   };
   // The error mapper's warning when the database refuses a value: input that escaped every check.
@@ -403,7 +686,9 @@ beforeAll(async () => {
 /** How the generated requests were answered, printed at the end: a suite answered only 400s would go no deeper. */
 const statuses: Record<number, number> = {};
 afterAll(async () => {
-  console.log(`fuzz: ${routes.length} routes × ${CASES_PER_ROUTE} cases, answers by status: ${JSON.stringify(statuses)}`);
+  console.log(
+    `fuzz: ${routes.length} routes × ${CASES_PER_ROUTE} cases, answers by status: ${JSON.stringify(statuses)}`,
+  );
   vi.restoreAllMocks();
   await t?.close();
 });
@@ -441,7 +726,10 @@ function realParam(path: string, name: string): string | number {
 }
 
 async function send(key: string, method: string, path: string, c: Case): Promise<Reply> {
-  const concrete = path.replace(/:([a-z_]+)/g, (_, name: string) => c.hostileParams[name] ?? encodeURIComponent(String(realParam(path, name))));
+  const concrete = path.replace(
+    /:([a-z_]+)/g,
+    (_, name: string) => c.hostileParams[name] ?? encodeURIComponent(String(realParam(path, name))),
+  );
   const widgetRoute = path.startsWith("/api/v1/widget/");
   const query = new URLSearchParams(c.query);
   if (widgetRoute) query.set("inbox_id", livechatUuid);
@@ -449,14 +737,25 @@ async function send(key: string, method: string, path: string, c: Case): Promise
   const headers: Record<string, string> = { [TEST_IP_HEADER]: "198.51.100.20" };
   if (widgetRoute) headers.origin = "https://shop.example.com";
   // On the widget's routes the signed-in caller is the page's visitor; an agent's key means nothing there.
-  const client = widgetRoute ? (c.caller === "admin" ? visitor : a.anonymous) : c.caller === "anonymous" ? a.anonymous : c.caller === "agent" ? agent : a.admin;
+  const client = widgetRoute
+    ? c.caller === "admin"
+      ? visitor
+      : a.anonymous
+    : c.caller === "anonymous"
+      ? a.anonymous
+      : c.caller === "agent"
+        ? agent
+        : a.admin;
   let body: unknown;
   if (c.body.kind === "json") body = JSON.stringify(c.body.value) ?? "null";
   else if (c.body.kind === "raw") body = c.body.text;
   else if (c.body.kind === "form") {
     const form = new FormData();
     for (const [name, value] of Object.entries(c.body.fields)) form.append(name, value);
-    form.append(key.includes("widget") ? "files" : "file", new File(["a,b\n1,2\n"], c.body.fileName, { type: "text/csv" }));
+    form.append(
+      key.includes("widget") ? "files" : "file",
+      new File(["a,b\n1,2\n"], c.body.fileName, { type: "text/csv" }),
+    );
     body = form;
   }
   return client.request(method, concrete + search, body, headers);
@@ -467,18 +766,31 @@ function problemsOf(key: string, res: Reply): string[] {
   if (res.status >= 500) problems.push(`status ${res.status}`);
   if (res.status >= 400) {
     const data = res.body?.data;
-    if (!data || typeof data.message !== "string" || !ERROR_TYPES.includes(data.type)) problems.push(`not the error envelope: ${JSON.stringify(res.body).slice(0, 200)}`);
-  } else if (res.status < 300 && !NON_JSON_SUCCESS.test(key) && (typeof res.body !== "object" || res.body === null || !("data" in res.body))) {
+    if (!data || typeof data.message !== "string" || !ERROR_TYPES.includes(data.type))
+      problems.push(`not the error envelope: ${JSON.stringify(res.body).slice(0, 200)}`);
+  } else if (
+    res.status < 300 &&
+    !NON_JSON_SUCCESS.test(key) &&
+    (typeof res.body !== "object" || res.body === null || !("data" in res.body))
+  ) {
     problems.push(`success without the envelope: ${String(res.body).slice(0, 100)}`);
   }
   return problems;
 }
 
 const describeCase = (c: Case) =>
-  JSON.stringify({ attack: c.attack, caller: c.caller, params: c.hostileParams, query: c.query, body: c.body.kind === "json" ? c.body.value : c.body.kind === "raw" ? c.body.text.slice(0, 80) : c.body }).slice(0, 400);
+  JSON.stringify({
+    attack: c.attack,
+    caller: c.caller,
+    params: c.hostileParams,
+    query: c.query,
+    body: c.body.kind === "json" ? c.body.value : c.body.kind === "raw" ? c.body.text.slice(0, 80) : c.body,
+  }).slice(0, 400);
 
 const schemas = routeSchemas();
-const routes = Object.values(FAMILY_ROUTES).flatMap((list) => (list as ReadonlyArray<readonly [string, string]>).map(([method, path]) => ({ method, path })));
+const routes = Object.values(FAMILY_ROUTES).flatMap((list) =>
+  (list as ReadonlyArray<readonly [string, string]>).map(([method, path]) => ({ method, path })),
+);
 
 describe(`${routes.length} routes × ${CASES_PER_ROUTE} generated hostile requests`, () => {
   routes.forEach(({ method, path }, index) => {
@@ -492,14 +804,19 @@ describe(`${routes.length} routes × ${CASES_PER_ROUTE} generated hostile reques
         const res = await send(key, method, path, c);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         const problems = problemsOf(key, res);
-        if (dataExceptions.length > warned) problems.push(`a value reached the database unchecked: ${dataExceptions.at(-1)}`);
+        if (dataExceptions.length > warned)
+          problems.push(`a value reached the database unchecked: ${dataExceptions.at(-1)}`);
         // Background work the request queued (only a successful one may queue any) runs before counting.
         await t.queue.drain();
         const after = await writeCounts();
         const written = Object.keys(after).filter((name) => after[name] !== (writes[name] ?? 0));
-        if (res.status >= 400 && written.length) problems.push(`refused (${res.status}) but wrote to ${written.join(", ")}`);
+        if (res.status >= 400 && written.length)
+          problems.push(`refused (${res.status}) but wrote to ${written.join(", ")}`);
         writes = after;
-        if (problems.length) failures.push(`${problems.join("; ")} ← ${describeCase(c)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        if (problems.length)
+          failures.push(
+            `${problems.join("; ")} ← ${describeCase(c)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
       }
       expect(failures).toEqual([]);
     });

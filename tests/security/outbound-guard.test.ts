@@ -67,7 +67,9 @@ const redirect = (location: string | ((port: number) => string)) => (res: Server
   res.writeHead(302, { location: typeof location === "string" ? location : location(port) }).end();
 
 /** A TCP service on 127.0.0.1 counting connections; `greet` is what it says first to each, then to each line. */
-async function startTcp(greet?: (socket: Socket) => void): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+async function startTcp(
+  greet?: (socket: Socket) => void,
+): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
   let count = 0;
   const sockets = new Set<Socket>();
   const server: Server = createTcpServer((socket) => {
@@ -194,13 +196,19 @@ describe("the guard", () => {
     // Public answers pass; a name that does not resolve is not refused at save time (checked again on connect).
     expect(await guard.refusal("public.test")).toBeNull();
     expect(await guard.refusal("nowhere.test")).toBeNull();
-    expect(await guard.vet("public.test")).toEqual({ host: "public.test", addresses: ["93.184.216.34", "2606:4700::6810:84e5"], servername: "public.test" });
+    expect(await guard.vet("public.test")).toEqual({
+      host: "public.test",
+      addresses: ["93.184.216.34", "2606:4700::6810:84e5"],
+      servername: "public.test",
+    });
   });
 
   it("refuses localhost with the system resolver too, and other schemes and credentials in URLs", async () => {
     const guard = createOutboundGuard();
     expect(await guard.refusal("localhost")).toMatch(/loopback name/);
-    expect(await refusedBy(guard.fetch("file:///etc/passwd"))).toMatch(/^file URLs are not fetched: only http and https/);
+    expect(await refusedBy(guard.fetch("file:///etc/passwd"))).toMatch(
+      /^file URLs are not fetched: only http and https/,
+    );
     expect(await refusedBy(guard.fetch("ftp://example.com/x"))).toMatch(/^ftp URLs are not fetched/);
     expect(await refusedBy(guard.fetch("http://user:pw@example.com/"))).toMatch(/credentials/);
     expect(await guard.refusal("evil.example@127.0.0.1")).toMatch(/is not a host name or IP address/);
@@ -245,13 +253,17 @@ describe("the guard", () => {
     const landed = await from("/hop");
     expect([landed.status, landed.url]).toEqual([200, `http://site.test:${site.port}/landing`]);
     // redirect: "error" refuses to follow at all (the store's token request uses it).
-    await expect(guard.fetch(`http://site.test:${site.port}/hop`, { redirect: "error" })).rejects.toThrow(/answered with a redirect/);
+    await expect(guard.fetch(`http://site.test:${site.port}/hop`, { redirect: "error" })).rejects.toThrow(
+      /answered with a redirect/,
+    );
   });
 
   it("does not carry credentials across origins on a redirect", async () => {
     const guard = createOutboundGuard({ allow: "a.test,b.test", resolve: resolver() });
     site.hits.length = 0;
-    const res = await guard.fetch(`http://a.test:${site.port}/to-b`, { headers: { authorization: "Bearer secret-token" } });
+    const res = await guard.fetch(`http://a.test:${site.port}/to-b`, {
+      headers: { authorization: "Bearer secret-token" },
+    });
     expect(res.status).toBe(200);
     expect(site.hits.map((h) => [h.host, h.authorization])).toEqual([
       [`a.test:${site.port}`, "Bearer secret-token"],
@@ -277,7 +289,10 @@ describe("the guard", () => {
       expect(outside.hits.map((h) => h.host)).toEqual([`rebind.test:${outside.port}`]);
 
       // Saved while it pointed outside, refused once it points inside.
-      const later = createOutboundGuard({ allow: "127.0.0.2/32", resolve: scriptedResolver({ "rebind.test": [["127.0.0.2"], ["127.0.0.1"]] }) });
+      const later = createOutboundGuard({
+        allow: "127.0.0.2/32",
+        resolve: scriptedResolver({ "rebind.test": [["127.0.0.2"], ["127.0.0.1"]] }),
+      });
       expect(await later.refusal("rebind.test")).toBeNull();
       await refusedBy(later.fetch(url));
       expect(inside.hits).toEqual([]);
@@ -290,19 +305,49 @@ describe("the guard", () => {
     const listener = await startTcp((socket) => socket.write("220 ready\r\n"));
     try {
       const guard = createOutboundGuard({ resolve: resolver() });
-      const smtp: SmtpServer = { host: "loopback.test", port: listener.port, tls: "none", username: "", password: "", max_conns: 1, tls_skip_verify: false };
-      const imap: ImapServer = { host: "loopback.test", port: listener.port, tls: "none", username: "u", password: "p", mailbox: "INBOX", read_interval: "5m", tls_skip_verify: false };
+      const smtp: SmtpServer = {
+        host: "loopback.test",
+        port: listener.port,
+        tls: "none",
+        username: "",
+        password: "",
+        max_conns: 1,
+        tls_skip_verify: false,
+      };
+      const imap: ImapServer = {
+        host: "loopback.test",
+        port: listener.port,
+        tls: "none",
+        username: "u",
+        password: "p",
+        mailbox: "INBOX",
+        read_interval: "5m",
+        tls_skip_verify: false,
+      };
       const why = `not allowed to connect to loopback.test:${listener.port}: loopback.test resolves to 127.0.0.1, a loopback address`;
       const probe = createMailProbe({ guard, timeoutMs: 3000 });
       expect(await probe.smtp(smtp)).toEqual({ ok: false, reason: expect.stringContaining(why) });
       expect(await probe.imap(imap)).toEqual({ ok: false, reason: expect.stringContaining(why) });
       await expect(createImapMailbox({ guard, timeoutMs: 3000 }).open(imap)).rejects.toThrow(`IMAP: ${why}`);
       const transport = createInboxTransport({ guard, timeoutMs: 3000 });
-      const mail = { from: { name: "", address: "a@acme.test" }, to: ["b@example.com"], cc: [], bcc: [], subject: "s", messageId: "<x@acme.test>", html: "<p>x</p>", text: "x", attachments: [] };
+      const mail = {
+        from: { name: "", address: "a@acme.test" },
+        to: ["b@example.com"],
+        cc: [],
+        bcc: [],
+        subject: "s",
+        messageId: "<x@acme.test>",
+        html: "<p>x</p>",
+        text: "x",
+        attachments: [],
+      };
       const err = await transport.send(smtp, mail).catch((e: unknown) => e);
       transport.close();
       expect(err).toBeInstanceOf(ChannelSendError);
-      expect(err).toMatchObject({ permanent: true, message: expect.stringContaining("loopback.test resolves to 127.0.0.1") });
+      expect(err).toMatchObject({
+        permanent: true,
+        message: expect.stringContaining("loopback.test resolves to 127.0.0.1"),
+      });
       expect(listener.connections()).toBe(0);
     } finally {
       await listener.close();
@@ -313,8 +358,25 @@ describe("the guard", () => {
 describe("connection tests say what failed without the server's words", () => {
   const guard = createOutboundGuard({ allow: "127.0.0.1" });
   const probe = createMailProbe({ guard, timeoutMs: 3000 });
-  const smtpAt = (port: number): SmtpServer => ({ host: "127.0.0.1", port, tls: "none", username: "u", password: "p", max_conns: 1, tls_skip_verify: false });
-  const imapAt = (port: number): ImapServer => ({ host: "127.0.0.1", port, tls: "none", username: "u", password: "p", mailbox: "INBOX", read_interval: "5m", tls_skip_verify: false });
+  const smtpAt = (port: number): SmtpServer => ({
+    host: "127.0.0.1",
+    port,
+    tls: "none",
+    username: "u",
+    password: "p",
+    max_conns: 1,
+    tls_skip_verify: false,
+  });
+  const imapAt = (port: number): ImapServer => ({
+    host: "127.0.0.1",
+    port,
+    tls: "none",
+    username: "u",
+    password: "p",
+    mailbox: "INBOX",
+    read_interval: "5m",
+    tls_skip_verify: false,
+  });
   /** Answers every line with `reply(tag)`. */
   const chatty = (greeting: string, reply: (line: string) => string) => (socket: Socket) => {
     socket.write(greeting);
@@ -330,7 +392,9 @@ describe("connection tests say what failed without the server's words", () => {
   };
 
   it("an SMTP server's banner and reply texts are not repeated", async () => {
-    const server = await startTcp(chatty("220 SECRET-BANNER-1 ESMTP\r\n", () => "554 5.7.1 SECRET-REPLY-2 go away\r\n"));
+    const server = await startTcp(
+      chatty("220 SECRET-BANNER-1 ESMTP\r\n", () => "554 5.7.1 SECRET-REPLY-2 go away\r\n"),
+    );
     try {
       const outcome = await probe.smtp(smtpAt(server.port));
       expect(outcome.ok).toBe(false);
@@ -344,7 +408,10 @@ describe("connection tests say what failed without the server's words", () => {
 
   it("an IMAP server's greeting and refusals are not repeated", async () => {
     const server = await startTcp(
-      chatty("* OK SECRET-BANNER-3 ready\r\n", (line) => `${line.split(" ")[0]} NO [AUTHENTICATIONFAILED] SECRET-REPLY-4\r\n`),
+      chatty(
+        "* OK SECRET-BANNER-3 ready\r\n",
+        (line) => `${line.split(" ")[0]} NO [AUTHENTICATIONFAILED] SECRET-REPLY-4\r\n`,
+      ),
     );
     try {
       const outcome = await probe.imap(imapAt(server.port));
@@ -386,7 +453,14 @@ describe("through the API, with nothing allowed", () => {
   });
 
   beforeAll(async () => {
-    t = await bootTestApp({}, undefined, undefined, undefined, undefined, createOutboundGuard({ allow: "docs.test", resolve }));
+    t = await bootTestApp(
+      {},
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      createOutboundGuard({ allow: "docs.test", resolve }),
+    );
     a = await createTenant(t);
     site = await startSite({ "/start": redirect((port) => `http://127.0.0.1:${port}/secret`) });
   });
@@ -411,22 +485,39 @@ describe("through the API, with nothing allowed", () => {
         ["https://internal.test/wiki", /internal\.test resolves to 10\.1\.2\.3, a private network address/],
       ];
       for (const [url, why] of urls) {
-        expectRefused(await a.admin.post("/api/v1/rag/sources", { name: "Intranet", source_type: "webpage", config: { url } }), "config.url", why);
+        expectRefused(
+          await a.admin.post("/api/v1/rag/sources", { name: "Intranet", source_type: "webpage", config: { url } }),
+          "config.url",
+          why,
+        );
       }
       expect(await t.database.db.select().from(ragSources).where(eq(ragSources.tenantId, a.id))).toEqual([]);
       // An update is checked the same way, and leaves the stored URL as it was.
-      const saved = await a.admin.post("/api/v1/rag/sources", { name: "Docs", source_type: "webpage", enabled: false, config: { url: "https://public.test/help" } });
+      const saved = await a.admin.post("/api/v1/rag/sources", {
+        name: "Docs",
+        source_type: "webpage",
+        enabled: false,
+        config: { url: "https://public.test/help" },
+      });
       expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-      const moved = await a.admin.put(`/api/v1/rag/sources/${saved.body.data.id}`, { config: { url: `http://127.1:${site.port}/` } });
+      const moved = await a.admin.put(`/api/v1/rag/sources/${saved.body.data.id}`, {
+        config: { url: `http://127.1:${site.port}/` },
+      });
       expectRefused(moved, "config.url", /127\.0\.0\.1 is a loopback address/);
-      expect((await a.admin.get(`/api/v1/rag/sources/${saved.body.data.id}`)).body.data.config.url).toBe("https://public.test/help");
+      expect((await a.admin.get(`/api/v1/rag/sources/${saved.body.data.id}`)).body.data.config.url).toBe(
+        "https://public.test/help",
+      );
       await a.admin.delete(`/api/v1/rag/sources/${saved.body.data.id}`);
       expect(site.hits).toEqual([]);
     });
 
     it("a source whose name rebinds to loopback fails its sync in words, and /rag/search cannot read the loopback page", async () => {
       site.hits.length = 0;
-      const res = await a.admin.post("/api/v1/rag/sources", { name: "Rebinding", source_type: "webpage", config: { url: `http://rebind-site.test:${site.port}/`, crawl_depth: 0 } });
+      const res = await a.admin.post("/api/v1/rag/sources", {
+        name: "Rebinding",
+        source_type: "webpage",
+        config: { url: `http://rebind-site.test:${site.port}/`, crawl_depth: 0 },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       await t.queue.drain();
       const source = (await a.admin.get(`/api/v1/rag/sources/${res.body.data.id}`)).body.data;
@@ -440,14 +531,20 @@ describe("through the API, with nothing allowed", () => {
 
     it("a crawl does not follow a redirect from an allowed host to loopback", async () => {
       site.hits.length = 0;
-      const res = await a.admin.post("/api/v1/rag/sources", { name: "Redirecting", source_type: "webpage", config: { url: `http://docs.test:${site.port}/start`, crawl_depth: 0 } });
+      const res = await a.admin.post("/api/v1/rag/sources", {
+        name: "Redirecting",
+        source_type: "webpage",
+        config: { url: `http://docs.test:${site.port}/start`, crawl_depth: 0 },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       await t.queue.drain();
       const source = (await a.admin.get(`/api/v1/rag/sources/${res.body.data.id}`)).body.data;
       expect(source.sync_state).toBe("failed");
       expect(source.sync_error).toMatch(/^127\.0\.0\.1 is a loopback address/);
       expect(site.hits.map((h) => h.path)).not.toContain("/secret");
-      expect(JSON.stringify((await a.admin.post("/api/v1/rag/search", { query: "vault code" })).body.data)).not.toContain("4242");
+      expect(
+        JSON.stringify((await a.admin.post("/api/v1/rag/search", { query: "vault code" })).body.data),
+      ).not.toContain("4242");
     });
   });
 
@@ -465,18 +562,46 @@ describe("through the API, with nothing allowed", () => {
     it("refuses to save private IMAP and SMTP hosts (400 naming the server's host field)", async () => {
       const count = async () => (await t.database.db.select().from(inboxes).where(eq(inboxes.tenantId, a.id))).length;
       const before = await count();
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("127.0.0.1", ["public.test"])), "config.imap[0].host", /loopback/);
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("public.test", ["192.168.1.20"])), "config.smtp[0].host", /private network/);
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("public.test", ["public.test", "2130706433"])), "config.smtp[1].host", /: 2130706433 \(127\.0\.0\.1\) is a loopback address/);
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("[::1]", ["public.test"])), "config.imap[0].host", /loopback/);
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("localhost", ["public.test"])), "config.imap[0].host", /loopback name/);
-      expectRefused(await a.admin.post("/api/v1/inboxes", inboxBody("internal.test", ["public.test"])), "config.imap[0].host", /resolves to 10\.1\.2\.3/);
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("127.0.0.1", ["public.test"])),
+        "config.imap[0].host",
+        /loopback/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("public.test", ["192.168.1.20"])),
+        "config.smtp[0].host",
+        /private network/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("public.test", ["public.test", "2130706433"])),
+        "config.smtp[1].host",
+        /: 2130706433 \(127\.0\.0\.1\) is a loopback address/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("[::1]", ["public.test"])),
+        "config.imap[0].host",
+        /loopback/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("localhost", ["public.test"])),
+        "config.imap[0].host",
+        /loopback name/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/inboxes", inboxBody("internal.test", ["public.test"])),
+        "config.imap[0].host",
+        /resolves to 10\.1\.2\.3/,
+      );
       expect(await count()).toBe(before);
       const saved = await a.admin.post("/api/v1/inboxes", inboxBody("public.test", ["public.test"]));
       expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-      const moved = await a.admin.put(`/api/v1/inboxes/${saved.body.data.id}`, { config: { smtp: [{ host: "169.254.169.254", port: 25, tls: "none" }] } });
+      const moved = await a.admin.put(`/api/v1/inboxes/${saved.body.data.id}`, {
+        config: { smtp: [{ host: "169.254.169.254", port: 25, tls: "none" }] },
+      });
       expectRefused(moved, "config.smtp[0].host", /link-local/);
-      expect((await a.admin.get(`/api/v1/inboxes/${saved.body.data.id}`)).body.data.config.smtp[0].host).toBe("public.test");
+      expect((await a.admin.get(`/api/v1/inboxes/${saved.body.data.id}`)).body.data.config.smtp[0].host).toBe(
+        "public.test",
+      );
     });
 
     it("test-imap, test-smtp and polling refuse a host that now resolves to loopback, in words and without connecting", async () => {
@@ -489,16 +614,34 @@ describe("through the API, with nothing allowed", () => {
         expect(saved.status, JSON.stringify(saved.body)).toBe(201);
         const id = saved.body.data.id;
         const smtp = await a.admin.post(`/api/v1/inboxes/${id}/test-smtp`);
-        expectRefused(smtp, "config.smtp[0]", new RegExp(`^config\\.smtp\\[0\\]: not allowed to connect to mail-out\\.test:${listener.port}: mail-out\\.test resolves to 127\\.0\\.0\\.1, a loopback address`));
+        expectRefused(
+          smtp,
+          "config.smtp[0]",
+          new RegExp(
+            `^config\\.smtp\\[0\\]: not allowed to connect to mail-out\\.test:${listener.port}: mail-out\\.test resolves to 127\\.0\\.0\\.1, a loopback address`,
+          ),
+        );
         const imap = await a.admin.post(`/api/v1/inboxes/${id}/test-imap`);
-        expectRefused(imap, "config.imap[0]", /^config\.imap\[0\]: not allowed to connect to mail-in\.test:\d+: mail-in\.test resolves to 127\.0\.0\.1/);
+        expectRefused(
+          imap,
+          "config.imap[0]",
+          /^config\.imap\[0\]: not allowed to connect to mail-in\.test:\d+: mail-in\.test resolves to 127\.0\.0\.1/,
+        );
         // An unsaved config is tested under the same policy.
-        const unsaved = await a.admin.post(`/api/v1/inboxes/${id}/test-smtp`, { config: { smtp: [{ host: "127.0.0.1", port: listener.port, tls: "none" }] } });
-        expectRefused(unsaved, "config.smtp[0]", /not allowed to connect to 127\.0\.0\.1:\d+: 127\.0\.0\.1 is a loopback address/);
+        const unsaved = await a.admin.post(`/api/v1/inboxes/${id}/test-smtp`, {
+          config: { smtp: [{ host: "127.0.0.1", port: listener.port, tls: "none" }] },
+        });
+        expectRefused(
+          unsaved,
+          "config.smtp[0]",
+          /not allowed to connect to 127\.0\.0\.1:\d+: 127\.0\.0\.1 is a loopback address/,
+        );
         // The poller records the refusal as the inbox's error.
         await pollInbox(t.jobs, a.id, id);
         const status = await inboxMailStatus(t.database.db, a.id, id);
-        expect(status.last_error).toMatch(/^IMAP: not allowed to connect to mail-in\.test:\d+: mail-in\.test resolves to 127\.0\.0\.1/);
+        expect(status.last_error).toMatch(
+          /^IMAP: not allowed to connect to mail-in\.test:\d+: mail-in\.test resolves to 127\.0\.0\.1/,
+        );
         expect(listener.connections()).toBe(0);
       } finally {
         await listener.close();
@@ -509,35 +652,78 @@ describe("through the API, with nothing allowed", () => {
   describe("ecommerce", () => {
     it("refuses a store on a loopback base_url at save time, and never sends it the client secret", async () => {
       site.hits.length = 0;
-      const put = await a.admin.put("/api/v1/ecommerce/settings", { base_url: `http://127.0.0.1:${site.port}`, client_id: "id", client_secret: "store-secret" });
+      const put = await a.admin.put("/api/v1/ecommerce/settings", {
+        base_url: `http://127.0.0.1:${site.port}`,
+        client_id: "id",
+        client_secret: "store-secret",
+      });
       expectRefused(put, "base_url", /^base_url: 127\.0\.0\.1 is a loopback address/);
       expect((await a.admin.get("/api/v1/ecommerce/settings")).body.data.base_url).toBe("");
-      const tested = await a.admin.post("/api/v1/ecommerce/test", { base_url: `http://[::1]:${site.port}`, client_id: "id", client_secret: "store-secret" });
+      const tested = await a.admin.post("/api/v1/ecommerce/test", {
+        base_url: `http://[::1]:${site.port}`,
+        client_id: "id",
+        client_secret: "store-secret",
+      });
       expect(tested.status).toBe(200);
-      expect(tested.body.data).toMatchObject({ ok: false, error: expect.stringMatching(/^Not allowed to connect to http:\/\/\[::1\]:\d+: ::1 is a loopback address/) });
+      expect(tested.body.data).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^Not allowed to connect to http:\/\/\[::1\]:\d+: ::1 is a loopback address/),
+      });
       expect(site.hits).toEqual([]);
     });
 
     it("a store whose name rebinds to loopback is refused when connecting, in words", async () => {
       site.hits.length = 0;
-      const put = await a.admin.put("/api/v1/ecommerce/settings", { base_url: `http://store.test:${site.port}`, client_id: "id", client_secret: "store-secret" });
+      const put = await a.admin.put("/api/v1/ecommerce/settings", {
+        base_url: `http://store.test:${site.port}`,
+        client_id: "id",
+        client_secret: "store-secret",
+      });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
       const tested = await a.admin.post("/api/v1/ecommerce/test", {});
-      expect(tested.body.data).toMatchObject({ ok: false, error: expect.stringMatching(/store\.test resolves to 127\.0\.0\.1, a loopback address/) });
+      expect(tested.body.data).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/store\.test resolves to 127\.0\.0\.1, a loopback address/),
+      });
       expect(site.hits).toEqual([]);
     });
   });
 
   describe("OIDC providers", () => {
-    const provider = (provider_url: string) => ({ name: `IdP ${provider_url}`, provider_url, client_id: "c", client_secret: "s" });
+    const provider = (provider_url: string) => ({
+      name: `IdP ${provider_url}`,
+      provider_url,
+      client_id: "c",
+      client_secret: "s",
+    });
 
     it("refuses to save a provider URL on a non-public address (400 naming provider_url)", async () => {
       site.hits.length = 0;
-      expectRefused(await a.admin.post("/api/v1/oidc", provider(`http://127.0.0.1:${site.port}`)), "provider_url", /loopback address/);
-      expectRefused(await a.admin.post("/api/v1/oidc", provider(`http://localhost:${site.port}`)), "provider_url", /loopback name/);
-      expectRefused(await a.admin.post("/api/v1/oidc", provider(`http://[::1]:${site.port}`)), "provider_url", /loopback address/);
-      expectRefused(await a.admin.post("/api/v1/oidc", provider("https://169.254.169.254")), "provider_url", /link-local/);
-      expectRefused(await a.admin.post("/api/v1/oidc", provider("https://internal.test")), "provider_url", /resolves to 10\.1\.2\.3/);
+      expectRefused(
+        await a.admin.post("/api/v1/oidc", provider(`http://127.0.0.1:${site.port}`)),
+        "provider_url",
+        /loopback address/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/oidc", provider(`http://localhost:${site.port}`)),
+        "provider_url",
+        /loopback name/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/oidc", provider(`http://[::1]:${site.port}`)),
+        "provider_url",
+        /loopback address/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/oidc", provider("https://169.254.169.254")),
+        "provider_url",
+        /link-local/,
+      );
+      expectRefused(
+        await a.admin.post("/api/v1/oidc", provider("https://internal.test")),
+        "provider_url",
+        /resolves to 10\.1\.2\.3/,
+      );
       expect(await t.database.db.select().from(oidcProviders).where(eq(oidcProviders.tenantId, a.id))).toEqual([]);
       expect(site.hits).toEqual([]);
     });
@@ -545,9 +731,13 @@ describe("through the API, with nothing allowed", () => {
     it("discovery of a provider whose name rebinds to loopback is refused in words", async () => {
       const saved = await a.admin.post("/api/v1/oidc", provider(`https://idp.test:${site.port}`));
       expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-      const res = await t.app.request(`http://${a.host}/api/v1/oidc/${saved.body.data.id}/login`, { headers: { host: a.host } });
+      const res = await t.app.request(`http://${a.host}/api/v1/oidc/${saved.body.data.id}/login`, {
+        headers: { host: a.host },
+      });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { data: { message: string } }).data.message).toMatch(/^The sign-in provider may not be contacted: idp\.test resolves to 127\.0\.0\.1, a loopback address/);
+      expect(((await res.json()) as { data: { message: string } }).data.message).toMatch(
+        /^The sign-in provider may not be contacted: idp\.test resolves to 127\.0\.0\.1, a loopback address/,
+      );
     });
 
     it("the endpoints a provider's discovery names are checked too: its token endpoint on loopback is never called", async () => {
@@ -567,13 +757,32 @@ describe("through the API, with nothing allowed", () => {
         const outbound = createOutboundGuard({ allow: "localhost" });
         const [row] = await t.database.db
           .insert(oidcProviders)
-          .values({ tenantId: a.id, name: "Allowed IdP", providerUrl: `http://localhost:${idp.port}`, clientId: "c", clientSecret: seal(t.secrets, "s") })
+          .values({
+            tenantId: a.id,
+            name: "Allowed IdP",
+            providerUrl: `http://localhost:${idp.port}`,
+            clientId: "c",
+            clientSecret: seal(t.secrets, "s"),
+          })
           .returning();
         const deps = { db: t.database.db, secrets: t.secrets, outbound };
-        const target = { tenantId: a.id, providerId: row!.id, redirectUri: `http://${a.host}/api/v1/oidc/${row!.id}/finish`, now: new Date() };
+        const target = {
+          tenantId: a.id,
+          providerId: row!.id,
+          redirectUri: `http://${a.host}/api/v1/oidc/${row!.id}/finish`,
+          now: new Date(),
+        };
         const { pending } = await beginOidcLogin(deps, target);
-        const finished = finishOidcLogin(deps, { ...target, pending, query: { state: pending.state, code: "code" }, ip: null, userAgent: null });
-        await expect(finished).rejects.toThrow(/^The sign-in provider may not be contacted: 127\.0\.0\.1 is a loopback address/);
+        const finished = finishOidcLogin(deps, {
+          ...target,
+          pending,
+          query: { state: pending.state, code: "code" },
+          ip: null,
+          userAgent: null,
+        });
+        await expect(finished).rejects.toThrow(
+          /^The sign-in provider may not be contacted: 127\.0\.0\.1 is a loopback address/,
+        );
         expect(idp.hits.map((h) => h.path)).toEqual(["/.well-known/openid-configuration"]);
       } finally {
         await idp.close();

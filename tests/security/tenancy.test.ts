@@ -5,7 +5,14 @@ import { inboxes, users, views } from "@helperiq/core/schema";
 import { createWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, Client, type TestApp } from "../support/app.ts";
-import { createAgent, createConversation, createMessage, createTenant, TEST_PASSWORD, type TestTenant } from "../support/factories.ts";
+import {
+  createAgent,
+  createConversation,
+  createMessage,
+  createTenant,
+  TEST_PASSWORD,
+  type TestTenant,
+} from "../support/factories.ts";
 
 /**
  * Two workspaces whose admins and agents have the SAME emails. Every route of every family is called as
@@ -76,7 +83,11 @@ beforeAll(async () => {
   a = await createTenant(t, { adminEmail: SHARED_ADMIN });
   b = await createTenant(t, { adminEmail: SHARED_ADMIN });
   await createAgent(t, a, { email: SHARED_AGENT, permissions: ["conversations:read"] });
-  const bAgent = await createAgent(t, b, { email: SHARED_AGENT, firstName: `Agent ${MARK}`, permissions: ["conversations:read"] });
+  const bAgent = await createAgent(t, b, {
+    email: SHARED_AGENT,
+    firstName: `Agent ${MARK}`,
+    permissions: ["conversations:read"],
+  });
   aSession = await a.anonymous.login(SHARED_ADMIN, TEST_PASSWORD);
   const created = async (path: string, body: unknown) => {
     const res = await b.admin.post(path, body);
@@ -98,7 +109,13 @@ beforeAll(async () => {
   });
   if (oidc.status === 201) bIds.oidc = oidc.body.data.id;
   bIds.device = (
-    await issueApiKey(t.database.db, { tenantId: b.id, userId: bAgent.id, kind: "device", name: `Phone ${MARK}`, now: t.clock.now() })
+    await issueApiKey(t.database.db, {
+      tenantId: b.id,
+      userId: bAgent.id,
+      kind: "device",
+      name: `Phone ${MARK}`,
+      now: t.clock.now(),
+    })
   ).id;
   bAgentClient = bAgent.client;
   // B's admin shares A's admin's email: A's "mark all read" / "delete all" must still not reach them.
@@ -113,7 +130,10 @@ beforeAll(async () => {
   bIds.conversation = conversation.uuid;
   await createMessage(t, b, conversation.id, { text: `Message ${MARK}` });
   bIds.conversationRef = conversation.referenceNumber;
-  const note = await b.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, { message: `Note ${MARK}`, private: true });
+  const note = await b.admin.post(`/api/v1/conversations/${conversation.uuid}/messages`, {
+    message: `Note ${MARK}`,
+    private: true,
+  });
   if (note.status !== 201) throw new Error(`setup message: ${note.status} ${JSON.stringify(note.body)}`);
   bIds.message = note.body.data.uuid;
   const [savedView] = await t.database.db
@@ -121,32 +141,54 @@ beforeAll(async () => {
     .values({ tenantId: b.id, name: `View ${MARK}`, filters: [], visibility: "all" })
     .returning({ id: views.id });
   bIds.savedView = savedView!.id;
-  bIds.contact = await created("/api/v1/contacts/quick", { first_name: `Contact ${MARK}`, email: `contact@${MARK}.example` });
+  bIds.contact = await created("/api/v1/contacts/quick", {
+    first_name: `Contact ${MARK}`,
+    email: `contact@${MARK}.example`,
+  });
   bIds.note = await created(`/api/v1/contacts/${bIds.contact}/notes`, { note: `Note ${MARK}` });
   const attribute = { applies_to: "conversation", name: `Attribute ${MARK}`, key: `key_${MARK}`, type: "text" };
   bIds.customAttribute = await created("/api/v1/custom-attributes", attribute);
   bIds.macro = await created("/api/v1/macros", { name: `Macro ${MARK}`, message_content: `Hello ${MARK}` });
-  bIds.ragSource = await created("/api/v1/rag/sources", { name: `Source ${MARK}`, source_type: "custom", config: { snippets: [`Snippet ${MARK}`] } });
+  bIds.ragSource = await created("/api/v1/rag/sources", {
+    name: `Source ${MARK}`,
+    source_type: "custom",
+    config: { snippets: [`Snippet ${MARK}`] },
+  });
   // B's admin shares A's admin's email: their personal macro must stay theirs.
   await created("/api/v1/macros", { name: `Personal macro ${MARK}`, message_content: MARK, visibility: "personal" });
   bIds.personalView = await created("/api/v1/views/me", { name: `My view ${MARK}`, filters: [] });
   bIds.sharedView = await created("/api/v1/shared-views", { name: `Shared view ${MARK}`, filters: [] });
   // Without a conversation of its own: A's first one would share B's reference number #1 (by-ref).
-  const [aChat] = await t.database.db.insert(inboxes).values({ tenantId: a.id, name: "A chat", channel: "livechat" }).returning();
-  const [aGuest] = await t.database.db.insert(users).values({ tenantId: a.id, type: "visitor", firstName: "Visitor" }).returning();
-  const visitor = await createWidgetSession(t.database.db, { tenantId: a.id, inboxId: aChat!.id, contactId: aGuest!.id, now: t.clock.now() });
+  const [aChat] = await t.database.db
+    .insert(inboxes)
+    .values({ tenantId: a.id, name: "A chat", channel: "livechat" })
+    .returning();
+  const [aGuest] = await t.database.db
+    .insert(users)
+    .values({ tenantId: a.id, type: "visitor", firstName: "Visitor" })
+    .returning();
+  const visitor = await createWidgetSession(t.database.db, {
+    tenantId: a.id,
+    inboxId: aChat!.id,
+    contactId: aGuest!.id,
+    now: t.clock.now(),
+  });
   aVisitor = new Client(t, a.host, { bearer: visitor.token });
   bIds.inbox = await created("/api/v1/inboxes", {
     name: `Inbox ${MARK}`,
     channel: "email",
     from: `support@${MARK}.example`,
-    config: { smtp: [{ host: `smtp.${MARK}.example`, username: `user-${MARK}`, password: `pw-${MARK}` }], signature: `<p>Inbox ${MARK}</p>` },
+    config: {
+      smtp: [{ host: `smtp.${MARK}.example`, username: `user-${MARK}`, password: `pw-${MARK}` }],
+      signature: `<p>Inbox ${MARK}</p>`,
+    },
   });
   // B's retention and B's admin's own signature: A's settings and A's admin (same email) must not reach them.
   const trash = await b.admin.put("/api/v1/settings/trash", { "trash.auto_delete_days": 30 });
   if (trash.status !== 200) throw new Error(`setup trash: ${trash.status} ${JSON.stringify(trash.body)}`);
   const signature = await b.admin.put("/api/v1/agents/me/signature", { signature: `<p>Signature ${MARK}</p>` });
-  if (signature.status !== 200) throw new Error(`setup signature: ${signature.status} ${JSON.stringify(signature.body)}`);
+  if (signature.status !== 200)
+    throw new Error(`setup signature: ${signature.status} ${JSON.stringify(signature.body)}`);
   // B's upload, held by a message of B's conversation (its bytes carry the MARK).
   const form = new FormData();
   form.append("file", new File([`Upload ${MARK}`], `upload-${MARK}.txt`, { type: "text/plain" }));
@@ -171,7 +213,11 @@ function concretePath(path: string): string | null {
   const id = owner ? bIds[owner] : undefined;
   // A second parameter naming a user (…/followers/:user_id) takes B's agent; a contact's :note_id, B's note;
   // a conversation's :message_uuid, B's private note in it.
-  const second: Record<string, number | string | undefined> = { user_id: bIds.agent, note_id: bIds.note, message_uuid: bIds.message };
+  const second: Record<string, number | string | undefined> = {
+    user_id: bIds.agent,
+    note_id: bIds.note,
+    message_uuid: bIds.message,
+  };
   // …/conversations/:uuid/macros/:id/apply: the :id is B's macro.
   if (owner === "conversation") second.id = bIds.macro;
   return id === undefined ? null : path.replace(/:([a-z_]+)/g, (_, name: string) => String(second[name] ?? id));

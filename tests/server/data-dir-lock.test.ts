@@ -14,7 +14,8 @@ const tempDir = () => {
   return dir;
 };
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -25,7 +26,13 @@ type Run = { child: ChildProcess; output: () => string; exited: Promise<number |
 /** `npm start` as a user runs it (the same entry, without npm in between so the PID is the server's). */
 function start(dataDir: string): Run {
   const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, ADMIN_PASSWORD: "a long admin password", DEFAULT_TENANT: "default" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: "a long admin password",
+      DEFAULT_TENANT: "default",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -45,38 +52,35 @@ function start(dataDir: string): Run {
 }
 
 describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("one server per data directory", () => {
-  it(
-    "refuses a second server on a DATA_DIR in use, naming the directory and the PID, and starts after the first was killed -9",
-    async () => {
-      const dataDir = tempDir();
-      const first = start(dataDir);
-      const url = await first.listening;
-      expect((await fetch(`${url}/health`)).status).toBe(200);
+  it("refuses a second server on a DATA_DIR in use, naming the directory and the PID, and starts after the first was killed -9", async () => {
+    const dataDir = tempDir();
+    const first = start(dataDir);
+    const url = await first.listening;
+    expect((await fetch(`${url}/health`)).status).toBe(200);
 
-      const second = start(dataDir);
-      expect(await second.exited).not.toBe(0);
-      expect(second.output()).toContain(`DATA_DIR ${dataDir} is in use by another HelperIQ server (PID ${first.child.pid})`);
-      // The first one is unharmed.
-      expect((await fetch(`${url}/health`)).status).toBe(200);
+    const second = start(dataDir);
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toContain(
+      `DATA_DIR ${dataDir} is in use by another HelperIQ server (PID ${first.child.pid})`,
+    );
+    // The first one is unharmed.
+    expect((await fetch(`${url}/health`)).status).toBe(200);
 
-      first.child.kill("SIGKILL");
-      await first.exited;
-      expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true); // left behind by the crash
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true); // left behind by the crash
 
-      const third = start(dataDir);
-      const again = await third.listening;
-      expect((await fetch(`${again}/health`)).status).toBe(200);
-      const holder = JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), "utf8")) as { pid: number };
-      expect(holder.pid).toBe(third.child.pid);
+    const third = start(dataDir);
+    const again = await third.listening;
+    expect((await fetch(`${again}/health`)).status).toBe(200);
+    const holder = JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), "utf8")) as { pid: number };
+    expect(holder.pid).toBe(third.child.pid);
 
-      // A clean stop gives the directory back.
-      third.child.kill("SIGTERM");
-      expect(await third.exited).toBe(0);
-      expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
-    },
-    // Three cold starts of a real process (PGlite migrations on a fresh directory) on a possibly busy machine.
-    300_000,
-  );
+    // A clean stop gives the directory back.
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+    expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+  }, 300_000); // Three cold starts of a real process (PGlite migrations on a fresh directory) on a possibly busy machine.
 
   it("holds the directory against a second lock in the same process and releases it once", () => {
     const dir = tempDir();
@@ -103,7 +107,10 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("one server per d
 
   it("takes over a lock whose process is gone, and one that is not a lock at all", () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 7, started: "gone", host: hostname(), nonce: "x" }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 2 ** 22 + 7, started: "gone", host: hostname(), nonce: "x" }),
+    );
     lockDataDir(dir).release();
     writeFileSync(path.join(dir, LOCK_FILE), "garbage");
     lockDataDir(dir).release();

@@ -68,7 +68,13 @@ export async function startAiServer(flavor: AiFlavor, opts: { apiKey: string }):
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}) => {
+  const error = (
+    res: ServerResponse,
+    status: number,
+    type: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => {
     if (flavor === "anthropic") return send(res, status, { type: "error", error: { type, message } }, headers);
     if (flavor === "openrouter") return send(res, status, { error: { code: status, message } }, headers);
     return send(res, status, { error: { message, type, param: null, code: type } }, headers);
@@ -79,7 +85,9 @@ export async function startAiServer(flavor: AiFlavor, opts: { apiKey: string }):
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://x");
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+    );
     const body = raw ? JSON.parse(raw) : undefined;
     requests.push({ method: req.method ?? "GET", path: url.pathname, headers, body });
 
@@ -90,44 +98,101 @@ export async function startAiServer(flavor: AiFlavor, opts: { apiKey: string }):
     if (!(flavor === "openrouter" && isModels)) {
       // Anthropic takes `x-api-key` or (what @anthropic-ai/sdk 1.x sends) `Authorization: Bearer`.
       const bearer = headers.authorization?.replace(/^Bearer /, "");
-      const given = flavor === "anthropic" ? (headers["x-api-key"] || bearer) : bearer;
+      const given = flavor === "anthropic" ? headers["x-api-key"] || bearer : bearer;
       if (given !== opts.apiKey) {
         // As OpenAI does, the message quotes the key it got: the app must never pass that on.
-        if (flavor === "openai") return error(res, 401, "invalid_api_key", `Incorrect API key provided: ${given}. You can find your API key at https://platform.openai.com/account/api-keys.`);
+        if (flavor === "openai")
+          return error(
+            res,
+            401,
+            "invalid_api_key",
+            `Incorrect API key provided: ${given}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          );
         if (flavor === "anthropic") return error(res, 401, "authentication_error", "invalid x-api-key");
         return error(res, 401, "unauthorized", "No auth credentials found");
       }
     }
     switch (failure) {
       case "rate_limit":
-        return error(res, 429, flavor === "anthropic" ? "rate_limit_error" : "rate_limit_exceeded", "Rate limit reached for requests", { "retry-after": String(state.retryAfter) });
+        return error(
+          res,
+          429,
+          flavor === "anthropic" ? "rate_limit_error" : "rate_limit_exceeded",
+          "Rate limit reached for requests",
+          { "retry-after": String(state.retryAfter) },
+        );
       case "quota":
-        if (flavor === "openai") return error(res, 429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.");
-        if (flavor === "anthropic") return error(res, 400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.");
-        return error(res, 402, "payment_required", "Insufficient credits. Add more using https://openrouter.ai/credits");
+        if (flavor === "openai")
+          return error(
+            res,
+            429,
+            "insufficient_quota",
+            "You exceeded your current quota, please check your plan and billing details.",
+          );
+        if (flavor === "anthropic")
+          return error(
+            res,
+            400,
+            "invalid_request_error",
+            "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+          );
+        return error(
+          res,
+          402,
+          "payment_required",
+          "Insufficient credits. Add more using https://openrouter.ai/credits",
+        );
       case "server_error":
-        return error(res, 500, flavor === "anthropic" ? "api_error" : "server_error", "The server had an error while processing your request.");
+        return error(
+          res,
+          500,
+          flavor === "anthropic" ? "api_error" : "server_error",
+          "The server had an error while processing your request.",
+        );
       case "overloaded":
         return error(res, flavor === "anthropic" ? 529 : 503, "overloaded_error", "Overloaded");
       default:
         break;
     }
     if (failure === "unknown_model" && body?.model) {
-      return error(res, 404, flavor === "anthropic" ? "not_found_error" : "model_not_found", `The model \`${body.model}\` does not exist`);
+      return error(
+        res,
+        404,
+        flavor === "anthropic" ? "not_found_error" : "model_not_found",
+        `The model \`${body.model}\` does not exist`,
+      );
     }
 
     if (isModels) {
       if (flavor === "anthropic") {
         const data = [
-          { type: "model", id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", created_at: "2025-10-01T00:00:00Z" },
-          { type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" },
+          {
+            type: "model",
+            id: "claude-haiku-4-5",
+            display_name: "Claude Haiku 4.5",
+            created_at: "2025-10-01T00:00:00Z",
+          },
+          {
+            type: "model",
+            id: "claude-sonnet-4-5",
+            display_name: "Claude Sonnet 4.5",
+            created_at: "2025-09-29T00:00:00Z",
+          },
         ];
         return send(res, 200, { data, has_more: false, first_id: data[0]!.id, last_id: data[1]!.id });
       }
-      if (flavor === "openrouter") return send(res, 200, { data: OPENROUTER_CATALOGUE.map((m) => ({ ...m, pricing: { prompt: "0", completion: "0" } })) });
+      if (flavor === "openrouter")
+        return send(res, 200, {
+          data: OPENROUTER_CATALOGUE.map((m) => ({ ...m, pricing: { prompt: "0", completion: "0" } })),
+        });
       return send(res, 200, {
         object: "list",
-        data: ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "whisper-1"].map((id) => ({ id, object: "model", created: 1700000000, owned_by: "openai" })),
+        data: ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "whisper-1"].map((id) => ({
+          id,
+          object: "model",
+          created: 1700000000,
+          owned_by: "openai",
+        })),
       });
     }
     if (flavor === "anthropic" && route === "POST /v1/messages") {
@@ -151,7 +216,13 @@ export async function startAiServer(flavor: AiFlavor, opts: { apiKey: string }):
         object: "chat.completion",
         created: Math.floor(Date.now() / 1000),
         model: body.model,
-        choices: [{ index: 0, message: { role: "assistant", content: fakeReply(flavor, body.model, last?.content ?? "") }, finish_reason: "stop" }],
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: fakeReply(flavor, body.model, last?.content ?? "") },
+            finish_reason: "stop",
+          },
+        ],
         usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
       });
     }
@@ -160,7 +231,8 @@ export async function startAiServer(flavor: AiFlavor, opts: { apiKey: string }):
       const dims = body.dimensions ?? (body.model === "text-embedding-3-large" ? 3072 : 1536);
       const data = inputs.map((text, index) => {
         const v = fakeEmbedding(text, dims);
-        const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v;
+        const embedding =
+          body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v;
         return { object: "embedding", index, embedding };
       });
       return send(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } });

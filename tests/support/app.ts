@@ -94,7 +94,11 @@ export async function bootTestApp(
   const aiClients =
     ai ??
     createAiClients({
-      baseUrls: { openai: "http://127.0.0.1:1/v1", anthropic: "http://127.0.0.1:1", openrouter: "http://127.0.0.1:1/api/v1" },
+      baseUrls: {
+        openai: "http://127.0.0.1:1/v1",
+        anthropic: "http://127.0.0.1:1",
+        openrouter: "http://127.0.0.1:1/api/v1",
+      },
       maxRetries: 0,
       timeoutMs: 5_000,
     });

@@ -69,7 +69,10 @@ export async function axeViolations(page: Page, minimum: "serious" | "moderate" 
   await page.evaluate(axeSource());
   // Runs in the page (no DOM types in this program: `document` is the page's, reached through globalThis).
   const result = await page.evaluate(async () => {
-    const g = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } };
+    const g = globalThis as unknown as {
+      document: unknown;
+      axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+    };
     return g.axe.run(g.document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
   });
   const levels = minimum === "serious" ? ["serious", "critical"] : ["moderate", "serious", "critical"];

@@ -154,7 +154,8 @@ function handle(dir: string, port: number, child: ChildProcess): Dovecot {
         read_interval: "1m",
         tls_skip_verify: false,
       };
-      if (server.mailbox !== "INBOX") await withClient(server, (c) => c.mailboxCreate(server.mailbox).then(() => undefined));
+      if (server.mailbox !== "INBOX")
+        await withClient(server, (c) => c.mailboxCreate(server.mailbox).then(() => undefined));
       return server;
     },
     append(server, ...raw) {
@@ -190,7 +191,6 @@ function readLog(dir: string) {
     return "";
   }
 }
-
 
 async function waitForPort(port: number, child: ChildProcess) {
   const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -47,7 +47,12 @@ export async function createTenant(t: TestApp, opts: { slug?: string; adminEmail
     admin: { email: adminEmail, firstName: "Ada", lastName: "Admin", password: TEST_PASSWORD },
   });
   const host = `${slug}.${BASE_DOMAIN}`;
-  const key = await issueApiKey(t.database.db, { tenantId: p.tenantId, userId: p.adminId, kind: "admin", now: t.clock.now() });
+  const key = await issueApiKey(t.database.db, {
+    tenantId: p.tenantId,
+    userId: p.adminId,
+    kind: "admin",
+    now: t.clock.now(),
+  });
   return {
     id: p.tenantId,
     slug,
@@ -87,13 +92,24 @@ export async function createAgent(
     .returning({ id: roles.id });
   await db.insert(userRoles).values({ tenantId: tenant.id, userId: user!.id, roleId: role!.id });
   const key = await issueApiKey(db, { tenantId: tenant.id, userId: user!.id, kind: "admin", now: t.clock.now() });
-  return { id: user!.id, email, password: TEST_PASSWORD, apiKey: key.key, client: new Client(t, tenant.host, { bearer: key.key }) };
+  return {
+    id: user!.id,
+    email,
+    password: TEST_PASSWORD,
+    apiKey: key.key,
+    client: new Client(t, tenant.host, { bearer: key.key }),
+  };
 }
 
 export async function createTeam(t: TestApp, tenant: TestTenant, memberIds: number[] = []) {
-  const [team] = await t.database.db.insert(teams).values({ tenantId: tenant.id, name: unique("team") }).returning();
+  const [team] = await t.database.db
+    .insert(teams)
+    .values({ tenantId: tenant.id, name: unique("team") })
+    .returning();
   if (memberIds.length) {
-    await t.database.db.insert(teamMembers).values(memberIds.map((userId) => ({ tenantId: tenant.id, teamId: team!.id, userId })));
+    await t.database.db
+      .insert(teamMembers)
+      .values(memberIds.map((userId) => ({ tenantId: tenant.id, teamId: team!.id, userId })));
   }
   return team!;
 }
@@ -115,7 +131,12 @@ export async function createContact(t: TestApp, tenant: TestTenant, opts: { emai
 export async function createInbox(t: TestApp, tenant: TestTenant, opts: { name?: string } = {}) {
   const [inbox] = await t.database.db
     .insert(inboxes)
-    .values({ tenantId: tenant.id, name: opts.name ?? unique("Support "), channel: "email", from: "support@example.com" })
+    .values({
+      tenantId: tenant.id,
+      name: opts.name ?? unique("Support "),
+      channel: "email",
+      from: "support@example.com",
+    })
     .returning();
   return inbox!;
 }
@@ -161,8 +182,12 @@ export async function createConversation(t: TestApp, tenant: TestTenant, opts: C
     })
     .returning();
   for (const name of opts.tags ?? []) {
-    const [found] = await db.select({ id: tags.id }).from(tags).where(and(eq(tags.tenantId, tenant.id), eq(tags.name, name)));
-    const tagId = found?.id ?? (await db.insert(tags).values({ tenantId: tenant.id, name }).returning({ id: tags.id }))[0]!.id;
+    const [found] = await db
+      .select({ id: tags.id })
+      .from(tags)
+      .where(and(eq(tags.tenantId, tenant.id), eq(tags.name, name)));
+    const tagId =
+      found?.id ?? (await db.insert(tags).values({ tenantId: tenant.id, name }).returning({ id: tags.id }))[0]!.id;
     await db.insert(conversationTags).values({ tenantId: tenant.id, conversationId: conversation!.id, tagId });
   }
   return conversation!;

@@ -23,10 +23,25 @@ export type MahoOrder = {
   currency: string;
   createdAt: string;
   items: { sku: string; name: string; qtyOrdered: number; qtyShipped: number; price: number; rowTotal: number }[];
-  prices: { subtotal: number; shippingAmount: number; taxAmount: number; discountAmount: number; grandTotal: number; totalPaid: number; totalRefunded: number };
+  prices: {
+    subtotal: number;
+    shippingAmount: number;
+    taxAmount: number;
+    discountAmount: number;
+    grandTotal: number;
+    totalPaid: number;
+    totalRefunded: number;
+  };
   shippingDescription: string;
   paymentMethodTitle: string;
-  shippingAddress: { firstname: string; lastname: string; street: string[]; city: string; postcode: string; countryId: string } | null;
+  shippingAddress: {
+    firstname: string;
+    lastname: string;
+    street: string[];
+    city: string;
+    postcode: string;
+    countryId: string;
+  } | null;
   shipments: { id: number; tracks: { carrier: string; title: string; trackNumber: string }[] }[];
 };
 
@@ -108,7 +123,12 @@ export async function startMahoServer(options: {
       const token = `${part()}.${part()}.${part()}`;
       tokens.set(token, now() + lifetime * 1000);
       issued++;
-      return json(res, 200, { token, token_type: "Bearer", expires_in: lifetime, apiUser: { id: 1, username: "helperiq" } });
+      return json(res, 200, {
+        token,
+        token_type: "Bearer",
+        expires_in: lifetime,
+        apiUser: { id: 1, username: "helperiq" },
+      });
     }
 
     const single = new RegExp(`^${API}/orders/(\\d+)$`).exec(path);
@@ -117,7 +137,8 @@ export async function startMahoServer(options: {
     }
     const auth = req.headers.authorization ?? "";
     const expires = auth.startsWith("Bearer ") ? tokens.get(auth.slice(7)) : undefined;
-    if (expires === undefined || expires <= now()) return json(res, 401, { error: "invalid_token", message: "Invalid or expired token" });
+    if (expires === undefined || expires <= now())
+      return json(res, 401, { error: "invalid_token", message: "Invalid or expired token" });
     if (req.method !== "GET") return json(res, 405, { error: "method_not_allowed" });
 
     const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
@@ -131,7 +152,10 @@ export async function startMahoServer(options: {
       const email = url.searchParams.get("email");
       const number = url.searchParams.get("incrementId");
       const list = orders
-        .filter((o) => (!email || o.customerEmail.toLowerCase() === email.toLowerCase()) && (!number || o.incrementId === number))
+        .filter(
+          (o) =>
+            (!email || o.customerEmail.toLowerCase() === email.toLowerCase()) && (!number || o.incrementId === number),
+        )
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       return json(res, 200, collection(list, page, perPage));
     }
@@ -166,7 +190,9 @@ export async function startMahoServer(options: {
 }
 
 /** An order in Maho's shape with sensible defaults. */
-export function mahoOrder(fields: Partial<MahoOrder> & Pick<MahoOrder, "id" | "incrementId" | "customerEmail" | "createdAt">): MahoOrder {
+export function mahoOrder(
+  fields: Partial<MahoOrder> & Pick<MahoOrder, "id" | "incrementId" | "customerEmail" | "createdAt">,
+): MahoOrder {
   return {
     customerId: null,
     customerFirstname: "Jane",
@@ -175,10 +201,25 @@ export function mahoOrder(fields: Partial<MahoOrder> & Pick<MahoOrder, "id" | "i
     state: "processing",
     currency: "EUR",
     items: [{ sku: "TS-BLUE", name: "Blue T-Shirt", qtyOrdered: 2, qtyShipped: 0, price: 19.95, rowTotal: 39.9 }],
-    prices: { subtotal: 39.9, shippingAmount: 4.9, taxAmount: 0, discountAmount: 0, grandTotal: 44.8, totalPaid: 44.8, totalRefunded: 0 },
+    prices: {
+      subtotal: 39.9,
+      shippingAmount: 4.9,
+      taxAmount: 0,
+      discountAmount: 0,
+      grandTotal: 44.8,
+      totalPaid: 44.8,
+      totalRefunded: 0,
+    },
     shippingDescription: "Flat Rate - Fixed",
     paymentMethodTitle: "Check / Money order",
-    shippingAddress: { firstname: "Jane", lastname: "Doe", street: ["1 Main St"], city: "Sydney", postcode: "2000", countryId: "AU" },
+    shippingAddress: {
+      firstname: "Jane",
+      lastname: "Doe",
+      street: ["1 Main St"],
+      city: "Sydney",
+      postcode: "2000",
+      countryId: "AU",
+    },
     shipments: [],
     ...fields,
   };

@@ -55,7 +55,10 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
       },
       // Consent is implied: every client is granted the scopes it asks for, so only the login form remains.
       loadExistingGrant: async (ctx: GrantContext) => {
-        const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+        const grant = new ctx.oidc.provider.Grant({
+          clientId: ctx.oidc.client.clientId,
+          accountId: ctx.oidc.session.accountId,
+        });
         grant.addOIDCScope("openid email profile");
         await grant.save();
         return grant;
@@ -113,7 +116,10 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
 type GrantContext = {
   oidc: {
     provider: {
-      Grant: new (init: { clientId: string; accountId: string }) => { addOIDCScope(scope: string): void; save(): Promise<string> };
+      Grant: new (init: {
+        clientId: string;
+        accountId: string;
+      }) => { addOIDCScope(scope: string): void; save(): Promise<string> };
     };
     client: { clientId: string };
     session: { accountId: string };

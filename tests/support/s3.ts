@@ -19,7 +19,13 @@ export type LocalS3 = {
  */
 export async function startLocalS3(bucket = "media"): Promise<LocalS3> {
   const directory = mkdtempSync(join(tmpdir(), "hq-s3-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({

@@ -5,9 +5,7 @@ import type { Database } from "@helperiq/core/port/index";
 import { inject } from "vitest";
 import { createDatabase, dropDatabase } from "./postgres-server.ts";
 
-export type TestDbInfo =
-  | { kind: "pglite"; templatePath: string }
-  | { kind: "pg"; adminUrl: string; template: string };
+export type TestDbInfo = { kind: "pglite"; templatePath: string } | { kind: "pg"; adminUrl: string; template: string };
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -14,7 +14,9 @@ const encoded = (text: string) => `=?utf-8?B?${Buffer.from(text, "utf8").toStrin
 const LONE_SURROGATE_WORD = `=?utf-16le?B?${Buffer.from([0x48, 0x00, 0x00, 0xd8, 0x49, 0x00]).toString("base64")}?=`;
 
 function mail(headers: string[], body = "Hello"): Uint8Array {
-  return Buffer.from([...headers, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\r\n"));
+  return Buffer.from(
+    [...headers, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\r\n"),
+  );
 }
 
 const ordinary = [
@@ -42,17 +44,29 @@ describe("imported header text is bounded and storable", () => {
 
   it("cuts a long subject and sender name, never inside a surrogate pair", async () => {
     const subject = `${"a".repeat(MAX_SUBJECT_LENGTH - 1)}😀 and 50 000 more characters ${"x".repeat(50_000)}`;
-    const parsed = await parseMail(mail([`From: ${encoded("N".repeat(5000))} <n@customer.example>`, "To: support@acme.test", `Subject: ${encoded(subject)}`]));
+    const parsed = await parseMail(
+      mail([
+        `From: ${encoded("N".repeat(5000))} <n@customer.example>`,
+        "To: support@acme.test",
+        `Subject: ${encoded(subject)}`,
+      ]),
+    );
     expect(parsed.subject).toBe("a".repeat(MAX_SUBJECT_LENGTH - 1));
     expect(parsed.from).toEqual({ address: "n@customer.example", name: "N".repeat(MAX_NAME_LENGTH) });
-    const exact = await parseMail(mail(["From: n@customer.example", `Subject: ${encoded(`${"b".repeat(MAX_SUBJECT_LENGTH - 2)}😀`)}`]));
+    const exact = await parseMail(
+      mail(["From: n@customer.example", `Subject: ${encoded(`${"b".repeat(MAX_SUBJECT_LENGTH - 2)}😀`)}`]),
+    );
     expect(exact.subject).toBe(`${"b".repeat(MAX_SUBJECT_LENGTH - 2)}😀`);
   });
 
   it("removes NUL, replaces lone surrogates and turns controls into spaces in header text and bodies", async () => {
     const parsed = await parseMail(
       mail(
-        [`From: ${encoded("Ma\u0000ria\tG\u0007")} <m@customer.example>`, "To: support@acme.test", `Subject: ${encoded("Hi\u0000there\r\nBcc: x")} ${LONE_SURROGATE_WORD}`],
+        [
+          `From: ${encoded("Ma\u0000ria\tG\u0007")} <m@customer.example>`,
+          "To: support@acme.test",
+          `Subject: ${encoded("Hi\u0000there\r\nBcc: x")} ${LONE_SURROGATE_WORD}`,
+        ],
         "body\u0000text",
       ),
     );
@@ -66,7 +80,14 @@ describe("imported header text is bounded and storable", () => {
     const longId = `<${"i".repeat(MAX_MESSAGE_ID_LENGTH)}@mail.example>`;
     const longAddress = `${"l".repeat(250)}@customer.example`;
     const parsed = await parseMail(
-      mail([`From: ${longAddress}`, `Sender: real@customer.example`, `To: ${longAddress}, support@acme.test`, "Subject: x", `Message-ID: ${longId}`, `In-Reply-To: ${longId} <ok@acme.test>`]),
+      mail([
+        `From: ${longAddress}`,
+        `Sender: real@customer.example`,
+        `To: ${longAddress}, support@acme.test`,
+        "Subject: x",
+        `Message-ID: ${longId}`,
+        `In-Reply-To: ${longId} <ok@acme.test>`,
+      ]),
     );
     expect(parsed.messageId).toBeNull();
     expect(parsed.dedupeKey).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -79,7 +100,14 @@ describe("imported header text is bounded and storable", () => {
     const many = Array.from({ length: 300 }, (_, i) => `r${i}@customer.example`);
     const refs = Array.from({ length: 500 }, (_, i) => `<ref${i}@mail.example>`);
     const parsed = await parseMail(
-      mail(["From: a@customer.example", `To: ${many.join(", ")}`, `Cc: ${many.join(", ")}`, `Delivered-To: ${many.join(", ")}`, "Subject: x", `References: ${refs.join(" ")}`]),
+      mail([
+        "From: a@customer.example",
+        `To: ${many.join(", ")}`,
+        `Cc: ${many.join(", ")}`,
+        `Delivered-To: ${many.join(", ")}`,
+        "Subject: x",
+        `References: ${refs.join(" ")}`,
+      ]),
     );
     expect(parsed.to).toEqual(many.slice(0, MAX_ADDRESSES));
     expect(parsed.cc).toHaveLength(MAX_ADDRESSES);

@@ -41,12 +41,17 @@ describe("addressRefusal", () => {
     expect(addressRefusal(address)).toMatch(why);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "2a00:1450:4001::200e"])(
-    "allows the public address %s",
-    (address) => {
-      expect(addressRefusal(address)).toBeNull();
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "93.184.216.34",
+    "172.32.0.1",
+    "100.128.0.1",
+    "2606:4700:4700::1111",
+    "2a00:1450:4001::200e",
+  ])("allows the public address %s", (address) => {
+    expect(addressRefusal(address)).toBeNull();
+  });
 });
 
 describe("canonicalHost", () => {
@@ -69,18 +74,28 @@ describe("canonicalHost", () => {
     expect(canonicalHost(host)).toBe(canonical);
   });
 
-  it.each(["", "evil.example@127.0.0.1", "127.0.0.1:25", "host/path", "a b", "http://x", "fe80::1%25eth0", "[::1", "x?y", "x#y"])(
-    "is null for %j, which is not a host",
-    (host) => {
-      expect(canonicalHost(host)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    "evil.example@127.0.0.1",
+    "127.0.0.1:25",
+    "host/path",
+    "a b",
+    "http://x",
+    "fe80::1%25eth0",
+    "[::1",
+    "x?y",
+    "x#y",
+  ])("is null for %j, which is not a host", (host) => {
+    expect(canonicalHost(host)).toBeNull();
+  });
 });
 
 describe("isLocalhostName", () => {
   it("names this machine for localhost and any name under it, with or without the root dot", () => {
-    for (const name of ["localhost", "localhost.", "a.localhost", "deep.a.localhost."]) expect(isLocalhostName(name), name).toBe(true);
-    for (const name of ["localhost.example.com", "mylocalhost", "example.com"]) expect(isLocalhostName(name), name).toBe(false);
+    for (const name of ["localhost", "localhost.", "a.localhost", "deep.a.localhost."])
+      expect(isLocalhostName(name), name).toBe(true);
+    for (const name of ["localhost.example.com", "mylocalhost", "example.com"])
+      expect(isLocalhostName(name), name).toBe(false);
   });
 });
 
@@ -114,7 +129,10 @@ describe("parseAllowList (OUTBOUND_ALLOW_HOSTS)", () => {
     }
   });
 
-  it.each(["10.0.0.0/33", "10.0.0.0/", "mail.lan:25", "http://mail.lan", "user@mail.lan", "a b"])("refuses the malformed entry %j", (entry) => {
-    expect(() => parseAllowList(entry)).toThrow(/^OUTBOUND_ALLOW_HOSTS: /);
-  });
+  it.each(["10.0.0.0/33", "10.0.0.0/", "mail.lan:25", "http://mail.lan", "user@mail.lan", "a b"])(
+    "refuses the malformed entry %j",
+    (entry) => {
+      expect(() => parseAllowList(entry)).toThrow(/^OUTBOUND_ALLOW_HOSTS: /);
+    },
+  );
 });

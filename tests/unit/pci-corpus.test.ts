@@ -25,7 +25,11 @@ function labelled(entry: CorpusEntry, kind: PciKind): Span[] {
 function hitsOf(text: string): (Span & { kind: PciKind })[] {
   if (!/<[a-z]/i.test(text)) return scanText(text);
   const projection = projectHtml(text);
-  return scanText(projection.text).map((h) => ({ kind: h.kind, start: projection.from[h.start]!, end: projection.to[h.end - 1]! }));
+  return scanText(projection.text).map((h) => ({
+    kind: h.kind,
+    start: projection.from[h.start]!,
+    end: projection.to[h.end - 1]!,
+  }));
 }
 
 type Tally = { tp: number; fp: number; fn: number };
@@ -56,7 +60,10 @@ function evaluate() {
       if (missed) misses.push(`FN ${kind}: ${JSON.stringify(entry.text)}`);
     }
   }
-  const overall = PCI_KINDS.reduce((sum, k) => ({ tp: sum.tp + perKind[k].tp, fp: sum.fp + perKind[k].fp, fn: sum.fn + perKind[k].fn }), tally());
+  const overall = PCI_KINDS.reduce(
+    (sum, k) => ({ tp: sum.tp + perKind[k].tp, fp: sum.fp + perKind[k].fp, fn: sum.fn + perKind[k].fn }),
+    tally(),
+  );
   return { perKind, overall, misses };
 }
 
@@ -77,7 +84,8 @@ describe("PCI scanner on the labelled corpus", () => {
   it("has at least 200 snippets, positives of every kind and more than 100 negatives, in several languages", () => {
     expect(POSITIVES.length + NEGATIVES.length).toBeGreaterThanOrEqual(200);
     expect(NEGATIVES.length).toBeGreaterThan(100);
-    for (const kind of PCI_KINDS) expect(POSITIVES.filter((p) => p[KEY[kind]]?.length).length).toBeGreaterThanOrEqual(25);
+    for (const kind of PCI_KINDS)
+      expect(POSITIVES.filter((p) => p[KEY[kind]]?.length).length).toBeGreaterThanOrEqual(25);
     expect(new Set([...POSITIVES, ...NEGATIVES].map((e) => e.lang)).size).toBeGreaterThanOrEqual(6);
   });
 

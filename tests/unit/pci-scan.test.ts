@@ -43,7 +43,10 @@ describe("card numbers", () => {
   });
 
   it("finds two cards in one text and keeps a short neighbour out of the number", () => {
-    expect(found("4111111111111111\n5555555555554444")).toEqual(["card_number:4111111111111111", "card_number:5555555555554444"]);
+    expect(found("4111111111111111\n5555555555554444")).toEqual([
+      "card_number:4111111111111111",
+      "card_number:5555555555554444",
+    ]);
     expect(found("4111 1111 1111 1111 12/27")).toEqual(["card_number:4111 1111 1111 1111", "expiry:12/27"]);
   });
 });
@@ -71,7 +74,10 @@ describe("CVV and expiry", () => {
   it("reports only the kinds the settings detect", () => {
     const text = "4111 1111 1111 1111 exp 09/27 cvv 123";
     expect(scanText(text, { card_numbers: false, cvv: true, expiry: false }).map((h) => h.kind)).toEqual(["cvv"]);
-    expect(scanText(text, { card_numbers: true, cvv: false, expiry: true }).map((h) => h.kind)).toEqual(["card_number", "expiry"]);
+    expect(scanText(text, { card_numbers: true, cvv: false, expiry: true }).map((h) => h.kind)).toEqual([
+      "card_number",
+      "expiry",
+    ]);
   });
 });
 
@@ -89,11 +95,14 @@ describe("summaries and masks", () => {
   });
 
   it("masks HTML in place: entities, inline tags and attributes, markup intact", () => {
-    const html = '<p>Card <b>4242</b>&nbsp;4242 4242 4242</p><p title="4111111111111111">exp&nbsp;09/27 &amp; cvv:&#32;123</p>';
+    const html =
+      '<p>Card <b>4242</b>&nbsp;4242 4242 4242</p><p title="4111111111111111">exp&nbsp;09/27 &amp; cvv:&#32;123</p>';
     const { projection, hits } = scanHtml(html);
     expect(projection.text).toContain("Card 4242\u00a04242 4242 4242");
     const masked = maskHtml(html, projection, hits);
-    expect(masked).toBe('<p>Card <b>•••• •••• •••• 4242</b></p><p title="4111111111111111">exp&nbsp;••/•• &amp; cvv:&#32;•••</p>');
+    expect(masked).toBe(
+      '<p>Card <b>•••• •••• •••• 4242</b></p><p title="4111111111111111">exp&nbsp;••/•• &amp; cvv:&#32;•••</p>',
+    );
     // Visible text only: the attribute is the redaction's second pass (pci/redact.ts).
     expect(projectHtml(masked).text).not.toMatch(/4242 4242|09\/27|123/);
   });
@@ -106,7 +115,8 @@ describe("summaries and masks", () => {
 
 describe("size", () => {
   it("scans half a megabyte dense with numbers and keywords in well under the request budget (nothing quadratic)", () => {
-    const chunk = "Order 100000123 cvv shipped 1234 on 11/24/2026, exp 0927 card 4111 1111 1111 1111 tel +44 20 7946 0958 security code 999 expiry 12/27. ";
+    const chunk =
+      "Order 100000123 cvv shipped 1234 on 11/24/2026, exp 0927 card 4111 1111 1111 1111 tel +44 20 7946 0958 security code 999 expiry 12/27. ";
     const text = chunk.repeat(Math.ceil(500_000 / chunk.length));
     const started = performance.now();
     const hits = scanText(text);

@@ -104,8 +104,12 @@ describe("message HTML sanitising", () => {
     expect(sanitizeMessageHtml(`<a href="https://x.example/a?b=1&amp;c=2" target="_blank">x</a>`)).toBe(
       `<a href="https://x.example/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">x</a>`,
     );
-    expect(sanitizeMessageHtml(`<a href="mailto:a@b.example">m</a>`)).toBe(`<a href="mailto:a@b.example" rel="noopener noreferrer">m</a>`);
-    expect(sanitizeMessageHtml(`<a href="ftp://x.example" rel="opener">f</a>`)).toBe(`<a rel="noopener noreferrer">f</a>`);
+    expect(sanitizeMessageHtml(`<a href="mailto:a@b.example">m</a>`)).toBe(
+      `<a href="mailto:a@b.example" rel="noopener noreferrer">m</a>`,
+    );
+    expect(sanitizeMessageHtml(`<a href="ftp://x.example" rel="opener">f</a>`)).toBe(
+      `<a rel="noopener noreferrer">f</a>`,
+    );
   });
 
   it("keeps images from http(s), our uploads and cid: parts only", () => {
@@ -128,10 +132,14 @@ describe("message HTML sanitising", () => {
   });
 
   it("turns HTML into text: tags stripped, entities decoded, whitespace collapsed", () => {
-    expect(htmlToText(`<p>Hello&nbsp;&amp; <b>welcome</b></p>\n\n<p>2 &lt; 3 &quot;ok&quot; &#39;q&#39; &eacute;</p><script>bad()</script>`)).toBe(
-      `Hello & welcome 2 < 3 "ok" 'q' é`,
+    expect(
+      htmlToText(
+        `<p>Hello&nbsp;&amp; <b>welcome</b></p>\n\n<p>2 &lt; 3 &quot;ok&quot; &#39;q&#39; &eacute;</p><script>bad()</script>`,
+      ),
+    ).toBe(`Hello & welcome 2 < 3 "ok" 'q' é`);
+    expect(htmlToText(`<ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table>`)).toBe(
+      "one two a b",
     );
-    expect(htmlToText(`<ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table>`)).toBe("one two a b");
     expect(htmlToText("")).toBe("");
   });
 });

@@ -6,6 +6,7 @@ import { notFound, onError } from "./middleware/errors.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { storableUrl } from "./middleware/url-input.ts";
+import { requireDeclaredJson } from "./middleware/envelope.ts";
 import { resolveTenant } from "./middleware/tenant.ts";
 
 /**
@@ -29,6 +30,8 @@ export function createApp(deps: AppDeps, families: readonly Hono<AppEnv>[]) {
   app.use("*", (c, next) => (tenantless.has(c.req.path) ? next() : resolveTenant(c, next)));
   // By path, before any family: it also counts requests no route answers (404s under limited prefixes).
   app.use("*", rateLimit);
+  // In the suites, a JSON answer no `responds()` declared is a 500 (declared ones are checked by theirs).
+  if (deps.config.checkResponses) app.use("*", requireDeclaredJson);
   for (const family of families) app.route("/", family);
   return app;
 }

@@ -7,11 +7,17 @@ import { z } from "zod";
  * (so a required field says "required").
  */
 export function formField<T extends z.ZodType>(schema: T, empty: null | "" = null) {
-  return z.preprocess((value) => (value === "undefined" ? undefined : value === "null" || value === "" ? empty : value), schema.optional());
+  return z.preprocess(
+    (value) => (value === "undefined" ? undefined : value === "null" || value === "" ? empty : value),
+    schema.optional(),
+  );
 }
 
 /** A boolean sent as the text "true" or "false". */
-export const formBoolean = formField(z.enum(["true", "false"], "must be true or false").transform((v) => v === "true"), "");
+export const formBoolean = formField(
+  z.enum(["true", "false"], "must be true or false").transform((v) => v === "true"),
+  "",
+);
 
 /** A file field: a file part, or "null"/"" for none (the UI's way of removing a picture). */
 export const formFile = (description: string) => formField(z.file().nullable()).describe(description);

@@ -21,6 +21,8 @@ export function mediaUrlMaker(c: Context<AppEnv>): MediaUrlMaker {
   return (uuid) => {
     const { secrets, clock, config } = c.get("deps");
     origin ??= workspaceOrigin(c);
-    return origin + signMediaPath(secrets, c.get("tenant").id, uuid, clock.now(), mediaSettings(config).urlTtlSeconds).path;
+    return (
+      origin + signMediaPath(secrets, c.get("tenant").id, uuid, clock.now(), mediaSettings(config).urlTtlSeconds).path
+    );
   };
 }

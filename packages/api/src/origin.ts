@@ -30,9 +30,12 @@ export async function canonicalOrigin(c: Context<AppEnv>): Promise<string> {
   const scheme = rootUrl?.protocol ?? (config.secureCookies ? "https:" : "http:");
   const custom = await firstCustomDomain(database.db, tenant.id);
   if (custom) return `${scheme}//${custom}`;
-  if (config.tenantRouting.baseDomain) return `${scheme}//${tenant.slug}.${config.tenantRouting.baseDomain.toLowerCase()}`;
+  if (config.tenantRouting.baseDomain)
+    return `${scheme}//${tenant.slug}.${config.tenantRouting.baseDomain.toLowerCase()}`;
   if (rootUrl) return rootUrl.origin;
-  throw new Error(`workspace ${tenant.slug} has no root_url setting, custom domain or BASE_DOMAIN, and ROOT_URL is not set: no origin for its mailed links`);
+  throw new Error(
+    `workspace ${tenant.slug} has no root_url setting, custom domain or BASE_DOMAIN, and ROOT_URL is not set: no origin for its mailed links`,
+  );
 }
 
 /**

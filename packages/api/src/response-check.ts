@@ -2,7 +2,8 @@ import type { z, ZodType } from "zod";
 import type { DeclaredResponse } from "./route-meta.ts";
 import { describeIssue } from "./validate.ts";
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The first field of `sent` that `parsed` (the schema's output for it) lacks: response schemas are zod
@@ -33,7 +34,12 @@ export function valueProblem(schema: ZodType, value: unknown, root: string): str
   }
   const extra = undeclaredField(value, result.data, []);
   if (!extra) return undefined;
-  return describeIssue({ code: "custom", message: "not in the declared schema", path: [root, ...extra], input: undefined } as z.core.$ZodIssue);
+  return describeIssue({
+    code: "custom",
+    message: "not in the declared schema",
+    path: [root, ...extra],
+    input: undefined,
+  } as z.core.$ZodIssue);
 }
 
 /**

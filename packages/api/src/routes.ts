@@ -273,7 +273,9 @@ export type RouteFamily = keyof typeof FAMILY_ROUTES;
  * the widget runs on customers' sites, and its family answers `OPTIONS /api/v1/widget/*` itself
  * (families/widget/access.ts). API Gateway path syntax.
  */
-export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const satisfies Partial<Record<RouteFamily, readonly string[]>>;
+export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const satisfies Partial<
+  Record<RouteFamily, readonly string[]>
+>;
 
 /** Paths answered without resolving a workspace (load-balancer health checks hit any host). */
 export const TENANTLESS_PATHS = ["/health"] as const;

@@ -11,7 +11,8 @@ import { assertStorableInput } from "./validate.ts";
 /** Room for the multipart framing around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const tooLarge = (field: string, maxBytes: number) => new InputError(`${field}: larger than the limit of ${describeBytes(maxBytes)}`);
+const tooLarge = (field: string, maxBytes: number) =>
+  new InputError(`${field}: larger than the limit of ${describeBytes(maxBytes)}`);
 
 /**
  * The middleware of every multipart upload route: refuses a body over `maxBytes` (plus framing) while it
@@ -38,16 +39,22 @@ export const csvUploadForm = z.object({ file: z.file().describe("A CSV file with
  * The file of an upload (behind `uploadLimit`), checked against the same cap: the first of `fields` that
  * holds one (`POST /media` takes HelperIQ's `file` and LibreDesk's `files`); errors name the first field.
  */
-export async function uploadedFile(c: Context, maxBytes: number, fields: readonly [string, ...string[]] = ["file"]): Promise<File> {
+export async function uploadedFile(
+  c: Context,
+  maxBytes: number,
+  fields: readonly [string, ...string[]] = ["file"],
+): Promise<File> {
   const [field] = fields;
   const type = c.req.header("content-type") ?? "";
-  if (!type.includes("multipart/form-data")) throw new InputError(`${field}: send multipart/form-data with a ${field} field`);
+  if (!type.includes("multipart/form-data"))
+    throw new InputError(`${field}: send multipart/form-data with a ${field} field`);
   const body = await c.req.parseBody().catch(() => {
     throw new InputError(`${field}: malformed multipart body`);
   });
   assertStorableInput(body);
   const file = fields.map((name) => body[name]).find((value) => value instanceof File);
-  if (!(file instanceof File)) throw new InputError(`${field}: required${fields.length > 1 ? ` (a file in ${fields.join(" or ")})` : ""}`);
+  if (!(file instanceof File))
+    throw new InputError(`${field}: required${fields.length > 1 ? ` (a file in ${fields.join(" or ")})` : ""}`);
   if (file.size > maxBytes) throw tooLarge(field, maxBytes);
   return file;
 }

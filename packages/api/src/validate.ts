@@ -9,7 +9,9 @@ import { withMeta } from "./route-meta.ts";
 
 /** A field's name as messages give it: `config.smtp[0].host`; the empty path is the body itself. */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "body";
+  return (
+    path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "body"
+  );
 }
 
 /**
@@ -20,10 +22,15 @@ function fieldPath(path: readonly PropertyKey[]): string {
  */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
-    const wrongType = (issues: z.core.$ZodIssue[]) => issues.length === 1 && issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0;
+    const wrongType = (issues: z.core.$ZodIssue[]) =>
+      issues.length === 1 && issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0;
     const shaped = issue.errors.filter((issues) => issues.length > 0 && !wrongType(issues));
     if (shaped.length === 0) {
-      const expected = [...new Set(issue.errors.flatMap((issues) => issues.map((i) => (i.code === "invalid_type" ? i.expected : "other"))))];
+      const expected = [
+        ...new Set(
+          issue.errors.flatMap((issues) => issues.map((i) => (i.code === "invalid_type" ? i.expected : "other"))),
+        ),
+      ];
       return `${fieldPath(issue.path)}: Invalid input: expected ${expected.join(" or ")}`;
     }
     const closest = shaped.reduce((best, issues) => (issues.length < best.length ? issues : best));
@@ -102,7 +109,11 @@ export const idNumber = z.number().int().positive().max(INT4_MAX);
 export const idParam = z.object({ id: intParam("id") });
 
 /** Pagination query of list endpoints, with the resource's `order_by` allow-list. */
-export function pageQuery<const K extends readonly [string, ...string[]]>(orderBy: K, defaultOrderBy: K[number], model?: string) {
+export function pageQuery<const K extends readonly [string, ...string[]]>(
+  orderBy: K,
+  defaultOrderBy: K[number],
+  model?: string,
+) {
   // LibreDesk's UI qualifies the column with its table (`conversations.created_at`) and may upper-case
   // the direction; both spellings name the same allow-listed column.
   const names = model ? [...orderBy, ...orderBy.map((name) => `${model}.${name}`)] : [...orderBy];

@@ -37,13 +37,22 @@ const schema = z.object({
   GOOGLE_JWKS_URL: z.url().default("https://www.googleapis.com/oauth2/v3/certs"),
   FCM_SERVICE_ACCOUNT: z.string().optional(),
   FCM_ENDPOINT: z.url().optional(),
-  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1 << 20),
   MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(DEFAULT_MEDIA_MAX_BYTES),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   OPENROUTER_BASE_URL: z.url().optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
-  MEDIA_URL_TTL: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_MEDIA_URL_TTL_SECONDS),
+  MEDIA_URL_TTL: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(DEFAULT_MEDIA_URL_TTL_SECONDS),
   /** Hosts and CIDRs workspaces may connect to although they are not public (packages/adapters/src/net/allow-list.ts). */
   OUTBOUND_ALLOW_HOSTS: z
     .string()

@@ -40,7 +40,12 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const dir = path.resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, started: processStartTime(process.pid), host: hostname(), nonce: randomUUID() };
+  const me: LockHolder = {
+    pid: process.pid,
+    started: processStartTime(process.pid),
+    host: hostname(),
+    nonce: randomUUID(),
+  };
   const body = `${JSON.stringify(me)}\n`;
   // Each round either creates the file, or finds a live holder, or removes one stale lock; a few rounds
   // cover starters racing for the same stale lock.
@@ -124,7 +129,10 @@ export function processStartTime(pid: number): string | null {
     }
   }
   try {
-    const started = execFileSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const started = execFileSync("ps", ["-o", "lstart=", "-p", String(pid)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     return started || null;
   } catch {
     return null;
@@ -135,7 +143,12 @@ function parseHolder(text: string): LockHolder | null {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
     if (!Number.isInteger(value.pid) || typeof value.host !== "string") return null;
-    return { pid: value.pid!, started: typeof value.started === "string" ? value.started : null, host: value.host, nonce: String(value.nonce ?? "") };
+    return {
+      pid: value.pid!,
+      started: typeof value.started === "string" ? value.started : null,
+      host: value.host,
+      nonce: String(value.nonce ?? ""),
+    };
   } catch {
     // Not written by lockDataDir (files are created whole): nothing holds it.
     return null;

@@ -5,12 +5,16 @@ import { ensureWebBuild } from "../../web/build.ts";
 const started = Date.now();
 // The agent web app is built here when missing or stale (a fresh clone, a pull): see packages/web/build.ts.
 // A failed build leaves the API up; the app's pages then say how to build it.
-await ensureWebBuild({ log: console.log }).catch((err: Error) => console.error(`The web app could not be built: ${err.message}`));
+await ensureWebBuild({ log: console.log }).catch((err: Error) =>
+  console.error(`The web app could not be built: ${err.message}`),
+);
 const server = await startServer(loadConfig()).catch((err: Error) => {
   console.error(`HelperIQ failed to start: ${err.message}`);
   process.exit(1);
 });
-console.log(`HelperIQ listening on ${server.url} (database: ${server.database.dialect}, ready in ${Date.now() - started} ms)`);
+console.log(
+  `HelperIQ listening on ${server.url} (database: ${server.database.dialect}, ready in ${Date.now() - started} ms)`,
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

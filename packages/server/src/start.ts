@@ -42,7 +42,10 @@ export type RunningServer = {
 };
 
 /** Opens the database, migrates, makes sure the default workspace exists, and serves every family. */
-export async function startServer(config: ServerConfig, log: (line: string) => void = console.log): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  log: (line: string) => void = console.log,
+): Promise<RunningServer> {
   // First: a malformed FCM key file fails the start before anything is opened.
   const push = createConfiguredPush({ serviceAccount: config.FCM_SERVICE_ACCOUNT, endpoint: config.FCM_ENDPOINT });
   // PGlite has one writer: a second server on its directory would lose acknowledged writes. Processes
@@ -50,7 +53,11 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const dataDirLock = config.DATABASE_URL ? undefined : lockDataDir(config.DATA_DIR);
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: config.DATABASE_URL, driver: config.DATABASE_DRIVER, dataDir: config.DATA_DIR });
+    database = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      driver: config.DATABASE_DRIVER,
+      dataDir: config.DATA_DIR,
+    });
   } catch (err) {
     dataDirLock?.release();
     throw err;
@@ -64,7 +71,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     dataDirLock?.release();
     throw err;
   }
-  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : createConsoleMailer();
+  const mailer = config.SMTP_URL
+    ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+    : createConsoleMailer();
   const secrets = loadKeyring(config.SECRET_KEYS, config.DATA_DIR);
   const blobs = createFilesystemBlobStore(join(config.DATA_DIR, "media"));
   // Domain events: the in-process bus feeding this process's WebSockets, relayed to the other processes on a PostgreSQL server.
@@ -84,11 +93,28 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const guard = createOutboundGuard({ allow: config.OUTBOUND_ALLOW_HOSTS });
   const channelMailer = createInboxTransport({ guard });
   const ai = createAiClients({
-    baseUrls: { openai: config.OPENAI_BASE_URL, anthropic: config.ANTHROPIC_BASE_URL, openrouter: config.OPENROUTER_BASE_URL },
+    baseUrls: {
+      openai: config.OPENAI_BASE_URL,
+      anthropic: config.ANTHROPIC_BASE_URL,
+      openrouter: config.OPENROUTER_BASE_URL,
+    },
     timeoutMs: config.AI_TIMEOUT_MS,
   });
   // Jobs may enqueue follow-up work: the queue reaches them through this late-bound field.
-  const jobs: JobDeps = { db: database.db, clock: systemClock, mailer, push, secrets, blobs, events, mailbox: createImapMailbox({ guard }), channelMailer, knowledge: createKnowledgeReader({ guard }), ai, queue: undefined! };
+  const jobs: JobDeps = {
+    db: database.db,
+    clock: systemClock,
+    mailer,
+    push,
+    secrets,
+    blobs,
+    events,
+    mailbox: createImapMailbox({ guard }),
+    channelMailer,
+    knowledge: createKnowledgeReader({ guard }),
+    ai,
+    queue: undefined!,
+  };
   const queue = createMemoryQueue(
     (message) => handleQueueMessage(jobs, message),
     (message, error) => handleDeadMessage(jobs, message, error),

@@ -99,10 +99,13 @@ export function withWebApp<Rest extends unknown[]>(web: WebApp | null, api: Fetc
     if (file) return respond(request, file, {});
     if (!isAppPath(pathname)) return api(request, ...rest);
     if (!web) {
-      return new Response("The web app is not built yet: run `npm run build:web` (npm start builds it before listening).\n", {
-        status: 503,
-        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-      });
+      return new Response(
+        "The web app is not built yet: run `npm run build:web` (npm start builds it before listening).\n",
+        {
+          status: 503,
+          headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+        },
+      );
     }
     return respond(request, web.index, {
       "content-security-policy": webAppCsp(request.headers.get("host") ?? undefined),

@@ -42,7 +42,11 @@ export async function createRealtime(options: RealtimeOptions) {
           log,
           onRemote: (relayed) => {
             void Promise.all(
-              relayed.map(({ event, reload }) => (reload ? reloadChanges(db, event, reload).then((changes) => ({ ...event, changes }) as DomainEvent) : event)),
+              relayed.map(({ event, reload }) =>
+                reload
+                  ? reloadChanges(db, event, reload).then((changes) => ({ ...event, changes }) as DomainEvent)
+                  : event,
+              ),
             )
               .then((events) => hub.deliverAll(events))
               .catch((err) => log(`[realtime] relayed events failed: ${describeError(err)}`));
@@ -59,7 +63,14 @@ export async function createRealtime(options: RealtimeOptions) {
       if (relay) void relay.publish(list).catch((err) => log(`[realtime] relay publish failed: ${describeError(err)}`));
     },
   };
-  const hub = createHub({ db, clock, publish: (list) => events.publish(list), maxBufferedBytes: options.maxBufferedBytes, secrets: options.secrets, log });
+  const hub = createHub({
+    db,
+    clock,
+    publish: (list) => events.publish(list),
+    maxBufferedBytes: options.maxBufferedBytes,
+    secrets: options.secrets,
+    log,
+  });
   let sockets: ReturnType<typeof attachWebSockets> | undefined;
   return {
     events,

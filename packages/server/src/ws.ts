@@ -5,7 +5,14 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { SESSION_COOKIE } from "@helperiq/api/middleware/cookies";
 import type { Clock, Db } from "@helperiq/core/port/index";
 export type { VerifyVisitor };
-import { authenticateAgent, authenticateVisitor, resolveHandshakeTenant, type Handshake, type HandshakeConfig, type VerifyVisitor } from "@helperiq/core/realtime/identify";
+import {
+  authenticateAgent,
+  authenticateVisitor,
+  resolveHandshakeTenant,
+  type Handshake,
+  type HandshakeConfig,
+  type VerifyVisitor,
+} from "@helperiq/core/realtime/identify";
 import type { Hub, HubConnection } from "@helperiq/adapters/realtime/hub";
 import { handshakeDialect } from "@helperiq/core/realtime/dialect";
 import type { TenantRouting } from "@helperiq/core/tenant/index";
@@ -39,7 +46,11 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
     // Echo a subprotocol only when the client offered one (the widget may carry its token that way).
     handleProtocols: (protocols) => protocols.values().next().value ?? false,
   });
-  const config: HandshakeConfig = { tenantRouting: options.tenantRouting, trustForwardedHost: options.trustForwardedHost, sessionCookie: SESSION_COOKIE };
+  const config: HandshakeConfig = {
+    tenantRouting: options.tenantRouting,
+    trustForwardedHost: options.trustForwardedHost,
+    sessionCookie: SESSION_COOKIE,
+  };
   const lastPong = new WeakMap<WebSocket, number>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -105,12 +116,25 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
 
 function handshakeOf(req: IncomingMessage, url: URL): Handshake {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  for (const [name, value] of Object.entries(req.headers))
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
   return { headers, query: Object.fromEntries(url.searchParams) };
 }
 
-const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" };
-const TYPES: Record<number, string> = { 400: "InputError", 401: "AuthError", 403: "PermissionError", 404: "NotFoundError", 500: "GeneralError" };
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+};
+const TYPES: Record<number, string> = {
+  400: "InputError",
+  401: "AuthError",
+  403: "PermissionError",
+  404: "NotFoundError",
+  500: "GeneralError",
+};
 
 /** Answers a refused upgrade with a complete HTTP/1.1 response in the API's error envelope, then closes. */
 function refuse(socket: Duplex, status: number, message: string) {

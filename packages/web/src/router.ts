@@ -23,10 +23,27 @@ const inbox = (name: string, path: string): RouteRecordRaw => ({
 
 export const routes: RouteRecordRaw[] = [
   { path: "/login", name: "login", component: SignInPage, meta: { public: true } },
-  { path: "/forgot-password", name: "forgot-password", component: () => import("./features/auth/ForgotPasswordPage.vue"), meta: { public: true } },
+  {
+    path: "/forgot-password",
+    name: "forgot-password",
+    component: () => import("./features/auth/ForgotPasswordPage.vue"),
+    meta: { public: true },
+  },
   // The links in password-reset and welcome mails (`/reset-password?token=…`); /set-password is the welcome wording.
-  { path: "/reset-password", name: "reset-password", component: () => import("./features/auth/SetPasswordPage.vue"), props: { mode: "reset" }, meta: { public: true } },
-  { path: "/set-password", name: "set-password", component: () => import("./features/auth/SetPasswordPage.vue"), props: { mode: "welcome" }, meta: { public: true } },
+  {
+    path: "/reset-password",
+    name: "reset-password",
+    component: () => import("./features/auth/SetPasswordPage.vue"),
+    props: { mode: "reset" },
+    meta: { public: true },
+  },
+  {
+    path: "/set-password",
+    name: "set-password",
+    component: () => import("./features/auth/SetPasswordPage.vue"),
+    props: { mode: "welcome" },
+    meta: { public: true },
+  },
   {
     path: "/",
     component: () => import("./features/shell/AppShell.vue"),
@@ -38,12 +55,18 @@ export const routes: RouteRecordRaw[] = [
       { path: "conversations/:uuid", name: "conversation", component: ConversationView, props: true },
     ],
   },
-  { path: "/:rest(.*)*", name: "not-found", component: () => import("./features/shell/NotFoundPage.vue"), meta: { public: true } },
+  {
+    path: "/:rest(.*)*",
+    name: "not-found",
+    component: () => import("./features/shell/NotFoundPage.vue"),
+    meta: { public: true },
+  },
 ];
 
 /** Where to go after signing in: a path of this app only (never another site, never `//host`). */
 export function safeNext(next: unknown): RouteLocationRaw {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return { name: "home" };
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\"))
+    return { name: "home" };
   return isAppPath(next.split(/[?#]/, 1)[0]!) ? next : { name: "home" };
 }
 

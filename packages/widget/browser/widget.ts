@@ -44,7 +44,7 @@ class ApiError extends Error {
   const tag = document.currentScript as HTMLScriptElement | null;
   const inboxId = tag?.dataset.inbox;
   if (!tag || !inboxId) {
-    console.error("[HelperIQ] the widget script needs data-inbox=\"<inbox uuid>\"");
+    console.error('[HelperIQ] the widget script needs data-inbox="<inbox uuid>"');
     return;
   }
   if ((window as unknown as { HelperIQ?: unknown }).HelperIQ) return;
@@ -168,7 +168,9 @@ class ApiError extends Error {
       item.append(document.createElement("br"), link);
     }
     // Keep the order of creation even when a push overtakes a poll.
-    const after = [...list.children].find((el) => (shown.get((el as HTMLElement).dataset.uuid ?? "")?.created_at ?? "") > message.created_at);
+    const after = [...list.children].find(
+      (el) => (shown.get((el as HTMLElement).dataset.uuid ?? "")?.created_at ?? "") > message.created_at,
+    );
     list.insertBefore(item, after ?? null);
     list.scrollTop = list.scrollHeight;
     if (message.type === "outgoing" && !isOpen) {
@@ -239,7 +241,11 @@ class ApiError extends Error {
   async function send(text: string): Promise<void> {
     setError("");
     if (!conversation) {
-      const init = () => api<Detail & { session_token?: string }>("POST", "/api/v1/widget/chat/conversations/init", { message: text, page: page() });
+      const init = () =>
+        api<Detail & { session_token?: string }>("POST", "/api/v1/widget/chat/conversations/init", {
+          message: text,
+          page: page(),
+        });
       const hadToken = token !== null;
       // An expired session was just forgotten (401): start over once as a new visitor.
       const started = await init().catch((err: unknown) => {
@@ -256,7 +262,12 @@ class ApiError extends Error {
       connect();
       return;
     }
-    render(await api<Message>("POST", `/api/v1/widget/chat/conversations/${conversation}/message`, { message: text, page: page() }));
+    render(
+      await api<Message>("POST", `/api/v1/widget/chat/conversations/${conversation}/message`, {
+        message: text,
+        page: page(),
+      }),
+    );
   }
 
   async function upload(file: File): Promise<void> {
@@ -271,7 +282,10 @@ class ApiError extends Error {
   }
 
   async function markSeen(): Promise<void> {
-    if (conversation && token) await api("POST", `/api/v1/widget/chat/conversations/${conversation}/update-last-seen`, { page: page() }).catch(() => undefined);
+    if (conversation && token)
+      await api("POST", `/api/v1/widget/chat/conversations/${conversation}/update-last-seen`, { page: page() }).catch(
+        () => undefined,
+      );
   }
 
   // ---- realtime: the widget socket, polling while it is down --------------------------------------
@@ -326,7 +340,8 @@ class ApiError extends Error {
     switch (frame.type) {
       case "new_message":
         // A pushed widget message is shown as is; any other shape is fetched.
-        if (typeof data.uuid === "string" && typeof data.text_content === "string" && data.author) render(data as unknown as Message);
+        if (typeof data.uuid === "string" && typeof data.text_content === "string" && data.author)
+          render(data as unknown as Message);
         else void refresh();
         if (agentTypingTimer !== undefined) showTyping(false);
         break;
@@ -430,7 +445,12 @@ class ApiError extends Error {
       const visitor = token;
       token = null;
       try {
-        const done = await api<{ session_token: string }>("POST", "/api/v1/widget/chat/auth/exchange", { jwt }, visitor ? { "X-Libredesk-Visitor-Token": visitor } : {});
+        const done = await api<{ session_token: string }>(
+          "POST",
+          "/api/v1/widget/chat/auth/exchange",
+          { jwt },
+          visitor ? { "X-Libredesk-Visitor-Token": visitor } : {},
+        );
         closeSocket();
         token = done.session_token;
         store.set("token", token);
@@ -445,10 +465,18 @@ class ApiError extends Error {
   async function start(): Promise<void> {
     document.body.append(host);
     try {
-      const launcher = await api<{ launcher: { position?: string; color?: string } }>("GET", "/api/v1/widget/chat/settings/launcher");
+      const launcher = await api<{ launcher: { position?: string; color?: string } }>(
+        "GET",
+        "/api/v1/widget/chat/settings/launcher",
+      );
       if (launcher.launcher.color) host.style.setProperty("--hq-color", launcher.launcher.color);
       if (launcher.launcher.position === "left") frame.classList.add("left");
-      const settings = await api<{ greeting?: string; brand_name?: string; inbox: { name: string }; file_upload?: boolean }>("GET", "/api/v1/widget/chat/settings");
+      const settings = await api<{
+        greeting?: string;
+        brand_name?: string;
+        inbox: { name: string };
+        file_upload?: boolean;
+      }>("GET", "/api/v1/widget/chat/settings");
       greeting = settings.greeting ?? "";
       fileUpload = settings.file_upload !== false;
       $<HTMLElement>("title").textContent = settings.brand_name || settings.inbox.name || "Chat";

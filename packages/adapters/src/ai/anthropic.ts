@@ -9,7 +9,13 @@ const LABEL = "Anthropic";
 
 function client(creds: AiCredentials, o: AiAdapterOptions): Anthropic {
   // authToken null: the SDK would otherwise add ANTHROPIC_AUTH_TOKEN from the environment.
-  return new Anthropic({ apiKey: creds.apiKey, authToken: null, baseURL: o.baseURL, timeout: o.timeoutMs, maxRetries: o.maxRetries });
+  return new Anthropic({
+    apiKey: creds.apiKey,
+    authToken: null,
+    baseURL: o.baseURL,
+    timeout: o.timeoutMs,
+    maxRetries: o.maxRetries,
+  });
 }
 
 /** Anthropic says "out of credit" as a 400 invalid_request_error about the credit balance (or a billing_error). */
@@ -38,7 +44,13 @@ export function anthropicChat(creds: AiCredentials, model: string, o: AiAdapterO
     async complete({ system, messages, maxTokens, temperature, signal }) {
       try {
         const res = await client(creds, o).messages.create(
-          { model, system, messages, max_tokens: maxTokens ?? 1024, ...(temperature !== undefined ? { temperature } : {}) },
+          {
+            model,
+            system,
+            messages,
+            max_tokens: maxTokens ?? 1024,
+            ...(temperature !== undefined ? { temperature } : {}),
+          },
           signal ? { signal } : {},
         );
         const text = res.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");

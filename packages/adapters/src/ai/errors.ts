@@ -36,9 +36,16 @@ function retryAfter(headers: Headers | undefined): number | undefined {
  * signals it differently), rate_limit (other 429s), unavailable (5xx, 529, timeouts, connection), and
  * bad_request (the rest: unknown model, invalid request).
  */
-export function providerError(label: string, provider: string, apiKey: string, f: SdkFailure, isQuota: (f: SdkFailure) => boolean): AiProviderError {
+export function providerError(
+  label: string,
+  provider: string,
+  apiKey: string,
+  f: SdkFailure,
+  isQuota: (f: SdkFailure) => boolean,
+): AiProviderError {
   const said = f.message ? scrub(f.message, apiKey) : "";
-  const make = (kind: AiProviderErrorKind, message: string, after?: number) => new AiProviderError(kind, message, provider, after);
+  const make = (kind: AiProviderErrorKind, message: string, after?: number) =>
+    new AiProviderError(kind, message, provider, after);
   if (f.aborted) return make("unavailable", `${label}: the request was cancelled`);
   if (f.timeout) return make("unavailable", `${label} did not answer in time`);
   if (f.status === undefined) return make("unavailable", `${label} could not be reached`);
@@ -49,9 +56,14 @@ export function providerError(label: string, provider: string, apiKey: string, f
   }
   if (f.status === 429) {
     const after = retryAfter(f.headers);
-    return make("rate_limit", `${label} rate limit reached${after !== undefined ? `; retry after ${after} s` : ""}`, after);
+    return make(
+      "rate_limit",
+      `${label} rate limit reached${after !== undefined ? `; retry after ${after} s` : ""}`,
+      after,
+    );
   }
-  if (f.status >= 500) return make("unavailable", `${label} is unavailable (HTTP ${f.status})${said ? `: ${said}` : ""}`);
+  if (f.status >= 500)
+    return make("unavailable", `${label} is unavailable (HTTP ${f.status})${said ? `: ${said}` : ""}`);
   return make("bad_request", `${label} refused the request (HTTP ${f.status})${said ? `: ${said}` : ""}`);
 }
 

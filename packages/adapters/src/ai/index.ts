@@ -57,7 +57,11 @@ export function createAiClients(options: AiClientOptions = {}): AiClients {
           return openAiEmbedder(OPENROUTER_DIALECT, creds, model, openrouter);
         case "claude":
           // Anthropic has no embeddings API: the embedder comes from the workspace's embedding provider.
-          throw new AiProviderError("bad_request", "Anthropic has no embeddings API; choose OpenAI, OpenRouter or local for embeddings", "claude");
+          throw new AiProviderError(
+            "bad_request",
+            "Anthropic has no embeddings API; choose OpenAI, OpenRouter or local for embeddings",
+            "claude",
+          );
       }
     },
     listModels(creds) {

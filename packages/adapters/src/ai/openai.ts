@@ -27,7 +27,8 @@ export const OPENAI_DIALECT: OpenAiDialect = {
 };
 
 export function openAiClient(d: OpenAiDialect, creds: AiCredentials, o: AiAdapterOptions): OpenAI {
-  const str = (k: string) => (typeof creds.extras[k] === "string" && creds.extras[k] ? (creds.extras[k] as string) : null);
+  const str = (k: string) =>
+    typeof creds.extras[k] === "string" && creds.extras[k] ? (creds.extras[k] as string) : null;
   return new OpenAI({
     // No key (OpenRouter's public catalogue): the SDK insists on one, so a placeholder, and no Authorization header.
     apiKey: creds.apiKey || "none",
@@ -107,7 +108,11 @@ export function openAiEmbedder(d: OpenAiDialect, creds: AiCredentials, model: st
           const bad = data.find((e) => e.embedding.length !== EMBEDDING_DIMENSIONS);
           if (data.length !== batch.length || bad) {
             const got = bad ? `${bad.embedding.length} dimensions` : `${data.length} vectors for ${batch.length} texts`;
-            throw new AiProviderError("bad_request", `${d.label} embedding model ${model} answered ${got}; ${EMBEDDING_DIMENSIONS} dimensions are needed`, d.provider);
+            throw new AiProviderError(
+              "bad_request",
+              `${d.label} embedding model ${model} answered ${got}; ${EMBEDDING_DIMENSIONS} dimensions are needed`,
+              d.provider,
+            );
           }
           return data.map((e) => l2normalise(e.embedding));
         } catch (err) {
@@ -121,7 +126,11 @@ export function openAiEmbedder(d: OpenAiDialect, creds: AiCredentials, model: st
 /** At most this many entries of a catalogue are read (the loop over pages is bounded). */
 export const MODEL_LIST_MAX = 2000;
 
-export async function openAiModels(d: OpenAiDialect, creds: AiCredentials, o: AiAdapterOptions): Promise<AiModelInfo[]> {
+export async function openAiModels(
+  d: OpenAiDialect,
+  creds: AiCredentials,
+  o: AiAdapterOptions,
+): Promise<AiModelInfo[]> {
   const client = openAiClient(d, creds, o);
   const out: AiModelInfo[] = [];
   try {

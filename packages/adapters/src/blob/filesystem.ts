@@ -14,7 +14,8 @@ export function createFilesystemBlobStore(root: string): BlobStore {
   const pathOf = (key: string) => {
     const path = resolve(base, key);
     // Keys come from the media domain, but a key that escapes the root is refused whatever its origin.
-    if (!KEY.test(key) || key.includes("..") || !path.startsWith(base + sep)) throw new Error(`invalid blob key: ${key}`);
+    if (!KEY.test(key) || key.includes("..") || !path.startsWith(base + sep))
+      throw new Error(`invalid blob key: ${key}`);
     return path;
   };
   return {
@@ -29,7 +30,10 @@ export function createFilesystemBlobStore(root: string): BlobStore {
     async get(key) {
       const path = pathOf(key);
       try {
-        const [body, contentType] = await Promise.all([readFile(path), readFile(`${path}.type`, "utf8").catch(() => "application/octet-stream")]);
+        const [body, contentType] = await Promise.all([
+          readFile(path),
+          readFile(`${path}.type`, "utf8").catch(() => "application/octet-stream"),
+        ]);
         return { body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), contentType };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;

@@ -12,7 +12,12 @@ const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
  * the outbound policy refuses, become EcommerceErrors. Redirects are not followed: the client secret is
  * POSTed, and goes only to the host it was entered for.
  */
-export async function send(fetch: StoreFetch, conn: EcommerceConnection, url: string, init: RequestInit): Promise<Response> {
+export async function send(
+  fetch: StoreFetch,
+  conn: EcommerceConnection,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
   try {
     return await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(conn.timeoutMs) });
   } catch (err) {

@@ -1,4 +1,9 @@
-import type { EcommerceCustomer, EcommerceOrder, EcommerceOrderItem, EcommerceTracking } from "@helperiq/core/port/ecommerce";
+import type {
+  EcommerceCustomer,
+  EcommerceOrder,
+  EcommerceOrderItem,
+  EcommerceTracking,
+} from "@helperiq/core/port/ecommerce";
 
 /**
  * Maho's API Platform answers camelCase resources (`incrementId`, `prices.grandTotal`, `shipments[].tracks[]`)
@@ -20,7 +25,8 @@ export function members(body: unknown): Json[] {
   }
   // Magento 1: {"17": {...}, "18": {...}}.
   const entries = Object.entries(body);
-  if (entries.length > 0 && entries.every(([k, v]) => /^\d+$/.test(k) && isObject(v))) return entries.map(([, v]) => v as Json);
+  if (entries.length > 0 && entries.every(([k, v]) => /^\d+$/.test(k) && isObject(v)))
+    return entries.map(([, v]) => v as Json);
   return [];
 }
 
@@ -97,7 +103,10 @@ export function toOrder(o: Json): EcommerceOrder {
   if (!shipping && Array.isArray(addresses)) {
     shipping = addresses.find((a) => isObject(a) && a.address_type === "shipping");
   }
-  const name = [str(pick(o, "customerFirstname", "customer_firstname")), str(pick(o, "customerLastname", "customer_lastname"))];
+  const name = [
+    str(pick(o, "customerFirstname", "customer_firstname")),
+    str(pick(o, "customerLastname", "customer_lastname")),
+  ];
   return {
     id: str(pick(o, "id", "entity_id")),
     number: str(pick(o, "incrementId", "increment_id")),

@@ -22,13 +22,22 @@ export function createTokenCache(clock: Clock, fetch: StoreFetch) {
   const pending = new Map<string, Promise<string>>();
 
   const keyOf = (conn: EcommerceConnection) =>
-    [conn.tenantId, conn.baseUrl, conn.clientId, createHash("sha256").update(conn.clientSecret).digest("base64url")].join("\n");
+    [
+      conn.tenantId,
+      conn.baseUrl,
+      conn.clientId,
+      createHash("sha256").update(conn.clientSecret).digest("base64url"),
+    ].join("\n");
 
   async function issue(conn: EcommerceConnection, api: string, key: string): Promise<string> {
     const res = await send(fetch, conn, `${api}/auth/token`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ grant_type: "client_credentials", client_id: conn.clientId, client_secret: conn.clientSecret }),
+      body: JSON.stringify({
+        grant_type: "client_credentials",
+        client_id: conn.clientId,
+        client_secret: conn.clientSecret,
+      }),
     });
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       const body = (await readJson(res, conn).catch(() => null)) as { error?: unknown; message?: unknown } | null;

@@ -29,7 +29,9 @@ export function createMahoEcommerce(options: { clock: Clock; guard: OutboundGuar
     const url = `${api}${path}?${new URLSearchParams(query)}`;
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await tokens.get(conn, api);
-      const res = await send(fetch, conn, url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
+      const res = await send(fetch, conn, url, {
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      });
       if (res.status === 401) {
         await res.body?.cancel();
         tokens.drop(conn, token);
@@ -41,7 +43,10 @@ export function createMahoEcommerce(options: { clock: Clock; guard: OutboundGuar
       }
       if (res.status === 403) {
         await res.body?.cancel();
-        throw new EcommerceError("forbidden", `The store's API user may not read ${path.slice(1)} (403): grant it ${path.slice(1)}/read`);
+        throw new EcommerceError(
+          "forbidden",
+          `The store's API user may not read ${path.slice(1)} (403): grant it ${path.slice(1)}/read`,
+        );
       }
       if (res.status >= 500 || res.status === 429) {
         await res.body?.cancel();
@@ -80,7 +85,9 @@ export function createMahoEcommerce(options: { clock: Clock; guard: OutboundGuar
     },
 
     async orderByNumber(conn, number) {
-      const found = members(await get(conn, "/orders", { incrementId: number })).map(toOrder).find((o) => o.number === number);
+      const found = members(await get(conn, "/orders", { incrementId: number }))
+        .map(toOrder)
+        .find((o) => o.number === number);
       return found ?? null;
     },
   };

@@ -69,7 +69,12 @@ async function loadRobots(fetch: CrawlFetch, origin: string, limits: CrawlLimits
 }
 
 /** The page's HTML, or undefined when it is not HTML or redirected off the host. */
-async function fetchHtml(fetch: CrawlFetch, url: string, origin: string, limits: CrawlLimits): Promise<Fetched | undefined> {
+async function fetchHtml(
+  fetch: CrawlFetch,
+  url: string,
+  origin: string,
+  limits: CrawlLimits,
+): Promise<Fetched | undefined> {
   const res = await fetch(url, {
     signal: signalOf(limits),
     headers: { "user-agent": CRAWLER_USER_AGENT, accept: "text/html,application/xhtml+xml" },

@@ -36,7 +36,8 @@ const CONNECT_CODES: Record<string, string> = {
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT", "ETIMEOUT"]);
 
 /** Certificate problems Node reports by code (the TLS layer passes them through both clients). */
-const CERT_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+const CERT_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
 
 /** An IMAP response code (`[NONEXISTENT]`) or SMTP command name: protocol tokens, safe to repeat. */
 const TOKEN = /^[A-Z][A-Z0-9 -]{0,30}$/;
@@ -51,7 +52,11 @@ export function describeFailure(err: unknown, server: { host: string; port: numb
   if (e.authenticationFailed || code === "EAUTH") return "authentication failed: check the username and password";
   const connect = CONNECT_CODES[code] ?? (inner ? CONNECT_CODES[inner] : undefined);
   if (connect) return `could not connect to ${where(server)}: ${connect}`;
-  if (TIMEOUT_CODES.has(code) || (inner && TIMEOUT_CODES.has(inner)) || /timeout|timed out|greeting never received/i.test(message)) {
+  if (
+    TIMEOUT_CODES.has(code) ||
+    (inner && TIMEOUT_CODES.has(inner)) ||
+    /timeout|timed out|greeting never received/i.test(message)
+  ) {
     return `${where(server)}: timed out after ${seconds(timeoutMs)} waiting for the server`;
   }
   if (code === "ETLS" || /STARTTLS/i.test(message)) {
@@ -61,7 +66,12 @@ export function describeFailure(err: unknown, server: { host: string; port: numb
   if (CERT_CODES.test(code) || e.library === "SSL routines" || /\bssl\b|\btls\b|certificate|handshake/i.test(message)) {
     return `TLS handshake failed with ${where(server)}: ${tlsDetail(e)}`;
   }
-  if (code === "ClosedAfterConnectText" || code === "ClosedAfterConnectTLS" || code === "NoConnection" || code === "EConnectionClosed") {
+  if (
+    code === "ClosedAfterConnectText" ||
+    code === "ClosedAfterConnectTLS" ||
+    code === "NoConnection" ||
+    code === "EConnectionClosed"
+  ) {
     return `${where(server)} closed the connection${code === "ClosedAfterConnectText" ? " (does it expect TLS?)" : ""}`;
   }
   if (e.response !== undefined || e.responseCode !== undefined || e.serverResponseCode !== undefined) {
@@ -75,7 +85,10 @@ export function describeFailure(err: unknown, server: { host: string; port: numb
 export function mailboxFailure(err: unknown, mailbox: string): string {
   const e = (err ?? {}) as MailError;
   const text = `${e.responseText ?? ""} ${e.message ?? ""}`;
-  if (e.serverResponseCode === "NONEXISTENT" || /doesn'?t exist|does not exist|not found|unknown mailbox|no such/i.test(text)) {
+  if (
+    e.serverResponseCode === "NONEXISTENT" ||
+    /doesn'?t exist|does not exist|not found|unknown mailbox|no such/i.test(text)
+  ) {
     return `mailbox "${mailbox}" does not exist`;
   }
   return `could not open mailbox "${mailbox}": the server refused it${replyOf(e)}`;
@@ -96,7 +109,8 @@ function tlsDetail(e: MailError): string {
   }
   if (/self[- ]signed/i.test(message)) return "the server's certificate is self-signed (not trusted)";
   if (/expired/i.test(message)) return "the server's certificate has expired";
-  if (/altname|hostname|does not match/i.test(message)) return "the server's certificate is not valid for this host name";
+  if (/altname|hostname|does not match/i.test(message))
+    return "the server's certificate is not valid for this host name";
   return e.code && TOKEN.test(e.code.replace(/_/g, " ")) ? `TLS error ${e.code}` : "the TLS handshake did not complete";
 }
 

@@ -53,7 +53,8 @@ function session(client: ImapFlow, uidValidity: number): MailboxSession {
     async *fetchRaw(uids) {
       if (uids.length === 0) return;
       const sizes = new Map<number, number>();
-      for (const m of await client.fetchAll(uids.join(","), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      for (const m of await client.fetchAll(uids.join(","), { uid: true, size: true }, { uid: true }))
+        sizes.set(m.uid, m.size ?? 0);
       const sorted = [...uids].sort((a, b) => a - b);
       for (const batch of batches(sorted, sizes)) {
         const fetched = await client.fetchAll(batch.join(","), { uid: true, source: true }, { uid: true });

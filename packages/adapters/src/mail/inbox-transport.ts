@@ -33,7 +33,18 @@ export function createInboxTransport(options: InboxTransportOptions): ChannelMai
 
   function poolFor(server: SmtpServer, target: VettedHost) {
     const key = createHash("sha256")
-      .update(JSON.stringify([server.host, target.addresses[0], server.port, server.tls, server.username, server.password, server.max_conns, server.tls_skip_verify]))
+      .update(
+        JSON.stringify([
+          server.host,
+          target.addresses[0],
+          server.port,
+          server.tls,
+          server.username,
+          server.password,
+          server.max_conns,
+          server.tls_skip_verify,
+        ]),
+      )
       .digest("hex");
     let pool = pools.get(key);
     if (pool) {
@@ -62,8 +73,13 @@ export function createInboxTransport(options: InboxTransportOptions): ChannelMai
         target = await options.guard.vet(server.host);
       } catch (err) {
         // A refused host is the inbox's configuration, which retrying does not change; a failed lookup may pass.
-        if (err instanceof OutboundRefusedError) throw new ChannelSendError(`not allowed to connect to ${server.host}: ${err.message}`, true, []);
-        throw new ChannelSendError(`could not resolve ${server.host}: ${(err as NodeJS.ErrnoException).code ?? "lookup failed"}`, false, []);
+        if (err instanceof OutboundRefusedError)
+          throw new ChannelSendError(`not allowed to connect to ${server.host}: ${err.message}`, true, []);
+        throw new ChannelSendError(
+          `could not resolve ${server.host}: ${(err as NodeJS.ErrnoException).code ?? "lookup failed"}`,
+          false,
+          [],
+        );
       }
       const transport = poolFor(server, target);
       try {
@@ -86,7 +102,11 @@ export function createInboxTransport(options: InboxTransportOptions): ChannelMai
             ...(a.contentId ? { cid: a.contentId, contentDisposition: "inline" as const } : {}),
           })),
         });
-        return { accepted: info.accepted.map(addressOf), rejected: info.rejected.map(addressOf), response: info.response };
+        return {
+          accepted: info.accepted.map(addressOf),
+          rejected: info.rejected.map(addressOf),
+          response: info.response,
+        };
       } catch (err) {
         throw classify(err as SmtpError);
       }

@@ -18,16 +18,25 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 export function createMailProbe(opts: { guard: OutboundGuard; timeoutMs?: number }): MailProbe {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   return {
-    imap: (server) => timed(server, timeoutMs, async (deadline) => probeImap(server, await opts.guard.vet(server.host), timeoutMs, deadline)),
+    imap: (server) =>
+      timed(server, timeoutMs, async (deadline) =>
+        probeImap(server, await opts.guard.vet(server.host), timeoutMs, deadline),
+      ),
     smtp: (server, message) =>
-      timed(server, timeoutMs, async (deadline) => probeSmtp(server, await opts.guard.vet(server.host), timeoutMs, deadline, message)),
+      timed(server, timeoutMs, async (deadline) =>
+        probeSmtp(server, await opts.guard.vet(server.host), timeoutMs, deadline, message),
+      ),
   };
 }
 
 type Deadline = { onExpire(cleanup: () => void): void };
 
 /** Runs one probe under a hard deadline (the clients' own timeouts cover single steps, not the whole test). */
-async function timed(server: { host: string; port: number }, timeoutMs: number, run: (d: Deadline) => Promise<void>): Promise<ProbeOutcome> {
+async function timed(
+  server: { host: string; port: number },
+  timeoutMs: number,
+  run: (d: Deadline) => Promise<void>,
+): Promise<ProbeOutcome> {
   const started = performance.now();
   const cleanups: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +44,10 @@ async function timed(server: { host: string; port: number }, timeoutMs: number, 
     timer = setTimeout(() => resolve("expired"), timeoutMs);
   });
   try {
-    const result = await Promise.race([run({ onExpire: (f) => void cleanups.push(f) }).then(() => "done" as const), expired]);
+    const result = await Promise.race([
+      run({ onExpire: (f) => void cleanups.push(f) }).then(() => "done" as const),
+      expired,
+    ]);
     if (result === "expired") {
       for (const cleanup of cleanups) cleanup();
       return { ok: false, reason: `${where(server)}: timed out after ${seconds(timeoutMs)}` };
@@ -66,7 +78,13 @@ async function probeImap(server: ImapServer, target: VettedHost, timeoutMs: numb
   }
 }
 
-async function probeSmtp(server: SmtpServer, target: VettedHost, timeoutMs: number, deadline: Deadline, message?: ProbeMessage): Promise<void> {
+async function probeSmtp(
+  server: SmtpServer,
+  target: VettedHost,
+  timeoutMs: number,
+  deadline: Deadline,
+  message?: ProbeMessage,
+): Promise<void> {
   const transport = createTransport(smtpTransportOptions(server, target, timeoutMs));
   deadline.onExpire(() => transport.close());
   try {

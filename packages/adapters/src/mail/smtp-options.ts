@@ -7,7 +7,11 @@ import type { VettedHost } from "../net/outbound-guard.ts";
  * transport connects to the address the outbound guard checked (`target`), never resolving the name again;
  * TLS presents and verifies the name the admin configured.
  */
-export function smtpTransportOptions(server: SmtpServer, target: VettedHost, timeoutMs = 20_000): SMTPTransport.Options {
+export function smtpTransportOptions(
+  server: SmtpServer,
+  target: VettedHost,
+  timeoutMs = 20_000,
+): SMTPTransport.Options {
   return {
     host: target.addresses[0]!,
     ...(target.servername ? { servername: target.servername } : {}),

@@ -40,8 +40,13 @@ export function parseAllowList(spec: string | readonly string[] | undefined): Al
     hasAddress(address) {
       const parsed = ipaddr.parse(address);
       // ::ffff:10.0.0.5 reaches 10.0.0.5: an allowed IPv4 range allows its mapped form too.
-      const forms = parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? [parsed, (parsed as ipaddr.IPv6).toIPv4Address()] : [parsed];
-      return ranges.some(([range, bits]) => forms.some((form) => form.kind() === range.kind() && form.match(range, bits)));
+      const forms =
+        parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+          ? [parsed, (parsed as ipaddr.IPv6).toIPv4Address()]
+          : [parsed];
+      return ranges.some(([range, bits]) =>
+        forms.some((form) => form.kind() === range.kind() && form.match(range, bits)),
+      );
     },
   };
 }

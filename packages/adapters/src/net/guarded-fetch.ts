@@ -22,7 +22,8 @@ export async function guardedFetch(agent: Agent, input: string | URL, init: Requ
     const location = REDIRECT_STATUSES.has(res.status) ? res.headers.get("location") : null;
     if (location === null || mode === "manual") return res;
     await res.body?.cancel().catch(() => undefined);
-    if (mode === "error") throw new TypeError(`${url.origin} answered with a redirect (${res.status}), which is not followed here`);
+    if (mode === "error")
+      throw new TypeError(`${url.origin} answered with a redirect (${res.status}), which is not followed here`);
     if (method !== "GET" && method !== "HEAD") throw new TypeError(`a redirect of a ${method} request is not followed`);
     if (hops >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects from ${String(input)}`);
     const next = fetchableUrl(new URL(location, url).href);

@@ -52,7 +52,8 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     if (!host) throw new OutboundRefusedError(`"${raw}" is not a host name or IP address`);
     const literal = isIP(host) !== 0;
     const named = allow.hasName(host);
-    if (!literal && !named && isLocalhostName(host)) throw new OutboundRefusedError(`${host} is this machine (a loopback name); ${HINT}`);
+    if (!literal && !named && isLocalhostName(host))
+      throw new OutboundRefusedError(`${host} is this machine (a loopback name); ${HINT}`);
     const found = literal ? [{ address: host, family: isIP(host) }] : await resolve(host);
     if (found.length === 0) throw Object.assign(new Error(`${host}: no address found`), { code: "ENOTFOUND" });
     for (const { address } of found) {
@@ -61,10 +62,14 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       if (!why) continue;
       // "2130706433 (127.0.0.1)": the admin sees both what they typed and what it means.
       const shown = raw.replace(/^\[(.*)\]$/, "$1").toLowerCase() === host ? host : `${raw} (${host})`;
-      throw new OutboundRefusedError(literal ? `${shown} is ${why}; ${HINT}` : `${shown} resolves to ${address}, ${why}; ${HINT}`);
+      throw new OutboundRefusedError(
+        literal ? `${shown} is ${why}; ${HINT}` : `${shown} resolves to ${address}, ${why}; ${HINT}`,
+      );
     }
     // One refused address refuses the name (above), so any order is safe; IPv4 first as the mail clients did.
-    const addresses = [...found].sort((a, b) => (a.family === b.family ? 0 : a.family === 4 ? -1 : 1)).map((a) => a.address);
+    const addresses = [...found]
+      .sort((a, b) => (a.family === b.family ? 0 : a.family === 4 ? -1 : 1))
+      .map((a) => a.address);
     return { host, addresses, servername: literal ? undefined : host };
   }
 

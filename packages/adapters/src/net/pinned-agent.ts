@@ -17,11 +17,23 @@ export function pinnedAgent(vet: (host: string) => Promise<VettedHost>, connectT
       vet(opts.hostname).then(
         (vetted) => {
           const attempt = (i: number) =>
-            connectTo({ ...opts, hostname: vetted.addresses[i]!, ...(vetted.servername ? { servername: vetted.servername } : {}) }, (err, socket) => {
-              if (err && i + 1 < vetted.addresses.length && NEXT_ADDRESS.has((err as NodeJS.ErrnoException).code ?? "")) return attempt(i + 1);
-              if (err) callback(err, null);
-              else callback(null, socket!);
-            });
+            connectTo(
+              {
+                ...opts,
+                hostname: vetted.addresses[i]!,
+                ...(vetted.servername ? { servername: vetted.servername } : {}),
+              },
+              (err, socket) => {
+                if (
+                  err &&
+                  i + 1 < vetted.addresses.length &&
+                  NEXT_ADDRESS.has((err as NodeJS.ErrnoException).code ?? "")
+                )
+                  return attempt(i + 1);
+                if (err) callback(err, null);
+                else callback(null, socket!);
+              },
+            );
           attempt(0);
         },
         (err: Error) => callback(err, null),

@@ -66,7 +66,10 @@ export function createFcmPush(options: FcmPushOptions): Push {
     if (!res.ok || !body.access_token) {
       throw new Error(`FCM: the token endpoint answered ${res.status}${body.error ? ` (${body.error})` : ""}`);
     }
-    cached = { token: body.access_token, renewAt: issuedAt * 1000 + (body.expires_in ?? ASSERTION_LIFETIME_S) * 1000 - RENEW_BEFORE_MS };
+    cached = {
+      token: body.access_token,
+      renewAt: issuedAt * 1000 + (body.expires_in ?? ASSERTION_LIFETIME_S) * 1000 - RENEW_BEFORE_MS,
+    };
     return body.access_token;
   }
 
@@ -89,19 +92,29 @@ export function createFcmPush(options: FcmPushOptions): Push {
       const error = await readFcmError(res);
       if (tokenIsGone(res.status, error)) return "unregistered";
       if (res.status === 401) cached = undefined; // revoked early: the retry signs in again
-      throw new Error(`FCM answered ${res.status} ${error.errorCode ?? error.status ?? ""}: ${error.message ?? ""}`.trim());
+      throw new Error(
+        `FCM answered ${res.status} ${error.errorCode ?? error.status ?? ""}: ${error.message ?? ""}`.trim(),
+      );
     },
   };
 }
 
 function fcmBody(message: PushMessage) {
-  return { message: { token: message.token, notification: { title: message.title, body: message.body }, data: message.data } };
+  return {
+    message: { token: message.token, notification: { title: message.title, body: message.body }, data: message.data },
+  };
 }
 
 /** RS256 JWT asserting the service account, for the OAuth 2.0 JWT-bearer grant (RFC 7523). */
 function assertion(account: FcmServiceAccount, key: KeyObject, issuedAt: number): string {
   const header = { alg: "RS256", typ: "JWT", ...(account.private_key_id ? { kid: account.private_key_id } : {}) };
-  const claims = { iss: account.client_email, scope: FCM_SCOPE, aud: account.token_uri, iat: issuedAt, exp: issuedAt + ASSERTION_LIFETIME_S };
+  const claims = {
+    iss: account.client_email,
+    scope: FCM_SCOPE,
+    aud: account.token_uri,
+    iat: issuedAt,
+    exp: issuedAt + ASSERTION_LIFETIME_S,
+  };
   const signingInput = `${base64url(header)}.${base64url(claims)}`;
   return `${signingInput}.${sign("sha256", Buffer.from(signingInput), key).toString("base64url")}`;
 }
@@ -113,7 +126,11 @@ type FcmError = { status?: string; message?: string; errorCode?: string; badFiel
 /** Google's error envelope: `{error: {code, message, status, details: [{errorCode} | {fieldViolations}]}}`. */
 async function readFcmError(res: Response): Promise<FcmError> {
   const body = (await res.json().catch(() => ({}))) as {
-    error?: { status?: string; message?: string; details?: Array<{ errorCode?: string; fieldViolations?: Array<{ field?: string }> }> };
+    error?: {
+      status?: string;
+      message?: string;
+      details?: Array<{ errorCode?: string; fieldViolations?: Array<{ field?: string }> }>;
+    };
   };
   const details = body.error?.details ?? [];
   return {

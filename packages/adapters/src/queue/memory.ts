@@ -57,7 +57,10 @@ export function createMemoryQueue(
         return await handle(message);
       } catch (err) {
         console.error(`[queue] ${message.type} failed (attempt ${attempt}/${attempts}): ${describeError(err)}`);
-        if (attempt >= attempts) return onDead(message, err).catch((e) => console.error(`[queue] dead-letter handler failed: ${describeError(e, { stack: true })}`));
+        if (attempt >= attempts)
+          return onDead(message, err).catch((e) =>
+            console.error(`[queue] dead-letter handler failed: ${describeError(e, { stack: true })}`),
+          );
         if (!(await pause(Math.min(backoffMs * 4 ** (attempt - 1), maxBackoffMs)))) {
           console.error(`[queue] shutting down: ${message.type} will be retried after the next start`);
           return;

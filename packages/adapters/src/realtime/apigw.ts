@@ -33,7 +33,9 @@ export type ApiGatewayRealtimeOptions = {
 export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
   const { db, clock, registry } = options;
   const log = options.log ?? ((line: string) => console.error(line));
-  let management: Promise<{ client: ApiGatewayManagementApiClient; post: (id: string, text: string) => Promise<void> }> | undefined;
+  let management:
+    | Promise<{ client: ApiGatewayManagementApiClient; post: (id: string, text: string) => Promise<void> }>
+    | undefined;
 
   const sdk = () =>
     (management ??= import("@aws-sdk/client-apigatewaymanagementapi").then((m) => {
@@ -68,7 +70,11 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
       const cache = newFanoutCache();
       for (const event of list) {
         try {
-          const deliveries = await planDeliveries(db, event, registry.directory, { secrets: options.secrets, now: () => clock.now(), cache });
+          const deliveries = await planDeliveries(db, event, registry.directory, {
+            secrets: options.secrets,
+            now: () => clock.now(),
+            cache,
+          });
           await Promise.all(deliveries.flatMap(({ to, text }) => to.map((c) => post(c.id, text))));
         } catch (err) {
           // The change is committed: a failed push is logged, never turned into a failed request or job.
@@ -98,7 +104,10 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
     if (frame.type === "ping") {
       await reply("pong");
       if (c.kind === "agent" && (await registry.touch(c))) {
-        await db.update(users).set({ lastActiveAt: clock.now() }).where(and(eq(users.id, c.userId), eq(users.tenantId, c.tenantId)));
+        await db
+          .update(users)
+          .set({ lastActiveAt: clock.now() })
+          .where(and(eq(users.id, c.userId), eq(users.tenantId, c.tenantId)));
       }
       return;
     }
@@ -108,11 +117,27 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
         ? await db
             .select({ id: conversations.id })
             .from(conversations)
-            .where(and(eq(conversations.tenantId, c.tenantId), eq(conversations.uuid, frame.conversationUuid), eq(conversations.contactId, c.contactId)))
+            .where(
+              and(
+                eq(conversations.tenantId, c.tenantId),
+                eq(conversations.uuid, frame.conversationUuid),
+                eq(conversations.contactId, c.contactId),
+              ),
+            )
         : [];
       if (!own) return reply(errorFrame(WS_ERRORS.notFound));
       const sender = { kind: "contact" as const, contactId: c.contactId };
-      return events.publish([{ type: "typing", tenantId: c.tenantId, conversationUuid: frame.conversationUuid, sender, connectionId, isTyping: frame.isTyping, isPrivate: false }]);
+      return events.publish([
+        {
+          type: "typing",
+          tenantId: c.tenantId,
+          conversationUuid: frame.conversationUuid,
+          sender,
+          connectionId,
+          isTyping: frame.isTyping,
+          isPrivate: false,
+        },
+      ]);
     }
     const agent = c as RegisteredConnection & { kind: "agent" };
     switch (frame.type) {
@@ -124,7 +149,15 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
         if (!(await readable(agent, frame.conversationUuid))) return reply(errorFrame(WS_ERRORS.notFound));
         const sender = { kind: "agent" as const, userId: agent.userId };
         return events.publish([
-          { type: "typing", tenantId: agent.tenantId, conversationUuid: frame.conversationUuid, sender, connectionId, isTyping: frame.isTyping, isPrivate: frame.isPrivate },
+          {
+            type: "typing",
+            tenantId: agent.tenantId,
+            conversationUuid: frame.conversationUuid,
+            sender,
+            connectionId,
+            isTyping: frame.isTyping,
+            isPrivate: frame.isPrivate,
+          },
         ]);
       }
       case "list_subscribe_replace":

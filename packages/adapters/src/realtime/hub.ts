@@ -5,7 +5,13 @@ import { READ_ONLY, type AgentActor } from "@helperiq/core/context/index";
 import { visibleConversationId } from "@helperiq/core/conversation/get";
 import { conversations } from "@helperiq/core/conversation/conversation.sql";
 import type { Clock, Db, DomainEvent } from "@helperiq/core/port/index";
-import { newFanoutCache, planDeliveries, type Connection, type ConnectionDirectory, type Viewer } from "@helperiq/core/realtime/fanout";
+import {
+  newFanoutCache,
+  planDeliveries,
+  type Connection,
+  type ConnectionDirectory,
+  type Viewer,
+} from "@helperiq/core/realtime/fanout";
 import { errorFrame, frameText, isUuid, parseClientFrame, WS_ERRORS } from "@helperiq/core/realtime/frames";
 import type { Dialect } from "@helperiq/core/realtime/dialect";
 import { users } from "@helperiq/core/user/user.sql";
@@ -71,9 +77,13 @@ export function createHub(options: HubOptions) {
     for (const e of entries.values()) if (e.conn.tenantId === tenantId) return true;
     return false;
   };
-  const agentsOf = (tenantId: number) => [...entries.values()].filter((e) => e.conn.tenantId === tenantId && e.conn.kind === "agent");
+  const agentsOf = (tenantId: number) =>
+    [...entries.values()].filter((e) => e.conn.tenantId === tenantId && e.conn.kind === "agent");
   const directory: ConnectionDirectory = {
-    subscribers: (tenantId, uuid) => agentsOf(tenantId).filter((e) => e.subscription === uuid).map((e) => e.conn),
+    subscribers: (tenantId, uuid) =>
+      agentsOf(tenantId)
+        .filter((e) => e.subscription === uuid)
+        .map((e) => e.conn),
     ofUsers: (tenantId, userIds) => {
       const wanted = new Set(userIds);
       return agentsOf(tenantId)
@@ -81,13 +91,19 @@ export function createHub(options: HubOptions) {
         .map((e) => e.conn);
     },
     agents: (tenantId) => agentsOf(tenantId).map((e) => e.conn),
-    listeners: (tenantId) => agentsOf(tenantId).filter((e) => e.conn.kind === "agent" && e.conn.dialect === "libredesk").map((e) => e.conn),
+    listeners: (tenantId) =>
+      agentsOf(tenantId)
+        .filter((e) => e.conn.kind === "agent" && e.conn.dialect === "libredesk")
+        .map((e) => e.conn),
     visitors: (tenantId, contactId) =>
-      [...entries.values()].filter((e) => e.conn.tenantId === tenantId && e.conn.kind === "visitor" && e.conn.contactId === contactId).map((e) => e.conn),
+      [...entries.values()]
+        .filter((e) => e.conn.tenantId === tenantId && e.conn.kind === "visitor" && e.conn.contactId === contactId)
+        .map((e) => e.conn),
     viewers: (tenantId, uuid) => {
       const byUser = new Map<number, Viewer>();
       for (const p of presence.values()) {
-        if (p.tenantId === tenantId && p.uuid === uuid && !byUser.has(p.userId)) byUser.set(p.userId, { user_id: p.userId, first_name: p.firstName });
+        if (p.tenantId === tenantId && p.uuid === uuid && !byUser.has(p.userId))
+          byUser.set(p.userId, { user_id: p.userId, first_name: p.firstName });
       }
       return [...byUser.values()].sort((a, b) => a.user_id - b.user_id);
     },
@@ -114,13 +130,22 @@ export function createHub(options: HubOptions) {
     for (const event of events) {
       if (event.type === "presence") {
         if (event.conversationUuid) {
-          presence.set(event.connectionId, { tenantId: event.tenantId, userId: event.userId, firstName: event.firstName, uuid: event.conversationUuid });
+          presence.set(event.connectionId, {
+            tenantId: event.tenantId,
+            userId: event.userId,
+            firstName: event.firstName,
+            uuid: event.conversationUuid,
+          });
         } else presence.delete(event.connectionId);
       }
       // No connection of that workspace here: nothing to plan (the common case for most instances and workspaces).
       if (!tenantConnected(event.tenantId)) continue;
       try {
-        const deliveries = await planDeliveries(db, event, directory, { secrets: options.secrets, now: () => clock.now(), cache });
+        const deliveries = await planDeliveries(db, event, directory, {
+          secrets: options.secrets,
+          now: () => clock.now(),
+          cache,
+        });
         for (const { to, text } of deliveries) {
           for (const conn of to) {
             const entry = entries.get(conn.id);
@@ -148,7 +173,9 @@ export function createHub(options: HubOptions) {
     if (events.length === 0) return Promise.resolve();
     const keys = [...new Set(events.map(chainKey))];
     const before = Promise.all(keys.map((k) => chains.get(k)));
-    const next = before.then(() => deliverNow(events)).catch((err) => log(`[realtime] delivery failed: ${describeError(err)}`));
+    const next = before
+      .then(() => deliverNow(events))
+      .catch((err) => log(`[realtime] delivery failed: ${describeError(err)}`));
     for (const k of keys) chains.set(k, next);
     void next.then(() => {
       for (const k of keys) if (chains.get(k) === next) chains.delete(k);
@@ -175,14 +202,18 @@ export function createHub(options: HubOptions) {
     previousUuid: previous,
   });
 
-  const publishSafely = (events: DomainEvent[]) => options.publish(events).catch((err) => log(`[realtime] publish failed: ${describeError(err)}`));
+  const publishSafely = (events: DomainEvent[]) =>
+    options.publish(events).catch((err) => log(`[realtime] publish failed: ${describeError(err)}`));
 
   async function touch(actor: AgentActor) {
     const now = clock.now();
     const last = touched.get(actor.userId);
     if (last !== undefined && now.getTime() - last < touchEveryMs) return;
     touched.set(actor.userId, now.getTime());
-    await db.update(users).set({ lastActiveAt: now }).where(and(eq(users.id, actor.userId), eq(users.tenantId, actor.tenantId)));
+    await db
+      .update(users)
+      .set({ lastActiveAt: now })
+      .where(and(eq(users.id, actor.userId), eq(users.tenantId, actor.tenantId)));
   }
 
   /** The conversation id when this agent may read it, else null (unknown, invisible and other workspaces' alike). */
@@ -246,7 +277,13 @@ export function createHub(options: HubOptions) {
       ? await db
           .select({ id: conversations.id })
           .from(conversations)
-          .where(and(eq(conversations.tenantId, conn.tenantId), eq(conversations.uuid, frame.conversationUuid), eq(conversations.contactId, conn.contactId)))
+          .where(
+            and(
+              eq(conversations.tenantId, conn.tenantId),
+              eq(conversations.uuid, frame.conversationUuid),
+              eq(conversations.contactId, conn.contactId),
+            ),
+          )
       : [];
     if (!own) return send(entry, errorFrame(WS_ERRORS.notFound));
     await publishSafely([
@@ -268,7 +305,8 @@ export function createHub(options: HubOptions) {
     const handle = conn.kind === "agent" ? onAgentFrame : onVisitorFrame;
     return {
       id: conn.id,
-      receive: (text) => handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${describeError(err)}`)),
+      receive: (text) =>
+        handle(entry, text).catch((err) => log(`[realtime] frame from ${conn.id} failed: ${describeError(err)}`)),
       closed: () => remove(entry),
     };
   }

@@ -114,7 +114,10 @@ function decode(payload: string): { origin: string; relayed: RelayedEvent[] } | 
     const value = JSON.parse(payload) as { o?: unknown; e?: unknown };
     if (typeof value.o !== "string" || !Array.isArray(value.e)) return null;
     const relayed = value.e
-      .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null && typeof (e as { type?: unknown }).type === "string")
+      .filter(
+        (e): e is Record<string, unknown> =>
+          typeof e === "object" && e !== null && typeof (e as { type?: unknown }).type === "string",
+      )
       .map(({ reload, ...event }) => {
         const r: RelayedEvent = { event: event as unknown as DomainEvent };
         if (Array.isArray(reload)) r.reload = reload.filter((k): k is string => typeof k === "string");

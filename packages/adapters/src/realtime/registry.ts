@@ -27,7 +27,12 @@ import type { Connection, ConnectionDirectory, Viewer } from "@helperiq/core/rea
  * two hours at most; items carry `expires_at` a little later (TTL reclaims what a lost `$disconnect` left)
  * and readers ignore expired items, since TTL deletion is lazy (and absent in dynalite).
  */
-export type RegisteredConnection = Connection & { firstName: string; sub?: string; viewing?: string; touchedAt?: number };
+export type RegisteredConnection = Connection & {
+  firstName: string;
+  sub?: string;
+  viewing?: string;
+  touchedAt?: number;
+};
 
 const MAX_LIFETIME_SECONDS = 2 * 3600 + 600;
 
@@ -68,10 +73,13 @@ export function createConnectionRegistry(options: RegistryOptions) {
     );
   }
 
-  const deleteIndex = (pk: string, id: string) => client.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(pk), sk: S(id) } }));
+  const deleteIndex = (pk: string, id: string) =>
+    client.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(pk), sk: S(id) } }));
 
   async function get(id: string): Promise<RegisteredConnection | null> {
-    const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }),
+    );
     if (!Item || Number(Item.expires_at?.N) <= seconds()) return null;
     return fromItem(id, Item);
   }
@@ -96,7 +104,8 @@ export function createConnectionRegistry(options: RegistryOptions) {
     return items.filter((i) => Number(i.expires_at?.N) > at);
   }
 
-  const connectionsAt = async (pk: string): Promise<Connection[]> => (await query(pk)).map((i) => fromItem(i.sk!.S!, i));
+  const connectionsAt = async (pk: string): Promise<Connection[]> =>
+    (await query(pk)).map((i) => fromItem(i.sk!.S!, i));
 
   async function save(c: RegisteredConnection, expiresAt: number) {
     const item: Record<string, AttributeValue> = {
@@ -114,13 +123,16 @@ export function createConnectionRegistry(options: RegistryOptions) {
   }
 
   const expiryOf = async (id: string) => {
-    const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }),
+    );
     return Number(Item?.expires_at?.N) || seconds() + MAX_LIFETIME_SECONDS;
   };
 
   const directory: ConnectionDirectory = {
     subscribers: (tenantId, uuid) => connectionsAt(`t#${tenantId}#sub#${uuid}`),
-    ofUsers: async (tenantId, userIds) => (await Promise.all(userIds.map((u) => connectionsAt(`t#${tenantId}#u#${u}`)))).flat(),
+    ofUsers: async (tenantId, userIds) =>
+      (await Promise.all(userIds.map((u) => connectionsAt(`t#${tenantId}#u#${u}`)))).flat(),
     agents: (tenantId) => connectionsAt(`t#${tenantId}#agents`),
     listeners: (tenantId) => connectionsAt(`t#${tenantId}#libredesk`),
     visitors: (tenantId, contactId) => connectionsAt(`t#${tenantId}#c#${contactId}`),
@@ -145,7 +157,9 @@ export function createConnectionRegistry(options: RegistryOptions) {
     },
     /** `$disconnect` or a 410 from API Gateway: everything of the connection. Returns what it was. */
     async remove(id: string): Promise<RegisteredConnection | null> {
-      const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: table, Key: metaKey(id), ConsistentRead: true }),
+      );
       const known = Item ? fromItem(id, Item) : null;
       if (known) await Promise.all(indexKeys(known).map((pk) => deleteIndex(pk, id)));
       await client.send(new DeleteItemCommand({ TableName: table, Key: metaKey(id) }));
@@ -177,7 +191,12 @@ export function createConnectionRegistry(options: RegistryOptions) {
       const at = seconds();
       if (c.touchedAt && at - c.touchedAt < everySeconds) return false;
       await client.send(
-        new UpdateItemCommand({ TableName: table, Key: metaKey(c.id), UpdateExpression: "SET touched_at = :t", ExpressionAttributeValues: { ":t": N(at) } }),
+        new UpdateItemCommand({
+          TableName: table,
+          Key: metaKey(c.id),
+          UpdateExpression: "SET touched_at = :t",
+          ExpressionAttributeValues: { ":t": N(at) },
+        }),
       );
       return true;
     },
@@ -192,7 +211,12 @@ function fromItem(id: string, i: Record<string, AttributeValue>): RegisteredConn
     i.kind?.S === "visitor"
       ? { ...base, kind: "visitor", contactId: Number(i.contact_id?.N) }
       : // Items written before dialects existed are HelperIQ's.
-        { ...base, kind: "agent", userId: Number(i.user_id?.N), dialect: i.dialect?.S === "libredesk" ? "libredesk" : "helperiq" };
+        {
+          ...base,
+          kind: "agent",
+          userId: Number(i.user_id?.N),
+          dialect: i.dialect?.S === "libredesk" ? "libredesk" : "helperiq",
+        };
   if (i.sub?.S) c.sub = i.sub.S;
   if (i.viewing?.S) c.viewing = i.viewing.S;
   if (i.touched_at?.N) c.touchedAt = Number(i.touched_at.N);

@@ -22,7 +22,18 @@ import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds } from "../middleware/envelope.ts";
+import {
+  aiCompletion,
+  aiConnectionTest,
+  aiInboxOverride,
+  aiModel,
+  aiPrompt,
+  aiProvider,
+  aiProviderTypes,
+  aiSettings,
+} from "../responses/ai.ts";
+import { done } from "../responses/scalars.ts";
 import { idParam, validate } from "../validate.ts";
 
 const providerType = z.enum(AI_PROVIDER_TYPES);
@@ -30,9 +41,15 @@ const choice = z.enum([...AI_PROVIDER_TYPES, "local"]);
 const model = z.string().trim().min(1, "required").max(200);
 /** Flat values only; a base URL is operator configuration (env), never a tenant's extra. */
 const extras = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "keys are lower_snake_case"), z.union([z.string().max(500), z.number(), z.boolean()]))
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "keys are lower_snake_case"),
+    z.union([z.string().max(500), z.number(), z.boolean()]),
+  )
   .refine((e) => Object.keys(e).length <= 20, "at most 20 entries")
-  .refine((e) => !Object.keys(e).some((k) => /url$/.test(k) && k !== "site_url"), "base URLs are server configuration, not extras");
+  .refine(
+    (e) => !Object.keys(e).some((k) => /url$/.test(k) && k !== "site_url"),
+    "base URLs are server configuration, not extras",
+  );
 const systemPrompt = z.string().max(10_000);
 
 /**
@@ -40,7 +57,10 @@ const systemPrompt = z.string().max(10_000);
  * once must agree). `required`: one of them must be there.
  */
 function namedProvider<T extends string>(required: boolean) {
-  return <B extends { type?: T | undefined; provider?: T | undefined }>({ provider, ...body }: B, ctx: z.RefinementCtx) => {
+  return <B extends { type?: T | undefined; provider?: T | undefined }>(
+    { provider, ...body }: B,
+    ctx: z.RefinementCtx,
+  ) => {
     if (provider !== undefined && body.type !== undefined && provider !== body.type) {
       ctx.addIssue({ code: "custom", path: ["provider"], message: "names another provider than type" });
       return z.NEVER;
@@ -65,7 +85,12 @@ const providerBody = z
   .transform(namedProvider(true))
   .transform(({ type, ...body }) => ({ ...body, type: type! }));
 const testBody = z
-  .object({ type: providerType.optional(), provider: providerType.optional(), api_key: z.string().max(500).optional(), model: model.optional() })
+  .object({
+    type: providerType.optional(),
+    provider: providerType.optional(),
+    api_key: z.string().max(500).optional(),
+    model: model.optional(),
+  })
   .transform(namedProvider(false));
 const defaultBody = z
   .object({ type: choice.optional(), provider: choice.optional() })
@@ -98,18 +123,26 @@ const inboxBody = z
 const completionBody = z
   .object({
     prompt_key: z.string().max(64),
-    text: z.string().max(COMPLETION_TEXT_MAX * 2).optional(),
-    content: z.string().max(COMPLETION_TEXT_MAX * 2).optional(),
+    text: z
+      .string()
+      .max(COMPLETION_TEXT_MAX * 2)
+      .optional(),
+    content: z
+      .string()
+      .max(COMPLETION_TEXT_MAX * 2)
+      .optional(),
     target_language: z
       .string()
       .trim()
       .max(64)
-      .regex(/^[\p{L} ()\-]*$/u, "a language name like French or pt-BR")
+      .regex(/^[\p{L} ()-]*$/u, "a language name like French or pt-BR")
       .optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.text === undefined && body.content === undefined) ctx.addIssue({ code: "custom", path: ["text"], message: "required (or content)" });
-    if (body.text !== undefined && body.content !== undefined) ctx.addIssue({ code: "custom", path: ["content"], message: "give text or content, not both" });
+    if (body.text === undefined && body.content === undefined)
+      ctx.addIssue({ code: "custom", path: ["text"], message: "required (or content)" });
+    if (body.text !== undefined && body.content !== undefined)
+      ctx.addIssue({ code: "custom", path: ["content"], message: "give text or content, not both" });
   });
 
 const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets, ai: c.get("deps").ai });
@@ -119,39 +152,70 @@ const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets
  * workspace (key sealed, always masked); "local" is built in, needs no record, and is what runs without one.
  */
 export const aiFamily = new Hono<AppEnv>()
-  .get("/api/v1/ai/prompts", auth(), (c) => ok(c, listPrompts()))
-  .post("/api/v1/ai/completion", auth(), validate("json", completionBody), async (c) => {
+  .get("/api/v1/ai/prompts", auth(), responds(z.array(aiPrompt)), (c) => ok(c, listPrompts()))
+  .post("/api/v1/ai/completion", auth(), validate("json", completionBody), responds(aiCompletion), async (c) => {
     const { text, content, ...request } = c.req.valid("json");
     const libreDesk = content !== undefined;
-    const result = await completePrompt(ctxOf(c), aiDeps(c), { ...request, text: content ?? text ?? "", field: libreDesk ? "content" : "text" });
+    const result = await completePrompt(ctxOf(c), aiDeps(c), {
+      ...request,
+      text: content ?? text ?? "",
+      field: libreDesk ? "content" : "text",
+    });
     return ok(c, libreDesk ? result.completion : result);
   })
-  .get("/api/v1/ai/providers", auth("ai:manage"), async (c) => ok(c, await listAiProviders(ctxOf(c))))
-  .get("/api/v1/ai/providers/supported", auth("ai:manage"), (c) => ok(c, [...AI_PROVIDER_TYPES]))
-  // Without `provider` (LibreDesk's UI), the default provider's models.
-  .get("/api/v1/ai/models", auth("ai:manage"), validate("query", z.object({ provider: choice.optional() })), async (c) =>
-    ok(c, await listAiModels(ctxOf(c), aiDeps(c), c.req.valid("query").provider)),
+  .get("/api/v1/ai/providers", auth("ai:manage"), responds(z.array(aiProvider)), async (c) =>
+    ok(c, await listAiProviders(ctxOf(c))),
   )
-  .put("/api/v1/ai/provider", auth("ai:manage"), validate("json", providerBody), async (c) =>
+  .get("/api/v1/ai/providers/supported", auth("ai:manage"), responds(aiProviderTypes), (c) =>
+    ok(c, [...AI_PROVIDER_TYPES]),
+  )
+  // Without `provider` (LibreDesk's UI), the default provider's models.
+  .get(
+    "/api/v1/ai/models",
+    auth("ai:manage"),
+    validate("query", z.object({ provider: choice.optional() })),
+    responds(z.array(aiModel)),
+    async (c) => ok(c, await listAiModels(ctxOf(c), aiDeps(c), c.req.valid("query").provider)),
+  )
+  .put("/api/v1/ai/provider", auth("ai:manage"), validate("json", providerBody), responds(aiProvider), async (c) =>
     ok(c, await upsertAiProvider(ctxOf(c), c.get("deps").secrets, c.req.valid("json"))),
   )
-  .put("/api/v1/ai/provider/default", auth("ai:manage"), validate("json", defaultBody), async (c) =>
-    ok(c, await setDefaultAiProvider(ctxOf(c), c.req.valid("json").type)),
+  .put(
+    "/api/v1/ai/provider/default",
+    auth("ai:manage"),
+    validate("json", defaultBody),
+    responds(z.array(aiProvider)),
+    async (c) => ok(c, await setDefaultAiProvider(ctxOf(c), c.req.valid("json").type)),
   )
-  .post("/api/v1/ai/provider/test", auth("ai:manage"), validate("json", testBody), async (c) =>
-    ok(c, await testAiProvider(ctxOf(c), aiDeps(c), c.req.valid("json"))),
+  .post(
+    "/api/v1/ai/provider/test",
+    auth("ai:manage"),
+    validate("json", testBody),
+    responds(aiConnectionTest),
+    async (c) => ok(c, await testAiProvider(ctxOf(c), aiDeps(c), c.req.valid("json"))),
   )
-  .get("/api/v1/settings/ai", auth("ai:manage"), async (c) => ok(c, await getAiSettings(c.get("deps").database.db, c.get("tenant").id)))
-  .put("/api/v1/settings/ai", auth("ai:manage"), validate("json", settingsBody), async (c) =>
+  .get("/api/v1/settings/ai", auth("ai:manage"), responds(aiSettings), async (c) =>
+    ok(c, await getAiSettings(c.get("deps").database.db, c.get("tenant").id)),
+  )
+  .put("/api/v1/settings/ai", auth("ai:manage"), validate("json", settingsBody), responds(aiSettings), async (c) =>
     ok(c, await updateAiSettings(ctxOf(c), c.req.valid("json"))),
   )
-  .get("/api/v1/settings/ai/inbox/:id", auth("ai:manage"), validate("param", idParam), async (c) =>
-    ok(c, await getAiInboxOverride(ctxOf(c), c.req.valid("param").id)),
+  .get(
+    "/api/v1/settings/ai/inbox/:id",
+    auth("ai:manage"),
+    validate("param", idParam),
+    responds(aiInboxOverride),
+    async (c) => ok(c, await getAiInboxOverride(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/settings/ai/inbox/:id", auth("ai:manage"), validate("param", idParam), validate("json", inboxBody), async (c) =>
-    ok(c, await updateAiInboxOverride(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/settings/ai/inbox/:id",
+    auth("ai:manage"),
+    validate("param", idParam),
+    validate("json", inboxBody),
+    responds(aiInboxOverride),
+    async (c) => ok(c, await updateAiInboxOverride(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .delete("/api/v1/settings/ai/inbox/:id", auth("ai:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/settings/ai/inbox/:id", auth("ai:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteAiInboxOverride(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   });

@@ -98,10 +98,17 @@ export const authRoutes = new Hono<AppEnv>()
   })
   // A link or an image elsewhere (another site, or a message shown in the app) must not sign the agent
   // out: only a navigation from this workspace (or typed in the address bar) does. Either way, a redirect.
-  .get("/logout", respondsRaw({ status: 302, description: "A redirect to /; it signs out only a navigation from this workspace or the address bar." }), async (c) => {
-    if (isSameOriginNavigation(c)) await endSession(c);
-    return c.redirect("/", 302);
-  })
+  .get(
+    "/logout",
+    respondsRaw({
+      status: 302,
+      description: "A redirect to /; it signs out only a navigation from this workspace or the address bar.",
+    }),
+    async (c) => {
+      if (isSameOriginNavigation(c)) await endSession(c);
+      return c.redirect("/", 302);
+    },
+  )
   // [HQ] Google mobile sign-in: one API key per device, listed and revoked one by one below.
   .post("/api/v1/auth/google-mobile", validate("json", googleMobile), responds(deviceSignIn), async (c) => {
     const { id_token, device_name } = c.req.valid("json");
@@ -116,10 +123,15 @@ export const authRoutes = new Hono<AppEnv>()
       google: config.google,
       now: clock.now(),
     }).catch((err: unknown) => {
-      if (err instanceof GoogleSignInRefused) console.warn(`[${c.get("requestId")}] Google sign-in refused: ${err.reason}`);
+      if (err instanceof GoogleSignInRefused)
+        console.warn(`[${c.get("requestId")}] Google sign-in refused: ${err.reason}`);
       throw err;
     });
-    return ok(c, { user: { id: user.id, email: user.email, first_name: user.firstName }, api_key: apiKey, expires_at: null });
+    return ok(c, {
+      user: { id: user.id, email: user.email, first_name: user.firstName },
+      api_key: apiKey,
+      expires_at: null,
+    });
   })
   .get("/api/v1/auth/devices", auth(), responds(z.array(deviceKey)), async (c) => ok(c, await listDeviceKeys(ctxOf(c))))
   .delete("/api/v1/auth/devices/:id", auth(), validate("param", idParam), responds(done), async (c) => {

@@ -5,16 +5,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
-import { languagePack as languagePackSchema, publicConfig } from "../responses/config.ts";
+import { language, languagePack as languagePackSchema, publicConfig } from "../responses/config.ts";
 import { validate } from "../validate.ts";
 
 /** Ecommerce providers this build can talk to (Maho speaks Magento 1's REST API). */
 const ECOMMERCE_PROVIDERS = ["magento1"];
 
 const langParam = z.object({
-  lang: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$/, "must be a language code like en or pt-BR"),
+  lang: z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$/, "must be a language code like en or pt-BR"),
 });
 
 /**
@@ -24,7 +22,11 @@ const langParam = z.object({
 export const config = new Hono<AppEnv>()
   .get("/api/v1/config", responds(publicConfig), async (c) => {
     const tenant = c.get("tenant");
-    const general = await getGeneralSettings(c.get("deps").database.db, tenant.id, tenant.name || c.get("deps").config.appName);
+    const general = await getGeneralSettings(
+      c.get("deps").database.db,
+      tenant.id,
+      tenant.name || c.get("deps").config.appName,
+    );
     // The workspace's enabled sign-in providers (never their secrets), each with where its button leads.
     const ssoProviders = (await listSsoProviders(c.get("deps").database.db, tenant.id)).map((p) => ({
       ...p,
@@ -54,12 +56,17 @@ export const config = new Hono<AppEnv>()
     });
   })
   // The languages there are packs for, as `{code, name}` (LibreDesk 2.x's language picker).
-  .get("/api/v1/lang", (c) => ok(c, LANGUAGES))
+  .get("/api/v1/lang", responds(z.array(language)), (c) => ok(c, LANGUAGES))
   // The pack itself, not wrapped in `{data}`: vue-i18n takes the body as its messages. An unknown language
   // answers English, and `_.code` (and Content-Language) say which language it is.
-  .get("/api/v1/lang/:lang", validate("param", langParam), respondsRaw({ status: 200, schema: languagePackSchema }), (c) => {
-    const pack = languagePack(c.req.valid("param").lang);
-    c.header("Content-Language", pack["_.code"] ?? DEFAULT_LANGUAGE);
-    c.header("Cache-Control", "public, max-age=300");
-    return c.json(pack);
-  });
+  .get(
+    "/api/v1/lang/:lang",
+    validate("param", langParam),
+    respondsRaw({ status: 200, schema: languagePackSchema }),
+    (c) => {
+      const pack = languagePack(c.req.valid("param").lang);
+      c.header("Content-Language", pack["_.code"] ?? DEFAULT_LANGUAGE);
+      c.header("Cache-Control", "public, max-age=300");
+      return c.json(pack);
+    },
+  );

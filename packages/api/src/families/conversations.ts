@@ -21,7 +21,14 @@ import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { agentOf, auth } from "../middleware/auth.ts";
 import { ok, responds, type Responding } from "../middleware/envelope.ts";
-import { conversationDetail, conversationPage, draft, pageVisit, participant, participants } from "../responses/conversation.ts";
+import {
+  conversationDetail,
+  conversationPage,
+  draft,
+  pageVisit,
+  participant,
+  participants,
+} from "../responses/conversation.ts";
 import { done } from "../responses/scalars.ts";
 import { newConversationBody } from "./messages.ts";
 import { idNumber, idParam, pageQuery, validate } from "../validate.ts";
@@ -32,13 +39,28 @@ const listQuery = pageQuery(CONVERSATION_ORDER_KEYS, "last_message_at", "convers
     .string()
     .max(1000)
     .optional()
-    .transform((s) => s?.split(",").map((n) => n.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        ?.split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
 });
 type ListQuery = z.infer<typeof listQuery>;
 
 const uuidParam = z.object({ uuid: z.uuid("must be a conversation uuid") });
-const refParam = z.object({ ref: z.string().regex(/^\d{1,9}$/, "must be a reference number").transform(Number) });
-const userIdParam = uuidParam.extend({ user_id: z.string().regex(/^\d{1,9}$/, "must be a user id").transform(Number) });
+const refParam = z.object({
+  ref: z
+    .string()
+    .regex(/^\d{1,9}$/, "must be a reference number")
+    .transform(Number),
+});
+const userIdParam = uuidParam.extend({
+  user_id: z
+    .string()
+    .regex(/^\d{1,9}$/, "must be a user id")
+    .transform(Number),
+});
 
 const nameOrId = z.union([z.string().trim().min(1).max(100), idNumber]);
 const assigneeBody = z.object({ assignee_id: idNumber });
@@ -53,11 +75,22 @@ const draftBody = z.object({
   mentions: z.array(idNumber).max(50).optional(),
   macro_id: idNumber.nullable().optional(),
 });
-const macroParam = uuidParam.extend({ id: z.string().regex(/^\d{1,9}$/, "must be a macro id").transform(Number) });
-const attributesBody = z.record(z.string().max(100), z.unknown()).refine((v) => Object.keys(v).length <= 100, "at most 100 attributes");
+const macroParam = uuidParam.extend({
+  id: z
+    .string()
+    .regex(/^\d{1,9}$/, "must be a macro id")
+    .transform(Number),
+});
+const attributesBody = z
+  .record(z.string().max(100), z.unknown())
+  .refine((v) => Object.keys(v).length <= 100, "at most 100 attributes");
 const BUCKET_MOVES: BucketMove[] = ["trash", "restore", "spam", "not-spam"];
 
-async function list(c: Context<AppEnv, string, Responding<z.output<typeof conversationPage>>>, bucket: ConversationBucket, q: ListQuery) {
+async function list(
+  c: Context<AppEnv, string, Responding<z.output<typeof conversationPage>>>,
+  bucket: ConversationBucket,
+  q: ListQuery,
+) {
   return ok(
     c,
     await listConversations(ctxOf(c), bucket, {
@@ -83,8 +116,12 @@ const BUCKETS: [string, ConversationBucket["kind"], Permission][] = [
 
 const app = new Hono<AppEnv>();
 for (const [path, kind, permission] of BUCKETS) {
-  app.get(`/api/v1/conversations/${path}`, auth(permission), validate("query", listQuery), responds(conversationPage), (c) =>
-    list(c, { kind } as ConversationBucket, c.req.valid("query")),
+  app.get(
+    `/api/v1/conversations/${path}`,
+    auth(permission),
+    validate("query", listQuery),
+    responds(conversationPage),
+    (c) => list(c, { kind } as ConversationBucket, c.req.valid("query")),
   );
 }
 
@@ -95,16 +132,26 @@ async function changed(c: Context<AppEnv, string, Responding<true>>, change: Pro
 }
 
 for (const move of BUCKET_MOVES) {
-  app.put(`/api/v1/conversations/:uuid/${move}`, auth("conversations:update_status"), validate("param", uuidParam), responds(done), async (c) =>
-    changed(c, moveConversation(ctxOf(c), c.req.valid("param"), move)),
+  app.put(
+    `/api/v1/conversations/:uuid/${move}`,
+    auth("conversations:update_status"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => changed(c, moveConversation(ctxOf(c), c.req.valid("param"), move)),
   );
 }
 
 /** Conversations: lists, reads, changes, followers, drafts and read state. Fixed paths come before `:uuid`. */
 export const conversationsFamily = app
-  .post("/api/v1/conversations", auth("conversations:write"), validate("json", newConversationBody), responds(conversationDetail, 201), async (c) => {
-    return ok(c, await createConversation(ctxOf(c), c.req.valid("json")), 201);
-  })
+  .post(
+    "/api/v1/conversations",
+    auth("conversations:write"),
+    validate("json", newConversationBody),
+    responds(conversationDetail, 201),
+    async (c) => {
+      return ok(c, await createConversation(ctxOf(c), c.req.valid("json")), 201);
+    },
+  )
   .get(
     "/api/v1/teams/:id/conversations/unassigned",
     auth("conversations:read_team_inbox"),
@@ -113,11 +160,21 @@ export const conversationsFamily = app
     responds(conversationPage),
     (c) => list(c, { kind: "team_unassigned", teamId: c.req.valid("param").id }, c.req.valid("query")),
   )
-  .get("/api/v1/views/:id/conversations", auth("conversations:read"), validate("param", idParam), validate("query", listQuery), responds(conversationPage), async (c) =>
-    list(c, { kind: "view", filters: await viewFilters(ctxOf(c), c.req.valid("param").id) }, c.req.valid("query")),
+  .get(
+    "/api/v1/views/:id/conversations",
+    auth("conversations:read"),
+    validate("param", idParam),
+    validate("query", listQuery),
+    responds(conversationPage),
+    async (c) =>
+      list(c, { kind: "view", filters: await viewFilters(ctxOf(c), c.req.valid("param").id) }, c.req.valid("query")),
   )
-  .get("/api/v1/conversations/by-ref/:ref", auth("conversations:read"), validate("param", refParam), responds(conversationDetail), async (c) =>
-    ok(c, await getConversation(ctxOf(c), { referenceNumber: c.req.valid("param").ref })),
+  .get(
+    "/api/v1/conversations/by-ref/:ref",
+    auth("conversations:read"),
+    validate("param", refParam),
+    responds(conversationDetail),
+    async (c) => ok(c, await getConversation(ctxOf(c), { referenceNumber: c.req.valid("param").ref })),
   )
   .post(
     "/api/v1/conversations/merge",
@@ -127,25 +184,55 @@ export const conversationsFamily = app
     async (c) => changed(c, mergeConversations(ctxOf(c), c.req.valid("json"))),
   )
   .get("/api/v1/drafts", auth(), responds(z.array(draft)), async (c) => ok(c, await listDrafts(ctxOf(c))))
-  .get("/api/v1/conversations/:uuid", auth("conversations:read"), validate("param", uuidParam), responds(conversationDetail), async (c) =>
-    ok(c, await getConversation(ctxOf(c), c.req.valid("param"))),
+  .get(
+    "/api/v1/conversations/:uuid",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(conversationDetail),
+    async (c) => ok(c, await getConversation(ctxOf(c), c.req.valid("param"))),
   )
-  .get("/api/v1/conversations/:uuid/participants", auth("conversations:read"), validate("param", uuidParam), responds(z.array(participant)), async (c) =>
-    ok(c, await listParticipants(ctxOf(c), c.req.valid("param"))),
+  .get(
+    "/api/v1/conversations/:uuid/participants",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(z.array(participant)),
+    async (c) => ok(c, await listParticipants(ctxOf(c), c.req.valid("param"))),
   )
-  .put("/api/v1/conversations/:uuid/last-seen", auth("conversations:read"), validate("param", uuidParam), responds(done), async (c) => {
-    await markSeen(ctxOf(c), c.req.valid("param"));
-    return ok(c, true);
-  })
-  .put("/api/v1/conversations/:uuid/mark-unread", auth("conversations:read"), validate("param", uuidParam), responds(done), async (c) => {
-    await markSeen(ctxOf(c), c.req.valid("param"), true);
-    return ok(c, true);
-  })
-  .post("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), responds(participants), async (c) => {
-    return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId));
-  })
-  .delete("/api/v1/conversations/:uuid/follow", auth(), validate("param", uuidParam), responds(participants), async (c) =>
-    ok(c, await removeFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId)),
+  .put(
+    "/api/v1/conversations/:uuid/last-seen",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => {
+      await markSeen(ctxOf(c), c.req.valid("param"));
+      return ok(c, true);
+    },
+  )
+  .put(
+    "/api/v1/conversations/:uuid/mark-unread",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => {
+      await markSeen(ctxOf(c), c.req.valid("param"), true);
+      return ok(c, true);
+    },
+  )
+  .post(
+    "/api/v1/conversations/:uuid/follow",
+    auth(),
+    validate("param", uuidParam),
+    responds(participants),
+    async (c) => {
+      return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId));
+    },
+  )
+  .delete(
+    "/api/v1/conversations/:uuid/follow",
+    auth(),
+    validate("param", uuidParam),
+    responds(participants),
+    async (c) => ok(c, await removeFollower(ctxOf(c), c.req.valid("param"), agentOf(c).userId)),
   )
   .post(
     "/api/v1/conversations/:uuid/followers",
@@ -157,10 +244,16 @@ export const conversationsFamily = app
       return ok(c, await addFollower(ctxOf(c), c.req.valid("param"), c.req.valid("json").user_id));
     },
   )
-  .delete("/api/v1/conversations/:uuid/followers/:user_id", auth("conversations:read"), validate("param", userIdParam), responds(participants), async (c) => {
-    const { uuid, user_id } = c.req.valid("param");
-    return ok(c, await removeFollower(ctxOf(c), { uuid }, user_id));
-  })
+  .delete(
+    "/api/v1/conversations/:uuid/followers/:user_id",
+    auth("conversations:read"),
+    validate("param", userIdParam),
+    responds(participants),
+    async (c) => {
+      const { uuid, user_id } = c.req.valid("param");
+      return ok(c, await removeFollower(ctxOf(c), { uuid }, user_id));
+    },
+  )
   .put(
     "/api/v1/conversations/:uuid/status",
     auth("conversations:update_status"),
@@ -202,39 +295,88 @@ export const conversationsFamily = app
     async (c) => changed(c, setTags(ctxOf(c), c.req.valid("param"), c.req.valid("json").tags)),
   )
   // LibreDesk sends the attributes object itself as the body: `{"plan": "pro", "old_key": null}`.
-  .put("/api/v1/conversations/:uuid/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), responds(done), async (c) =>
-    changed(c, setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  .put(
+    "/api/v1/conversations/:uuid/custom-attributes",
+    auth(),
+    validate("param", uuidParam),
+    validate("json", attributesBody),
+    responds(done),
+    async (c) => changed(c, setConversationAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
-  .put("/api/v1/conversations/:uuid/contacts/custom-attributes", auth(), validate("param", uuidParam), validate("json", attributesBody), responds(done), async (c) =>
-    changed(c, setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  .put(
+    "/api/v1/conversations/:uuid/contacts/custom-attributes",
+    auth(),
+    validate("param", uuidParam),
+    validate("json", attributesBody),
+    responds(done),
+    async (c) => changed(c, setContactAttributes(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
-  .put("/api/v1/conversations/:uuid/assignee/user", auth("conversations:update_user_assignee"), validate("param", uuidParam), validate("json", assigneeBody), responds(done), async (c) =>
-    changed(c, assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+  .put(
+    "/api/v1/conversations/:uuid/assignee/user",
+    auth("conversations:update_user_assignee"),
+    validate("param", uuidParam),
+    validate("json", assigneeBody),
+    responds(done),
+    async (c) => changed(c, assignUser(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/team", auth("conversations:update_team_assignee"), validate("param", uuidParam), validate("json", assigneeBody), responds(done), async (c) =>
-    changed(c, assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
+  .put(
+    "/api/v1/conversations/:uuid/assignee/team",
+    auth("conversations:update_team_assignee"),
+    validate("param", uuidParam),
+    validate("json", assigneeBody),
+    responds(done),
+    async (c) => changed(c, assignTeam(ctxOf(c), c.req.valid("param"), c.req.valid("json").assignee_id)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/user/remove", auth("conversations:update_user_assignee"), validate("param", uuidParam), responds(done), async (c) =>
-    changed(c, assignUser(ctxOf(c), c.req.valid("param"), null)),
+  .put(
+    "/api/v1/conversations/:uuid/assignee/user/remove",
+    auth("conversations:update_user_assignee"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => changed(c, assignUser(ctxOf(c), c.req.valid("param"), null)),
   )
-  .put("/api/v1/conversations/:uuid/assignee/team/remove", auth("conversations:update_team_assignee"), validate("param", uuidParam), responds(done), async (c) =>
-    changed(c, assignTeam(ctxOf(c), c.req.valid("param"), null)),
+  .put(
+    "/api/v1/conversations/:uuid/assignee/team/remove",
+    auth("conversations:update_team_assignee"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => changed(c, assignTeam(ctxOf(c), c.req.valid("param"), null)),
   )
-  .delete("/api/v1/conversations/:uuid", auth("conversations:update_status"), validate("param", uuidParam), responds(done), async (c) => {
-    await deleteConversation(ctxOf(c), c.req.valid("param"));
-    return ok(c, true);
-  })
-  .get("/api/v1/conversations/:uuid/page-visits", auth("conversations:read"), validate("param", uuidParam), responds(z.array(pageVisit)), async (c) =>
-    ok(c, await listPageVisits(ctxOf(c), c.req.valid("param"))),
+  .delete(
+    "/api/v1/conversations/:uuid",
+    auth("conversations:update_status"),
+    validate("param", uuidParam),
+    responds(done),
+    async (c) => {
+      await deleteConversation(ctxOf(c), c.req.valid("param"));
+      return ok(c, true);
+    },
   )
-  .post("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), validate("json", draftBody), responds(draft), async (c) =>
-    ok(c, await saveDraft(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
+  .get(
+    "/api/v1/conversations/:uuid/page-visits",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(z.array(pageVisit)),
+    async (c) => ok(c, await listPageVisits(ctxOf(c), c.req.valid("param"))),
+  )
+  .post(
+    "/api/v1/conversations/:uuid/draft",
+    auth(),
+    validate("param", uuidParam),
+    validate("json", draftBody),
+    responds(draft),
+    async (c) => ok(c, await saveDraft(ctxOf(c), c.req.valid("param"), c.req.valid("json"))),
   )
   .delete("/api/v1/conversations/:uuid/draft", auth(), validate("param", uuidParam), responds(done), async (c) => {
     await deleteDraft(ctxOf(c), c.req.valid("param"));
     return ok(c, true);
   })
-  .post("/api/v1/conversations/:uuid/macros/:id/apply", auth(), validate("param", macroParam), responds(conversationDetail), async (c) => {
-    const { uuid, id } = c.req.valid("param");
-    return ok(c, await applyMacro(ctxOf(c), { uuid }, id));
-  });
+  .post(
+    "/api/v1/conversations/:uuid/macros/:id/apply",
+    auth(),
+    validate("param", macroParam),
+    responds(conversationDetail),
+    async (c) => {
+      const { uuid, id } = c.req.valid("param");
+      return ok(c, await applyMacro(ctxOf(c), { uuid }, id));
+    },
+  );

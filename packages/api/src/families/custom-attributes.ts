@@ -30,14 +30,26 @@ const attributeUpdate = attributeBody.partial().refine((b) => Object.keys(b).len
 
 /** Custom attribute definitions of contacts and conversations: any agent lists them; the rest needs manage. */
 export const customAttributesFamily = new Hono<AppEnv>()
-  .get("/api/v1/custom-attributes", auth(), validate("query", z.object({ applies_to: z.enum(ATTRIBUTE_TARGETS).optional() })), responds(z.array(customAttribute)), async (c) =>
-    ok(c, await listAttributes(ctxOf(c), c.req.valid("query").applies_to)),
+  .get(
+    "/api/v1/custom-attributes",
+    auth(),
+    validate("query", z.object({ applies_to: z.enum(ATTRIBUTE_TARGETS).optional() })),
+    responds(z.array(customAttribute)),
+    async (c) => ok(c, await listAttributes(ctxOf(c), c.req.valid("query").applies_to)),
   )
-  .post("/api/v1/custom-attributes", auth("custom_attributes:manage"), validate("json", attributeBody), responds(customAttribute, 201), async (c) =>
-    ok(c, await createAttribute(ctxOf(c), c.req.valid("json")), 201),
+  .post(
+    "/api/v1/custom-attributes",
+    auth("custom_attributes:manage"),
+    validate("json", attributeBody),
+    responds(customAttribute, 201),
+    async (c) => ok(c, await createAttribute(ctxOf(c), c.req.valid("json")), 201),
   )
-  .get("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), responds(customAttribute), async (c) =>
-    ok(c, await getAttribute(ctxOf(c), c.req.valid("param").id)),
+  .get(
+    "/api/v1/custom-attributes/:id",
+    auth("custom_attributes:manage"),
+    validate("param", idParam),
+    responds(customAttribute),
+    async (c) => ok(c, await getAttribute(ctxOf(c), c.req.valid("param").id)),
   )
   .put(
     "/api/v1/custom-attributes/:id",
@@ -47,7 +59,13 @@ export const customAttributesFamily = new Hono<AppEnv>()
     responds(customAttribute),
     async (c) => ok(c, await updateAttribute(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .delete("/api/v1/custom-attributes/:id", auth("custom_attributes:manage"), validate("param", idParam), responds(done), async (c) => {
-    await deleteAttribute(ctxOf(c), c.req.valid("param").id);
-    return ok(c, true);
-  });
+  .delete(
+    "/api/v1/custom-attributes/:id",
+    auth("custom_attributes:manage"),
+    validate("param", idParam),
+    responds(done),
+    async (c) => {
+      await deleteAttribute(ctxOf(c), c.req.valid("param").id);
+      return ok(c, true);
+    },
+  );

@@ -22,7 +22,15 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, type Responding } from "../middleware/envelope.ts";
+import {
+  connectionTest,
+  customerLookup,
+  ecommerceSettings,
+  ecommerceStatus as ecommerceStatusView,
+  libreDeskOrder as libreDeskOrderView,
+  orderLookup,
+} from "../responses/ecommerce.ts";
 import { validate } from "../validate.ts";
 
 /** The store's URL: http(s), no credentials, query or fragment; trailing slashes dropped; "" clears it. */
@@ -67,7 +75,9 @@ const settingsUpdate = z
       .optional(),
   })
   .strict()
-  .transform(({ type, extra_config: _none, ...update }) => (type && !update.provider ? { ...update, provider: "maho" as const } : update));
+  .transform(({ type, extra_config: _none, ...update }) =>
+    type && !update.provider ? { ...update, provider: "maho" as const } : update,
+  );
 
 /**
  * The settings as both clients read them: HelperIQ's fields, plus LibreDesk's `type` for the provider, ""
@@ -78,16 +88,23 @@ const settingsAnswer = (settings: Parameters<typeof ecommerceSettingsView>[0]) =
   type: isConfigured(settings) ? "magento1" : "",
 });
 
-const readSettings = async (c: Context<AppEnv>) =>
+type SettingsAnswer = Context<AppEnv, string, Responding<z.output<typeof ecommerceSettings>>>;
+
+const readSettings = async (c: SettingsAnswer) =>
   ok(c, settingsAnswer(await getEcommerceSettings(c.get("deps").database.db, c.get("tenant").id)));
 
-async function writeSettings(c: Context<AppEnv>, update: z.output<typeof settingsUpdate>) {
+async function writeSettings(c: SettingsAnswer, update: z.output<typeof settingsUpdate>) {
   const { database, secrets, outbound } = c.get("deps");
-  return ok(c, settingsAnswer(await updateEcommerceSettings(database.db, { secrets, outbound }, c.get("tenant").id, update)));
+  return ok(
+    c,
+    settingsAnswer(await updateEcommerceSettings(database.db, { secrets, outbound }, c.get("tenant").id, update)),
+  );
 }
 
 /** A connection test may try unsaved values; absent ones come from the stored settings. */
-const testBody = z.object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs }).partial();
+const testBody = z
+  .object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs })
+  .partial();
 
 const emailQuery = z.object({ email: z.email("must be an email address").max(254) });
 const orderNumber = z
@@ -138,29 +155,53 @@ function testDeps(c: Context<AppEnv>): TestDeps {
 
 /** Spec "Ecommerce": the store connection (Maho Commerce / Magento 1 REST), its probes, and the reply box's switch. */
 export const ecommerceFamily = new Hono<AppEnv>()
-  .get("/api/v1/ecommerce/settings", auth("general_settings:manage"), readSettings)
-  .put("/api/v1/ecommerce/settings", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) =>
-    writeSettings(c, c.req.valid("json")),
+  .get("/api/v1/ecommerce/settings", auth("general_settings:manage"), responds(ecommerceSettings), readSettings)
+  .put(
+    "/api/v1/ecommerce/settings",
+    auth("general_settings:manage"),
+    validate("json", settingsUpdate),
+    responds(ecommerceSettings),
+    async (c) => writeSettings(c, c.req.valid("json")),
   )
   // LibreDesk's path for the same settings: the same two operations.
-  .get("/api/v1/settings/ecommerce", auth("general_settings:manage"), readSettings)
-  .put("/api/v1/settings/ecommerce", auth("general_settings:manage"), validate("json", settingsUpdate), async (c) =>
-    writeSettings(c, c.req.valid("json")),
+  .get("/api/v1/settings/ecommerce", auth("general_settings:manage"), responds(ecommerceSettings), readSettings)
+  .put(
+    "/api/v1/settings/ecommerce",
+    auth("general_settings:manage"),
+    validate("json", settingsUpdate),
+    responds(ecommerceSettings),
+    async (c) => writeSettings(c, c.req.valid("json")),
   )
-  .post("/api/v1/ecommerce/test", auth("general_settings:manage"), validate("json", testBody), async (c) =>
-    ok(c, await testEcommerceConnection(testDeps(c), c.req.valid("json"))),
+  .post(
+    "/api/v1/ecommerce/test",
+    auth("general_settings:manage"),
+    validate("json", testBody),
+    responds(connectionTest),
+    async (c) => ok(c, await testEcommerceConnection(testDeps(c), c.req.valid("json"))),
   )
-  .get("/api/v1/ecommerce/status", auth(), async (c) => ok(c, await ecommerceStatus(c.get("deps").database.db, c.get("tenant").id)))
-  .get("/api/v1/ecommerce/test/customer", auth("general_settings:manage"), validate("query", emailQuery), async (c) =>
-    ok(c, await testCustomerLookup(testDeps(c), c.req.valid("query").email)),
+  .get("/api/v1/ecommerce/status", auth(), responds(ecommerceStatusView), async (c) =>
+    ok(c, await ecommerceStatus(c.get("deps").database.db, c.get("tenant").id)),
+  )
+  .get(
+    "/api/v1/ecommerce/test/customer",
+    auth("general_settings:manage"),
+    validate("query", emailQuery),
+    responds(customerLookup),
+    async (c) => ok(c, await testCustomerLookup(testDeps(c), c.req.valid("query").email)),
   )
   // HelperIQ's `number` answers the probe's outcome (`{ok, order|error, latency_ms}`); LibreDesk's `order_number` the
   // order itself, a 404 when the store has none and a 400 with the store's reason when the lookup fails.
-  .get("/api/v1/ecommerce/test/order", auth("general_settings:manage"), validate("query", numberQuery), async (c) => {
-    const { number, libreDesk } = c.req.valid("query");
-    const outcome = await testOrderLookup(testDeps(c), number);
-    if (!libreDesk) return ok(c, outcome);
-    if (!outcome.ok) throw new InputError(`order_number: ${outcome.error}`);
-    if (!outcome.order) throw new NotFoundError("Order");
-    return ok(c, libreDeskOrder(outcome.order));
-  });
+  .get(
+    "/api/v1/ecommerce/test/order",
+    auth("general_settings:manage"),
+    validate("query", numberQuery),
+    responds(z.union([orderLookup, libreDeskOrderView])),
+    async (c) => {
+      const { number, libreDesk } = c.req.valid("query");
+      const outcome = await testOrderLookup(testDeps(c), number);
+      if (!libreDesk) return ok(c, outcome);
+      if (!outcome.ok) throw new InputError(`order_number: ${outcome.error}`);
+      if (!outcome.order) throw new NotFoundError("Order");
+      return ok(c, libreDeskOrder(outcome.order));
+    },
+  );

@@ -16,7 +16,9 @@ import { z } from "zod";
 import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
-import { ok } from "../middleware/envelope.ts";
+import { ok, responds, type Responding } from "../middleware/envelope.ts";
+import { inbox, inboxFormTest, inboxSignature, serverTest } from "../responses/inbox.ts";
+import { done } from "../responses/scalars.ts";
 import { idParam, validate } from "../validate.ts";
 
 // `config` is checked by the domain against the inbox's channel (a PUT does not repeat the channel), which
@@ -58,7 +60,13 @@ const formTest = z.discriminatedUnion("channel", [inboxBody.partial({ name: true
 const probeBody = z.object({ config: config.optional() });
 
 function probeRoute(kind: ProbeKind) {
-  return async (c: Context<AppEnv, string, { out: { param: { id: number }; json: z.output<typeof probeBody> } }>) => {
+  return async (
+    c: Context<
+      AppEnv,
+      string,
+      { out: { param: { id: number }; json: z.output<typeof probeBody> } } & Responding<z.output<typeof serverTest>>
+    >,
+  ) => {
     const { secrets, mailProbe } = c.get("deps");
     const { id } = c.req.valid("param");
     return ok(c, await testInboxServers(ctxOf(c), secrets, mailProbe, id, kind, c.req.valid("json").config));
@@ -70,27 +78,45 @@ function probeRoute(kind: ProbeKind) {
  * Passwords and the site secret are sealed at rest and masked in every response.
  */
 export const inboxesFamily = new Hono<AppEnv>()
-  .get("/api/v1/inboxes", auth("inboxes:manage"), async (c) => ok(c, await listInboxes(ctxOf(c), c.get("deps").secrets)))
-  .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), async (c) =>
+  .get("/api/v1/inboxes", auth("inboxes:manage"), responds(z.array(inbox)), async (c) =>
+    ok(c, await listInboxes(ctxOf(c), c.get("deps").secrets)),
+  )
+  .post("/api/v1/inboxes", auth("inboxes:manage"), validate("json", inboxBody), responds(inbox, 201), async (c) =>
     ok(c, await createInbox(ctxOf(c), c.get("deps"), c.req.valid("json")), 201),
   )
   // The inbox form's test before saving, nothing stored (core/inbox/probe.ts).
-  .post("/api/v1/inboxes/test", auth("inboxes:manage"), validate("json", formTest), async (c) => {
-    const body = c.req.valid("json");
-    const { mailProbe, secrets } = c.get("deps");
-    return ok(c, await (body.channel !== undefined ? testUnsavedInbox(mailProbe, body) : testInboxServerForm(ctxOf(c), secrets, mailProbe, body)));
-  })
-  .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) =>
+  .post(
+    "/api/v1/inboxes/test",
+    auth("inboxes:manage"),
+    validate("json", formTest),
+    responds(inboxFormTest),
+    async (c) => {
+      const body = c.req.valid("json");
+      const { mailProbe, secrets } = c.get("deps");
+      return ok(
+        c,
+        await (body.channel !== undefined
+          ? testUnsavedInbox(mailProbe, body)
+          : testInboxServerForm(ctxOf(c), secrets, mailProbe, body)),
+      );
+    },
+  )
+  .get("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), responds(inbox), async (c) =>
     ok(c, await getInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
   )
-  .put("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), validate("json", inboxUpdate), async (c) =>
-    ok(c, await updateInbox(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/inboxes/:id",
+    auth("inboxes:manage"),
+    validate("param", idParam),
+    validate("json", inboxUpdate),
+    responds(inbox),
+    async (c) => ok(c, await updateInbox(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"))),
   )
-  .delete("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), async (c) => {
+  .delete("/api/v1/inboxes/:id", auth("inboxes:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteInbox(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
-  .put("/api/v1/inboxes/:id/toggle", auth("inboxes:manage"), validate("param", idParam), async (c) =>
+  .put("/api/v1/inboxes/:id/toggle", auth("inboxes:manage"), validate("param", idParam), responds(inbox), async (c) =>
     ok(c, await toggleInbox(ctxOf(c), c.get("deps").secrets, c.req.valid("param").id)),
   )
   // Any agent: the reply box asks for it (LibreDesk fork). A `conversation_uuid` must be one the caller may see.
@@ -103,11 +129,29 @@ export const inboxesFamily = new Hono<AppEnv>()
       "query",
       z.object({
         conversation_uuid: z
-          .union([z.literal("").transform(() => undefined), z.uuid("must be a conversation uuid").transform((u) => u.toLowerCase())])
+          .union([
+            z.literal("").transform(() => undefined),
+            z.uuid("must be a conversation uuid").transform((u) => u.toLowerCase()),
+          ])
           .optional(),
       }),
     ),
+    responds(inboxSignature),
     async (c) => ok(c, await replySignature(ctxOf(c), c.req.valid("param").id, c.req.valid("query").conversation_uuid)),
   )
-  .post("/api/v1/inboxes/:id/test-imap", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("imap"))
-  .post("/api/v1/inboxes/:id/test-smtp", auth("inboxes:manage"), validate("param", idParam), validate("json", probeBody), probeRoute("smtp"));
+  .post(
+    "/api/v1/inboxes/:id/test-imap",
+    auth("inboxes:manage"),
+    validate("param", idParam),
+    validate("json", probeBody),
+    responds(serverTest),
+    probeRoute("imap"),
+  )
+  .post(
+    "/api/v1/inboxes/:id/test-smtp",
+    auth("inboxes:manage"),
+    validate("param", idParam),
+    validate("json", probeBody),
+    responds(serverTest),
+    probeRoute("smtp"),
+  );

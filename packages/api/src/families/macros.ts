@@ -43,8 +43,13 @@ export const macrosFamily = new Hono<AppEnv>()
   .get("/api/v1/macros/:id", auth("macros:manage"), validate("param", idParam), responds(macro), async (c) =>
     ok(c, await getMacro(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/macros/:id", auth("macros:manage"), validate("param", idParam), validate("json", macroUpdate), responds(macro), async (c) =>
-    ok(c, await updateMacro(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/macros/:id",
+    auth("macros:manage"),
+    validate("param", idParam),
+    validate("json", macroUpdate),
+    responds(macro),
+    async (c) => ok(c, await updateMacro(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .delete("/api/v1/macros/:id", auth("macros:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteMacro(ctxOf(c), c.req.valid("param").id);

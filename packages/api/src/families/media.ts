@@ -31,8 +31,14 @@ const FILE_BYTES = {
 const uploadForm = z.object({
   file: z.file().optional().describe("The file; at most MEDIA_MAX_BYTES (25 MB by default)."),
   files: z.file().optional().describe("LibreDesk's name for the same field; one of `file` and `files` is required."),
-  inline: z.enum(["true", "false"]).optional().describe("An image shown inside a message's HTML (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO)."),
-  linked_model: z.string().optional().describe("Sent by LibreDesk's UI and ignored: an upload is its uploader's alone until a message holds it."),
+  inline: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("An image shown inside a message's HTML (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO)."),
+  linked_model: z
+    .string()
+    .optional()
+    .describe("Sent by LibreDesk's UI and ignored: an upload is its uploader's alone until a message holds it."),
 });
 
 /**
@@ -41,24 +47,30 @@ const uploadForm = z.object({
  * (media/avatar.ts). Everything else is 404, never 403, so a uuid's existence does not leak.
  */
 export const mediaFamily = new Hono<AppEnv>()
-  .post("/api/v1/media", auth(), uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm), responds(uploadedMedia, 201), async (c) => {
-    const { database, blobs, clock, config } = c.get("deps");
-    const { maxBytes } = mediaSettings(config);
-    const file = await uploadedFile(c, maxBytes, ["file", "files"]);
-    const inline = inlineField((await c.req.parseBody()).inline);
-    const upload = await uploadMedia(database.db, blobs, {
-      tenantId: c.get("tenant").id,
-      uploadedBy: agentOf(c).userId,
-      filename: file.name,
-      contentType: file.type,
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      inline,
-      now: clock.now(),
-      maxBytes,
-    });
-    const { id, uuid, filename, content_type, size } = upload;
-    return ok(c, { id, uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
-  })
+  .post(
+    "/api/v1/media",
+    auth(),
+    uploadLimit((c) => mediaSettings(c.get("deps").config).maxBytes, uploadForm),
+    responds(uploadedMedia, 201),
+    async (c) => {
+      const { database, blobs, clock, config } = c.get("deps");
+      const { maxBytes } = mediaSettings(config);
+      const file = await uploadedFile(c, maxBytes, ["file", "files"]);
+      const inline = inlineField((await c.req.parseBody()).inline);
+      const upload = await uploadMedia(database.db, blobs, {
+        tenantId: c.get("tenant").id,
+        uploadedBy: agentOf(c).userId,
+        filename: file.name,
+        contentType: file.type,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        inline,
+        now: clock.now(),
+        maxBytes,
+      });
+      const { id, uuid, filename, content_type, size } = upload;
+      return ok(c, { id, uuid, filename, content_type, size, url: mediaUrlMaker(c)(uuid), inline: upload.inline }, 201);
+    },
+  )
   .get("/uploads/:uuid", respondsRaw(FILE_BYTES), async (c) => {
     const uuid = c.req.param("uuid").toLowerCase();
     if (!UUID.test(uuid)) throw new NotFoundError("File");
@@ -92,7 +104,8 @@ async function authorisedMedia(c: Context<AppEnv>, uuid: string): Promise<Access
   if (await isAvatarInUse(database.db, tenantId, record)) return { record, signedUntil: null };
   // A bad or expired signature is no identity, but the caller's own credentials may still do.
   const actor = await identify(c);
-  if (!actor || !(await mayReadMedia({ db: database.db, tenantId, actor, clock, ...READ_ONLY }, record))) return undefined;
+  if (!actor || !(await mayReadMedia({ db: database.db, tenantId, actor, clock, ...READ_ONLY }, record)))
+    return undefined;
   return { record, signedUntil: null };
 }
 
@@ -125,7 +138,12 @@ async function serve(c: Context<AppEnv>, { record, signedUntil }: Access) {
         : "private, no-cache",
   };
   if (signedUntil === null) headers.Vary = "Cookie, Authorization";
-  if (c.req.header("if-none-match")?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+  if (
+    c.req
+      .header("if-none-match")
+      ?.split(",")
+      .some((tag) => tag.trim().replace(/^W\//, "") === etag)
+  ) {
     return c.body(null, 304, headers);
   }
   const blob = await blobs.get(record.storageKey);

@@ -99,17 +99,35 @@ const listQuery = z.object({
     .string()
     .max(100)
     .optional()
-    .transform((s) => s?.split(",").map((t) => t.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        ?.split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(MESSAGE_TYPES)).optional()),
-  private: z.enum(["true", "false"]).optional().transform((p) => (p === undefined ? undefined : p === "true")),
+  private: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((p) => (p === undefined ? undefined : p === "true")),
 });
 
-const TRANSCRIPT = { status: 200, contentType: "text/plain", description: "The conversation as plain text, as a download." };
+const TRANSCRIPT = {
+  status: 200,
+  contentType: "text/plain",
+  description: "The conversation as plain text, as a download.",
+};
 
-const refOf = (p: { uuid: string; message_uuid: string }) => ({ conversationUuid: p.uuid, messageUuid: p.message_uuid });
+const refOf = (p: { uuid: string; message_uuid: string }) => ({
+  conversationUuid: p.uuid,
+  messageUuid: p.message_uuid,
+});
 
 /** Deletes the caller's own private note (core/message/edit.ts), at either of its two paths. */
-async function removeNote(c: Context<AppEnv, string, Responding<true>>, params: { uuid: string; message_uuid: string }) {
+async function removeNote(
+  c: Context<AppEnv, string, Responding<true>>,
+  params: { uuid: string; message_uuid: string },
+) {
   await deleteNote(ctxOf(c), refOf(params));
   return ok(c, true);
 }
@@ -119,29 +137,67 @@ async function removeNote(c: Context<AppEnv, string, Responding<true>>, params: 
  * and delete one's own notes, retry a failed delivery. The conversation's visibility applies (404).
  */
 export const messagesFamily = new Hono<AppEnv>()
-  .get("/api/v1/conversations/:uuid/messages", auth("messages:read"), validate("param", conversationParam), validate("query", listQuery), responds(page(message)), async (c) => {
-    const q = c.req.valid("query");
-    return ok(c, await listMessages(ctxOf(c), c.req.valid("param"), { page: q.page, pageSize: q.page_size, types: q.types, private: q.private }));
-  })
-  // LibreDesk's transcript download: plain text, as an attachment (never rendered by the browser as a page).
-  .get("/api/v1/conversations/:uuid/transcript", auth("messages:read"), validate("param", conversationParam), respondsRaw(TRANSCRIPT), async (c) => {
-    const transcript = await conversationTranscript(ctxOf(c), c.req.valid("param"));
-    return c.body(transcript.text, 200, {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": contentDisposition(transcript.filename, true),
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-    });
-  })
-  .get("/api/v1/conversations/:uuid/messages/:message_uuid", auth("messages:read"), validate("param", messageParam), responds(message), async (c) =>
-    ok(c, await getMessage(ctxOf(c), refOf(c.req.valid("param")))),
+  .get(
+    "/api/v1/conversations/:uuid/messages",
+    auth("messages:read"),
+    validate("param", conversationParam),
+    validate("query", listQuery),
+    responds(page(message)),
+    async (c) => {
+      const q = c.req.valid("query");
+      return ok(
+        c,
+        await listMessages(ctxOf(c), c.req.valid("param"), {
+          page: q.page,
+          pageSize: q.page_size,
+          types: q.types,
+          private: q.private,
+        }),
+      );
+    },
   )
-  .post("/api/v1/conversations/:uuid/messages", auth("messages:write"), validate("param", conversationParam), validate("json", sendBody), responds(message, 201), async (c) => {
-    return ok(c, await sendMessage(ctxOf(c), c.req.valid("param"), c.req.valid("json")), 201);
-  })
-  .put("/api/v1/conversations/:uuid/messages/:message_uuid/retry", auth("messages:write"), validate("param", messageParam), responds(message), async (c) => {
-    return ok(c, await retryMessage(ctxOf(c), refOf(c.req.valid("param"))));
-  })
+  // LibreDesk's transcript download: plain text, as an attachment (never rendered by the browser as a page).
+  .get(
+    "/api/v1/conversations/:uuid/transcript",
+    auth("messages:read"),
+    validate("param", conversationParam),
+    respondsRaw(TRANSCRIPT),
+    async (c) => {
+      const transcript = await conversationTranscript(ctxOf(c), c.req.valid("param"));
+      return c.body(transcript.text, 200, {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Disposition": contentDisposition(transcript.filename, true),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      });
+    },
+  )
+  .get(
+    "/api/v1/conversations/:uuid/messages/:message_uuid",
+    auth("messages:read"),
+    validate("param", messageParam),
+    responds(message),
+    async (c) => ok(c, await getMessage(ctxOf(c), refOf(c.req.valid("param")))),
+  )
+  .post(
+    "/api/v1/conversations/:uuid/messages",
+    auth("messages:write"),
+    validate("param", conversationParam),
+    validate("json", sendBody),
+    responds(message, 201),
+    async (c) => {
+      return ok(c, await sendMessage(ctxOf(c), c.req.valid("param"), c.req.valid("json")), 201);
+    },
+  )
+  .put(
+    "/api/v1/conversations/:uuid/messages/:message_uuid/retry",
+    auth("messages:write"),
+    validate("param", messageParam),
+    responds(message),
+    async (c) => {
+      return ok(c, await retryMessage(ctxOf(c), refOf(c.req.valid("param"))));
+    },
+  )
   .put(
     "/api/v1/conversations/:uuid/messages/:message_uuid/note",
     auth("messages:write"),
@@ -152,14 +208,28 @@ export const messagesFamily = new Hono<AppEnv>()
       return ok(c, await editNote(ctxOf(c), refOf(c.req.valid("param")), c.req.valid("json").message));
     },
   )
-  .delete("/api/v1/conversations/:uuid/messages/:message_uuid/note", auth("messages:write"), validate("param", messageParam), responds(done), async (c) =>
-    removeNote(c, c.req.valid("param")),
+  .delete(
+    "/api/v1/conversations/:uuid/messages/:message_uuid/note",
+    auth("messages:write"),
+    validate("param", messageParam),
+    responds(done),
+    async (c) => removeNote(c, c.req.valid("param")),
   )
   // LibreDesk deletes a note at the message's own path: the same operation.
-  .delete("/api/v1/conversations/:uuid/messages/:message_uuid", auth("messages:write"), validate("param", messageParam), responds(done), async (c) =>
-    removeNote(c, c.req.valid("param")),
+  .delete(
+    "/api/v1/conversations/:uuid/messages/:message_uuid",
+    auth("messages:write"),
+    validate("param", messageParam),
+    responds(done),
+    async (c) => removeNote(c, c.req.valid("param")),
   )
   // [HQ] Irreversibly masks card data in the message (pci/redact.ts); nothing to mask answers it unchanged.
-  .post("/api/v1/conversations/:uuid/messages/:message_uuid/redact", auth("messages:write"), validate("param", messageParam), responds(message), async (c) => {
-    return ok(c, await redactMessage(ctxOf(c), refOf(c.req.valid("param"))));
-  });
+  .post(
+    "/api/v1/conversations/:uuid/messages/:message_uuid/redact",
+    auth("messages:write"),
+    validate("param", messageParam),
+    responds(message),
+    async (c) => {
+      return ok(c, await redactMessage(ctxOf(c), refOf(c.req.valid("param"))));
+    },
+  );

@@ -29,9 +29,14 @@ const listQuery = pageQuery(NOTIFICATION_ORDER_KEYS, "created_at").extend({
 export const notificationsFamily = new Hono<AppEnv>()
   .get("/api/v1/notifications", auth(), validate("query", listQuery), responds(page(notification)), async (c) => {
     const q = c.req.valid("query");
-    return ok(c, await listNotifications(ctxOf(c), { page: q.page, pageSize: q.page_size, order: q.order, unread: q.unread }));
+    return ok(
+      c,
+      await listNotifications(ctxOf(c), { page: q.page, pageSize: q.page_size, order: q.order, unread: q.unread }),
+    );
   })
-  .get("/api/v1/notifications/stats", auth(), responds(notificationCounts), async (c) => ok(c, await notificationStats(ctxOf(c))))
+  .get("/api/v1/notifications/stats", auth(), responds(notificationCounts), async (c) =>
+    ok(c, await notificationStats(ctxOf(c))),
+  )
   .put("/api/v1/notifications/read-all", auth(), responds(done), async (c) => {
     await markAllNotificationsRead(ctxOf(c));
     return ok(c, true);

@@ -54,7 +54,10 @@ function finishUrl(c: Context<AppEnv>, id: number): string {
   return `${workspaceOrigin(c)}/api/v1/oidc/${id}/finish`;
 }
 
-const withRedirectUri = (c: Context<AppEnv>, view: OidcProviderView) => ({ ...view, redirect_uri: finishUrl(c, view.id) });
+const withRedirectUri = (c: Context<AppEnv>, view: OidcProviderView) => ({
+  ...view,
+  redirect_uri: finishUrl(c, view.id),
+});
 
 /** The pending login is single-use: whatever `finish` answers, even a 400, the browser forgets it. */
 const forgetPendingLogin = createMiddleware<AppEnv>(async (c, next) => {
@@ -65,7 +68,10 @@ const forgetPendingLogin = createMiddleware<AppEnv>(async (c, next) => {
 /** OpenID Connect single sign-on: provider CRUD and the browser sign-in. */
 export const oidcFamily = new Hono<AppEnv>()
   .get("/api/v1/oidc", auth("oidc:manage"), responds(z.array(oidcProvider)), async (c) =>
-    ok(c, (await listOidcProviders(ctxOf(c))).map((view) => withRedirectUri(c, view))),
+    ok(
+      c,
+      (await listOidcProviders(ctxOf(c))).map((view) => withRedirectUri(c, view)),
+    ),
   )
   .post("/api/v1/oidc", auth("oidc:manage"), validate("json", providerBody), responds(oidcProvider, 201), async (c) =>
     ok(c, withRedirectUri(c, await createOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("json"))), 201),
@@ -73,51 +79,75 @@ export const oidcFamily = new Hono<AppEnv>()
   .get("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), responds(oidcProvider), async (c) =>
     ok(c, withRedirectUri(c, await getOidcProvider(ctxOf(c), c.req.valid("param").id))),
   )
-  .put("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), validate("json", providerUpdate), responds(oidcProvider), async (c) => {
-    const view = await updateOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"));
-    return ok(c, withRedirectUri(c, view));
-  })
+  .put(
+    "/api/v1/oidc/:id",
+    auth("oidc:manage"),
+    validate("param", idParam),
+    validate("json", providerUpdate),
+    responds(oidcProvider),
+    async (c) => {
+      const view = await updateOidcProvider(ctxOf(c), c.get("deps"), c.req.valid("param").id, c.req.valid("json"));
+      return ok(c, withRedirectUri(c, view));
+    },
+  )
   .delete("/api/v1/oidc/:id", auth("oidc:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteOidcProvider(ctxOf(c), c.req.valid("param").id);
     return ok(c, true);
   })
-  .get("/api/v1/oidc/:id/login", validate("param", idParam), respondsRaw({ status: 302, description: "A redirect to the provider's sign-in page." }), async (c) => {
-    const { database, secrets, outbound, clock, config } = c.get("deps");
-    const { id } = c.req.valid("param");
-    const { authorizationUrl, pending } = await beginOidcLogin({ db: database.db, secrets, outbound }, {
-      tenantId: c.get("tenant").id,
-      providerId: id,
-      redirectUri: finishUrl(c, id),
-      now: clock.now(),
-    });
-    setCookie(c, LOGIN_COOKIE, sealPendingLogin(secrets, pending), {
-      httpOnly: true,
-      secure: config.secureCookies,
-      // Lax: the provider sends the browser back with a top-level GET, which carries Lax cookies.
-      sameSite: "Lax",
-      path: LOGIN_COOKIE_PATH,
-      maxAge: OIDC_LOGIN_TTL_MS / 1000,
-    });
-    c.header("Cache-Control", "no-store");
-    return c.redirect(authorizationUrl, 302);
-  })
-  .get("/api/v1/oidc/:id/finish", forgetPendingLogin, validate("param", idParam), respondsRaw({ status: 302, description: "Signed in: a redirect to / with the session cookies." }), async (c) => {
-    const { database, secrets, outbound, clock, config } = c.get("deps");
-    const { id } = c.req.valid("param");
-    c.header("Cache-Control", "no-store");
-    const session = await finishOidcLogin({ db: database.db, secrets, outbound }, {
-      tenantId: c.get("tenant").id,
-      providerId: id,
-      redirectUri: finishUrl(c, id),
-      now: clock.now(),
-      pending: openPendingLogin(secrets, getCookie(c, LOGIN_COOKIE)),
-      query: { state: c.req.query("state"), code: c.req.query("code"), error: c.req.query("error") },
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
-    });
-    // As at password login: whatever session the browser carried before is ended, never upgraded.
-    const previous = getCookie(c, SESSION_COOKIE);
-    if (previous) await deleteSession(database.db, previous);
-    setSessionCookies(c, session.token, session.csrfToken, session.expiresAt, config.secureCookies);
-    return c.redirect("/", 302);
-  });
+  .get(
+    "/api/v1/oidc/:id/login",
+    validate("param", idParam),
+    respondsRaw({ status: 302, description: "A redirect to the provider's sign-in page." }),
+    async (c) => {
+      const { database, secrets, outbound, clock, config } = c.get("deps");
+      const { id } = c.req.valid("param");
+      const { authorizationUrl, pending } = await beginOidcLogin(
+        { db: database.db, secrets, outbound },
+        {
+          tenantId: c.get("tenant").id,
+          providerId: id,
+          redirectUri: finishUrl(c, id),
+          now: clock.now(),
+        },
+      );
+      setCookie(c, LOGIN_COOKIE, sealPendingLogin(secrets, pending), {
+        httpOnly: true,
+        secure: config.secureCookies,
+        // Lax: the provider sends the browser back with a top-level GET, which carries Lax cookies.
+        sameSite: "Lax",
+        path: LOGIN_COOKIE_PATH,
+        maxAge: OIDC_LOGIN_TTL_MS / 1000,
+      });
+      c.header("Cache-Control", "no-store");
+      return c.redirect(authorizationUrl, 302);
+    },
+  )
+  .get(
+    "/api/v1/oidc/:id/finish",
+    forgetPendingLogin,
+    validate("param", idParam),
+    respondsRaw({ status: 302, description: "Signed in: a redirect to / with the session cookies." }),
+    async (c) => {
+      const { database, secrets, outbound, clock, config } = c.get("deps");
+      const { id } = c.req.valid("param");
+      c.header("Cache-Control", "no-store");
+      const session = await finishOidcLogin(
+        { db: database.db, secrets, outbound },
+        {
+          tenantId: c.get("tenant").id,
+          providerId: id,
+          redirectUri: finishUrl(c, id),
+          now: clock.now(),
+          pending: openPendingLogin(secrets, getCookie(c, LOGIN_COOKIE)),
+          query: { state: c.req.query("state"), code: c.req.query("code"), error: c.req.query("error") },
+          ip: clientIp(c),
+          userAgent: c.req.header("user-agent") ?? null,
+        },
+      );
+      // As at password login: whatever session the browser carried before is ended, never upgraded.
+      const previous = getCookie(c, SESSION_COOKIE);
+      if (previous) await deleteSession(database.db, previous);
+      setSessionCookies(c, session.token, session.csrfToken, session.expiresAt, config.secureCookies);
+      return c.redirect("/", 302);
+    },
+  );

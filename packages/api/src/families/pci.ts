@@ -25,6 +25,10 @@ export const pciFamily = new Hono<AppEnv>()
   .get("/api/v1/settings/pci", auth("general_settings:manage"), responds(pciSettings), async (c) =>
     ok(c, await getPciSettings(c.get("deps").database.db, c.get("tenant").id)),
   )
-  .put("/api/v1/settings/pci", auth("general_settings:manage"), validate("json", pciUpdate), responds(pciSettings), async (c) =>
-    ok(c, await updatePciSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/settings/pci",
+    auth("general_settings:manage"),
+    validate("json", pciUpdate),
+    responds(pciSettings),
+    async (c) => ok(c, await updatePciSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"))),
   );

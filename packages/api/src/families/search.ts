@@ -25,9 +25,16 @@ const page = {
   page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(SEARCH_PAGE_SIZE),
 };
 
-const unifiedQuery = z.object({ ...terms, limit: z.coerce.number().int().min(1).max(MAX_UNIFIED_LIMIT).default(DEFAULT_UNIFIED_LIMIT) });
+const unifiedQuery = z.object({
+  ...terms,
+  limit: z.coerce.number().int().min(1).max(MAX_UNIFIED_LIMIT).default(DEFAULT_UNIFIED_LIMIT),
+});
 const conversationQuery = z.object({ ...terms, ...page, filters: z.string().max(10_000).optional() });
-const messageQuery = z.object({ ...terms, ...page, conversation_uuid: z.uuid("must be a conversation uuid").optional() });
+const messageQuery = z.object({
+  ...terms,
+  ...page,
+  conversation_uuid: z.uuid("must be a conversation uuid").optional(),
+});
 
 /** The search text, whichever name carried it. */
 export const searchText = (t: { q?: string | undefined; query?: string | undefined }) => t.q ?? t.query ?? "";
@@ -39,28 +46,50 @@ export const searchText = (t: { q?: string | undefined; query?: string | undefin
 const asAsked = <T>(t: { q?: string | undefined; query?: string | undefined }, page: PageResult<T>) =>
   t.q === undefined && t.query !== undefined ? page.results : page;
 
-
 /**
  * Search. Mounted before the conversations family: `/api/v1/conversations/search` would otherwise
  * be taken for a conversation uuid.
  */
 export const searchFamily = new Hono<AppEnv>()
-  .get("/api/v1/search", auth("conversations:read"), validate("query", unifiedQuery), responds(unifiedSearchResult), async (c) => {
-    const query = c.req.valid("query");
-    return ok(c, await unifiedSearch(ctxOf(c), searchText(query), query.limit));
-  })
-  .get("/api/v1/conversations/search", auth("conversations:read"), validate("query", conversationQuery), responds(hitsAsAsked(conversationHit)), async (c) => {
-    const query = c.req.valid("query");
-    const hits = await searchConversations(ctxOf(c), { q: searchText(query), page: query.page, pageSize: query.page_size, filters: query.filters });
-    return ok(c, asAsked(query, hits));
-  })
-  .get("/api/v1/messages/search", auth("messages:read"), validate("query", messageQuery), responds(hitsAsAsked(messageHit)), async (c) => {
-    const query = c.req.valid("query");
-    const hits = await searchMessages(ctxOf(c), {
-      q: searchText(query),
-      page: query.page,
-      pageSize: query.page_size,
-      conversationUuid: query.conversation_uuid,
-    });
-    return ok(c, asAsked(query, hits));
-  });
+  .get(
+    "/api/v1/search",
+    auth("conversations:read"),
+    validate("query", unifiedQuery),
+    responds(unifiedSearchResult),
+    async (c) => {
+      const query = c.req.valid("query");
+      return ok(c, await unifiedSearch(ctxOf(c), searchText(query), query.limit));
+    },
+  )
+  .get(
+    "/api/v1/conversations/search",
+    auth("conversations:read"),
+    validate("query", conversationQuery),
+    responds(hitsAsAsked(conversationHit)),
+    async (c) => {
+      const query = c.req.valid("query");
+      const hits = await searchConversations(ctxOf(c), {
+        q: searchText(query),
+        page: query.page,
+        pageSize: query.page_size,
+        filters: query.filters,
+      });
+      return ok(c, asAsked(query, hits));
+    },
+  )
+  .get(
+    "/api/v1/messages/search",
+    auth("messages:read"),
+    validate("query", messageQuery),
+    responds(hitsAsAsked(messageHit)),
+    async (c) => {
+      const query = c.req.valid("query");
+      const hits = await searchMessages(ctxOf(c), {
+        q: searchText(query),
+        page: query.page,
+        pageSize: query.page_size,
+        conversationUuid: query.conversation_uuid,
+      });
+      return ok(c, asAsked(query, hits));
+    },
+  );

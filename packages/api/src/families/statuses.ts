@@ -21,7 +21,10 @@ const showOnSend = z.boolean();
 const statusBody = z.object({ name, color: HEX_COLOR.optional(), show_on_send: showOnSend.optional() });
 const statusUpdate = z
   .object({ name: name.optional(), color: HEX_COLOR.optional(), show_on_send: showOnSend.optional() })
-  .refine((b) => b.name !== undefined || b.color !== undefined || b.show_on_send !== undefined, "name, color or show_on_send is required");
+  .refine(
+    (b) => b.name !== undefined || b.color !== undefined || b.show_on_send !== undefined,
+    "name, color or show_on_send is required",
+  );
 /** LibreDesk's reorder body: status ids in their new order (the ones left out keep their order, after them). */
 const reorderBody = z.object({ ids: z.array(z.number().int().positive()).min(1, "required").max(1000) });
 const tagBody = z.object({ name });
@@ -37,8 +40,13 @@ export const statusesFamily = new Hono<AppEnv>()
     await reorderStatuses(ctxOf(c), c.req.valid("json").ids);
     return ok(c, true);
   })
-  .put("/api/v1/statuses/:id", auth("status:manage"), validate("param", idParam), validate("json", statusUpdate), responds(status), async (c) =>
-    ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/statuses/:id",
+    auth("status:manage"),
+    validate("param", idParam),
+    validate("json", statusUpdate),
+    responds(status),
+    async (c) => ok(c, await updateStatus(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .put(
     "/api/v1/statuses/:id/color",
@@ -67,13 +75,26 @@ export const statusesFamily = new Hono<AppEnv>()
     ok(c, await createTag(ctxOf(c), c.req.valid("json").name), 201),
   )
   // Registered before /tags/:id so "import" is never taken for an id.
-  .post("/api/v1/tags/import", auth("tags:manage"), uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm), responds(importJob, 202), async (c) => {
-    const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
-    return ok(c, await createImportJob(ctxOf(c), "tags", tagImport, csv), 202);
-  })
-  .get("/api/v1/tags/import/status", auth("tags:manage"), responds(importJob.nullable()), async (c) => ok(c, await latestImportJob(ctxOf(c), "tags")))
-  .put("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), validate("json", tagBody), responds(tag), async (c) =>
-    ok(c, await renameTag(ctxOf(c), c.req.valid("param").id, c.req.valid("json").name)),
+  .post(
+    "/api/v1/tags/import",
+    auth("tags:manage"),
+    uploadLimit(() => MAX_IMPORT_BYTES, csvUploadForm),
+    responds(importJob, 202),
+    async (c) => {
+      const csv = await (await uploadedFile(c, MAX_IMPORT_BYTES)).text();
+      return ok(c, await createImportJob(ctxOf(c), "tags", tagImport, csv), 202);
+    },
+  )
+  .get("/api/v1/tags/import/status", auth("tags:manage"), responds(importJob.nullable()), async (c) =>
+    ok(c, await latestImportJob(ctxOf(c), "tags")),
+  )
+  .put(
+    "/api/v1/tags/:id",
+    auth("tags:manage"),
+    validate("param", idParam),
+    validate("json", tagBody),
+    responds(tag),
+    async (c) => ok(c, await renameTag(ctxOf(c), c.req.valid("param").id, c.req.valid("json").name)),
   )
   .delete("/api/v1/tags/:id", auth("tags:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteTag(ctxOf(c), c.req.valid("param").id);

@@ -55,7 +55,8 @@ export async function identify(c: Context<AppEnv>): Promise<AgentActor | null> {
 /** A cookie-authenticated write must echo its session's CSRF token in X-CSRFTOKEN (403 otherwise). */
 export function requireCsrf(c: Context<AppEnv>, csrfToken: string) {
   if (SAFE_METHODS.has(c.req.method)) return;
-  if (!safeEqual(c.req.header(CSRF_HEADER) ?? "", csrfToken)) throw new PermissionError("CSRF token missing or invalid");
+  if (!safeEqual(c.req.header(CSRF_HEADER) ?? "", csrfToken))
+    throw new PermissionError("CSRF token missing or invalid");
 }
 
 /** The agent of an `auth()`-guarded route. */

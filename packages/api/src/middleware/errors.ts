@@ -12,7 +12,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (isDataException(err)) {
     // Input is checked before the database sees it (validate.ts, filter/values.ts); one that slips through is
     // still the caller's bad input (400), logged by SQLSTATE only so the missing check gets added.
-    console.warn(`[${c.get("requestId") ?? "-"}] ${c.req.method} ${c.req.path}: the database refused a value (SQLSTATE ${sqlStateOf(err)})`);
+    console.warn(
+      `[${c.get("requestId") ?? "-"}] ${c.req.method} ${c.req.path}: the database refused a value (SQLSTATE ${sqlStateOf(err)})`,
+    );
   }
   if (known) {
     if (known instanceof RateLimitError) c.header("Retry-After", String(known.retryAfterSeconds));

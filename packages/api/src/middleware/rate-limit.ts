@@ -40,14 +40,23 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
  * ends (for Retry-After). Null when the counter store is unavailable: limits fail open, since an outage
  * of the store (DynamoDB) must not lock everyone out of signing in.
  */
-export async function countHit(c: Context<AppEnv>, key: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number } | null> {
+export async function countHit(
+  c: Context<AppEnv>,
+  key: string,
+  windowSeconds: number,
+): Promise<{ count: number; retryAfterSeconds: number } | null> {
   const { rateCounter, clock } = c.get("deps");
   const now = clock.now();
   try {
     const hit = await rateCounter.hit(key, windowSeconds, now);
-    return { count: hit.count, retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)) };
+    return {
+      count: hit.count,
+      retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000)),
+    };
   } catch (err) {
-    console.error(`[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}: ${describeError(err)}`);
+    console.error(
+      `[${c.get("requestId")}] rate counter unavailable, not limiting ${c.req.path}: ${describeError(err)}`,
+    );
     return null;
   }
 }

@@ -10,7 +10,9 @@ import { assertStorableInput } from "../validate.ts";
  * directly (signed media URLs, the widget's inbox_id, OIDC's state); a refusal names the parameter.
  */
 export const storableUrl = createMiddleware<AppEnv>((c, next) => {
-  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  const query = Object.fromEntries(
+    Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
+  );
   assertStorableInput(query);
   for (const segment of c.req.path.split("/")) {
     const problem = unstorableText(decodedSegment(segment));

@@ -8,7 +8,9 @@ import { int, timestamp } from "./scalars.ts";
 export const agentTeam = z.object({ id: int, name: z.string(), emoji: z.string() }).meta({ id: "AgentTeam" });
 
 const availability = z.enum(AVAILABILITIES);
-const availabilityStatus = z.enum(AVAILABILITY_STATUS_NAMES).describe("LibreDesk's finer status: away_manual, away_and_reassigning.");
+const availabilityStatus = z
+  .enum(AVAILABILITY_STATUS_NAMES)
+  .describe("LibreDesk's finer status: away_manual, away_and_reassigning.");
 
 /** An agent (core/agent `agentView`). */
 export const agent = z
@@ -35,7 +37,12 @@ export const agent = z
 export const me = agent
   .extend({
     permissions: z.array(z.enum(PERMISSIONS)),
-    email_notifications: z.object(Object.fromEntries(EMAILED_TYPES.map((type) => [type, z.boolean()])) as Record<(typeof EMAILED_TYPES)[number], z.ZodBoolean>),
+    email_notifications: z.object(
+      Object.fromEntries(EMAILED_TYPES.map((type) => [type, z.boolean()])) as Record<
+        (typeof EMAILED_TYPES)[number],
+        z.ZodBoolean
+      >,
+    ),
     signature: z.string().describe("The agent's signature template, composed above the inbox's in replies."),
   })
   .meta({ id: "Me" });

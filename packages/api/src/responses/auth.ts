@@ -16,5 +16,11 @@ export const deviceSignIn = z
 
 /** A device's API key (never the key itself). */
 export const deviceKey = z
-  .object({ id: int, name: z.string(), prefix: z.string(), created_at: timestamp.nullable(), last_used_at: timestamp.nullable() })
+  .object({
+    id: int,
+    name: z.string(),
+    prefix: z.string(),
+    created_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+  })
   .meta({ id: "DeviceKey" });

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ssoProvider } from "./oidc.ts";
 import { int } from "./scalars.ts";
 
-const language = z.object({ code: z.string(), name: z.string() });
+/** A language there is a pack for. */
+export const language = z.object({ code: z.string(), name: z.string() }).meta({ id: "Language" });
 
 /** What the UIs read before anyone signs in (GET /api/v1/config), under HelperIQ's and LibreDesk's names. */
 export const publicConfig = z

@@ -24,7 +24,10 @@ export const contactNote = z
   .object({
     id: int,
     note: z.string().describe("Plain text as typed: escape it when rendering."),
-    user: z.object({ id: int, first_name: z.string(), last_name: z.string() }).nullable().describe("Its author, unless deleted since."),
+    user: z
+      .object({ id: int, first_name: z.string(), last_name: z.string() })
+      .nullable()
+      .describe("Its author, unless deleted since."),
     created_at: timestamp.nullable(),
   })
   .meta({ id: "ContactNote" });

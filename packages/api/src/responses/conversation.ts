@@ -54,7 +54,17 @@ export const conversationPage = page(conversationListItem);
 
 /** One of the contact's other conversations (LibreDesk's sidebar). */
 const previousConversation = conversationListItem
-  .pick({ id: true, uuid: true, reference_number: true, subject: true, status: true, last_message: true, last_message_at: true, created_at: true, updated_at: true })
+  .pick({
+    id: true,
+    uuid: true,
+    reference_number: true,
+    subject: true,
+    status: true,
+    last_message: true,
+    last_message_at: true,
+    created_at: true,
+    updated_at: true,
+  })
   .extend({ contact: contactSummary.pick({ first_name: true, last_name: true, avatar_url: true }) });
 
 /** One conversation with everything the conversation pane shows (core/conversation `ConversationDetail`). */
@@ -66,7 +76,9 @@ export const conversationDetail = conversationListItem
       type: z.literal("contact"),
     }),
     inbox_mail: z.string().describe("The inbox's sender address."),
-    previous_conversations: z.array(previousConversation).describe("The contact's other conversations the caller sees, newest first."),
+    previous_conversations: z
+      .array(previousConversation)
+      .describe("The contact's other conversations the caller sees, newest first."),
     custom_attributes: jsonObject,
     meta: jsonObject,
     last_interaction_at: timestamp.nullable(),
@@ -107,4 +119,6 @@ export const draft = z
   .meta({ id: "Draft" });
 
 /** A page the contact visited during a live chat. */
-export const pageVisit = z.object({ id: int, url: z.string(), title: z.string(), created_at: timestamp }).meta({ id: "PageVisit" });
+export const pageVisit = z
+  .object({ id: int, url: z.string(), title: z.string(), created_at: timestamp })
+  .meta({ id: "PageVisit" });

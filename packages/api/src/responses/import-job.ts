@@ -11,7 +11,9 @@ export const importJob = z
     total: int.describe("Data rows in the file."),
     completed: int.describe("Rows imported so far."),
     errored: int.describe("Rows refused."),
-    errors: z.array(z.object({ row: int, message: z.string() })).describe("The refused rows (by line of the file) and why."),
+    errors: z
+      .array(z.object({ row: int, message: z.string() }))
+      .describe("The refused rows (by line of the file) and why."),
     failure: z.string().nullable().describe("Why the whole import failed, when it did."),
     created_at: timestamp,
     started_at: timestamp.nullable(),

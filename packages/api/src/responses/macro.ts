@@ -12,7 +12,9 @@ export const macro = z
     team_id: int.nullable(),
     user_id: int.nullable(),
     visible_when: z.array(z.enum(MACRO_CONTEXTS)),
-    actions: z.array(z.object({ type: z.string(), value: z.unknown() })).describe("Conversation changes, as saved: { type, value }."),
+    actions: z
+      .array(z.object({ type: z.string(), value: z.unknown() }))
+      .describe("Conversation changes, as saved: { type, value }."),
     usage_count: int,
     created_at: timestamp,
     updated_at: timestamp,

@@ -10,7 +10,10 @@ export const notification = z
     description: z.string(),
     conversation_uuid: z.string().nullable(),
     message_id: int.nullable(),
-    actor: z.object({ id: int, first_name: z.string(), last_name: z.string() }).nullable().describe("Who caused it, when someone did."),
+    actor: z
+      .object({ id: int, first_name: z.string(), last_name: z.string() })
+      .nullable()
+      .describe("Who caused it, when someone did."),
     read_at: timestamp.nullable(),
     created_at: timestamp,
   })

@@ -19,5 +19,11 @@ export const oidcProvider = z
 
 /** An enabled provider as the sign-in page shows it (never its secrets). */
 export const ssoProvider = z
-  .object({ id: int, name: z.string(), logo_url: z.string(), enabled: z.boolean(), login_url: z.string().describe("Where its button leads.") })
+  .object({
+    id: int,
+    name: z.string(),
+    logo_url: z.string(),
+    enabled: z.boolean(),
+    login_url: z.string().describe("Where its button leads."),
+  })
   .meta({ id: "SsoProvider" });

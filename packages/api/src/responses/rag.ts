@@ -8,7 +8,9 @@ export const ragSource = z
     id: int,
     name: z.string(),
     source_type: z.enum(RAG_SOURCE_TYPES),
-    config: jsonObject.describe("Per source type: macro {}, webpage {url, crawl_depth}, custom {snippets[]}, file {uploads[] {filename, media_uuid}}."),
+    config: jsonObject.describe(
+      "Per source type: macro {}, webpage {url, crawl_depth}, custom {snippets[]}, file {uploads[] {filename, media_uuid}}.",
+    ),
     enabled: z.boolean(),
     document_count: int.describe("Chunks the last sync indexed."),
     last_synced_at: timestamp.nullable(),

@@ -12,7 +12,9 @@ export const generalSettings = z.object({
   timezone: z.string(),
   default_language: z.string(),
   max_file_upload_size_mb: int,
-  allowed_file_upload_extensions: z.array(z.string()).describe('Lower-case extensions without the dot; "*" allows any.'),
+  allowed_file_upload_extensions: z
+    .array(z.string())
+    .describe('Lower-case extensions without the dot; "*" allows any.'),
   logo_url: z.string(),
   favicon_url: z.string(),
 });
@@ -39,3 +41,13 @@ export const emailNotificationSettings = z.object({
   tls_type: z.enum(SMTP_TLS_TYPES),
   tls_skip_verify: z.boolean(),
 });
+
+/** LibreDesk's notification-mail test: the form's SMTP server logged in to (and a test message sent). */
+export const emailNotificationTestResult = z
+  .object({
+    ok: z.literal(true),
+    success: z.literal(true),
+    latency_ms: int,
+    logs: z.array(z.string()).describe("What the server said."),
+  })
+  .meta({ id: "EmailNotificationTest" });

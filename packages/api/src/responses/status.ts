@@ -7,7 +7,11 @@ export const status = z
     id: int,
     name: z.string(),
     color: z.string(),
-    system: z.boolean().describe("One of the built-in statuses (Open, Snoozed, Resolved, Closed, Spam, Trashed), which cannot be deleted."),
+    system: z
+      .boolean()
+      .describe(
+        "One of the built-in statuses (Open, Snoozed, Resolved, Closed, Spam, Trashed), which cannot be deleted.",
+      ),
     sort_order: int,
     show_on_send: z.boolean().describe('Whether the reply box\'s "send and set status" menu offers it.'),
     created_at: timestamp,

@@ -47,7 +47,9 @@ export const widgetSessionUser = z
   .object({ user_id: int, is_visitor: z.boolean(), first_name: z.string(), last_name: z.string() })
   .meta({ id: "WidgetUser" });
 
-export const widgetSession = z.object({ session_token: z.string(), user: widgetSessionUser }).meta({ id: "WidgetSession" });
+export const widgetSession = z
+  .object({ session_token: z.string(), user: widgetSessionUser })
+  .meta({ id: "WidgetSession" });
 
 export const widgetMessage = z
   .object({
@@ -66,7 +68,9 @@ export const widgetMessage = z
       last_name: z.string(),
       avatar_url: z.string().nullable(),
     }),
-    attachments: z.array(z.object({ uuid: z.string(), filename: z.string(), content_type: z.string(), size: int, url: z.string() })),
+    attachments: z.array(
+      z.object({ uuid: z.string(), filename: z.string(), content_type: z.string(), size: int, url: z.string() }),
+    ),
   })
   .meta({ id: "WidgetMessage" });
 
@@ -84,7 +88,10 @@ export const widgetConversation = z
   .meta({ id: "WidgetConversation" });
 
 export const widgetConversationDetail = z
-  .object({ conversation: widgetConversation, messages: z.array(widgetMessage).describe("The newest messages, oldest first.") })
+  .object({
+    conversation: widgetConversation,
+    messages: z.array(widgetMessage).describe("The newest messages, oldest first."),
+  })
   .meta({ id: "WidgetConversationDetail" });
 
 /** A chat just started: the conversation, and a session for a visitor who had none. */

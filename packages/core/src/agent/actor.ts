@@ -17,7 +17,12 @@ export async function loadAgentActor(
 }
 
 /** The enabled agents of `tenantId` among `userIds`, each with the union of their roles' permissions, in one query. */
-export async function loadAgentActors(db: Db, tenantId: number, userIds: readonly number[], via: AgentActor["via"]): Promise<AgentActor[]> {
+export async function loadAgentActors(
+  db: Db,
+  tenantId: number,
+  userIds: readonly number[],
+  via: AgentActor["via"],
+): Promise<AgentActor[]> {
   if (userIds.length === 0) return [];
   const rows = await db
     .select({

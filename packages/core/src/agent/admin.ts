@@ -71,7 +71,8 @@ async function setRolesAndTeams(tx: Db, ctx: Ctx, userId: number, input: Partial
   if (input.teams !== undefined) {
     const teamIds = [...new Set(await teamIdsByRef(scope, input.teams))];
     await tx.delete(teamMembers).where(eq(teamMembers.userId, userId));
-    if (teamIds.length) await tx.insert(teamMembers).values(teamIds.map((teamId) => ({ tenantId: ctx.tenantId, teamId, userId })));
+    if (teamIds.length)
+      await tx.insert(teamMembers).values(teamIds.map((teamId) => ({ tenantId: ctx.tenantId, teamId, userId })));
   }
 }
 
@@ -140,7 +141,10 @@ export async function deleteAgent(ctx: Ctx, id: number): Promise<void> {
     const current = await findAgentRow(tx, ctx.tenantId, id);
     if (!current || current.deletedAt) throw new NotFoundError("Agent");
     const now = ctx.clock.now();
-    await tx.update(users).set({ deletedAt: now, enabled: false, availability: "offline", updatedAt: now }).where(eq(users.id, id));
+    await tx
+      .update(users)
+      .set({ deletedAt: now, enabled: false, availability: "offline", updatedAt: now })
+      .where(eq(users.id, id));
     await unassignAgent(within(ctx, tx, after), id);
     await tx.delete(teamMembers).where(eq(teamMembers.userId, id));
     await deleteUserSessions(tx, id);

@@ -15,7 +15,10 @@ export const AVAILABILITY_STATUSES = {
   offline: "offline",
 } as const satisfies Record<string, Availability>;
 export type AvailabilityStatus = keyof typeof AVAILABILITY_STATUSES;
-export const AVAILABILITY_STATUS_NAMES = Object.keys(AVAILABILITY_STATUSES) as [AvailabilityStatus, ...AvailabilityStatus[]];
+export const AVAILABILITY_STATUS_NAMES = Object.keys(AVAILABILITY_STATUSES) as [
+  AvailabilityStatus,
+  ...AvailabilityStatus[],
+];
 
 /** Where the last status an agent chose is kept (in `users.preferences`): the availability column holds only its coarse form. */
 export const STATUS_PREFERENCE = "availability_status";
@@ -24,9 +27,14 @@ export const STATUS_PREFERENCE = "availability_status";
  * The status LibreDesk's UI reads: the one last chosen while it still agrees with the availability (which
  * other paths, such as sign-out, may have changed since), otherwise the availability itself.
  */
-export function availabilityStatus(availability: Availability, preferences: Record<string, unknown>): AvailabilityStatus {
+export function availabilityStatus(
+  availability: Availability,
+  preferences: Record<string, unknown>,
+): AvailabilityStatus {
   const chosen = preferences[STATUS_PREFERENCE];
-  return typeof chosen === "string" && Object.hasOwn(AVAILABILITY_STATUSES, chosen) && AVAILABILITY_STATUSES[chosen as AvailabilityStatus] === availability
+  return typeof chosen === "string" &&
+    Object.hasOwn(AVAILABILITY_STATUSES, chosen) &&
+    AVAILABILITY_STATUSES[chosen as AvailabilityStatus] === availability
     ? (chosen as AvailabilityStatus)
     : availability;
 }

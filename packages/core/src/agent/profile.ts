@@ -8,7 +8,12 @@ import { pushTokens } from "../notification/notification.sql.ts";
 import { users, type AVAILABILITIES } from "../user/user.sql.ts";
 import { avatarPath, swapAvatar } from "../media/avatar.ts";
 import { agentSignatureOf } from "./signature.ts";
-import { AVAILABILITY_STATUSES, availabilityStatus, STATUS_PREFERENCE, type AvailabilityStatus } from "./availability.ts";
+import {
+  AVAILABILITY_STATUSES,
+  availabilityStatus,
+  STATUS_PREFERENCE,
+  type AvailabilityStatus,
+} from "./availability.ts";
 import { agentViews, findAgentRow } from "./view.ts";
 
 function me(ctx: Ctx): AgentActor {
@@ -66,7 +71,10 @@ export async function updateMe(ctx: Ctx, input: ProfileInput) {
   if (input.avatar !== undefined) {
     await changeAvatar(ctx, { ...set, avatarUrl: input.avatar === null ? null : avatarPath(input.avatar) });
   } else {
-    await ctx.db.update(users).set(set).where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
+    await ctx.db
+      .update(users)
+      .set(set)
+      .where(and(eq(users.id, actor.userId), eq(users.tenantId, ctx.tenantId)));
   }
   return getMe(ctx);
 }
@@ -88,7 +96,10 @@ async function changeAvatar(ctx: Ctx, set: UserSet & { avatarUrl: string | null 
  * Sets one's availability, from HelperIQ's `online | away | offline` or LibreDesk's finer status (kept so
  * its UI reads back what it set; see availability.ts).
  */
-export async function setAvailability(ctx: Ctx, choice: { availability: (typeof AVAILABILITIES)[number] } | { status: AvailabilityStatus }) {
+export async function setAvailability(
+  ctx: Ctx,
+  choice: { availability: (typeof AVAILABILITIES)[number] } | { status: AvailabilityStatus },
+) {
   const actor = me(ctx);
   const status: string = "status" in choice ? choice.status : choice.availability;
   const availability = "status" in choice ? AVAILABILITY_STATUSES[choice.status] : choice.availability;
@@ -121,9 +132,7 @@ export async function addPushToken(ctx: Ctx, token: string, platform: "ios" | "a
 
 export async function removePushToken(ctx: Ctx, token: string) {
   const actor = me(ctx);
-  await ctx.db
-    .delete(pushTokens)
-    .where(and(eq(pushTokens.userId, actor.userId), eq(pushTokens.token, token)));
+  await ctx.db.delete(pushTokens).where(and(eq(pushTokens.userId, actor.userId), eq(pushTokens.token, token)));
 }
 
 /**

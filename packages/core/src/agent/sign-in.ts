@@ -8,10 +8,21 @@ import { users } from "../user/user.sql.ts";
  */
 export async function findAgentByEmail(db: Db, tenantId: number, email: string) {
   const [agent] = await db
-    .select({ id: users.id, email: users.email, firstName: users.firstName, enabled: users.enabled, passwordHash: users.passwordHash })
+    .select({
+      id: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      enabled: users.enabled,
+      passwordHash: users.passwordHash,
+    })
     .from(users)
     .where(
-      and(eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt), sql`lower(${users.email}) = lower(${email})`),
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.type, "agent"),
+        isNull(users.deletedAt),
+        sql`lower(${users.email}) = lower(${email})`,
+      ),
     )
     .limit(1);
   return agent;

@@ -55,7 +55,10 @@ export async function rolesAndTeams(db: Db, userIds: number[]) {
 }
 
 export async function agentViews(db: Db, rows: UserRow[]): Promise<AgentView[]> {
-  const { roleMap, teamMap } = await rolesAndTeams(db, rows.map((r) => r.id));
+  const { roleMap, teamMap } = await rolesAndTeams(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => agentView(r, roleMap.get(r.id)!, teamMap.get(r.id)!));
 }
 

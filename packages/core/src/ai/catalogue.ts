@@ -18,7 +18,11 @@ const LOCAL_MODELS: AiModelInfo[] = [
  * OpenRouter's catalogue live (public; the workspace's key when it has one); curated lists for the others.
  * Without `type` (LibreDesk's UI asks so), the models of the workspace's default provider: "local" without one.
  */
-export async function listAiModels(ctx: Ctx, deps: AiDeps, requested?: AiProviderType | "local"): Promise<AiModelInfo[]> {
+export async function listAiModels(
+  ctx: Ctx,
+  deps: AiDeps,
+  requested?: AiProviderType | "local",
+): Promise<AiModelInfo[]> {
   const type = requested ?? (await defaultAiProviderType(ctx.db, ctx.tenantId));
   if (type === "local") return LOCAL_MODELS;
   if (type !== "openrouter") return CURATED_MODELS[type];
@@ -49,7 +53,9 @@ export async function testAiProvider(
   if (!type) throw new InputError("type: required (the workspace has no default provider)");
   const record = records.find((r) => r.type === type);
   const givenKey = isNewSecret(input.api_key) ? input.api_key : undefined;
-  const creds: AiCredentials | undefined = givenKey ? { type, apiKey: givenKey, extras: record?.creds.extras ?? {} } : record?.creds;
+  const creds: AiCredentials | undefined = givenKey
+    ? { type, apiKey: givenKey, extras: record?.creds.extras ?? {} }
+    : record?.creds;
   if (!creds) throw new InputError(`api_key: required (no ${type} provider is saved)`);
   const model = input.model || record?.model || DEFAULT_CHAT_MODEL[type];
   try {

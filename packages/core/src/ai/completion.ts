@@ -5,14 +5,24 @@ import { PROMPT_KEYS, PROMPT_LABELS, promptInstruction, type PromptKey } from ".
 import { resolveAi, type AiDeps } from "./resolve.ts";
 
 /** `field` is what the text was called in the request (`text`, or `content` in LibreDesk's form), for errors. */
-export type CompletionInput = { prompt_key: string; text: string; target_language?: string | undefined; field?: "text" | "content" | undefined };
+export type CompletionInput = {
+  prompt_key: string;
+  text: string;
+  target_language?: string | undefined;
+  field?: "text" | "content" | undefined;
+};
 export type CompletionView = { completion: string; provider: string; model: string };
 
 export const COMPLETION_TEXT_MAX = 20_000;
 
 /** The reply box's prompt menu; `title` repeats `label` under the name LibreDesk's agent UI reads. */
 export function listPrompts(): { key: PromptKey; label: string; title: string; needs_target_language: boolean }[] {
-  return PROMPT_KEYS.map((key) => ({ key, label: PROMPT_LABELS[key], title: PROMPT_LABELS[key], needs_target_language: key === "translate" }));
+  return PROMPT_KEYS.map((key) => ({
+    key,
+    label: PROMPT_LABELS[key],
+    title: PROMPT_LABELS[key],
+    needs_target_language: key === "translate",
+  }));
 }
 
 const LOCAL: Partial<Record<PromptKey, (text: string) => string>> = {
@@ -45,7 +55,8 @@ export async function completePrompt(ctx: Ctx, deps: AiDeps, input: CompletionIn
   if (chat.provider === "local") {
     const rewrite = LOCAL[key];
     if (!rewrite) {
-      const what = key === "translate" ? "translate" : "expand text (that needs new content only a language model can write)";
+      const what =
+        key === "translate" ? "translate" : "expand text (that needs new content only a language model can write)";
       throw new InputError(`prompt_key: the local provider cannot ${what}; configure a cloud provider`);
     }
     return { completion: rewrite(text), provider: "local", model: "local-rules-v1" };

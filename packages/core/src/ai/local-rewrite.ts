@@ -14,24 +14,72 @@
 export class LocalCannotError extends Error {}
 
 const TYPOS: Record<string, string> = {
-  teh: "the", recieve: "receive", recieved: "received", recieving: "receiving", definately: "definitely",
-  seperate: "separate", occured: "occurred", untill: "until", wich: "which", thier: "their", alot: "a lot",
-  adress: "address", accomodate: "accommodate", acheive: "achieve", beleive: "believe", begining: "beginning",
-  calender: "calendar", commited: "committed", enviroment: "environment", guarentee: "guarantee",
-  garantee: "guarantee", immediatly: "immediately", neccessary: "necessary", noticable: "noticeable",
-  prefered: "preferred", recomend: "recommend", refered: "referred", relevent: "relevant",
-  succesful: "successful", tommorow: "tomorrow", truely: "truly", wierd: "weird", responce: "response",
-  sincerly: "sincerely", appologize: "apologize", appologise: "apologise", inconvienence: "inconvenience",
-  inconvenence: "inconvenience", unfortunatly: "unfortunately", shiping: "shipping", pls: "please",
-  plz: "please", thx: "thanks", dont: "don't", doesnt: "doesn't", didnt: "didn't", isnt: "isn't",
-  wasnt: "wasn't", couldnt: "couldn't", shouldnt: "shouldn't", wouldnt: "wouldn't", havent: "haven't",
-  hasnt: "hasn't", arent: "aren't", im: "I'm", ive: "I've", youre: "you're", theyre: "they're", thats: "that's",
+  teh: "the",
+  recieve: "receive",
+  recieved: "received",
+  recieving: "receiving",
+  definately: "definitely",
+  seperate: "separate",
+  occured: "occurred",
+  untill: "until",
+  wich: "which",
+  thier: "their",
+  alot: "a lot",
+  adress: "address",
+  accomodate: "accommodate",
+  acheive: "achieve",
+  beleive: "believe",
+  begining: "beginning",
+  calender: "calendar",
+  commited: "committed",
+  enviroment: "environment",
+  guarentee: "guarantee",
+  garantee: "guarantee",
+  immediatly: "immediately",
+  neccessary: "necessary",
+  noticable: "noticeable",
+  prefered: "preferred",
+  recomend: "recommend",
+  refered: "referred",
+  relevent: "relevant",
+  succesful: "successful",
+  tommorow: "tomorrow",
+  truely: "truly",
+  wierd: "weird",
+  responce: "response",
+  sincerly: "sincerely",
+  appologize: "apologize",
+  appologise: "apologise",
+  inconvienence: "inconvenience",
+  inconvenence: "inconvenience",
+  unfortunatly: "unfortunately",
+  shiping: "shipping",
+  pls: "please",
+  plz: "please",
+  thx: "thanks",
+  dont: "don't",
+  doesnt: "doesn't",
+  didnt: "didn't",
+  isnt: "isn't",
+  wasnt: "wasn't",
+  couldnt: "couldn't",
+  shouldnt: "shouldn't",
+  wouldnt: "wouldn't",
+  havent: "haven't",
+  hasnt: "hasn't",
+  arent: "aren't",
+  im: "I'm",
+  ive: "I've",
+  youre: "you're",
+  theyre: "they're",
+  thats: "that's",
 };
 const TYPO_RE = new RegExp(`\\b(${Object.keys(TYPOS).join("|")})\\b`, "gi");
 const ABBREVIATIONS = new Set(["e.g", "i.e", "etc", "vs", "approx", "no", "mr", "mrs", "ms", "dr"]);
 
 const GREETING = /^(hi|hello|hey|hiya|dear|good (morning|afternoon|evening))\b[^.?!,]{0,40}[,!]?$/i;
-const CLOSING = /^(best|best regards|kind regards|regards|warm regards|many thanks|thanks|thank you|thanks so much|cheers|sincerely|yours sincerely|yours faithfully|take care|all the best|best wishes|thx)\b[^.?!]{0,20}[,.!]?$/i;
+const CLOSING =
+  /^(best|best regards|kind regards|regards|warm regards|many thanks|thanks|thank you|thanks so much|cheers|sincerely|yours sincerely|yours faithfully|take care|all the best|best wishes|thx)\b[^.?!]{0,20}[,.!]?$/i;
 
 function caseLike(original: string, replacement: string): string {
   if (!replacement) return replacement;
@@ -50,11 +98,18 @@ function fixLine(line: string): string {
   s = s.replace(/([,;!?])(?=[A-Za-z])/g, "$1 ").replace(/\b([a-z]{2,})\.([A-Z][a-z])/g, "$1. $2");
   s = s.replace(/\bi\b(?!\.)/g, "I");
   s = s.replace(/(^|[.!?]\s+)([a-z])/g, (m, before: string, letter: string, offset: number) => {
-    const prev = s.slice(0, offset + before.length).trim().split(/\s+/).pop()?.replace(/[.!?]+$/, "").toLowerCase();
+    const prev = s
+      .slice(0, offset + before.length)
+      .trim()
+      .split(/\s+/)
+      .pop()
+      ?.replace(/[.!?]+$/, "")
+      .toLowerCase();
     return prev && ABBREVIATIONS.has(prev) ? m : before + letter.toUpperCase();
   });
   const words = s.split(" ").length;
-  if (words >= 3 && /[A-Za-z0-9)"']$/.test(s) && !/^https?:\/\//.test(s) && !GREETING.test(s) && !CLOSING.test(s)) s += ".";
+  if (words >= 3 && /[A-Za-z0-9)"']$/.test(s) && !/^https?:\/\//.test(s) && !GREETING.test(s) && !CLOSING.test(s))
+    s += ".";
   return s;
 }
 
@@ -111,21 +166,42 @@ function parts(text: string): Parts {
 }
 
 function join(p: Parts): string {
-  const body = p.body.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  const body = p.body
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   return [p.greeting.join("\n"), body, p.closing.join("\n")].filter((s) => s.trim()).join("\n\n");
 }
 
 const STOPWORDS = new Set(
-  "the a an and or but if then of to in on at for with by from is are was were be been it this that these those you your we our i me my they them their he she his her as not no do does did have has had will would can could should may might there here what which who when where how all any some so just also about into".split(" "),
+  "the a an and or but if then of to in on at for with by from is are was were be been it this that these those you your we our i me my they them their he she his her as not no do does did have has had will would can could should may might there here what which who when where how all any some so just also about into".split(
+    " ",
+  ),
 );
 const SENTENCE = /[^.!?]+(?:[.!?]+|$)/g;
 
 export function shorten(text: string): string {
   const p = parts(text);
-  const paragraphs = p.body.join("\n").split(/\n\s*\n/).map((para) => para.split("\n").map((l) => fixLine(tighten(l))).join(" ").trim()).filter(Boolean);
-  const sentences = paragraphs.flatMap((para, pi) => (para.match(SENTENCE) ?? []).map((s) => ({ pi, s: s.trim() }))).filter((x) => x.s);
+  const paragraphs = p.body
+    .join("\n")
+    .split(/\n\s*\n/)
+    .map((para) =>
+      para
+        .split("\n")
+        .map((l) => fixLine(tighten(l)))
+        .join(" ")
+        .trim(),
+    )
+    .filter(Boolean);
+  const sentences = paragraphs
+    .flatMap((para, pi) => (para.match(SENTENCE) ?? []).map((s) => ({ pi, s: s.trim() })))
+    .filter((x) => x.s);
   if (sentences.length >= 3) {
-    const tokens = (s: string) => s.toLowerCase().match(/[a-z0-9']+/g)?.filter((w) => w.length > 2 && !STOPWORDS.has(w)) ?? [];
+    const tokens = (s: string) =>
+      s
+        .toLowerCase()
+        .match(/[a-z0-9']+/g)
+        ?.filter((w) => w.length > 2 && !STOPWORDS.has(w)) ?? [];
     const freq = new Map<string, number>();
     for (const { s } of sentences) for (const w of tokens(s)) freq.set(w, (freq.get(w) ?? 0) + 1);
     const score = (s: string) => {
@@ -133,10 +209,17 @@ export function shorten(text: string): string {
       return ws.reduce((sum, w) => sum + (freq.get(w) ?? 0), 0) / Math.sqrt(Math.max(1, s.split(/\s+/).length));
     };
     const keep = Math.ceil(sentences.length / 2);
-    const ranked = sentences.map((x, i) => ({ i, score: i === 0 ? Infinity : score(x.s) })).sort((a, b) => b.score - a.score || a.i - b.i);
+    const ranked = sentences
+      .map((x, i) => ({ i, score: i === 0 ? Infinity : score(x.s) }))
+      .sort((a, b) => b.score - a.score || a.i - b.i);
     const kept = new Set(ranked.slice(0, keep).map((r) => r.i));
     p.body = paragraphs
-      .map((_, pi) => sentences.filter((x, i) => x.pi === pi && kept.has(i)).map((x) => x.s).join(" "))
+      .map((_, pi) =>
+        sentences
+          .filter((x, i) => x.pi === pi && kept.has(i))
+          .map((x) => x.s)
+          .join(" "),
+      )
       .filter(Boolean)
       .flatMap((para, i) => (i === 0 ? [para] : ["", para]));
   } else {
@@ -186,7 +269,8 @@ const PROFESSIONAL_PHRASES: [RegExp, string][] = [
 
 function swap(text: string, rules: [RegExp, string][]): string {
   let s = text;
-  for (const [re, to] of rules) s = s.replace(re, (m, ...groups: unknown[]) => caseLike(m, to.replace(/\$1/g, String(groups[0]))));
+  for (const [re, to] of rules)
+    s = s.replace(re, (m, ...groups: unknown[]) => caseLike(m, to.replace(/\$1/g, String(groups[0]))));
   return s;
 }
 
@@ -206,11 +290,7 @@ export function professional(text: string): string {
   const p = parts(text.replace(/(^|\s)[:;]-?[)(DPp](?=\s|$)/g, "$1").replace(/\p{Extended_Pictographic}\uFE0F?/gu, ""));
   const name = p.greeting[0]?.trim().match(NAME_AFTER)?.[1]?.trim();
   p.greeting = [name && !/^there$/i.test(name) ? `Hello ${name},` : "Hello,"];
-  p.body = p.body.map((l) =>
-    fixLine(
-      swap(swap(l, PROFESSIONAL_PHRASES), EXPAND).replace(/!+/g, "."),
-    ),
-  );
+  p.body = p.body.map((l) => fixLine(swap(swap(l, PROFESSIONAL_PHRASES), EXPAND).replace(/!+/g, ".")));
   const signer = p.closing.slice(1).filter((l) => l.trim());
   p.closing = ["Kind regards,", ...signer];
   return join(p);

@@ -1,6 +1,11 @@
 import type { AiModelInfo, AiProviderType } from "../port/ai-clients.ts";
 
-const chat = (id: string, name: string, context_length: number): AiModelInfo => ({ id, name, kind: "chat", context_length });
+const chat = (id: string, name: string, context_length: number): AiModelInfo => ({
+  id,
+  name,
+  kind: "chat",
+  context_length,
+});
 const embedding = (id: string, name: string): AiModelInfo => ({ id, name, kind: "embedding", context_length: 8191 });
 
 /**

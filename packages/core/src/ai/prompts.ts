@@ -1,5 +1,13 @@
 /** The reply-box rewrite prompts of POST /ai/completion (LibreDesk's prompt keys). */
-export const PROMPT_KEYS = ["improve_writing", "fix_grammar", "shorten", "expand", "friendly", "professional", "translate"] as const;
+export const PROMPT_KEYS = [
+  "improve_writing",
+  "fix_grammar",
+  "shorten",
+  "expand",
+  "friendly",
+  "professional",
+  "translate",
+] as const;
 export type PromptKey = (typeof PROMPT_KEYS)[number];
 
 export const PROMPT_LABELS: Record<PromptKey, string> = {

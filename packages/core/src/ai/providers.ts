@@ -35,7 +35,11 @@ const view = (r: Row): AiProviderView => ({
 });
 
 export async function listAiProviders(ctx: Ctx): Promise<AiProviderView[]> {
-  const rows = await ctx.db.select().from(aiProviders).where(eq(aiProviders.tenantId, ctx.tenantId)).orderBy(asc(aiProviders.id));
+  const rows = await ctx.db
+    .select()
+    .from(aiProviders)
+    .where(eq(aiProviders.tenantId, ctx.tenantId))
+    .orderBy(asc(aiProviders.id));
   return rows.map(view);
 }
 
@@ -50,7 +54,12 @@ export async function loadAiProviders(db: Db, secrets: Keyring, tenantId: number
   }));
 }
 
-export type AiProviderInput = { type: AiProviderType; api_key?: string | undefined; model?: string | undefined; extras?: AiExtras | undefined };
+export type AiProviderInput = {
+  type: AiProviderType;
+  api_key?: string | undefined;
+  model?: string | undefined;
+  extras?: AiExtras | undefined;
+};
 
 /**
  * Creates or updates the workspace's provider of `type`. A key that is absent, empty or the mask keeps the

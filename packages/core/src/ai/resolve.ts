@@ -25,15 +25,26 @@ export type ResolvedAi = {
  * if set, else the workspace's settings and default provider, else the local provider. The embedder is the
  * workspace's embedding provider (an inbox may only pick another model of it): one vector space per workspace.
  */
-export async function resolveAi(ctx: { db: Db; tenantId: number }, deps: AiDeps, opts: { inboxId?: number | undefined } = {}): Promise<ResolvedAi> {
+export async function resolveAi(
+  ctx: { db: Db; tenantId: number },
+  deps: AiDeps,
+  opts: { inboxId?: number | undefined } = {},
+): Promise<ResolvedAi> {
   const global = await getAiSettings(ctx.db, ctx.tenantId);
   const override = opts.inboxId === undefined ? null : await readInboxOverride(ctx.db, ctx.tenantId, opts.inboxId);
-  const overridden = override !== null && [override.provider, override.model, override.embedding_model, override.system_prompt].some((v) => v !== null);
+  const overridden =
+    override !== null &&
+    [override.provider, override.model, override.embedding_model, override.system_prompt].some((v) => v !== null);
   const needsRecords = (override?.provider ?? global.provider) !== "local" || global.embedding_provider !== "local";
   const records = needsRecords ? await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId) : [];
   const record = (type: AiProviderType): AiProviderRecord => {
     const found = records.find((r) => r.type === type);
-    if (!found) throw new AiProviderError("bad_request", `The AI settings name ${type}, but no ${type} provider is configured`, type);
+    if (!found)
+      throw new AiProviderError(
+        "bad_request",
+        `The AI settings name ${type}, but no ${type} provider is configured`,
+        type,
+      );
     return found;
   };
 
@@ -56,7 +67,11 @@ export async function resolveAi(ctx: { db: Db; tenantId: number }, deps: AiDeps,
   }
 
   const systemPrompt = override?.system_prompt ?? (global.system_prompt || DEFAULT_SYSTEM_PROMPT);
-  const configured = global.provider !== "local" || global.model !== "" || global.embedding_provider !== "local" || global.system_prompt !== "";
+  const configured =
+    global.provider !== "local" ||
+    global.model !== "" ||
+    global.embedding_provider !== "local" ||
+    global.system_prompt !== "";
   return { chat, embedder, systemPrompt, source: overridden ? "inbox" : configured ? "global" : "local-default" };
 }
 
@@ -69,7 +84,9 @@ export async function resolveEmbedders(ctx: { db: Db; tenantId: number }, deps: 
   const workspace = (await resolveAi(ctx, deps)).embedder;
   const global = await getAiSettings(ctx.db, ctx.tenantId);
   if (global.embedding_provider === "local") return [workspace];
-  const models = new Set((await listInboxOverrides(ctx.db, ctx.tenantId)).map((o) => o.embedding_model).filter((m): m is string => !!m));
+  const models = new Set(
+    (await listInboxOverrides(ctx.db, ctx.tenantId)).map((o) => o.embedding_model).filter((m): m is string => !!m),
+  );
   models.delete(workspace.model);
   if (models.size === 0) return [workspace];
   const records = await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId);

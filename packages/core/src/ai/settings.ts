@@ -111,7 +111,11 @@ export async function listInboxOverrides(db: Db, tenantId: number): Promise<AiIn
 export type AiInboxOverrideUpdate = Partial<Omit<AiInboxOverride, "inbox_id">>;
 
 /** Partial update; a field set to null goes back to inheriting the workspace's value. */
-export async function updateAiInboxOverride(ctx: Ctx, inboxId: number, patch: AiInboxOverrideUpdate): Promise<AiInboxOverride> {
+export async function updateAiInboxOverride(
+  ctx: Ctx,
+  inboxId: number,
+  patch: AiInboxOverrideUpdate,
+): Promise<AiInboxOverride> {
   await requireInbox(ctx, inboxId);
   if (patch.provider) await requireProvider(ctx.db, ctx.tenantId, patch.provider, "provider");
   await ctx.db.transaction(async (tx) => {
@@ -156,5 +160,6 @@ function checkEmbeddingModel(provider: EmbeddingProvider, model: string, field: 
   if (provider === "openai" && !(OPENAI_EMBEDDING_MODELS as readonly string[]).includes(model)) {
     throw new InputError(`${field}: OpenAI embeddings need one of ${OPENAI_EMBEDDING_MODELS.join(", ")}`);
   }
-  if (provider === "local") throw new InputError(`${field}: the local embedder has no models to choose; leave it empty`);
+  if (provider === "local")
+    throw new InputError(`${field}: the local embedder has no models to choose; leave it empty`);
 }

@@ -48,7 +48,12 @@ export async function validateApiKey(db: Db, key: string, now: Date): Promise<Va
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(
-      and(eq(apiKeys.keyHash, hashToken(key)), isNull(apiKeys.revokedAt), eq(users.enabled, true), eq(users.type, "agent")),
+      and(
+        eq(apiKeys.keyHash, hashToken(key)),
+        isNull(apiKeys.revokedAt),
+        eq(users.enabled, true),
+        eq(users.type, "agent"),
+      ),
     )
     .limit(1);
   if (!row) return null;

@@ -10,7 +10,12 @@ export function passwordResetLink(baseUrl: string, token: string): string {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
-export function passwordResetMail(input: { to: string; firstName: string; workspace: string; link: string }): OutgoingMail {
+export function passwordResetMail(input: {
+  to: string;
+  firstName: string;
+  workspace: string;
+  link: string;
+}): OutgoingMail {
   const greeting = input.firstName ? `Hello ${input.firstName},` : "Hello,";
   const request = `Someone (hopefully you) asked to reset the password of your ${input.workspace} account.`;
   const action = "Open this link within an hour to choose a new one:";

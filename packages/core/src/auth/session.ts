@@ -33,7 +33,12 @@ export async function createSession(
 export type ValidSession = { userId: number; csrfToken: string; expiresAt: Date; renewed: boolean };
 
 /** Returns the session when the token is live, belongs to `tenantId` and its agent may still sign in. */
-export async function validateSession(db: Db, tenantId: number, token: string, now: Date): Promise<ValidSession | null> {
+export async function validateSession(
+  db: Db,
+  tenantId: number,
+  token: string,
+  now: Date,
+): Promise<ValidSession | null> {
   const id = hashToken(token);
   const [row] = await db
     .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })

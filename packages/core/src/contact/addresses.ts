@@ -41,10 +41,14 @@ export async function assertAddressesFree(ctx: Ctx, contact: ContactAddresses): 
   list.forEach((ch, i) => {
     const key = `${ch.kind}:${ch.value.toLowerCase()}`;
     if (seen.has(key)) throw new InputError(`channels[${i}].value: listed twice`);
-    if (ch.kind === "email" && ch.value === email) throw new InputError(`channels[${i}].value: is the contact's primary email`);
+    if (ch.kind === "email" && ch.value === email)
+      throw new InputError(`channels[${i}].value: is the contact's primary email`);
     seen.add(key);
   });
-  const emails = [...(emailChanged && email ? [email] : []), ...list.filter((ch) => ch.kind === "email").map((ch) => ch.value)];
+  const emails = [
+    ...(emailChanged && email ? [email] : []),
+    ...list.filter((ch) => ch.kind === "email").map((ch) => ch.value),
+  ];
   const values = [...emails, ...list.filter((ch) => ch.kind === "phone").map((ch) => ch.value.toLowerCase())];
   if (values.length === 0) return;
   const notSelf = self === null ? undefined : ne(users.id, self);
@@ -70,7 +74,8 @@ export async function assertAddressesFree(ctx: Ctx, contact: ContactAddresses): 
   ]);
   const primaryTaken = new Set(primaries.map((p) => p.value));
   const channelTaken = new Set(others.map((o) => `${o.kind}:${o.value}`));
-  if (emailChanged && email && (primaryTaken.has(email) || channelTaken.has(`email:${email}`))) throw new InputError(DUPLICATE_EMAIL);
+  if (emailChanged && email && (primaryTaken.has(email) || channelTaken.has(`email:${email}`)))
+    throw new InputError(DUPLICATE_EMAIL);
   list.forEach((ch, i) => {
     const value = ch.value.toLowerCase();
     if ((ch.kind === "email" && primaryTaken.has(value)) || channelTaken.has(`${ch.kind}:${value}`)) {
@@ -82,7 +87,9 @@ export async function assertAddressesFree(ctx: Ctx, contact: ContactAddresses): 
 /** A unique violation that slipped past the check above (a concurrent write) is still a 400 naming the field. */
 export function rethrowDuplicateAddress(err: unknown): never {
   if (!isUniqueViolation(err)) throw err;
-  throw new InputError(violatedConstraint(err).startsWith("contact_channels") ? `channels: an address ${TAKEN_CHANNEL}` : DUPLICATE_EMAIL);
+  throw new InputError(
+    violatedConstraint(err).startsWith("contact_channels") ? `channels: an address ${TAKEN_CHANNEL}` : DUPLICATE_EMAIL,
+  );
 }
 
 function violatedConstraint(err: unknown): string {

@@ -8,13 +8,23 @@ import { contactsOf } from "./scope.ts";
  * The contact with `email` (already normalised) (primary, then alternate addresses), created when there is
  * none. Concurrent creators of the same address meet on the unique index and both get the one row.
  */
-export async function findOrCreateContactByEmail(db: Db, tenantId: number, contact: { first_name: string; last_name?: string | undefined; email: string }) {
+export async function findOrCreateContactByEmail(
+  db: Db,
+  tenantId: number,
+  contact: { first_name: string; last_name?: string | undefined; email: string },
+) {
   const find = () => findContactIdByEmail(db, tenantId, contact.email);
   const found = await find();
   if (found !== undefined) return found;
   const [created] = await db
     .insert(users)
-    .values({ tenantId, type: "contact", firstName: contact.first_name, lastName: contact.last_name ?? "", email: contact.email })
+    .values({
+      tenantId,
+      type: "contact",
+      firstName: contact.first_name,
+      lastName: contact.last_name ?? "",
+      email: contact.email,
+    })
     .onConflictDoNothing()
     .returning({ id: users.id });
   return created?.id ?? (await find())!;

@@ -5,4 +5,10 @@ export { addContactNote, deleteContactNote, listContactNotes, MAX_NOTE_LENGTH, t
 export { getContact, requireContact } from "./scope.ts";
 export { MAX_SEARCH_RESULTS, MIN_SEARCH_LENGTH, searchContacts } from "./search.ts";
 export type { ChannelKind, ContactChannel, ContactView } from "./view.ts";
-export { createQuickContact, setContactBlocked, updateContact, type ContactUpdate, type QuickContact } from "./write.ts";
+export {
+  createQuickContact,
+  setContactBlocked,
+  updateContact,
+  type ContactUpdate,
+  type QuickContact,
+} from "./write.ts";

@@ -25,7 +25,14 @@ const noteColumns = {
   firstName: users.firstName,
   lastName: users.lastName,
 };
-type NoteRecord = { id: number; note: string; createdAt: Date; userId: number | null; firstName: string | null; lastName: string | null };
+type NoteRecord = {
+  id: number;
+  note: string;
+  createdAt: Date;
+  userId: number | null;
+  firstName: string | null;
+  lastName: string | null;
+};
 
 function noteView(r: NoteRecord): NoteView {
   return {
@@ -56,7 +63,11 @@ export async function addContactNote(ctx: Ctx, contactId: number, note: string):
     .insert(n)
     .values({ tenantId: ctx.tenantId, contactId, userId: authorId, note, createdAt: now, updatedAt: now })
     .returning({ id: n.id });
-  const [created] = await ctx.db.select(noteColumns).from(n).leftJoin(users, eq(users.id, n.userId)).where(eq(n.id, row!.id));
+  const [created] = await ctx.db
+    .select(noteColumns)
+    .from(n)
+    .leftJoin(users, eq(users.id, n.userId))
+    .where(eq(n.id, row!.id));
   return noteView(created!);
 }
 
@@ -67,6 +78,7 @@ export async function deleteContactNote(ctx: Ctx, contactId: number, noteId: num
   const [note] = await ctx.db.select({ userId: n.userId }).from(n).where(scoped);
   if (!note) throw new NotFoundError("Note");
   const isAuthor = ctx.actor.type === "agent" && note.userId === ctx.actor.userId;
-  if (!isAuthor && !can(ctx.actor, "contact_notes:delete")) throw new PermissionError("Only the note's author may delete it");
+  if (!isAuthor && !can(ctx.actor, "contact_notes:delete"))
+    throw new PermissionError("Only the note's author may delete it");
   await ctx.db.delete(n).where(scoped);
 }

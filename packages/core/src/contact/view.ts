@@ -54,9 +54,19 @@ export type ContactRecord = {
 export async function contactViews(ctx: Pick<Ctx, "db">, records: ContactRecord[]): Promise<ContactView[]> {
   if (records.length === 0) return [];
   const channels = await ctx.db
-    .select({ id: contactChannels.id, contactId: contactChannels.contactId, kind: contactChannels.kind, value: contactChannels.value })
+    .select({
+      id: contactChannels.id,
+      contactId: contactChannels.contactId,
+      kind: contactChannels.kind,
+      value: contactChannels.value,
+    })
     .from(contactChannels)
-    .where(inArray(contactChannels.contactId, records.map((r) => r.id)))
+    .where(
+      inArray(
+        contactChannels.contactId,
+        records.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(contactChannels.id));
   const byContact = new Map<number, ContactChannel[]>();
   for (const { contactId, ...channel } of channels) {

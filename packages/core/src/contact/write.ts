@@ -4,7 +4,13 @@ import { validateAttributeValues } from "../custom-attribute/values.ts";
 import { InputError, PermissionError } from "../errors/index.ts";
 import { avatarPath, swapAvatar, uploadedAvatarUuid } from "../media/avatar.ts";
 import { users } from "../user/user.sql.ts";
-import { assertAddressesFree, normalizeChannel, normalizeEmail, rethrowDuplicateAddress, type ChannelInput } from "./addresses.ts";
+import {
+  assertAddressesFree,
+  normalizeChannel,
+  normalizeEmail,
+  rethrowDuplicateAddress,
+  type ChannelInput,
+} from "./addresses.ts";
 import { contactChannels } from "./contact.sql.ts";
 import { contactsOf, requireContact } from "./scope.ts";
 import { contactColumns, contactView, type ContactView } from "./view.ts";
@@ -26,7 +32,12 @@ export type ContactUpdate = {
   channels?: ChannelInput[] | undefined;
 };
 
-export type QuickContact = { first_name: string; last_name?: string | undefined; email?: string | undefined; phone?: string | undefined };
+export type QuickContact = {
+  first_name: string;
+  last_name?: string | undefined;
+  email?: string | undefined;
+  phone?: string | undefined;
+};
 
 /**
  * A partial update of a contact; one transaction. Changing the avatar releases an uploaded previous one
@@ -48,7 +59,11 @@ export async function updateContact(ctx: Ctx, id: number, input: ContactUpdate):
   const row = await ctx.db
     .transaction(async (tx) => {
       // The avatar being replaced is read under the row lock, so concurrent changes release each one once.
-      const [locked] = await tx.select({ avatarUrl: users.avatarUrl }).from(users).where(and(contactsOf(ctx), eq(users.id, id))).for("update");
+      const [locked] = await tx
+        .select({ avatarUrl: users.avatarUrl })
+        .from(users)
+        .where(and(contactsOf(ctx), eq(users.id, id)))
+        .for("update");
       const [updated] = await tx
         .update(users)
         .set({
@@ -65,11 +80,16 @@ export async function updateContact(ctx: Ctx, id: number, input: ContactUpdate):
         })
         .where(and(contactsOf(ctx), eq(users.id, id)))
         .returning(contactColumns);
-      if (avatarUrl !== undefined) await swapAvatar(tx, ctx.tenantId, locked?.avatarUrl ?? null, avatarUrl, ctx.clock.now());
+      if (avatarUrl !== undefined)
+        await swapAvatar(tx, ctx.tenantId, locked?.avatarUrl ?? null, avatarUrl, ctx.clock.now());
       if (channels) {
-        await tx.delete(contactChannels).where(and(eq(contactChannels.tenantId, ctx.tenantId), eq(contactChannels.contactId, id)));
+        await tx
+          .delete(contactChannels)
+          .where(and(eq(contactChannels.tenantId, ctx.tenantId), eq(contactChannels.contactId, id)));
         if (channels.length) {
-          await tx.insert(contactChannels).values(channels.map((ch) => ({ tenantId: ctx.tenantId, contactId: id, ...ch })));
+          await tx
+            .insert(contactChannels)
+            .values(channels.map((ch) => ({ tenantId: ctx.tenantId, contactId: id, ...ch })));
         }
       }
       return updated!;

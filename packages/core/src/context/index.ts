@@ -23,7 +23,13 @@ export type SystemActor = { type: "system"; tenantId: number };
  * A customer in the live-chat widget, through a widget session of one inbox: an anonymous visitor or a
  * contact the site verified. Holds no permission; widget operations see only the contact's own conversations.
  */
-export type ContactActor = { type: "contact"; tenantId: number; contactId: number; inboxId: number; isVisitor: boolean };
+export type ContactActor = {
+  type: "contact";
+  tenantId: number;
+  contactId: number;
+  inboxId: number;
+  isVisitor: boolean;
+};
 
 export type Actor = AgentActor | SystemActor | ContactActor;
 

@@ -42,5 +42,10 @@ export async function writeActivity(
       createdAt: target.now,
     })
     .returning({ uuid: messages.uuid });
-  return { type: "new_message", tenantId: target.tenantId, conversationUuid: target.conversationUuid, messageUuid: row!.uuid };
+  return {
+    type: "new_message",
+    tenantId: target.tenantId,
+    conversationUuid: target.conversationUuid,
+    messageUuid: row!.uuid,
+  };
 }

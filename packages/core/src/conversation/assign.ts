@@ -14,7 +14,15 @@ export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number 
       : await ctx.db
           .select({ id: users.id, firstName: users.firstName, lastName: users.lastName })
           .from(users)
-          .where(and(eq(users.id, userId), eq(users.tenantId, ctx.tenantId), eq(users.type, "agent"), eq(users.enabled, true), isNull(users.deletedAt)));
+          .where(
+            and(
+              eq(users.id, userId),
+              eq(users.tenantId, ctx.tenantId),
+              eq(users.type, "agent"),
+              eq(users.enabled, true),
+              isNull(users.deletedAt),
+            ),
+          );
   if (agent === undefined) throw new InputError(`assignee_id: no enabled agent with id ${userId} in this workspace`);
   const name = agent && `${agent.firstName} ${agent.lastName}`.trim();
   return changeConversation(ctx, target, (row, _tx, who) => {
@@ -23,7 +31,14 @@ export async function assignUser(ctx: Ctx, target: ChangeTarget, userId: number 
       set: { assignedUserId: agent?.id ?? null },
       changes: { assigned_user_id: agent?.id ?? null },
       activity: agent
-        ? { kind: "assign_user", text: agent.id === agentId(ctx) ? `${who} self-assigned this conversation` : `${who} assigned the conversation to ${name}`, meta: { assigned_user_id: agent.id } }
+        ? {
+            kind: "assign_user",
+            text:
+              agent.id === agentId(ctx)
+                ? `${who} self-assigned this conversation`
+                : `${who} assigned the conversation to ${name}`,
+            meta: { assigned_user_id: agent.id },
+          }
         : { kind: "unassign_user", text: `${who} removed the assigned agent`, meta: { assigned_user_id: null } },
       also: async (tx) => {
         if (!agent) return;
@@ -47,7 +62,10 @@ export async function assignTeam(ctx: Ctx, target: ChangeTarget, teamId: number 
   const [team] =
     teamId === null
       ? [null]
-      : await ctx.db.select({ id: teams.id, name: teams.name }).from(teams).where(and(eq(teams.id, teamId), eq(teams.tenantId, ctx.tenantId)));
+      : await ctx.db
+          .select({ id: teams.id, name: teams.name })
+          .from(teams)
+          .where(and(eq(teams.id, teamId), eq(teams.tenantId, ctx.tenantId)));
   if (team === undefined) throw new InputError(`assignee_id: no team with id ${teamId} in this workspace`);
   return changeConversation(ctx, target, (row, _tx, who) => {
     if (row.assignedTeamId === (team?.id ?? null)) return null;
@@ -55,7 +73,11 @@ export async function assignTeam(ctx: Ctx, target: ChangeTarget, teamId: number 
       set: { assignedTeamId: team?.id ?? null },
       changes: { assigned_team_id: team?.id ?? null },
       activity: team
-        ? { kind: "assign_team", text: `${who} assigned the conversation to team ${team.name}`, meta: { assigned_team_id: team.id } }
+        ? {
+            kind: "assign_team",
+            text: `${who} assigned the conversation to team ${team.name}`,
+            meta: { assigned_team_id: team.id },
+          }
         : { kind: "unassign_team", text: `${who} removed the assigned team`, meta: { assigned_team_id: null } },
     };
   });

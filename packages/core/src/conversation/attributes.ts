@@ -17,7 +17,11 @@ function merged(current: Record<string, unknown>, values: Record<string, unknown
 const keysOf = (values: Record<string, unknown>) => Object.keys(values).join(", ");
 
 /** PUT …/custom-attributes: merges checked values into the conversation's attributes. */
-export async function setConversationAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<boolean> {
+export async function setConversationAttributes(
+  ctx: Ctx,
+  target: ChangeTarget,
+  values: Record<string, unknown>,
+): Promise<boolean> {
   await validateAttributeValues(ctx, "conversation", values);
   return changeConversation(ctx, target, (row, _tx, who) => {
     const next = merged(row.customAttributes, values);
@@ -25,22 +29,38 @@ export async function setConversationAttributes(ctx: Ctx, target: ChangeTarget, 
     return {
       set: { customAttributes: next },
       changes: { custom_attributes: next },
-      activity: { kind: "custom_attributes", text: `${who} updated ${keysOf(values)}`, meta: { keys: Object.keys(values) } },
+      activity: {
+        kind: "custom_attributes",
+        text: `${who} updated ${keysOf(values)}`,
+        meta: { keys: Object.keys(values) },
+      },
     };
   });
 }
 
 /** PUT …/contacts/custom-attributes: the same for the conversation's contact. */
-export async function setContactAttributes(ctx: Ctx, target: ChangeTarget, values: Record<string, unknown>): Promise<boolean> {
+export async function setContactAttributes(
+  ctx: Ctx,
+  target: ChangeTarget,
+  values: Record<string, unknown>,
+): Promise<boolean> {
   await validateAttributeValues(ctx, "contact", values);
   return changeConversation(ctx, target, async (row, tx, who) => {
-    const [contact] = await tx.select({ attrs: users.customAttributes }).from(users).where(eq(users.id, row.contactId)).for("update");
+    const [contact] = await tx
+      .select({ attrs: users.customAttributes })
+      .from(users)
+      .where(eq(users.id, row.contactId))
+      .for("update");
     const next = merged(contact!.attrs, values);
     if (JSON.stringify(next) === JSON.stringify(contact!.attrs)) return null;
     return {
       set: {},
       changes: { contact: { custom_attributes: next } },
-      activity: { kind: "contact_custom_attributes", text: `${who} updated the contact's ${keysOf(values)}`, meta: { keys: Object.keys(values) } },
+      activity: {
+        kind: "contact_custom_attributes",
+        text: `${who} updated the contact's ${keysOf(values)}`,
+        meta: { keys: Object.keys(values) },
+      },
       also: async (db) => {
         await db.update(users).set({ customAttributes: next }).where(eq(users.id, row.contactId));
       },

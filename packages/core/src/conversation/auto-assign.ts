@@ -18,6 +18,7 @@ export async function autoAssignOnReply(ctx: Ctx, conversationId: number, agentI
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .where(eq(conversations.id, conversationId))
     .for("update", { of: conversations });
-  if (!row || row.assignedUserId !== null || (row.config as Partial<EmailConfig>).auto_assign_on_reply !== true) return false;
+  if (!row || row.assignedUserId !== null || (row.config as Partial<EmailConfig>).auto_assign_on_reply !== true)
+    return false;
   return assignUser(ctx, { id: conversationId }, agentId);
 }

@@ -47,14 +47,22 @@ export async function changeConversation(
     const [row] = await tx.select().from(conversations).where(eq(conversations.id, id)).for("update");
     const change = row && (await plan(row, tx, actorName(ctx.actor)));
     if (!row || !change) return false;
-    await tx.update(conversations).set({ ...change.set, updatedAt: now }).where(eq(conversations.id, id));
+    await tx
+      .update(conversations)
+      .set({ ...change.set, updatedAt: now })
+      .where(eq(conversations.id, id));
     const more = (await change.also?.(tx)) ?? {};
     const newMessage = await writeActivity(
       tx,
       { tenantId: row.tenantId, conversationId: id, conversationUuid: row.uuid, senderId, now },
       change.activity,
     );
-    const update: DomainEvent = { type: "conversation_update", tenantId: row.tenantId, conversationUuid: row.uuid, changes: change.changes };
+    const update: DomainEvent = {
+      type: "conversation_update",
+      tenantId: row.tenantId,
+      conversationUuid: row.uuid,
+      changes: change.changes,
+    };
     after.publish(update, newMessage);
     after.add(more);
     return true;

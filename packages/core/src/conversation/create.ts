@@ -48,7 +48,14 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
   const [inbox] = await ctx.db
     .select({ id: inboxes.id })
     .from(inboxes)
-    .where(and(eq(inboxes.id, input.inbox_id), eq(inboxes.tenantId, ctx.tenantId), eq(inboxes.enabled, true), isNull(inboxes.deletedAt)));
+    .where(
+      and(
+        eq(inboxes.id, input.inbox_id),
+        eq(inboxes.tenantId, ctx.tenantId),
+        eq(inboxes.enabled, true),
+        isNull(inboxes.deletedAt),
+      ),
+    );
   if (!inbox) throw new InputError(`inbox_id: no enabled inbox with id ${input.inbox_id}`);
   const fromContact = input.initiator === "contact";
   if (fromContact) {
@@ -129,16 +136,29 @@ export async function createConversation(ctx: Ctx, input: NewConversation): Prom
 /** The team and agent to assign exist in the workspace, and the caller may assign them (403 otherwise). */
 async function checkAssignees(ctx: Ctx, input: NewConversation): Promise<void> {
   if (input.team_id) {
-    if (!can(ctx.actor, "conversations:update_team_assignee")) throw new PermissionError("team_id: assigning a team needs conversations:update_team_assignee");
-    const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(and(eq(teams.id, input.team_id), eq(teams.tenantId, ctx.tenantId)));
+    if (!can(ctx.actor, "conversations:update_team_assignee"))
+      throw new PermissionError("team_id: assigning a team needs conversations:update_team_assignee");
+    const [team] = await ctx.db
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.id, input.team_id), eq(teams.tenantId, ctx.tenantId)));
     if (!team) throw new InputError(`team_id: no team with id ${input.team_id} in this workspace`);
   }
   if (input.agent_id) {
-    if (!can(ctx.actor, "conversations:update_user_assignee")) throw new PermissionError("agent_id: assigning an agent needs conversations:update_user_assignee");
+    if (!can(ctx.actor, "conversations:update_user_assignee"))
+      throw new PermissionError("agent_id: assigning an agent needs conversations:update_user_assignee");
     const [agent] = await ctx.db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, input.agent_id), eq(users.tenantId, ctx.tenantId), eq(users.type, "agent"), eq(users.enabled, true), isNull(users.deletedAt)));
+      .where(
+        and(
+          eq(users.id, input.agent_id),
+          eq(users.tenantId, ctx.tenantId),
+          eq(users.type, "agent"),
+          eq(users.enabled, true),
+          isNull(users.deletedAt),
+        ),
+      );
     if (!agent) throw new InputError(`agent_id: no enabled agent with id ${input.agent_id} in this workspace`);
   }
 }

@@ -24,7 +24,13 @@ function agentActor(ctx: Ctx): AgentActor {
   return ctx.actor;
 }
 
-type DraftRow = { conversationUuid: string; content: string; meta: Record<string, unknown>; createdAt: Date; updatedAt: Date };
+type DraftRow = {
+  conversationUuid: string;
+  content: string;
+  meta: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 function draftView(row: DraftRow) {
   const m = row.meta;
@@ -80,10 +86,24 @@ export async function saveDraft(ctx: Ctx, ref: ConversationRef, input: DraftInpu
   const now = ctx.clock.now();
   const [row] = await ctx.db
     .insert(drafts)
-    .values({ tenantId: ctx.tenantId, userId: me.userId, conversationId, content: input.content, meta, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [drafts.userId, drafts.conversationId], set: { content: input.content, meta, updatedAt: now } })
+    .values({
+      tenantId: ctx.tenantId,
+      userId: me.userId,
+      conversationId,
+      content: input.content,
+      meta,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [drafts.userId, drafts.conversationId],
+      set: { content: input.content, meta, updatedAt: now },
+    })
     .returning();
-  const [conversation] = await ctx.db.select({ uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, conversationId));
+  const [conversation] = await ctx.db
+    .select({ uuid: conversations.uuid })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
   return draftView({ ...row!, conversationUuid: conversation!.uuid });
 }
 

@@ -10,7 +10,9 @@ import { changeConversation, type ChangeTarget } from "./change.ts";
 export async function setPriority(ctx: Ctx, target: ChangeTarget, ref: string | number | null): Promise<boolean> {
   const all = await ctx.db.select({ id: priorities.id, name: priorities.name }).from(priorities);
   const priority =
-    ref === null ? null : all.find((p) => (typeof ref === "number" ? p.id === ref : p.name.toLowerCase() === ref.trim().toLowerCase()));
+    ref === null
+      ? null
+      : all.find((p) => (typeof ref === "number" ? p.id === ref : p.name.toLowerCase() === ref.trim().toLowerCase()));
   if (priority === undefined) throw new InputError("priority: must be Low, Medium, High, Urgent, 1 to 4 or null");
   return changeConversation(ctx, target, (row, _tx, who) =>
     row.priorityId === (priority?.id ?? null)
@@ -31,7 +33,11 @@ export async function setSubject(ctx: Ctx, target: ChangeTarget, subject: string
   return changeConversation(ctx, target, (row, _tx, who) =>
     row.subject === subject
       ? null
-      : { set: { subject }, changes: { subject }, activity: { kind: "subject", text: `${who} changed the subject to ${subject}`, meta: { subject } } },
+      : {
+          set: { subject },
+          changes: { subject },
+          activity: { kind: "subject", text: `${who} changed the subject to ${subject}`, meta: { subject } },
+        },
   );
 }
 
@@ -48,8 +54,15 @@ export async function setContact(ctx: Ctx, target: ChangeTarget, contactId: numb
       ? null
       : {
           set: { contactId: contact.id },
-          changes: { contact_id: contact.id, contact: { first_name: contact.firstName, last_name: contact.lastName, email: contact.email } },
-          activity: { kind: "contact", text: `${who} changed the contact to ${name}`, meta: { contact_id: contact.id } },
+          changes: {
+            contact_id: contact.id,
+            contact: { first_name: contact.firstName, last_name: contact.lastName, email: contact.email },
+          },
+          activity: {
+            kind: "contact",
+            text: `${who} changed the contact to ${name}`,
+            meta: { contact_id: contact.id },
+          },
         },
   );
 }

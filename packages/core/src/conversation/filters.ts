@@ -11,8 +11,16 @@ import { conversations, conversationTags } from "./conversation.sql.ts";
 
 const c = conversations;
 
-const lowerList = (values: string[]) => sql.join(values.map((v) => sql`lower(${v})`), sql`, `);
-const textList = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const lowerList = (values: string[]) =>
+  sql.join(
+    values.map((v) => sql`lower(${v})`),
+    sql`, `,
+  );
+const textList = (values: string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 
 /**
  * A reference column filtered by what people call the row: its name (any case) or its id, e.g.
@@ -65,7 +73,10 @@ export const CONVERSATION_FILTERS: FilterFields = {
   assigned_team: byNameOrId(c.assignedTeamId, teams, teams.name, sameTenant(teams.tenantId)),
   inbox: byNameOrId(c.inboxId, inboxes, inboxes.name, sameTenant(inboxes.tenantId)),
   contact_email: { type: "text", expr: sql`(SELECT ${users.email} FROM ${users} WHERE ${users.id} = ${c.contactId})` },
-  inbox_channel: { type: "text", expr: sql`(SELECT ${inboxes.channel} FROM ${inboxes} WHERE ${inboxes.id} = ${c.inboxId})` },
+  inbox_channel: {
+    type: "text",
+    expr: sql`(SELECT ${inboxes.channel} FROM ${inboxes} WHERE ${inboxes.id} = ${c.inboxId})`,
+  },
   tags: {
     type: "set",
     has: hasTag,
@@ -75,7 +86,11 @@ export const CONVERSATION_FILTERS: FilterFields = {
 
 /** LibreDesk's models for conversation lists: the conversation's columns, its status, contact and inbox. */
 const CONVERSATION_FILTER_MODELS: FilterModels = {
-  conversations: sameNames(Object.keys(CONVERSATION_FILTERS).filter((f) => !["status", "priority", "contact_email", "inbox_channel"].includes(f))),
+  conversations: sameNames(
+    Object.keys(CONVERSATION_FILTERS).filter(
+      (f) => !["status", "priority", "contact_email", "inbox_channel"].includes(f),
+    ),
+  ),
   conversation_statuses: { id: "status_id", name: "status" },
   conversation_priorities: { id: "priority_id", name: "priority" },
   users: { email: "contact_email" },

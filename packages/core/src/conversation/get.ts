@@ -82,12 +82,26 @@ const PREVIOUS_CONVERSATIONS = 10;
 
 export type PreviousConversation = Pick<
   ConversationListRow,
-  "id" | "uuid" | "reference_number" | "subject" | "status" | "last_message" | "last_message_at" | "created_at" | "updated_at"
+  | "id"
+  | "uuid"
+  | "reference_number"
+  | "subject"
+  | "status"
+  | "last_message"
+  | "last_message_at"
+  | "created_at"
+  | "updated_at"
 > & { contact: Pick<ConversationListRow["contact"], "first_name" | "last_name" | "avatar_url"> };
 
-async function previousConversations(ctx: Ctx, conversationId: number, contactId: number): Promise<PreviousConversation[]> {
+async function previousConversations(
+  ctx: Ctx,
+  conversationId: number,
+  contactId: number,
+): Promise<PreviousConversation[]> {
   const rows = await selectConversationRows(ctx)
-    .where(and(eq(c.tenantId, ctx.tenantId), eq(c.contactId, contactId), ne(c.id, conversationId), visibleTo(ctx.actor)))
+    .where(
+      and(eq(c.tenantId, ctx.tenantId), eq(c.contactId, contactId), ne(c.id, conversationId), visibleTo(ctx.actor)),
+    )
     .orderBy(desc(c.createdAt), desc(c.id))
     .limit(PREVIOUS_CONVERSATIONS);
   return rows.map(listRow).map((r) => ({

@@ -10,7 +10,13 @@ import { tags } from "../tag/tag.sql.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { teams } from "../team/team.sql.ts";
 import { users } from "../user/user.sql.ts";
-import { conversationParticipants, conversationReads, conversations, conversationTags, drafts } from "./conversation.sql.ts";
+import {
+  conversationParticipants,
+  conversationReads,
+  conversations,
+  conversationTags,
+  drafts,
+} from "./conversation.sql.ts";
 import { visibleTo } from "./visibility.ts";
 import { messages } from "./message.sql.ts";
 
@@ -106,13 +112,20 @@ export async function listConversations(
       .orderBy(sql`${dir(sortColumn)} NULLS LAST`, dir(c.id))
       .limit(q.pageSize)
       .offset(offsetOf(q)),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(c).innerJoin(statuses, eq(statuses.id, c.statusId)).where(where),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(c)
+      .innerJoin(statuses, eq(statuses.id, c.statusId))
+      .where(where),
   ]);
   return pageResult(rows.map(listRow), count!.n, q);
 }
 
 async function teamOfWorkspace(ctx: Ctx, teamId: number) {
-  const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(and(eq(teams.id, teamId), eq(teams.tenantId, ctx.tenantId)));
+  const [team] = await ctx.db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), eq(teams.tenantId, ctx.tenantId)));
   if (!team) throw new NotFoundError("Team");
 }
 
@@ -124,7 +137,10 @@ async function statusNames(ctx: Ctx, names: string[] | undefined): Promise<SQL |
     .where(and(eq(statuses.tenantId, ctx.tenantId), inArray(statuses.name, names)));
   const unknown = names.filter((n) => !found.some((s) => s.name === n));
   if (unknown.length) throw new InputError(`statuses: unknown status "${unknown[0]}"`);
-  return inArray(c.statusId, found.map((s) => s.id));
+  return inArray(
+    c.statusId,
+    found.map((s) => s.id),
+  );
 }
 
 /**
@@ -162,7 +178,9 @@ function listColumns(userId: number) {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     hasDraft: sql<boolean>`EXISTS (SELECT 1 FROM ${drafts} WHERE ${drafts.conversationId} = ${c.id} AND ${drafts.userId} = ${userId})`,
-    tags: sql<string[]>`ARRAY(SELECT ${tags.name} FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId}
+    tags: sql<
+      string[]
+    >`ARRAY(SELECT ${tags.name} FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId}
       WHERE ${conversationTags.conversationId} = ${c.id} ORDER BY ${tags.name})`,
     // Incoming messages since this agent last looked; a conversation marked unread counts at least 1.
     unreadCount: sql<number>`(SELECT CASE WHEN r.marked_unread THEN greatest(1, n) ELSE n END FROM (

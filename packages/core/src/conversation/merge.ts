@@ -26,11 +26,17 @@ export async function mergeConversations(ctx: Ctx, input: { source_uuid: string;
   const who = actorName(ctx.actor);
   await transaction(ctx, async (tx, after) => {
     // Both rows locked in id order, so two opposite merges cannot deadlock.
-    const rows = await tx.select().from(conversations).where(inArray(conversations.id, [sourceId, targetId])).orderBy(asc(conversations.id)).for("update");
+    const rows = await tx
+      .select()
+      .from(conversations)
+      .where(inArray(conversations.id, [sourceId, targetId]))
+      .orderBy(asc(conversations.id))
+      .for("update");
     const source = rows.find((r) => r.id === sourceId)!;
     const target = rows.find((r) => r.id === targetId)!;
     await tx.update(messages).set({ conversationId: target.id }).where(eq(messages.conversationId, source.id));
-    const sourceIsNewer = source.lastMessageAt !== null && (target.lastMessageAt === null || source.lastMessageAt > target.lastMessageAt);
+    const sourceIsNewer =
+      source.lastMessageAt !== null && (target.lastMessageAt === null || source.lastMessageAt > target.lastMessageAt);
     const lastMessageAt = sourceIsNewer ? source.lastMessageAt : target.lastMessageAt;
     await tx
       .update(conversations)
@@ -48,16 +54,33 @@ export async function mergeConversations(ctx: Ctx, input: { source_uuid: string;
     const into = await writeActivity(
       tx,
       { tenantId: ctx.tenantId, conversationId: target.id, conversationUuid: target.uuid, senderId, now },
-      { kind: "merge", text: `${who} merged #${source.referenceNumber} into this conversation`, meta: { source_uuid: source.uuid } },
+      {
+        kind: "merge",
+        text: `${who} merged #${source.referenceNumber} into this conversation`,
+        meta: { source_uuid: source.uuid },
+      },
     );
     const from = await writeActivity(
       tx,
       { tenantId: ctx.tenantId, conversationId: source.id, conversationUuid: source.uuid, senderId, now },
-      { kind: "merge", text: `${who} merged this conversation into #${target.referenceNumber}`, meta: { target_uuid: target.uuid } },
+      {
+        kind: "merge",
+        text: `${who} merged this conversation into #${target.referenceNumber}`,
+        meta: { target_uuid: target.uuid },
+      },
     );
-    const update = (uuid: string, changes: Record<string, unknown>): DomainEvent => ({ type: "conversation_update", tenantId: ctx.tenantId, conversationUuid: uuid, changes });
+    const update = (uuid: string, changes: Record<string, unknown>): DomainEvent => ({
+      type: "conversation_update",
+      tenantId: ctx.tenantId,
+      conversationUuid: uuid,
+      changes,
+    });
     after.publish(
-      update(source.uuid, { status: closed.name, closed_at: iso(now), ...(source.snoozedUntil && { snoozed_until: null }) }),
+      update(source.uuid, {
+        status: closed.name,
+        closed_at: iso(now),
+        ...(source.snoozedUntil && { snoozed_until: null }),
+      }),
       update(target.uuid, { last_message_at: iso(lastMessageAt) }),
       into,
       from,

@@ -20,7 +20,9 @@ export const messages = pgTable(
     type: text("type", { enum: MESSAGE_TYPES }).notNull(),
     status: text("status", { enum: MESSAGE_STATUSES }).notNull(),
     private: boolean("private").default(false).notNull(),
-    contentType: text("content_type", { enum: ["html", "text"] }).default("html").notNull(),
+    contentType: text("content_type", { enum: ["html", "text"] })
+      .default("html")
+      .notNull(),
     content: text("content").default("").notNull(),
     textContent: text("text_content").default("").notNull(),
     senderId: integer("sender_id").references(() => users.id),

@@ -8,7 +8,14 @@ import type { Db } from "../port/database.ts";
 import { conversationParticipants, conversations } from "./conversation.sql.ts";
 import { visibleConversationId, type ConversationRef } from "./get.ts";
 
-export type Participant = { id: number; first_name: string; last_name: string; email: string | null; avatar_url: string | null; type: string };
+export type Participant = {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  avatar_url: string | null;
+  type: string;
+};
 
 /**
  * Followers and mentioned agents of a conversation, each once; the System user is never listed. A bare
@@ -49,33 +56,37 @@ export async function addFollower(ctx: Ctx, ref: ConversationRef, userId: number
   if (!user || (user.type !== "agent" && user.type !== "system") || user.deletedAt) {
     throw new InputError(`user_id: no agent with id ${userId}`);
   }
-  if (user.type !== "system") await transaction(ctx, async (tx, after) => {
-    const inserted = await tx
-      .insert(conversationParticipants)
-      .values({ tenantId: ctx.tenantId, conversationId, userId, kind: "follower" })
-      .onConflictDoNothing()
-      .returning({ userId: conversationParticipants.userId });
-    if (inserted.length === 0) return;
-    // Adding someone notifies them (never oneself: createNotifications skips the actor); removing does not.
-    const actor = ctx.actor.type === "agent" ? ctx.actor : null;
-    const notified = await createNotifications(tx, {
-      tenantId: ctx.tenantId,
-      userIds: [userId],
-      type: "follower_added",
-      title: actor ? `${fullName(actor)} added you as a follower` : "You were added as a follower",
-      description: await subjectOf(tx, conversationId),
-      conversationId,
-      actorId: actor?.userId ?? null,
+  if (user.type !== "system")
+    await transaction(ctx, async (tx, after) => {
+      const inserted = await tx
+        .insert(conversationParticipants)
+        .values({ tenantId: ctx.tenantId, conversationId, userId, kind: "follower" })
+        .onConflictDoNothing()
+        .returning({ userId: conversationParticipants.userId });
+      if (inserted.length === 0) return;
+      // Adding someone notifies them (never oneself: createNotifications skips the actor); removing does not.
+      const actor = ctx.actor.type === "agent" ? ctx.actor : null;
+      const notified = await createNotifications(tx, {
+        tenantId: ctx.tenantId,
+        userIds: [userId],
+        type: "follower_added",
+        title: actor ? `${fullName(actor)} added you as a follower` : "You were added as a follower",
+        description: await subjectOf(tx, conversationId),
+        conversationId,
+        actorId: actor?.userId ?? null,
+      });
+      after.add({ messages: notificationMessages(notified), events: notificationEvents(notified) });
     });
-    after.add({ messages: notificationMessages(notified), events: notificationEvents(notified) });
-  });
   return { participants: await participantsOf(ctx, conversationId) };
 }
 
 const fullName = (a: { firstName: string; lastName: string }) => `${a.firstName} ${a.lastName}`.trim();
 
 async function subjectOf(db: Db, conversationId: number): Promise<string> {
-  const [row] = await db.select({ subject: conversations.subject }).from(conversations).where(eq(conversations.id, conversationId));
+  const [row] = await db
+    .select({ subject: conversations.subject })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
   return row?.subject ?? "";
 }
 

@@ -9,7 +9,12 @@ import { conversations } from "./conversation.sql.ts";
  * (media/cleanup.ts): they expire now, so once their messages are gone its next run deletes the rows, then
  * the bytes. Imported mail's files included (they never expire otherwise).
  */
-export async function releaseMessageMedia(tx: Db, tenantId: number, messageIds: readonly number[] | SQLWrapper, now: Date): Promise<void> {
+export async function releaseMessageMedia(
+  tx: Db,
+  tenantId: number,
+  messageIds: readonly number[] | SQLWrapper,
+  now: Date,
+): Promise<void> {
   await tx
     .update(media)
     .set({ expiresAt: now })

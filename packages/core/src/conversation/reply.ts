@@ -159,7 +159,8 @@ async function mentionedAgents(ctx: Ctx, ids: number[]): Promise<number[]> {
         isNull(users.deletedAt),
       ),
     );
-  const missing = ids.findIndex((id) => !found.some((f) => f.id === id));
+  const foundIds = new Set(found.map((f) => f.id));
+  const missing = ids.findIndex((id) => !foundIds.has(id));
   if (missing >= 0) throw new InputError(`mentions[${missing}]: no agent with id ${ids[missing]}`);
   return unique;
 }

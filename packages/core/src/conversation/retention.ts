@@ -41,7 +41,13 @@ export async function applyTrashRetention(deps: SystemDeps, now: Date, batch = R
       const [row] = await tx
         .select({ id: conversations.id })
         .from(conversations)
-        .where(and(eq(conversations.id, due.id), eq(conversations.statusId, due.statusId), lte(conversations.statusChangedAt, cutoff)))
+        .where(
+          and(
+            eq(conversations.id, due.id),
+            eq(conversations.statusId, due.statusId),
+            lte(conversations.statusChangedAt, cutoff),
+          ),
+        )
         .for("update");
       if (!row) return false;
       await purgeConversations(tx, due.tenantId, [row.id], now);
@@ -53,7 +59,10 @@ export async function applyTrashRetention(deps: SystemDeps, now: Date, batch = R
   for (const rule of TO_TRASH) {
     for (const due of await dueConversations(db, now, rule, batch)) {
       if (!systemUsers.has(due.tenantId)) {
-        const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, due.tenantId), eq(users.type, "system")));
+        const [system] = await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.tenantId, due.tenantId), eq(users.type, "system")));
         systemUsers.set(due.tenantId, system?.id ?? null);
       }
       const ctx = systemCtx({ ...deps, clock: { now: () => now } }, due.tenantId);

@@ -20,18 +20,30 @@ export async function wakeSnoozedConversations(deps: SystemDeps, now: Date): Pro
     .select({ id: conversations.id, tenantId: conversations.tenantId })
     .from(conversations)
     .innerJoin(statuses, eq(statuses.id, conversations.statusId))
-    .where(and(eq(statuses.systemKey, "Snoozed"), isNotNull(conversations.snoozedUntil), lte(conversations.snoozedUntil, now)))
+    .where(
+      and(
+        eq(statuses.systemKey, "Snoozed"),
+        isNotNull(conversations.snoozedUntil),
+        lte(conversations.snoozedUntil, now),
+      ),
+    )
     .limit(MAX_PER_RUN);
   let woken = 0;
   for (const { id, tenantId } of due) {
     const ctx = systemCtx({ ...deps, clock: { now: () => now } }, tenantId);
     const open = await systemStatus(db, tenantId, "Open");
-    const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
+    const [system] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
     const changed = await changeConversation(
       ctx,
       { id },
       async (row, tx) => {
-        const [status] = await tx.select({ key: statuses.systemKey }).from(statuses).where(eq(statuses.id, row.statusId));
+        const [status] = await tx
+          .select({ key: statuses.systemKey })
+          .from(statuses)
+          .where(eq(statuses.id, row.statusId));
         if (status?.key !== "Snoozed" || !row.snoozedUntil || row.snoozedUntil > now) return null;
         return {
           set: { statusId: open.id, snoozedUntil: null },

@@ -22,7 +22,13 @@ type Status = Awaited<ReturnType<typeof findStatus>>;
  * Moving a conversation to `status`: Resolved/Closed stamp their time, anything but Snoozed clears the
  * snooze. Null when it is already there (and, for Snoozed, until the same time).
  */
-export function statusChange(row: ConversationRow, status: Status, now: Date, who: string, snoozedUntil: Date | null = null): Change | null {
+export function statusChange(
+  row: ConversationRow,
+  status: Status,
+  now: Date,
+  who: string,
+  snoozedUntil: Date | null = null,
+): Change | null {
   const snoozed = status.systemKey === "Snoozed" ? snoozedUntil : null;
   if (row.statusId === status.id && row.snoozedUntil?.getTime() === snoozed?.getTime()) return null;
   const set: Partial<ConversationRow> = { statusId: status.id };
@@ -39,8 +45,14 @@ export function statusChange(row: ConversationRow, status: Status, now: Date, wh
     set.closedAt = now;
     changes.closed_at = iso(now);
   }
-  const text = snoozed ? `${who} snoozed the conversation until ${iso(snoozed)}` : `${who} set status to ${status.name}`;
-  return { set, changes, activity: { kind: "status", text, meta: { status: status.name, ...(snoozed && { snoozed_until: iso(snoozed) }) } } };
+  const text = snoozed
+    ? `${who} snoozed the conversation until ${iso(snoozed)}`
+    : `${who} set status to ${status.name}`;
+  return {
+    set,
+    changes,
+    activity: { kind: "status", text, meta: { status: status.name, ...(snoozed && { snoozed_until: iso(snoozed) }) } },
+  };
 }
 
 export type StatusInput = { status: string | number; snoozed_until?: string | undefined };

@@ -50,7 +50,9 @@ export async function changeTags(
       also: async (db) => {
         await db.delete(conversationTags).where(and(eq(conversationTags.conversationId, row.id)));
         if (wanted.size) {
-          await db.insert(conversationTags).values([...wanted.keys()].map((tagId) => ({ tenantId: row.tenantId, conversationId: row.id, tagId })));
+          await db
+            .insert(conversationTags)
+            .values([...wanted.keys()].map((tagId) => ({ tenantId: row.tenantId, conversationId: row.id, tagId })));
         }
       },
     };

@@ -23,7 +23,8 @@ export async function moveConversation(ctx: Ctx, target: ChangeTarget, move: Buc
   const status = await systemStatus(ctx.db, ctx.tenantId, to);
   const required = from && (await systemStatus(ctx.db, ctx.tenantId, from));
   return changeConversation(ctx, target, (row, _tx, who) => {
-    if (required && row.statusId !== required.id) throw new InputError(`status: the conversation is not in ${required.name}`);
+    if (required && row.statusId !== required.id)
+      throw new InputError(`status: the conversation is not in ${required.name}`);
     return statusChange(row, status, ctx.clock.now(), who);
   });
 }
@@ -33,7 +34,11 @@ export async function deleteConversation(ctx: Ctx, ref: ConversationRef): Promis
   const id = await visibleConversationId(ctx, ref);
   const trashed = await systemStatus(ctx.db, ctx.tenantId, "Trashed");
   await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select({ statusId: conversations.statusId }).from(conversations).where(eq(conversations.id, id)).for("update");
+    const [row] = await tx
+      .select({ statusId: conversations.statusId })
+      .from(conversations)
+      .where(eq(conversations.id, id))
+      .for("update");
     if (row?.statusId !== trashed.id) throw new InputError("status: only a conversation in the trash can be deleted");
     await purgeConversations(tx, ctx.tenantId, [id], ctx.clock.now());
   });

@@ -5,7 +5,8 @@ import { conversationParticipants, conversations } from "./conversation.sql.ts";
 
 const c = conversations;
 
-const myTeams = (userId: number) => sql`(SELECT ${teamMembers.teamId} FROM ${teamMembers} WHERE ${teamMembers.userId} = ${userId})`;
+const myTeams = (userId: number) =>
+  sql`(SELECT ${teamMembers.teamId} FROM ${teamMembers} WHERE ${teamMembers.userId} = ${userId})`;
 
 /**
  * The visibility rule as one SQL condition on `conversations`: an agent sees what they follow or are
@@ -29,8 +30,10 @@ function grants(actor: AgentActor): SQL[] {
     sql`EXISTS (SELECT 1 FROM ${conversationParticipants} p WHERE p.conversation_id = ${c.id} AND p.user_id = ${me})`,
   ];
   if (has("conversations:read_assigned")) out.push(sql`${c.assignedUserId} = ${me}`);
-  if (has("conversations:read_unassigned")) out.push(sql`(${c.assignedUserId} IS NULL AND ${c.assignedTeamId} IS NULL)`);
+  if (has("conversations:read_unassigned"))
+    out.push(sql`(${c.assignedUserId} IS NULL AND ${c.assignedTeamId} IS NULL)`);
   if (has("conversations:read_team_all")) out.push(sql`${c.assignedTeamId} IN ${myTeams(me)}`);
-  else if (has("conversations:read_team_inbox")) out.push(sql`(${c.assignedUserId} IS NULL AND ${c.assignedTeamId} IN ${myTeams(me)})`);
+  else if (has("conversations:read_team_inbox"))
+    out.push(sql`(${c.assignedUserId} IS NULL AND ${c.assignedTeamId} IN ${myTeams(me)})`);
   return out;
 }

@@ -8,8 +8,10 @@ export type AttributeShape = { type: AttributeType; values: string[]; regex: str
 
 /** `values` belong to lists only, `regex` to text only, and a regex must compile and be safe to run. */
 export function checkShape(shape: AttributeShape): AttributeShape {
-  if (shape.type === "list" && shape.values.length === 0) throw new InputError("values: a list attribute needs at least one value");
-  if (shape.type !== "list" && shape.values.length > 0) throw new InputError("values: only list attributes have values");
+  if (shape.type === "list" && shape.values.length === 0)
+    throw new InputError("values: a list attribute needs at least one value");
+  if (shape.type !== "list" && shape.values.length > 0)
+    throw new InputError("values: only list attributes have values");
   const duplicate = shape.values.find((v, i) => shape.values.indexOf(v) !== i);
   if (duplicate !== undefined) throw new InputError(`values: "${duplicate}" is listed twice`);
   if (shape.regex !== null) {

@@ -49,7 +49,12 @@ export async function listAttributes(ctx: Ctx, appliesTo?: AttributeTarget): Pro
   const rows = await ctx.db
     .select()
     .from(customAttributes)
-    .where(and(eq(customAttributes.tenantId, ctx.tenantId), appliesTo ? eq(customAttributes.appliesTo, appliesTo) : undefined))
+    .where(
+      and(
+        eq(customAttributes.tenantId, ctx.tenantId),
+        appliesTo ? eq(customAttributes.appliesTo, appliesTo) : undefined,
+      ),
+    )
     .orderBy(asc(customAttributes.id));
   return rows.map(attributeView);
 }
@@ -62,7 +67,8 @@ export async function getAttribute(ctx: Ctx, id: number): Promise<AttributeView>
 
 function duplicateKey(input: { applies_to: string; key: string }) {
   return (err: unknown): never => {
-    if (isUniqueViolation(err)) throw new InputError(`key: a ${input.applies_to} attribute with key "${input.key}" already exists`);
+    if (isUniqueViolation(err))
+      throw new InputError(`key: a ${input.applies_to} attribute with key "${input.key}" already exists`);
     throw err;
   };
 }
@@ -92,11 +98,13 @@ export async function updateAttribute(ctx: Ctx, id: number, input: Partial<Attri
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(customAttributes).where(scoped(ctx, id)).for("update");
     if (!current) throw new NotFoundError("Custom attribute");
-    if (input.key !== undefined && input.key !== current.key) throw new InputError("key: cannot be changed after creation");
+    if (input.key !== undefined && input.key !== current.key)
+      throw new InputError("key: cannot be changed after creation");
     if (input.applies_to !== undefined && input.applies_to !== current.appliesTo) {
       throw new InputError("applies_to: cannot be changed after creation");
     }
-    if (input.type !== undefined && input.type !== current.type) throw new InputError("type: cannot be changed after creation");
+    if (input.type !== undefined && input.type !== current.type)
+      throw new InputError("type: cannot be changed after creation");
     const shape = checkShape({
       type: current.type,
       values: input.values ?? current.values,

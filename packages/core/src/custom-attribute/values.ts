@@ -24,7 +24,12 @@ export async function validateAttributeValues(
   const keys = Object.keys(values);
   if (keys.length === 0) return values;
   const definitions = await ctx.db
-    .select({ key: customAttributes.key, type: customAttributes.type, values: customAttributes.values, regex: customAttributes.regex })
+    .select({
+      key: customAttributes.key,
+      type: customAttributes.type,
+      values: customAttributes.values,
+      regex: customAttributes.regex,
+    })
     .from(customAttributes)
     .where(and(eq(customAttributes.tenantId, ctx.tenantId), eq(customAttributes.appliesTo, appliesTo)));
   const byKey = new Map(definitions.map((d) => [d.key, d]));
@@ -56,7 +61,8 @@ function problemWith(definition: Definition, value: unknown): string | null {
     case "text":
       if (typeof value !== "string") return "must be a string";
       if (value.length > MAX_TEXT_VALUE) return `must be at most ${MAX_TEXT_VALUE} characters`;
-      if (definition.regex !== null && !new RegExp(definition.regex).test(value)) return `must match ${definition.regex}`;
+      if (definition.regex !== null && !new RegExp(definition.regex).test(value))
+        return `must match ${definition.regex}`;
       return null;
   }
 }

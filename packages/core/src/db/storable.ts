@@ -47,12 +47,15 @@ export function findInputProblem(value: unknown, maxDepth = MAX_INPUT_DEPTH): In
       continue;
     }
     if (path.length >= maxDepth) return { path, message: `nested deeper than ${maxDepth} levels` };
-    const children: [string | number, unknown][] = Array.isArray(v) ? v.map((child, i) => [i, child]) : Object.entries(v);
+    const children: [string | number, unknown][] = Array.isArray(v)
+      ? v.map((child, i) => [i, child])
+      : Object.entries(v);
     for (const [key] of children) {
       const problem = typeof key === "string" ? unstorableText(key) : null;
       if (problem) return { path, message: `a key ${problem.replace("must not contain", "contains")}` };
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ value: children[i]![1], path: [...path, children[i]![0]] });
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push({ value: children[i]![1], path: [...path, children[i]![0]] });
   }
   return null;
 }

@@ -68,7 +68,9 @@ export async function updateEcommerceSettings(
   if (patch.base_url) await checkReachableUrl(outbound, "base_url", patch.base_url);
   const { client_secret, ...rest } = patch;
   const keep = !isNewSecret(client_secret);
-  const update: Partial<EcommerceSettings> = isNewSecret(client_secret) ? { ...rest, client_secret: seal(secrets, client_secret) } : rest;
+  const update: Partial<EcommerceSettings> = isNewSecret(client_secret)
+    ? { ...rest, client_secret: seal(secrets, client_secret) }
+    : rest;
   return db.transaction(async (tx) => {
     if (keep && patch.base_url !== undefined) {
       const before = await getSetting<Partial<EcommerceSettings>>(tx, tenantId, ECOMMERCE_SETTINGS_KEY);
@@ -97,7 +99,9 @@ function movesHost(from: string, to: string): boolean {
 }
 
 /** Settings fields a connection test may try before they are saved (the secret as typed, or the mask). */
-export type ConnectionOverride = Partial<Pick<EcommerceSettings, "base_url" | "client_id" | "client_secret" | "timeout_ms">>;
+export type ConnectionOverride = Partial<
+  Pick<EcommerceSettings, "base_url" | "client_id" | "client_secret" | "timeout_ms">
+>;
 
 /** The connection the stored settings (with any override) describe, or null when something is missing. */
 export function connectionOf(

@@ -16,12 +16,16 @@ function orderLines(order: EcommerceOrder, mentioned: boolean): string[] {
   ];
   for (const item of order.items.slice(0, MAX_ITEMS_PER_ORDER)) {
     const shipped = item.qty_shipped > 0 ? `, ${item.qty_shipped} shipped` : "";
-    lines.push(`  - ${item.qty_ordered} × ${item.name}${item.sku ? ` (${item.sku})` : ""} at ${money(item.price, order.currency)}${shipped}`);
+    lines.push(
+      `  - ${item.qty_ordered} × ${item.name}${item.sku ? ` (${item.sku})` : ""} at ${money(item.price, order.currency)}${shipped}`,
+    );
   }
-  if (order.items.length > MAX_ITEMS_PER_ORDER) lines.push(`  - … ${order.items.length - MAX_ITEMS_PER_ORDER} more items`);
+  if (order.items.length > MAX_ITEMS_PER_ORDER)
+    lines.push(`  - … ${order.items.length - MAX_ITEMS_PER_ORDER} more items`);
   if (order.shipping_method) lines.push(`  Shipping: ${order.shipping_method}`);
   if (order.shipping_address) lines.push(`  Ship to: ${order.shipping_address}`);
-  for (const track of order.tracking) lines.push(`  Tracking: ${track.title || track.carrier} ${track.number}`.trimEnd());
+  for (const track of order.tracking)
+    lines.push(`  Tracking: ${track.title || track.carrier} ${track.number}`.trimEnd());
   if (order.payment_method) lines.push(`  Payment: ${order.payment_method}`);
   return lines;
 }

@@ -2,7 +2,13 @@ import type { Keyring } from "../crypto/secret-box.ts";
 import { AppError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import { EcommerceError, type Ecommerce, type EcommerceConnection } from "../port/ecommerce.ts";
-import { connectionOf, getEcommerceSettings, isConfigured, type ConnectionOverride, type EcommerceSettings } from "./settings.ts";
+import {
+  connectionOf,
+  getEcommerceSettings,
+  isConfigured,
+  type ConnectionOverride,
+  type EcommerceSettings,
+} from "./settings.ts";
 
 /**
  * The admin's probes of the store connection (`/ecommerce/test…`). They work whether or not the integration
@@ -11,7 +17,9 @@ import { connectionOf, getEcommerceSettings, isConfigured, type ConnectionOverri
  */
 export type TestDeps = { db: Db; secrets: Keyring; ecommerce: Ecommerce; tenantId: number };
 
-export type TestOutcome<T extends object> = ({ ok: true } & T | { ok: false; error: string }) & { latency_ms: number };
+export type TestOutcome<T extends object> = (({ ok: true } & T) | { ok: false; error: string }) & {
+  latency_ms: number;
+};
 
 const NOT_CONFIGURED = "Ecommerce is not configured: base_url, client_id and client_secret are required";
 
@@ -26,7 +34,11 @@ async function probe<T extends object>(
     conn = connectionOf(settings, deps.secrets, deps.tenantId, override);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    return { ok: false, error: "The saved client secret cannot be decrypted with the current SECRET_KEYS: enter it again", latency_ms: 0 };
+    return {
+      ok: false,
+      error: "The saved client secret cannot be decrypted with the current SECRET_KEYS: enter it again",
+      latency_ms: 0,
+    };
   }
   if (!conn) return { ok: false, error: NOT_CONFIGURED, latency_ms: 0 };
   const started = performance.now();

@@ -9,7 +9,11 @@ import { sqlStateOf } from "../db/sql-state.ts";
 export function errorReason(err: unknown): string {
   const db = databaseFields(err);
   if (db) {
-    const where = [db.constraint && `constraint ${db.constraint}`, db.table && `table ${db.table}`, db.column && `column ${db.column}`];
+    const where = [
+      db.constraint && `constraint ${db.constraint}`,
+      db.table && `table ${db.table}`,
+      db.column && `column ${db.column}`,
+    ];
     return `database error SQLSTATE ${db.code}${where.some(Boolean) ? ` (${where.filter(Boolean).join(", ")})` : ""}`;
   }
   if (err instanceof Error) return maskSecrets(err.message);
@@ -67,6 +71,8 @@ export function maskSecrets(text: string): string {
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, "$1[credentials]@")
     .replace(/\b(Bearer|Basic)\s+[^\s"',]+/gi, "$1 [credentials]")
     .replace(/[A-Za-z0-9_-]{32,}/g, (run) =>
-      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(run) || !/[0-9]/.test(run) || !/[A-Za-z]/.test(run) ? run : "[secret]",
+      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(run) || !/[0-9]/.test(run) || !/[A-Za-z]/.test(run)
+        ? run
+        : "[secret]",
     );
 }

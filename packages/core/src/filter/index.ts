@@ -99,7 +99,9 @@ function compileOne(item: unknown, i: number, fields: FilterFields, options: Fil
   if (!OPS_BY_TYPE[spec.type].includes(op as Operator)) {
     throw new InputError(`${at}.operator: "${operator}" is not allowed for field "${field}"`);
   }
-  return spec.type === "set" ? compileSet(spec, op as Operator, value, at) : compileScalar(spec, op as Operator, value, at);
+  return spec.type === "set"
+    ? compileSet(spec, op as Operator, value, at)
+    : compileScalar(spec, op as Operator, value, at);
 }
 
 function resolveField(field: string, fields: FilterFields, options: FilterOptions, at: string): FilterField {
@@ -152,7 +154,10 @@ function compileScalar(spec: Scalar, op: Operator, value: unknown, at: string): 
 
 function inList(spec: Scalar, value: unknown, at: string): SQL {
   const values = list(value, at).map((v, j) => filterValue(spec.type, v, `${at}.value[${j}]`));
-  return sql.join(values.map((v) => sql`${v}`), sql`, `);
+  return sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 }
 
 function compileSet(spec: Extract<FilterField, { type: "set" }>, op: Operator, value: unknown, at: string): SQL {

@@ -32,7 +32,13 @@ const SET_LIST_OPERATORS: Record<string, string> = {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
-export function normalizeFilter(item: unknown, at: string, fields: FilterFields, models: FilterModels | undefined, now: Date): unknown {
+export function normalizeFilter(
+  item: unknown,
+  at: string,
+  fields: FilterFields,
+  models: FilterModels | undefined,
+  now: Date,
+): unknown {
   if (!item || typeof item !== "object" || Array.isArray(item)) return item;
   const raw = item as Record<string, unknown>;
   let { field, operator, value } = raw;
@@ -55,7 +61,8 @@ export function normalizeFilter(item: unknown, at: string, fields: FilterFields,
     value = decodeList(value, at);
   }
   if (type === "set" && Array.isArray(value)) op = SET_LIST_OPERATORS[op] ?? op;
-  if (op === "between" && typeof value === "string" && value.includes(",")) value = value.split(",").map((v) => v.trim());
+  if (op === "between" && typeof value === "string" && value.includes(","))
+    value = value.split(",").map((v) => v.trim());
   if (type === "date") [op, value] = dateForm(op, value, at, now);
   return { field: name, operator: op, value };
 }
@@ -76,7 +83,8 @@ function dateForm(operator: string, value: unknown, at: string, now: Date): [str
   if (operator === "relative_date") return ["between", relativeRange(value, at, now)];
   if (operator === "between" && Array.isArray(value) && value.length === 2) {
     const [from, to] = value.map(dayStart);
-    if (from !== undefined && to !== undefined) return ["between", [new Date(from).toISOString(), new Date(to + DAY_MS - 1).toISOString()]];
+    if (from !== undefined && to !== undefined)
+      return ["between", [new Date(from).toISOString(), new Date(to + DAY_MS - 1).toISOString()]];
     return [operator, value];
   }
   const start = dayStart(value);
@@ -96,7 +104,10 @@ function dayStart(value: unknown): number | undefined {
 
 function relativeRange(value: unknown, at: string, now: Date): [string, string] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const range = (from: number, to: number): [string, string] => [new Date(from).toISOString(), new Date(to).toISOString()];
+  const range = (from: number, to: number): [string, string] => [
+    new Date(from).toISOString(),
+    new Date(to).toISOString(),
+  ];
   switch (value) {
     case "today":
       return range(today, today + DAY_MS - 1);
@@ -111,6 +122,8 @@ function relativeRange(value: unknown, at: string, now: Date): [string, string] 
       return range(first, Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - 1);
     }
     default:
-      throw new InputError(`${at}.value: unknown relative date "${String(value)}" (today, yesterday, last_7_days, last_30_days, this_month)`);
+      throw new InputError(
+        `${at}.value: unknown relative date "${String(value)}" (today, yesterday, last_7_days, last_30_days, this_month)`,
+      );
   }
 }

@@ -44,14 +44,31 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   // Dropped tags lose their markup; script/style/textarea/noscript lose their content too (nonTextTags).
   disallowedTagsMode: "discard",
-  nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object", "embed", "template", "title", "head"],
+  nonTextTags: [
+    "script",
+    "style",
+    "textarea",
+    "option",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "template",
+    "title",
+    "head",
+  ],
   transformTags: {
     a: (tagName, attribs) => {
       const { target, href, ...rest } = attribs;
       const kept = href?.trim();
       return {
         tagName,
-        attribs: { ...(kept && keptHref(kept) ? { href: kept } : {}), ...rest, ...(target === "_blank" ? { target } : {}), rel: "noopener noreferrer" },
+        attribs: {
+          ...(kept && keptHref(kept) ? { href: kept } : {}),
+          ...rest,
+          ...(target === "_blank" ? { target } : {}),
+          rel: "noopener noreferrer",
+        },
       };
     },
     img: (tagName, attribs) => {
@@ -96,4 +113,5 @@ export function cleanMessage(html: string): { content: string; textContent: stri
 
 /** The conversation list's preview of a message. */
 export const PREVIEW_LENGTH = 200;
-export const previewOf = (text: string) => (text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text);
+export const previewOf = (text: string) =>
+  text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text;

@@ -36,8 +36,6 @@ export const importJobs = pgTable(
   (t) => [
     index("import_jobs_tenant_kind_idx").on(t.tenantId, t.kind, t.createdAt.desc()),
     // One import of a kind at a time per workspace.
-    uniqueIndex("import_jobs_one_active_key")
-      .on(t.tenantId, t.kind)
-      .where(sql`${t.status} IN ('queued', 'running')`),
+    uniqueIndex("import_jobs_one_active_key").on(t.tenantId, t.kind).where(sql`${t.status} IN ('queued', 'running')`),
   ],
 );

@@ -64,8 +64,14 @@ export function parseCsv(text: string): NumberedRow[] {
 }
 
 /** Validates the upload and records a queued job; its `import.run` is queued once that has committed. */
-export async function createImportJob(ctx: Ctx, kind: ImportKind, spec: ImportSpec, csv: string): Promise<ImportJobView> {
-  if (Buffer.byteLength(csv) > MAX_IMPORT_BYTES) throw new InputError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+export async function createImportJob(
+  ctx: Ctx,
+  kind: ImportKind,
+  spec: ImportSpec,
+  csv: string,
+): Promise<ImportJobView> {
+  if (Buffer.byteLength(csv) > MAX_IMPORT_BYTES)
+    throw new InputError(`file: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
   const rows = parseCsv(csv);
   if (rows.length === 0) throw new InputError("file: no data rows after the header");
   if (rows.length > MAX_IMPORT_ROWS) throw new InputError(`file: more than ${MAX_IMPORT_ROWS} rows`);
@@ -118,7 +124,13 @@ export async function runImportJob(
   const [job] = await db
     .update(importJobs)
     .set({ status: "running", startedAt: sql`coalesce(${importJobs.startedAt}, now())` })
-    .where(and(eq(importJobs.id, jobId), eq(importJobs.tenantId, tenantId), inArray(importJobs.status, ["queued", "running"])))
+    .where(
+      and(
+        eq(importJobs.id, jobId),
+        eq(importJobs.tenantId, tenantId),
+        inArray(importJobs.status, ["queued", "running"]),
+      ),
+    )
     .returning();
   if (!job) return; // finished already: a duplicate delivery
   const spec = specs[job.kind];
@@ -137,7 +149,9 @@ export async function runImportJob(
       let outcome: "ok" | ImportRowError = "ok";
       try {
         // A savepoint: a row refused with a 400 leaves nothing behind, effects included.
-        await transaction(within(system, tx, after), (savepoint, saved) => spec.importRow(within(system, savepoint, saved), row));
+        await transaction(within(system, tx, after), (savepoint, saved) =>
+          spec.importRow(within(system, savepoint, saved), row),
+        );
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 400) throw err;
         outcome = { row: line, message: err.message };
@@ -172,7 +186,13 @@ export async function failImportJob(deps: { db: Db; clock: Clock }, tenantId: nu
   await deps.db
     .update(importJobs)
     .set({ status: "failed", failure: reason.slice(0, 500), finishedAt: deps.clock.now(), payload: null })
-    .where(and(eq(importJobs.id, jobId), eq(importJobs.tenantId, tenantId), inArray(importJobs.status, ["queued", "running"])));
+    .where(
+      and(
+        eq(importJobs.id, jobId),
+        eq(importJobs.tenantId, tenantId),
+        inArray(importJobs.status, ["queued", "running"]),
+      ),
+    );
 }
 
 /** Jobs a restarted process must pick up again (the embedded queue does not survive a restart). */

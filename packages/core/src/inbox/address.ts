@@ -18,4 +18,7 @@ export const mailbox = z
   .string()
   .trim()
   .max(320)
-  .refine((v) => mailboxAddress(v) !== undefined, "must be an email address, optionally with a display name (Support <support@example.com>)");
+  .refine(
+    (v) => mailboxAddress(v) !== undefined,
+    "must be an email address, optionally with a display name (Support <support@example.com>)",
+  );

@@ -36,7 +36,10 @@ const host = z
   .trim()
   .min(1, "required")
   .max(253)
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?)$/, "must be a host name like mail.example.com (no scheme or port)");
+  .regex(
+    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?)$/,
+    "must be a host name like mail.example.com (no scheme or port)",
+  );
 
 const port = z.number().int().min(1).max(65535);
 const password = z.string().max(1024).optional();
@@ -48,7 +51,8 @@ const username = z.string().trim().max(320).default("");
  * when given, is the one the person chose.
  */
 const tlsFields = { tls: z.enum(TLS_MODES).optional(), tls_type: z.enum(TLS_MODES).optional() };
-const tlsOf = (s: { tls?: TlsMode | undefined; tls_type?: TlsMode | undefined }, fallback: TlsMode): TlsMode => s.tls_type ?? s.tls ?? fallback;
+const tlsOf = (s: { tls?: TlsMode | undefined; tls_type?: TlsMode | undefined }, fallback: TlsMode): TlsMode =>
+  s.tls_type ?? s.tls ?? fallback;
 
 export const imapServer = z
   .object({
@@ -130,14 +134,20 @@ export const PRECHAT_FIELD_TYPES = ["text", "email", "phone", "number", "textare
 
 const prechatField = z
   .object({
-    key: z.string().trim().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be lower_snake_case, starting with a letter"),
+    key: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, "must be lower_snake_case, starting with a letter"),
     label: z.string().trim().min(1, "required").max(140),
     type: z.enum(PRECHAT_FIELD_TYPES).default("text"),
     required: z.boolean().default(false),
     placeholder: z.string().max(140).default(""),
     options: z.array(z.string().trim().min(1).max(140)).max(50).default([]),
   })
-  .refine((f) => f.type !== "select" || f.options.length > 0, { message: "a select field needs options", path: ["options"] });
+  .refine((f) => f.type !== "select" || f.options.length > 0, {
+    message: "a select field needs options",
+    path: ["options"],
+  });
 
 export const livechatConfigInput = z.object({
   /** Host patterns the widget may run on; empty means any site. */

@@ -66,7 +66,12 @@ export function readSecrets(ring: Keyring, sealed: string | null): StoredSecrets
 }
 
 /** The email inbox `inboxId` of the workspace, secrets unsealed; undefined if missing, deleted, disabled or not email. */
-export async function readEmailInbox(db: Db, ring: Keyring, tenantId: number, inboxId: number): Promise<EmailInbox | undefined> {
+export async function readEmailInbox(
+  db: Db,
+  ring: Keyring,
+  tenantId: number,
+  inboxId: number,
+): Promise<EmailInbox | undefined> {
   const [row] = await db
     .select()
     .from(inboxes)

@@ -57,11 +57,20 @@ export async function getInbox(ctx: Ctx, ring: Keyring, id: number): Promise<Inb
   return inboxView(ring, await loadInbox(ctx, id));
 }
 
-type ChannelState = { config: Record<string, unknown>; from: string; secrets: StoredSecrets; generatedSiteSecret?: string };
+type ChannelState = {
+  config: Record<string, unknown>;
+  from: string;
+  secrets: StoredSecrets;
+  generatedSiteSecret?: string;
+};
 export type Previous = { config: Record<string, unknown>; from: string; secrets: StoredSecrets };
 
 /** `from` as given at the top level, else as `config.from`, else what was stored. */
-export function fromOf(given: string | undefined, config: Record<string, unknown> | undefined, previous: string): string {
+export function fromOf(
+  given: string | undefined,
+  config: Record<string, unknown> | undefined,
+  previous: string,
+): string {
   if (given !== undefined) return given.trim();
   if (typeof config?.from === "string") return config.from.trim();
   return previous;
@@ -73,19 +82,33 @@ function checkFrom(from: string, required: boolean): string {
     return "";
   }
   if (from.length > 320 || !mailboxAddress(from)) {
-    throw new InputError("from: must be an email address, optionally with a display name (Support <support@example.com>)");
+    throw new InputError(
+      "from: must be an email address, optionally with a display name (Support <support@example.com>)",
+    );
   }
   return from;
 }
 
 /** Validates a channel's config (with its defaults) and splits it into what is stored and what is sealed. */
-export function channelState(channel: Channel, raw: Record<string, unknown>, from: string, previous: Previous): ChannelState {
+export function channelState(
+  channel: Channel,
+  raw: Record<string, unknown>,
+  from: string,
+  previous: Previous,
+): ChannelState {
   if (channel === "email") {
     const parsed = parseOrThrow(emailConfigInput, raw, "config");
-    if (parsed.auth_type === "oauth") throw new InputError("config.auth_type: oauth is not supported yet; use password");
+    if (parsed.auth_type === "oauth")
+      throw new InputError("config.auth_type: oauth is not supported yet; use password");
     const before = previous.config as Partial<EmailConfig>;
     const imap = resolvePasswords("config.imap", parsed.imap, before.imap ?? [], previous.secrets.imap, () => true);
-    const smtp = resolvePasswords("config.smtp", parsed.smtp, before.smtp ?? [], previous.secrets.smtp, (s) => s.username !== "");
+    const smtp = resolvePasswords(
+      "config.smtp",
+      parsed.smtp,
+      before.smtp ?? [],
+      previous.secrets.smtp,
+      (s) => s.username !== "",
+    );
     const config: EmailConfig = {
       auth_type: parsed.auth_type,
       imap: parsed.imap.map(({ password: _, ...server }) => server),
@@ -120,8 +143,12 @@ export type InboxDeps = { secrets: Keyring; outbound: Outbound };
 async function checkMailHosts(outbound: Outbound, channel: Channel, config: Record<string, unknown>): Promise<void> {
   if (channel !== "email") return;
   const { imap, smtp } = config as EmailConfig;
-  for (const [kind, servers] of [["imap", imap], ["smtp", smtp]] as const) {
-    for (const [i, server] of servers.entries()) await checkReachableHost(outbound, `config.${kind}[${i}].host`, server.host);
+  for (const [kind, servers] of [
+    ["imap", imap],
+    ["smtp", smtp],
+  ] as const) {
+    for (const [i, server] of servers.entries())
+      await checkReachableHost(outbound, `config.${kind}[${i}].host`, server.host);
   }
 }
 
@@ -129,7 +156,11 @@ async function checkMailHosts(outbound: Outbound, channel: Channel, config: Reco
  * Creates an inbox. Passwords and the site secret are sealed into `secrets`; a live-chat inbox created
  * without a site secret gets a generated one, shown once in this response (the way API keys are).
  */
-export async function createInbox(ctx: Ctx, { secrets: ring, outbound }: InboxDeps, input: InboxInput): Promise<InboxView> {
+export async function createInbox(
+  ctx: Ctx,
+  { secrets: ring, outbound }: InboxDeps,
+  input: InboxInput,
+): Promise<InboxView> {
   const name = input.name.trim();
   if (!name) throw new InputError("name: required");
   const raw = input.config ?? {};
@@ -151,7 +182,12 @@ export async function createInbox(ctx: Ctx, { secrets: ring, outbound }: InboxDe
   return inboxView(ring, row!, state.generatedSiteSecret);
 }
 
-export async function updateInbox(ctx: Ctx, { secrets: ring, outbound }: InboxDeps, id: number, input: InboxUpdate): Promise<InboxView> {
+export async function updateInbox(
+  ctx: Ctx,
+  { secrets: ring, outbound }: InboxDeps,
+  id: number,
+  input: InboxUpdate,
+): Promise<InboxView> {
   const row = await loadInbox(ctx, id);
   if (input.channel !== undefined && input.channel !== row.channel) {
     throw new InputError("channel: cannot be changed after the inbox is created");

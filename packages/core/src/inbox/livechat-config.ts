@@ -48,7 +48,13 @@ export async function readLivechatInbox(
   const [row] = await db
     .select()
     .from(inboxes)
-    .where(and(eq(inboxes.uuid, inboxUuid), tenantId === undefined ? undefined : eq(inboxes.tenantId, tenantId), isNull(inboxes.deletedAt)));
+    .where(
+      and(
+        eq(inboxes.uuid, inboxUuid),
+        tenantId === undefined ? undefined : eq(inboxes.tenantId, tenantId),
+        isNull(inboxes.deletedAt),
+      ),
+    );
   if (row?.channel !== "livechat" || !row.enabled) return undefined;
   return {
     id: row.id,

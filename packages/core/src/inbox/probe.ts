@@ -79,10 +79,17 @@ export type ServerFormInput = {
  * `test_email`, the SMTP server then sends a test message there, from the inbox's address (a new inbox's:
  * its SMTP username, when that is an address).
  */
-export async function testInboxServerForm(ctx: Ctx, ring: Keyring, probe: MailProbe, input: ServerFormInput): Promise<FormTestAnswer> {
-  if (input.imap === undefined && input.smtp === undefined) throw new InputError("imap: give the imap or smtp server to test");
+export async function testInboxServerForm(
+  ctx: Ctx,
+  ring: Keyring,
+  probe: MailProbe,
+  input: ServerFormInput,
+): Promise<FormTestAnswer> {
+  if (input.imap === undefined && input.smtp === undefined)
+    throw new InputError("imap: give the imap or smtp server to test");
   const saved = input.inbox_id === undefined ? undefined : await loadInbox(ctx, input.inbox_id);
-  if (saved && saved.channel !== "email") throw new InputError(`inbox_id: a ${saved.channel} inbox has no mail servers`);
+  if (saved && saved.channel !== "email")
+    throw new InputError(`inbox_id: a ${saved.channel} inbox has no mail servers`);
   const before = (saved?.config ?? {}) as Partial<EmailConfig>;
   const secrets = saved ? secretsForView(ring, saved.secrets) : {};
 
@@ -100,8 +107,11 @@ export async function testInboxServerForm(ctx: Ctx, ring: Keyring, probe: MailPr
   }
   let message: ProbeMessage | undefined;
   if (input.test_email && smtpServers.length > 0) {
-    const sender = [saved?.from ?? "", smtpServers[0]!.username].find((candidate) => mailboxAddress(candidate) !== undefined);
-    if (!sender) throw new InputError("test_email: a test message needs a sender, and the SMTP username is not an email address");
+    const sender = [saved?.from ?? "", smtpServers[0]!.username].find(
+      (candidate) => mailboxAddress(candidate) !== undefined,
+    );
+    if (!sender)
+      throw new InputError("test_email: a test message needs a sender, and the SMTP username is not an email address");
     message = testMessage(sender, input.test_email, "this inbox's outgoing mail server");
   }
   const imap = await probeServers(probe, "imap", imapServers, "imap");
@@ -125,7 +135,10 @@ type Probed = { latencyMs: number; logs: string[] };
 /** A validated config's servers of `kind`, each with its password. */
 function serversOf(state: ServerState, kind: ProbeKind) {
   const passwords = state.secrets[kind] ?? [];
-  return ((state.config as Partial<EmailConfig>)[kind] ?? []).map((server, i) => ({ ...server, password: passwords[i] ?? "" }));
+  return ((state.config as Partial<EmailConfig>)[kind] ?? []).map((server, i) => ({
+    ...server,
+    password: passwords[i] ?? "",
+  }));
 }
 
 const formAnswer = (imap: Probed, smtp: Probed): FormTestAnswer => ({
@@ -166,10 +179,18 @@ export async function probeServer(
   field: string,
   message?: ProbeMessage,
 ): Promise<{ latencyMs: number; log: string }> {
-  const outcome = kind === "imap" ? await probe.imap(server as ImapServer) : await probe.smtp(server as SmtpServer, message);
+  const outcome =
+    kind === "imap" ? await probe.imap(server as ImapServer) : await probe.smtp(server as SmtpServer, message);
   if (!outcome.ok) throw new InputError(`${field}: ${outcome.reason}`);
   const login = server.username ? `logged in as ${server.username}` : "connected (no login)";
   const done =
-    kind === "imap" ? `${login} and opened ${(server as ImapServer).mailbox}` : message ? `${login} and sent a test message to ${message.to}` : login;
-  return { latencyMs: outcome.latencyMs, log: `${kind.toUpperCase()} ${server.host}:${server.port} (${TLS_LABEL[server.tls]}): ${done} in ${outcome.latencyMs} ms` };
+    kind === "imap"
+      ? `${login} and opened ${(server as ImapServer).mailbox}`
+      : message
+        ? `${login} and sent a test message to ${message.to}`
+        : login;
+  return {
+    latencyMs: outcome.latencyMs,
+    log: `${kind.toUpperCase()} ${server.host}:${server.port} (${TLS_LABEL[server.tls]}): ${done} in ${outcome.latencyMs} ms`,
+  };
 }

@@ -3,7 +3,6 @@ import { isNewSecret, SECRET_MASK, seal, unseal, type Keyring } from "../crypto/
 import { InputError } from "../errors/index.ts";
 import type { StoredSecrets } from "./email-config.ts";
 
-
 export function sealSecrets(ring: Keyring, secrets: StoredSecrets): string {
   return seal(ring, JSON.stringify(secrets));
 }
@@ -41,10 +40,14 @@ export function resolvePasswords(
   return given.map((server, i) => {
     if (isNewSecret(server.password)) return server.password;
     const before = stored[i];
-    const same = before && before.host.toLowerCase() === server.host.toLowerCase() && before.username === server.username;
+    const same =
+      before && before.host.toLowerCase() === server.host.toLowerCase() && before.username === server.username;
     const kept = same ? (storedPasswords?.[i] ?? "") : "";
     if (!kept && required(server)) {
-      const why = server.password === SECRET_MASK && !same ? "enter the password again: the host or username changed" : "required";
+      const why =
+        server.password === SECRET_MASK && !same
+          ? "enter the password again: the host or username changed"
+          : "required";
       throw new InputError(`${field}[${i}].password: ${why}`);
     }
     return kept;

@@ -27,7 +27,10 @@ export function inboxView(ring: Keyring, row: InboxRow, revealSiteSecret?: strin
       smtp: (stored.smtp ?? []).map((server, i) => ({ ...server, password: shown(isSet(secrets.smtp?.[i])) })),
     };
   } else {
-    config = { ...normalizeLivechatConfig(row.config), site_secret: revealSiteSecret ?? shown(isSet(secrets.site_secret)) };
+    config = {
+      ...normalizeLivechatConfig(row.config),
+      site_secret: revealSiteSecret ?? shown(isSet(secrets.site_secret)),
+    };
   }
   return {
     id: row.id,

@@ -79,7 +79,9 @@ export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, er
       console.error(`[queue] gave up mailing "${message.mail.subject}" (tenant ${message.tenantId}): ${reason}`);
       return;
     case "notification.deliver":
-      console.error(`[queue] gave up delivering notification ${message.notificationId} (tenant ${message.tenantId}): ${reason}`);
+      console.error(
+        `[queue] gave up delivering notification ${message.notificationId} (tenant ${message.tenantId}): ${reason}`,
+      );
       return;
     case "message.deliver":
       return failUndelivered(deps, message.tenantId, message.messageId, reason);
@@ -88,7 +90,9 @@ export async function handleDeadMessage(deps: JobDeps, message: QueueMessage, er
       console.error(`[queue] gave up polling inbox ${message.inboxId} (tenant ${message.tenantId}): ${reason}`);
       return;
     case "rag.sync":
-      console.error(`[queue] gave up syncing knowledge source ${message.sourceId} (tenant ${message.tenantId}): ${reason}`);
+      console.error(
+        `[queue] gave up syncing knowledge source ${message.sourceId} (tenant ${message.tenantId}): ${reason}`,
+      );
       return;
     default:
       console.error(`[queue] dropped a message of unknown type after repeated failures: ${reason}`);

@@ -32,7 +32,8 @@ export const MAX_MACRO_ACTIONS = 30;
 const MAX_TAGS = 50;
 /** Several tags may be added or removed; any other action twice would contradict itself. */
 const REPEATABLE = new Set<MacroActionType>(["add_tag", "remove_tag"]);
-const isActionType = (type: string): type is MacroActionType => (MACRO_ACTION_TYPES as readonly string[]).includes(type);
+const isActionType = (type: string): type is MacroActionType =>
+  (MACRO_ACTION_TYPES as readonly string[]).includes(type);
 
 type Scope = Pick<Ctx, "db" | "tenantId">;
 
@@ -57,7 +58,12 @@ export async function resolveActions(ctx: Scope, actions: RawMacroAction[]): Pro
   return out;
 }
 
-async function resolveOne(lookups: Lookups, type: MacroActionType, raw: unknown, at: string): Promise<ResolvedMacroAction> {
+async function resolveOne(
+  lookups: Lookups,
+  type: MacroActionType,
+  raw: unknown,
+  at: string,
+): Promise<ResolvedMacroAction> {
   // LibreDesk's UI sends every value as an array of strings: ["3"] for a single one.
   const value = type !== "set_tags" && Array.isArray(raw) && raw.length <= 1 ? raw[0] : raw;
   switch (type) {

@@ -45,7 +45,8 @@ export type MacroInput = {
   actions?: RawMacroAction[] | undefined;
 };
 
-const visible = (ctx: Ctx, id: number) => and(eq(macros.id, id), eq(macros.tenantId, ctx.tenantId), macrosVisibleTo(ctx.actor));
+const visible = (ctx: Ctx, id: number) =>
+  and(eq(macros.id, id), eq(macros.tenantId, ctx.tenantId), macrosVisibleTo(ctx.actor));
 
 export async function listMacros(ctx: Ctx): Promise<MacroView[]> {
   const rows = await ctx.db

@@ -20,7 +20,15 @@ export function classifyMail(mail: IncomingMail): MailKind {
   const header = (name: string) => {
     const value = mail.headers.get(name);
     if (value === undefined || value === null) return undefined;
-    return (typeof value === "string" ? value : typeof value === "object" && "value" in value ? String(value.value) : String(value)).trim().toLowerCase();
+    return (
+      typeof value === "string"
+        ? value
+        : typeof value === "object" && "value" in value
+          ? String(value.value)
+          : String(value)
+    )
+      .trim()
+      .toLowerCase();
   };
   const autoSubmitted = header("auto-submitted");
   if (autoSubmitted !== undefined && autoSubmitted !== "" && !autoSubmitted.startsWith("no")) return "auto_reply";

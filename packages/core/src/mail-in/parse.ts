@@ -85,21 +85,33 @@ export async function parseMail(raw: Uint8Array): Promise<IncomingMail> {
   // keepCidLinks: inline images stay `cid:` references; the import swaps them for media URLs.
   const parsed = await simpleParser(buffer, { keepCidLinks: true, skipImageLinks: true, skipTextToHtml: true });
   const messageId = firstId(parsed.messageId);
-  const contentType = parsed.headers.get("content-type") as { value?: string; params?: Record<string, string> } | undefined;
+  const contentType = parsed.headers.get("content-type") as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
   const isDsn =
-    contentType?.value?.toLowerCase() === "multipart/report" && (contentType.params?.["report-type"] ?? "").toLowerCase() === "delivery-status";
+    contentType?.value?.toLowerCase() === "multipart/report" &&
+    (contentType.params?.["report-type"] ?? "").toLowerCase() === "delivery-status";
   const bounce = isDsn ? dsnDetails(parsed.attachments, buffer.toString("latin1")) : { messageId: null, reason: null };
   const references = ids(parsed.references);
   return {
     messageId,
     dedupeKey: messageId ?? `sha256:${createHash("sha256").update(buffer).digest("hex")}`,
-    from: firstAddress(parsed.from) ?? firstAddress(headerAddress(parsed.headers.get("sender"))) ?? firstAddress(parsed.replyTo),
+    from:
+      firstAddress(parsed.from) ??
+      firstAddress(headerAddress(parsed.headers.get("sender"))) ??
+      firstAddress(parsed.replyTo),
     to: addresses(parsed.to),
     cc: addresses(parsed.cc),
-    deliveredTo: [...headerList(parsed.headers.get("delivered-to")), ...headerList(parsed.headers.get("x-original-to"))].slice(0, MAX_ADDRESSES),
+    deliveredTo: [
+      ...headerList(parsed.headers.get("delivered-to")),
+      ...headerList(parsed.headers.get("x-original-to")),
+    ].slice(0, MAX_ADDRESSES),
     subject: headerLine(parsed.subject ?? "", MAX_SUBJECT_LENGTH),
     inReplyTo: ids(parsed.inReplyTo).slice(0, MAX_THREAD_REFERENCES),
-    references: references.length > MAX_THREAD_REFERENCES ? [references[0]!, ...references.slice(1 - MAX_THREAD_REFERENCES)] : references,
+    references:
+      references.length > MAX_THREAD_REFERENCES
+        ? [references[0]!, ...references.slice(1 - MAX_THREAD_REFERENCES)]
+        : references,
     html: typeof parsed.html === "string" && parsed.html.trim() ? storableText(parsed.html) : null,
     text: storableText(parsed.text ?? ""),
     attachments: parsed.attachments.filter((a) => !isReportPart(a)).map(boundedPart),
@@ -120,7 +132,8 @@ const address = (value: string) => headerIdentity(value.toLowerCase(), MAX_ADDRE
 /** An attachment with its name storable and its Content-ID dropped when it could not be a real one. */
 function boundedPart(part: Attachment): Attachment {
   const cid = part.cid === undefined ? undefined : (headerIdentity(part.cid, MAX_MESSAGE_ID_LENGTH) ?? undefined);
-  const contentId = part.contentId === undefined ? undefined : (headerIdentity(part.contentId, MAX_MESSAGE_ID_LENGTH) ?? undefined);
+  const contentId =
+    part.contentId === undefined ? undefined : (headerIdentity(part.contentId, MAX_MESSAGE_ID_LENGTH) ?? undefined);
   const filename = part.filename === undefined ? undefined : storableText(part.filename);
   return { ...part, cid, contentId, filename } as Attachment;
 }
@@ -152,11 +165,14 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): { add
 }
 
 function headerAddress(value: HeaderValue | undefined): AddressObject | undefined {
-  return value && typeof value === "object" && "value" in value && Array.isArray((value as AddressObject).value) ? (value as AddressObject) : undefined;
+  return value && typeof value === "object" && "value" in value && Array.isArray((value as AddressObject).value)
+    ? (value as AddressObject)
+    : undefined;
 }
 
 function headerList(value: HeaderValue | undefined): string[] {
-  const text = typeof value === "string" ? value : Array.isArray(value) ? value.join(",") : headerAddress(value)?.text ?? "";
+  const text =
+    typeof value === "string" ? value : Array.isArray(value) ? value.join(",") : (headerAddress(value)?.text ?? "");
   return (text.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []).map(address).filter((a) => a !== null);
 }
 
@@ -177,6 +193,7 @@ function dsnDetails(parts: Attachment[], raw: string): { messageId: string | nul
   }
   const diag = /^Diagnostic-Code:\s*(?:[^;\r\n]*;\s*)?(.+(?:\r?\n[ \t].+)*)/im.exec(raw)?.[1];
   const status = /^Status:\s*([245]\.[0-9.]+)/im.exec(raw)?.[1];
-  const reason = headerLine([status, diag?.replace(/\s+/g, " ").trim()].filter(Boolean).join(" "), MAX_BOUNCE_REASON_LENGTH) || null;
+  const reason =
+    headerLine([status, diag?.replace(/\s+/g, " ").trim()].filter(Boolean).join(" "), MAX_BOUNCE_REASON_LENGTH) || null;
   return { messageId, reason };
 }

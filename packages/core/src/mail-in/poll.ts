@@ -20,7 +20,15 @@ export const MAX_ATTEMPTS = 3;
 /** How long a run holds an inbox; renewed by every import, so only a dead run's lease runs out. */
 export const LEASE_MS = 5 * 60_000;
 
-export type PollDeps = { db: Db; clock: Clock; secrets: Keyring; blobs: BlobStore; queue: Queue; events: Events; mailbox: Mailbox };
+export type PollDeps = {
+  db: Db;
+  clock: Clock;
+  secrets: Keyring;
+  blobs: BlobStore;
+  queue: Queue;
+  events: Events;
+  mailbox: Mailbox;
+};
 
 export type PollOptions = {
   batchSize?: number;
@@ -55,7 +63,12 @@ class RunAborted extends Error {}
  * login failures end the run with `status: "error"` (recorded in inbox_mail_state.last_error); the
  * scheduler tries again at the next interval.
  */
-export async function pollInbox(deps: PollDeps, tenantId: number, inboxId: number, opts: PollOptions = {}): Promise<PollResult> {
+export async function pollInbox(
+  deps: PollDeps,
+  tenantId: number,
+  inboxId: number,
+  opts: PollOptions = {},
+): Promise<PollResult> {
   const result: PollResult = { status: "done", imported: 0, skipped: 0, failed: 0, more: false };
   const inbox = await readEmailInbox(deps.db, deps.secrets, tenantId, inboxId);
   const server = inbox?.imap[0];
@@ -70,7 +83,10 @@ export async function pollInbox(deps: PollDeps, tenantId: number, inboxId: numbe
     } catch (err) {
       const error = errorReason(err);
       console.error(`[inbox.poll] inbox ${inbox.id} (tenant ${tenantId}): ${error}`);
-      await deps.db.update(inboxMailState).set({ lastError: error, updatedAt: deps.clock.now() }).where(eq(inboxMailState.inboxId, inbox.id));
+      await deps.db
+        .update(inboxMailState)
+        .set({ lastError: error, updatedAt: deps.clock.now() })
+        .where(eq(inboxMailState.inboxId, inbox.id));
       return { ...result, status: "error", error };
     }
     // A new UIDVALIDITY renumbers the folder: scan it again; Message-ID dedupe keeps it from importing twice.
@@ -97,7 +113,10 @@ export async function pollInbox(deps: PollDeps, tenantId: number, inboxId: numbe
       // The connection dropped mid-batch: what committed stays, the rest is fetched again next time.
       const error = errorReason(err);
       console.error(`[inbox.poll] inbox ${inbox.id} (tenant ${tenantId}): ${error}`);
-      await deps.db.update(inboxMailState).set({ lastError: error, updatedAt: deps.clock.now() }).where(eq(inboxMailState.inboxId, inbox.id));
+      await deps.db
+        .update(inboxMailState)
+        .set({ lastError: error, updatedAt: deps.clock.now() })
+        .where(eq(inboxMailState.inboxId, inbox.id));
       return { ...result, status: "error", error, more: false };
     }
     // Expunged before it could be fetched: nothing will ever be imported under these UIDs.
@@ -131,7 +150,13 @@ async function acquireLease(deps: PollDeps, inbox: EmailInbox, token: string) {
   const until = new Date(now.getTime() + LEASE_MS);
   const [row] = await deps.db
     .insert(inboxMailState)
-    .values({ inboxId: inbox.id, tenantId: inbox.tenantId, pollLockedUntil: until, pollToken: token, lastPolledAt: now })
+    .values({
+      inboxId: inbox.id,
+      tenantId: inbox.tenantId,
+      pollLockedUntil: until,
+      pollToken: token,
+      lastPolledAt: now,
+    })
     .onConflictDoUpdate({
       target: inboxMailState.inboxId,
       set: { pollLockedUntil: until, pollToken: token, lastPolledAt: now },
@@ -175,7 +200,10 @@ async function importOne(
     dedupeKey = mail.dedupeKey;
     // A push that fails after COMMIT is logged, never recorded as a failed import: the message is in.
     const events: Events = {
-      publish: (list) => deps.events.publish(list).catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`)),
+      publish: (list) =>
+        deps.events
+          .publish(list)
+          .catch((err) => console.error(`[inbox.poll] publishing events: ${describeError(err)}`)),
     };
     const scope = { db: deps.db, queue: deps.queue, events };
     outcome = await transaction(scope, async (tx, after) => {
@@ -234,12 +262,28 @@ async function importOne(
   return outcome.status;
 }
 
-async function recordFailure(deps: PollDeps, inbox: EmailInbox, uidValidity: number, uid: number, dedupeKey: string | null, err: unknown) {
+async function recordFailure(
+  deps: PollDeps,
+  inbox: EmailInbox,
+  uidValidity: number,
+  uid: number,
+  dedupeKey: string | null,
+  err: unknown,
+) {
   const error = errorReason(err).slice(0, 2000);
   const now = deps.clock.now();
   const [row] = await deps.db
     .insert(mailImports)
-    .values({ tenantId: inbox.tenantId, inboxId: inbox.id, uidValidity, uid, messageId: dedupeKey, status: "pending", attempts: 1, lastError: error })
+    .values({
+      tenantId: inbox.tenantId,
+      inboxId: inbox.id,
+      uidValidity,
+      uid,
+      messageId: dedupeKey,
+      status: "pending",
+      attempts: 1,
+      lastError: error,
+    })
     .onConflictDoUpdate({
       target: [mailImports.inboxId, mailImports.uidValidity, mailImports.uid],
       set: {
@@ -256,9 +300,13 @@ async function recordFailure(deps: PollDeps, inbox: EmailInbox, uidValidity: num
       .update(inboxMailState)
       .set({ failedCount: sql`${inboxMailState.failedCount} + 1` })
       .where(eq(inboxMailState.inboxId, inbox.id));
-    console.error(`[inbox.poll] gave up on UID ${uid} of inbox ${inbox.id} (tenant ${inbox.tenantId}) after ${row!.attempts} attempts: ${error}`);
+    console.error(
+      `[inbox.poll] gave up on UID ${uid} of inbox ${inbox.id} (tenant ${inbox.tenantId}) after ${row!.attempts} attempts: ${error}`,
+    );
   } else {
-    console.error(`[inbox.poll] UID ${uid} of inbox ${inbox.id} failed (attempt ${row!.attempts}/${MAX_ATTEMPTS}): ${error}`);
+    console.error(
+      `[inbox.poll] UID ${uid} of inbox ${inbox.id} failed (attempt ${row!.attempts}/${MAX_ATTEMPTS}): ${error}`,
+    );
   }
   return status;
 }

@@ -15,7 +15,13 @@ export const DEFAULT_READ_INTERVAL_MS = 5 * 60_000;
  */
 export async function dueInboxes(db: Db, now: Date): Promise<{ tenantId: number; inboxId: number }[]> {
   const rows = await db
-    .select({ tenantId: inboxes.tenantId, inboxId: inboxes.id, config: inboxes.config, lastPolledAt: inboxMailState.lastPolledAt, lockedUntil: inboxMailState.pollLockedUntil })
+    .select({
+      tenantId: inboxes.tenantId,
+      inboxId: inboxes.id,
+      config: inboxes.config,
+      lastPolledAt: inboxMailState.lastPolledAt,
+      lockedUntil: inboxMailState.pollLockedUntil,
+    })
     .from(inboxes)
     .leftJoin(inboxMailState, eq(inboxMailState.inboxId, inboxes.id))
     .where(and(eq(inboxes.channel, "email"), eq(inboxes.enabled, true), isNull(inboxes.deletedAt)));

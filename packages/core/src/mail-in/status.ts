@@ -32,6 +32,12 @@ export async function inboxMailStatus(db: Db, tenantId: number, inboxId: number)
     imported: state?.importedCount ?? 0,
     skipped: state?.skippedCount ?? 0,
     failed: state?.failedCount ?? 0,
-    failed_messages: failed.map((r) => ({ uid: r.uid, message_id: r.messageId, attempts: r.attempts, error: r.lastError, at: iso(r.updatedAt)! })),
+    failed_messages: failed.map((r) => ({
+      uid: r.uid,
+      message_id: r.messageId,
+      attempts: r.attempts,
+      error: r.lastError,
+      at: iso(r.updatedAt)!,
+    })),
   };
 }

@@ -20,14 +20,26 @@ const BARE_REF = /(?:^|[\s(:])#(\d{1,9})\b/;
  * 2 and 3 only match a conversation of this inbox whose contact is the sender (`contactId`; none yet → no
  * match), so a guessed number or address never threads into someone else's conversation.
  */
-export async function findThread(db: Db, tenantId: number, inboxId: number, mail: IncomingMail, contactId: number | undefined): Promise<ThreadMatch | null> {
+export async function findThread(
+  db: Db,
+  tenantId: number,
+  inboxId: number,
+  mail: IncomingMail,
+  contactId: number | undefined,
+): Promise<ThreadMatch | null> {
   const wanted = [...mail.inReplyTo, ...[...mail.references].reverse()];
   if (wanted.length) {
     const rows = await db
       .select({ conversationId: messages.conversationId, sourceId: messages.sourceId })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.tenantId, tenantId), inArray(messages.sourceId, wanted.slice(0, 100)), eq(conversations.inboxId, inboxId)))
+      .where(
+        and(
+          eq(messages.tenantId, tenantId),
+          inArray(messages.sourceId, wanted.slice(0, 100)),
+          eq(conversations.inboxId, inboxId),
+        ),
+      )
       .orderBy(desc(messages.id));
     for (const id of wanted) {
       const hit = rows.find((r) => r.sourceId === id);
@@ -39,7 +51,14 @@ export async function findThread(db: Db, tenantId: number, inboxId: number, mail
     db
       .select({ id: conversations.id })
       .from(conversations)
-      .where(and(eq(conversations.tenantId, tenantId), eq(conversations.inboxId, inboxId), eq(conversations.contactId, contactId), where));
+      .where(
+        and(
+          eq(conversations.tenantId, tenantId),
+          eq(conversations.inboxId, inboxId),
+          eq(conversations.contactId, contactId),
+          where,
+        ),
+      );
   for (const address of [...mail.to, ...mail.cc, ...mail.deliveredTo]) {
     const uuid = PLUS_UUID.exec(address)?.[1]?.toLowerCase();
     if (!uuid) continue;

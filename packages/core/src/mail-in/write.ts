@@ -17,7 +17,13 @@ import { mailImports } from "./mail-in.sql.ts";
 import { headerLine, MAX_NAME_LENGTH, type IncomingMail } from "./parse.ts";
 import { findThread, type ThreadRule } from "./thread.ts";
 
-export type SkipReason = "duplicate" | "own_address" | "own_message" | "agent_address" | "auto_reply_unmatched" | "bounce_unmatched";
+export type SkipReason =
+  | "duplicate"
+  | "own_address"
+  | "own_message"
+  | "agent_address"
+  | "auto_reply_unmatched"
+  | "bounce_unmatched";
 
 export type ImportOutcome =
   | { status: "imported"; kind: MailKind; messageRowId: number; conversationId: number; rule: ThreadRule | "new" }
@@ -40,7 +46,13 @@ const MAX_REFERENCES = 20;
  * - Anything else is a customer's message (conversation/incoming.ts), threaded (thread.ts) or in a new
  *   conversation (Open, or Spam when the sender is a blocked contact, whose mail never reopens one either).
  */
-export async function importMail(scope: TxScope, blobs: BlobStore, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
+export async function importMail(
+  scope: TxScope,
+  blobs: BlobStore,
+  inbox: EmailInbox,
+  mail: IncomingMail,
+  now: Date,
+): Promise<ImportOutcome> {
   const tx = scope.db;
   const tenantId = inbox.tenantId;
   const skipped = (reason: SkipReason): ImportOutcome => ({ status: "skipped", reason });
@@ -56,28 +68,41 @@ export async function importMail(scope: TxScope, blobs: BlobStore, inbox: EmailI
   const knownContact = await findContactIdByEmail(tx, tenantId, email);
   const thread = await findThread(tx, tenantId, inbox.id, mail, knownContact);
   if (kind === "auto_reply" && !thread) return skipped("auto_reply_unmatched");
-  const contactId = knownContact ?? (await findOrCreateContactByEmail(tx, tenantId, { ...splitName(mail.from.name, email), email }));
+  const contactId =
+    knownContact ?? (await findOrCreateContactByEmail(tx, tenantId, { ...splitName(mail.from.name, email), email }));
 
   const stored = await storeAttachments(tx, blobs, tenantId, mail);
-  const written = await recordCustomerMessage(scope, thread ? { conversationId: thread.conversationId } : { open: { inboxId: inbox.id, subject: mail.subject } }, {
-    tenantId,
-    contactId,
-    now,
-    message: {
-      ...body(mail, stored.cidUrls),
-      sourceId: mail.messageId,
-      meta: metaOf(mail, kind, thread?.rule ?? "new"),
-      mediaIds: stored.ids,
-      autoReply: kind === "auto_reply",
+  const written = await recordCustomerMessage(
+    scope,
+    thread ? { conversationId: thread.conversationId } : { open: { inboxId: inbox.id, subject: mail.subject } },
+    {
+      tenantId,
+      contactId,
+      now,
+      message: {
+        ...body(mail, stored.cidUrls),
+        sourceId: mail.messageId,
+        meta: metaOf(mail, kind, thread?.rule ?? "new"),
+        mediaIds: stored.ids,
+        autoReply: kind === "auto_reply",
+      },
     },
-  });
-  return { status: "imported", kind, messageRowId: written.messageId, conversationId: written.conversationId, rule: thread?.rule ?? "new" };
+  );
+  return {
+    status: "imported",
+    kind,
+    messageRowId: written.messageId,
+    conversationId: written.conversationId,
+    rule: thread?.rule ?? "new",
+  };
 }
 
 const addressOf = (value: string) => (/<([^>]+)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
 
 function ownAddresses(inbox: EmailInbox): string[] {
-  return [inbox.from, inbox.config.reply_to ?? "", ...(inbox.config.aliases ?? [])].map(addressOf).filter((a) => a.includes("@"));
+  return [inbox.from, inbox.config.reply_to ?? "", ...(inbox.config.aliases ?? [])]
+    .map(addressOf)
+    .filter((a) => a.includes("@"));
 }
 
 /**
@@ -92,7 +117,14 @@ async function isAgentAddress(tx: Db, tenantId: number, email: string): Promise<
   const [agent] = await tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt), eq(sql`lower(${users.email})`, email)))
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.type, "agent"),
+        isNull(users.deletedAt),
+        eq(sql`lower(${users.email})`, email),
+      ),
+    )
     .limit(1);
   return agent !== undefined;
 }
@@ -115,7 +147,13 @@ async function seenBefore(tx: Db, inbox: EmailInbox, mail: IncomingMail): Promis
   const [ledger] = await tx
     .select({ id: mailImports.id })
     .from(mailImports)
-    .where(and(eq(mailImports.inboxId, inbox.id), eq(mailImports.messageId, mail.dedupeKey), eq(mailImports.status, "imported")))
+    .where(
+      and(
+        eq(mailImports.inboxId, inbox.id),
+        eq(mailImports.messageId, mail.dedupeKey),
+        eq(mailImports.status, "imported"),
+      ),
+    )
     .limit(1);
   return ledger ? "duplicate" : null;
 }
@@ -123,18 +161,35 @@ async function seenBefore(tx: Db, inbox: EmailInbox, mail: IncomingMail): Promis
 /** A bounce of one of our messages, as an activity in its conversation; any other bounce is dropped. */
 async function recordBounce(scope: TxScope, inbox: EmailInbox, mail: IncomingMail, now: Date): Promise<ImportOutcome> {
   const tx = scope.db;
-  const refersTo = { ...mail, inReplyTo: [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo] };
-  const hit = refersTo.inReplyTo.length || refersTo.references.length ? await findThread(tx, inbox.tenantId, inbox.id, refersTo, undefined) : null;
+  const refersTo = {
+    ...mail,
+    inReplyTo: [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo],
+  };
+  const hit =
+    refersTo.inReplyTo.length || refersTo.references.length
+      ? await findThread(tx, inbox.tenantId, inbox.id, refersTo, undefined)
+      : null;
   if (!hit) return { status: "skipped", reason: "bounce_unmatched" };
   const conversation = await lockedConversation(tx, hit.conversationId);
   const reason = mail.bounceReason ?? mail.subject;
   const event = await writeActivity(
     tx,
-    { tenantId: inbox.tenantId, conversationId: conversation.id, conversationUuid: conversation.uuid, senderId: null, now },
+    {
+      tenantId: inbox.tenantId,
+      conversationId: conversation.id,
+      conversationUuid: conversation.uuid,
+      senderId: null,
+      now,
+    },
     {
       kind: "email_bounce",
       text: `Email could not be delivered${reason ? `: ${reason}` : ""}`,
-      meta: { from: mail.from?.address ?? null, subject: mail.subject, bounced_message_id: mail.bouncedMessageId, source_id: mail.messageId },
+      meta: {
+        from: mail.from?.address ?? null,
+        subject: mail.subject,
+        bounced_message_id: mail.bouncedMessageId,
+        source_id: mail.messageId,
+      },
     },
   );
   const messageUuid = event.type === "new_message" ? event.messageUuid : "";
@@ -145,7 +200,11 @@ async function recordBounce(scope: TxScope, inbox: EmailInbox, mail: IncomingMai
 
 /** The bounced conversation, locked as any write to it would (the activity joins its messages). */
 async function lockedConversation(tx: Db, id: number): Promise<{ id: number; uuid: string }> {
-  const [row] = await tx.select({ id: conversations.id, uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, id)).for("update");
+  const [row] = await tx
+    .select({ id: conversations.id, uuid: conversations.uuid })
+    .from(conversations)
+    .where(eq(conversations.id, id))
+    .for("update");
   return row!;
 }
 
@@ -182,7 +241,10 @@ function extensionOf(contentType: string): string {
 
 function body(mail: IncomingMail, cidUrls: Map<string, string>) {
   if (mail.html) {
-    const html = mail.html.replace(/cid:([^"'\s)>]+)/gi, (whole, cid: string) => cidUrls.get(cid.toLowerCase()) ?? whole);
+    const html = mail.html.replace(
+      /cid:([^"'\s)>]+)/gi,
+      (whole, cid: string) => cidUrls.get(cid.toLowerCase()) ?? whole,
+    );
     const content = sanitizeMessageHtml(html);
     const textContent = mail.text.trim() ? collapse(mail.text) : htmlToText(content);
     return { content, contentType: "html" as const, textContent };
@@ -211,6 +273,7 @@ function splitName(name: string, email: string) {
   const clean = name.replace(/^["']|["']$/g, "").trim();
   if (!clean) return { first_name: headerLine(email.split("@")[0]!, MAX_NAME_LENGTH), last_name: "" };
   const at = clean.lastIndexOf(" ");
-  return at > 0 ? { first_name: clean.slice(0, at).trim(), last_name: clean.slice(at + 1).trim() } : { first_name: clean, last_name: "" };
+  return at > 0
+    ? { first_name: clean.slice(0, at).trim(), last_name: clean.slice(at + 1).trim() }
+    : { first_name: clean, last_name: "" };
 }
-

@@ -22,7 +22,12 @@ export const DELIVERY_LEASE_MS = 6 * 60_000;
 export const deliveryOf = (meta: Record<string, unknown>): DeliveryState =>
   typeof meta.delivery === "object" && meta.delivery !== null ? (meta.delivery as DeliveryState) : {};
 
-export type ClaimedMessage = { status: "pending" | "sending"; sourceId: string; meta: Record<string, unknown>; claim: string };
+export type ClaimedMessage = {
+  status: "pending" | "sending";
+  sourceId: string;
+  meta: Record<string, unknown>;
+  claim: string;
+};
 
 /**
  * Moves a `pending` message (or a `sending` one whose lease is free) to `sending` under a new lease, in one
@@ -37,7 +42,8 @@ export async function claimDelivery(
 ): Promise<ClaimedMessage | null> {
   if (row.status !== "pending" && row.status !== "sending") return null;
   const previous = deliveryOf(row.meta);
-  if (row.status === "sending" && previous.lease_until && new Date(previous.lease_until).getTime() > now.getTime()) return null;
+  if (row.status === "sending" && previous.lease_until && new Date(previous.lease_until).getTime() > now.getTime())
+    return null;
   const claim = crypto.randomUUID();
   const delivery: DeliveryState = {
     ...previous,
@@ -57,11 +63,19 @@ export async function claimDelivery(
 
 /** The message's claim token is still `claim` (null: none was ever taken). */
 export function sameClaim(claim: string | undefined) {
-  return claim === undefined ? sql`${messages.meta}->'delivery'->>'claim' IS NULL` : sql`${messages.meta}->'delivery'->>'claim' = ${claim}`;
+  return claim === undefined
+    ? sql`${messages.meta}->'delivery'->>'claim' IS NULL`
+    : sql`${messages.meta}->'delivery'->>'claim' = ${claim}`;
 }
 
 /** A transient failure: the message stays `sending` with its lease given up, so the next try can claim it. */
-export async function releaseDelivery(db: Db, id: number, claimed: ClaimedMessage, error: string, now: Date): Promise<void> {
+export async function releaseDelivery(
+  db: Db,
+  id: number,
+  claimed: ClaimedMessage,
+  error: string,
+  now: Date,
+): Promise<void> {
   const delivery = { ...deliveryOf(claimed.meta), lease_until: null, last_error: error };
   await db
     .update(messages)

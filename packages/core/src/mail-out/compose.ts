@@ -63,7 +63,10 @@ export async function composeMail(db: Db, blobs: BlobStore, input: ComposeInput)
   const meta = message.meta;
   const chosen = typeof meta.from === "string" && meta.from ? meta.from : inbox.from;
   const agentName = sender ? `${sender.firstName} ${sender.lastName}`.trim() : "";
-  const from = { name: agentName || displayNameOf(chosen) || displayNameOf(inbox.from) || inbox.name, address: addressOf(chosen) };
+  const from = {
+    name: agentName || displayNameOf(chosen) || displayNameOf(inbox.from) || inbox.name,
+    address: addressOf(chosen),
+  };
   const forward = forwardedTo(meta);
   const replyBase = addressOf(inbox.config.reply_to || inbox.from);
   const replyTo = inbox.config.enable_plus_addressing
@@ -89,7 +92,9 @@ export async function composeMail(db: Db, blobs: BlobStore, input: ComposeInput)
     cc: strings(meta.cc),
     bcc: strings(meta.bcc),
     replyTo,
-    subject: forward.length ? forwardSubject(conversation.subject) : replySubject(conversation.subject, conversation.referenceNumber),
+    subject: forward.length
+      ? forwardSubject(conversation.subject)
+      : replySubject(conversation.subject, conversation.referenceNumber),
     messageId: input.messageId,
     ...threading,
     html: signature ? `${html}\n<br>\n<div>${signature}</div>` : html,
@@ -109,7 +114,10 @@ async function earlierMessageIds(db: Db, message: OutgoingRecord): Promise<strin
         eq(messages.conversationId, message.conversationId),
         isNotNull(messages.sourceId),
         inArray(messages.status, ["received", "sent"]),
-        or(lt(messages.createdAt, message.createdAt), and(eq(messages.createdAt, message.createdAt), lt(messages.id, message.id))),
+        or(
+          lt(messages.createdAt, message.createdAt),
+          and(eq(messages.createdAt, message.createdAt), lt(messages.id, message.id)),
+        ),
       ),
     )
     .orderBy(asc(messages.createdAt), asc(messages.id));
@@ -139,7 +147,10 @@ async function bodyParts(db: Db, blobs: BlobStore, message: OutgoingRecord, doma
         eq(media.tenantId, message.tenantId),
         eq(messages.tenantId, message.tenantId),
         inlineUuids.length
-          ? or(eq(media.messageId, message.id), and(eq(messages.conversationId, message.conversationId), inArray(media.uuid, inlineUuids)))
+          ? or(
+              eq(media.messageId, message.id),
+              and(eq(messages.conversationId, message.conversationId), inArray(media.uuid, inlineUuids)),
+            )
           : eq(media.messageId, message.id),
       ),
     )

@@ -10,7 +10,12 @@ import { inboxes } from "../inbox/inbox.sql.ts";
 import { actorName, writeActivity } from "../conversation/activity.ts";
 import { messages } from "../conversation/message.sql.ts";
 import type { BlobStore } from "../port/blob-store.ts";
-import { ChannelSendError, type ChannelMail, type ChannelMailer, type ChannelSendResult } from "../port/channel-mailer.ts";
+import {
+  ChannelSendError,
+  type ChannelMail,
+  type ChannelMailer,
+  type ChannelSendResult,
+} from "../port/channel-mailer.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { DomainEvent, Events } from "../port/events.ts";
@@ -56,7 +61,12 @@ export async function deliverMessage(deps: DeliveryDeps, tenantId: number, messa
   if (!loaded || (loaded.row.status !== "pending" && loaded.row.status !== "sending")) return;
   if (loaded.inboxChannel === "livechat") return deliverLiveChat(deps, loaded);
   const inbox = await readEmailInbox(deps.db, deps.secrets, tenantId, loaded.row.inboxId);
-  const claimed = await claimDelivery(deps.db, loaded.row, outgoingMessageId(loaded.row.uuid, inbox?.from ?? loaded.inboxFrom), deps.clock.now());
+  const claimed = await claimDelivery(
+    deps.db,
+    loaded.row,
+    outgoingMessageId(loaded.row.uuid, inbox?.from ?? loaded.inboxFrom),
+    deps.clock.now(),
+  );
   if (!claimed) return;
   if (claimed.status === "pending") await deps.events.publish([statusEvent(loaded, "sending")]);
   let result: ChannelSendResult;
@@ -72,7 +82,8 @@ export async function deliverMessage(deps: DeliveryDeps, tenantId: number, messa
       sender: loaded.sender && { ...loaded.sender, signature: agentSignatureOf(loaded.sender.preferences) },
       customer: loaded.customer,
     });
-    if (mail.to.length + mail.cc.length + mail.bcc.length === 0) throw new ChannelSendError("the message has no recipients", true);
+    if (mail.to.length + mail.cc.length + mail.bcc.length === 0)
+      throw new ChannelSendError("the message has no recipients", true);
     result = await sendThroughServers(deps.channelMailer, inbox.smtp, mail);
   } catch (err) {
     const reason = errorReason(err);
@@ -85,12 +96,18 @@ export async function deliverMessage(deps: DeliveryDeps, tenantId: number, messa
   }
   // The mail is out: from here on nothing may ask the queue to send it again.
   await finishSent(deps, loaded, claimed, result, mail).catch((err) => {
-    console.error(`[deliver] message ${messageId} (tenant ${tenantId}) was sent but could not be recorded as sent: ${describeError(err)}`);
+    console.error(
+      `[deliver] message ${messageId} (tenant ${tenantId}) was sent but could not be recorded as sent: ${describeError(err)}`,
+    );
   });
 }
 
 /** Tries the inbox's SMTP servers in order; a transient failure moves on to the next, a permanent one stops. */
-async function sendThroughServers(mailer: ChannelMailer, servers: readonly SmtpServer[], mail: ChannelMail): Promise<ChannelSendResult> {
+async function sendThroughServers(
+  mailer: ChannelMailer,
+  servers: readonly SmtpServer[],
+  mail: ChannelMail,
+): Promise<ChannelSendResult> {
   let last: unknown;
   for (const server of servers) {
     try {
@@ -133,10 +150,16 @@ async function load(db: Db, tenantId: number, messageId: number) {
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(users, eq(users.id, conversations.contactId))
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), eq(conversations.tenantId, tenantId)));
-  if (!row || row.type !== "outgoing" || row.private) return undefined;
+  if (row?.type !== "outgoing" || row.private) return undefined;
   const [sender] = row.senderId
     ? await db
-        .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, email: users.email, preferences: users.preferences })
+        .select({
+          id: users.id,
+          firstName: users.firstName,
+          lastName: users.lastName,
+          email: users.email,
+          preferences: users.preferences,
+        })
         .from(users)
         .where(and(eq(users.id, row.senderId), eq(users.tenantId, tenantId)))
     : [];
@@ -144,7 +167,12 @@ async function load(db: Db, tenantId: number, messageId: number) {
     row,
     inboxChannel: row.inboxChannel,
     inboxFrom: row.inboxFrom,
-    conversation: { id: row.conversationId, uuid: row.conversationUuid, subject: row.subject, referenceNumber: row.referenceNumber },
+    conversation: {
+      id: row.conversationId,
+      uuid: row.conversationUuid,
+      subject: row.subject,
+      referenceNumber: row.referenceNumber,
+    },
     sender: sender ?? null,
     customer: { first_name: row.customerFirstName, last_name: row.customerLastName },
   };
@@ -184,7 +212,13 @@ const withoutPending = (meta: Record<string, unknown>) => {
  * Records `sent` (recipients as the server answered, the forward) and applies what waited for acceptance,
  * in one transaction: `set_status` as a status change with its activity, and a forward's activity note.
  */
-async function finishSent(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMessage | null, result: ChannelSendResult | null, mail: ChannelMail | null) {
+async function finishSent(
+  deps: DeliveryDeps,
+  loaded: Loaded,
+  claimed: ClaimedMessage | null,
+  result: ChannelSendResult | null,
+  mail: ChannelMail | null,
+) {
   const now = deps.clock.now();
   const actor = senderActor(loaded);
   const forward = forwardedTo(loaded.row.meta);
@@ -196,7 +230,12 @@ async function finishSent(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMe
     const [done] = await tx
       .update(messages)
       .set({ status: "sent", meta, updatedAt: now })
-      .where(and(eq(messages.id, loaded.row.id), claimed ? and(eq(messages.status, "sending"), sameClaim(claimed.claim)) : undelivered()))
+      .where(
+        and(
+          eq(messages.id, loaded.row.id),
+          claimed ? and(eq(messages.status, "sending"), sameClaim(claimed.claim)) : undelivered(),
+        ),
+      )
       .returning({ id: messages.id });
     // Another run took the message over (our lease ran out mid-send): it records the outcome.
     if (!done) return;
@@ -206,26 +245,60 @@ async function finishSent(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMe
       after.publish(
         await writeActivity(
           tx,
-          { tenantId: loaded.row.tenantId, conversationId: loaded.conversation.id, conversationUuid: loaded.conversation.uuid, senderId: loaded.sender?.id ?? null, now },
-          { kind: "forward", text: `${who} forwarded to ${forward.join(", ")}`, meta: { forwarded_to: forward, message_uuid: loaded.row.uuid } },
+          {
+            tenantId: loaded.row.tenantId,
+            conversationId: loaded.conversation.id,
+            conversationUuid: loaded.conversation.uuid,
+            senderId: loaded.sender?.id ?? null,
+            now,
+          },
+          {
+            kind: "forward",
+            text: `${who} forwarded to ${forward.join(", ")}`,
+            meta: { forwarded_to: forward, message_uuid: loaded.row.uuid },
+          },
         ),
       );
     }
     const wanted = typeof loaded.row.meta.set_status === "string" ? loaded.row.meta.set_status : "";
     if (wanted) {
-      const ctx: Ctx = within({ db: deps.db, clock: deps.clock, events: deps.events, queue: deps.queue, tenantId: loaded.row.tenantId, actor }, tx, after);
+      const ctx: Ctx = within(
+        {
+          db: deps.db,
+          clock: deps.clock,
+          events: deps.events,
+          queue: deps.queue,
+          tenantId: loaded.row.tenantId,
+          actor,
+        },
+        tx,
+        after,
+      );
       const status = await findStatus(ctx, wanted).catch(() => null);
       if (!status) {
-        console.error(`[deliver] set_status "${wanted}" of message ${loaded.row.id} no longer exists; status left unchanged`);
+        console.error(
+          `[deliver] set_status "${wanted}" of message ${loaded.row.id} no longer exists; status left unchanged`,
+        );
       } else {
-        await changeConversation(ctx, { id: loaded.conversation.id }, (row, _tx, who) => statusChange(row, status, now, who), loaded.sender?.id ?? null);
+        await changeConversation(
+          ctx,
+          { id: loaded.conversation.id },
+          (row, _tx, who) => statusChange(row, status, now, who),
+          loaded.sender?.id ?? null,
+        );
       }
     }
   });
 }
 
 /** A permanent failure: `failed` with the reason (and the refused recipients); the status is not applied. */
-async function finishFailed(deps: DeliveryDeps, loaded: Loaded, claimed: ClaimedMessage, reason: string, rejected: string[]) {
+async function finishFailed(
+  deps: DeliveryDeps,
+  loaded: Loaded,
+  claimed: ClaimedMessage,
+  reason: string,
+  rejected: string[],
+) {
   const now = deps.clock.now();
   const meta: Record<string, unknown> = {
     ...withoutPending(claimed.meta),
@@ -259,7 +332,12 @@ async function deliverLiveChat(deps: DeliveryDeps, loaded: Loaded) {
  * The dead-message handler of `message.deliver`: the last attempt failed transiently, so the message is
  * `failed` with the last reason (its sender may retry it). A message already finished is left alone.
  */
-export async function failUndelivered(deps: DeliveryDeps, tenantId: number, messageId: number, reason: string): Promise<void> {
+export async function failUndelivered(
+  deps: DeliveryDeps,
+  tenantId: number,
+  messageId: number,
+  reason: string,
+): Promise<void> {
   const loaded = await load(deps.db, tenantId, messageId);
   if (!loaded || (loaded.row.status !== "pending" && loaded.row.status !== "sending")) return;
   const meta = {
@@ -269,7 +347,13 @@ export async function failUndelivered(deps: DeliveryDeps, tenantId: number, mess
   const [done] = await deps.db
     .update(messages)
     .set({ status: "failed", meta, updatedAt: deps.clock.now() })
-    .where(and(eq(messages.id, messageId), eq(messages.status, loaded.row.status), sameClaim(deliveryOf(loaded.row.meta).claim)))
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.status, loaded.row.status),
+        sameClaim(deliveryOf(loaded.row.meta).claim),
+      ),
+    )
     .returning({ id: messages.id });
   if (done) await deps.events.publish([statusEvent(loaded, "failed")]);
 }

@@ -15,7 +15,8 @@ export function displayNameOf(from: string): string {
 export const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1);
 
 /** `<{message uuid}@{domain of the inbox's from address}>`: stable, so a retried send reuses it. */
-export const outgoingMessageId = (messageUuid: string, inboxFrom: string) => `<${messageUuid}@${domainOf(addressOf(inboxFrom)) || "localhost"}>`;
+export const outgoingMessageId = (messageUuid: string, inboxFrom: string) =>
+  `<${messageUuid}@${domainOf(addressOf(inboxFrom)) || "localhost"}>`;
 
 /** `Re: {subject} [#{ref}]`: one `Re:` (an existing `Re:`/`RE:` is kept), the reference tag once. */
 export function replySubject(subject: string, referenceNumber: number): string {
@@ -39,7 +40,8 @@ export const MAX_REFERENCES = 20;
  */
 export function threadingOf(earlier: readonly string[]): { inReplyTo?: string; references?: string[] } {
   if (earlier.length === 0) return {};
-  const references = earlier.length <= MAX_REFERENCES ? [...earlier] : [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))];
+  const references =
+    earlier.length <= MAX_REFERENCES ? [...earlier] : [earlier[0]!, ...earlier.slice(-(MAX_REFERENCES - 1))];
   return { inReplyTo: earlier.at(-1)!, references };
 }
 

@@ -13,11 +13,20 @@ import { loadInbox } from "../inbox/index.ts";
  * signature above the inbox's, placeholders filled for the caller, the inbox and, given a conversation the
  * caller may see (else 404), its contact. The same composition outgoing mail uses (mail-out/compose.ts).
  */
-export async function replySignature(ctx: Ctx, inboxId: number, conversationUuid?: string): Promise<{ signature: string }> {
+export async function replySignature(
+  ctx: Ctx,
+  inboxId: number,
+  conversationUuid?: string,
+): Promise<{ signature: string }> {
   if (ctx.actor.type !== "agent") throw new NotFoundError("Agent");
   const inbox = await loadInbox(ctx, inboxId);
   const [agent] = await ctx.db
-    .select({ firstName: users.firstName, lastName: users.lastName, email: users.email, preferences: users.preferences })
+    .select({
+      firstName: users.firstName,
+      lastName: users.lastName,
+      email: users.email,
+      preferences: users.preferences,
+    })
     .from(users)
     .where(and(eq(users.id, ctx.actor.userId), eq(users.tenantId, ctx.tenantId)));
   if (!agent) throw new NotFoundError("Agent");

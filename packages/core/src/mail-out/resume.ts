@@ -12,7 +12,10 @@ import { undelivered } from "./claim.ts";
  * left to it, and picked up by a later sweep if the lease runs out. Enqueueing a message that is also queued
  * elsewhere is harmless: only one run can claim it (claim.ts).
  */
-export async function undeliveredMessages(db: Db, now: Date): Promise<{ type: "message.deliver"; tenantId: number; messageId: number }[]> {
+export async function undeliveredMessages(
+  db: Db,
+  now: Date,
+): Promise<{ type: "message.deliver"; tenantId: number; messageId: number }[]> {
   const rows = await db
     .select({ tenantId: messages.tenantId, messageId: messages.id })
     .from(messages)

@@ -7,7 +7,8 @@ export type SignatureValues = {
   customer?: { first_name: string; last_name: string } | undefined;
 };
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /**
  * A signature template (HTML) with `{{agent.first_name}}`, `{{agent.last_name}}`, `{{agent.full_name}}`,
@@ -34,8 +35,13 @@ export function renderSignature(template: string | undefined, values: SignatureV
  * above the inbox's (`config.signature`), both rendered with the same values. "" when neither is set. The
  * one composition behind `GET /inboxes/{id}/signature` (the reply box) and outgoing mail (compose.ts).
  */
-export function composeSignature(templates: { agent?: string | undefined; inbox?: string | undefined }, values: SignatureValues): string {
-  return [renderSignature(templates.agent, values), renderSignature(templates.inbox, values)].filter(Boolean).join("<br><br>");
+export function composeSignature(
+  templates: { agent?: string | undefined; inbox?: string | undefined },
+  values: SignatureValues,
+): string {
+  return [renderSignature(templates.agent, values), renderSignature(templates.inbox, values)]
+    .filter(Boolean)
+    .join("<br><br>");
 }
 
 /** Whether `html` already carries `signature` (the LibreDesk UI puts it into the editor): compared as text. */

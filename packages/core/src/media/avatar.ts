@@ -35,9 +35,14 @@ export type AvatarFile = { filename: string; contentType: string; bytes: Uint8Ar
  * most AVATAR_MAX_BYTES, else `400 <field>`. It expires like an unattached upload until `swapAvatar` puts it in
  * use, so a write that fails after this leaves nothing behind for long. Returns its uuid.
  */
-export async function storeAvatar(db: Db, blobs: BlobStore, input: AvatarFile & { tenantId: number; now: Date; field: string }): Promise<string> {
+export async function storeAvatar(
+  db: Db,
+  blobs: BlobStore,
+  input: AvatarFile & { tenantId: number; now: Date; field: string },
+): Promise<string> {
   if (input.bytes.byteLength === 0) throw new InputError(`${input.field}: is empty`);
-  if (input.bytes.byteLength > AVATAR_MAX_BYTES) throw new InputError(`${input.field}: larger than the limit of ${describeBytes(AVATAR_MAX_BYTES)}`);
+  if (input.bytes.byteLength > AVATAR_MAX_BYTES)
+    throw new InputError(`${input.field}: larger than the limit of ${describeBytes(AVATAR_MAX_BYTES)}`);
   const { contentType } = await describeMedia(input);
   if (!AVATAR_TYPES.has(contentType)) throw new InputError(`${input.field}: must be a PNG, JPEG, GIF or WebP image`);
   const stored = await storeMedia(db, blobs, {
@@ -56,7 +61,13 @@ export async function storeAvatar(db: Db, blobs: BlobStore, input: AvatarFile & 
  * by `next` is taken into use (no longer expires), and one named by `previous` alone is released to the orphan
  * cleanup. A `next` that is not an avatar stored by `storeAvatar` in this workspace is a bug of the caller.
  */
-export async function swapAvatar(tx: Db, tenantId: number, previous: string | null, next: string | null, now: Date): Promise<void> {
+export async function swapAvatar(
+  tx: Db,
+  tenantId: number,
+  previous: string | null,
+  next: string | null,
+  now: Date,
+): Promise<void> {
   if (previous === next) return;
   const claimed = uploadedAvatarUuid(next);
   if (claimed) {
@@ -68,10 +79,15 @@ export async function swapAvatar(tx: Db, tenantId: number, previous: string | nu
     if (rows.length !== 1) throw new Error(`avatar ${claimed} is not a stored avatar of workspace ${tenantId}`);
   }
   const released = uploadedAvatarUuid(previous);
-  if (released) await tx.update(media).set({ expiresAt: now }).where(and(avatarMedia(tenantId), eq(media.uuid, released)));
+  if (released)
+    await tx
+      .update(media)
+      .set({ expiresAt: now })
+      .where(and(avatarMedia(tenantId), eq(media.uuid, released)));
 }
 
-const avatarMedia = (tenantId: number) => and(eq(media.tenantId, tenantId), isNull(media.messageId), isNull(media.uploadedBy));
+const avatarMedia = (tenantId: number) =>
+  and(eq(media.tenantId, tenantId), isNull(media.messageId), isNull(media.uploadedBy));
 
 /** Whether `record` is an uploaded avatar some user of the workspace shows now (then anyone may fetch it). */
 export async function isAvatarInUse(db: Db, tenantId: number, record: MediaRecord): Promise<boolean> {

@@ -25,6 +25,9 @@ export function contentDisposition(filename: string, attachment: boolean): strin
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .replace(/[^\x20-\x7e]|["\\%]/g, "_");
-  const exact = encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const exact = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${attachment ? "attachment" : "inline"}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }

@@ -37,6 +37,11 @@ export function sanitizeFilename(raw: string, fallbackExtension?: string): strin
   // By code point, so a cut never splits a surrogate pair; trailing dots/spaces a cut exposes go too.
   const room = MAX_FILENAME_LENGTH - [...suffix].length;
   const chars = [...base];
-  if (chars.length > room) base = chars.slice(0, room).join("").replace(/[.\s]+$/, "") || "file";
+  if (chars.length > room)
+    base =
+      chars
+        .slice(0, room)
+        .join("")
+        .replace(/[.\s]+$/, "") || "file";
   return base + suffix;
 }

@@ -3,7 +3,8 @@
  * absolute, signed or not. The delivery embeds them as CID parts (compose.ts); the reply attaches the
  * uploads they name to the message (attach.ts inlineUploadIds), so the stored message keeps its images.
  */
-const UPLOAD_IMG = /(<img\b[^>]*?\bsrc\s*=\s*)(["'])((?:https?:\/\/[^"'/]+)?\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"']*)\2/gi;
+const UPLOAD_IMG =
+  /(<img\b[^>]*?\bsrc\s*=\s*)(["'])((?:https?:\/\/[^"'/]+)?\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"']*)\2/gi;
 
 /** The upload uuids the HTML's images name, lower-cased, each once, in order. */
 export function uploadImageUuids(html: string): string[] {

@@ -28,7 +28,14 @@ export type UploadInput = {
  * An upload as the API returns it, without its `url` (signed per request by the API). `id` is what
  * LibreDesk's UI lists as a reply's attachments; `uuid` what HelperIQ's `{media_uuid}` names.
  */
-export type MediaUpload = { id: number; uuid: string; filename: string; content_type: string; size: number; inline: boolean };
+export type MediaUpload = {
+  id: number;
+  uuid: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  inline: boolean;
+};
 
 /**
  * Bytes a user uploads (`POST /api/v1/media`, the widget's upload): stored unattached, seen only by the
@@ -52,5 +59,12 @@ export async function uploadMedia(db: Db, blobs: BlobStore, input: UploadInput):
     uploadedBy: input.uploadedBy,
     expiresAt: new Date(input.now.getTime() + ORPHAN_UPLOAD_TTL_HOURS * 3600_000),
   });
-  return { id: stored.id, uuid: stored.uuid, filename: stored.filename, content_type: stored.contentType, size: stored.size, inline };
+  return {
+    id: stored.id,
+    uuid: stored.uuid,
+    filename: stored.filename,
+    content_type: stored.contentType,
+    size: stored.size,
+    inline,
+  };
 }

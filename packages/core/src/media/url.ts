@@ -11,14 +11,27 @@ const LABEL = "media-url";
 
 export type SignedMediaUrl = { path: string; expiresAt: Date };
 
-export function signMediaPath(ring: Keyring, tenantId: number, uuid: string, now: Date, ttlSeconds: number): SignedMediaUrl {
+export function signMediaPath(
+  ring: Keyring,
+  tenantId: number,
+  uuid: string,
+  now: Date,
+  ttlSeconds: number,
+): SignedMediaUrl {
   const exp = expiryOf(now, ttlSeconds);
   const sig = signParts(ring, LABEL, [String(tenantId), uuid, String(exp)]);
   return { path: `/uploads/${uuid}?exp=${exp}&sig=${sig}`, expiresAt: new Date(exp * 1000) };
 }
 
 /** Whether `sig` is a signature of this workspace's `uuid` until `exp`, and `exp` is still ahead of `now`. */
-export function verifyMediaSignature(ring: Keyring, tenantId: number, uuid: string, exp: string, sig: string, now: Date): boolean {
+export function verifyMediaSignature(
+  ring: Keyring,
+  tenantId: number,
+  uuid: string,
+  exp: string,
+  sig: string,
+  now: Date,
+): boolean {
   if (!/^\d{1,12}$/.test(exp) || Number(exp) * 1000 <= now.getTime()) return false;
   return verifyParts(ring, LABEL, [String(tenantId), uuid, exp], sig);
 }
@@ -38,7 +51,8 @@ function expiryOf(now: Date, ttlSeconds: number): number {
  * segments, percent-escapes, backslashes, upper case or other query strings could resolve to any route of
  * the app (`/uploads/../logout`) and be fetched with the viewer's session.
  */
-const CANONICAL_MEDIA_PATH = /^\/uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\?exp=\d{1,12}&sig=[A-Za-z0-9_-]{43})?$/;
+const CANONICAL_MEDIA_PATH =
+  /^\/uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\?exp=\d{1,12}&sig=[A-Za-z0-9_-]{43})?$/;
 
 export const isCanonicalMediaPath = (url: string): boolean => CANONICAL_MEDIA_PATH.test(url);
 

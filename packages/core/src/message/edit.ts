@@ -50,7 +50,8 @@ export async function deleteNote(ctx: Ctx, ref: MessageRef): Promise<void> {
  */
 export async function retryMessage(ctx: Ctx, ref: MessageRef): Promise<MessageView> {
   const row = await requireMessage(ctx, ref);
-  if (row.senderId !== agentActor(ctx).userId) throw new PermissionError("Only the original sender can retry a message");
+  if (row.senderId !== agentActor(ctx).userId)
+    throw new PermissionError("Only the original sender can retry a message");
   if (row.status !== "failed") throw new InputError("only a failed message can be retried");
   const meta = { ...row.meta, pending_delivery: true };
   await transaction(ctx, async (tx, after) => {

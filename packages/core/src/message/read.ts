@@ -17,7 +17,11 @@ export type MessageListQuery = PageRequest & {
  * A conversation's messages, newest first (as LibreDesk pages them: the UI loads the latest page and
  * scrolls back), filtered by `types` and `private`. The conversation must be visible to the caller.
  */
-export async function listMessages(ctx: Ctx, ref: ConversationRef, q: MessageListQuery): Promise<PageResult<MessageView>> {
+export async function listMessages(
+  ctx: Ctx,
+  ref: ConversationRef,
+  q: MessageListQuery,
+): Promise<PageResult<MessageView>> {
   const conversationId = await visibleConversationId(ctx, ref);
   const where = and(
     eq(m.tenantId, ctx.tenantId),

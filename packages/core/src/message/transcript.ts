@@ -48,7 +48,15 @@ export async function conversationTranscript(ctx: Ctx, ref: ConversationRef): Pr
     ? await ctx.db
         .select({ messageId: media.messageId, filename: media.filename })
         .from(media)
-        .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.messageId, shown.map((r) => r.id))))
+        .where(
+          and(
+            eq(media.tenantId, ctx.tenantId),
+            inArray(
+              media.messageId,
+              shown.map((r) => r.id),
+            ),
+          ),
+        )
         .orderBy(asc(media.id))
     : [];
   const contact = conversation.contact;

@@ -59,7 +59,13 @@ export async function messageViews(ctx: Ctx, rows: MessageRecord[]): Promise<Mes
   const ids = rows.map((r) => r.id);
   const files = ids.length
     ? await ctx.db
-        .select({ messageId: media.messageId, uuid: media.uuid, filename: media.filename, contentType: media.contentType, size: media.size })
+        .select({
+          messageId: media.messageId,
+          uuid: media.uuid,
+          filename: media.filename,
+          contentType: media.contentType,
+          size: media.size,
+        })
         .from(media)
         .where(and(eq(media.tenantId, ctx.tenantId), inArray(media.messageId, ids)))
         .orderBy(asc(media.id))

@@ -67,5 +67,10 @@ export function notificationMessages(rows: readonly NotificationRow[]): QueueMes
 
 /** The realtime `new_notification` pushes of freshly created notifications, one domain event each. */
 export function notificationEvents(rows: readonly NotificationRow[]): DomainEvent[] {
-  return rows.map((row) => ({ type: "new_notification", tenantId: row.tenantId, userId: row.userId, notificationId: row.id }));
+  return rows.map((row) => ({
+    type: "new_notification",
+    tenantId: row.tenantId,
+    userId: row.userId,
+    notificationId: row.id,
+  }));
 }

@@ -30,7 +30,8 @@ export async function deliverNotification(deps: DeliveryDeps, tenantId: number, 
   if (!found) return;
   const before = deliveredSoFar(found.meta);
   const pushed = await pushToDevices(deps, found, before.pushed_token_ids);
-  const mailed: MailOutcome = before.emailed || before.email_given_up ? { sent: before.emailed } : await mailIfEnabled(deps, found);
+  const mailed: MailOutcome =
+    before.emailed || before.email_given_up ? { sent: before.emailed } : await mailIfEnabled(deps, found);
   const failures = before.email_failures + (mailed.failure === undefined ? 0 : 1);
   const givenUp = before.email_given_up || (mailed.failure !== undefined && failures > (mailed.retries ?? 0));
   const after: Delivered = {
@@ -104,7 +105,9 @@ async function pushToDevices(deps: DeliveryDeps, n: Deliverable, alreadyPushed: 
   if (n.conversationUuid) data.conversation_uuid = n.conversationUuid;
   if (n.messageId !== null) data.message_id = String(n.messageId);
   const results = await Promise.allSettled(
-    pending.map((d) => deps.push.send({ token: d.token, platform: d.platform, title: n.title, body: n.description, data })),
+    pending.map((d) =>
+      deps.push.send({ token: d.token, platform: d.platform, title: n.title, body: n.description, data }),
+    ),
   );
   const tokenIds: number[] = [];
   let failure: unknown;
@@ -125,7 +128,9 @@ async function mailIfEnabled(deps: DeliveryDeps, n: Deliverable): Promise<MailOu
   const settings = await getEmailNotificationSettings(deps.db, n.tenantId);
   if (!settings.enabled) return { sent: false };
   try {
-    await deps.mailer.send(notificationMail({ to: n.email, firstName: n.firstName, title: n.title, description: n.description }));
+    await deps.mailer.send(
+      notificationMail({ to: n.email, firstName: n.firstName, title: n.title, description: n.description }),
+    );
     return { sent: true };
   } catch (failure) {
     return { sent: false, failure, retries: settings.max_msg_retries };

@@ -30,7 +30,8 @@ function own(ctx: Ctx) {
 }
 
 export async function listNotifications(ctx: Ctx, q: NotificationListQuery): Promise<PageResult<NotificationView>> {
-  const readFilter = q.unread === undefined ? undefined : q.unread ? isNull(notifications.readAt) : isNotNull(notifications.readAt);
+  const readFilter =
+    q.unread === undefined ? undefined : q.unread ? isNull(notifications.readAt) : isNotNull(notifications.readAt);
   const where = and(own(ctx), readFilter);
   const dir = q.order === "asc" ? asc : desc;
   const [rows, [count]] = await Promise.all([

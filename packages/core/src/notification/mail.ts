@@ -20,7 +20,12 @@ export function isEmailedType(type: string): type is EmailedType {
 }
 
 /** Plain text, from the system sender: the title says what happened, the description gives the context. */
-export function notificationMail(input: { to: string; firstName: string; title: string; description: string }): OutgoingMail {
+export function notificationMail(input: {
+  to: string;
+  firstName: string;
+  title: string;
+  description: string;
+}): OutgoingMail {
   const greeting = input.firstName ? `Hello ${input.firstName},` : "Hello,";
   const context = input.description ? `\n\n${input.description}` : "";
   return { to: input.to, subject: input.title, text: `${greeting}\n\n${input.title}${context}\n` };

@@ -56,7 +56,10 @@ export function toNotificationView(row: NotificationViewRow): NotificationView {
     description: row.description,
     conversation_uuid: row.conversationUuid,
     message_id: row.messageId,
-    actor: row.actorId === null ? null : { id: row.actorId, first_name: row.actorFirstName ?? "", last_name: row.actorLastName ?? "" },
+    actor:
+      row.actorId === null
+        ? null
+        : { id: row.actorId, first_name: row.actorFirstName ?? "", last_name: row.actorLastName ?? "" },
     read_at: iso(row.readAt),
     created_at: iso(row.createdAt)!,
   };

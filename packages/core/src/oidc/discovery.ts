@@ -65,6 +65,7 @@ async function fetchEndpoints(outbound: Outbound, providerUrl: string): Promise<
 
 /** The sign-in's answer when a provider call failed: the refusal's words, or that it could not be reached. */
 export function providerUnreachable(err: unknown): AuthError {
-  if (err instanceof OutboundRefusedError) return new AuthError(`The sign-in provider may not be contacted: ${err.message}`);
+  if (err instanceof OutboundRefusedError)
+    return new AuthError(`The sign-in provider may not be contacted: ${err.message}`);
   return new AuthError("The sign-in provider could not be reached");
 }

@@ -16,17 +16,25 @@ export type IdTokenExpectations = { jwksUri: string; issuer: string; clientId: s
  * it would let anyone who can register that address at the provider sign in as the agent. The keys are
  * fetched through the outbound guard (the key URL comes from the workspace's provider).
  */
-export async function verifyIdToken(outbound: Outbound, idToken: string, expected: IdTokenExpectations): Promise<string> {
+export async function verifyIdToken(
+  outbound: Outbound,
+  idToken: string,
+  expected: IdTokenExpectations,
+): Promise<string> {
   let claims: JWTPayload;
   try {
-    ({ payload: claims } = await jwtVerify(idToken, remoteKeySet(expected.jwksUri, PROVIDER_TIMEOUT_MS, outbound.fetch), {
-      issuer: expected.issuer,
-      audience: expected.clientId,
-      algorithms: ID_TOKEN_ALGORITHMS,
-      requiredClaims: ["sub", "exp", "iat", "nonce"],
-      currentDate: expected.now,
-      clockTolerance: 60,
-    }));
+    ({ payload: claims } = await jwtVerify(
+      idToken,
+      remoteKeySet(expected.jwksUri, PROVIDER_TIMEOUT_MS, outbound.fetch),
+      {
+        issuer: expected.issuer,
+        audience: expected.clientId,
+        algorithms: ID_TOKEN_ALGORITHMS,
+        requiredClaims: ["sub", "exp", "iat", "nonce"],
+        currentDate: expected.now,
+        clockTolerance: 60,
+      },
+    ));
   } catch (err) {
     if (err instanceof OutboundRefusedError) throw providerUnreachable(err);
     throw new AuthError("The sign-in provider's ID token could not be verified");

@@ -90,13 +90,23 @@ export type OidcCallback = OidcLoginTarget & {
  * verifies the ID token and opens a session for the existing, enabled agent with that email. Agents
  * are never created here.
  */
-export async function finishOidcLogin({ db, secrets, outbound }: OidcDeps, callback: OidcCallback): Promise<NewSession> {
+export async function finishOidcLogin(
+  { db, secrets, outbound }: OidcDeps,
+  callback: OidcCallback,
+): Promise<NewSession> {
   const provider = await loadSsoProvider(db, secrets, callback.tenantId, callback.providerId);
   const pending = checkPendingLogin(callback);
   if (callback.query.error) throw new AuthError("The sign-in provider did not sign you in");
   if (!callback.query.code) throw new AuthError("The sign-in provider sent no authorization code");
   const endpoints = await discoverProvider(outbound, provider.providerUrl);
-  const idToken = await exchangeCode(outbound, provider, callback.redirectUri, endpoints.tokenEndpoint, callback.query.code, pending);
+  const idToken = await exchangeCode(
+    outbound,
+    provider,
+    callback.redirectUri,
+    endpoints.tokenEndpoint,
+    callback.query.code,
+    pending,
+  );
   const email = await verifyIdToken(outbound, idToken, {
     jwksUri: endpoints.jwksUri,
     issuer: endpoints.issuer,
@@ -106,7 +116,13 @@ export async function finishOidcLogin({ db, secrets, outbound }: OidcDeps, callb
   });
   const userId = await findSignInAgent(db, callback.tenantId, email);
   await recordSignIn(db, userId, callback.now);
-  return createSession(db, { tenantId: callback.tenantId, userId, ip: callback.ip, userAgent: callback.userAgent, now: callback.now });
+  return createSession(db, {
+    tenantId: callback.tenantId,
+    userId,
+    ip: callback.ip,
+    userAgent: callback.userAgent,
+    now: callback.now,
+  });
 }
 
 function checkPendingLogin({ pending, tenantId, providerId, query, now }: OidcCallback): PendingOidcLogin {
@@ -134,7 +150,12 @@ async function exchangeCode(
   code: string,
   pending: PendingOidcLogin,
 ): Promise<string> {
-  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: pending.codeVerifier });
+  const body = new URLSearchParams({
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: redirectUri,
+    code_verifier: pending.codeVerifier,
+  });
   let res: Response;
   let answer: unknown;
   try {
@@ -153,7 +174,8 @@ async function exchangeCode(
   } catch (err) {
     throw providerUnreachable(err);
   }
-  if (res.status === 400 || res.status === 401) throw new AuthError("The sign-in provider rejected the authorization code");
+  if (res.status === 400 || res.status === 401)
+    throw new AuthError("The sign-in provider rejected the authorization code");
   if (res.status !== 200) throw new AuthError("The sign-in provider could not be reached");
   const idToken = (answer as { id_token?: unknown } | null)?.id_token;
   if (typeof idToken !== "string" || idToken === "") throw new AuthError("The sign-in provider sent no ID token");

@@ -42,7 +42,8 @@ export type OidcProviderInput = {
 /** Every field optional; an empty or masked `client_secret` keeps the stored one. */
 export type OidcProviderUpdate = { [K in keyof OidcProviderInput]?: OidcProviderInput[K] | undefined };
 
-const byId = (ctx: Pick<Ctx, "tenantId">, id: number) => and(eq(oidcProviders.id, id), eq(oidcProviders.tenantId, ctx.tenantId));
+const byId = (ctx: Pick<Ctx, "tenantId">, id: number) =>
+  and(eq(oidcProviders.id, id), eq(oidcProviders.tenantId, ctx.tenantId));
 
 export async function listOidcProviders(ctx: Ctx): Promise<OidcProviderView[]> {
   const rows = await ctx.db
@@ -69,7 +70,11 @@ async function providerUrlOf(outbound: Outbound, value: string): Promise<string>
   return url;
 }
 
-export async function createOidcProvider(ctx: Ctx, { secrets, outbound }: ProviderDeps, input: OidcProviderInput): Promise<OidcProviderView> {
+export async function createOidcProvider(
+  ctx: Ctx,
+  { secrets, outbound }: ProviderDeps,
+  input: OidcProviderInput,
+): Promise<OidcProviderView> {
   const values = {
     tenantId: ctx.tenantId,
     name: input.name,
@@ -79,7 +84,9 @@ export async function createOidcProvider(ctx: Ctx, { secrets, outbound }: Provid
     logoUrl: checkLogoUrl(input.logo_url ?? ""),
     enabled: input.enabled ?? true,
   };
-  const [row] = await withUniqueName("provider", input.name, () => ctx.db.insert(oidcProviders).values(values).returning());
+  const [row] = await withUniqueName("provider", input.name, () =>
+    ctx.db.insert(oidcProviders).values(values).returning(),
+  );
   return oidcProviderView(row!);
 }
 

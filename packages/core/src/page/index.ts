@@ -18,7 +18,14 @@ export type PageResult<T> = {
 export const offsetOf = (p: PageRequest) => (p.page - 1) * p.pageSize;
 
 export function pageResult<T>(results: T[], total: number, p: PageRequest): PageResult<T> {
-  return { results, total, total_pages: Math.ceil(total / p.pageSize), page: p.page, page_size: p.pageSize, per_page: p.pageSize };
+  return {
+    results,
+    total,
+    total_pages: Math.ceil(total / p.pageSize),
+    page: p.page,
+    page_size: p.pageSize,
+    per_page: p.pageSize,
+  };
 }
 
 /** A resource's allow-listed sort columns: name on the wire → SQL expression. */

@@ -19,7 +19,11 @@ export const pendingPciFlag = sql`(${messages.meta}->'pci_detected') IS NOT NULL
  * redact twice nor lose anything (a message redacted meanwhile is no longer pending). Each redaction's
  * events are published through `deps` once it has committed.
  */
-export async function autoRedactDue(deps: SystemDeps, now: Date, batch = AUTO_REDACT_BATCH): Promise<{ redacted: number }> {
+export async function autoRedactDue(
+  deps: SystemDeps,
+  now: Date,
+  batch = AUTO_REDACT_BATCH,
+): Promise<{ redacted: number }> {
   const { db } = deps;
   const days = sql`coalesce((${settings.value}->>'auto_redact_days')::int, ${sql.raw(String(AUTO_REDACT_DAYS.default))})`;
   const detectedAt = sql`(${messages.meta}->'pci_detected'->>'detected_at')::timestamptz`;
@@ -40,10 +44,20 @@ export async function autoRedactDue(deps: SystemDeps, now: Date, batch = AUTO_RE
   let redacted = 0;
   for (const { id, tenantId } of due) {
     if (!systemUsers.has(tenantId)) {
-      const [system] = await db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
+      const [system] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), eq(users.type, "system")));
       systemUsers.set(tenantId, system?.id ?? null);
     }
-    if (await redactMessageById(systemCtx({ ...deps, clock: { now: () => now } }, tenantId), id, systemUsers.get(tenantId)!)) redacted++;
+    if (
+      await redactMessageById(
+        systemCtx({ ...deps, clock: { now: () => now } }, tenantId),
+        id,
+        systemUsers.get(tenantId)!,
+      )
+    )
+      redacted++;
   }
   return { redacted };
 }

@@ -16,7 +16,8 @@ export type PciFlag =
   | { kinds: PciKind[]; count: number; detected_at: string }
   | { redacted_at: string; redacted_by: number | null; kinds: PciKind[]; count: number };
 
-export const isRedacted = (flag: unknown): boolean => typeof flag === "object" && flag !== null && "redacted_at" in flag;
+export const isRedacted = (flag: unknown): boolean =>
+  typeof flag === "object" && flag !== null && "redacted_at" in flag;
 
 /** The stored fields of a message the scanner reads. */
 export type ScannableMessage = { contentType: "html" | "text"; content: string; textContent: string };
@@ -27,7 +28,8 @@ export type ScannableMessage = { contentType: "html" | "text"; content: string; 
  */
 export function scanMessage(message: ScannableMessage, detect?: PciDetect): PciSummary {
   const textHits = scanText(message.textContent, detect);
-  const contentHits = message.contentType === "html" ? scanHtml(message.content, detect).hits : scanText(message.content, detect);
+  const contentHits =
+    message.contentType === "html" ? scanHtml(message.content, detect).hits : scanText(message.content, detect);
   const kinds = PCI_KINDS.filter((k) => [...textHits, ...contentHits].some((h) => h.kind === k));
   return { kinds, count: Math.max(textHits.length, contentHits.length) };
 }
@@ -74,17 +76,27 @@ export async function flagPci(db: Db, tenantId: number, messageId: number, now?:
   if (isRedacted(previous)) return NOTHING;
   const found = scanMessage(row, settings.detect);
   if (found.count === 0) return NOTHING;
-  const detectedAt = previous && "detected_at" in previous ? previous.detected_at : (now ?? row.createdAt).toISOString();
+  const detectedAt =
+    previous && "detected_at" in previous ? previous.detected_at : (now ?? row.createdAt).toISOString();
   const flag: PciFlag = { kinds: found.kinds, count: found.count, detected_at: detectedAt };
   const unchanged =
-    previous && "detected_at" in previous && previous.count === flag.count && previous.kinds.join() === flag.kinds.join();
+    previous &&
+    "detected_at" in previous &&
+    previous.count === flag.count &&
+    previous.kinds.join() === flag.kinds.join();
   if (unchanged) return { flag, events: [] };
   // Merged in SQL so a concurrent change to another meta key is not lost; a redaction that committed since
   // the read wins (its row no longer matches).
   const [updated] = await db
     .update(messages)
     .set({ meta: sql`${messages.meta} || jsonb_build_object('pci_detected', ${JSON.stringify(flag)}::jsonb)` })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), sql`(${messages.meta}->'pci_detected'->>'redacted_at') IS NULL`))
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        eq(messages.id, messageId),
+        sql`(${messages.meta}->'pci_detected'->>'redacted_at') IS NULL`,
+      ),
+    )
     .returning({ meta: messages.meta });
   if (!updated) return NOTHING;
   const event: DomainEvent = {

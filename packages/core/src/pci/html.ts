@@ -6,8 +6,18 @@ import { maskOf, scanText, type PciDetect, type PciHit } from "./scan.ts";
  * markup and is masked there without touching a tag.
  */
 
-const BLOCK = /^<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|tfoot|blockquote|pre|caption|section|article|header|footer)\b/i;
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", ndash: "\u2013", mdash: "\u2014" };
+const BLOCK =
+  /^<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|tfoot|blockquote|pre|caption|section|article|header|footer)\b/i;
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  ndash: "\u2013",
+  mdash: "\u2014",
+};
 
 /** Visible text of `html`; `from[i]`/`to[i]` is the source range of text character i (empty for inserted spaces). */
 export type Projection = { text: string; from: number[]; to: number[] };
@@ -34,7 +44,12 @@ export function projectHtml(html: string): Projection {
       const m = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/.exec(html.slice(i, i + 12));
       if (m) {
         const code = m[1] ? Number(m[1]) : m[2] ? parseInt(m[2], 16) : undefined;
-        const decoded = code !== undefined ? (code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd") : (NAMED[m[3]!.toLowerCase()] ?? "\ufffd");
+        const decoded =
+          code !== undefined
+            ? code <= 0x10ffff
+              ? String.fromCodePoint(code)
+              : "\ufffd"
+            : (NAMED[m[3]!.toLowerCase()] ?? "\ufffd");
         // One text character per entity keeps indexes aligned (astral characters never matter here).
         push(decoded.length === 1 ? decoded : "\ufffd", i, i + m[0].length);
         i += m[0].length;
@@ -92,6 +107,7 @@ export function maskHtml(html: string, projection: Projection, hits: readonly Pc
     }
   }
   let out = html;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
   return out;
 }

@@ -97,11 +97,20 @@ export async function redactMessageById(ctx: Ctx, messageId: number, senderId: n
       subject: (copy) => maskPlain(copy).value,
     });
     await maskNotificationCopies(tx, row.id, row.textContent, text.value);
-    const [conversation] = await tx.select({ uuid: conversations.uuid }).from(conversations).where(eq(conversations.id, row.conversationId));
+    const [conversation] = await tx
+      .select({ uuid: conversations.uuid })
+      .from(conversations)
+      .where(eq(conversations.id, row.conversationId));
     const base = { tenantId: ctx.tenantId, conversationUuid: conversation!.uuid };
     const activity = await writeActivity(
       tx,
-      { tenantId: ctx.tenantId, conversationId: row.conversationId, conversationUuid: base.conversationUuid, senderId, now },
+      {
+        tenantId: ctx.tenantId,
+        conversationId: row.conversationId,
+        conversationUuid: base.conversationUuid,
+        senderId,
+        now,
+      },
       { kind: "pci_redact", text: `${actorName(ctx.actor)} redacted card data`, meta: { message_uuid: row.uuid } },
     );
     after.publish(

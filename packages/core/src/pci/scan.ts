@@ -39,7 +39,8 @@ const DATE = /(?<![\p{L}\p{N}_/.\-:])(0?[1-9]|1[0-2])[ ]?([/\-.])[ ]?(20\d{2}|\d
 // Only directly after an expiry keyword: MMYY ("exp 0927") and year first ("exp 2027-09").
 const COMPACT_DATE = /^(?:(?:0[1-9]|1[0-2])\d{2}|20\d{2}[/-](?:0[1-9]|1[0-2]))(?![\p{L}\p{N}_]|[/\-.:]\d)/u;
 // A 3–4 digit code standing alone: not a group of a longer grouped number ("7777 8888 …"), date or amount.
-const CODE = /(?<![\p{L}\p{N}_/.,\-$€£¥#]|(?:^|[^\p{L}\p{N}])\d+[ \u00a0-])\d{3,4}(?![\p{N}_]|[/\-.:,]\d|[ \u00a0-]\d|\p{L})/gu;
+const CODE =
+  /(?<![\p{L}\p{N}_/.,\-$€£¥#]|(?:^|[^\p{L}\p{N}])\d+[ \u00a0-])\d{3,4}(?![\p{N}_]|[/\-.:,]\d|[ \u00a0-]\d|\p{L})/gu;
 
 type Span = { start: number; end: number };
 
@@ -104,7 +105,11 @@ function findCards(text: string, excluded: Span[]): PciHit[] {
     // "…1111abc", "…1111@host" (a Message-ID or address), "…1111.5" or "…1111/27" do not end a card
     // number: the last group belongs to something else.
     const runEndOpen = !/^[\p{L}_@]|^[./:,]\d/u.test(after);
-    const groups = [...run[0].matchAll(/\d+/g)].map((g) => ({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length }));
+    const groups = [...run[0].matchAll(/\d+/g)].map((g) => ({
+      digits: g[0],
+      start: start + g.index,
+      end: start + g.index + g[0].length,
+    }));
     const separators = groups.slice(1).map((g, i) => text.slice(groups[i]!.end, g.start).trim() || " ");
     const found: { from: number; to: number }[] = [];
     for (let i = 0; i < groups.length; ) {
@@ -116,7 +121,15 @@ function findCards(text: string, excluded: Span[]): PciHit[] {
         if (j === groups.length - 1 && !runEndOpen) continue;
         if (new Set(separators.slice(i, j)).size > 1) continue;
         if (!realisticGrouping(groups.slice(i, j + 1).map((g) => g.digits.length))) continue;
-        if (isCardNumber(groups.slice(i, j + 1).map((g) => g.digits).join(""))) best = j;
+        if (
+          isCardNumber(
+            groups
+              .slice(i, j + 1)
+              .map((g) => g.digits)
+              .join(""),
+          )
+        )
+          best = j;
       }
       if (best < 0) {
         i++;
@@ -139,7 +152,10 @@ function findCards(text: string, excluded: Span[]): PciHit[] {
     });
     if (continues) continue;
     for (const { from, to } of found) {
-      const digits = groups.slice(from, to + 1).map((g) => g.digits).join("");
+      const digits = groups
+        .slice(from, to + 1)
+        .map((g) => g.digits)
+        .join("");
       hits.push({ kind: "card_number", start: groups[from]!.start, end: groups[to]!.end, last4: digits.slice(-4) });
     }
   }
@@ -174,7 +190,11 @@ function findCvvs(text: string, taken: Span[], cards: PciHit[]): PciHit[] {
       }
       // "123 is the CVV", "123 (cvc)": the code just before the name.
       const before = lastEndingBy(codes, kwSpan.start);
-      if (!needsContext && before && /^[\s(:\-–]*(?:(?:is|=)\s+(?:the\s+|my\s+)?)?$/i.test(text.slice(before.end, kwSpan.start))) {
+      if (
+        !needsContext &&
+        before &&
+        /^[\s(:\-–]*(?:(?:is|=)\s+(?:the\s+|my\s+)?)?$/i.test(text.slice(before.end, kwSpan.start))
+      ) {
         hits.push({ kind: "cvv", ...before });
       }
     }
@@ -200,7 +220,8 @@ function findExpiries(text: string, cards: PciHit[]): PciHit[] {
   };
   for (const date of spansOf(DATE, text)) {
     if (overlapsAny(cardSpans, date)) continue;
-    if (afterCard(date) || (afterKeyword(date) && hasCardContext(text, date, cards))) hits.push({ kind: "expiry", ...date });
+    if (afterCard(date) || (afterKeyword(date) && hasCardContext(text, date, cards)))
+      hits.push({ kind: "expiry", ...date });
   }
   const dated = union(hits);
   for (const k of keywords) {

@@ -13,5 +13,8 @@ export interface BlobStore {
    * A time-limited URL that serves the object directly (S3 presigned GET), or undefined when the store
    * cannot make one (the filesystem): the API then serves the bytes itself behind its own signed URL.
    */
-  presignedGetUrl?(key: string, options: { expiresInSeconds: number; filename: string; attachment: boolean }): Promise<string>;
+  presignedGetUrl?(
+    key: string,
+    options: { expiresInSeconds: number; filename: string; attachment: boolean },
+  ): Promise<string>;
 }

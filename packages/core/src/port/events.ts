@@ -8,7 +8,13 @@ export type DomainEvent =
   | { type: "new_conversation"; tenantId: number; conversationUuid: string }
   | { type: "conversation_update"; tenantId: number; conversationUuid: string; changes: Record<string, unknown> }
   | { type: "new_message"; tenantId: number; conversationUuid: string; messageUuid: string }
-  | { type: "message_update"; tenantId: number; conversationUuid: string; messageUuid: string; changes: Record<string, unknown> }
+  | {
+      type: "message_update";
+      tenantId: number;
+      conversationUuid: string;
+      messageUuid: string;
+      changes: Record<string, unknown>;
+    }
   | { type: "new_notification"; tenantId: number; userId: number; notificationId: number }
   | {
       type: "typing";

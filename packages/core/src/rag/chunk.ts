@@ -9,7 +9,12 @@ export const MAX_CHUNKS_PER_DOCUMENT = 200;
 export function chunkText(text: string, size = CHUNK_CHARS, overlap = CHUNK_OVERLAP_CHARS): string[] {
   const pieces = text
     .split(/\n\s*\n/)
-    .map((p) => p.replace(/[ \t]+/g, " ").replace(/\s*\n\s*/g, "\n").trim())
+    .map((p) =>
+      p
+        .replace(/[ \t]+/g, " ")
+        .replace(/\s*\n\s*/g, "\n")
+        .trim(),
+    )
     .filter(Boolean)
     .flatMap((p) => (p.length <= size ? [p] : splitLong(p, size)));
   const chunks: string[] = [];

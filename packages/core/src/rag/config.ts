@@ -18,9 +18,12 @@ const httpUrl = z
   .string()
   .trim()
   .max(2048)
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && !new URL(v).username && !new URL(v).password, {
-    message: "must be an http(s) URL without credentials",
-  });
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && !new URL(v).username && !new URL(v).password,
+    {
+      message: "must be an http(s) URL without credentials",
+    },
+  );
 
 const fileName = z
   .string()
@@ -36,7 +39,9 @@ const CONFIGS = {
   macro: z.object({}).strict(),
   webpage: z.object({ url: httpUrl, crawl_depth: z.number().int().min(0).max(MAX_CRAWL_DEPTH).default(1) }).strict(),
   custom: z
-    .object({ snippets: z.array(z.string().trim().min(1, "must not be empty").max(MAX_SNIPPET_CHARS)).min(1).max(MAX_SNIPPETS) })
+    .object({
+      snippets: z.array(z.string().trim().min(1, "must not be empty").max(MAX_SNIPPET_CHARS)).min(1).max(MAX_SNIPPETS),
+    })
     .strict(),
   file: z
     .object({

@@ -16,7 +16,13 @@ export const CRAWL_TIMEOUT_MS = 10_000;
 export const CRAWL_BUDGET_MS = 120_000;
 
 /** One document of a source before chunking; `key` is its identity within the source. */
-export type SourceDocument = { key: string; title: string; url: string | null; text: string; kind: "context" | "macro" };
+export type SourceDocument = {
+  key: string;
+  title: string;
+  url: string | null;
+  text: string;
+  kind: "context" | "macro";
+};
 
 export type ReadDeps = { db: Db; blobs: BlobStore; knowledge?: KnowledgeReader | undefined };
 
@@ -64,7 +70,11 @@ async function readFiles(deps: ReadDeps, tenantId: number, config: FileConfig): 
       .where(and(eq(media.tenantId, tenantId), eq(media.uuid, uuid)));
     const blob = row && (await deps.blobs.get(row.storageKey));
     if (!row || !blob) throw new Error(`${upload.filename}: the uploaded file is gone; upload it again`);
-    const text = await reader(deps).fileText({ filename: upload.filename, contentType: row.contentType, bytes: blob.body });
+    const text = await reader(deps).fileText({
+      filename: upload.filename,
+      contentType: row.contentType,
+      bytes: blob.body,
+    });
     docs.push({ key: `media:${uuid}`, title: upload.filename, url: null, text, kind: "context" });
   }
   return docs;
@@ -78,7 +88,13 @@ async function readMacros(db: Db, tenantId: number): Promise<SourceDocument[]> {
     .where(and(eq(macros.tenantId, tenantId), ne(macros.visibility, "personal")))
     .orderBy(asc(macros.id));
   return rows
-    .map((m) => ({ key: `macro:${m.id}`, title: m.name, url: null, text: htmlLines(m.content), kind: "macro" as const }))
+    .map((m) => ({
+      key: `macro:${m.id}`,
+      title: m.name,
+      url: null,
+      text: htmlLines(m.content),
+      kind: "macro" as const,
+    }))
     .filter((d) => d.text.length > 0);
 }
 

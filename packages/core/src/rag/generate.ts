@@ -50,7 +50,10 @@ export async function generateReply(ctx: Ctx, deps: GenerateDeps, input: Generat
   let conversationId: number | undefined;
   if (input.conversation) {
     conversationId = await visibleConversationId(ctx, input.conversation);
-    const [convo] = await ctx.db.select({ inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, conversationId));
+    const [convo] = await ctx.db
+      .select({ inboxId: conversations.inboxId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId));
     inboxId ??= convo?.inboxId ?? undefined;
     if (!question) question = await latestCustomerText(ctx, conversationId);
     if (!question) throw new InputError("conversation_id: the conversation has no customer message to answer");
@@ -64,7 +67,11 @@ export async function generateReply(ctx: Ctx, deps: GenerateDeps, input: Generat
     const [vector] = await ai.embedder.embed([question]);
     const model = ai.embedder.model;
     [context, macroDocs] = await Promise.all([
-      searchByVector(ctx.db, ctx.tenantId, model, vector!, { kind: "context", limit: DEFAULT_SEARCH_LIMIT, threshold: defaultThresholdFor(ai.embedder) }),
+      searchByVector(ctx.db, ctx.tenantId, model, vector!, {
+        kind: "context",
+        limit: DEFAULT_SEARCH_LIMIT,
+        threshold: defaultThresholdFor(ai.embedder),
+      }),
       searchByVector(ctx.db, ctx.tenantId, model, vector!, { kind: "macro", limit: MACRO_DOCUMENTS, threshold: -1 }),
     ]).then((lists) => lists.map((hits) => hits.map(({ kind: _kind, ...hit }) => hit)) as [SearchHit[], SearchHit[]]);
   } catch (err) {
@@ -98,7 +105,13 @@ async function latestCustomerText(ctx: Ctx, conversationId: number): Promise<str
   const rows = await ctx.db
     .select({ type: messages.type, text: messages.textContent, private: messages.private })
     .from(messages)
-    .where(and(eq(messages.tenantId, ctx.tenantId), eq(messages.conversationId, conversationId), inArray(messages.type, ["incoming", "outgoing"])))
+    .where(
+      and(
+        eq(messages.tenantId, ctx.tenantId),
+        eq(messages.conversationId, conversationId),
+        inArray(messages.type, ["incoming", "outgoing"]),
+      ),
+    )
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(20);
   const latest: string[] = [];

@@ -10,8 +10,7 @@ export const DEFAULT_SYSTEM_PROMPT =
   "Answer only from the context documents; if they do not cover the question, say that a teammate will follow up. " +
   "Match the greeting, closing and tone of the tone examples. Reply in short HTML paragraphs (<p>), without a subject line.";
 
-const CITE_INSTRUCTION =
-  'End with a paragraph "Sources: " naming the titles of the context documents you used.';
+const CITE_INSTRUCTION = 'End with a paragraph "Sources: " naming the titles of the context documents you used.';
 
 export function renderKnowledgePrompt(input: {
   systemPrompt: string;
@@ -32,9 +31,14 @@ function block(tag: "document" | "macro", d: PromptDocument): string {
 }
 
 const attr = (v: string) => v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/\n/g, " ");
-const unattr = (v: string) => v.replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+const unattr = (v: string) =>
+  v
+    .replace(/&lt;/g, "<")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 /** Reference text can never close its own block or open another (crawled pages are untrusted). */
-const neutralise = (v: string) => v.replace(/<(\/?)(document|macro|context_documents|tone_examples|store_context)\b/gi, "‹$1$2");
+const neutralise = (v: string) =>
+  v.replace(/<(\/?)(document|macro|context_documents|tone_examples|store_context)\b/gi, "‹$1$2");
 
 const BLOCK = /<(document|macro) id="(\d+)" title="([^"]*)"(?: url="([^"]*)")?>\n([\s\S]*?)\n<\/\1>/g;
 

@@ -25,10 +25,19 @@ export function ragSourceView(row: RagSourceRow) {
 export type RagSourceView = ReturnType<typeof ragSourceView>;
 
 export type SourceInput = { name: string; source_type: RagSourceType; config?: unknown; enabled?: boolean | undefined };
-export type SourceUpdate = { name?: string | undefined; config?: unknown; enabled?: boolean | undefined; source_type?: unknown };
+export type SourceUpdate = {
+  name?: string | undefined;
+  config?: unknown;
+  enabled?: boolean | undefined;
+  source_type?: unknown;
+};
 
 export async function listSources(ctx: Ctx): Promise<RagSourceView[]> {
-  const rows = await ctx.db.select().from(ragSources).where(eq(ragSources.tenantId, ctx.tenantId)).orderBy(asc(ragSources.id));
+  const rows = await ctx.db
+    .select()
+    .from(ragSources)
+    .where(eq(ragSources.tenantId, ctx.tenantId))
+    .orderBy(asc(ragSources.id));
   return rows.map(ragSourceView);
 }
 
@@ -70,10 +79,19 @@ export async function createSource(ctx: Ctx, outbound: Outbound, input: SourceIn
 }
 
 /** The type is immutable (400 naming `source_type`); a changed config or a re-enabled source is re-synced. */
-export async function updateSource(ctx: Ctx, outbound: Outbound, id: number, input: SourceUpdate): Promise<RagSourceView> {
-  if (input.source_type !== undefined) throw new InputError("source_type: cannot be changed; create a new source instead");
+export async function updateSource(
+  ctx: Ctx,
+  outbound: Outbound,
+  id: number,
+  input: SourceUpdate,
+): Promise<RagSourceView> {
+  if (input.source_type !== undefined)
+    throw new InputError("source_type: cannot be changed; create a new source instead");
   const current = await findSource(ctx, id);
-  const config = input.config === undefined ? undefined : await parseSourceConfig(ctx.db, outbound, ctx.tenantId, current.sourceType, input.config);
+  const config =
+    input.config === undefined
+      ? undefined
+      : await parseSourceConfig(ctx.db, outbound, ctx.tenantId, current.sourceType, input.config);
   const enabled = input.enabled ?? current.enabled;
   const resync = enabled && (config !== undefined || (input.enabled === true && !current.enabled));
   return transaction(ctx, async (tx, after) => {

@@ -64,13 +64,22 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
           const hash = createHash("sha256").update(`${embedder.model}\0${input}`).digest("hex");
           if (seen.has(hash)) return []; // The same text twice in one document is stored once.
           seen.add(hash);
-          return [{ key: doc.key, title: doc.title, url: doc.url, kind: doc.kind, index, content, hash, input, embedder }];
+          return [
+            { key: doc.key, title: doc.title, url: doc.url, kind: doc.kind, index, content, hash, input, embedder },
+          ];
         });
       }),
     );
 
     const existing = await deps.db
-      .select({ id: ragDocuments.id, key: ragDocuments.documentKey, hash: ragDocuments.contentHash, index: ragDocuments.chunkIndex, title: ragDocuments.title, url: ragDocuments.url })
+      .select({
+        id: ragDocuments.id,
+        key: ragDocuments.documentKey,
+        hash: ragDocuments.contentHash,
+        index: ragDocuments.chunkIndex,
+        title: ragDocuments.title,
+        url: ragDocuments.url,
+      })
       .from(ragDocuments)
       .where(eq(ragDocuments.sourceId, sourceId));
     const byIdentity = new Map(existing.map((row) => [`${row.key}\0${row.hash}`, row]));
@@ -78,7 +87,9 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
     const fresh = chunks.filter((c) => !byIdentity.has(`${c.key}\0${c.hash}`));
     const moved = chunks.flatMap((c) => {
       const row = byIdentity.get(`${c.key}\0${c.hash}`);
-      return row && (row.index !== c.index || row.title !== c.title || row.url !== c.url) ? [{ id: row.id, chunk: c }] : [];
+      return row && (row.index !== c.index || row.title !== c.title || row.url !== c.url)
+        ? [{ id: row.id, chunk: c }]
+        : [];
     });
 
     // `fresh` is grouped by model (chunks were built model by model), so a batch never mixes embedders.
@@ -89,7 +100,8 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
       while (end < fresh.length && end - i < EMBED_BATCH && fresh[end]!.embedder === embedder) end++;
       const batch = fresh.slice(i, end);
       const embedded = await embedder.embed(batch.map((c) => c.input));
-      if (embedded.length !== batch.length) throw new Error(`the embedder returned ${embedded.length} vectors for ${batch.length} texts`);
+      if (embedded.length !== batch.length)
+        throw new Error(`the embedder returned ${embedded.length} vectors for ${batch.length} texts`);
       vectors.push(...embedded);
       i = end;
     }
@@ -108,7 +120,10 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
       if (staleNow.length) await tx.delete(ragDocuments).where(inArray(ragDocuments.id, staleNow));
       deleted = staleNow.length;
       for (const { id, chunk } of moved) {
-        await tx.update(ragDocuments).set({ chunkIndex: chunk.index, title: chunk.title, url: chunk.url, updatedAt: now }).where(eq(ragDocuments.id, id));
+        await tx
+          .update(ragDocuments)
+          .set({ chunkIndex: chunk.index, title: chunk.title, url: chunk.url, updatedAt: now })
+          .where(eq(ragDocuments.id, id));
       }
       for (let i = 0; i < fresh.length; i += EMBED_BATCH) {
         await tx
@@ -133,13 +148,21 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
       const [{ n }] = (await tx
         .select({ n: count() })
         .from(ragDocuments)
-        .where(and(eq(ragDocuments.sourceId, sourceId), eq(ragDocuments.embeddingModel, deps.embedder.model)))) as [{ n: number }];
+        .where(and(eq(ragDocuments.sourceId, sourceId), eq(ragDocuments.embeddingModel, deps.embedder.model)))) as [
+        { n: number },
+      ];
       await tx
         .update(ragSources)
         .set({ documentCount: Number(n), lastSyncedAt: now, syncState: "idle", syncError: null })
         .where(eq(ragSources.id, sourceId));
     });
-    return { status: "synced", documents: chunks.length / models.size, embedded: fresh.length, kept: chunks.length - fresh.length, deleted };
+    return {
+      status: "synced",
+      documents: chunks.length / models.size,
+      embedded: fresh.length,
+      kept: chunks.length - fresh.length,
+      deleted,
+    };
   } catch (err) {
     const error = errorReason(err).slice(0, MAX_ERROR_CHARS);
     (deps.log ?? console.warn)(`[rag] tenant ${tenantId}: sync of source ${sourceId} failed: ${error}`);
@@ -150,5 +173,8 @@ export async function syncSource(deps: SyncDeps, tenantId: number, sourceId: num
 
 /** Every enabled source of every workspace, for the hourly re-sync (one queue message each). */
 export async function enabledSources(db: ReadDeps["db"]): Promise<{ tenantId: number; sourceId: number }[]> {
-  return db.select({ tenantId: ragSources.tenantId, sourceId: ragSources.id }).from(ragSources).where(eq(ragSources.enabled, true));
+  return db
+    .select({ tenantId: ragSources.tenantId, sourceId: ragSources.id })
+    .from(ragSources)
+    .where(eq(ragSources.enabled, true));
 }

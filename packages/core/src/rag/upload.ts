@@ -16,16 +16,25 @@ const DOCX = /^application\/vnd\.openxmlformats-officedocument\.wordprocessingml
 export async function uploadKnowledgeFile(
   db: Db,
   blobs: BlobStore,
-  input: { tenantId: number; uploadedBy: number; filename: string; contentType: string; bytes: Uint8Array; maxBytes: number },
+  input: {
+    tenantId: number;
+    uploadedBy: number;
+    filename: string;
+    contentType: string;
+    bytes: Uint8Array;
+    maxBytes: number;
+  },
 ) {
   const lower = input.filename.toLowerCase();
   const ext = RAG_FILE_EXTENSIONS.find((e) => lower.endsWith(e));
   if (!ext) throw new InputError(`file: only ${RAG_FILE_EXTENSIONS.join(", ")} files are accepted`);
   if (input.bytes.byteLength === 0) throw new InputError("file: is empty");
-  if (input.bytes.byteLength > input.maxBytes) throw new InputError(`file: larger than the limit of ${describeBytes(input.maxBytes)}`);
+  if (input.bytes.byteLength > input.maxBytes)
+    throw new InputError(`file: larger than the limit of ${describeBytes(input.maxBytes)}`);
   // Checked before anything is stored: a refused file leaves no media behind.
   const { contentType } = await describeMedia(input);
-  const matches = ext === ".pdf" ? PDF.test(contentType) : ext === ".docx" ? DOCX.test(contentType) : /^text\//.test(contentType);
+  const matches =
+    ext === ".pdf" ? PDF.test(contentType) : ext === ".docx" ? DOCX.test(contentType) : /^text\//.test(contentType);
   if (!matches) throw new InputError(`file: the content is ${contentType}, not a ${ext} file`);
   const stored = await storeMedia(db, blobs, {
     tenantId: input.tenantId,

@@ -29,8 +29,12 @@ export async function loadTarget(db: Db, tenantId: number, uuid: string): Promis
       contactId: c.contactId,
       assignedUserId: c.assignedUserId,
       assignedTeamId: c.assignedTeamId,
-      members: sql<number[]>`ARRAY(SELECT ${teamMembers.userId} FROM ${teamMembers} WHERE ${teamMembers.teamId} = ${c.assignedTeamId} AND ${teamMembers.tenantId} = ${c.tenantId})`,
-      participants: sql<number[]>`ARRAY(SELECT p.user_id FROM ${conversationParticipants} p WHERE p.conversation_id = ${c.id} AND p.tenant_id = ${c.tenantId})`,
+      members: sql<
+        number[]
+      >`ARRAY(SELECT ${teamMembers.userId} FROM ${teamMembers} WHERE ${teamMembers.teamId} = ${c.assignedTeamId} AND ${teamMembers.tenantId} = ${c.tenantId})`,
+      participants: sql<
+        number[]
+      >`ARRAY(SELECT p.user_id FROM ${conversationParticipants} p WHERE p.conversation_id = ${c.id} AND p.tenant_id = ${c.tenantId})`,
     })
     .from(c)
     .where(and(eq(c.tenantId, tenantId), eq(c.uuid, uuid)))
@@ -47,7 +51,11 @@ export async function loadTarget(db: Db, tenantId: number, uuid: string): Promis
  * each evaluated once (not per connection) with `visibleTo`, the very condition REST reads use, all in one
  * query on the conversation row. Callers then require the read permission of the push.
  */
-export async function visibleAgents(db: Db, target: ConversationTarget, userIds: readonly number[]): Promise<AgentActor[]> {
+export async function visibleAgents(
+  db: Db,
+  target: ConversationTarget,
+  userIds: readonly number[],
+): Promise<AgentActor[]> {
   const agents = await loadAgentActors(db, target.tenantId, userIds, "session");
   if (agents.length === 0) return [];
   const cases = agents.map((a) => {

@@ -29,7 +29,8 @@ const isDialect = (value: string): value is Dialect => (DIALECTS as readonly str
  */
 export function handshakeDialect(h: Handshake): Dialect | { error: string } {
   const asked = h.query.dialect;
-  if (asked !== undefined) return isDialect(asked) ? asked : { error: `dialect: must be one of ${DIALECTS.join(", ")}` };
+  if (asked !== undefined)
+    return isDialect(asked) ? asked : { error: `dialect: must be one of ${DIALECTS.join(", ")}` };
   return h.headers.authorization === undefined && h.headers.origin !== undefined ? "libredesk" : "helperiq";
 }
 
@@ -61,7 +62,9 @@ export const conversationPropFrames = (uuid: string, changes: Record<string, unk
 
 /** A message change as LibreDesk's frames: one per changed field. */
 export const messagePropFrames = (conversationUuid: string, uuid: string, changes: Record<string, unknown>): string[] =>
-  props(changes).map(({ prop, value }) => frameText("message_prop_update", { conversation_uuid: conversationUuid, uuid, prop, value }));
+  props(changes).map(({ prop, value }) =>
+    frameText("message_prop_update", { conversation_uuid: conversationUuid, uuid, prop, value }),
+  );
 
 /**
  * LibreDesk's `new_message`: what its lists need to move the conversation up and preview the message (the

@@ -76,7 +76,12 @@ const systemCtx = (db: Db, tenantId: number): Ctx => workspaceCtx({ db, clock: s
  * get only the public messages of their own conversations, without agent emails. Loads what it sends from
  * the database, so an event carries ids only.
  */
-export async function planDeliveries(db: Db, event: DomainEvent, dir: ConnectionDirectory, options: FanoutOptions = {}): Promise<Delivery[]> {
+export async function planDeliveries(
+  db: Db,
+  event: DomainEvent,
+  dir: ConnectionDirectory,
+  options: FanoutOptions = {},
+): Promise<Delivery[]> {
   const cache = options.cache ?? newFanoutCache();
   const loadTarget = (tenantId: number, uuid: string) => {
     const key = `${tenantId}:${uuid}`;
@@ -84,7 +89,8 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
     if (!target) cache.targets.set(key, (target = loadTargetRow(db, tenantId, uuid)));
     return target;
   };
-  const visibleOnly = (target: ConversationTarget, candidates: Connection[], permission: Permission) => visibleTo(db, cache, target, candidates, permission);
+  const visibleOnly = (target: ConversationTarget, candidates: Connection[], permission: Permission) =>
+    visibleTo(db, cache, target, candidates, permission);
   // Subscribers, every connection of the assignee, team members and participants, and the LibreDesk listeners.
   const concernedAgents = async (target: ConversationTarget, permission: Permission) => {
     const [subscribed, ofConcerned, listening] = await Promise.all([
@@ -100,14 +106,18 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
     case "new_message": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
-      const [agents, visitors] = await Promise.all([concernedAgents(target, "messages:read"), dir.visitors(target.tenantId, target.contactId)]);
+      const [agents, visitors] = await Promise.all([
+        concernedAgents(target, "messages:read"),
+        dir.visitors(target.tenantId, target.contactId),
+      ]);
       // Nobody here to tell (this instance, or this registry): nothing to load.
       if (agents.helperiq.length === 0 && agents.libredesk.length === 0 && visitors.length === 0) return [];
       const payload = await newMessagePayload(db, target, event.messageUuid, visitors.length > 0, options);
       if (!payload) return [];
       const out: Delivery[] = [];
       if (agents.helperiq.length) out.push({ to: agents.helperiq, text: frameText("new_message", payload.agent) });
-      if (agents.libredesk.length) out.push({ to: agents.libredesk, text: frameText("new_message", libredeskNewMessage(payload.agent)) });
+      if (agents.libredesk.length)
+        out.push({ to: agents.libredesk, text: frameText("new_message", libredeskNewMessage(payload.agent)) });
       if (payload.visitor) out.push({ to: visitors, text: frameText("new_message", payload.visitor) });
       return out;
     }
@@ -118,8 +128,16 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
       const everyone = [...agents.helperiq, ...agents.libredesk];
       if (everyone.length === 0) return [];
       // LibreDesk's UIs: 1.x/2.x read the per-field frames, later ones `message_update` (each ignores the other's).
-      const out: Delivery[] = [{ to: everyone, text: frameText("message_update", await messageUpdatePayload(db, target, event)) }];
-      if (agents.libredesk.length) out.push(...messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
+      const out: Delivery[] = [
+        { to: everyone, text: frameText("message_update", await messageUpdatePayload(db, target, event)) },
+      ];
+      if (agents.libredesk.length)
+        out.push(
+          ...messagePropFrames(target.uuid, event.messageUuid, event.changes).map((text) => ({
+            to: agents.libredesk,
+            text,
+          })),
+        );
       return out;
     }
     case "conversation_update": {
@@ -128,8 +146,11 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
       const agents = await concernedAgents(target, "conversations:read");
       const everyone = [...agents.helperiq, ...agents.libredesk];
       if (everyone.length === 0) return [];
-      const out: Delivery[] = [{ to: everyone, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) }];
-      if (agents.libredesk.length) out.push(...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
+      const out: Delivery[] = [
+        { to: everyone, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
+      ];
+      if (agents.libredesk.length)
+        out.push(...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
       return out;
     }
     case "new_conversation": {
@@ -143,24 +164,44 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
     }
     case "new_notification": {
       const [row] = await selectNotificationViews(db).where(
-        and(eq(notifications.id, event.notificationId), eq(notifications.tenantId, event.tenantId), eq(notifications.userId, event.userId)),
+        and(
+          eq(notifications.id, event.notificationId),
+          eq(notifications.tenantId, event.tenantId),
+          eq(notifications.userId, event.userId),
+        ),
       );
       if (!row) return [];
-      return [{ to: await dir.ofUsers(event.tenantId, [event.userId]), text: frameText("new_notification", toNotificationView(row)) }];
+      return [
+        {
+          to: await dir.ofUsers(event.tenantId, [event.userId]),
+          text: frameText("new_notification", toNotificationView(row)),
+        },
+      ];
     }
     case "typing": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
-      const subscribed = (await dir.subscribers(target.tenantId, target.uuid)).filter((c) => c.id !== event.connectionId);
-      const sender = event.sender.kind === "agent" ? { type: "agent", user_id: event.sender.userId } : { type: "contact" };
+      const subscribed = (await dir.subscribers(target.tenantId, target.uuid)).filter(
+        (c) => c.id !== event.connectionId,
+      );
+      const sender =
+        event.sender.kind === "agent" ? { type: "agent", user_id: event.sender.userId } : { type: "contact" };
       const out: Delivery[] = [
         {
           to: await visibleOnly(target, subscribed, "conversations:read"),
-          text: frameText("typing", { conversation_uuid: target.uuid, is_typing: event.isTyping, is_private_message: event.isPrivate, sender }),
+          text: frameText("typing", {
+            conversation_uuid: target.uuid,
+            is_typing: event.isTyping,
+            is_private_message: event.isPrivate,
+            sender,
+          }),
         },
       ];
       if (event.sender.kind === "agent" && !event.isPrivate) {
-        out.push({ to: await dir.visitors(target.tenantId, target.contactId), text: frameText("typing", { conversation_uuid: target.uuid, is_typing: event.isTyping }) });
+        out.push({
+          to: await dir.visitors(target.tenantId, target.contactId),
+          text: frameText("typing", { conversation_uuid: target.uuid, is_typing: event.isTyping }),
+        });
       }
       return out;
     }
@@ -172,7 +213,10 @@ export async function planDeliveries(db: Db, event: DomainEvent, dir: Connection
         if (!target) continue;
         const viewers = await dir.viewers(target.tenantId, uuid);
         const everyone = await dir.agents(target.tenantId);
-        out.push({ to: await visibleOnly(target, everyone, "conversations:read"), text: frameText("presence_update", { conversation_uuid: uuid, viewers }) });
+        out.push({
+          to: await visibleOnly(target, everyone, "conversations:read"),
+          text: frameText("presence_update", { conversation_uuid: uuid, viewers }),
+        });
       }
       return out;
     }
@@ -189,8 +233,16 @@ function byDialect(connections: Connection[]): Record<Dialect, AgentConnection[]
 }
 
 /** Agent connections of the target's workspace whose agent may see it and holds `permission`: one evaluation per agent, not per connection. */
-async function visibleTo(db: Db, cache: FanoutCache, target: ConversationTarget, candidates: Connection[], permission: Permission): Promise<Connection[]> {
-  const agents = candidates.filter((c): c is Extract<Connection, { kind: "agent" }> => c.kind === "agent" && c.tenantId === target.tenantId);
+async function visibleTo(
+  db: Db,
+  cache: FanoutCache,
+  target: ConversationTarget,
+  candidates: Connection[],
+  permission: Permission,
+): Promise<Connection[]> {
+  const agents = candidates.filter(
+    (c): c is Extract<Connection, { kind: "agent" }> => c.kind === "agent" && c.tenantId === target.tenantId,
+  );
   if (agents.length === 0) return [];
   const key = (userId: number) => `${target.id}:${userId}`;
   const unknown = [...new Set(agents.map((c) => c.userId))].filter((u) => !cache.visible.has(key(u)));
@@ -201,24 +253,46 @@ async function visibleTo(db: Db, cache: FanoutCache, target: ConversationTarget,
   return agents.filter((c) => cache.visible.get(key(c.userId))?.permissions.has(permission));
 }
 
-async function newMessagePayload(db: Db, target: ConversationTarget, messageUuid: string, forVisitors: boolean, options: FanoutOptions) {
+async function newMessagePayload(
+  db: Db,
+  target: ConversationTarget,
+  messageUuid: string,
+  forVisitors: boolean,
+  options: FanoutOptions,
+) {
   const ctx = systemCtx(db, target.tenantId);
-  const rows = await selectMessageRows(ctx).where(and(eq(messages.tenantId, target.tenantId), eq(messages.conversationId, target.id), eq(messages.uuid, messageUuid)));
+  const rows = await selectMessageRows(ctx).where(
+    and(eq(messages.tenantId, target.tenantId), eq(messages.conversationId, target.id), eq(messages.uuid, messageUuid)),
+  );
   const [view] = await messageViews(ctx, rows);
   if (!view) return null;
   // The widget's own allow-listed view (no private notes, activities, meta or anyone's email): null when hidden.
   const secrets = options.secrets;
   const now = options.now ?? (() => new Date());
-  const mediaPath = (uuid: string) => (secrets ? signMediaPath(secrets, target.tenantId, uuid, now(), DEFAULT_MEDIA_URL_TTL_SECONDS).path : `/uploads/${uuid}`);
-  const visitor = view.private || !forVisitors ? null : await widgetMessageByUuid(db, target.tenantId, messageUuid, mediaPath);
+  const mediaPath = (uuid: string) =>
+    secrets
+      ? signMediaPath(secrets, target.tenantId, uuid, now(), DEFAULT_MEDIA_URL_TTL_SECONDS).path
+      : `/uploads/${uuid}`;
+  const visitor =
+    view.private || !forVisitors ? null : await widgetMessageByUuid(db, target.tenantId, messageUuid, mediaPath);
   return { agent: view as MessageView, visitor };
 }
 
-async function messageUpdatePayload(db: Db, target: ConversationTarget, event: Extract<DomainEvent, { type: "message_update" }>) {
+async function messageUpdatePayload(
+  db: Db,
+  target: ConversationTarget,
+  event: Extract<DomainEvent, { type: "message_update" }>,
+) {
   const [row] = await db
     .select({ uuid: messages.uuid, status: messages.status, updatedAt: messages.updatedAt, private: messages.private })
     .from(messages)
-    .where(and(eq(messages.tenantId, target.tenantId), eq(messages.conversationId, target.id), eq(messages.uuid, event.messageUuid)));
+    .where(
+      and(
+        eq(messages.tenantId, target.tenantId),
+        eq(messages.conversationId, target.id),
+        eq(messages.uuid, event.messageUuid),
+      ),
+    );
   // A deleted note is gone from the table: the event itself says so.
   const base = row
     ? { uuid: row.uuid, conversation_uuid: target.uuid, status: row.status, updated_at: iso(row.updatedAt) }
@@ -230,15 +304,24 @@ async function messageUpdatePayload(db: Db, target: ConversationTarget, event: E
  * The current values of a conversation_update's or message_update's changed fields, for an event whose
  * `changes` were too large to relay between instances: the receiving instance reloads them.
  */
-export async function reloadChanges(db: Db, event: DomainEvent, keys: readonly string[]): Promise<Record<string, unknown>> {
-  const pick = (source: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, source[k]]));
+export async function reloadChanges(
+  db: Db,
+  event: DomainEvent,
+  keys: readonly string[],
+): Promise<Record<string, unknown>> {
+  const pick = (source: Record<string, unknown>) =>
+    Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, source[k]]));
   if (event.type === "conversation_update") {
-    const detail = await getConversation(systemCtx(db, event.tenantId), { uuid: event.conversationUuid }).catch(() => null);
+    const detail = await getConversation(systemCtx(db, event.tenantId), { uuid: event.conversationUuid }).catch(
+      () => null,
+    );
     return detail ? pick(detail as unknown as Record<string, unknown>) : {};
   }
   if (event.type === "message_update") {
     const ctx = systemCtx(db, event.tenantId);
-    const rows = await selectMessageRows(ctx).where(and(eq(messages.tenantId, event.tenantId), eq(messages.uuid, event.messageUuid)));
+    const rows = await selectMessageRows(ctx).where(
+      and(eq(messages.tenantId, event.tenantId), eq(messages.uuid, event.messageUuid)),
+    );
     const [view] = await messageViews(ctx, rows);
     return view ? pick(view as unknown as Record<string, unknown>) : {};
   }

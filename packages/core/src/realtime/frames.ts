@@ -48,7 +48,8 @@ export function parseClientFrame(text: string, dialect: Dialect): ClientFrame | 
     if (!Array.isArray(uuids) || !uuids.every((u) => typeof u === "string")) return { error: WS_ERRORS.invalidFormat };
     return { type, uuids };
   }
-  if (type !== "conversation_subscribe" && type !== "typing" && type !== "view_conversation") return { error: WS_ERRORS.unknownType };
+  if (type !== "conversation_subscribe" && type !== "typing" && type !== "view_conversation")
+    return { error: WS_ERRORS.unknownType };
   const fields = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
   const uuid = fields.conversation_uuid;
   if (type === "view_conversation") {
@@ -58,7 +59,14 @@ export function parseClientFrame(text: string, dialect: Dialect): ClientFrame | 
   }
   if (typeof uuid !== "string" || uuid === "") return { error: WS_ERRORS.uuidRequired };
   if (type === "conversation_subscribe") return { type, conversationUuid: uuid };
-  if (fields.is_typing !== undefined && typeof fields.is_typing !== "boolean") return { error: WS_ERRORS.invalidFormat };
-  if (fields.is_private_message !== undefined && typeof fields.is_private_message !== "boolean") return { error: WS_ERRORS.invalidFormat };
-  return { type, conversationUuid: uuid, isTyping: fields.is_typing !== false, isPrivate: fields.is_private_message === true };
+  if (fields.is_typing !== undefined && typeof fields.is_typing !== "boolean")
+    return { error: WS_ERRORS.invalidFormat };
+  if (fields.is_private_message !== undefined && typeof fields.is_private_message !== "boolean")
+    return { error: WS_ERRORS.invalidFormat };
+  return {
+    type,
+    conversationUuid: uuid,
+    isTyping: fields.is_typing !== false,
+    isPrivate: fields.is_private_message === true,
+  };
 }

@@ -40,9 +40,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-export type AgentHandshake =
-  | { ok: true; actor: AgentActor }
-  | { ok: false; status: 401 | 403; message: string };
+export type AgentHandshake = { ok: true; actor: AgentActor } | { ok: false; status: 401 | 403; message: string };
 
 /**
  * Authenticates an agent WebSocket like REST: `Authorization: Bearer lk_…` (bound to its workspace) or the
@@ -50,7 +48,13 @@ export type AgentHandshake =
  * of the workspace itself: a browser always sends `Origin` on WebSocket handshakes, and a foreign one is
  * refused (cross-site WebSocket hijacking). Clients that are not browsers send no Origin.
  */
-export async function authenticateAgent(db: Db, tenant: TenantRef, h: Handshake, config: HandshakeConfig, now: Date): Promise<AgentHandshake> {
+export async function authenticateAgent(
+  db: Db,
+  tenant: TenantRef,
+  h: Handshake,
+  config: HandshakeConfig,
+  now: Date,
+): Promise<AgentHandshake> {
   const denied = { ok: false, status: 401, message: "Authentication required" } as const;
   const authorization = h.headers.authorization;
   if (authorization !== undefined) {
@@ -85,7 +89,12 @@ function sameHost(origin: string, host: string): boolean {
  * token (`conversations/init`, `auth/exchange`); a `/widget/ws` client sends it as the `token` query
  * parameter or as its WebSocket subprotocol.
  */
-export type VerifyVisitor = (db: Db, tenantId: number, token: string, now: Date) => Promise<{ contactId: number; inboxId: number } | null>;
+export type VerifyVisitor = (
+  db: Db,
+  tenantId: number,
+  token: string,
+  now: Date,
+) => Promise<{ contactId: number; inboxId: number } | null>;
 
 export type VisitorHandshake = { ok: true; contactId: number } | { ok: false; status: 401 | 403; message: string };
 
@@ -94,7 +103,13 @@ export type VisitorHandshake = { ok: true; contactId: number } | { ok: false; st
  * widget API: the page (`Origin`, which browsers always send on a WebSocket handshake) must be one of the
  * inbox's `allowed_domains`, so another site cannot open a visitor's socket.
  */
-export async function authenticateVisitor(db: Db, tenant: TenantRef, h: Handshake, verify: VerifyVisitor | undefined, now: Date): Promise<VisitorHandshake> {
+export async function authenticateVisitor(
+  db: Db,
+  tenant: TenantRef,
+  h: Handshake,
+  verify: VerifyVisitor | undefined,
+  now: Date,
+): Promise<VisitorHandshake> {
   const token = visitorToken(h);
   const visitor = token && verify ? await verify(db, tenant.id, token, now) : null;
   if (!visitor) return { ok: false, status: 401, message: "Widget session required" };
@@ -102,7 +117,10 @@ export async function authenticateVisitor(db: Db, tenant: TenantRef, h: Handshak
     .select({ config: inboxes.config })
     .from(inboxes)
     .where(and(eq(inboxes.tenantId, tenant.id), eq(inboxes.id, visitor.inboxId)));
-  if (!inbox || !originAllowed(normalizeLivechatConfig(inbox.config).allowed_domains, pageOrigin(h.headers.origin, undefined))) {
+  if (
+    !inbox ||
+    !originAllowed(normalizeLivechatConfig(inbox.config).allowed_domains, pageOrigin(h.headers.origin, undefined))
+  ) {
     return { ok: false, status: 403, message: "This site may not use the inbox's widget" };
   }
   return { ok: true, contactId: visitor.contactId };

@@ -109,7 +109,11 @@ export async function deleteRole(ctx: Ctx, id: number): Promise<void> {
 }
 
 /** Resolves role names of this workspace to ids; an unknown name is a 400 naming `field`. */
-export async function roleIdsByName(ctx: Pick<Ctx, "db" | "tenantId">, names: string[], field = "roles"): Promise<number[]> {
+export async function roleIdsByName(
+  ctx: Pick<Ctx, "db" | "tenantId">,
+  names: string[],
+  field = "roles",
+): Promise<number[]> {
   if (names.length === 0) return [];
   const found = await ctx.db
     .select({ id: roles.id, name: roles.name })

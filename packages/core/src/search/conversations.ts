@@ -53,7 +53,8 @@ async function rankedIds(
   );
   const score = sql`(CASE WHEN ${hit.reference} THEN 8 ELSE 0 END + CASE WHEN ${hit.subject} THEN 4 ELSE 0 END
     + CASE WHEN ${hit.contact} THEN 2 ELSE 0 END)`;
-  const base = () => ctx.db.select({ n: sql<number>`count(*)::int` }).from(c).innerJoin(users, eq(users.id, c.contactId)).where(where);
+  const base = () =>
+    ctx.db.select({ n: sql<number>`count(*)::int` }).from(c).innerJoin(users, eq(users.id, c.contactId)).where(where);
   const [rows, [count]] = await Promise.all([
     ctx.db
       .select({ id: c.id, subjectHit: sql<boolean>`${hit.subject}`, contactHit: sql<boolean>`${hit.contact}` })
@@ -69,11 +70,21 @@ async function rankedIds(
   return { rows, total: Number(count!.n) };
 }
 
-async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, offset: number, counted = true, common = false) {
+async function hits(
+  ctx: Ctx,
+  q: SearchQuery,
+  filters: unknown,
+  limit: number,
+  offset: number,
+  counted = true,
+  common = false,
+) {
   const { rows: ranked, total } = await rankedIds(ctx, q, filters, limit, offset, counted, common);
   const ids = ranked.map((r) => Number(r.id));
   if (ids.length === 0) return { results: [] as ConversationHit[], total };
-  const needMessageSnippet = ranked.filter((r) => !truthy(r.subjectHit) && !truthy(r.contactHit)).map((r) => Number(r.id));
+  const needMessageSnippet = ranked
+    .filter((r) => !truthy(r.subjectHit) && !truthy(r.contactHit))
+    .map((r) => Number(r.id));
   const [records, idByUuid, messageSnippets] = await Promise.all([
     selectConversationRows(ctx).where(inArray(c.id, ids)),
     ctx.db.select({ id: c.id, uuid: c.uuid }).from(c).where(inArray(c.id, ids)),
@@ -92,7 +103,13 @@ async function hits(ctx: Ctx, q: SearchQuery, filters: unknown, limit: number, o
 /** pg returns booleans; PGlite too, but be lenient with 't'/'f' from raw SQL expressions. */
 const truthy = (v: unknown) => v === true || v === "t" || v === "true";
 
-function snippetOf(q: SearchQuery, row: ConversationListRow, subjectHit: boolean, contactHit: boolean, message?: string): string {
+function snippetOf(
+  q: SearchQuery,
+  row: ConversationListRow,
+  subjectHit: boolean,
+  contactHit: boolean,
+  message?: string,
+): string {
   if (subjectHit) return highlight(row.subject, q.needle);
   if (contactHit) {
     const name = `${row.contact.first_name} ${row.contact.last_name}`.trim();
@@ -113,9 +130,13 @@ export async function searchConversations(ctx: Ctx, req: ConversationSearch): Pr
 }
 
 /** The best `limit` conversation hits, for the unified search. */
-export async function topConversations(ctx: Ctx, q: SearchQuery, limit: number, common: boolean): Promise<ConversationHit[]> {
+export async function topConversations(
+  ctx: Ctx,
+  q: SearchQuery,
+  limit: number,
+  common: boolean,
+): Promise<ConversationHit[]> {
   // The unified search shows no totals: skip counting every match. Only a common query needs its message
   // candidates bounded (a rare one has few matches anyway).
   return (await hits(ctx, q, undefined, limit, 0, false, common)).results;
 }
-

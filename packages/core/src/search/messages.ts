@@ -63,7 +63,14 @@ export async function isCommonQuery(ctx: Ctx, q: SearchQuery): Promise<boolean> 
 const newestFirst = (common: boolean) =>
   common ? [desc(m.createdAt), desc(m.id)] : [sql`${m.createdAt} + interval '0 seconds' DESC`, sql`${m.id} + 0 DESC`];
 
-async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined, limit: number, offset: number, common: boolean) {
+async function hits(
+  ctx: Ctx,
+  q: SearchQuery,
+  conversationId: number | undefined,
+  limit: number,
+  offset: number,
+  common: boolean,
+) {
   const rows = await ctx.db
     .select({
       id: m.id,
@@ -86,7 +93,11 @@ async function hits(ctx: Ctx, q: SearchQuery, conversationId: number | undefined
     .orderBy(...newestFirst(common))
     .limit(limit)
     .offset(offset);
-  const snippets = await messageSnippets(ctx, q, rows.map((r) => r.id));
+  const snippets = await messageSnippets(
+    ctx,
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map(
     (r): MessageHit => ({
       uuid: r.uuid,
@@ -120,9 +131,18 @@ export type MessageSearch = PageRequest & { q: string; conversationUuid?: string
 /** `GET /api/v1/messages/search`: a page of message hits, optionally within one (visible) conversation. */
 export async function searchMessages(ctx: Ctx, req: MessageSearch): Promise<PageResult<MessageHit>> {
   const q = parseQuery(req.q);
-  const conversationId = req.conversationUuid ? await visibleConversationId(ctx, { uuid: req.conversationUuid }) : undefined;
+  const conversationId = req.conversationUuid
+    ? await visibleConversationId(ctx, { uuid: req.conversationUuid })
+    : undefined;
   const [results, [count]] = await Promise.all([
-    hits(ctx, q, conversationId, req.pageSize, offsetOf(req), conversationId === undefined && (await isCommonQuery(ctx, q))),
+    hits(
+      ctx,
+      q,
+      conversationId,
+      req.pageSize,
+      offsetOf(req),
+      conversationId === undefined && (await isCommonQuery(ctx, q)),
+    ),
     ctx.db
       .select({ n: sql<number>`count(*)::int` })
       .from(m)
@@ -151,7 +171,11 @@ export const conversationsWithMatchingMessages = (ctx: Ctx, q: SearchQuery, newe
     AND ${m.searchVector} @@ ${tsQuery(q)} ORDER BY ${m.createdAt} DESC LIMIT ${newest})`;
 
 /** For each conversation, a highlighted snippet of its best-matching message. */
-export async function bestMessageSnippets(ctx: Ctx, q: SearchQuery, conversationIds: number[]): Promise<Map<number, string>> {
+export async function bestMessageSnippets(
+  ctx: Ctx,
+  q: SearchQuery,
+  conversationIds: number[],
+): Promise<Map<number, string>> {
   if (conversationIds.length === 0) return new Map();
   const best = ctx.db
     .selectDistinctOn([m.conversationId], { id: m.id, conversationId: m.conversationId })

@@ -45,7 +45,9 @@ export async function testEmailNotificationSettings(
   };
   let message: ProbeMessage | undefined;
   if (testEmail) {
-    const sender = [settings.email_address, server.username].find((candidate) => mailboxAddress(candidate) !== undefined);
+    const sender = [settings.email_address, server.username].find(
+      (candidate) => mailboxAddress(candidate) !== undefined,
+    );
     if (!sender) throw new InputError("email_address: required to send a test message");
     message = testMessage(sender, testEmail, "the notification mail server");
   }

@@ -71,9 +71,14 @@ export async function updateEmailNotificationSettings(
   patch: Partial<EmailNotificationSettings>,
 ): Promise<EmailNotificationSettings> {
   const { password, ...rest } = patch;
-  const update: Partial<EmailNotificationSettings> = isNewSecret(password) ? { ...rest, password: seal(secrets, password) } : rest;
+  const update: Partial<EmailNotificationSettings> = isNewSecret(password)
+    ? { ...rest, password: seal(secrets, password) }
+    : rest;
   return db.transaction(async (tx) => {
-    const merged = { ...EMAIL_NOTIFICATION_DEFAULTS, ...(await mergeSetting(tx, tenantId, EMAIL_NOTIFICATION_KEY, update)) };
+    const merged = {
+      ...EMAIL_NOTIFICATION_DEFAULTS,
+      ...(await mergeSetting(tx, tenantId, EMAIL_NOTIFICATION_KEY, update)),
+    };
     if (merged.enabled && !merged.host) throw new InputError("host: required when enabled");
     if (merged.enabled && !merged.email_address) throw new InputError("email_address: required when enabled");
     return merged;

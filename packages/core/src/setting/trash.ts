@@ -27,6 +27,10 @@ export async function getTrashSettings(db: Db, tenantId: number): Promise<TrashS
 }
 
 /** Merges a validated partial update into what is stored (one statement) and returns the resulting settings. */
-export async function updateTrashSettings(db: Db, tenantId: number, patch: Partial<TrashSettings>): Promise<TrashSettings> {
+export async function updateTrashSettings(
+  db: Db,
+  tenantId: number,
+  patch: Partial<TrashSettings>,
+): Promise<TrashSettings> {
   return { ...DEFAULTS, ...(await mergeSetting<TrashSettings>(db, tenantId, TRASH_SETTINGS_KEY, patch)) };
 }

@@ -55,7 +55,11 @@ export async function createStatus(
   return statusView(row!);
 }
 
-export type StatusUpdate = { name?: string | undefined; color?: string | undefined; show_on_send?: boolean | undefined };
+export type StatusUpdate = {
+  name?: string | undefined;
+  color?: string | undefined;
+  show_on_send?: boolean | undefined;
+};
 
 /**
  * System statuses may be renamed and recoloured; their behaviour follows `system_key`, not the name.
@@ -73,7 +77,11 @@ export async function updateStatus(ctx: Ctx, id: number, input: StatusUpdate): P
       }
       return tx
         .update(statuses)
-        .set({ ...rest, ...(show_on_send === undefined ? {} : { showOnSend: show_on_send }), updatedAt: ctx.clock.now() })
+        .set({
+          ...rest,
+          ...(show_on_send === undefined ? {} : { showOnSend: show_on_send }),
+          updatedAt: ctx.clock.now(),
+        })
         .where(where)
         .returning();
     }),
@@ -104,7 +112,10 @@ export async function reorderStatuses(ctx: Ctx, ids: readonly number[]): Promise
     const order = [...ids, ...rows.map((r) => r.id).filter((id) => !seen.has(id))];
     const now = ctx.clock.now();
     for (const [i, id] of order.entries()) {
-      await tx.update(statuses).set({ sortOrder: i + 1, updatedAt: now }).where(eq(statuses.id, id));
+      await tx
+        .update(statuses)
+        .set({ sortOrder: i + 1, updatedAt: now })
+        .where(eq(statuses.id, id));
     }
   });
 }
@@ -128,6 +139,9 @@ export async function removeStatus(tx: Db, tenantId: number, id: number, release
 }
 
 export async function listPriorities(ctx: Pick<Ctx, "db">) {
-  const rows = await ctx.db.select({ id: priorities.id, name: priorities.name }).from(priorities).orderBy(asc(priorities.id));
+  const rows = await ctx.db
+    .select({ id: priorities.id, name: priorities.name })
+    .from(priorities)
+    .orderBy(asc(priorities.id));
   return rows;
 }

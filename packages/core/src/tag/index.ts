@@ -20,7 +20,9 @@ export async function listTags(ctx: Ctx): Promise<TagView[]> {
 }
 
 export async function createTag(ctx: Ctx, name: string): Promise<TagView> {
-  const [row] = await withUniqueName("tag", name, () => ctx.db.insert(tags).values({ tenantId: ctx.tenantId, name }).returning());
+  const [row] = await withUniqueName("tag", name, () =>
+    ctx.db.insert(tags).values({ tenantId: ctx.tenantId, name }).returning(),
+  );
   return tagView(row!);
 }
 

@@ -25,13 +25,24 @@ export function teamView(row: TeamRow, members?: Member[]) {
 }
 export type TeamView = ReturnType<typeof teamView>;
 
-export type TeamInput = { name: string; emoji?: string | undefined; timezone?: string | null | undefined; members?: number[] | undefined };
+export type TeamInput = {
+  name: string;
+  emoji?: string | undefined;
+  timezone?: string | null | undefined;
+  members?: number[] | undefined;
+};
 
 async function membersOf(db: Db, teamIds: number[]): Promise<Map<number, Member[]>> {
   const out = new Map<number, Member[]>(teamIds.map((id) => [id, []]));
   if (teamIds.length === 0) return out;
   const rows = await db
-    .select({ teamId: teamMembers.teamId, id: users.id, first_name: users.firstName, last_name: users.lastName, avatar_url: users.avatarUrl })
+    .select({
+      teamId: teamMembers.teamId,
+      id: users.id,
+      first_name: users.firstName,
+      last_name: users.lastName,
+      avatar_url: users.avatarUrl,
+    })
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .where(and(inArray(teamMembers.teamId, teamIds), isNull(users.deletedAt)))
@@ -42,22 +53,39 @@ async function membersOf(db: Db, teamIds: number[]): Promise<Map<number, Member[
 
 export async function listTeams(ctx: Ctx): Promise<TeamView[]> {
   const rows = await ctx.db.select().from(teams).where(eq(teams.tenantId, ctx.tenantId)).orderBy(asc(teams.name));
-  const members = await membersOf(ctx.db, rows.map((r) => r.id));
+  const members = await membersOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => teamView(r, members.get(r.id)));
 }
 
 /** Every team's short form (pickers); LibreDesk's UI also reads its dates and default inbox (HelperIQ teams have none). */
 export async function listTeamsCompact(ctx: Ctx) {
   const rows = await ctx.db
-    .select({ id: teams.id, name: teams.name, emoji: teams.emoji, created_at: teams.createdAt, updated_at: teams.updatedAt })
+    .select({
+      id: teams.id,
+      name: teams.name,
+      emoji: teams.emoji,
+      created_at: teams.createdAt,
+      updated_at: teams.updatedAt,
+    })
     .from(teams)
     .where(eq(teams.tenantId, ctx.tenantId))
     .orderBy(asc(teams.name));
-  return rows.map((t) => ({ ...t, default_inbox_id: null, created_at: iso(t.created_at), updated_at: iso(t.updated_at) }));
+  return rows.map((t) => ({
+    ...t,
+    default_inbox_id: null,
+    created_at: iso(t.created_at),
+    updated_at: iso(t.updated_at),
+  }));
 }
 
 export async function getTeam(ctx: Ctx, id: number): Promise<TeamView> {
-  const [row] = await ctx.db.select().from(teams).where(and(eq(teams.id, id), eq(teams.tenantId, ctx.tenantId)));
+  const [row] = await ctx.db
+    .select()
+    .from(teams)
+    .where(and(eq(teams.id, id), eq(teams.tenantId, ctx.tenantId)));
   if (!row) throw new NotFoundError("Team");
   return teamView(row, (await membersOf(ctx.db, [id])).get(id));
 }
@@ -69,7 +97,9 @@ async function replaceMembers(tx: Db, tenantId: number, teamId: number, memberId
     const found = await tx
       .select({ id: users.id })
       .from(users)
-      .where(and(inArray(users.id, ids), eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt)));
+      .where(
+        and(inArray(users.id, ids), eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt)),
+      );
     const missing = ids.find((id) => !found.some((f) => f.id === id));
     if (missing !== undefined) throw new InputError(`members: no agent with id ${missing}`);
   }
@@ -82,7 +112,12 @@ export async function createTeam(ctx: Ctx, input: TeamInput): Promise<TeamView> 
     const [row] = await withUniqueName("team", input.name, () =>
       tx
         .insert(teams)
-        .values({ tenantId: ctx.tenantId, name: input.name, emoji: input.emoji ?? "", timezone: input.timezone ?? null })
+        .values({
+          tenantId: ctx.tenantId,
+          name: input.name,
+          emoji: input.emoji ?? "",
+          timezone: input.timezone ?? null,
+        })
         .returning({ id: teams.id }),
     );
     await replaceMembers(tx, ctx.tenantId, row!.id, input.members ?? []);
@@ -128,9 +163,16 @@ export async function removeTeam(tx: Db, tenantId: number, id: number, release: 
 }
 
 /** Resolves team ids or names of this workspace; an unknown one is a 400 naming `field`. */
-export async function teamIdsByRef(ctx: Pick<Ctx, "db" | "tenantId">, refs: (string | number)[], field = "teams"): Promise<number[]> {
+export async function teamIdsByRef(
+  ctx: Pick<Ctx, "db" | "tenantId">,
+  refs: (string | number)[],
+  field = "teams",
+): Promise<number[]> {
   if (refs.length === 0) return [];
-  const rows = await ctx.db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.tenantId, ctx.tenantId));
+  const rows = await ctx.db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(eq(teams.tenantId, ctx.tenantId));
   return refs.map((ref) => {
     const hit = rows.find((t) => (typeof ref === "number" ? t.id === ref : t.name.toLowerCase() === ref.toLowerCase()));
     if (!hit) throw new InputError(`${field}: unknown team ${JSON.stringify(ref)}`);

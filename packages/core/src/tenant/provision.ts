@@ -24,7 +24,13 @@ export type ProvisionInput = {
   admin: { email: string; firstName: string; lastName: string; password: string };
 };
 
-export type ProvisionedTenant = { tenantId: number; adminId: number; systemUserId: number; adminRoleId: number; agentRoleId: number };
+export type ProvisionedTenant = {
+  tenantId: number;
+  adminId: number;
+  systemUserId: number;
+  adminRoleId: number;
+  agentRoleId: number;
+};
 
 /**
  * Creates a workspace with everything it needs to be used at once: the system statuses, the Admin and
@@ -33,10 +39,15 @@ export type ProvisionedTenant = { tenantId: number; adminId: number; systemUserI
 export async function provisionTenant(db: Db, input: ProvisionInput): Promise<ProvisionedTenant> {
   const passwordHash = await hashPassword(input.admin.password);
   return db.transaction(async (tx) => {
-    const [tenant] = await tx.insert(tenants).values({ slug: input.slug, name: input.name }).returning({ id: tenants.id });
+    const [tenant] = await tx
+      .insert(tenants)
+      .values({ slug: input.slug, name: input.name })
+      .returning({ id: tenants.id });
     const tenantId = tenant!.id;
     if (input.domains?.length) {
-      await tx.insert(tenantDomains).values(input.domains.map((hostname) => ({ hostname: hostname.toLowerCase(), tenantId })));
+      await tx
+        .insert(tenantDomains)
+        .values(input.domains.map((hostname) => ({ hostname: hostname.toLowerCase(), tenantId })));
     }
     await tx.insert(statuses).values(
       SYSTEM_STATUSES.map((name, i) => ({
@@ -51,8 +62,20 @@ export async function provisionTenant(db: Db, input: ProvisionInput): Promise<Pr
     const roleRows = await tx
       .insert(roles)
       .values([
-        { tenantId, name: "Admin", description: "Full access to the workspace", permissions: [...PERMISSIONS], system: true },
-        { tenantId, name: "Agent", description: "Works the conversations they can see", permissions: AGENT_PERMISSIONS, system: true },
+        {
+          tenantId,
+          name: "Admin",
+          description: "Full access to the workspace",
+          permissions: [...PERMISSIONS],
+          system: true,
+        },
+        {
+          tenantId,
+          name: "Agent",
+          description: "Works the conversations they can see",
+          permissions: AGENT_PERMISSIONS,
+          system: true,
+        },
       ])
       .returning({ id: roles.id, name: roles.name });
     const adminRoleId = roleRows.find((r) => r.name === "Admin")!.id;

@@ -21,7 +21,9 @@ export async function checkViewFilters(ctx: Pick<Ctx, "db" | "tenantId">, filter
   const saved = (filters as SavedFilter[]).map(({ model, field, operator, value }) =>
     model === undefined ? { field, operator, value } : { model, field, operator, value },
   );
-  const attributeFields = saved.map((f, i) => [f.field, i] as const).filter(([field]) => field.startsWith(ATTRIBUTE_PREFIX));
+  const attributeFields = saved
+    .map((f, i) => [f.field, i] as const)
+    .filter(([field]) => field.startsWith(ATTRIBUTE_PREFIX));
   if (attributeFields.length === 0) return saved;
   const defined = await ctx.db
     .select({ key: customAttributes.key })
@@ -29,7 +31,8 @@ export async function checkViewFilters(ctx: Pick<Ctx, "db" | "tenantId">, filter
     .where(and(eq(customAttributes.tenantId, ctx.tenantId), eq(customAttributes.appliesTo, "conversation")));
   for (const [field, i] of attributeFields) {
     const key = field.slice(ATTRIBUTE_PREFIX.length);
-    if (!defined.some((d) => d.key === key)) throw new InputError(`filters[${i}].field: no conversation attribute with key "${key}"`);
+    if (!defined.some((d) => d.key === key))
+      throw new InputError(`filters[${i}].field: no conversation attribute with key "${key}"`);
   }
   return saved;
 }
@@ -40,7 +43,13 @@ export async function viewFilters(ctx: Ctx, viewId: number): Promise<unknown[]> 
   const [view] = await ctx.db
     .select({ filters: views.filters })
     .from(views)
-    .where(and(eq(views.id, viewId), eq(views.tenantId, ctx.tenantId), or(eq(views.visibility, "all"), eq(views.userId, me))));
+    .where(
+      and(
+        eq(views.id, viewId),
+        eq(views.tenantId, ctx.tenantId),
+        or(eq(views.visibility, "all"), eq(views.userId, me)),
+      ),
+    );
   if (!view) throw new NotFoundError("View");
   return view.filters;
 }

@@ -46,7 +46,10 @@ export async function listViews(ctx: Ctx, scope: ViewScope): Promise<SavedView[]
 }
 
 export async function getView(ctx: Ctx, scope: ViewScope, id: number): Promise<SavedView> {
-  const [row] = await ctx.db.select().from(views).where(and(eq(views.id, id), inScope(ctx, scope)));
+  const [row] = await ctx.db
+    .select()
+    .from(views)
+    .where(and(eq(views.id, id), inScope(ctx, scope)));
   if (!row) throw new NotFoundError("View");
   return savedView(row);
 }
@@ -57,16 +60,28 @@ export async function createView(ctx: Ctx, scope: ViewScope, input: ViewInput): 
   const userId = agentId(ctx);
   if (scope === "personal") {
     const [mine] = await ctx.db.select({ n: count() }).from(views).where(inScope(ctx, scope));
-    if (mine!.n >= MAX_PERSONAL_VIEWS) throw new InputError(`name: at most ${MAX_PERSONAL_VIEWS} personal views per agent`);
+    if (mine!.n >= MAX_PERSONAL_VIEWS)
+      throw new InputError(`name: at most ${MAX_PERSONAL_VIEWS} personal views per agent`);
   }
   const [row] = await ctx.db
     .insert(views)
-    .values({ tenantId: ctx.tenantId, name: input.name, filters, visibility: scope === "shared" ? "all" : "user", userId })
+    .values({
+      tenantId: ctx.tenantId,
+      name: input.name,
+      filters,
+      visibility: scope === "shared" ? "all" : "user",
+      userId,
+    })
     .returning();
   return savedView(row!);
 }
 
-export async function updateView(ctx: Ctx, scope: ViewScope, id: number, input: Partial<ViewInput>): Promise<SavedView> {
+export async function updateView(
+  ctx: Ctx,
+  scope: ViewScope,
+  id: number,
+  input: Partial<ViewInput>,
+): Promise<SavedView> {
   const filters = input.filters === undefined ? undefined : await checkViewFilters(ctx, input.filters);
   const [row] = await ctx.db
     .update(views)

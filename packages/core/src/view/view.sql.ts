@@ -10,7 +10,9 @@ export const views = pgTable(
     tenantId: tenantId(),
     name: text("name").notNull(),
     filters: jsonb("filters").$type<unknown[]>().default([]).notNull(),
-    visibility: text("visibility", { enum: ["user", "all"] }).default("user").notNull(),
+    visibility: text("visibility", { enum: ["user", "all"] })
+      .default("user")
+      .notNull(),
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -40,7 +40,11 @@ export async function ownConversationId(ctx: ContactCtx, uuid: string): Promise<
 }
 
 const ownedBy = (contact: ContactActor) =>
-  and(eq(conversations.tenantId, contact.tenantId), eq(conversations.contactId, contact.contactId), eq(conversations.inboxId, contact.inboxId));
+  and(
+    eq(conversations.tenantId, contact.tenantId),
+    eq(conversations.contactId, contact.contactId),
+    eq(conversations.inboxId, contact.inboxId),
+  );
 // Trashed is an agent's "delete": the visitor does not see it any more. Spam is not revealed to them.
 const notTrashed = sql`${statuses.systemKey} IS DISTINCT FROM 'Trashed'`;
 
@@ -81,7 +85,14 @@ export async function startChat(ctx: WidgetCtx, input: StartChat): Promise<Start
       const name = visitorName(form);
       const [visitor] = await tx
         .insert(users)
-        .values({ tenantId, type: "visitor", firstName: name.first_name, lastName: name.last_name, createdAt: now, updatedAt: now })
+        .values({
+          tenantId,
+          type: "visitor",
+          firstName: name.first_name,
+          lastName: name.last_name,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: users.id, firstName: users.firstName, lastName: users.lastName });
       contact = { type: "contact", tenantId, contactId: visitor!.id, inboxId: input.inbox.id, isVisitor: true };
       const session = await createWidgetSession(tx, {
@@ -92,18 +103,30 @@ export async function startChat(ctx: WidgetCtx, input: StartChat): Promise<Start
         userAgent: input.userAgent,
         now,
       });
-      newSession = { ...session, user: { user_id: contact.contactId, is_visitor: true, first_name: visitor!.firstName, last_name: visitor!.lastName } };
+      newSession = {
+        ...session,
+        user: {
+          user_id: contact.contactId,
+          is_visitor: true,
+          first_name: visitor!.firstName,
+          last_name: visitor!.lastName,
+        },
+      };
     }
     const meta: Record<string, unknown> = { source: "livechat" };
     if (input.ip) meta.ip = input.ip;
     if (input.userAgent) meta.user_agent = input.userAgent.slice(0, 512);
     if (Object.keys(form).length) meta.prechat_form = form;
-    const written = await recordCustomerMessage(within(ctx, tx, after), { open: { inboxId: input.inbox.id, meta } }, {
-      tenantId,
-      contactId: contact.contactId,
-      now,
-      message: chatMessage(body),
-    });
+    const written = await recordCustomerMessage(
+      within(ctx, tx, after),
+      { open: { inboxId: input.inbox.id, meta } },
+      {
+        tenantId,
+        contactId: contact.contactId,
+        now,
+        message: chatMessage(body),
+      },
+    );
     if (input.page) await recordPageVisit(tx, tenantId, written.conversationId, input.page, now);
     return { conversationId: written.conversationId, conversationUuid: written.conversationUuid, contact, newSession };
   });
@@ -157,12 +180,16 @@ export async function addIncoming(
   const conversationId = await ownConversationId(ctx, uuid);
   const now = ctx.clock.now();
   return transaction(ctx, async (tx, after) => {
-    const written = await recordCustomerMessage(within(ctx, tx, after), { conversationId }, {
-      tenantId: ctx.tenantId,
-      contactId: ctx.actor.contactId,
-      now,
-      message: { ...chatMessage(input.body), preview: input.preview, mediaIds: input.mediaIds },
-    });
+    const written = await recordCustomerMessage(
+      within(ctx, tx, after),
+      { conversationId },
+      {
+        tenantId: ctx.tenantId,
+        contactId: ctx.actor.contactId,
+        now,
+        message: { ...chatMessage(input.body), preview: input.preview, mediaIds: input.mediaIds },
+      },
+    );
     if (input.page) await recordPageVisit(tx, ctx.tenantId, conversationId, input.page, now);
     return { messageId: written.messageId, messageUuid: written.messageUuid };
   });
@@ -177,7 +204,11 @@ export async function listWidgetConversations(ctx: ContactCtx): Promise<WidgetCo
     .where(and(ownedBy(ctx.actor), notTrashed))
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`), desc(conversations.id))
     .limit(WIDGET_CONVERSATION_LIMIT);
-  return widgetConversations(ctx.db, ctx.actor.contactId, rows.map((r) => r.id));
+  return widgetConversations(
+    ctx.db,
+    ctx.actor.contactId,
+    rows.map((r) => r.id),
+  );
 }
 
 export type WidgetConversationDetail = { conversation: WidgetConversation; messages: WidgetMessage[] };
@@ -203,7 +234,10 @@ export async function markWidgetSeen(ctx: ContactCtx, uuid: string, page?: PageV
   await ctx.db
     .insert(conversationReads)
     .values({ tenantId: ctx.tenantId, conversationId, userId: ctx.actor.contactId, lastSeenAt: now })
-    .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: { lastSeenAt: now } });
+    .onConflictDoUpdate({
+      target: [conversationReads.userId, conversationReads.conversationId],
+      set: { lastSeenAt: now },
+    });
   if (page) await recordPageVisit(ctx.db, ctx.tenantId, conversationId, page, now);
 }
 

@@ -41,22 +41,27 @@ export async function verifySiteJwt(token: string, secret: string, now: Date): P
     throw new AuthError("The site's token could not be verified (signature, expiry or format)");
   }
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (typeof claims.iat === "number" && claims.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new AuthError("The site's token is issued in the future");
+  if (typeof claims.iat === "number" && claims.iat > nowSeconds + CLOCK_SKEW_SECONDS)
+    throw new AuthError("The site's token is issued in the future");
   if (typeof claims.exp !== "number") throw new InputError("jwt.exp: required");
   if (claims.exp > nowSeconds + MAX_JWT_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
-    throw new InputError(`jwt.exp: at most ${MAX_JWT_LIFETIME_SECONDS} seconds ahead (sign a fresh, short-lived token)`);
+    throw new InputError(
+      `jwt.exp: at most ${MAX_JWT_LIFETIME_SECONDS} seconds ahead (sign a fresh, short-lived token)`,
+    );
   }
   const text = (name: string) => (typeof claims[name] === "string" ? (claims[name] as string).trim() : "");
   const externalId = text("external_user_id") || text("sub");
   if (!externalId) throw new InputError("jwt.external_user_id: required (or sub)");
-  if (externalId.length > MAX_ID_LENGTH) throw new InputError(`jwt.external_user_id: at most ${MAX_ID_LENGTH} characters`);
+  if (externalId.length > MAX_ID_LENGTH)
+    throw new InputError(`jwt.external_user_id: at most ${MAX_ID_LENGTH} characters`);
   const email = normalizeEmail(text("email"));
   if (!email) throw new InputError("jwt.email: required");
   if (email.length > 254 || !EMAIL.test(email)) throw new InputError("jwt.email: must be an email address");
   const firstName = text("first_name") || text("name");
   if (!firstName) throw new InputError("jwt.first_name: required (or name)");
   const lastName = text("last_name");
-  if (firstName.length > MAX_NAME_LENGTH || lastName.length > MAX_NAME_LENGTH) throw new InputError(`jwt.first_name: at most ${MAX_NAME_LENGTH} characters`);
+  if (firstName.length > MAX_NAME_LENGTH || lastName.length > MAX_NAME_LENGTH)
+    throw new InputError(`jwt.first_name: at most ${MAX_NAME_LENGTH} characters`);
   return { externalId, email, firstName, lastName };
 }
 
@@ -94,10 +99,19 @@ export async function exchangeSiteJwt(
       .where(eq(users.id, contactId));
     if (visitor) {
       const card = { first_name: contact!.firstName, last_name: contact!.lastName, email: contact!.email };
-      await handOverConversations(within({ ...ctx, actor: visitor }, tx, after), visitor.contactId, { id: contactId, card });
-      await tx.update(media).set({ uploadedBy: contactId }).where(and(eq(media.tenantId, tenantId), eq(media.uploadedBy, visitor.contactId)));
+      await handOverConversations(within({ ...ctx, actor: visitor }, tx, after), visitor.contactId, {
+        id: contactId,
+        card,
+      });
+      await tx
+        .update(media)
+        .set({ uploadedBy: contactId })
+        .where(and(eq(media.tenantId, tenantId), eq(media.uploadedBy, visitor.contactId)));
       await deleteContactWidgetSessions(tx, visitor.contactId);
-      await tx.update(users).set({ deletedAt: now, updatedAt: now }).where(and(eq(users.id, visitor.contactId), eq(users.type, "visitor")));
+      await tx
+        .update(users)
+        .set({ deletedAt: now, updatedAt: now })
+        .where(and(eq(users.id, visitor.contactId), eq(users.type, "visitor")));
     }
     const session = await createWidgetSession(tx, {
       tenantId,

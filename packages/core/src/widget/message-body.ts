@@ -5,7 +5,12 @@ import { cleanMessage } from "../html/sanitize.ts";
 export const MAX_WIDGET_MESSAGE_LENGTH = 10_000;
 
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 /**
  * What a visitor typed (plain text) as stored message HTML: escaped, blank lines as paragraphs, single line
@@ -14,7 +19,8 @@ const escapeHtml = (text: string) =>
 export function widgetMessageBody(text: string, field = "message"): { content: string; textContent: string } {
   const trimmed = text.replace(/\r\n?/g, "\n").trim();
   if (!trimmed) throw new InputError(`${field}: required`);
-  if (trimmed.length > MAX_WIDGET_MESSAGE_LENGTH) throw new InputError(`${field}: at most ${MAX_WIDGET_MESSAGE_LENGTH} characters`);
+  if (trimmed.length > MAX_WIDGET_MESSAGE_LENGTH)
+    throw new InputError(`${field}: at most ${MAX_WIDGET_MESSAGE_LENGTH} characters`);
   const html = trimmed
     .split(/\n{2,}/)
     .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, "<br>")}</p>`)

@@ -15,7 +15,13 @@ export const MAX_PAGE_TITLE_LENGTH = 300;
  * URL as the latest visit is not repeated (the widget reports on every message), and only the newest
  * MAX_PAGE_VISITS are kept per conversation, so a chatty page cannot grow the table without bound.
  */
-export async function recordPageVisit(db: Db, tenantId: number, conversationId: number, page: PageVisit, now: Date): Promise<boolean> {
+export async function recordPageVisit(
+  db: Db,
+  tenantId: number,
+  conversationId: number,
+  page: PageVisit,
+  now: Date,
+): Promise<boolean> {
   const url = page.url.slice(0, MAX_PAGE_URL_LENGTH);
   const title = (page.title ?? "").trim().slice(0, MAX_PAGE_TITLE_LENGTH);
   const [latest] = await db
@@ -32,7 +38,9 @@ export async function recordPageVisit(db: Db, tenantId: number, conversationId: 
     .where(eq(pageVisits.conversationId, conversationId))
     .orderBy(desc(pageVisits.createdAt), desc(pageVisits.id))
     .limit(MAX_PAGE_VISITS);
-  await db.delete(pageVisits).where(and(eq(pageVisits.conversationId, conversationId), notInArray(pageVisits.id, keep)));
+  await db
+    .delete(pageVisits)
+    .where(and(eq(pageVisits.conversationId, conversationId), notInArray(pageVisits.id, keep)));
   return true;
 }
 
@@ -40,7 +48,12 @@ export async function recordPageVisit(db: Db, tenantId: number, conversationId: 
  * A page visit reported without a conversation (the widget socket's `page_visit`): recorded on the
  * session's most recently active conversation in its inbox; nothing when the visitor has none yet.
  */
-export async function recordSessionPageVisit(db: Db, session: WidgetSession, page: PageVisit, now: Date): Promise<boolean> {
+export async function recordSessionPageVisit(
+  db: Db,
+  session: WidgetSession,
+  page: PageVisit,
+  now: Date,
+): Promise<boolean> {
   const [latest] = await db
     .select({ id: conversations.id })
     .from(conversations)

@@ -12,13 +12,18 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Without an enabled form, `form_data` is ignored. The answers are kept on the conversation
  * (`meta.prechat_form`) for agents; a `name` / `first_name` / `last_name` answer also names the visitor.
  */
-export function prechatValues(inbox: LivechatInbox, formData: Record<string, unknown> | undefined, newVisitor: boolean): Record<string, PrechatValue> {
+export function prechatValues(
+  inbox: LivechatInbox,
+  formData: Record<string, unknown> | undefined,
+  newVisitor: boolean,
+): Record<string, PrechatValue> {
   const form = inbox.config.prechat_form;
   if (!form.enabled) return {};
   const data = formData ?? {};
   const out: Record<string, PrechatValue> = {};
   for (const key of Object.keys(data)) {
-    if (!form.fields.some((f) => f.key === key)) throw new InputError(`form_data.${key}: not a field of this pre-chat form`);
+    if (!form.fields.some((f) => f.key === key))
+      throw new InputError(`form_data.${key}: not a field of this pre-chat form`);
   }
   for (const field of form.fields) {
     const raw = data[field.key];
@@ -39,7 +44,8 @@ export function prechatValues(inbox: LivechatInbox, formData: Record<string, unk
       const value = raw.trim();
       if (value.length > MAX_VALUE_LENGTH) throw new InputError(`${where}: at most ${MAX_VALUE_LENGTH} characters`);
       if (field.type === "email" && !EMAIL.test(value)) throw new InputError(`${where}: must be an email address`);
-      if (field.type === "select" && !field.options.includes(value)) throw new InputError(`${where}: must be one of the field's options`);
+      if (field.type === "select" && !field.options.includes(value))
+        throw new InputError(`${where}: must be one of the field's options`);
       out[field.key] = value;
     }
   }

@@ -33,7 +33,13 @@ export type NewWidgetSession = { token: string; expiresAt: Date };
 
 /** Who acts through a widget session: its contact, in its inbox. */
 export function contactActor(session: WidgetSession): ContactActor {
-  return { type: "contact", tenantId: session.tenantId, contactId: session.contactId, inboxId: session.inboxId, isVisitor: session.isVisitor };
+  return {
+    type: "contact",
+    tenantId: session.tenantId,
+    contactId: session.contactId,
+    inboxId: session.inboxId,
+    isVisitor: session.isVisitor,
+  };
 }
 
 /**
@@ -74,7 +80,12 @@ export async function createWidgetSession(
  * contact deleted, or its inbox no longer an enabled live-chat inbox. Used by the widget REST routes and
  * by the realtime hub for `/widget/ws`.
  */
-export async function verifyWidgetSession(db: Db, tenantId: number, token: string, now: Date = new Date()): Promise<WidgetSession | null> {
+export async function verifyWidgetSession(
+  db: Db,
+  tenantId: number,
+  token: string,
+  now: Date = new Date(),
+): Promise<WidgetSession | null> {
   if (!token.startsWith(WIDGET_TOKEN_PREFIX) || token.length > 128) return null;
   const id = hashToken(token);
   const [row] = await db
@@ -127,6 +138,9 @@ export async function deleteContactWidgetSessions(db: Db, contactId: number): Pr
 
 /** Housekeeping for the session cleanup job: expired widget sessions. */
 export async function deleteExpiredWidgetSessions(db: Db, now: Date): Promise<number> {
-  const gone = await db.delete(widgetSessions).where(lte(widgetSessions.expiresAt, now)).returning({ id: widgetSessions.id });
+  const gone = await db
+    .delete(widgetSessions)
+    .where(lte(widgetSessions.expiresAt, now))
+    .returning({ id: widgetSessions.id });
   return gone.length;
 }

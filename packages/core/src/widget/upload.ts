@@ -26,7 +26,8 @@ export async function sendWidgetFile(
   await ownConversationId(ctx, conversationUuid);
   const extension = /\.([A-Za-z0-9]{1,16})$/.exec(file.filename)?.[1]?.toLowerCase() ?? "";
   const allowed = limits.allowedExtensions.map((e) => e.toLowerCase().replace(/^\./, ""));
-  if (!allowed.includes("*") && !allowed.includes(extension)) throw new InputError(`files: .${extension || "(none)"} files are not allowed`);
+  if (!allowed.includes("*") && !allowed.includes(extension))
+    throw new InputError(`files: .${extension || "(none)"} files are not allowed`);
   const upload = await uploadMedia(ctx.db, blobs, {
     tenantId: ctx.tenantId,
     uploadedBy: ctx.actor.contactId,

@@ -14,7 +14,13 @@ import { users } from "../user/user.sql.ts";
  * no private notes, no activity messages, no `meta` (recipients, PCI flags), no email of anyone, no
  * tags, custom attributes, priority, team or internal ids beyond the author's.
  */
-export type WidgetAuthor = { id: number | null; type: "agent" | "contact"; first_name: string; last_name: string; avatar_url: string | null };
+export type WidgetAuthor = {
+  id: number | null;
+  type: "agent" | "contact";
+  first_name: string;
+  last_name: string;
+  avatar_url: string | null;
+};
 
 export type WidgetAttachment = { uuid: string; filename: string; content_type: string; size: number; url: string };
 
@@ -85,7 +91,13 @@ async function views(db: Db, tenantId: number, rows: Row[], mediaUrl: MediaUrl):
   const ids = rows.map((r) => r.id);
   const files = ids.length
     ? await db
-        .select({ messageId: media.messageId, uuid: media.uuid, filename: media.filename, contentType: media.contentType, size: media.size })
+        .select({
+          messageId: media.messageId,
+          uuid: media.uuid,
+          filename: media.filename,
+          contentType: media.contentType,
+          size: media.size,
+        })
         .from(media)
         .where(and(eq(media.tenantId, tenantId), inArray(media.messageId, ids)))
         .orderBy(asc(media.id))
@@ -108,12 +120,23 @@ async function views(db: Db, tenantId: number, rows: Row[], mediaUrl: MediaUrl):
     },
     attachments: files
       .filter((f) => f.messageId === r.id)
-      .map((f) => ({ uuid: f.uuid, filename: f.filename, content_type: f.contentType, size: Number(f.size), url: mediaUrl(f.uuid) })),
+      .map((f) => ({
+        uuid: f.uuid,
+        filename: f.filename,
+        content_type: f.contentType,
+        size: Number(f.size),
+        url: mediaUrl(f.uuid),
+      })),
   }));
 }
 
 /** The newest messages of a conversation, oldest first. */
-export async function widgetMessagesOf(db: Db, tenantId: number, conversationId: number, mediaUrl: MediaUrl): Promise<WidgetMessage[]> {
+export async function widgetMessagesOf(
+  db: Db,
+  tenantId: number,
+  conversationId: number,
+  mediaUrl: MediaUrl,
+): Promise<WidgetMessage[]> {
   const rows = await selectMessages(db)
     .where(and(eq(messages.conversationId, conversationId), shown))
     .orderBy(desc(messages.createdAt), desc(messages.id))
@@ -125,8 +148,15 @@ export async function widgetMessagesOf(db: Db, tenantId: number, conversationId:
  * One message as the widget shows it, or null when the widget must not see it (private note, activity,
  * another workspace's). The realtime hub renders widget pushes with this.
  */
-export async function widgetMessageByUuid(db: Db, tenantId: number, messageUuid: string, mediaUrl: MediaUrl): Promise<WidgetMessage | null> {
-  const rows = await selectMessages(db).where(and(eq(messages.tenantId, tenantId), eq(messages.uuid, messageUuid), shown));
+export async function widgetMessageByUuid(
+  db: Db,
+  tenantId: number,
+  messageUuid: string,
+  mediaUrl: MediaUrl,
+): Promise<WidgetMessage | null> {
+  const rows = await selectMessages(db).where(
+    and(eq(messages.tenantId, tenantId), eq(messages.uuid, messageUuid), shown),
+  );
   const [view] = await views(db, tenantId, rows, mediaUrl);
   return view ?? null;
 }
@@ -148,7 +178,10 @@ export async function widgetConversations(db: Db, contactId: number, ids: number
     .from(conversations)
     .innerJoin(statuses, eq(statuses.id, conversations.statusId))
     .leftJoin(assignee, eq(assignee.id, conversations.assignedUserId))
-    .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, contactId)))
+    .leftJoin(
+      conversationReads,
+      and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, contactId)),
+    )
     .where(inArray(conversations.id, ids));
   // The conversation's own last_message may be a private note: the widget's comes from public messages only.
   const last = await db
@@ -165,7 +198,10 @@ export async function widgetConversations(db: Db, contactId: number, ids: number
     .select({ conversationId: messages.conversationId, count: sql<number>`count(*)::int` })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, contactId)))
+    .leftJoin(
+      conversationReads,
+      and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.userId, contactId)),
+    )
     .where(
       and(
         inArray(messages.conversationId, ids),
@@ -189,7 +225,10 @@ export async function widgetConversations(db: Db, contactId: number, ids: number
         last_message_at: l ? iso(l.createdAt) : null,
         last_message_sender_type: l ? (l.type === "incoming" ? "contact" : "agent") : null,
         unread_count: Number(unread.find((u) => u.conversationId === id)?.count ?? 0),
-        assignee: r.assigneeFirst === null ? null : { first_name: r.assigneeFirst, last_name: r.assigneeLast ?? "", avatar_url: r.assigneeAvatar },
+        assignee:
+          r.assigneeFirst === null
+            ? null
+            : { first_name: r.assigneeFirst, last_name: r.assigneeLast ?? "", avatar_url: r.assigneeAvatar },
       } satisfies WidgetConversation,
     ];
   });

@@ -66,7 +66,8 @@ function urlOf([, path]: Endpoint, params: CallOptions["params"] = {}, query: Qu
     return encodeURIComponent(String(value));
   });
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") search.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== "") search.set(key, String(value));
   const qs = search.toString();
   return qs ? `${filled}?${qs}` : filled;
 }

@@ -36,12 +36,16 @@ const FIXED_LISTS = {
 /** The typed API the screens use; nothing else talks to the server. */
 export const api = {
   config: () => call<AppConfig>(ENDPOINTS.config, { anonymous: true }),
-  languagePack: (lang: string) => callBare<Record<string, string>>(ENDPOINTS.lang, { params: { lang }, anonymous: true }),
+  languagePack: (lang: string) =>
+    callBare<Record<string, string>>(ENDPOINTS.lang, { params: { lang }, anonymous: true }),
 
-  signIn: (email: string, password: string) => call<SignedIn>(ENDPOINTS.login, { body: { email, password }, anonymous: true }),
+  signIn: (email: string, password: string) =>
+    call<SignedIn>(ENDPOINTS.login, { body: { email, password }, anonymous: true }),
   signOut: () => call<true>(ENDPOINTS.logout, { anonymous: true }),
-  requestPasswordReset: (email: string) => call<true>(ENDPOINTS.requestPasswordReset, { body: { email }, anonymous: true }),
-  setPassword: (token: string, password: string) => call<true>(ENDPOINTS.setPassword, { body: { token, password }, anonymous: true }),
+  requestPasswordReset: (email: string) =>
+    call<true>(ENDPOINTS.requestPasswordReset, { body: { email }, anonymous: true }),
+  setPassword: (token: string, password: string) =>
+    call<true>(ENDPOINTS.setPassword, { body: { token, password }, anonymous: true }),
 
   /** The signed-in agent; `anonymous` because at boot a 401 only means "not signed in". */
   me: (options: { anonymous?: boolean } = {}) => call<Me>(ENDPOINTS.me, options),
@@ -54,7 +58,11 @@ export const api = {
 
   conversations(source: ListSource, query: ListQuery, signal?: AbortSignal) {
     const endpoint =
-      source.kind === "team" ? ENDPOINTS.teamConversations : source.kind === "view" ? ENDPOINTS.viewConversations : FIXED_LISTS[source.kind];
+      source.kind === "team"
+        ? ENDPOINTS.teamConversations
+        : source.kind === "view"
+          ? ENDPOINTS.viewConversations
+          : FIXED_LISTS[source.kind];
     return call<Page<ConversationRow>>(endpoint, {
       params: "id" in source ? { id: source.id } : {},
       query: { page: query.page, page_size: query.pageSize, statuses: query.statuses?.join(",") },
@@ -62,7 +70,8 @@ export const api = {
     });
   },
   conversation: (uuid: string) => call<Conversation>(ENDPOINTS.conversation, { params: { uuid } }),
-  setStatus: (uuid: string, status: string) => call<true>(ENDPOINTS.conversationStatus, { params: { uuid }, body: { status } }),
+  setStatus: (uuid: string, status: string) =>
+    call<true>(ENDPOINTS.conversationStatus, { params: { uuid }, body: { status } }),
   markSeen: (uuid: string) => call<true>(ENDPOINTS.conversationSeen, { params: { uuid } }),
   /** Newest first, as the API pages them. */
   messages: (uuid: string, page: number, pageSize: number) =>

@@ -25,7 +25,10 @@ export function useDateFormat() {
 }
 
 /** A person's name from its parts, or the fallback (an email) when there are none. */
-export function personName(person: { first_name?: string | null; last_name?: string | null } | null | undefined, fallback = "") {
+export function personName(
+  person: { first_name?: string | null; last_name?: string | null } | null | undefined,
+  fallback = "",
+) {
   const name = [person?.first_name, person?.last_name].filter(Boolean).join(" ").trim();
   return name || fallback;
 }

@@ -15,7 +15,14 @@ export const useLookupsStore = defineStore("lookups", () => {
 
   let loading: Promise<void> | undefined;
   function load() {
-    loading ??= Promise.all([api.statuses(), api.priorities(), api.agents(), api.myTeams(), api.myViews(), api.sharedViews()])
+    loading ??= Promise.all([
+      api.statuses(),
+      api.priorities(),
+      api.agents(),
+      api.myTeams(),
+      api.myViews(),
+      api.sharedViews(),
+    ])
       .then(([s, p, a, t, mine, shared]) => {
         statuses.value = [...s].sort((x, y) => x.sort_order - y.sort_order);
         priorities.value = p;

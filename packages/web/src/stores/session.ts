@@ -13,7 +13,9 @@ export const useSessionStore = defineStore("session", () => {
 
   const permissions = computed(() => new Set(me.value?.permissions ?? []));
   const can = (permission: string) => permissions.value.has(permission);
-  const displayName = computed(() => (me.value ? [me.value.first_name, me.value.last_name].filter(Boolean).join(" ") : ""));
+  const displayName = computed(() =>
+    me.value ? [me.value.first_name, me.value.last_name].filter(Boolean).join(" ") : "",
+  );
 
   async function loadConfig() {
     config.value = await api.config();

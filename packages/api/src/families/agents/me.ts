@@ -39,7 +39,12 @@ const profile = z
     current_password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
     new_password: newPassword.optional(),
     email_notifications: z
-      .object(Object.fromEntries(EMAILED_TYPES.map((type) => [type, z.boolean().optional()])) as Record<EmailedType, z.ZodOptional<z.ZodBoolean>>)
+      .object(
+        Object.fromEntries(EMAILED_TYPES.map((type) => [type, z.boolean().optional()])) as Record<
+          EmailedType,
+          z.ZodOptional<z.ZodBoolean>
+        >,
+      )
       .strict()
       .optional(),
   })
@@ -59,10 +64,13 @@ const profileForm = z
     first_name: formField(personName, ""),
     last_name: formField(z.string().trim().max(100), ""),
     email: formField(z.email().max(254), ""),
-    files: formFile("A new avatar (PNG, JPEG, GIF or WebP, at most 2 MB); \"null\" removes it."),
+    files: formFile('A new avatar (PNG, JPEG, GIF or WebP, at most 2 MB); "null" removes it.'),
   })
   .strict()
-  .refine((form) => Object.values(form).some((v) => v !== undefined), { message: "nothing to update", path: ["files"] });
+  .refine((form) => Object.values(form).some((v) => v !== undefined), {
+    message: "nothing to update",
+    path: ["files"],
+  });
 
 /** HelperIQ's `{availability}` or LibreDesk's `{status}` (its finer statuses, see core/agent/availability.ts). */
 const availabilityBody = z
@@ -101,7 +109,9 @@ export const meRoutes = new Hono<AppEnv>()
       return ok(c, await getMe(ctxOf(c)));
     },
   )
-  .get("/api/v1/agents/me/teams", auth(), responds(z.array(agentTeam)), async (c) => ok(c, (await getMe(ctxOf(c))).teams))
+  .get("/api/v1/agents/me/teams", auth(), responds(z.array(agentTeam)), async (c) =>
+    ok(c, (await getMe(ctxOf(c))).teams),
+  )
   .put("/api/v1/agents/me/availability", auth(), validate("json", availabilityBody), responds(me), async (c) =>
     ok(c, await setAvailability(ctxOf(c), c.req.valid("json"))),
   )
@@ -111,9 +121,19 @@ export const meRoutes = new Hono<AppEnv>()
     await addPushToken(ctxOf(c), token, platform);
     return ok(c, true, 201);
   })
-  .delete("/api/v1/agents/me/push-token", auth(), validate("json", pushToken.pick({ token: true })), responds(done), async (c) => {
-    await removePushToken(ctxOf(c), c.req.valid("json").token);
-    return ok(c, true);
-  })
-  .get("/api/v1/agents/compact", auth(), responds(z.array(agentCompact)), async (c) => ok(c, await listAgentsCompact(ctxOf(c))))
-  .get("/api/v1/teams/compact", auth(), responds(z.array(teamCompact)), async (c) => ok(c, await listTeamsCompact(ctxOf(c))));
+  .delete(
+    "/api/v1/agents/me/push-token",
+    auth(),
+    validate("json", pushToken.pick({ token: true })),
+    responds(done),
+    async (c) => {
+      await removePushToken(ctxOf(c), c.req.valid("json").token);
+      return ok(c, true);
+    },
+  )
+  .get("/api/v1/agents/compact", auth(), responds(z.array(agentCompact)), async (c) =>
+    ok(c, await listAgentsCompact(ctxOf(c))),
+  )
+  .get("/api/v1/teams/compact", auth(), responds(z.array(teamCompact)), async (c) =>
+    ok(c, await listTeamsCompact(ctxOf(c))),
+  );

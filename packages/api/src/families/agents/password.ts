@@ -27,7 +27,8 @@ export const passwordRoutes = new Hono<AppEnv>()
       now: clock.now(),
     });
     // Queued, not sent here: the request takes the same time whether or not the account exists.
-    if (grant) await queuePasswordMail(c, { kind: "reset", to: grant.email, firstName: grant.firstName, token: grant.token });
+    if (grant)
+      await queuePasswordMail(c, { kind: "reset", to: grant.email, firstName: grant.firstName, token: grant.token });
     return ok(c, true);
   })
   .post("/api/v1/agents/set-password", validate("json", setPasswordBody), responds(done), async (c) => {

@@ -25,8 +25,13 @@ export const roleRoutes = new Hono<AppEnv>()
   .get("/api/v1/roles/:id", auth("roles:manage"), validate("param", idParam), responds(role), async (c) =>
     ok(c, await getRole(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/roles/:id", auth("roles:manage"), validate("param", idParam), validate("json", roleUpdate), responds(role), async (c) =>
-    ok(c, await updateRole(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/roles/:id",
+    auth("roles:manage"),
+    validate("param", idParam),
+    validate("json", roleUpdate),
+    responds(role),
+    async (c) => ok(c, await updateRole(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .delete("/api/v1/roles/:id", auth("roles:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteRole(ctxOf(c), c.req.valid("param").id);

@@ -27,8 +27,13 @@ export const teamRoutes = new Hono<AppEnv>()
   .get("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), responds(team), async (c) =>
     ok(c, await getTeam(ctxOf(c), c.req.valid("param").id)),
   )
-  .put("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), validate("json", teamUpdate), responds(team), async (c) =>
-    ok(c, await updateTeam(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
+  .put(
+    "/api/v1/teams/:id",
+    auth("teams:manage"),
+    validate("param", idParam),
+    validate("json", teamUpdate),
+    responds(team),
+    async (c) => ok(c, await updateTeam(ctxOf(c), c.req.valid("param").id, c.req.valid("json"))),
   )
   .delete("/api/v1/teams/:id", auth("teams:manage"), validate("param", idParam), responds(done), async (c) => {
     await deleteTeam(ctxOf(c), c.req.valid("param").id);

@@ -12,9 +12,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";
-import { ok } from "../../middleware/envelope.ts";
+import { ok, responds } from "../../middleware/envelope.ts";
+import { emailNotificationSettings, emailNotificationTestResult } from "../../responses/settings.ts";
 import { validate } from "../../validate.ts";
-import { settingsUpdate, withLibreDeskNames, type SettingNames } from "./keys.ts";
+import { settingsUpdate, withLibreDeskNames, withLibreDeskNamesSchema } from "./keys.ts";
 
 const hostName = z
   .string()
@@ -57,7 +58,7 @@ const emailNotificationFields = {
 /** LibreDesk's names: every setting under `notification.email.`. */
 const EMAIL_NOTIFICATION_NAMES = Object.fromEntries(
   Object.keys(emailNotificationFields).map((key) => [`notification.email.${key}`, key]),
-) as SettingNames<keyof typeof emailNotificationFields>;
+) as { [K in keyof typeof emailNotificationFields as `notification.email.${K}`]: K };
 
 const emailNotificationUpdate = settingsUpdate(emailNotificationFields, EMAIL_NOTIFICATION_NAMES);
 
@@ -70,23 +71,36 @@ const emailNotificationTest = settingsUpdate(
   EMAIL_NOTIFICATION_NAMES,
 ).transform(({ test_email, ...settings }) => ({ testEmail: test_email || undefined, settings }));
 
-const answer = (settings: EmailNotificationSettings) => withLibreDeskNames(emailNotificationView(settings), EMAIL_NOTIFICATION_NAMES);
+const answer = (settings: EmailNotificationSettings) =>
+  withLibreDeskNames(emailNotificationView(settings), EMAIL_NOTIFICATION_NAMES);
+const notificationMailView = withLibreDeskNamesSchema(emailNotificationSettings, EMAIL_NOTIFICATION_NAMES).meta({
+  id: "EmailNotificationSettings",
+});
 
 /**
  * `GET/PUT /api/v1/settings/notifications/email`: the SMTP server for notification mail, under HelperIQ's
  * and LibreDesk's names; the password is write-only (masked under both).
  */
 export const emailNotificationRoutes = new Hono<AppEnv>()
-  .get("/api/v1/settings/notifications/email", auth("notification_settings:manage"), async (c) =>
-    ok(c, answer(await getEmailNotificationSettings(c.get("deps").database.db, c.get("tenant").id))),
+  .get(
+    "/api/v1/settings/notifications/email",
+    auth("notification_settings:manage"),
+    responds(notificationMailView),
+    async (c) => ok(c, answer(await getEmailNotificationSettings(c.get("deps").database.db, c.get("tenant").id))),
   )
   .put(
     "/api/v1/settings/notifications/email",
     auth("notification_settings:manage"),
     validate("json", emailNotificationUpdate),
+    responds(notificationMailView),
     async (c) => {
       const { database, secrets } = c.get("deps");
-      const saved = await updateEmailNotificationSettings(database.db, secrets, c.get("tenant").id, c.req.valid("json"));
+      const saved = await updateEmailNotificationSettings(
+        database.db,
+        secrets,
+        c.get("tenant").id,
+        c.req.valid("json"),
+      );
       return ok(c, answer(saved));
     },
   )
@@ -96,9 +110,13 @@ export const emailNotificationRoutes = new Hono<AppEnv>()
     "/api/v1/settings/notifications/email/test",
     auth("notification_settings:manage"),
     validate("json", emailNotificationTest),
+    responds(emailNotificationTestResult),
     async (c) => {
       const { database, secrets, mailProbe } = c.get("deps");
       const { settings, testEmail } = c.req.valid("json");
-      return ok(c, await testEmailNotificationSettings(database.db, secrets, mailProbe, c.get("tenant").id, settings, testEmail));
+      return ok(
+        c,
+        await testEmailNotificationSettings(database.db, secrets, mailProbe, c.get("tenant").id, settings, testEmail),
+      );
     },
   );

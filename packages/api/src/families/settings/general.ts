@@ -30,7 +30,10 @@ const generalFields = {
   timezone: timeZone,
   default_language: z
     .string()
-    .refine((code) => LANGUAGES.some((l) => l.code === code), `must be one of ${LANGUAGES.map((l) => l.code).join(", ")}`),
+    .refine(
+      (code) => LANGUAGES.some((l) => l.code === code),
+      `must be one of ${LANGUAGES.map((l) => l.code).join(", ")}`,
+    ),
   max_file_upload_size_mb: z.number().int().min(1).max(100),
   allowed_file_upload_extensions: z
     .array(extension)
@@ -59,7 +62,8 @@ const UNAVAILABLE = { "app.business_hours_id": "business hours are not available
 const generalUpdate = settingsUpdate(generalFields, GENERAL_NAMES, UNAVAILABLE);
 
 /** The settings under HelperIQ's and LibreDesk's names. */
-const answer = (settings: GeneralSettings) => withLibreDeskNames(settings, GENERAL_NAMES, { "app.business_hours_id": "" });
+const answer = (settings: GeneralSettings) =>
+  withLibreDeskNames(settings, GENERAL_NAMES, { "app.business_hours_id": "" });
 const generalView = withLibreDeskNamesSchema(generalSettings, GENERAL_NAMES, {
   "app.business_hours_id": z.string().describe("Always empty: business hours are not available yet."),
 }).meta({ id: "GeneralSettings" });
@@ -75,6 +79,21 @@ export const generalSettingsRoutes = new Hono<AppEnv>()
   .get("/api/v1/settings/general", auth("general_settings:manage"), responds(generalView), async (c) =>
     ok(c, answer(await getGeneralSettings(c.get("deps").database.db, c.get("tenant").id, siteNameFallback(c)))),
   )
-  .put("/api/v1/settings/general", auth("general_settings:manage"), validate("json", generalUpdate), responds(generalView), async (c) =>
-    ok(c, answer(await updateGeneralSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"), siteNameFallback(c)))),
+  .put(
+    "/api/v1/settings/general",
+    auth("general_settings:manage"),
+    validate("json", generalUpdate),
+    responds(generalView),
+    async (c) =>
+      ok(
+        c,
+        answer(
+          await updateGeneralSettings(
+            c.get("deps").database.db,
+            c.get("tenant").id,
+            c.req.valid("json"),
+            siteNameFallback(c),
+          ),
+        ),
+      ),
   );

@@ -22,14 +22,17 @@ export function settingsUpdate<S extends Record<string, z.ZodType>>(
 ) {
   const bare = Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.optional()]));
   const aliased = Object.fromEntries(Object.entries(names).map(([alias, key]) => [alias, shape[key]!.optional()]));
-  const empty = Object.fromEntries(Object.keys(unavailable).map((key) => [key, z.union([z.literal(""), z.null()]).optional()]));
+  const empty = Object.fromEntries(
+    Object.keys(unavailable).map((key) => [key, z.union([z.literal(""), z.null()]).optional()]),
+  );
   return z
     .object({ ...bare, ...aliased })
     .catchall(z.unknown())
     .superRefine((body, ctx) => {
       for (const [key, value] of Object.entries(body)) {
         if (Object.hasOwn(empty, key)) {
-          if (value !== "" && value !== null && value !== undefined) ctx.addIssue({ code: "custom", path: [key], message: unavailable[key]! });
+          if (value !== "" && value !== null && value !== undefined)
+            ctx.addIssue({ code: "custom", path: [key], message: unavailable[key]! });
         } else if (!Object.hasOwn(bare, key) && !Object.hasOwn(aliased, key)) {
           ctx.addIssue({ code: "custom", path: [key], message: "unknown setting" });
         }

@@ -1,4 +1,9 @@
-import { getTrashSettings, RETENTION_DAYS, TRASH_SETTING_NAMES, updateTrashSettings } from "@helperiq/core/setting/trash";
+import {
+  getTrashSettings,
+  RETENTION_DAYS,
+  TRASH_SETTING_NAMES,
+  updateTrashSettings,
+} from "@helperiq/core/setting/trash";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
@@ -13,7 +18,9 @@ const days = z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max);
 const trashFields = Object.fromEntries(TRASH_SETTING_NAMES.map((n) => [n, days])) as Record<Name, typeof days>;
 
 /** LibreDesk's names: every setting under `trash.`. */
-const TRASH_NAMES = Object.fromEntries(TRASH_SETTING_NAMES.map((n) => [`trash.${n}`, n])) as { [N in Name as `trash.${N}`]: N };
+const TRASH_NAMES = Object.fromEntries(TRASH_SETTING_NAMES.map((n) => [`trash.${n}`, n])) as {
+  [N in Name as `trash.${N}`]: N;
+};
 
 const trashUpdate = settingsUpdate(trashFields, TRASH_NAMES);
 const trashView = withLibreDeskNamesSchema(trashSettings, TRASH_NAMES).meta({ id: "TrashSettings" });
@@ -27,7 +34,13 @@ export const trashSettingsRoutes = new Hono<AppEnv>()
   .get("/api/v1/settings/trash", auth("general_settings:manage"), responds(trashView), async (c) =>
     ok(c, withLibreDeskNames(await getTrashSettings(c.get("deps").database.db, c.get("tenant").id), TRASH_NAMES)),
   )
-  .put("/api/v1/settings/trash", auth("general_settings:manage"), validate("json", trashUpdate), responds(trashView), async (c) => {
-    const saved = await updateTrashSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"));
-    return ok(c, withLibreDeskNames(saved, TRASH_NAMES));
-  });
+  .put(
+    "/api/v1/settings/trash",
+    auth("general_settings:manage"),
+    validate("json", trashUpdate),
+    responds(trashView),
+    async (c) => {
+      const saved = await updateTrashSettings(c.get("deps").database.db, c.get("tenant").id, c.req.valid("json"));
+      return ok(c, withLibreDeskNames(saved, TRASH_NAMES));
+    },
+  );

@@ -90,7 +90,8 @@ async function resolve(c: Context<AppEnv>, mode: Mode): Promise<WidgetAccess> {
   }
   const session = await verifyWidgetSession(database.db, tenantId, token, clock.now());
   if (!session) throw new AuthError("Invalid or expired widget session");
-  if (requested && requested.toLowerCase() !== session.inboxUuid) throw new AuthError("This widget session belongs to another inbox");
+  if (requested && requested.toLowerCase() !== session.inboxUuid)
+    throw new AuthError("This widget session belongs to another inbox");
   const inbox = await readLivechatInbox(database.db, secrets, tenantId, session.inboxUuid);
   if (!inbox) throw new AuthError("Invalid or expired widget session");
   return { inbox, session };

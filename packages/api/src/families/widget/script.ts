@@ -13,7 +13,8 @@ export async function serveWidgetScript(c: Context<AppEnv>) {
   const build = c.get("deps").config.widgetScript;
   if (!build) throw new NotFoundError("Widget script");
   const script = await build();
-  if (tagged?.script !== script) tagged = { script, etag: `"${createHash("sha256").update(script).digest("base64url").slice(0, 32)}"` };
+  if (tagged?.script !== script)
+    tagged = { script, etag: `"${createHash("sha256").update(script).digest("base64url").slice(0, 32)}"` };
   c.header("ETag", tagged.etag);
   c.header("Cache-Control", CACHE_CONTROL);
   const match = c.req.header("if-none-match");

@@ -56,7 +56,10 @@ function pickSentences(context: PromptDocument[], question: string): Pick[] {
       all.push({ doc, rank, position, text, score: cosine(q, embedText(text)) * (1 - rank * 0.02) });
     });
   });
-  const best = all.filter((s) => s.score >= MIN_SENTENCE_SCORE).sort((a, b) => b.score - a.score).slice(0, MAX_SENTENCES);
+  const best = all
+    .filter((s) => s.score >= MIN_SENTENCE_SCORE)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_SENTENCES);
   // Read in document order, as written.
   return best.sort((a, b) => a.rank - b.rank || a.position - b.position);
 }
@@ -65,7 +68,13 @@ function pickSentences(context: PromptDocument[], question: string): Pick[] {
 function toneOf(macro: PromptDocument | undefined): { greeting: string; closing: string } {
   const lines = (macro?.content ?? "")
     .split(/\n+/)
-    .map((l) => l.replace(/\{\{[^}]*\}\}/g, "").replace(/\s+([,!.])/g, "$1").replace(/\s+/g, " ").trim())
+    .map((l) =>
+      l
+        .replace(/\{\{[^}]*\}\}/g, "")
+        .replace(/\s+([,!.])/g, "$1")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
     .filter(Boolean);
   const first = lines[0];
   const greeting = first && first.length <= 80 && GREETING.test(first) ? first : DEFAULT_GREETING;

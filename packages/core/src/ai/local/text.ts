@@ -27,7 +27,14 @@ export function contentWords(text: string): string[] {
  */
 export function stem(word: string): string {
   if (word.length <= 4 || /\d/.test(word)) return word;
-  for (const [suffix, keep] of [["ies", "y"], ["ing", ""], ["ed", ""], ["ly", ""], ["es", ""], ["s", ""]] as const) {
+  for (const [suffix, keep] of [
+    ["ies", "y"],
+    ["ing", ""],
+    ["ed", ""],
+    ["ly", ""],
+    ["es", ""],
+    ["s", ""],
+  ] as const) {
     if (word.endsWith(suffix) && word.length - suffix.length >= 3 && !(suffix === "s" && word.endsWith("ss"))) {
       return word.slice(0, -suffix.length) + keep;
     }

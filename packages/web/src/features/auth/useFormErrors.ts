@@ -14,7 +14,8 @@ export function useFormErrors<F extends string>(fields: readonly F[], describe: 
   };
   const show = (err: unknown) => {
     clear();
-    if (err instanceof ApiError && err.field && (fields as readonly string[]).includes(err.field)) field[err.field as F] = err.detail;
+    if (err instanceof ApiError && err.field && (fields as readonly string[]).includes(err.field))
+      field[err.field as F] = err.detail;
     else form.value = err instanceof ApiError && err.type !== "NetworkError" ? err.message : describe(err);
   };
   clear();

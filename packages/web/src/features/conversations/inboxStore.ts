@@ -24,7 +24,11 @@ export const useInboxStore = defineStore("inbox", () => {
     loading.value = true;
     failed.value = false;
     try {
-      const result = await api.conversations(source, { page: options.page, pageSize: PAGE_SIZE, statuses: options.statuses }, controller.signal);
+      const result = await api.conversations(
+        source,
+        { page: options.page, pageSize: PAGE_SIZE, statuses: options.statuses },
+        controller.signal,
+      );
       if (controller.signal.aborted) return;
       rows.value = result.results;
       total.value = result.total;
