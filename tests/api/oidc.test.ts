@@ -136,6 +136,8 @@ describe("oidc sign-in: happy path", () => {
         name: "Local IdP",
         logo_url: "https://idp.example/logo.png",
         login_url: `/api/v1/oidc/${providerId}/login`,
+        // LibreDesk's login page shows only providers marked enabled.
+        enabled: true,
       },
     ]);
     expect(listed.map((p: { id: number }) => p.id)).not.toContain(disabled.body.data.id);

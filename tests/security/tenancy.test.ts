@@ -44,6 +44,9 @@ const PUBLIC = new Set([
   "POST /api/v1/agents/set-password",
   "GET /api/v1/oidc/:id/login",
   "GET /api/v1/oidc/:id/finish",
+  // Language packs are the same for every workspace: the UI loads them before anyone signs in.
+  "GET /api/v1/lang",
+  "GET /api/v1/lang/:lang",
 ]);
 
 /** Query strings for routes that only do something with one: the search routes look for B's MARK. */
