@@ -1,4 +1,4 @@
-import en from "../../packages/core/src/i18n/en.json" with { type: "json" };
+import { ENGLISH_PARTS } from "../../packages/core/src/i18n/index.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createTenant, type TestTenant } from "../support/factories.ts";
@@ -7,6 +7,9 @@ import { createTenant, type TestTenant } from "../support/factories.ts";
  * `GET /api/v1/lang/{lang}` as LibreDesk's main.js calls it before anyone signs in: the body itself is the
  * vue-i18n message map (`createI18n({messages: {[lang]: response.data}})`), flat dotted keys.
  */
+
+/** English as the API serves it: every part merged. */
+const en: Record<string, string> = Object.assign({}, ...Object.values(ENGLISH_PARTS));
 
 let t: TestApp;
 let a: TestTenant;
@@ -116,6 +119,19 @@ describe("GET /api/v1/lang/{lang}", () => {
           value.split("|").every((form) => form.trim().length > 0),
           key,
         ).toBe(true);
+    }
+  });
+
+  it("defines each English key in one part only, and each web-app part only under its own web.<area> prefix", () => {
+    const seen = new Map<string, string>();
+    for (const [file, part] of Object.entries(ENGLISH_PARTS)) {
+      const area = /^en-web\/([a-z-]+)\.json$/.exec(file)?.[1];
+      for (const key of Object.keys(part)) {
+        expect(seen.get(key), `${key} is in ${file} and ${seen.get(key)}`).toBeUndefined();
+        seen.set(key, file);
+        if (area && area !== "shell") expect(key, file).toMatch(new RegExp(`^web\\.${area}\\.`));
+        if (!area) expect(key, file).not.toMatch(/^web\./);
+      }
     }
   });
 
