@@ -1,19 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { systemClock } from "@helperiq/core/port/index";
-import { oidcProviders, tenants } from "@helperiq/core/schema";
-import { loadConfig } from "@helperiq/server/config";
-import { startServer, type RunningServer } from "@helperiq/server/start";
-import { eq } from "drizzle-orm";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { oidcProviders } from "@helperiq/core/schema";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild } from "../../packages/web/build.ts";
-import type { TestApp } from "../support/app.ts";
-import { axeViolations, CHROMIUM, CHROMIUM_FLAGS, screenshot, watchPage } from "../support/browser.ts";
-import { createContact, createConversation, createMessage, type TestTenant } from "../support/factories.ts";
-import { freePort } from "../support/free-port.ts";
-import { decodeQuotedPrintable, startSmtpPeer, type SmtpPeer } from "../support/smtp-peer.ts";
+import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
+import { createContact, createConversation, createMessage } from "../support/factories.ts";
+import { decodeQuotedPrintable } from "../support/smtp-peer.ts";
+import { pathOf as pathOfPage, signIn as signInPage, startWebApp, type WebApp, waitFor } from "../support/web-app.ts";
 
 /**
  * The agent web app end to end in Debian's Chromium against the embedded server as `npm start` runs it
@@ -26,89 +17,30 @@ import { decodeQuotedPrintable, startSmtpPeer, type SmtpPeer } from "../support/
 const ADMIN_EMAIL = "owner@web-app.example";
 const ADMIN_PASSWORD = "web-app-password-1";
 const NEW_PASSWORD = "a-brand-new-password-7";
-const WAIT_MS = 20_000;
 const CUSTOMER = { first: "Carla", last: "Customer", email: "carla@example.com" };
 /** More than a page (25 rows) of open conversations, so "All conversations" has two pages. */
 const BULK = 27;
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "helperiq-web-app-"));
-let server: RunningServer;
-let peer: SmtpPeer;
-let browser: Browser;
+let app: WebApp;
 let context: BrowserContext;
 let page: Page;
 let watch: ReturnType<typeof watchPage>;
 let mainUuid: string;
 
-async function adminSession() {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  const csrf = cookies.find((c) => c.startsWith("csrf_token="))!.split("=")[1]!;
-  return async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, {
-      method,
-      headers: { cookie: cookies.join("; "), "x-csrftoken": csrf, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as { data: any };
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-    return json.data;
-  };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const until = Date.now() + WAIT_MS;
-  for (;;) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const pathOf = () => {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-};
-
-async function signIn(email: string, password: string) {
-  await page.getByLabel("Your email").fill(email);
-  await page.getByLabel("Your password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const pathOf = () => pathOfPage(page);
+const signIn = (email: string, password: string) => signInPage(page, email, password);
 
 describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
   "agent web app in Chromium",
   { timeout: 120_000 },
   () => {
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM))
-        throw new Error(`${CHROMIUM} is missing: run scripts/provision-chromium.sh (npm test does)`);
-      await ensureWebBuild();
-      peer = await startSmtpPeer();
-      const port = await freePort();
-      server = await startServer(
-        loadConfig({
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          ROOT_URL: `http://127.0.0.1:${port}`,
-          DATA_DIR: dataDir,
-          ADMIN_EMAIL,
-          ADMIN_PASSWORD,
-          SMTP_URL: peer.url,
-          OUTBOUND_ALLOW_HOSTS: "127.0.0.1",
-        }),
-        () => undefined,
-      );
+      app = await startWebApp({ adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
+      const { peer } = app;
 
       // The workspace as an admin would set it up through the API: an email inbox sending through the peer,
       // a team the admin belongs to and a shared view (both listed in the sidebar).
-      const api = await adminSession();
+      const api = app.adminApi;
       const me = await api("GET", "/api/v1/agents/me");
       const inbox = await api("POST", "/api/v1/inboxes", {
         name: "Support",
@@ -126,12 +58,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       });
 
       // Customers' mail, stored as the mail import stores it (tests/support/factories.ts).
-      const db = server.database.db;
-      const [workspace] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, "default"));
-      const seed = { database: server.database, clock: systemClock } as unknown as TestApp;
-      const tenant = { id: workspace!.id } as TestTenant;
+      const db = app.server.database.db;
+      const { seed, tenant } = app;
+      const workspace = tenant;
       await db.insert(oidcProviders).values({
-        tenantId: workspace!.id,
+        tenantId: workspace.id,
         name: "Acme SSO",
         providerUrl: "https://sso.acme.example",
         clientId: "helperiq",
@@ -175,10 +106,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       });
       mainUuid = main.uuid;
 
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-      context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
-      page = await context.newPage();
-      watch = watchPage(page);
+      ({ context, page, watch } = await app.openPage());
     }, 240_000);
 
     afterEach(() => {
@@ -188,14 +116,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     });
 
     afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await peer?.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await app?.close();
     });
 
     it("sign-in page: SSO buttons from /api/v1/config, the API's errors shown by the form, no serious accessibility violation", async () => {
-      await page.goto(`${server.url}/inboxes/all`);
+      await page.goto(`${app.url}/inboxes/all`);
       // Not signed in: the app sends the agent to sign in, remembering where they were going.
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       expect(pathOf()).toBe("/login?next=/inboxes/all");
@@ -277,7 +202,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByTestId("message-outgoing").getByText("your kettle left our warehouse today.").waitFor();
       expect(await page.getByPlaceholder("Write a reply to the customer…").inputValue()).toBe("");
       const mail = await waitFor("the reply at the SMTP peer", () =>
-        peer.received.find((m) => m.to.includes(CUSTOMER.email)),
+        app.peer.received.find((m) => m.to.includes(CUSTOMER.email)),
       );
       expect(decodeQuotedPrintable(mail.raw)).toContain("your kettle left our warehouse today.");
 
@@ -318,7 +243,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByRole("menuitem", { name: "Sign out" }).click();
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       expect(pathOf()).toBe("/login");
-      await page.goto(`${server.url}/inboxes/assigned`);
+      await page.goto(`${app.url}/inboxes/assigned`);
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       expect(pathOf()).toBe("/login?next=/inboxes/assigned");
       expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]);
@@ -332,7 +257,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByText("Link sent").waitFor();
       await screenshot(page, "web-forgot-password");
 
-      const mail = await waitFor("the reset mail", () => peer.received.find((m) => m.to.includes(ADMIN_EMAIL)));
+      const mail = await waitFor("the reset mail", () => app.peer.received.find((m) => m.to.includes(ADMIN_EMAIL)));
       const link = /http:\/\/127\.0\.0\.1:\d+\/reset-password\?token=[A-Za-z0-9%_-]+/.exec(
         decodeQuotedPrintable(mail.raw).replace(/=\r?\n/g, ""),
       )?.[0];
@@ -367,15 +292,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     });
 
     it("works on a phone-width screen in the dark theme", async () => {
-      const phone = await browser.newContext({
+      const {
+        context: phone,
+        page: small,
+        watch: smallWatch,
+      } = await app.openPage({
         viewport: { width: 390, height: 844 },
         colorScheme: "dark",
         storageState: await context.storageState(),
       });
-      const small = await phone.newPage();
-      const smallWatch = watchPage(small);
       try {
-        await small.goto(`${server.url}/inboxes/all`);
+        await small.goto(`${app.url}/inboxes/all`);
         await small.getByRole("heading", { name: "All conversations" }).waitFor();
         expect(await small.locator("html").getAttribute("class")).toContain("dark");
         // The sidebar is a drawer behind the menu button.
@@ -408,12 +335,12 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     });
 
     it("answers an unknown app address with the app's own not-found page; /set-password is the welcome wording", async () => {
-      await page.goto(`${server.url}/inboxes/nowhere`);
+      await page.goto(`${app.url}/inboxes/nowhere`);
       await page.getByRole("heading", { name: "There is no such page" }).waitFor();
-      await page.goto(`${server.url}/set-password?token=welcome-token`);
+      await page.goto(`${app.url}/set-password?token=welcome-token`);
       await page.getByRole("heading", { name: "Choose password" }).waitFor();
       // Without a token there is nothing to set: the page says to ask for a new link.
-      await page.goto(`${server.url}/reset-password`);
+      await page.goto(`${app.url}/reset-password`);
       await page.getByText("This reset link is not valid; ask for a new one.").waitFor();
     });
   },

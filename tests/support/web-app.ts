@@ -1,0 +1,174 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { systemClock } from "@helperiq/core/port/index";
+import { tenants } from "@helperiq/core/schema";
+import { loadConfig } from "@helperiq/server/config";
+import { type RunningServer, startServer } from "@helperiq/server/start";
+import { eq } from "drizzle-orm";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { ensureWebBuild } from "../../packages/web/build.ts";
+import type { TestApp } from "./app.ts";
+import { CHROMIUM, CHROMIUM_FLAGS, watchPage } from "./browser.ts";
+import type { TestTenant } from "./factories.ts";
+import { freePort } from "./free-port.ts";
+import { type SmtpPeer, startSmtpPeer } from "./smtp-peer.ts";
+
+/**
+ * The harness of the agent web app's browser suites (tests/browser/web-*.test.ts): the embedded server as
+ * `npm start` runs it (the built app, the real API, PGlite on disk, outbound mail to a local SMTP peer),
+ * Debian's Chromium, and the seeding handles a suite needs (an admin API session, the factories' view of
+ * the default workspace). Suites run in the PGlite pass only: the app reaches the database solely through
+ * the API, whose every route the API suites already run on both databases.
+ */
+
+export const WAIT_MS = 20_000;
+
+export type AdminApi = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export type WebApp = {
+  server: RunningServer;
+  url: string;
+  peer: SmtpPeer;
+  browser: Browser;
+  adminEmail: string;
+  adminPassword: string;
+  /** The API as the admin, through a cookie session of its own (answers unwrapped; throws on an error). */
+  adminApi: AdminApi;
+  /** A session of any agent by email and password, the same shape as adminApi. */
+  apiSession(email: string, password: string): Promise<AdminApi>;
+  /** For tests/support/factories.ts: the running server's database as a TestApp, and the default workspace. */
+  seed: TestApp;
+  tenant: TestTenant;
+  /** A fresh browser context and page, watched (see watchPage); default 1280×800, light theme. */
+  openPage(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: "light" | "dark";
+    storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
+  }): Promise<{ context: BrowserContext; page: Page; watch: ReturnType<typeof watchPage> }>;
+  close(): Promise<void>;
+};
+
+/** Starts the built app's server, the SMTP peer and Chromium. Call in beforeAll (allow it a few minutes: it may build). */
+export async function startWebApp(
+  options: { adminEmail?: string; adminPassword?: string; env?: Record<string, string> } = {},
+): Promise<WebApp> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run scripts/provision-chromium.sh (npm test does)`);
+  await ensureWebBuild();
+  const adminEmail = options.adminEmail ?? "owner@web-app.example";
+  const adminPassword = options.adminPassword ?? "web-app-password-1";
+  const dataDir = mkdtempSync(path.join(tmpdir(), "helperiq-web-app-"));
+  const peer = await startSmtpPeer();
+  const port = await freePort();
+  const server = await startServer(
+    loadConfig({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ROOT_URL: `http://127.0.0.1:${port}`,
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: adminPassword,
+      SMTP_URL: peer.url,
+      OUTBOUND_ALLOW_HOSTS: "127.0.0.1",
+      ...options.env,
+    }),
+    () => undefined,
+  );
+  const url = server.url;
+
+  async function apiSession(email: string, password: string): Promise<AdminApi> {
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(login.status, `sign-in of ${email}`).toBe(200);
+    const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
+    const csrf = cookies.find((c) => c.startsWith("csrf_token="))!.split("=")[1]!;
+    return async (method, p, body) => {
+      const res = await fetch(`${url}${p}`, {
+        method,
+        headers: { cookie: cookies.join("; "), "x-csrftoken": csrf, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await res.json()) as { data: any };
+      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+      return json.data;
+    };
+  }
+
+  const adminApi = await apiSession(adminEmail, adminPassword);
+  const [workspace] = await server.database.db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(eq(tenants.slug, "default"));
+  const seed = { database: server.database, clock: systemClock } as unknown as TestApp;
+  const tenant = { id: workspace!.id } as TestTenant;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+
+  return {
+    server,
+    url,
+    peer,
+    browser,
+    adminEmail,
+    adminPassword,
+    adminApi,
+    apiSession,
+    seed,
+    tenant,
+    async openPage(o = {}) {
+      const context = await browser.newContext({
+        viewport: o.viewport ?? { width: 1280, height: 800 },
+        colorScheme: o.colorScheme ?? "light",
+        storageState: o.storageState,
+      });
+      const page = await context.newPage();
+      return { context, page, watch: watchPage(page) };
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      await peer.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined (WAIT_MS at most). */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + WAIT_MS;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The page's path and query, as the address bar shows them after the origin. */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+/** Fills and submits the sign-in form (the page must be showing it). */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel("Your email").fill(email);
+  await page.getByLabel("Your password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Opens `path` signed in as email/password (signing in when the app asks) and waits for the app's shell. */
+export async function openSignedIn(app: WebApp, page: Page, pathname: string, email?: string, password?: string) {
+  await page.goto(`${app.url}${pathname}`);
+  const signInHeading = page.getByRole("heading", { name: "Sign in" });
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await Promise.race([signInHeading.waitFor(), nav.waitFor({ state: "attached" })]);
+  if (await signInHeading.isVisible()) {
+    await signIn(page, email ?? app.adminEmail, password ?? app.adminPassword);
+    await nav.waitFor({ state: "attached" });
+  }
+}
