@@ -28,6 +28,19 @@ export const ENDPOINTS = {
   conversationSeen: ["PUT", "/api/v1/conversations/:uuid/last-seen"],
   messages: ["GET", "/api/v1/conversations/:uuid/messages"],
   sendMessage: ["POST", "/api/v1/conversations/:uuid/messages"],
+  uploadMedia: ["POST", "/api/v1/media"],
+  drafts: ["GET", "/api/v1/drafts"],
+  saveDraft: ["POST", "/api/v1/conversations/:uuid/draft"],
+  deleteDraft: ["DELETE", "/api/v1/conversations/:uuid/draft"],
+  macros: ["GET", "/api/v1/macros"],
+  applyMacro: ["POST", "/api/v1/conversations/:uuid/macros/:id/apply"],
+  aiPrompts: ["GET", "/api/v1/ai/prompts"],
+  aiCompletion: ["POST", "/api/v1/ai/completion"],
+  ragGenerate: ["POST", "/api/v1/rag/generate"],
+  inboxSignature: ["GET", "/api/v1/inboxes/:id/signature"],
+  message: ["GET", "/api/v1/conversations/:uuid/messages/:message_uuid"],
+  retryMessage: ["PUT", "/api/v1/conversations/:uuid/messages/:message_uuid/retry"],
+  redactMessage: ["POST", "/api/v1/conversations/:uuid/messages/:message_uuid/redact"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];

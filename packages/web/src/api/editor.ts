@@ -1,0 +1,126 @@
+import { ApiError, call, csrfToken } from "./client.ts";
+import { ENDPOINTS } from "./endpoints.ts";
+import type { Conversation, Message } from "./types.ts";
+
+/** The reply editor's calls: sending with recipients and uploads, drafts, macros, uploads, AI, signatures. */
+
+export type Upload = {
+  id: number;
+  uuid: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  /** Signed, absolute: an inline image shows from it, and the server recognises `/uploads/{uuid}` in the HTML. */
+  url: string;
+  inline: boolean;
+};
+
+export type Draft = {
+  conversation_uuid: string;
+  content: string;
+  private: boolean;
+  is_forward: boolean;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  mentions: number[];
+  macro_id: number | null;
+  updated_at: string;
+};
+export type DraftInput = Omit<Draft, "conversation_uuid" | "updated_at">;
+
+export type Macro = {
+  id: number;
+  name: string;
+  /** Sanitised HTML with `{{ variable }}` placeholders the client fills. */
+  message_content: string;
+  visible_when: ("replying" | "starting_conversation" | "adding_private_note")[];
+  actions: { type: string; value: unknown }[];
+};
+
+export type AiPrompt = { key: string; label: string; needs_target_language: boolean };
+export type GeneratedReply = { response: string };
+
+/** `POST …/messages`: a reply, a private note, or a forward (`forwarded_to`); uploads by uuid. */
+export type SendInput = {
+  message: string;
+  private: boolean;
+  cc?: string[];
+  bcc?: string[];
+  forwarded_to?: string[];
+  attachments?: { media_uuid: string }[];
+  mentions?: number[];
+  /** Applied by the server once the channel accepted the reply (never for a note). */
+  set_status?: string;
+};
+
+/**
+ * Uploads a file (`inline`: an image shown inside the message) with progress; XHR because fetch reports
+ * no upload progress. Errors are ApiError with the API's message, as `call` gives them.
+ */
+export function uploadMedia(
+  file: File,
+  options: { inline?: boolean; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<Upload> {
+  const [method, path] = ENDPOINTS.uploadMedia;
+  const form = new FormData();
+  form.append("file", file);
+  if (options.inline) form.append("inline", "true");
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader("X-CSRFTOKEN", csrfToken());
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      let payload: { data?: { message?: string; type?: string } & Partial<Upload> } | undefined;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        payload = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && payload?.data) resolve(payload.data as Upload);
+      else
+        reject(
+          new ApiError(
+            xhr.status,
+            payload?.data?.type ?? "GeneralError",
+            payload?.data?.message ?? `HTTP ${xhr.status}`,
+          ),
+        );
+    };
+    xhr.onerror = () => reject(new ApiError(0, "NetworkError", "network error"));
+    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
+    options.signal?.addEventListener("abort", () => xhr.abort());
+    xhr.send(form);
+  });
+}
+
+export const editorApi = {
+  send: (uuid: string, body: SendInput) => call<Message>(ENDPOINTS.sendMessage, { params: { uuid }, body }),
+  setStatus: (uuid: string, status: string, snoozedUntil?: string) =>
+    call<true>(ENDPOINTS.conversationStatus, { params: { uuid }, body: { status, snoozed_until: snoozedUntil } }),
+
+  /** The API lists all of the caller's drafts; the one of a conversation is picked from them. */
+  drafts: () => call<Draft[]>(ENDPOINTS.drafts),
+  saveDraft: (uuid: string, draft: DraftInput) => call<Draft>(ENDPOINTS.saveDraft, { params: { uuid }, body: draft }),
+  deleteDraft: (uuid: string) => call<true>(ENDPOINTS.deleteDraft, { params: { uuid } }),
+
+  macros: () => call<Macro[]>(ENDPOINTS.macros),
+  applyMacro: (uuid: string, id: number) => call<Conversation>(ENDPOINTS.applyMacro, { params: { uuid, id } }),
+
+  aiPrompts: () => call<AiPrompt[]>(ENDPOINTS.aiPrompts),
+  aiRewrite: (prompt_key: string, text: string, target_language?: string) =>
+    call<{ completion: string }>(ENDPOINTS.aiCompletion, { body: { prompt_key, text, target_language } }),
+  draftFromKnowledge: (uuid: string) =>
+    call<GeneratedReply>(ENDPOINTS.ragGenerate, { body: { conversation_id: uuid } }),
+
+  /** The caller's signature above the inbox's, placeholders filled; "" when neither is set. */
+  signature: (inboxId: number, uuid: string) =>
+    call<{ signature: string }>(ENDPOINTS.inboxSignature, {
+      params: { id: inboxId },
+      query: { conversation_uuid: uuid },
+    }),
+};
