@@ -1,3 +1,5 @@
+import { getConversation } from "@helperiq/core/conversation/get";
+import { ecommerceContextFor } from "@helperiq/core/ecommerce/context";
 import { orderNumberPatternProblem } from "@helperiq/core/ecommerce/order-numbers";
 import {
   ECOMMERCE_PROVIDERS,
@@ -20,11 +22,13 @@ import type { EcommerceOrder } from "@helperiq/core/port/ecommerce";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { ctxOf } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { auth } from "../middleware/auth.ts";
 import { ok, responds, type Responding } from "../middleware/envelope.ts";
 import {
   connectionTest,
+  conversationOrders,
   customerLookup,
   ecommerceSettings,
   ecommerceStatus as ecommerceStatusView,
@@ -105,6 +109,8 @@ async function writeSettings(c: SettingsAnswer, update: z.output<typeof settings
 const testBody = z
   .object({ base_url: baseUrl, client_id: clientId, client_secret: clientSecret, timeout_ms: timeoutMs })
   .partial();
+
+const uuidParam = z.object({ uuid: z.uuid("must be a conversation uuid") });
 
 const emailQuery = z.object({ email: z.email("must be an email address").max(254) });
 const orderNumber = z
@@ -203,5 +209,29 @@ export const ecommerceFamily = new Hono<AppEnv>()
       if (!outcome.ok) throw new InputError(`order_number: ${outcome.error}`);
       if (!outcome.order) throw new NotFoundError("Order");
       return ok(c, libreDeskOrder(outcome.order));
+    },
+  )
+  // The conversation sidebar's orders panel: the conversation must be one the caller sees (404 otherwise);
+  // a store that is off or unconfigured answers enabled:false, and a failing store an empty list (never a 5xx).
+  .get(
+    "/api/v1/conversations/:uuid/orders",
+    auth("conversations:read"),
+    validate("param", uuidParam),
+    responds(conversationOrders),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { uuid } = c.req.valid("param");
+      await getConversation(ctx, { uuid });
+      const { ecommerce, secrets, database } = c.get("deps");
+      const store = await ecommerceStatus(database.db, c.get("tenant").id);
+      if (!store.enabled || !store.configured)
+        return ok(c, { enabled: false, customer: null, orders: [], mentioned_order_numbers: [] });
+      const found = await ecommerceContextFor(ctx, { uuid }, { ecommerce, secrets });
+      return ok(c, {
+        enabled: true,
+        customer: found.customer,
+        orders: found.orders,
+        mentioned_order_numbers: found.mentioned_order_numbers,
+      });
     },
   );

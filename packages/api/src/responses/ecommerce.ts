@@ -96,3 +96,15 @@ export function testOutcome<S extends z.ZodRawShape>(found: S) {
 export const connectionTest = testOutcome({});
 export const customerLookup = testOutcome({ customer: customer.nullable(), orders: z.array(ecommerceOrder) });
 export const orderLookup = testOutcome({ order: ecommerceOrder.nullable() });
+
+/** The store's view of a conversation's contact for the conversation sidebar (core/ecommerce `EcommerceContext`). */
+export const conversationOrders = z
+  .object({
+    enabled: z.boolean().describe("Whether a store is connected and switched on; false answers nothing else."),
+    customer: customer.nullable().describe("The store's customer with the contact's email, if any."),
+    orders: z
+      .array(ecommerceOrder)
+      .describe("The customer's latest orders, then orders whose numbers the conversation mentions, each once."),
+    mentioned_order_numbers: z.array(z.string()),
+  })
+  .meta({ id: "ConversationOrders" });
