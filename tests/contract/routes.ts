@@ -52,6 +52,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "GET /api/v1/views/:id/conversations",
     `GET ${CONVERSATION}`,
     "GET /api/v1/conversations/by-ref/:ref",
+    // HelperIQ's: the lists' filter fields, operators and sort keys, for a filter builder.
+    "GET /api/v1/conversations/filter-fields",
     "POST /api/v1/conversations",
     `PUT ${CONVERSATION}/status`,
     `PUT ${CONVERSATION}/priority`,

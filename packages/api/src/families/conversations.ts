@@ -1,4 +1,5 @@
 import { createConversation } from "@helperiq/core/conversation/create";
+import { conversationFilterFields } from "@helperiq/core/conversation/filter-fields";
 import { getConversation, markSeen } from "@helperiq/core/conversation/get";
 import { CONVERSATION_ORDER_KEYS, listConversations, type ConversationBucket } from "@helperiq/core/conversation/list";
 import { addFollower, listParticipants, removeFollower } from "@helperiq/core/conversation/participants";
@@ -29,6 +30,7 @@ import {
   participant,
   participants,
 } from "../responses/conversation.ts";
+import { conversationFilterFields as filterFieldsAnswer } from "../responses/filter-fields.ts";
 import { done } from "../responses/scalars.ts";
 import { newConversationBody } from "./messages.ts";
 import { idNumber, idParam, pageQuery, validate } from "../validate.ts";
@@ -168,6 +170,10 @@ export const conversationsFamily = app
     responds(conversationPage),
     async (c) =>
       list(c, { kind: "view", filters: await viewFilters(ctxOf(c), c.req.valid("param").id) }, c.req.valid("query")),
+  )
+  // HelperIQ's: the fields, operators and sort keys the lists above take, for a client's filter builder.
+  .get("/api/v1/conversations/filter-fields", auth("conversations:read"), responds(filterFieldsAnswer), async (c) =>
+    ok(c, await conversationFilterFields(ctxOf(c))),
   )
   .get(
     "/api/v1/conversations/by-ref/:ref",

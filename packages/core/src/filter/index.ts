@@ -51,7 +51,8 @@ export type FilterOptions = {
   now?: Date;
 };
 
-const OPS_BY_TYPE: Record<FilterField["type"], readonly Operator[]> = {
+/** The operators each field type takes: what `compileFilters` accepts, and what a client may offer. */
+export const OPS_BY_TYPE: Record<FilterField["type"], readonly Operator[]> = {
   number: ["=", "!=", "set", "not set", "between", "greater than", "less than", "in", "not in", "in or null"],
   date: ["=", "!=", "set", "not set", "between", "greater than", "less than"],
   text: ["=", "!=", "contains", "not contains", "set", "not set", "in", "not in"],
