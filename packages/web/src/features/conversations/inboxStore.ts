@@ -16,13 +16,19 @@ export const useInboxStore = defineStore("inbox", () => {
   const page = ref(1);
   const loading = ref(false);
   const failed = ref(false);
+  /** The list and filter last asked for (what `refresh` reads again; live updates check rows against it). */
+  const shown = ref<{ source: ListSource; page: number; statuses?: string[] } | null>(null);
   let inFlight: AbortController | undefined;
 
-  async function load(source: ListSource, options: { page: number; statuses?: string[] }) {
+  /** `quiet`: a refresh of what is on screen, without showing it loading nor failing (live updates). */
+  async function load(source: ListSource, options: { page: number; statuses?: string[] }, quiet = false) {
     inFlight?.abort();
     const controller = (inFlight = new AbortController());
-    loading.value = true;
-    failed.value = false;
+    shown.value = { source, page: options.page, statuses: options.statuses };
+    if (!quiet) {
+      loading.value = true;
+      failed.value = false;
+    }
     try {
       const result = await api.conversations(
         source,
@@ -36,7 +42,7 @@ export const useInboxStore = defineStore("inbox", () => {
       page.value = result.page;
     } catch (err) {
       if (controller.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) return;
-      failed.value = true;
+      if (!quiet) failed.value = true;
     } finally {
       if (inFlight === controller) loading.value = false;
     }
@@ -47,8 +53,22 @@ export const useInboxStore = defineStore("inbox", () => {
     if (row) Object.assign(row, change);
   }
 
+  /** Reads the page on screen again (a newer load still wins); nothing when no list was loaded. */
+  function refresh() {
+    const s = shown.value;
+    return s ? load(s.source, { page: s.page, statuses: s.statuses }, true) : Promise.resolve();
+  }
+
+  /** Takes a conversation off the page (it left the list); the count follows. */
+  function remove(uuid: string) {
+    const before = rows.value.length;
+    rows.value = rows.value.filter((r) => r.uuid !== uuid);
+    if (rows.value.length < before) total.value = Math.max(0, total.value - 1);
+  }
+
   function $reset() {
     inFlight?.abort();
+    shown.value = null;
     rows.value = [];
     total.value = 0;
     totalPages.value = 0;
@@ -57,5 +77,5 @@ export const useInboxStore = defineStore("inbox", () => {
     failed.value = false;
   }
 
-  return { rows, total, totalPages, page, loading, failed, load, patch, $reset };
+  return { rows, total, totalPages, page, loading, failed, shown, load, refresh, patch, remove, $reset };
 });
