@@ -1,4 +1,5 @@
 import type { Endpoint } from "./endpoints.ts";
+import type { EndpointAnswer, EndpointBody, EndpointData, EndpointQuery, PathParamNames, Route } from "./schema.ts";
 
 /**
  * The one transport to the API: same origin, the session cookie, and the CSRF token (the `csrf_token`
@@ -112,13 +113,53 @@ async function send(endpoint: Endpoint, options: CallOptions): Promise<{ respons
   return { response, payload };
 }
 
-/** Calls an endpoint and returns its envelope's `data`. */
-export async function call<T>(endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
+/**
+ * A route's options, typed from openapi.json (api/schema.ts): its path parameters (required when its path
+ * has some), its documented query parameters and its JSON body, so a misspelt field fails vue-tsc.
+ */
+export type EndpointOptions<E extends Route> = Omit<CallOptions, "params" | "query" | "body"> & {
+  query?: EndpointQuery<E>;
+  body?: EndpointBody<E>;
+} & ([PathParamNames<E[1]>] extends [never]
+    ? { params?: Record<string, never> }
+    : { params: Record<PathParamNames<E[1]>, string | number> });
+
+/** The options argument: required when the route has path parameters. */
+type OptionsArg<E extends Route> = [PathParamNames<E[1]>] extends [never]
+  ? [options?: EndpointOptions<E>]
+  : [options: EndpointOptions<E>];
+
+/**
+ * The endpoints whose declared answer is assignable to T (or undocumented): `call<T>` with a hand-written
+ * T compiles only when T is a true view of what the route answers.
+ */
+type Answering<T, Of extends "data" | "whole"> = Endpoint extends infer E
+  ? E extends Endpoint
+    ? unknown extends (Of extends "data" ? EndpointData<E> : EndpointAnswer<E>)
+      ? E
+      : [Of extends "data" ? EndpointData<E> : EndpointAnswer<E>] extends [never]
+        ? never
+        : [Of extends "data" ? EndpointData<E> : EndpointAnswer<E>] extends [T]
+          ? E
+          : never
+    : never
+  : never;
+
+/** Calls an endpoint and returns its envelope's `data`, typed as the route declares it. */
+export function call<E extends Endpoint>(endpoint: E, ...options: OptionsArg<E>): Promise<EndpointData<E>>;
+/**
+ * The same with a hand-written answer type, which the route's declared answer must satisfy (T defaults to
+ * never, so this form only applies when T is written out).
+ */
+export function call<T = never>(endpoint: Answering<T, "data">, options?: CallOptions): Promise<T>;
+export async function call(endpoint: Endpoint, options: CallOptions = {}): Promise<unknown> {
   const { payload } = await send(endpoint, options);
-  return (payload as { data: T }).data;
+  return (payload as { data: unknown }).data;
 }
 
 /** Calls an endpoint whose answer has no envelope (the language packs). */
-export async function callBare<T>(endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
-  return (await send(endpoint, options)).payload as T;
+export function callBare<E extends Endpoint>(endpoint: E, ...options: OptionsArg<E>): Promise<EndpointAnswer<E>>;
+export function callBare<T = never>(endpoint: Answering<T, "whole">, options?: CallOptions): Promise<T>;
+export async function callBare(endpoint: Endpoint, options: CallOptions = {}): Promise<unknown> {
+  return (await send(endpoint, options)).payload;
 }

@@ -1,88 +1,50 @@
-/** The shapes the web app reads from the API (a subset of each resource: what the screens use). */
+import type { Data, Schema } from "./schema.ts";
+
+/**
+ * The shapes the web app reads from the API. Derive them from openapi.json's declared answers, never copy
+ * them by hand, so a field the API does not answer fails `vue-tsc` (api/schema.ts, generated openapi.d.ts):
+ *
+ *   type Conversation = Data<"GET", "/api/v1/conversations/:uuid">;      // a route's `data`
+ *   type Message = Schema<"Message">;                                    // a named schema
+ *   type Tag = Data<"GET", "/api/v1/tags">[number];                      // an element of a list answer
+ *   Body<"POST", "/api/v1/tags">, Query<"GET", "/api/v1/conversations/all">, Answer<…> (no envelope)
+ *
+ * Routes are spelt as in endpoints.ts (method in capitals, `:param` paths). `call(ENDPOINTS.x, …)` is typed by
+ * its route (params, query, body, answer): write `call(ENDPOINTS.tags)`, not `call<Tag[]>(…)`; an explicit
+ * `call<T>` still compiles only when the declared answer is assignable to T. After changing a route:
+ * `npm run openapi` (regenerates openapi.json and openapi.d.ts).
+ */
+export type * from "./schema.ts";
 
 export type Page<T> = { results: T[]; total: number; total_pages: number; page: number; page_size: number };
 
-export type SsoProvider = { id: number; name: string; logo_url: string | null; login_url: string };
+export type SsoProvider = Schema<"SsoProvider">;
 
-export type AppConfig = {
-  app_name: string;
-  logo_url: string;
-  sso_providers: SsoProvider[];
-  languages: { code: string; name: string }[];
-  default_language: string;
-};
+export type AppConfig = Data<"GET", "/api/v1/config">;
 
-export type SignedIn = { id: number; email: string; first_name: string; last_name: string; csrf_token: string };
+export type SignedIn = Data<"POST", "/api/v1/auth/login">;
 
-export type Me = {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  avatar_url: string | null;
-  roles: string[];
-  permissions: string[];
-};
+export type Me = Data<"GET", "/api/v1/agents/me">;
 
-export type Team = { id: number; name: string; emoji?: string | null };
-export type View = { id: number; name: string };
-export type AgentSummary = { id: number; first_name: string; last_name: string; avatar_url?: string | null };
-export type Status = { id: number; name: string; color: string | null; system: boolean; sort_order: number };
-export type Priority = { id: number; name: string };
+export type Team = Data<"GET", "/api/v1/agents/me/teams">[number];
+export type View = Data<"GET", "/api/v1/views/me">[number];
+export type AgentSummary = Data<"GET", "/api/v1/agents/compact">[number];
+export type Status = Data<"GET", "/api/v1/statuses">[number];
+export type Priority = Data<"GET", "/api/v1/priorities">[number];
 
-export type ConversationContact = {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  avatar_url: string | null;
-};
+export type ConversationContact = ConversationRow["contact"];
 
 /** A row of the conversation lists. */
-export type ConversationRow = {
-  uuid: string;
-  reference_number: number;
-  subject: string;
-  status: string;
-  status_id: number;
-  priority: string | null;
-  priority_id: number | null;
-  assigned_user_id: number | null;
-  assigned_team_id: number | null;
-  inbox_id: number;
-  inbox_name: string;
-  inbox_channel: string;
-  contact: ConversationContact;
-  last_message_at: string | null;
-  last_message: string | null;
-  waiting_since: string | null;
-  created_at: string;
-  tags: string[];
-  unread_count: number;
-};
+export type ConversationRow = Data<"GET", "/api/v1/conversations/all">["results"][number];
 
-export type Conversation = ConversationRow & {
-  inbox_mail: string | null;
-  resolved_at: string | null;
-  closed_at: string | null;
-  snoozed_until: string | null;
-};
+/** A conversation opened: the list row's fields and more (inbox address, contact's other conversations, attributes). */
+export type Conversation = Data<"GET", "/api/v1/conversations/:uuid">;
 
-export type MessageType = "incoming" | "outgoing" | "activity";
-export type MessageStatus = "received" | "pending" | "sending" | "sent" | "failed";
+export type MessageType = Message["type"];
+export type MessageStatus = Message["status"];
 
-export type Message = {
-  id: number;
-  uuid: string;
-  conversation_uuid: string;
-  type: MessageType;
-  status: MessageStatus;
-  private: boolean;
-  content_type: "html" | "text";
-  content: string;
-  text_content: string;
-  sender_id: number | null;
-  sender_type: "agent" | "contact" | "system";
-  created_at: string;
-  attachments: { uuid?: string; name?: string; url?: string; content_type?: string; size?: number }[];
-};
+/** `meta` holds recipients, delivery details (`delivery.last_error`), the PCI flag (`pci_detected`); see api/thread.ts. */
+export type Message = Data<"GET", "/api/v1/conversations/:uuid/messages/:message_uuid">;
+
+/** A file of a message; `url` is signed (same origin, `/uploads/…`), so it loads without credentials. */
+export type Attachment = Message["attachments"][number];

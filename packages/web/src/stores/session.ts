@@ -11,7 +11,7 @@ export const useSessionStore = defineStore("session", () => {
   /** Set when a signed-in call answered 401: the sign-in page says the session ended. */
   const expired = ref(false);
 
-  const permissions = computed(() => new Set(me.value?.permissions ?? []));
+  const permissions = computed(() => new Set<string>(me.value?.permissions ?? []));
   const can = (permission: string) => permissions.value.has(permission);
   const displayName = computed(() =>
     me.value ? [me.value.first_name, me.value.last_name].filter(Boolean).join(" ") : "",
