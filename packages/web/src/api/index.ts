@@ -1,5 +1,6 @@
 import { call, callBare } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
+import type { Query } from "./schema.ts";
 import type { ConversationRow, Page } from "./types.ts";
 
 export { ApiError, onSessionExpired } from "./client.ts";
@@ -11,7 +12,16 @@ export type ListSource =
   | { kind: "team"; id: number }
   | { kind: "view"; id: number };
 
-export type ListQuery = { page: number; pageSize: number; statuses?: string[] };
+/** A list page: `filters` as the API takes them (the JSON text), `orderBy`/`order` from the API's allow-list. */
+export type ListQuery = {
+  page: number;
+  pageSize: number;
+  statuses?: string[];
+  filters?: string;
+  orderBy?: ListOrderBy;
+  order?: "asc" | "desc";
+};
+export type ListOrderBy = NonNullable<Query<"GET", "/api/v1/conversations/all">["order_by"]>;
 
 const FIXED_LISTS = {
   assigned: ENDPOINTS.conversationsAssigned,
@@ -42,7 +52,14 @@ export const api = {
 
   conversations(source: ListSource, query: ListQuery, signal?: AbortSignal): Promise<Page<ConversationRow>> {
     const options = {
-      query: { page: query.page, page_size: query.pageSize, statuses: query.statuses?.join(",") },
+      query: {
+        page: query.page,
+        page_size: query.pageSize,
+        statuses: query.statuses?.join(","),
+        filters: query.filters,
+        order_by: query.orderBy,
+        order: query.order,
+      },
       signal,
     };
     if (source.kind === "team") return call(ENDPOINTS.teamConversations, { ...options, params: { id: source.id } });

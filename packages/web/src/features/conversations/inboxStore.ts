@@ -1,6 +1,9 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
-import { api, type ConversationRow, type ListSource } from "../../api/index.ts";
+import { ApiError, api, type ConversationRow, type ListQuery, type ListSource } from "../../api/index.ts";
+
+/** What one load asks for besides the source: page, status names, and the URL's filters and sort. */
+export type ListPageOptions = Omit<ListQuery, "pageSize">;
 
 export const PAGE_SIZE = 25;
 
@@ -17,22 +20,25 @@ export const useInboxStore = defineStore("inbox", () => {
   const loading = ref(false);
   const failed = ref(false);
   /** The list and filter last asked for (what `refresh` reads again; live updates check rows against it). */
-  const shown = ref<{ source: ListSource; page: number; statuses?: string[] } | null>(null);
+  const shown = ref<({ source: ListSource } & ListPageOptions) | null>(null);
+  /** The API's message when it refused the list's query (a filter it does not take), shown instead of a generic one. */
+  const refused = ref("");
   let inFlight: AbortController | undefined;
 
   /** `quiet`: a refresh of what is on screen, without showing it loading nor failing (live updates). */
-  async function load(source: ListSource, options: { page: number; statuses?: string[] }, quiet = false) {
+  async function load(source: ListSource, options: ListPageOptions, quiet = false) {
     inFlight?.abort();
     const controller = (inFlight = new AbortController());
-    shown.value = { source, page: options.page, statuses: options.statuses };
+    shown.value = { source, ...options };
     if (!quiet) {
       loading.value = true;
       failed.value = false;
+      refused.value = "";
     }
     try {
       const result = await api.conversations(
         source,
-        { page: options.page, pageSize: PAGE_SIZE, statuses: options.statuses },
+        { ...options, pageSize: PAGE_SIZE },
         controller.signal,
       );
       if (controller.signal.aborted) return;
@@ -42,7 +48,9 @@ export const useInboxStore = defineStore("inbox", () => {
       page.value = result.page;
     } catch (err) {
       if (controller.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) return;
-      if (!quiet) failed.value = true;
+      if (quiet) return;
+      failed.value = true;
+      refused.value = err instanceof ApiError && err.status === 400 ? err.message : "";
     } finally {
       if (inFlight === controller) loading.value = false;
     }
@@ -56,7 +64,7 @@ export const useInboxStore = defineStore("inbox", () => {
   /** Reads the page on screen again (a newer load still wins); nothing when no list was loaded. */
   function refresh() {
     const s = shown.value;
-    return s ? load(s.source, { page: s.page, statuses: s.statuses }, true) : Promise.resolve();
+    return s ? load(s.source, s, true) : Promise.resolve();
   }
 
   /** Takes a conversation off the page (it left the list); the count follows. */
@@ -75,7 +83,8 @@ export const useInboxStore = defineStore("inbox", () => {
     page.value = 1;
     loading.value = false;
     failed.value = false;
+    refused.value = "";
   }
 
-  return { rows, total, totalPages, page, loading, failed, shown, load, refresh, patch, remove, $reset };
+  return { rows, total, totalPages, page, loading, failed, refused, shown, load, refresh, patch, remove, $reset };
 });
