@@ -13,6 +13,9 @@ export default $config({
     };
   },
   async run() {
+    // The agent web app is deployed from its build (infra/web.ts); this builds it when its sources changed.
+    const { ensureWebBuild } = await import("./packages/web/build");
+    await ensureWebBuild({ log: console.log });
     await import("./infra/secrets");
     await import("./infra/database");
     const storage = await import("./infra/storage");
@@ -23,6 +26,8 @@ export default $config({
     await import("./infra/cron");
     return {
       api: api.api.url,
+      // The agent web app, with the API on the same origin: what agents open and ROOT_URL defaults to.
+      web: api.web.url,
       media: storage.media.name,
       connections: realtime.connections.name,
       // Where agents (`/ws` equivalent) and widget visitors (`?token=`) open their WebSockets.

@@ -7,9 +7,13 @@ import { jobs } from "./queue";
 import { rateCounters } from "./ratelimit";
 import { realtimeEnvironment, realtimeLinks } from "./realtime";
 import { media } from "./storage";
+import { webRouter } from "./web";
 
 /** The HTTP API: every route of every family, each family served by one Lambda (functions/http/<family>.ts). */
 export const api = new sst.aws.ApiGatewayV2("Api");
+
+/** The web app and the API on one origin (infra/web.ts): the URL agents open, and mailed links name (ROOT_URL). */
+export const web = webRouter(api);
 
 /**
  * Resources a family's function may use beyond the database (linking grants the IAM permissions).
@@ -51,7 +55,7 @@ for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
     handler: `functions/http/${family}.handler`,
     runtime: NODE_RUNTIME,
     environment: {
-      ...appEnvironment(api.url),
+      ...appEnvironment(web.url),
       ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}),
       ...(links.includes(rateCounters) ? { RATE_TABLE: rateCounters.name } : {}),
       ...(links.includes(media) ? { MEDIA_BUCKET: media.name } : {}),

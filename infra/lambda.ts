@@ -55,7 +55,9 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ROOT_URL: process.env.ROOT_URL ?? rootUrl,
     ...optional("BASE_DOMAIN"),
     ...optional("DEFAULT_TENANT"),
-    ...optional("TRUST_PROXY"),
+    // Requests arrive through the web router (infra/web.ts), whose viewer-request function sets
+    // X-Forwarded-Host to the Host the browser used: workspaces and same-origin checks must read that.
+    TRUST_PROXY: process.env.TRUST_PROXY ?? "true",
     ...optional("CLIENT_IP_HEADER"),
     ...optional("AUTH_RATE_LIMIT"),
     ...optional("ACCOUNT_RATE_LIMIT"),

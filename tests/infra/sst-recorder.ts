@@ -70,7 +70,14 @@ export async function recordSstConfig(): Promise<RecordedConfig> {
     $interpolate: (parts: TemplateStringsArray, ...values: unknown[]) => String.raw(parts, ...values),
     $resolve: (values: unknown) => values,
     $output: (value: unknown) => value,
-    $util: {},
+    // Deployed files (infra/web.ts) are Pulumi file assets: recorded by path.
+    $util: {
+      asset: {
+        FileAsset: class FileAsset {
+          constructor(readonly path: string) {}
+        },
+      },
+    },
   });
   try {
     // Not a static import: the root tsconfig must not type-check sst.config.ts without SST's typings.

@@ -5,6 +5,9 @@ import { rateBucketOf } from "@helperiq/api/rate-buckets";
 import { FAMILY_ROUTES, PREFLIGHT_ROUTES } from "@helperiq/api/routes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECEIVE_COUNT } from "../../functions/redrive.ts";
+import { WEB_DIST } from "../../packages/web/build.ts";
+import { contentTypeOf, webBuildFiles, webPageHeaders } from "../../packages/web/serving.ts";
+import { APP_PATH_SEGMENTS } from "../../packages/web/src/app-paths.ts";
 import { CONTRACT_ROUTES } from "../contract/routes.ts";
 import { recordSstConfig, ROOT, type RecordedConfig, type Resource } from "./sst-recorder.ts";
 
@@ -36,8 +39,9 @@ const served = Object.entries(FAMILY_ROUTES).flatMap(([family, routes]) =>
 const servedKeys = new Set(served.map((r) => `${r.method} ${r.path}`));
 
 describe("sst.config.ts", () => {
-  it("outputs the HTTP API, the WebSocket API (for agents and widget visitors), the bucket and the registry", () => {
-    expect(Object.keys(outputs).sort()).toEqual(["api", "connections", "media", "websocket"]);
+  it("outputs the HTTP API, the web app's origin, the WebSocket API (for agents and widget visitors), the bucket and the registry", () => {
+    expect(Object.keys(outputs).sort()).toEqual(["api", "connections", "media", "web", "websocket"]);
+    expect(outputs.web).toBe("sst.aws.Router:WebRouter.url");
     expect(String(outputs.websocket)).toContain("Realtime");
   });
 
@@ -244,5 +248,133 @@ describe("the rate table", () => {
   it("has the key and TTL attribute the DynamoDB counter writes", () => {
     const [table] = byType("sst.aws.Dynamo");
     expect(table!.args).toEqual({ fields: { pk: "string" }, primaryIndex: { hashKey: "pk" }, ttl: "expires_at" });
+  });
+});
+
+describe("the web router (the app and the API on one origin)", () => {
+  type Route =
+    | string
+    | { url?: string; bucket?: { record: Resource }; rewrite?: { regex: string; to: string }; edge?: any };
+  const API = "sst.aws.ApiGatewayV2:Api.url";
+  const SOCKETS = "sst.aws.ApiGatewayWebSocket:Realtime.url";
+  let routes: Record<string, Route>;
+  let files: string[];
+
+  beforeAll(() => {
+    const [router, ...others] = byType("sst.aws.Router");
+    expect(others).toEqual([]);
+    routes = router!.args.routes;
+    files = webBuildFiles(WEB_DIST).map((f) => f.rel);
+  });
+
+  /** CloudFront's choice: the first listed pattern matching the path (`*` any run of characters), `/*` last. */
+  function behaviourFor(path: string): { pattern: string; route: Route } {
+    const matches = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      ).test(path);
+    const pattern = Object.keys(routes).find((p) => p !== "/*" && matches(p)) ?? "/*";
+    return { pattern, route: routes[pattern]! };
+  }
+  const destination = (path: string) => {
+    const { route } = behaviourFor(path);
+    return typeof route === "string" ? route : route.bucket ? `bucket:${route.bucket.record.name}` : route.url;
+  };
+  /** What the site's viewer-request function makes of a path (the object the bucket is asked for). */
+  function siteObject(path: string): string {
+    const code = (routes["/*"] as { edge: any }).edge.viewerRequest.injection as string;
+    const event = { request: { uri: path, headers: {} } };
+    return new Function("event", `${code}\nreturn event.request;`)(event).uri;
+  }
+  const sample = (honoPath: string) => honoPath.replace(/:([A-Za-z_]\w*)/g, "x1");
+
+  it("sends every route of every family to the HTTP API", () => {
+    const elsewhere = served
+      .map(({ method, path: honoPath }) => ({ route: `${method} ${honoPath}`, to: destination(sample(honoPath)) }))
+      .filter(({ to }) => to !== API);
+    expect(served.length).toBeGreaterThan(100);
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("sends unknown /api/* paths to the API too, so they get its JSON 404, and never to the app", () => {
+    for (const path of ["/api/v1/no-such-route", "/api/nothing", "/api/v1/conversations/x/no-such"])
+      expect(destination(path), path).toBe(API);
+  });
+
+  it("sends the agents' and the widget's WebSocket paths to the WebSocket API's stage", () => {
+    for (const path of ["/ws", "/widget/ws"]) {
+      const { route } = behaviourFor(path);
+      expect(route, path).toEqual({ url: SOCKETS, rewrite: { regex: `^${path}$`, to: "/$default" } });
+      expect(path.replace(new RegExp((route as { rewrite: { regex: string } }).rewrite.regex), "/$default")).toBe(
+        "/$default",
+      );
+    }
+  });
+
+  it("serves the app's paths from the site bucket as index.html, and the build's files as themselves", () => {
+    const appPaths = ["/", ...APP_PATH_SEGMENTS.flatMap((s) => [`/${s}`, `/${s}/deeper/path`])];
+    appPaths.push("/inboxes/assigned/conversations/0192c4d2-6c1a-7c3e-9f00-000000000001", "/reset-password");
+    for (const path of appPaths) {
+      expect(destination(path), path).toBe("bucket:Web");
+      expect(siteObject(path), path).toBe("/index.html");
+    }
+    expect(files).toContain("index.html");
+    expect(files.some((f) => f.startsWith("assets/") && f.endsWith(".js"))).toBe(true);
+    for (const rel of files) {
+      expect(destination(`/${rel}`), rel).toBe("bucket:Web");
+      expect(siteObject(`/${rel}`), rel).toBe(`/${rel}`);
+    }
+    // An old build's chunk stays a miss (the bucket's error), not a page with a 200.
+    expect(siteObject("/assets/gone-0000.js")).toBe("/assets/gone-0000.js");
+  });
+
+  it("uploads every file of the build with its type: hashed assets cached for a year, the rest revalidated", () => {
+    const [bucket] = byType("sst.aws.Bucket").filter((b) => b.name === "Web");
+    expect(bucket!.args).toEqual({ access: "cloudfront" });
+    const objects = byType("aws.s3.BucketObjectv2").map((o) => o.args);
+    expect(objects.map((o) => o.key).sort()).toEqual([...files].sort());
+    for (const o of objects) {
+      expect(o.bucket).toBe("sst.aws.Bucket:Web.name");
+      expect(o.source.path).toBe(path.join(WEB_DIST, o.key));
+      expect(o.contentType).toBe(contentTypeOf(o.key));
+    }
+    const index = objects.find((o) => o.key === "index.html")!;
+    expect(index).toMatchObject({ contentType: "text/html; charset=utf-8", cacheControl: "no-cache" });
+    const script = objects.find((o) => o.key.startsWith("assets/") && o.key.endsWith(".js"))!;
+    expect(script).toMatchObject({
+      contentType: "text/javascript; charset=utf-8",
+      cacheControl: "public, max-age=31536000, immutable",
+    });
+  });
+
+  it("answers the site's pages with the embedded server's CSP and security headers, for the Host asked", () => {
+    const code = (routes["/*"] as { edge: any }).edge.viewerResponse.injection as string;
+    const respond = (host: string | undefined) => {
+      const event = {
+        request: { headers: host === undefined ? {} : { host: { value: host } } },
+        response: { headers: {} },
+      };
+      const headers = new Function("event", `${code}\nreturn event.response;`)(event).headers;
+      return Object.fromEntries(Object.entries(headers).map(([name, v]) => [name, (v as { value: string }).value]));
+    };
+    for (const host of ["helpdesk.example.com", "acme.helperiq.app:8443", undefined, 'evil" script-src *']) {
+      const expected = { ...webPageHeaders(host), "x-content-type-options": "nosniff" };
+      expect(respond(host), String(host)).toEqual(expected);
+    }
+    expect(respond("helpdesk.example.com")["content-security-policy"]).toContain(
+      "connect-src 'self' ws://helpdesk.example.com wss://helpdesk.example.com",
+    );
+  });
+
+  it("gives the API functions the router's URL for mailed links and the forwarded Host for workspaces", () => {
+    const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
+    expect(http.length).toBeGreaterThan(0);
+    for (const fn of http) {
+      expect(fn.args.environment.ROOT_URL, fn.args.handler).toBe("sst.aws.Router:WebRouter.url");
+      expect(fn.args.environment.TRUST_PROXY, fn.args.handler).toBe("true");
+    }
   });
 });

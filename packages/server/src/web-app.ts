@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { extname, join, relative, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { isAppPath } from "../../web/src/app-paths.ts";
+import { cacheControlOf, contentTypeOf, webBuildFiles, webPageHeaders } from "../../web/serving.ts";
 
 /**
  * Serves the built agent web app (packages/web/dist) in front of the API on the embedded server: `/` and
@@ -15,76 +16,27 @@ import { isAppPath } from "../../web/src/app-paths.ts";
 type WebFile = { body: Uint8Array; gzip?: Uint8Array; type: string; etag: string; cacheControl: string };
 export type WebApp = { index: WebFile; files: Map<string, WebFile> };
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".json": "application/json; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-};
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".svg", ".json", ".txt"]);
-/** Vite names everything under assets/ by content hash: a name never changes meaning. */
-const IMMUTABLE = "public, max-age=31536000, immutable";
-/** index.html and unhashed files (favicon): revalidated on every load, so a new build shows at once. */
-const REVALIDATE = "no-cache";
 
 /** The build in `dir` (index.html + files), or null when there is none. */
 export function loadWebApp(dir: string): WebApp | null {
   if (!existsSync(join(dir, "index.html"))) return null;
   const files = new Map<string, WebFile>();
   let index: WebFile | undefined;
-  for (const path of listFiles(dir)) {
-    const rel = relative(dir, path).split(sep).join("/");
-    // Dotfiles (the build stamp) are bookkeeping, not content.
-    if (rel.split("/").some((part) => part.startsWith("."))) continue;
+  for (const { rel, path } of webBuildFiles(dir)) {
     const ext = extname(rel).toLowerCase();
     const body = readFileSync(path);
     const file: WebFile = {
       body,
-      type: TYPES[ext] ?? "application/octet-stream",
+      type: contentTypeOf(rel),
       etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
-      cacheControl: rel.startsWith("assets/") ? IMMUTABLE : REVALIDATE,
+      cacheControl: cacheControlOf(rel),
     };
     if (COMPRESSIBLE.has(ext) && body.length > 1024) file.gzip = gzipSync(body, { level: 9 });
     if (rel === "index.html") index = file;
     else files.set(`/${rel}`, file);
   }
   return index ? { index, files } : null;
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(path) : entry.isFile() ? [path] : [];
-  });
-}
-
-/**
- * The page's Content-Security-Policy: scripts and styles only from this origin (Vite emits no inline code),
- * API calls and the agent WebSocket to this host only, images from here (uploads) or data:/blob: previews,
- * no plugins, no framing, forms and <base> pinned to this origin.
- */
-export function webAppCsp(host: string | undefined): string {
-  const sockets = host && /^[a-z0-9.:[\]-]+$/i.test(host) ? ` ws://${host} wss://${host}` : "";
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self'${sockets}`,
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "worker-src 'self'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
 }
 
 /** A fetch handler; the Node adapter passes its bindings (the socket, for the client's address) after the request. */
@@ -107,11 +59,7 @@ export function withWebApp<Rest extends unknown[]>(web: WebApp | null, api: Fetc
         },
       );
     }
-    return respond(request, web.index, {
-      "content-security-policy": webAppCsp(request.headers.get("host") ?? undefined),
-      "referrer-policy": "same-origin",
-      "x-frame-options": "DENY",
-    });
+    return respond(request, web.index, webPageHeaders(request.headers.get("host") ?? undefined));
   };
 }
 
