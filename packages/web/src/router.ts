@@ -53,6 +53,7 @@ export const routes: RouteRecordRaw[] = [
       inbox("team", "inboxes/teams/:teamId(\\d+)"),
       inbox("view", "inboxes/views/:viewId(\\d+)"),
       { path: "conversations/:uuid", name: "conversation", component: ConversationView, props: true },
+      { path: "account", name: "account", component: () => import("./features/account/AccountPage.vue") },
     ],
   },
   {

@@ -76,7 +76,9 @@ function urlOf([, path]: Endpoint, params: CallOptions["params"] = {}, query: Qu
 async function send(endpoint: Endpoint, options: CallOptions): Promise<{ response: Response; payload: unknown }> {
   const [method] = endpoint;
   const headers: Record<string, string> = { accept: "application/json" };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  // A FormData body (a file upload) is sent as multipart, with the boundary the browser writes into its type.
+  const multipart = options.body instanceof FormData;
+  if (options.body !== undefined && !multipart) headers["content-type"] = "application/json";
   if (method !== "GET") headers[CSRF_HEADER] = csrfToken();
   let response: Response;
   try {
@@ -84,7 +86,8 @@ async function send(endpoint: Endpoint, options: CallOptions): Promise<{ respons
       method,
       headers,
       credentials: "same-origin",
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body:
+        options.body === undefined ? undefined : multipart ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (err) {

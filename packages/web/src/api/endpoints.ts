@@ -41,6 +41,18 @@ export const ENDPOINTS = {
   message: ["GET", "/api/v1/conversations/:uuid/messages/:message_uuid"],
   retryMessage: ["PUT", "/api/v1/conversations/:uuid/messages/:message_uuid/retry"],
   redactMessage: ["POST", "/api/v1/conversations/:uuid/messages/:message_uuid/redact"],
+  // Search, notifications and the account page (api/search.ts, api/notifications.ts, api/account.ts).
+  search: ["GET", "/api/v1/search"],
+  notifications: ["GET", "/api/v1/notifications"],
+  notificationStats: ["GET", "/api/v1/notifications/stats"],
+  notificationRead: ["PUT", "/api/v1/notifications/:id/read"],
+  notificationsReadAll: ["PUT", "/api/v1/notifications/read-all"],
+  updateMe: ["PUT", "/api/v1/agents/me"],
+  myAvatar: ["DELETE", "/api/v1/agents/me/avatar"],
+  myAvailability: ["PUT", "/api/v1/agents/me/availability"],
+  mySignature: ["PUT", "/api/v1/agents/me/signature"],
+  myDevices: ["GET", "/api/v1/auth/devices"],
+  revokeDevice: ["DELETE", "/api/v1/auth/devices/:id"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
