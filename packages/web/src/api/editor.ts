@@ -113,7 +113,10 @@ export const editorApi = {
 
   aiPrompts: () => call<AiPrompt[]>(ENDPOINTS.aiPrompts),
   aiRewrite: (prompt_key: string, text: string, target_language?: string) =>
-    call<{ completion: string }>(ENDPOINTS.aiCompletion, { body: { prompt_key, text, target_language } }),
+    // Asked with `text`, the API answers {completion, provider, model}; the bare string is LibreDesk's `content` form.
+    call<{ completion: string } | string>(ENDPOINTS.aiCompletion, { body: { prompt_key, text, target_language } }).then(
+      (answer) => (typeof answer === "string" ? { completion: answer } : answer),
+    ),
   draftFromKnowledge: (uuid: string) =>
     call<GeneratedReply>(ENDPOINTS.ragGenerate, { body: { conversation_id: uuid } }),
 

@@ -1,4 +1,5 @@
-const escapeHtml = (s: string) =>
+/** Text as HTML text: the five characters that could start markup or end an attribute are escaped. */
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 /** Plain text as message HTML: blank lines separate paragraphs, single line breaks stay `<br>`. */
