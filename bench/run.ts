@@ -6,6 +6,7 @@ import { benchIngest } from "./ingest.ts";
 import { benchDeliver } from "./deliver.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchRag } from "./rag.ts";
+import { benchWeb } from "./web.ts";
 
 /** `npm run bench`: runs every benchmark and writes its JSON under bench/results/. BENCH=name runs one. */
 const out = path.resolve("bench/results");
@@ -25,3 +26,5 @@ if (!only || only === "deliver") write("deliver", await benchDeliver());
 if (!only || only === "realtime") write("realtime", await benchRealtime());
 // Issue 7: /rag/search over 100k chunks with the HNSW index.
 if (!only || only === "rag") write("rag", await benchRag());
+// Issue 14: the web app's initial JavaScript, sign-in → inbox and click → conversation in Chromium.
+if (!only || only === "web") write("web", await benchWeb());

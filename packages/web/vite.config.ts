@@ -26,6 +26,9 @@ export default defineConfig({
     target: "es2022",
     sourcemap: false,
     reportCompressedSize: false,
+    // dist/.vite/manifest.json: each chunk's static imports, for the bench's initial-JavaScript figure
+    // (bench/web.ts). Dotfiles are never served or deployed (packages/web/serving.ts).
+    manifest: true,
     // Rolldown's per-plugin timing report is noise in `npm start`'s output.
     rolldownOptions: { checks: { pluginTimings: false } },
   },
