@@ -65,16 +65,22 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
  * axe-core's WCAG 2.x A/AA rules on the page as it is. The script is evaluated through the DevTools
  * protocol, which the page's CSP does not govern (an injected <script> would be refused, rightly).
  */
-export async function axeViolations(page: Page, minimum: "serious" | "moderate" = "serious"): Promise<AxeViolation[]> {
+export async function axeViolations(
+  page: Page,
+  minimum: "serious" | "moderate" = "serious",
+  /** A CSS selector to check only that part of the page (a suite's own area), instead of the whole document. */
+  within?: string,
+): Promise<AxeViolation[]> {
   await page.evaluate(axeSource());
   // Runs in the page (no DOM types in this program: `document` is the page's, reached through globalThis).
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (selector) => {
     const g = globalThis as unknown as {
       document: unknown;
       axe: { run(ctx: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
     };
-    return g.axe.run(g.document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-  });
+    const context = selector ? { include: [selector] } : g.document;
+    return g.axe.run(context, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  }, within ?? null);
   const levels = minimum === "serious" ? ["serious", "critical"] : ["moderate", "serious", "critical"];
   return result.violations.filter((v) => levels.includes(v.impact ?? ""));
 }

@@ -54,6 +54,13 @@ export const routes: RouteRecordRaw[] = [
       inbox("view", "inboxes/views/:viewId(\\d+)"),
       { path: "conversations/:uuid", name: "conversation", component: ConversationView, props: true },
       { path: "account", name: "account", component: () => import("./features/account/AccountPage.vue") },
+      { path: "contacts", name: "contacts", component: () => import("./features/contacts/ContactsPage.vue") },
+      {
+        path: "contacts/:id(\\d+)",
+        name: "contact",
+        component: () => import("./features/contacts/ContactPage.vue"),
+        props: true,
+      },
     ],
   },
   {
