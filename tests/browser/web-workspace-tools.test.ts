@@ -216,6 +216,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.keyboard.type("jk");
       expect(pathOf(page)).toBe(`/inboxes/assigned/conversations/${uuids[1]}`);
       expect(await editor.textContent()).toContain("jk");
+
+      // a: assign to me; e: resolve (Shift+R is left unbound so that a slip of Shift never resolves).
+      const api = app.adminApi;
+      await api("PUT", `/api/v1/conversations/${uuids[1]}/assignee/user/remove`);
+      await blur();
+      await page.keyboard.press("a");
+      await expect
+        .poll(async () => (await api("GET", `/api/v1/conversations/${uuids[1]}`)).assigned_user_id)
+        .toBe(adminId);
+      await page.keyboard.press("e");
+      await expect.poll(async () => (await api("GET", `/api/v1/conversations/${uuids[1]}`)).status).toBe("Resolved");
     });
 
     it("notifications: Bob's @mention note rings the bell (1 unread), the popover links to it, mark read brings it to 0", async () => {
@@ -269,7 +280,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await screenshot(page, "account-password-error");
 
       // Availability and the mention mail switch, read back from the API.
-      await page.getByRole("radio", { name: "Away" }).check();
+      await page.getByRole("region", { name: "Availability" }).getByText("Away", { exact: true }).click();
+      await expect.poll(() => page.getByRole("radio", { name: "Away" }).isChecked()).toBe(true);
       const mention = page.getByRole("switch", { name: "Someone mentions me in a note" });
       expect(await mention.getAttribute("aria-checked")).toBe("true");
       await mention.click();
