@@ -25,6 +25,8 @@ let bobId: number;
 let teamId: number;
 let meId: number;
 
+/** expect.poll with room for a busy machine (its default gives up after one second). */
+const eventually = <T>(probe: () => T | Promise<T>) => expect.poll(probe, { timeout: 15_000 });
 const conversation = () => app.adminApi("GET", `/api/v1/conversations/${uuid}`);
 const sidebar = () => page.getByTestId("conversation-sidebar");
 
@@ -141,11 +143,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(until).toBeGreaterThanOrEqual(before + 3600_000 - 60_000);
       expect(until).toBeLessThanOrEqual(Date.now() + 3600_000 + 60_000);
       // The header's status control shows the same state (one source of truth).
-      await expect.poll(() => page.getByTestId("status-menu").textContent()).toContain("Snoozed");
+      await eventually(() => page.getByTestId("status-menu").textContent()).toContain("Snoozed");
 
       await sidebar().getByLabel("Status").selectOption("Open");
-      await expect.poll(async () => (await conversation()).status).toBe("Open");
-      await expect.poll(() => sidebar().getByTestId("snoozed-until").count()).toBe(0);
+      await eventually(async () => (await conversation()).status).toBe("Open");
+      await eventually(() => sidebar().getByTestId("snoozed-until").count()).toBe(0);
     });
 
     it("assigns another agent and a team through the searchable pickers, then takes it with Assign to me", async () => {
@@ -153,17 +155,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await agent.click();
       await agent.fill("Bob");
       await page.getByRole("option", { name: "Bob Smith" }).click();
-      await expect.poll(async () => (await conversation()).assigned_user_id).toBe(bobId);
-      await expect.poll(() => agent.inputValue()).toBe("Bob Smith");
+      await eventually(async () => (await conversation()).assigned_user_id).toBe(bobId);
+      await eventually(() => agent.inputValue()).toBe("Bob Smith");
 
       const team = sidebar().getByRole("combobox", { name: "Assigned team" });
       await team.click();
       await team.fill("Bil");
       await page.getByRole("option", { name: "Billing" }).click();
-      await expect.poll(async () => (await conversation()).assigned_team_id).toBe(teamId);
+      await eventually(async () => (await conversation()).assigned_team_id).toBe(teamId);
 
       await sidebar().getByRole("button", { name: "Assign to me" }).click();
-      await expect.poll(async () => (await conversation()).assigned_user_id).toBe(meId);
+      await eventually(async () => (await conversation()).assigned_user_id).toBe(meId);
     });
 
     it("adds a workspace tag, creates a new one, removes one", async () => {
@@ -171,15 +173,15 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await add.click();
       await add.fill("ref");
       await page.getByRole("option", { name: "refund" }).click();
-      await expect.poll(async () => (await conversation()).tags).toEqual(["refund"]);
+      await eventually(async () => (await conversation()).tags).toEqual(["refund"]);
 
       await add.click();
       await add.fill("vip");
       await page.getByRole("option", { name: "Create “vip”" }).click();
-      await expect.poll(async () => [...(await conversation()).tags].sort()).toEqual(["refund", "vip"]);
+      await eventually(async () => [...(await conversation()).tags].sort()).toEqual(["refund", "vip"]);
 
       await sidebar().getByRole("button", { name: "Remove the tag refund" }).click();
-      await expect.poll(async () => (await conversation()).tags).toEqual(["vip"]);
+      await eventually(async () => (await conversation()).tags).toEqual(["vip"]);
     });
 
     it("sets a custom attribute: a bad value shows the API's message under the field, a good one is saved", async () => {
@@ -194,8 +196,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
 
       await field.fill("ORD-42");
       await field.press("Enter");
-      await expect.poll(async () => (await conversation()).custom_attributes).toEqual({ order_ref: "ORD-42" });
-      await expect.poll(() => error.count()).toBe(0);
+      await eventually(async () => (await conversation()).custom_attributes).toEqual({ order_ref: "ORD-42" });
+      await eventually(() => error.count()).toBe(0);
     });
 
     it("follows the conversation and adds a contact note", async () => {
@@ -226,7 +228,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await screenshot(narrow.page, "sidebar-390");
         expect(await axeViolations(narrow.page, "serious", "#conversation-sidebar")).toEqual([]);
         await narrow.page.getByRole("button", { name: "Close the details" }).click();
-        await expect.poll(() => narrow.page.getByTestId("contact-card").isVisible()).toBe(false);
+        await eventually(() => narrow.page.getByTestId("contact-card").isVisible()).toBe(false);
         expect(narrow.watch.problems).toEqual([]);
         expect(narrow.watch.takeHttpErrors()).toEqual([]);
       } finally {
@@ -239,15 +241,15 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByRole("heading", { name: "Contacts" }).waitFor();
       expect(pathOf(page)).toBe("/contacts");
       const rows = page.getByTestId("contact-row");
-      await expect.poll(() => rows.count()).toBe(4);
+      await eventually(() => rows.count()).toBe(4);
       for (const column of ["Name", "Email", "Phone number", "Created"])
         expect(await page.getByRole("columnheader", { name: column }).count(), column).toBe(1);
       await screenshot(page, "contacts-list");
       expect(await axeViolations(page)).toEqual([]);
 
       await page.getByLabel("Search by name, email or phone").fill("carla");
-      await expect.poll(() => rows.count()).toBe(1);
-      await expect.poll(() => pathOf(page)).toBe("/contacts?q=carla");
+      await eventually(() => rows.count()).toBe(1);
+      await eventually(() => pathOf(page)).toBe("/contacts?q=carla");
       await rows
         .first()
         .getByRole("link", { name: /Carla Customer/ })
@@ -303,7 +305,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       });
       try {
         await narrow.page.goto(`${app.url}/contacts`);
-        await expect.poll(() => narrow.page.getByTestId("contact-row").count()).toBe(4);
+        await eventually(() => narrow.page.getByTestId("contact-row").count()).toBe(4);
         await screenshot(narrow.page, "contacts-list-390");
         expect(await axeViolations(narrow.page)).toEqual([]);
         expect(narrow.watch.problems).toEqual([]);
