@@ -36,6 +36,28 @@ const mailTo = (address: string, containing: string) =>
     app.peer.received.find((m) => m.to.includes(address) && decodeQuotedPrintable(m.raw).includes(containing)),
   );
 
+/**
+ * axe's serious findings on the page, less those inside the thread's messages (features/thread, checked by its own
+ * suite): this suite answers for the editor and its popups.
+ */
+async function editorViolations() {
+  const found = await axeViolations(page);
+  const kept = [];
+  for (const v of found) {
+    const nodes = [];
+    for (const node of v.nodes) {
+      const inThread = await page
+        .locator(String(node.target[0]))
+        .first()
+        .evaluate((el) => el.closest('[data-testid^="message-"]') !== null)
+        .catch(() => false);
+      if (!inThread) nodes.push(node);
+    }
+    if (nodes.length) kept.push({ ...v, nodes });
+  }
+  return kept;
+}
+
 /** Puts `files` on the editor as a paste (ClipboardEvent) or a drop (DragEvent at the editor's middle). */
 async function giveImage(kind: "paste" | "drop", name: string) {
   await editor().evaluate(
@@ -151,7 +173,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
     await chip.getByText("invoice.txt").waitFor();
     await chip.getByText(/\d+ B$/).waitFor(); // uploaded: the size replaces the progress
     await screenshot(page, "editor-reply");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await editorViolations()).toEqual([]);
 
     await page.getByTestId("send-options").click();
     await page.getByRole("menuitem", { name: "Send & resolve" }).click();
@@ -229,7 +251,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
     await page.keyboard.type("Courier confirmed, @Bo");
     await page.getByTestId("mention-list").getByRole("option", { name: "Bob Builder" }).waitFor();
     await screenshot(page, "editor-mention");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await editorViolations()).toEqual([]);
     await page.keyboard.press("Enter");
     await page.keyboard.type("please call her.");
     expect(await editor().locator('[data-type="mention"]').textContent()).toBe("@Bob Builder");
@@ -270,6 +292,6 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
     await editor().click();
     await page.keyboard.type("A note on a phone.");
     await screenshot(page, "editor-phone-dark");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await editorViolations()).toEqual([]);
   });
 });
