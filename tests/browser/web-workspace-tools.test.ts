@@ -236,7 +236,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         private: true,
         mentions: [adminId],
       });
-      await page.reload();
+      // Live: the realtime push makes the bell read again (no reload; its poll is a minute away).
       const bell = page.getByRole("button", { name: "Notifications, 1 unread" });
       await bell.waitFor();
       await bell.click();
@@ -300,6 +300,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         })
         .toEqual(["Adelaide", "Lovelace", "away", false, true]);
 
+      await page.locator("#account-devices").scrollIntoViewIfNeeded();
+      await screenshot(page, "account-notifications-devices");
       // The Google phone: listed, then signed out.
       await page.getByRole("button", { name: "Sign out Pixel 8" }).click();
       await page.getByText("No phone is signed in.").waitFor();

@@ -1,6 +1,7 @@
 import { defineStore } from "pinia";
 import { ref } from "vue";
 import { type AgentNotification, notificationsApi } from "../../api/notifications.ts";
+import { useRealtimeStore } from "../realtime/realtimeStore.ts";
 
 /** How many of the newest notifications the bell lists. */
 export const LISTED = 20;
@@ -55,14 +56,17 @@ export const useNotificationsStore = defineStore("notifications", () => {
     unread.value = 0;
   }
 
+  const realtime = useRealtimeStore();
   let pollers = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
-  /** Polls while at least one caller wants it; returns the stop. */
+  let unlisten: Array<() => void> = [];
+  /** Polls while at least one caller wants it, and reads again on a realtime push or reconnection; returns the stop. */
   function poll() {
     pollers += 1;
     if (pollers === 1) {
       void refresh();
       timer = setInterval(() => void refresh(), POLL_MS);
+      unlisten = [realtime.on("new_notification", () => void refresh()), realtime.onReconnect(() => void refresh())];
     }
     let stopped = false;
     return () => {
@@ -72,6 +76,8 @@ export const useNotificationsStore = defineStore("notifications", () => {
       // No bell left on screen: the shell is gone (signed out); nothing of this agent's stays.
       if (pollers === 0) {
         clearInterval(timer);
+        for (const stop of unlisten) stop();
+        unlisten = [];
         $reset();
       }
     };
