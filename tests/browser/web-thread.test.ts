@@ -285,7 +285,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(await failure.textContent()).toMatch(/Reason: .*554/);
       expect(await reply.getByTestId("delivery-status").textContent()).toContain("Not delivered");
       await reply.scrollIntoViewIfNeeded();
-    await screenshot(page, "thread-failed-delivery");
+      await screenshot(page, "thread-failed-delivery");
 
       const before = app.peer.received.length;
       const answer = page.waitForResponse((res) => res.url().endsWith(`/messages/${failedUuid}/retry`));
