@@ -251,10 +251,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(await app.adminApi("GET", "/api/v1/views/me")).toEqual([]);
     });
 
-    it("on a phone: the unread dot keeps its distance from the name; no serious accessibility violation", async () => {
+    it("on a phone, in the dark theme: the unread dot keeps its distance from the name; no serious accessibility violation", async () => {
       // The same session in a phone-sized window.
       const phone = await app.openPage({
         viewport: { width: 390, height: 844 },
+          colorScheme: "dark",
         storageState: await page.context().storageState(),
       });
       try {
@@ -264,7 +265,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         const dot = await first.getByTestId("unread-dot").boundingBox();
         const name = await first.getByTestId("row-contact").boundingBox();
         expect(dot && name && name.x - (dot.x + dot.width)).toBeGreaterThanOrEqual(6);
-        await screenshot(phone.page, "list-phone");
+        await screenshot(phone.page, "list-phone-dark");
         expect(await axeViolations(phone.page)).toEqual([]);
         expect(phone.watch.problems).toEqual([]);
         expect(phone.watch.takeHttpErrors()).toEqual([]);

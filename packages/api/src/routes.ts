@@ -88,6 +88,7 @@ export const FAMILY_ROUTES = {
     ["GET", "/api/v1/teams/:id/conversations/unassigned"],
     ["GET", "/api/v1/views/:id/conversations"],
     ["GET", "/api/v1/conversations/by-ref/:ref"],
+    ["GET", "/api/v1/conversations/filter-fields"],
     ["POST", "/api/v1/conversations"],
     ["GET", "/api/v1/conversations/:uuid"],
     ["GET", "/api/v1/conversations/:uuid/participants"],

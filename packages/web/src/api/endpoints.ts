@@ -84,6 +84,11 @@ export const ENDPOINTS = {
   contactNotes: ["GET", "/api/v1/contacts/:id/notes"],
   addContactNote: ["POST", "/api/v1/contacts/:id/notes"],
   deleteContactNote: ["DELETE", "/api/v1/contacts/:id/notes/:note_id"],
+  // The conversation lists' filter builder, personal views and bulk changes (api/list.ts).
+  conversationFilterFields: ["GET", "/api/v1/conversations/filter-fields"],
+  createMyView: ["POST", "/api/v1/views/me"],
+  updateMyView: ["PUT", "/api/v1/views/me/:id"],
+  deleteMyView: ["DELETE", "/api/v1/views/me/:id"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
