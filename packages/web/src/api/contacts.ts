@@ -1,29 +1,12 @@
 import { call } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { ConversationRow, Page } from "./types.ts";
+import type { ConversationRow, Data, Page } from "./types.ts";
 
 /** The contacts screens' calls: list and search, one contact, its edit, block, notes and conversations. */
 
-export type ContactChannel = { id: number; kind: "email" | "phone"; value: string };
-export type Contact = {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  phone: string | null;
-  avatar_url: string | null;
-  blocked: boolean;
-  custom_attributes: Record<string, unknown>;
-  channels: ContactChannel[];
-  created_at: string | null;
-  updated_at: string | null;
-};
-export type ContactNote = {
-  id: number;
-  note: string;
-  user: { id: number; first_name: string; last_name: string } | null;
-  created_at: string | null;
-};
+export type Contact = Data<"GET", "/api/v1/contacts/:id">;
+export type ContactChannel = Contact["channels"][number];
+export type ContactNote = Data<"GET", "/api/v1/contacts/:id/notes">[number];
 export type ContactUpdate = Partial<{
   first_name: string;
   last_name: string;

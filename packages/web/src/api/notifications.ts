@@ -1,21 +1,11 @@
 import { call } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { Page } from "./types.ts";
+import type { Data, Page } from "./types.ts";
 
 /** One of the signed-in agent's notifications (a mention, an assignment, being added as a follower). */
-export type AgentNotification = {
-  id: number;
-  type: string;
-  title: string;
-  description: string;
-  conversation_uuid: string | null;
-  message_id: number | null;
-  actor: { id: number; first_name: string; last_name: string } | null;
-  read_at: string | null;
-  created_at: string;
-};
+export type AgentNotification = Data<"GET", "/api/v1/notifications">["results"][number];
 
-export type NotificationCounts = { total: number; unread: number };
+export type NotificationCounts = Data<"GET", "/api/v1/notifications/stats">;
 
 export const notificationsApi = {
   /** Newest first. */
