@@ -1,27 +1,15 @@
 import { call } from "./client.ts";
-import type { Contact } from "./contacts.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { ConversationRow } from "./types.ts";
+import type { Data } from "./types.ts";
 
 /** The API's rule for `q` (core/search/query.ts): at least this many characters once trimmed. */
 export const MIN_SEARCH_LENGTH = 2;
 export const MAX_SEARCH_LENGTH = 200;
 
+export type UnifiedSearch = Data<"GET", "/api/v1/search">;
 /** `snippet`: HTML in which only `<mark>` is markup, everything else escaped (see features/search/snippet.ts). */
-export type ConversationHit = ConversationRow & { snippet: string };
-
-export type MessageHit = {
-  uuid: string;
-  conversation_uuid: string;
-  reference_number: number;
-  subject: string;
-  type: "incoming" | "outgoing";
-  private: boolean;
-  snippet: string;
-  created_at: string | null;
-};
-
-export type UnifiedSearch = { conversations: ConversationHit[]; messages: MessageHit[]; contacts: Contact[] };
+export type ConversationHit = UnifiedSearch["conversations"][number];
+export type MessageHit = UnifiedSearch["messages"][number];
 
 export const searchApi = {
   /** `GET /api/v1/search`: the top `limit` hits of each kind the agent may read. */

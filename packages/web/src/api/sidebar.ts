@@ -1,6 +1,6 @@
 import { call } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { Conversation, ConversationContact } from "./types.ts";
+import type { Conversation, ConversationContact, Data } from "./types.ts";
 
 /** The conversation sidebar's calls: properties, assignees, tags, attributes, followers, page visits, orders. */
 
@@ -21,15 +21,9 @@ export type ConversationDetail = Conversation & {
   custom_attributes: Record<string, unknown>;
 };
 
-export type Participant = {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  avatar_url: string | null;
-};
-export type TeamCompact = { id: number; name: string; emoji: string };
-export type Tag = { id: number; name: string };
+export type Participant = Data<"GET", "/api/v1/conversations/:uuid/participants">[number];
+export type TeamCompact = Data<"GET", "/api/v1/teams/compact">[number];
+export type Tag = Data<"GET", "/api/v1/tags">[number];
 export type AttributeType = "text" | "number" | "checkbox" | "date" | "link" | "list";
 export type CustomAttribute = {
   id: number;
@@ -41,7 +35,7 @@ export type CustomAttribute = {
   values: string[];
   regex: string | null;
 };
-export type PageVisit = { id: number; url: string; title: string; created_at: string };
+export type PageVisit = Data<"GET", "/api/v1/conversations/:uuid/page-visits">[number];
 
 export type EcommerceOrder = {
   id: string;
