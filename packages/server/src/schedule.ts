@@ -8,6 +8,8 @@ export type ScheduledTimer = { name: ScheduledJobName; everyMs: number };
 export type RunningSchedule = {
   /** Every job of SCHEDULE, as the cloud has a cron function for each. */
   jobs: readonly ScheduledTimer[];
+  /** Runs one job now, as its timer would (tests, and an operator's "poll the inboxes now"). */
+  run(name: ScheduledJobName): Promise<Record<string, number>>;
   stop(): void;
 };
 
@@ -27,6 +29,7 @@ export function startSchedule(deps: ScheduleDeps, log: (line: string) => void): 
   });
   return {
     jobs,
+    run: (name) => SCHEDULED_RUNS[name](deps),
     stop: () => {
       for (const timer of timers) clearInterval(timer);
     },

@@ -18,7 +18,7 @@ import { requeueUndelivered } from "@helperiq/core/mail-out/resume";
 import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import { createConfiguredPush } from "@helperiq/adapters/push/configured";
 import { createRealtime } from "./ws-realtime.ts";
-import { startSchedule, type ScheduledTimer } from "./schedule.ts";
+import { type RunningSchedule, startSchedule, type ScheduledTimer } from "./schedule.ts";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -38,6 +38,8 @@ export type RunningServer = {
   realtime: Awaited<ReturnType<typeof createRealtime>>["hub"];
   /** The periodic jobs this process runs (job/schedule.ts). */
   scheduled: readonly ScheduledTimer[];
+  /** Runs one periodic job now, as its timer would (e.g. `poll-inboxes` right after mail arrived). */
+  runScheduled: RunningSchedule["run"];
   close(): Promise<void>;
 };
 
@@ -168,6 +170,7 @@ export async function startServer(
     database,
     realtime: realtime.hub,
     scheduled: schedule.jobs,
+    runScheduled: schedule.run,
     async close() {
       await realtime.close();
       schedule.stop();
