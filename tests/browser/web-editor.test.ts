@@ -276,9 +276,9 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
     await page.getByRole("button", { name: "Forward", exact: true }).click();
     await page.getByLabel("To", { exact: true }).fill("warehouse@acme-logistics.example");
     await expect.poll(editorText).toContain("Forwarded message");
-    await editor().click();
-    await page.keyboard.press("ControlOrMeta+Home");
+    await editor().locator("p").first().click(); // the free line above the quote
     await page.keyboard.type("Please trace this parcel.");
+    expect(await editor().locator("p").first().textContent()).toBe("Please trace this parcel.");
     await screenshot(page, "editor-forward");
     await page.keyboard.press("ControlOrMeta+Enter");
     const mail = await mailTo("warehouse@acme-logistics.example", "Please trace this parcel.");
