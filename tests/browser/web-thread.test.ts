@@ -245,7 +245,9 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       const mail = page.getByTestId("message-incoming").first();
       // The inline chart loads in place (same origin, signed URL: the page's CSP allows it) and is not listed again.
       const inline = mail.getByRole("img", { name: "tracking chart" });
-      await expect.poll(() => inline.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(240);
+      await expect
+        .poll(() => inline.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(240);
       expect(await inline.getAttribute("src")).toMatch(/\/uploads\/[0-9a-f-]{36}\?exp=\d+&sig=/);
       const thumbnails = mail.getByTestId("image-thumbnail");
       expect(await thumbnails.count()).toBe(1);
@@ -269,13 +271,19 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       const lightbox = page.getByRole("dialog", { name: "broken-kettle.png" });
       await lightbox.waitFor();
       const large = lightbox.getByRole("img", { name: "broken-kettle.png" });
-      await expect.poll(() => large.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(320);
+      await expect
+        .poll(() => large.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(320);
       expect(await lightbox.getByRole("link", { name: "Download" }).getAttribute("href")).toMatch(/\/uploads\//);
       await screenshot(page, "thread-lightbox");
       expect(await axeViolations(page)).toEqual([]);
       await page.keyboard.press("Escape");
       await lightbox.waitFor({ state: "detached" });
-      expect(await thumbnail.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(
+        await thumbnail.evaluate(
+          (el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+        ),
+      ).toBe(true);
     });
 
     it("says why a reply was not delivered, and Retry queues it again and shows it sent once the server accepts", async () => {

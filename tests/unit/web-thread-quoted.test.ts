@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitQuotedText } from "../../packages/web/src/features/thread/quoted.ts";
+import { splitQuotedText } from "../../packages/web/src/features/thread/quotedText.ts";
 
 /**
  * Quoted-text folding of plain-text mail in the thread (HTML mail is folded in the browser suite,
@@ -30,6 +30,16 @@ describe("plain-text quote folding in the web app's thread", () => {
     expect(splitQuotedText(mail)).toEqual({
       main: "See below.",
       quoted: "-----Original Message-----\nFrom: Ann\nSent: Monday\nSubject: Kettle\n\nIt broke.",
+    });
+  });
+
+  it("folds from Outlook's header block when it writes no separator", () => {
+    const mail =
+      "Done.\n\nFrom: Ann <ann@acme.example>\nSent: Monday, 30 November 2026 09:12\nTo: Support\nSubject: Kettle\n\nIt broke.";
+    expect(splitQuotedText(mail)).toEqual({
+      main: "Done.",
+      quoted:
+        "From: Ann <ann@acme.example>\nSent: Monday, 30 November 2026 09:12\nTo: Support\nSubject: Kettle\n\nIt broke.",
     });
   });
 

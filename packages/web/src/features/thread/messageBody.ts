@@ -1,6 +1,7 @@
 import DOMPurify from "dompurify";
 import type { Attachment, Message } from "../../api/index.ts";
-import { extractQuotedHtml, splitQuotedText } from "./quoted.ts";
+import { extractQuotedHtml } from "./quotedHtml.ts";
+import { splitQuotedText } from "./quotedText.ts";
 
 /**
  * A message's content as the thread shows it: the part to read and the trailing quote to fold.
