@@ -15,6 +15,8 @@ import { openSignedIn, pathOf, signIn, startWebApp, type WebApp } from "../suppo
 const ADMIN = { email: "ada@acme.example", password: "ada-password-12345" };
 const BOB = { email: "bob@acme.example", password: "bob-password-12345" };
 const NEW_PASSWORD = "ada-new-password-67890";
+/** A 1×1 PNG: the server sniffs uploads, so an avatar must be a real picture. */
+const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 let app: WebApp;
 let page: Page;
@@ -255,7 +257,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.keyboard.press("Escape");
     });
 
-    it("account: name shows in the user menu, a wrong current password under its field, availability, an email switch persisted", async () => {
+    it("account: name shows in the user menu, a wrong current password under its field, availability, an email switch, picture, signature and a Google phone, each read back from the API", async () => {
       await page.getByRole("button", { name: /Account and theme/ }).click();
       await page.getByRole("menuitem", { name: "My account" }).click();
       await page.getByRole("heading", { name: "My account", level: 1 }).waitFor();
@@ -300,6 +302,21 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         })
         .toEqual(["Adelaide", "Lovelace", "away", false, true]);
 
+      // The picture: uploaded through the profile form's multipart body, shown in the user menu, then removed.
+      await page
+        .locator("#avatar-file")
+        .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: Buffer.from(PNG_BASE64, "base64") });
+      const menuAvatar = page.getByRole("button", { name: /Account and theme/ }).locator("img");
+      await expect.poll(() => menuAvatar.getAttribute("src")).toMatch(/^\/uploads\//);
+      expect((await api("GET", "/api/v1/agents/me")).avatar_url).toMatch(/^\/uploads\//);
+      await page.getByRole("button", { name: "Remove picture" }).click();
+      await expect.poll(() => menuAvatar.count()).toBe(0);
+      // The signature: typed as text, stored as paragraphs.
+      await page.getByRole("textbox", { name: "Signature" }).fill("Ada\nAcme Support");
+      await page.getByRole("region", { name: "Signature" }).getByRole("button", { name: "Save" }).click();
+      await expect
+        .poll(async () => (await api("GET", "/api/v1/agents/me")).signature)
+        .toMatch(/^<p>Ada<br ?\/?>Acme Support<\/p>$/);
       await page.locator("#account-devices").scrollIntoViewIfNeeded();
       await screenshot(page, "account-notifications-devices");
       // The Google phone: listed, then signed out.
