@@ -1,6 +1,6 @@
 import { call } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { Me } from "./types.ts";
+import type { Data, Me } from "./types.ts";
 
 /** The API's availabilities (`PUT /agents/me/availability {availability}`). */
 export const AVAILABILITIES = ["online", "away", "offline"] as const;
@@ -10,22 +10,11 @@ export type Availability = (typeof AVAILABILITIES)[number];
 export const EMAILED_TYPES = ["mention", "assigned", "follower_added"] as const;
 export type EmailedType = (typeof EMAILED_TYPES)[number];
 
-/** `GET /agents/me` in full: what the account page shows and edits. */
-export type Profile = Me & {
-  availability: Availability;
-  email_notifications: Record<EmailedType, boolean>;
-  /** HTML template with placeholders, composed above the inbox's signature in replies. */
-  signature: string;
-};
+/** `GET /agents/me` in full (availability, mail switches, signature): what the account page shows and edits. */
+export type Profile = Me;
 
 /** A Google mobile sign-in: one API key per device. */
-export type DeviceKey = {
-  id: number;
-  name: string;
-  prefix: string;
-  created_at: string | null;
-  last_used_at: string | null;
-};
+export type DeviceKey = Data<"GET", "/api/v1/auth/devices">[number];
 
 export type ProfileChange = {
   first_name?: string;

@@ -1,6 +1,6 @@
 import { ApiError, call, csrfToken } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
-import type { Conversation, Message } from "./types.ts";
+import type { Conversation, Data, Message } from "./types.ts";
 
 /** The reply editor's calls: sending with recipients and uploads, drafts, macros, uploads, AI, signatures. */
 
@@ -15,31 +15,14 @@ export type Upload = {
   inline: boolean;
 };
 
-export type Draft = {
-  conversation_uuid: string;
-  content: string;
-  private: boolean;
-  is_forward: boolean;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  mentions: number[];
-  macro_id: number | null;
-  updated_at: string;
-};
-export type DraftInput = Omit<Draft, "conversation_uuid" | "updated_at">;
+export type Draft = Data<"GET", "/api/v1/drafts">[number];
+export type DraftInput = Omit<Draft, "conversation_uuid" | "created_at" | "updated_at">;
 
-export type Macro = {
-  id: number;
-  name: string;
-  /** Sanitised HTML with `{{ variable }}` placeholders the client fills. */
-  message_content: string;
-  visible_when: ("replying" | "starting_conversation" | "adding_private_note")[];
-  actions: { type: string; value: unknown }[];
-};
+/** `message_content`: sanitised HTML with `{{ variable }}` placeholders the client fills. */
+export type Macro = Data<"GET", "/api/v1/macros">[number];
 
-export type AiPrompt = { key: string; label: string; needs_target_language: boolean };
-export type GeneratedReply = { response: string };
+export type AiPrompt = Data<"GET", "/api/v1/ai/prompts">[number];
+export type GeneratedReply = Data<"POST", "/api/v1/rag/generate">;
 
 /** `POST …/messages`: a reply, a private note, or a forward (`forwarded_to`); uploads by uuid. */
 export type SendInput = {
