@@ -241,6 +241,8 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "GET /api/v1/ecommerce/status",
     "GET /api/v1/ecommerce/test/customer",
     "GET /api/v1/ecommerce/test/order",
+    // The conversation sidebar's orders panel.
+    "GET /api/v1/conversations/:uuid/orders",
   ]),
   ...routes("pci", ["GET /api/v1/settings/pci", "PUT /api/v1/settings/pci"]),
   ...routes("notifications", [

@@ -220,6 +220,7 @@ export const FAMILY_ROUTES = {
     ["GET", "/api/v1/ecommerce/status"],
     ["GET", "/api/v1/ecommerce/test/customer"],
     ["GET", "/api/v1/ecommerce/test/order"],
+    ["GET", "/api/v1/conversations/:uuid/orders"],
   ],
   rag: [
     ["GET", "/api/v1/rag/sources"],
