@@ -7,7 +7,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
-import { createOutboundGuard, type OutboundGuard } from "@helperiq/adapters/net/outbound-guard";
+import { createOutboundGuard, type OutboundGuard, type Resolve } from "@helperiq/adapters/net/outbound-guard";
 import { createKnowledgeReader } from "@helperiq/adapters/knowledge/index";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 import { mkdtempSync } from "node:fs";
@@ -67,9 +67,23 @@ export const TEST_IP_HEADER = "x-test-remote-addr";
 export const TEST_OUTBOUND_ALLOW = "127.0.0.1,localhost";
 
 /**
+ * The test apps' name resolution: `localhost` only. A workspace in a test may name any host
+ * (imap.acme.example, smtp.example.com); such a name does not resolve, as a reserved or unknown name does
+ * on the Internet, so no test sends traffic, DNS queries included, beyond the loopback interface.
+ */
+export const loopbackResolve: Resolve = async (host) => {
+  if (host.toLowerCase() === "localhost") return [{ address: "127.0.0.1", family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host} (tests resolve loopback names only)`), {
+    code: "ENOTFOUND",
+    hostname: host,
+  });
+};
+
+/**
  * `ai`: provider clients for tests that run local provider servers (tests/support/ai-servers.ts); without it,
  * every cloud base URL is an unreachable loopback port, so no test ever calls a real provider.
- * `outbound`: the outbound-connection guard; by default one that allows TEST_OUTBOUND_ALLOW.
+ * `outbound`: the outbound-connection guard; by default one that allows TEST_OUTBOUND_ALLOW and resolves
+ * through loopbackResolve.
  */
 export async function bootTestApp(
   config: Partial<AppConfig> = {},
@@ -77,7 +91,7 @@ export async function bootTestApp(
   mailer?: Mailer,
   blobStore?: BlobStore,
   ai?: AiClients,
-  outbound: OutboundGuard = createOutboundGuard({ allow: TEST_OUTBOUND_ALLOW }),
+  outbound: OutboundGuard = createOutboundGuard({ allow: TEST_OUTBOUND_ALLOW, resolve: loopbackResolve }),
 ): Promise<TestApp> {
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
