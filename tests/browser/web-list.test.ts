@@ -198,7 +198,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect((await subjects()).at(-1)).toBe("Urgent refund 1");
     });
 
-    it("bulk: resolves 3 ticked rows (they leave the Open list), assigns an agent and tags the rest", async () => {
+    it("bulk: resolves 3 ticked rows (they leave the Open list), assigns an agent, tags, and reports a partial failure", async () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Urgent open" }).click();
       await expect.poll(() => rows().count()).toBe(5);
       for (const n of [3, 4, 5]) await page.getByRole("checkbox", { name: new RegExp(`Urgent refund ${n}$`) }).check();
@@ -233,9 +233,32 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       }
       await expect.poll(() => rows().getByText("vip", { exact: true }).count()).toBe(2);
       await screenshot(page, "list-bulk-done");
+
+      // A partial failure: one ticked conversation is gone when the change reaches it (deleted behind the
+      // list's back, no event); the other changes, and the report names the one that did not, with the API's message.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "All conversations" }).click();
+      await expect.poll(() => rows().count()).toBe(6);
+      for (const subject of ["Low question", "No priority yet"])
+        await page.getByRole("checkbox", { name: new RegExp(`${subject}$`) }).check();
+      await app.server.database.db.delete(conversations).where(eq(conversations.uuid, uuidOf["No priority yet"]!));
+      await page.getByTestId("bulk-status").click();
+      await page.getByRole("menuitem", { name: "Closed" }).click();
+      const report = page.getByTestId("bulk-report");
+      await report.getByRole("listitem").first().waitFor();
+      expect((await report.textContent())?.replace(/\s+/g, " ")).toContain(
+        "Status set to Closed: 1 conversation changed, 1 failed",
+      );
+      expect(await report.getByRole("listitem").allTextContents()).toEqual([
+        expect.stringMatching(/^#8: .*not found/i),
+      ]);
+      expect(watch.takeHttpErrors()).toEqual([`404 PUT /api/v1/conversations/${uuidOf["No priority yet"]}/status`]);
+      await expect.poll(() => rows().count()).toBe(4);
+      await screenshot(page, "list-bulk-partial");
     });
 
     it("edits and deletes the personal view", async () => {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Urgent open" }).click();
+      await page.getByRole("heading", { name: "Urgent open" }).waitFor();
       await page.getByRole("button", { name: "Edit view" }).click();
       await page.getByLabel("View name").fill("Urgent, open");
       await page.getByRole("button", { name: "Save changes" }).click();
@@ -255,7 +278,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       // The same session in a phone-sized window.
       const phone = await app.openPage({
         viewport: { width: 390, height: 844 },
-          colorScheme: "dark",
+        colorScheme: "dark",
         storageState: await page.context().storageState(),
       });
       try {
