@@ -210,7 +210,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByRole("button", { name: "Private note" }).click();
       // Typed text is text: markup in it is shown, not interpreted.
       await page.getByPlaceholder("Write a note only agents see…").fill("Courier says <b>Thursday</b> & not before.");
-      await page.getByRole("button", { name: "Add note" }).click();
+      await page.getByTestId("send").click(); // the reply box's; the sidebar's contact notes have an "Add note" too
       const note = page.getByTestId("message-note");
       await note.getByText("Courier says <b>Thursday</b> & not before.").waitFor();
       expect(await note.locator("b").count()).toBe(0);

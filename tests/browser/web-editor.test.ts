@@ -275,6 +275,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
   it("forwards the thread's last message to another address", async () => {
     await page.getByRole("button", { name: "Forward", exact: true }).click();
     await page.getByLabel("To", { exact: true }).fill("warehouse@acme-logistics.example");
+    // The customer's Cc belongs to replies: a forward starts without it.
+    expect(await page.getByLabel("Cc", { exact: true }).count()).toBe(0);
     await expect.poll(editorText).toContain("Forwarded message");
     await editor().locator("p").first().click(); // the free line above the quote
     await page.keyboard.type("Please trace this parcel.");
@@ -283,6 +285,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("reply editor in 
     await page.keyboard.press("ControlOrMeta+Enter");
     const mail = await mailTo("warehouse@acme-logistics.example", "Please trace this parcel.");
     expect(decodeQuotedPrintable(mail.raw)).toMatch(/^Subject: Fwd: Kettle never arrived/im);
+    expect(mail.to).not.toContain("dan@example.com");
   });
 
   it("works at phone width in the dark theme", async () => {
