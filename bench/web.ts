@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { loadConfig } from "@helperiq/server/config";
 import { startServer } from "@helperiq/server/start";
-import { chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { ensureWebBuild, WEB_DIST } from "../packages/web/build.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../tests/support/browser.ts";
 import { freePort } from "../tests/support/free-port.ts";
@@ -179,7 +179,7 @@ export async function benchWeb(log: (line: string) => void = console.log) {
       });
 
     // Sign-in: a fresh context each run (no session, cold caches), then submit → rows on screen.
-    let session: Awaited<ReturnType<Page["context"]>["storageState"]> | undefined;
+    let session: Awaited<ReturnType<BrowserContext["storageState"]>> | undefined;
     let signInCalls: string[] = [];
     const signIn = await bounded(SIGN_IN_RUNS, async (i) => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
