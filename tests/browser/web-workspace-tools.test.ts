@@ -27,7 +27,13 @@ const uuids: string[] = [];
 
 const palette = () => page.getByTestId("search-palette");
 /** Focus back on the page itself (as after clicking an empty spot): where the shortcuts listen. */
-const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+const blur = () =>
+  // No DOM types in this program: the page's document is reached through globalThis.
+  page.evaluate(() =>
+    (
+      globalThis as unknown as { document: { activeElement: { blur?: () => void } | null } }
+    ).document.activeElement?.blur?.(),
+  );
 
 describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
   "workspace tools in Chromium",
@@ -107,7 +113,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.keyboard.press("Control+k");
       const input = page.getByRole("combobox", { name: "Search" });
       await input.waitFor();
-      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await input.evaluate((el) => el.matches(":focus"))).toBe(true);
       // Quick actions before anything is typed; one letter is too short for the API.
       await palette()
         .getByRole("option", { name: /My inbox/ })
@@ -214,7 +220,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await blur();
       await page.keyboard.press("r");
       const editor = page.getByTestId("reply-editor");
-      await expect.poll(() => editor.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+      await expect.poll(() => editor.evaluate((el) => el.matches(":focus-within"))).toBe(true);
       await page.keyboard.type("jk");
       expect(pathOf(page)).toBe(`/inboxes/assigned/conversations/${uuids[1]}`);
       expect(await editor.textContent()).toContain("jk");
@@ -357,7 +363,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await small.goto(`${app.url}/account`);
         await small.getByRole("heading", { name: "My account", level: 1 }).waitFor();
         await small.getByLabel("First name").waitFor();
-        const width = await small.evaluate(() => document.documentElement.scrollWidth);
+        const width = await small.locator("html").evaluate((el) => el.scrollWidth);
         expect(width).toBeLessThanOrEqual(390);
         await screenshot(small, "account-page-phone-dark");
         expect(await axeViolations(small)).toEqual([]);
