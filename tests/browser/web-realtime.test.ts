@@ -43,8 +43,8 @@ async function widget<T = any>(path: string, body: unknown, token?: string): Pro
 }
 
 /** Marks the page; `reloaded` is then true only if it was loaded again since. */
-const mark = (page: Page) => page.evaluate(() => ((window as unknown as { __live: number }).__live = 1));
-const reloaded = (page: Page) => page.evaluate(() => (window as unknown as { __live?: number }).__live !== 1);
+const mark = (page: Page) => page.evaluate(() => ((globalThis as unknown as { __live: number }).__live = 1));
+const reloaded = (page: Page) => page.evaluate(() => (globalThis as unknown as { __live?: number }).__live !== 1);
 
 const rowWith = (page: Page, text: string) => page.getByTestId("conversation-row").filter({ hasText: text });
 /** The open conversation's thread (the list beside it shows previews of the same texts). */
