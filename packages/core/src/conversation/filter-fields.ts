@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { listAgentsCompact } from "../agent/profile.ts";
 import type { Ctx } from "../context/index.ts";
-import { type AttributeType, listAttributes } from "../custom-attribute/index.ts";
+import type { AttributeType } from "../custom-attribute/definition.ts";
+import { listAttributes } from "../custom-attribute/index.ts";
 import { type FilterField, OPS_BY_TYPE, type Operator } from "../filter/index.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { listPriorities, listStatuses } from "../status/index.ts";
@@ -16,7 +17,7 @@ export type FilterOption = { value: string | number; label: string };
 export type ConversationFilterField = {
   field: string;
   type: FilterField["type"];
-  operators: readonly Operator[];
+  operators: Operator[];
   /** The workspace's values of a reference field (statuses, agents, tags…), in the form the field compares. */
   options?: FilterOption[];
   /** Custom attributes: the attribute's name and its own type (the filter compares its value as text). */
@@ -48,7 +49,8 @@ export async function conversationFilterFields(ctx: Ctx): Promise<ConversationFi
     listTags(ctx),
     listAttributes(ctx, "conversation"),
   ]);
-  const agentName = (a: (typeof agents)[number]) => [a.first_name, a.last_name].filter(Boolean).join(" ") || a.email;
+  const agentName = (a: (typeof agents)[number]) =>
+    [a.first_name, a.last_name].filter(Boolean).join(" ") || a.email || `#${a.id}`;
   const byId = (rows: { id: number; name: string }[]) => rows.map((r) => ({ value: r.id, label: r.name }));
   const byName = (rows: { name: string }[]) => rows.map((r) => ({ value: r.name, label: r.name }));
   const options: Record<string, FilterOption[]> = {
@@ -57,7 +59,8 @@ export async function conversationFilterFields(ctx: Ctx): Promise<ConversationFi
     priority_id: byId(priorityRows),
     priority: byName(priorityRows),
     assigned_user_id: agents.map((a) => ({ value: a.id, label: agentName(a) })),
-    assigned_user: agents.map((a) => ({ value: a.email, label: agentName(a) })),
+    // `assigned_user` compares emails: agents without one are reached by id only.
+    assigned_user: agents.flatMap((a) => (a.email ? [{ value: a.email, label: agentName(a) }] : [])),
     assigned_team_id: byId(teamRows),
     assigned_team: byName(teamRows),
     inbox_id: byId(inboxRows),
@@ -67,14 +70,14 @@ export async function conversationFilterFields(ctx: Ctx): Promise<ConversationFi
   const fields: ConversationFilterField[] = Object.entries(CONVERSATION_FILTERS).map(([field, spec]) => ({
     field,
     type: spec.type,
-    operators: OPS_BY_TYPE[spec.type],
+    operators: [...OPS_BY_TYPE[spec.type]],
     ...(options[field] && { options: options[field] }),
   }));
   for (const attribute of attributes) {
     fields.push({
       field: `${ATTRIBUTE_PREFIX}${attribute.key}`,
       type: "text",
-      operators: OPS_BY_TYPE.text,
+      operators: [...OPS_BY_TYPE.text],
       label: attribute.name,
       attribute_type: attribute.type,
       ...(attribute.type === "list" && { options: attribute.values.map((v) => ({ value: v, label: v })) }),
