@@ -247,7 +247,11 @@ describe("a visitor's first message", () => {
     // Agents: the conversation in the live-chat inbox, from the visitor, with the pre-chat answers and the page.
     const seen = await agent.get(`/api/v1/conversations/${uuid}`);
     expect(seen.status).toBe(200);
-    expect(seen.body.data).toMatchObject({ inbox_id: inbox.id, contact: { first_name: "Vera", email: null } });
+    // Its contact says "visitor", so a client knows the contacts routes have nothing on it (404 below).
+    expect(seen.body.data).toMatchObject({
+      inbox_id: inbox.id,
+      contact: { first_name: "Vera", email: null, type: "visitor" },
+    });
     expect(seen.body.data.meta.prechat_form).toEqual({ name: "Vera", order: 1042 });
     const messages = await agent.get(`/api/v1/conversations/${uuid}/messages`);
     expect(messages.body.data.results[0]).toMatchObject({

@@ -73,7 +73,9 @@ export const conversationDetail = conversationListItem
     contact: contactSummary.extend({
       phone: z.string().nullable(),
       phone_number: z.string().nullable().describe("LibreDesk's name for phone."),
-      type: z.literal("contact"),
+      type: z
+        .enum(["contact", "visitor"])
+        .describe("visitor: a website visitor who gave no email (not served by the contacts routes)."),
     }),
     inbox_mail: z.string().describe("The inbox's sender address."),
     previous_conversations: z

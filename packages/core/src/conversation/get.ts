@@ -28,7 +28,12 @@ function refCondition(ref: ConversationRef): SQL {
 }
 
 export type ConversationDetail = ConversationListRow & {
-  contact: ConversationListRow["contact"] & { phone: string | null; phone_number: string | null; type: "contact" };
+  contact: ConversationListRow["contact"] & {
+    phone: string | null;
+    phone_number: string | null;
+    /** "visitor": a website visitor who never gave an email; not a contact the contacts routes serve. */
+    type: "contact" | "visitor";
+  };
   /** The inbox's sender address: LibreDesk's UI works out reply recipients from it. */
   inbox_mail: string;
   /** The contact's other conversations the caller sees, newest first (LibreDesk's sidebar lists them). */
@@ -51,6 +56,7 @@ export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<C
     ctx.db
       .select({
         phone: users.phone,
+        contactType: users.type,
         inboxMail: inboxes.from,
         customAttributes: c.customAttributes,
         meta: c.meta,
@@ -67,7 +73,7 @@ export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<C
   const e = extra!;
   return {
     ...base,
-    contact: { ...base.contact, phone: e.phone, phone_number: e.phone, type: "contact" },
+    contact: { ...base.contact, phone: e.phone, phone_number: e.phone, type: e.contactType === "visitor" ? "visitor" : "contact" },
     inbox_mail: e.inboxMail,
     previous_conversations: await previousConversations(ctx, id, base.contact.id),
     custom_attributes: e.customAttributes,

@@ -2785,8 +2785,11 @@ export interface components {
                 phone: string | null;
                 /** @description LibreDesk's name for phone. */
                 phone_number: string | null;
-                /** @constant */
-                type: "contact";
+                /**
+                 * @description visitor: a website visitor who gave no email (not served by the contacts routes).
+                 * @enum {string}
+                 */
+                type: "contact" | "visitor";
             };
             last_message_at: string | null;
             /** @description A plain-text preview of the last message. */
