@@ -585,6 +585,30 @@ describe("prompts and completion", () => {
     expect((await a.anonymous.get("/api/v1/ai/prompts")).status).toBe(401);
   });
 
+  it("says which prompts the workspace's provider can run: the local one neither translates nor expands", async () => {
+    const local = await createTenant(t);
+    const viewer = await createAgent(t, local, { permissions: ["conversations:read"] });
+    const availability = async (client: TestAgent["client"]) =>
+      Object.fromEntries(
+        ((await client.get("/api/v1/ai/prompts")).body.data as { key: string; available: boolean }[]).map((p) => [
+          p.key,
+          p.available,
+        ]),
+      );
+    expect(await availability(viewer.client)).toEqual({
+      improve_writing: true,
+      fix_grammar: true,
+      shorten: true,
+      expand: false,
+      friendly: true,
+      professional: true,
+      translate: false,
+    });
+    // With a cloud provider as the default, every prompt runs.
+    expect((await a.admin.put("/api/v1/ai/provider/default", { type: "openai" })).status).toBe(200);
+    expect(Object.values(await availability(agent.client)).every(Boolean)).toBe(true);
+  });
+
   for (const type of ["openai", "claude", "openrouter"] as const) {
     it(`rewrites with ${type}: the key's instruction as system prompt, the text as the user message`, async () => {
       await a.admin.put("/api/v1/ai/provider/default", { type });

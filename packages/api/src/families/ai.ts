@@ -152,7 +152,9 @@ const aiDeps = (c: Context<AppEnv>): AiDeps => ({ secrets: c.get("deps").secrets
  * workspace (key sealed, always masked); "local" is built in, needs no record, and is what runs without one.
  */
 export const aiFamily = new Hono<AppEnv>()
-  .get("/api/v1/ai/prompts", auth(), responds(z.array(aiPrompt)), (c) => ok(c, listPrompts()))
+  .get("/api/v1/ai/prompts", auth(), responds(z.array(aiPrompt)), async (c) =>
+    ok(c, await listPrompts(ctxOf(c), aiDeps(c))),
+  )
   .post("/api/v1/ai/completion", auth(), validate("json", completionBody), responds(aiCompletion), async (c) => {
     const { text, content, ...request } = c.req.valid("json");
     const libreDesk = content !== undefined;

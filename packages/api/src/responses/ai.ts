@@ -10,7 +10,15 @@ const aiChoice = z.enum([...AI_PROVIDER_TYPES, "local"]);
 
 /** A reply-box rewrite the AI menu offers (core/ai `listPrompts`). */
 export const aiPrompt = z
-  .object({ key: z.enum(PROMPT_KEYS), label: z.string(), title: z.string(), needs_target_language: z.boolean() })
+  .object({
+    key: z.enum(PROMPT_KEYS),
+    label: z.string(),
+    title: z.string(),
+    needs_target_language: z.boolean(),
+    available: z
+      .boolean()
+      .describe("Whether the workspace's AI provider can run it (the local one cannot translate or expand)."),
+  })
   .meta({ id: "AiPrompt" });
 
 /** A rewrite: HelperIQ's object when asked with `text`; LibreDesk's bare string when asked with `content`. */

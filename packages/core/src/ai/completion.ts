@@ -15,13 +15,27 @@ export type CompletionView = { completion: string; provider: string; model: stri
 
 export const COMPLETION_TEXT_MAX = 20_000;
 
-/** The reply box's prompt menu; `title` repeats `label` under the name LibreDesk's agent UI reads. */
-export function listPrompts(): { key: PromptKey; label: string; title: string; needs_target_language: boolean }[] {
+export type PromptView = {
+  key: PromptKey;
+  label: string;
+  title: string;
+  needs_target_language: boolean;
+  /** Whether the workspace's provider can run it: the built-in local one rewrites by rule, not translate or expand. */
+  available: boolean;
+};
+
+/**
+ * The reply box's prompt menu; `title` repeats `label` under the name LibreDesk's agent UI reads. Every
+ * key is listed (LibreDesk's UI shows them all); `available` lets a client offer only what would work.
+ */
+export async function listPrompts(ctx: Ctx, deps: AiDeps): Promise<PromptView[]> {
+  const { chat } = await resolveAi(ctx, deps, {});
   return PROMPT_KEYS.map((key) => ({
     key,
     label: PROMPT_LABELS[key],
     title: PROMPT_LABELS[key],
     needs_target_language: key === "translate",
+    available: chat.provider !== "local" || LOCAL[key] !== undefined,
   }));
 }
 

@@ -2691,6 +2691,8 @@ export interface components {
             label: string;
             title: string;
             needs_target_language: boolean;
+            /** @description Whether the workspace's AI provider can run it (the local one cannot translate or expand). */
+            available: boolean;
         };
         AiProvider: {
             id: number;
