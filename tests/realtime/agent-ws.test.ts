@@ -175,7 +175,7 @@ describe("client frames", () => {
 });
 
 describe("fan-out", () => {
-  it("sends new_message and conversation_update to subscribers, every tab of the assignee, team members and followers, and nobody else", async () => {
+  it("sends new_message and conversation_update to subscribers, every tab of the assignee, team members and followers, and nothing to whoever cannot see it", async () => {
     const conv = await createConversation(s.t, a, { assignedUserId: bob.id, assignedTeamId: team.id });
     expect((await a.admin.post(`/api/v1/conversations/${conv.uuid}/followers`, { user_id: dave.id })).status).toBe(200);
     const [bob1, bob2, carols, daves, eves, admin, stranger] = await Promise.all([
@@ -252,6 +252,48 @@ describe("fan-out", () => {
     expect(listed.body.data.results[0]).toEqual(notified.data);
     await settle();
     expect(bobs.of("conversation_update").filter((f) => f.data.uuid === conv.uuid)).toEqual([]);
+  });
+
+  it("sends a conversation change to every agent of the workspace who can see it, concerned or not, in both dialects; messages stay with the concerned", async () => {
+    const conv = await createConversation(s.t, a, { assignedUserId: bob.id });
+    // Frank sees everything but is neither assignee, team member, follower, mentioned nor subscribed.
+    const frank = await createAgent(s.t, a, { permissions: [...READ, "conversations:read_all"], firstName: "Frank" });
+    const rival = await createAgent(s.t, b, { permissions: [...READ, "conversations:read_all"] });
+    const [franks, franksLibredesk, admin, eves, rivals] = await Promise.all([
+      connect(frank.apiKey),
+      WsClient.open(s.port, a.host, { path: "/ws?dialect=libredesk", headers: auth(frank.apiKey) }),
+      connect(key(a)),
+      connect(eve.apiKey),
+      connect(rival.apiKey, b.host),
+    ]);
+    open.push(franksLibredesk);
+    expect((await a.admin.put(`/api/v1/conversations/${conv.uuid}/status`, { status: "Resolved" })).status).toBe(200);
+    const isStatus = (f: { type: string; data: any }) =>
+      f.type === "conversation_update" && f.data.uuid === conv.uuid && f.data.status === "Resolved";
+    for (const client of [franks, franksLibredesk, admin]) await client.next(isStatus);
+    await franksLibredesk.next(
+      (f) =>
+        f.type === "conversation_prop_update" &&
+        f.data.uuid === conv.uuid &&
+        f.data.prop === "status" &&
+        f.data.value === "Resolved",
+    );
+    // A reply's preview reaches Frank's list row; its body (new_message) does not reach his HelperIQ connection.
+    const sent = await bob.client.post(`/api/v1/conversations/${conv.uuid}/messages`, {
+      message: "<p>Reopening soon</p>",
+      private: true,
+    });
+    expect(sent.status).toBe(201);
+    const preview = await franks.next(
+      (f) => f.type === "conversation_update" && f.data.uuid === conv.uuid && "last_message" in f.data,
+    );
+    expect(preview.data).toMatchObject({ last_message: "Reopening soon", last_message_sender_type: "agent" });
+    await franksLibredesk.next((f) => f.type === "new_message" && f.data.uuid === sent.body.data.uuid);
+    await settle();
+    expect(franks.of("new_message")).toEqual([]);
+    // Eve's role shows only her own assignments; the other workspace sees nothing of this one.
+    expect(eves.frames.filter((f) => typeof f === "object" && JSON.stringify(f).includes(conv.uuid))).toEqual([]);
+    expect(rivals.frames).toEqual([]);
   });
 
   it("sends new_conversation, as its list row, to every agent who can see it", async () => {

@@ -8,8 +8,9 @@ import type { Handshake } from "./identify.ts";
  * tenant, permission and visibility checks of every push. What differs is what the server sends:
  *
  * - `helperiq` (the contract): `conversation_update` / `message_update` carrying the changed fields, and
- *   `new_message` as the full message view; pushed to the conversation's subscribers and the agents it
- *   concerns (assignee, team members, followers, mentioned).
+ *   `new_message` as the full message view; messages pushed to the conversation's subscribers and the
+ *   agents it concerns (assignee, team members, followers, mentioned), conversation changes to every agent
+ *   who can see it (so every list, not only the agent's own, stays live).
  * - `libredesk` (LibreDesk's agent UIs): one `conversation_prop_update {uuid, prop, value}` /
  *   `message_prop_update {conversation_uuid, uuid, prop, value}` per changed field (its 1.x/2.x UIs) and
  *   the same `conversation_update` / `message_update` as HelperIQ's (its later UI; each UI ignores the

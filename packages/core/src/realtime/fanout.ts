@@ -69,12 +69,14 @@ export type Delivery = { to: Connection[]; text: string };
 const systemCtx = (db: Db, tenantId: number): Ctx => workspaceCtx({ db, clock: systemClock, ...READ_ONLY }, tenantId);
 
 /**
- * The frames one domain event becomes and who gets them: subscribers of the conversation plus every
- * connection of its assignee, team members and followers/mentioned, plus every LibreDesk-dialect connection
- * (new conversations: every agent), each agent checked once against the tenant, the read permission and
- * the visibility rule, whatever its dialect; each connection gets the event in its dialect. Widget visitors
- * get only the public messages of their own conversations, without agent emails. Loads what it sends from
- * the database, so an event carries ids only.
+ * The frames one domain event becomes and who gets them. A message (new_message, message_update) goes to
+ * subscribers of the conversation plus every connection of its assignee, team members and
+ * followers/mentioned, plus every LibreDesk-dialect connection; a new conversation and a conversation's
+ * changes (conversation_update, so every list row stays live) go to every agent connection of the
+ * workspace. Each agent is checked once against the tenant, the read permission and the visibility rule,
+ * whatever its dialect; each connection gets the event in its dialect. Widget visitors get only the public
+ * messages of their own conversations, without agent emails. Loads what it sends from the database, so an
+ * event carries ids only.
  */
 export async function planDeliveries(
   db: Db,
@@ -102,6 +104,15 @@ export async function planDeliveries(
     for (const c of [...subscribed, ...ofConcerned, ...listening]) byId.set(c.id, c);
     return byDialect(await visibleOnly(target, [...byId.values()], permission));
   };
+  /**
+   * Every agent connection of the workspace whose agent may see the conversation. Cost per event: the
+   * directory's workspace agent connections (a table lookup in the embedded hub, one registry query on API
+   * Gateway) and one visibility evaluation for all their distinct agents together (visibleAgents: their
+   * actors, then one query on the conversation row), shared with the publication's other events through
+   * the cache; never a query per connection or per agent.
+   */
+  const seeingAgents = async (target: ConversationTarget, permission: Permission) =>
+    visibleOnly(target, await dir.agents(target.tenantId), permission);
   switch (event.type) {
     case "new_message": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
@@ -143,20 +154,23 @@ export async function planDeliveries(
     case "conversation_update": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
-      const agents = await concernedAgents(target, "conversations:read");
-      const everyone = [...agents.helperiq, ...agents.libredesk];
+      // Everyone who can see it, concerned or not: "All", "Unassigned" and views patch their rows live too.
+      // The same check as GET /conversations/{uuid}, so the changed fields (the preview included) are no more
+      // than each of them may read there; message bodies stay with new_message's narrower audience.
+      const everyone = await seeingAgents(target, "conversations:read");
       if (everyone.length === 0) return [];
+      const libredesk = byDialect(everyone).libredesk;
       const out: Delivery[] = [
         { to: everyone, text: frameText("conversation_update", { uuid: target.uuid, ...event.changes }) },
       ];
-      if (agents.libredesk.length)
-        out.push(...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: agents.libredesk, text })));
+      if (libredesk.length)
+        out.push(...conversationPropFrames(target.uuid, event.changes).map((text) => ({ to: libredesk, text })));
       return out;
     }
     case "new_conversation": {
       const target = await loadTarget(event.tenantId, event.conversationUuid);
       if (!target) return [];
-      const to = await visibleOnly(target, await dir.agents(target.tenantId), "conversations:read");
+      const to = await seeingAgents(target, "conversations:read");
       if (to.length === 0) return [];
       const [row] = await selectConversationRows(systemCtx(db, target.tenantId)).where(eq(conversations.id, target.id));
       if (!row) return [];
@@ -212,9 +226,8 @@ export async function planDeliveries(
         const target = await loadTarget(event.tenantId, uuid);
         if (!target) continue;
         const viewers = await dir.viewers(target.tenantId, uuid);
-        const everyone = await dir.agents(target.tenantId);
         out.push({
-          to: await visibleOnly(target, everyone, "conversations:read"),
+          to: await seeingAgents(target, "conversations:read"),
           text: frameText("presence_update", { conversation_uuid: uuid, viewers }),
         });
       }
