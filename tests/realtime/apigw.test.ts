@@ -347,8 +347,9 @@ describe("LibreDesk's dialect through the registry", () => {
       uuid: conv.uuid,
       last_message: "via Lambda",
     });
-    // Neither the same agent's HelperIQ-dialect connection (not concerned, not subscribed), nor Eve (cannot see it), nor workspace B.
-    expect(framesTo(helperiq)).toEqual([]);
+    // The same agent's HelperIQ-dialect connection (not concerned, not subscribed) gets the change for its
+    // lists, not the message; Eve (cannot see it) and workspace B get nothing.
+    expect(framesTo(helperiq)).toEqual([frames.find((f) => f.type === "conversation_update")]);
     expect(framesTo(eves)).toEqual([]);
     expect(framesTo(stranger)).toEqual([]);
     posts.length = 0;
