@@ -100,7 +100,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       });
       await createMessage(seed, tenant, main.id, { text: "Hi, my order 100000042 has not arrived." });
       uuid = main.uuid;
-      ({ context, page, watch } = await app.openPage());
+      // Wide enough for the details docked beside the thread (1280 px has them as a drawer: tested below).
+      ({ context, page, watch } = await app.openPage({ viewport: { width: 1440, height: 900 } }));
     }, 240_000);
 
     afterEach(() => {
@@ -114,7 +115,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await maho?.close();
     });
 
-    it("shows the contact, earlier conversations and the store's orders beside the thread at 1280 px, with no serious accessibility violation", async () => {
+    it("shows the contact, earlier conversations and the store's orders beside the thread at 1440 px, with no serious accessibility violation", async () => {
       await openSignedIn(app, page, `/inboxes/all/conversations/${uuid}`, app.adminEmail, app.adminPassword);
       expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
       await page.getByRole("heading", { name: /Where is my order\?/ }).waitFor();
@@ -128,7 +129,15 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await order.waitFor();
       expect(await order.textContent()).toContain("#100000042");
       expect(await order.textContent()).toContain("Mentioned");
-      await screenshot(page, "sidebar-1280");
+      // Docked: right of the thread, not over it; the header's toggle says so.
+      const thread = (await page.getByRole("region", { name: "Messages" }).boundingBox())!;
+      const panel = (await page.locator("#conversation-sidebar").boundingBox())!;
+      expect(panel.x).toBeGreaterThanOrEqual(thread.x + thread.width - 1);
+      expect(thread.width).toBeGreaterThan(500);
+      expect(await page.getByRole("button", { name: "Details", exact: true }).getAttribute("aria-expanded")).toBe(
+        "true",
+      );
+      await screenshot(page, "sidebar-1440");
       expect(await axeViolations(page, "serious", "#conversation-sidebar")).toEqual([]);
     });
 
@@ -213,6 +222,54 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(notes.map((n: { note: string }) => n.note)).toEqual(["Prefers email, not phone."]);
     });
 
+    it("at 1440 px the header's Details toggle collapses the docked panel (remembered across a reload) and brings it back", async () => {
+      const toggle = page.getByRole("button", { name: "Details", exact: true });
+      const card = page.getByTestId("contact-card");
+      await toggle.click();
+      await eventually(() => card.isVisible()).toBe(false);
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+      await page.reload();
+      await page.getByRole("heading", { name: /Where is my order\?/ }).waitFor();
+      expect(await card.isVisible()).toBe(false);
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+      await toggle.click();
+      await card.waitFor({ state: "visible" });
+      expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    });
+
+    it("at 1280 px the details are a drawer over the thread, closed by default, opened by the header's toggle", async () => {
+      const mid = await app.openPage({
+        viewport: { width: 1280, height: 800 },
+        storageState: await context.storageState(),
+      });
+      try {
+        await mid.page.goto(`${app.url}/inboxes/all/conversations/${uuid}`);
+        await mid.page.getByRole("heading", { name: /Where is my order\?/ }).waitFor();
+        const card = mid.page.getByTestId("contact-card");
+        const toggle = mid.page.getByRole("button", { name: "Details", exact: true });
+        expect(await card.isVisible()).toBe(false);
+        expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+        // Without the panel the thread has room: app sidebar 240 + list 320 leave it 720 px.
+        const thread = (await mid.page.getByRole("region", { name: "Messages" }).boundingBox())!;
+        expect(thread.width).toBeGreaterThanOrEqual(700);
+        await screenshot(mid.page, "sidebar-1280-closed");
+        await toggle.click();
+        await card.waitFor({ state: "visible" });
+        expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+        await new Promise((r) => setTimeout(r, 300)); // the slide-in transition
+        const panel = (await mid.page.locator("#conversation-sidebar").boundingBox())!;
+        expect(panel.x + panel.width).toBeCloseTo(1280, 0); // over the thread's right edge, not beside it
+        await screenshot(mid.page, "sidebar-1280");
+        expect(await axeViolations(mid.page, "serious", "#conversation-sidebar")).toEqual([]);
+        await mid.page.keyboard.press("Escape");
+        await eventually(() => card.isVisible()).toBe(false);
+        expect(mid.watch.problems).toEqual([]);
+        expect(mid.watch.takeHttpErrors()).toEqual([]);
+      } finally {
+        await mid.context.close();
+      }
+    });
+
     it("at 390 px the details open as a drawer from the header", async () => {
       const narrow = await app.openPage({
         viewport: { width: 390, height: 844 },
@@ -222,7 +279,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await narrow.page.goto(`${app.url}/conversations/${uuid}`);
         await narrow.page.getByRole("heading", { name: /Where is my order\?/ }).waitFor();
         expect(await narrow.page.getByTestId("contact-card").isVisible()).toBe(false);
-        await narrow.page.getByRole("button", { name: "Details" }).click();
+        await narrow.page.getByRole("button", { name: "Details", exact: true }).click();
         await narrow.page.getByTestId("contact-card").waitFor({ state: "visible" });
         await new Promise((r) => setTimeout(r, 300)); // the slide-in transition
         await screenshot(narrow.page, "sidebar-390");

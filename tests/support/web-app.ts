@@ -34,10 +34,26 @@ export type WebApp = {
   browser: Browser;
   adminEmail: string;
   adminPassword: string;
-  /** The API as the admin, through a cookie session of its own (answers unwrapped; throws on an error). */
+  /**
+   * The API as the admin, through a cookie session of its own (answers unwrapped; throws on an error). A FormData
+   * body goes as multipart (POST /api/v1/media), anything else as JSON.
+   */
   adminApi: AdminApi;
   /** A session of any agent by email and password, the same shape as adminApi. */
   apiSession(email: string, password: string): Promise<AdminApi>;
+  /**
+   * An email inbox created by the admin through the API, sending through the SMTP peer. `imap` is where it reads
+   * mail (a Dovecot user in the suites that receive mail); by default a name that is never polled.
+   */
+  createMailInbox(options?: { name?: string; imap?: Record<string, unknown> }): Promise<{ id: number }>;
+  /** An agent created by the admin through the API (no welcome mail), able to sign in with `password`. */
+  hireAgent(agent: {
+    first: string;
+    last: string;
+    email: string;
+    password: string;
+    roles?: string[];
+  }): Promise<{ id: number }>;
   /** For tests/support/factories.ts: the running server's database as a TestApp, and the default workspace. */
   seed: TestApp;
   tenant: TestTenant;
@@ -88,10 +104,16 @@ export async function startWebApp(
     const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
     const csrf = cookies.find((c) => c.startsWith("csrf_token="))!.split("=")[1]!;
     return async (method, p, body) => {
+      const multipart = body instanceof FormData;
       const res = await fetch(`${url}${p}`, {
         method,
-        headers: { cookie: cookies.join("; "), "x-csrftoken": csrf, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          cookie: cookies.join("; "),
+          "x-csrftoken": csrf,
+          // fetch sets a FormData body's multipart type itself (with its boundary).
+          ...(multipart ? {} : { "content-type": "application/json" }),
+        },
+        body: multipart ? body : body === undefined ? undefined : JSON.stringify(body),
       });
       const json = (await res.json()) as { data: any };
       if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
@@ -100,6 +122,25 @@ export async function startWebApp(
   }
 
   const adminApi = await apiSession(adminEmail, adminPassword);
+  const createMailInbox: WebApp["createMailInbox"] = ({ name = "Support", imap } = {}) =>
+    adminApi("POST", "/api/v1/inboxes", {
+      name,
+      channel: "email",
+      from: "Acme Support <support@acme.example>",
+      config: {
+        imap: [imap ?? { host: "imap.acme.example", username: "support@acme.example", password: "unused" }],
+        smtp: [{ host: "127.0.0.1", port: Number(new URL(peer.url).port), tls: "none", username: "", password: "" }],
+      },
+    });
+  const hireAgent: WebApp["hireAgent"] = ({ first, last, email, password, roles = ["Admin"] }) =>
+    adminApi("POST", "/api/v1/agents", {
+      first_name: first,
+      last_name: last,
+      email,
+      roles,
+      password,
+      send_welcome_email: false,
+    });
   const [workspace] = await server.database.db
     .select({ id: tenants.id })
     .from(tenants)
@@ -117,6 +158,8 @@ export async function startWebApp(
     adminPassword,
     adminApi,
     apiSession,
+    createMailInbox,
+    hireAgent,
     seed,
     tenant,
     async openPage(o = {}) {

@@ -32,3 +32,32 @@ export function personName(
   const name = [person?.first_name, person?.last_name].filter(Boolean).join(" ").trim();
   return name || fallback;
 }
+
+const SIZE_UNITS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
+
+/**
+ * A file's size in the reader's language, decimal units as file managers show them: "17 B", "12 kB", "3.4 MB".
+ * The one size format of the app (thread chips, lightbox, reply attachments). Narrow symbols ("B", not English
+ * short "byte"), always a no-break space between number and symbol (narrow English omits it).
+ */
+export function fileSize(bytes: number, locale: string): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const parts = new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: SIZE_UNITS[unit],
+    unitDisplay: "narrow",
+    maximumFractionDigits: unit === 0 || value >= 10 ? 0 : 1,
+  }).formatToParts(value);
+  const number = parts
+    .filter((p) => p.type !== "unit" && p.type !== "literal")
+    .map((p) => p.value)
+    .join("");
+  const symbol = parts.find((p) => p.type === "unit")?.value ?? "";
+  const unitFirst = parts.findIndex((p) => p.type === "unit") < parts.findIndex((p) => p.type === "integer");
+  return unitFirst ? `${symbol}\u00a0${number}` : `${number}\u00a0${symbol}`;
+}

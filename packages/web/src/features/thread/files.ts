@@ -19,24 +19,6 @@ const PREVIEWABLE = new Set([
 export const isPreviewable = (file: Attachment) =>
   PREVIEWABLE.has(file.content_type.split(";")[0]!.trim().toLowerCase());
 
-const UNITS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
-
-/** "12 kB", "3.4 MB" in the reader's language (decimal units, as file managers show them). */
-export function fileSize(bytes: number, locale: string): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return new Intl.NumberFormat(locale, {
-    style: "unit",
-    unit: UNITS[unit],
-    unitDisplay: "short",
-    maximumFractionDigits: unit === 0 || value >= 10 ? 0 : 1,
-  }).format(value);
-}
-
 /** A short type label: the file's extension ("PDF"), else the MIME subtype. */
 export function fileKind(file: Attachment): string {
   const ext = /\.([a-z0-9]{1,8})$/i.exec(file.filename)?.[1];
