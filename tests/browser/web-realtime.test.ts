@@ -284,6 +284,22 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await thread(b.page).getByText("Friday it is.").waitFor();
     });
 
+    it("a change to a conversation Bob is not concerned by reaches his All conversations list live", async () => {
+      // Nora's chat is nobody's; Bob never opened, followed or was mentioned in it.
+      const norway = rowWith(b.page, "Do you ship to Norway?");
+      await expect.poll(() => norway.textContent()).toContain("Open");
+      await rowWith(a.page, "Do you ship to Norway?").click();
+      await thread(a.page).getByText("Do you ship to Norway?", { exact: true }).waitFor();
+      await a.page.getByTestId("status-menu").click();
+      await a.page.getByRole("menuitemradio", { name: "Resolved" }).click();
+      // Resolved is not Open: the row leaves Bob's list, without a reload.
+      await expect.poll(() => norway.count()).toBe(0);
+      await b.page.getByText("1 conversation", { exact: true }).waitFor();
+      // Ada back on Dan's conversation, where Bob is (the next test watches him leave it).
+      await rowWith(a.page, "Parcel never came").click();
+      await a.page.getByTestId("conversation-viewers").getByText("Bob is viewing").waitFor();
+    });
+
     it("signing out closes the connection (one per signed-in session)", async () => {
       const before = app.server.realtime.stats().connections;
       await b.page.getByRole("button", { name: /Account and theme/ }).click();
