@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { ensureWebBuild } from "../../packages/web/build.ts";
-import type { TestApp } from "./app.ts";
+import { loopbackResolve, type TestApp } from "./app.ts";
 import { CHROMIUM, CHROMIUM_FLAGS, watchPage } from "./browser.ts";
 import type { TestTenant } from "./factories.ts";
 import { freePort } from "./free-port.ts";
@@ -91,6 +91,8 @@ export async function startWebApp(
       ...options.env,
     }),
     () => undefined,
+    // Workspaces in these suites name hosts such as imap.acme.example: they never resolve (no DNS query leaves).
+    { resolve: loopbackResolve },
   );
   const url = server.url;
 

@@ -1,7 +1,7 @@
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
-import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
+import { createOutboundGuard, type Resolve } from "@helperiq/adapters/net/outbound-guard";
 import { serve, type ServerType } from "@hono/node-server";
 import { openDatabase } from "@helperiq/adapters/db/open";
 import { createApp, FAMILIES, type AppDeps } from "@helperiq/api";
@@ -47,6 +47,8 @@ export type RunningServer = {
 export async function startServer(
   config: ServerConfig,
   log: (line: string) => void = console.log,
+  /** `resolve`: the outbound guard's name resolution (the system's by default; test harnesses answer loopback only). */
+  options: { resolve?: Resolve } = {},
 ): Promise<RunningServer> {
   // First: a malformed FCM key file fails the start before anything is opened.
   const push = createConfiguredPush({ serviceAccount: config.FCM_SERVICE_ACCOUNT, endpoint: config.FCM_ENDPOINT });
@@ -92,7 +94,7 @@ export async function startServer(
   const events = realtime.events;
   // Everything a workspace configures (crawled URLs, store, OIDC provider, mail servers) is reached through
   // this guard; what the operator configures (SMTP_URL, FCM, AI base URLs) is not.
-  const guard = createOutboundGuard({ allow: config.OUTBOUND_ALLOW_HOSTS });
+  const guard = createOutboundGuard({ allow: config.OUTBOUND_ALLOW_HOSTS, resolve: options.resolve });
   const channelMailer = createInboxTransport({ guard });
   const ai = createAiClients({
     baseUrls: {
