@@ -40,34 +40,16 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     beforeAll(async () => {
       imap = await startDovecot();
       app = await startWebApp({ adminEmail: "owner@agent-day.example", adminPassword: PASSWORD });
-      const api = app.adminApi;
-      for (const agent of [ADA, BOB])
-        await api("POST", "/api/v1/agents", {
-          first_name: agent.first,
-          last_name: agent.last,
-          email: agent.email,
-          roles: ["Admin"],
-          password: PASSWORD,
-        });
+      for (const agent of [ADA, BOB]) await app.hireAgent({ ...agent, password: PASSWORD });
       const mailbox = await imap.addUser();
-      const inbox = await api("POST", "/api/v1/inboxes", {
-        name: "Support",
-        channel: "email",
-        from: "Acme Support <support@acme.example>",
-        config: {
-          imap: [
-            {
-              host: mailbox.host,
-              port: mailbox.port,
-              tls: "none",
-              username: mailbox.username,
-              password: mailbox.password,
-              mailbox: "INBOX",
-            },
-          ],
-          smtp: [
-            { host: "127.0.0.1", port: Number(new URL(app.peer.url).port), tls: "none", username: "", password: "" },
-          ],
+      const inbox = await app.createMailInbox({
+        imap: {
+          host: mailbox.host,
+          port: mailbox.port,
+          tls: "none",
+          username: mailbox.username,
+          password: mailbox.password,
+          mailbox: "INBOX",
         },
       });
       inboxId = inbox.id;
@@ -145,7 +127,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       });
       await ada.page
         .getByTestId("attachment-chip")
-        .getByText(/\d+ B$/)
+        .getByText(/\d+\sB$/)
         .waitFor();
       await screenshot(ada.page, "agent-day-reply");
       await ada.page.getByTestId("send").click();

@@ -36,21 +36,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
   () => {
     beforeAll(async () => {
       app = await startWebApp({ adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
-      const { peer } = app;
-
       // The workspace as an admin would set it up through the API: an email inbox sending through the peer,
       // a team the admin belongs to and a shared view (both listed in the sidebar).
       const api = app.adminApi;
       const me = await api("GET", "/api/v1/agents/me");
-      const inbox = await api("POST", "/api/v1/inboxes", {
-        name: "Support",
-        channel: "email",
-        from: "Acme Support <support@acme.example>",
-        config: {
-          imap: [{ host: "imap.acme.example", username: "support@acme.example", password: "unused" }],
-          smtp: [{ host: "127.0.0.1", port: Number(new URL(peer.url).port), tls: "none", username: "", password: "" }],
-        },
-      });
+      const inbox = await app.createMailInbox();
       await api("POST", "/api/v1/teams", { name: "Billing", members: [me.id] });
       await api("POST", "/api/v1/shared-views", {
         name: "Urgent ones",

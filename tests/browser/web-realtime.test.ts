@@ -65,15 +65,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     beforeAll(async () => {
       app = await startWebApp({ adminEmail: "owner@realtime.example", adminPassword: PASSWORD });
       const api = app.adminApi;
-      for (const agent of [ADA, BOB]) {
-        await api("POST", "/api/v1/agents", {
-          first_name: agent.first,
-          last_name: agent.last,
-          email: agent.email,
-          roles: ["Admin"],
-          password: PASSWORD,
-        });
-      }
+      for (const agent of [ADA, BOB]) await app.hireAgent({ ...agent, password: PASSWORD });
       chatInbox = await api("POST", "/api/v1/inboxes", {
         name: "Website chat",
         channel: "livechat",
@@ -82,23 +74,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
           prechat_form: { enabled: true, fields: [{ key: "name", label: "Your name", type: "text" }] },
         },
       });
-      const mailInbox = await api("POST", "/api/v1/inboxes", {
-        name: "Support",
-        channel: "email",
-        from: "Acme Support <support@acme.example>",
-        config: {
-          imap: [{ host: "imap.acme.example", username: "support@acme.example", password: "unused" }],
-          smtp: [
-            {
-              host: "127.0.0.1",
-              port: Number(new URL(app.peer.url).port),
-              tls: "none",
-              username: "",
-              password: "",
-            },
-          ],
-        },
-      });
+      const mailInbox = await app.createMailInbox();
       // A customer whose mail server refuses our replies: a reply to them ends up failed.
       const dan = await createContact(app.seed, app.tenant, { email: `dan@${REFUSED_DOMAIN}`, firstName: "Dan" });
       const mail = await createConversation(app.seed, app.tenant, {

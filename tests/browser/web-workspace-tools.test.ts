@@ -44,25 +44,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       const api = app.adminApi;
       const me = await api("GET", "/api/v1/agents/me");
       adminId = me.id;
-      const inbox = await api("POST", "/api/v1/inboxes", {
-        name: "Support",
-        channel: "email",
-        from: "Acme Support <support@acme.example>",
-        config: {
-          imap: [{ host: "imap.acme.example", username: "support@acme.example", password: "unused" }],
-          smtp: [
-            { host: "127.0.0.1", port: Number(new URL(app.peer.url).port), tls: "none", username: "", password: "" },
-          ],
-        },
-      });
-      await api("POST", "/api/v1/agents", {
-        first_name: "Bob",
-        last_name: "Builder",
-        email: BOB.email,
-        roles: ["Admin"],
-        password: BOB.password,
-        send_welcome_email: false,
-      });
+      const inbox = await app.createMailInbox();
+      await app.hireAgent({ first: "Bob", last: "Builder", ...BOB });
       const { seed, tenant } = app;
       const subjects = ["Invoice copy", "Broken hinge", "Wrong colour"];
       const bodies = [
@@ -258,8 +241,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(await axeViolations(page)).toEqual([]);
       await popover.getByRole("button", { name: /^Mark read: / }).click();
       await page.getByRole("button", { name: "Notifications, none unread" }).waitFor();
-      const listed = await app.apiSession(ADMIN.email, ADMIN.password);
-      expect(await listed("GET", "/api/v1/notifications/stats")).toMatchObject({ total: 1, unread: 0 });
+      expect(await app.adminApi("GET", "/api/v1/notifications/stats")).toMatchObject({ total: 1, unread: 0 });
       await page.keyboard.press("Escape");
     });
 
@@ -294,7 +276,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       expect(await mention.getAttribute("aria-checked")).toBe("true");
       await mention.click();
       await expect.poll(() => mention.getAttribute("aria-checked")).toBe("false");
-      const api = await app.apiSession(ADMIN.email, ADMIN.password);
+      const api = app.adminApi;
       await expect
         .poll(async () => {
           const me = await api("GET", "/api/v1/agents/me");
