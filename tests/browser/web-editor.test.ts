@@ -40,14 +40,20 @@ const mailTo = (address: string, containing: string) =>
 async function giveImage(kind: "paste" | "drop", name: string) {
   await editor().evaluate(
     (el, { kind, name, b64 }) => {
+      // The page's own constructors (this program has no DOM types).
+      const page = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+        ClipboardEvent: new (type: string, init: object) => Event;
+        DragEvent: new (type: string, init: object) => Event;
+      };
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const data = new DataTransfer();
+      const data = new page.DataTransfer();
       data.items.add(new File([bytes], name, { type: "image/png" }));
       const box = el.getBoundingClientRect();
       const event =
         kind === "paste"
-          ? new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true })
-          : new DragEvent("drop", {
+          ? new page.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true })
+          : new page.DragEvent("drop", {
               dataTransfer: data,
               bubbles: true,
               cancelable: true,

@@ -328,9 +328,12 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         // Signed in already (the session's cookies): the conversation opens straight away.
         await narrow.page.goto(`${app.url}/conversations/${conversationUuid}`);
         await narrow.page.getByTestId("message-incoming").first().waitFor();
-        const overflow = await narrow.page.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        );
+        const overflow = await narrow.page.evaluate(() => {
+          const root = (
+            globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+          ).document.documentElement;
+          return root.scrollWidth - root.clientWidth;
+        });
         expect(overflow).toBeLessThanOrEqual(0);
         // The customer's mail with its attachments, in the dark theme.
         await narrow.page.getByTestId("attachments").first().scrollIntoViewIfNeeded();
