@@ -73,7 +73,12 @@ export async function getConversation(ctx: Ctx, ref: ConversationRef): Promise<C
   const e = extra!;
   return {
     ...base,
-    contact: { ...base.contact, phone: e.phone, phone_number: e.phone, type: e.contactType === "visitor" ? "visitor" : "contact" },
+    contact: {
+      ...base.contact,
+      phone: e.phone,
+      phone_number: e.phone,
+      type: e.contactType === "visitor" ? "visitor" : "contact",
+    },
     inbox_mail: e.inboxMail,
     previous_conversations: await previousConversations(ctx, id, base.contact.id),
     custom_attributes: e.customAttributes,

@@ -36,11 +36,7 @@ export const useInboxStore = defineStore("inbox", () => {
       refused.value = "";
     }
     try {
-      const result = await api.conversations(
-        source,
-        { ...options, pageSize: PAGE_SIZE },
-        controller.signal,
-      );
+      const result = await api.conversations(source, { ...options, pageSize: PAGE_SIZE }, controller.signal);
       if (controller.signal.aborted) return;
       rows.value = result.results;
       total.value = result.total;
