@@ -1,5 +1,5 @@
 import { createConversation } from "@helperiq/core/conversation/create";
-import { conversationFilterFields } from "@helperiq/core/conversation/filter-fields";
+import { conversationFilterFields } from "@helperiq/core/filter-fields/index";
 import { getConversation, markSeen } from "@helperiq/core/conversation/get";
 import { CONVERSATION_ORDER_KEYS, listConversations, type ConversationBucket } from "@helperiq/core/conversation/list";
 import { addFollower, listParticipants, removeFollower } from "@helperiq/core/conversation/participants";

@@ -12,7 +12,7 @@ const filterOption = z
   })
   .meta({ id: "FilterOption" });
 
-/** One filterable conversation field (core/conversation/filter-fields.ts). */
+/** One filterable conversation field (core/filter-fields). */
 const filterField = z
   .object({
     field: z.string().describe("The `field` of a filter: a column, or `custom_attributes.<key>`."),

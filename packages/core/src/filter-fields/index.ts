@@ -8,8 +8,15 @@ import { inboxes } from "../inbox/inbox.sql.ts";
 import { listPriorities, listStatuses } from "../status/index.ts";
 import { listTags } from "../tag/index.ts";
 import { listTeamsCompact } from "../team/index.ts";
-import { CONVERSATION_FILTERS } from "./filters.ts";
-import { CONVERSATION_ORDER_KEYS, type ConversationOrder } from "./list.ts";
+import { CONVERSATION_FILTERS } from "../conversation/filters.ts";
+import { CONVERSATION_ORDER_KEYS, type ConversationOrder } from "../conversation/list.ts";
+
+/*
+ * What a client's filter builder may offer for the conversation lists. A folder of its own: it reads the
+ * lists' allow-lists (conversation/) and the workspace's agents, teams, statuses, tags and attributes, and
+ * agent/ already depends on conversation/ (unassigning a leaving agent), so inside either it would tie the
+ * two both ways. Nothing in core imports it.
+ */
 
 /** A value a field may take, with what people call it (a status's name for its id…). */
 export type FilterOption = { value: string | number; label: string };
