@@ -166,7 +166,7 @@ describe("the guard", () => {
     const guard = createOutboundGuard();
     site.hits.length = 0;
     for (const [host, why] of NON_PUBLIC_HOSTS) {
-      const message = await refusedBy(guard.fetch(`http://${host}:${site.port}/secret`));
+      const message = await refusedBy(guard.request(`http://${host}:${site.port}/secret`));
       expect(message, host).toMatch(why);
       expect(message).toMatch(/OUTBOUND_ALLOW_HOSTS/);
       expect(await guard.refusal(host), host).toMatch(why);
@@ -190,7 +190,7 @@ describe("the guard", () => {
     site.hits.length = 0;
     for (const [name, why] of cases) {
       expect(await guard.refusal(name), name).toMatch(why);
-      expect(await refusedBy(guard.fetch(`http://${name}:${site.port}/secret`)), name).toMatch(why);
+      expect(await refusedBy(guard.request(`http://${name}:${site.port}/secret`)), name).toMatch(why);
     }
     expect(site.hits).toEqual([]);
     // Public answers pass; a name that does not resolve is not refused at save time (checked again on connect).
@@ -206,18 +206,18 @@ describe("the guard", () => {
   it("refuses localhost with the system resolver too, and other schemes and credentials in URLs", async () => {
     const guard = createOutboundGuard();
     expect(await guard.refusal("localhost")).toMatch(/loopback name/);
-    expect(await refusedBy(guard.fetch("file:///etc/passwd"))).toMatch(
+    expect(await refusedBy(guard.request("file:///etc/passwd"))).toMatch(
       /^file URLs are not fetched: only http and https/,
     );
-    expect(await refusedBy(guard.fetch("ftp://example.com/x"))).toMatch(/^ftp URLs are not fetched/);
-    expect(await refusedBy(guard.fetch("http://user:pw@example.com/"))).toMatch(/credentials/);
+    expect(await refusedBy(guard.request("ftp://example.com/x"))).toMatch(/^ftp URLs are not fetched/);
+    expect(await refusedBy(guard.request("http://user:pw@example.com/"))).toMatch(/credentials/);
     expect(await guard.refusal("evil.example@127.0.0.1")).toMatch(/is not a host name or IP address/);
   });
 
   it("allows what OUTBOUND_ALLOW_HOSTS lists, and only that", async () => {
     site.hits.length = 0;
     const byAddress = createOutboundGuard({ allow: "127.0.0.1" });
-    expect(await (await byAddress.fetch(`http://127.0.0.1:${site.port}/page`)).text()).toContain("vault code");
+    expect(await (await byAddress.request(`http://127.0.0.1:${site.port}/page`)).text()).toContain("vault code");
     expect(await byAddress.refusal("[::1]")).toMatch(/loopback/);
     expect(await byAddress.refusal("localhost")).toMatch(/loopback name/);
     const byRange = createOutboundGuard({ allow: "10.0.0.0/8,fd00::/8" });
@@ -226,7 +226,7 @@ describe("the guard", () => {
     expect(await byRange.refusal("127.0.0.1")).toMatch(/loopback/);
     const byName = createOutboundGuard({ allow: "site.test", resolve: resolver() });
     expect(await byName.refusal("site.test")).toBeNull();
-    expect((await byName.fetch(`http://site.test:${site.port}/page`)).status).toBe(200);
+    expect((await byName.request(`http://site.test:${site.port}/page`)).status).toBe(200);
     expect(await byName.refusal("loopback.test")).toMatch(/loopback/);
     expect(site.hits.map((h) => [h.path, h.host])).toEqual([
       ["/page", `127.0.0.1:${site.port}`],
@@ -236,7 +236,7 @@ describe("the guard", () => {
 
   it("re-checks every redirect hop: an allowed host cannot send the fetch to a refused one", async () => {
     const guard = createOutboundGuard({ allow: "site.test", resolve: resolver() });
-    const from = (path: string) => guard.fetch(`http://site.test:${site.port}${path}`);
+    const from = (path: string) => guard.request(`http://site.test:${site.port}${path}`);
     site.hits.length = 0;
     expect(await refusedBy(from("/to-loopback"))).toMatch(/^127\.0\.0\.1 is a loopback address/);
     expect(await refusedBy(from("/to-decimal"))).toMatch(/^127\.0\.0\.1 is a loopback address/);
@@ -253,7 +253,7 @@ describe("the guard", () => {
     const landed = await from("/hop");
     expect([landed.status, landed.url]).toEqual([200, `http://site.test:${site.port}/landing`]);
     // redirect: "error" refuses to follow at all (the store's token request uses it).
-    await expect(guard.fetch(`http://site.test:${site.port}/hop`, { redirect: "error" })).rejects.toThrow(
+    await expect(guard.request(`http://site.test:${site.port}/hop`, { redirect: "error" })).rejects.toThrow(
       /answered with a redirect/,
     );
   });
@@ -261,7 +261,7 @@ describe("the guard", () => {
   it("does not carry credentials across origins on a redirect", async () => {
     const guard = createOutboundGuard({ allow: "a.test,b.test", resolve: resolver() });
     site.hits.length = 0;
-    const res = await guard.fetch(`http://a.test:${site.port}/to-b`, {
+    const res = await guard.request(`http://a.test:${site.port}/to-b`, {
       headers: { authorization: "Bearer secret-token" },
     });
     expect(res.status).toBe(200);
@@ -280,10 +280,10 @@ describe("the guard", () => {
       const guard = createOutboundGuard({ allow: "127.0.0.2/32", resolve });
       const url = `http://rebind.test:${outside.port}/`;
       // One lookup per connection, and the connection goes to the address that lookup answered.
-      expect(await (await guard.fetch(url)).text()).toBe("<p>outside</p>");
+      expect(await (await guard.request(url)).text()).toBe("<p>outside</p>");
       expect(resolve.calls.get("rebind.test")).toBe(1);
       // The next connection looks up again (the server closed the first): the new answer is checked, and refused.
-      expect(await refusedBy(guard.fetch(url))).toMatch(/^rebind\.test resolves to 127\.0\.0\.1, a loopback address/);
+      expect(await refusedBy(guard.request(url))).toMatch(/^rebind\.test resolves to 127\.0\.0\.1, a loopback address/);
       expect(resolve.calls.get("rebind.test")).toBe(2);
       expect(inside.hits).toEqual([]);
       expect(outside.hits.map((h) => h.host)).toEqual([`rebind.test:${outside.port}`]);
@@ -294,7 +294,7 @@ describe("the guard", () => {
         resolve: scriptedResolver({ "rebind.test": [["127.0.0.2"], ["127.0.0.1"]] }),
       });
       expect(await later.refusal("rebind.test")).toBeNull();
-      await refusedBy(later.fetch(url));
+      await refusedBy(later.request(url));
       expect(inside.hits).toEqual([]);
     } finally {
       await Promise.all([outside.close(), inside.close()]);

@@ -94,7 +94,7 @@ import { z } from "zod";
 import { randomUUID } from "node:crypto";
 import type { Outbound } from "../port/outbound.ts";
 export const all = [eq, pgTable, z, randomUUID];
-export const get = (outbound: Outbound, url: string) => outbound.fetch(url);
+export const get = (outbound: Outbound, url: string) => outbound.request(url);
 `;
 
 const WEB_FORBIDDEN = `

@@ -20,7 +20,7 @@ export const apiRootOf = (baseUrl: string) => baseUrl.replace(/\/+$/, "").replac
  * goes through the outbound guard: the store's base URL is whatever a workspace admin typed.
  */
 export function createMahoEcommerce(options: { clock: Clock; guard: OutboundGuard }): Ecommerce {
-  const fetch = options.guard.fetch;
+  const fetch = options.guard.request;
   const tokens = createTokenCache(options.clock, fetch);
 
   /** A GET with the cached token, renewed once if the store answers 401; 404 is null. */

@@ -9,5 +9,5 @@ import { fileText } from "./extract.ts";
  * redirect from it, reaches only what the policy allows.
  */
 export function createKnowledgeReader(opts: { guard: OutboundGuard }): KnowledgeReader {
-  return { fileText, crawl: (url, limits) => crawl(opts.guard.fetch, url, limits) };
+  return { fileText, crawl: (url, limits) => crawl(opts.guard.request, url, limits) };
 }

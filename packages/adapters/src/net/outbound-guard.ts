@@ -85,7 +85,7 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
         return null; // Unresolvable now: checked again on every connection.
       }
     },
-    fetch(url, init) {
+    request(url, init) {
       agent ??= pinnedAgent(vet, options.connectTimeoutMs ?? 10_000);
       return guardedFetch(agent, url, init);
     },

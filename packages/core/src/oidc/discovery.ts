@@ -42,7 +42,7 @@ export function discoverProvider(outbound: Outbound, providerUrl: string): Promi
 async function fetchEndpoints(outbound: Outbound, providerUrl: string): Promise<OidcEndpoints> {
   let body: unknown;
   try {
-    const res = await outbound.fetch(`${providerUrl}/.well-known/openid-configuration`, {
+    const res = await outbound.request(`${providerUrl}/.well-known/openid-configuration`, {
       headers: { accept: "application/json" },
       redirect: "error",
       signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),

@@ -25,7 +25,7 @@ export async function verifyIdToken(
   try {
     ({ payload: claims } = await jwtVerify(
       idToken,
-      remoteKeySet(expected.jwksUri, PROVIDER_TIMEOUT_MS, outbound.fetch),
+      remoteKeySet(expected.jwksUri, PROVIDER_TIMEOUT_MS, outbound.request),
       {
         issuer: expected.issuer,
         audience: expected.clientId,

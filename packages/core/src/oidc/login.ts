@@ -159,7 +159,7 @@ async function exchangeCode(
   let res: Response;
   let answer: unknown;
   try {
-    res = await outbound.fetch(tokenEndpoint, {
+    res = await outbound.request(tokenEndpoint, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",

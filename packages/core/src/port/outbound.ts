@@ -24,9 +24,9 @@ export interface Outbound {
    */
   refusal(host: string): Promise<string | null>;
   /**
-   * `fetch` whose every connection goes to an address the policy allows, pinned to the address that was
+   * An HTTP request (fetch's arguments and answer) whose every connection goes to an address the policy allows, pinned to the address that was
    * checked. Only http and https; `redirect: "follow"` (the default) re-checks each hop, a few hops at most,
    * and only for GET and HEAD. A refused destination rejects with OutboundRefusedError.
    */
-  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
+  request(url: string | URL, init?: RequestInit): Promise<Response>;
 }
