@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw } from "vue-router";
 import { isAppPath } from "./app-paths.ts";
+import { adminRoute } from "./features/admin/routes.ts";
 import SignInPage from "./features/auth/SignInPage.vue";
 import { useSessionStore } from "./stores/session.ts";
 
@@ -61,6 +62,7 @@ export const routes: RouteRecordRaw[] = [
         component: () => import("./features/contacts/ContactPage.vue"),
         props: true,
       },
+      adminRoute,
     ],
   },
   {

@@ -1,0 +1,25 @@
+import type { Component } from "vue";
+import type { RouteRecordRaw } from "vue-router";
+
+/** The admin navigation's groups, in order; a group with no section the user may open is not shown. */
+export const ADMIN_GROUPS = ["workspace", "people", "channels", "conversations", "ai"] as const;
+export type AdminGroup = (typeof ADMIN_GROUPS)[number];
+
+/**
+ * One screen of the admin console, at `/admin/<path>`. It is in the user's navigation only when they hold
+ * `permission` (the one the API's routes behind it require); opened without it, the console says so instead of
+ * showing it. `children` are its own sub-pages (`/admin/agents/:id`), under the same permission.
+ */
+export type AdminSection = {
+  name: string;
+  path: string;
+  group: AdminGroup;
+  /** An i18n key: the section's title in the navigation and on its page. */
+  label: string;
+  permission: string;
+  component: () => Promise<Component | { default: Component }>;
+  children?: RouteRecordRaw[];
+};
+
+/** Every admin screen, in navigation order within its group. Each area adds its own entries here. */
+export const ADMIN_SECTIONS: AdminSection[] = [];
