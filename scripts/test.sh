@@ -33,19 +33,29 @@ step "making sure Chromium is installed for the browser suites (apt-get chromium
 bash scripts/provision-chromium.sh
 
 step "suites on the embedded database (PGlite)"
-TEST_DB=pglite npx vitest run --exclude tests/unit/import-rules.test.ts --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1
+TEST_EXCLUDE=tests/unit/import-rules.test.ts TEST_DB=pglite npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pglite.json || failed=1
 
 step "suites on a PostgreSQL server, including the Neon serverless driver smoke suite (not the web app's browser suites: the app reaches the database only through the API, which these suites run)"
-HELPERIQ_SKIP_PROVISION=1 TEST_DB=pg npx vitest run --exclude tests/unit/import-rules.test.ts --exclude 'tests/browser/web-*.test.ts' --reporter=default --reporter=json --outputFile.json=.test-work/results-pg.json || failed=1
+HELPERIQ_SKIP_PROVISION=1 TEST_EXCLUDE='tests/unit/import-rules.test.ts,tests/browser/web-*.test.ts' TEST_DB=pg npx vitest run --reporter=default --reporter=json --outputFile.json=.test-work/results-pg.json || failed=1
 
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
+  // What failed, repeated last: a CI log is often read from its tail only.
+  const failures = [];
   for (const f of [".test-work/results-pglite.json", ".test-work/results-pg.json"]) {
-    if (!fs.existsSync(f)) { failed++; continue; }
+    const pass = f.includes("pglite") ? "PGlite" : "PostgreSQL";
+    if (!fs.existsSync(f)) { failed++; failures.push(`${pass}: the pass wrote no results`); continue; }
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + (r.success ? 0 : r.numFailedTestSuites); skipped += r.numPendingTests + r.numTodoTests;
+    for (const file of r.testResults) {
+      const name = file.name.replace(process.cwd() + "/", "");
+      const tests = file.assertionResults.filter((a) => a.status === "failed");
+      for (const a of tests) failures.push(`${pass}: ${name} > ${a.fullName}\n    ${(a.failureMessages[0] ?? "").split("\n").slice(0, 4).join("\n    ")}`);
+      if (file.status === "failed" && tests.length === 0) failures.push(`${pass}: ${name} (the file itself)\n    ${(file.message ?? "").split("\n").slice(0, 4).join("\n    ")}`);
+    }
   }
+  if (failures.length) console.log(`\nFailed:\n${failures.map((l) => `  ${l}`).join("\n")}`);
   console.log(`\nHelperIQ tests (PGlite + PostgreSQL):`);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 '

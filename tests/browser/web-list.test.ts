@@ -236,11 +236,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
 
       // A partial failure: one ticked conversation is gone when the change reaches it (deleted behind the
       // list's back, no event); the other changes, and the report names the one that did not, with the API's message.
+      // The deletion happens as the change is sent: deleted any earlier, a list refresh (a late push from the changes
+      // above) would rightly drop its row, and with it the tick.
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "All conversations" }).click();
       await expect.poll(() => rows().count()).toBe(6);
       for (const subject of ["Low question", "No priority yet"])
         await page.getByRole("checkbox", { name: new RegExp(`${subject}$`) }).check();
-      await app.server.database.db.delete(conversations).where(eq(conversations.uuid, uuidOf["No priority yet"]!));
+      const gone = uuidOf["No priority yet"]!;
+      await page.route(`**/api/v1/conversations/${gone}/status`, async (route) => {
+        await app.server.database.db.delete(conversations).where(eq(conversations.uuid, gone));
+        await route.continue();
+      });
       await page.getByTestId("bulk-status").click();
       await page.getByRole("menuitem", { name: "Closed" }).click();
       const report = page.getByTestId("bulk-report");

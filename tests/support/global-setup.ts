@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { openPglite } from "@helperiq/adapters/db/pglite";
@@ -28,4 +28,6 @@ export default async function setup(project: TestProject) {
   const templatePath = path.join(WORK, `pglite-template-${process.pid}.tar`);
   writeFileSync(templatePath, Buffer.from(await dump.arrayBuffer()));
   project.provide("testDb", { kind, templatePath } satisfies TestDbInfo);
+  // 40 MB a run: removed when the run ends.
+  return () => rmSync(templatePath, { force: true });
 }
