@@ -112,6 +112,20 @@ describe("agents administration", () => {
     expect((await a.admin.get(`/api/v1/agents/${res.body.data.id}`)).body.data.email).toBe("created@example.com");
   });
 
+  it("searches agents by name or email (q), paging the matches; another workspace's agents never match", async () => {
+    await newAgent(a, "quest.one@example.com", { first_name: "Quentin", last_name: "Searchable" });
+    await newAgent(a, "other@example.com", { first_name: "Quentin", last_name: "Searchable" });
+    await newAgent(b, "quest.b@example.com", { first_name: "Quentin", last_name: "Searchable" });
+    const byName = await a.admin.get("/api/v1/agents?q=quentin%20search&page_size=1");
+    expect(byName.status).toBe(200);
+    expect(byName.body.data).toMatchObject({ total: 2, total_pages: 2, page_size: 1 });
+    const byEmail = await a.admin.get("/api/v1/agents?q=QUEST.ONE");
+    expect(byEmail.body.data.results.map((r: { email: string }) => r.email)).toEqual(["quest.one@example.com"]);
+    // `%` is a literal character, not a LIKE wildcard.
+    expect((await a.admin.get("/api/v1/agents?q=%25")).body.data.total).toBe(0);
+    expect((await a.admin.get(`/api/v1/agents?q=${"x".repeat(101)}`)).status).toBe(400);
+  });
+
   it("mails a welcome link that lets the new agent choose a password and sign in", async () => {
     const res = await newAgent(a, "welcome@example.com", { send_welcome_email: true });
     expect(res.status).toBe(201);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { issueApiKey, revokeApiKeys } from "../auth/api-key.ts";
 import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
@@ -29,17 +29,34 @@ export const AGENT_ORDER_KEYS = Object.keys(AGENT_ORDER) as [AgentOrder, ...Agen
 
 const live = (tenantId: number) => and(eq(users.tenantId, tenantId), eq(users.type, "agent"), isNull(users.deletedAt));
 
-export async function listAgents(ctx: Ctx, q: PageRequest & { orderBy: AgentOrder; order: "asc" | "desc" }) {
+/**
+ * A page of the workspace's agents; `search` keeps those whose full name or email contains it (case-insensitive,
+ * a plain substring: strpos, so `%` and `_` are matched literally).
+ */
+export async function listAgents(
+  ctx: Ctx,
+  q: PageRequest & { orderBy: AgentOrder; order: "asc" | "desc"; search?: string | undefined },
+) {
   const dir = q.order === "asc" ? asc : desc;
+  const needle = q.search?.trim().toLowerCase();
+  const where = needle
+    ? and(
+        live(ctx.tenantId),
+        or(
+          sql`strpos(lower(${users.firstName} || ' ' || ${users.lastName}), ${needle}) > 0`,
+          sql`strpos(lower(${users.email}), ${needle}) > 0`,
+        ),
+      )
+    : live(ctx.tenantId);
   const [rows, [count]] = await Promise.all([
     ctx.db
       .select()
       .from(users)
-      .where(live(ctx.tenantId))
+      .where(where)
       .orderBy(sql`${dir(AGENT_ORDER[q.orderBy])} NULLS LAST`, asc(users.id))
       .limit(q.pageSize)
       .offset(offsetOf(q)),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(users).where(live(ctx.tenantId)),
+    ctx.db.select({ n: sql<number>`count(*)::int` }).from(users).where(where),
   ]);
   return pageResult(await agentViews(ctx.db, rows), count!.n, q);
 }

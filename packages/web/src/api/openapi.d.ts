@@ -3845,6 +3845,7 @@ export interface operations {
                 page_size?: number;
                 order_by?: "first_name" | "email" | "created_at" | "last_active_at" | "users.first_name" | "users.email" | "users.created_at" | "users.last_active_at";
                 order?: "asc" | "desc" | "ASC" | "DESC";
+                q?: string;
             };
             header?: never;
             path?: never;

@@ -47,13 +47,24 @@ export const agentAdminRoutes = new Hono<AppEnv>()
   .get(
     "/api/v1/agents",
     auth("users:manage"),
-    validate("query", pageQuery(AGENT_ORDER_KEYS, "first_name", "users")),
+    validate(
+      "query",
+      pageQuery(AGENT_ORDER_KEYS, "first_name", "users").extend({
+        q: z.string().max(100).optional().describe("Keeps agents whose full name or email contains this text."),
+      }),
+    ),
     responds(page(agent)),
     async (c) => {
       const q = c.req.valid("query");
       return ok(
         c,
-        await listAgents(ctxOf(c), { page: q.page, pageSize: q.page_size, orderBy: q.order_by, order: q.order }),
+        await listAgents(ctxOf(c), {
+          page: q.page,
+          pageSize: q.page_size,
+          orderBy: q.order_by,
+          order: q.order,
+          search: q.q,
+        }),
       );
     },
   )
