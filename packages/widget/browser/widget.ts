@@ -5,31 +5,55 @@
  *   <script src="https://<workspace host>/widget.js" data-inbox="<live-chat inbox uuid>" async></script>
  *
  * and gets a launcher and a chat panel in a shadow root (the page's CSS cannot reach in, ours cannot leak
- * out). The first message creates the visitor; its session token is kept in localStorage, per inbox. Agent
+ * out; styles.ts). The inbox's live-chat settings (`GET …/chat/settings`) give its brand colour, logo, name,
+ * greeting, "typically replies in" line, launcher placement, pre-chat form and whether files may be sent.
+ * The first message creates the visitor; its session token is kept in localStorage, per inbox. Agent
  * replies and typing arrive over the widget WebSocket (`/widget/ws?token=…`), reconnected with backoff;
  * while it is down the open conversation is polled every few seconds. Server text is only ever shown with
- * textContent: nothing a server or agent sends is parsed as HTML here.
+ * textContent: nothing a server or agent sends is parsed as HTML here (the only markup is our own icons).
+ *
+ * Keyboard and screen readers: the launcher is a named button with aria-expanded; the panel is a labelled
+ * dialog that takes focus when opened and gives it back to the launcher when closed (Escape closes); agent
+ * messages arriving live are announced through a polite live region; unread replies show on the launcher.
  *
  * `window.HelperIQ`: open(), close(), toggle(), setUser(jwt) (a site-signed JWT for a verified contact;
  * the visitor's history is merged into it), reset() (forget this browser's session).
  */
+import { ICONS } from "./icons.ts";
+import { type PrechatField, PrechatForm, type PrechatValues } from "./prechat.ts";
+import { applyStyles } from "./styles.ts";
 
+type Attachment = { uuid: string; filename: string; content_type: string; size: number; url: string };
+type Author = { type: "agent" | "contact"; first_name: string; last_name: string; avatar_url: string | null };
 type Message = {
   uuid: string;
   conversation_uuid: string;
   type: "incoming" | "outgoing";
   text_content: string;
   created_at: string;
-  author: { type: "agent" | "contact"; first_name: string; last_name: string };
-  attachments: { uuid: string; filename: string; url: string }[];
+  author: Author;
+  attachments: Attachment[];
 };
-type ConversationSummary = { uuid: string; last_message_at: string | null };
+type ConversationSummary = { uuid: string; last_message_at: string | null; unread_count?: number };
 type Detail = { conversation: ConversationSummary; messages: Message[] };
 type Envelope<T> = { data: T };
+type Settings = {
+  inbox: { name: string };
+  brand_name?: string;
+  logo_url?: string;
+  greeting?: string;
+  intro?: string;
+  launcher?: { position?: string; color?: string; icon_url?: string; spacing_side?: number; spacing_bottom?: number };
+  prechat_form?: { enabled: boolean; title: string; fields: PrechatField[] };
+  file_upload?: boolean;
+};
 
 const POLL_MS = 3000;
 const MAX_BACKOFF_MS = 30_000;
 const TYPING_IDLE_MS = 3000;
+const INPUT_MAX_HEIGHT = 120;
+/** Types a browser shows as an <img> (not SVG: it opens as a document instead). */
+const IMAGE_TYPE = /^image\/(png|jpe?g|gif|webp|avif|bmp)$/i;
 
 class ApiError extends Error {
   constructor(
@@ -38,6 +62,40 @@ class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The text colour (white or near-black) with the better contrast on the brand colour `hex` (WCAG luminance). */
+function readableOn(hex: string): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return "#ffffff";
+  const n = Number.parseInt(m[1]!, 16);
+  const [r = 0, g = 0, b = 0] = [n >> 16, (n >> 8) & 255, n & 255].map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const light = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (light + 0.05) >= (light + 0.05) / 0.05 ? "#ffffff" : "#111827";
+}
+
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("") || "?";
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 (() => {
@@ -68,6 +126,17 @@ class ApiError extends Error {
     },
   };
 
+  /** An http(s) URL from the server (relative ones are the API's own), or null: never javascript: or data:. */
+  function safeUrl(url: string | null | undefined): string | null {
+    if (!url) return null;
+    try {
+      const parsed = new URL(url, base);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  }
+
   let token = store.get("token");
   let conversation = store.get("conversation");
   const shown = new Map<string, Message>();
@@ -79,109 +148,159 @@ class ApiError extends Error {
   let typingIdle: number | undefined;
   let agentTypingTimer: number | undefined;
   let isOpen = false;
-  let greeting = "";
-  let fileUpload = false;
+  let unread = 0;
+  let launcherIcon: string = ICONS.chat;
+  let prechat: PrechatForm | null = null;
+  /** The pre-chat answers, once given; sent with the first message. */
+  let prechatAnswers: PrechatValues | null = null;
 
   // ---- UI ---------------------------------------------------------------------------------------
   const host = document.createElement("div");
   host.id = "helperiq-widget";
   host.dataset.transport = "none";
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `
-    <style>
-      :host { all: initial; }
-      .launcher { position: fixed; bottom: 20px; right: 20px; width: 56px; height: 56px; border-radius: 50%;
-        border: 0; background: var(--hq-color, #2563eb); color: #fff; font: 600 22px/56px system-ui, sans-serif;
-        cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483000; }
-      .badge { position: absolute; top: -4px; right: -4px; min-width: 18px; height: 18px; border-radius: 9px;
-        background: #dc2626; color: #fff; font: 600 11px/18px system-ui, sans-serif; display: none; }
-      .panel { position: fixed; bottom: 88px; right: 20px; width: 340px; max-width: calc(100vw - 40px);
-        height: 460px; max-height: calc(100vh - 120px); display: none; flex-direction: column; background: #fff;
-        border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.25); overflow: hidden; z-index: 2147483000;
-        font: 14px/1.4 system-ui, sans-serif; color: #111827; }
-      .panel.open { display: flex; }
-      .left .launcher, .left .panel { right: auto; left: 20px; }
-      header { background: var(--hq-color, #2563eb); color: #fff; padding: 12px 14px; font-weight: 600; }
-      .greeting { padding: 10px 14px; color: #374151; border-bottom: 1px solid #e5e7eb; white-space: pre-wrap; }
-      .greeting:empty { display: none; }
-      .messages { flex: 1; overflow-y: auto; padding: 10px 14px; display: flex; flex-direction: column; gap: 6px; }
-      .msg { max-width: 80%; padding: 7px 10px; border-radius: 10px; white-space: pre-wrap; word-wrap: break-word; }
-      .msg.incoming { align-self: flex-end; background: var(--hq-color, #2563eb); color: #fff; }
-      .msg.outgoing { align-self: flex-start; background: #f3f4f6; }
-      .msg .who { display: block; font-size: 11px; color: #6b7280; margin-bottom: 2px; }
-      .msg a { color: inherit; }
-      .typing { padding: 0 14px 6px; font-size: 12px; color: #6b7280; min-height: 16px; }
-      .error { padding: 0 14px; font-size: 12px; color: #b91c1c; }
-      form { display: flex; gap: 6px; border-top: 1px solid #e5e7eb; padding: 8px; align-items: flex-end; }
-      textarea { flex: 1; resize: none; border: 1px solid #d1d5db; border-radius: 8px; padding: 7px; font: inherit; height: 38px; }
-      button.send, label.attach { border: 0; border-radius: 8px; background: var(--hq-color, #2563eb); color: #fff;
-        padding: 0 12px; height: 38px; font: inherit; cursor: pointer; line-height: 38px; }
-      label.attach { background: #e5e7eb; color: #111827; display: none; }
-      label.attach.on { display: inline-block; }
-      input[type=file] { display: none; }
-    </style>
-    <div class="frame">
-      <button class="launcher" type="button" data-hq="launcher" aria-label="Chat with us">💬<span class="badge" data-hq="badge"></span></button>
-      <div class="panel" data-hq="panel" role="dialog" aria-label="Chat">
-        <header data-hq="title">Chat</header>
+  applyStyles(root);
+  const frameEl = el("div", "frame");
+  // Our own static markup (icons included); everything from the server goes in with textContent below.
+  frameEl.innerHTML = `
+    <button class="launcher" type="button" data-hq="launcher" aria-expanded="false" aria-controls="hq-panel" aria-label="Chat with us">
+      <span data-hq="launcher-icon"></span><span class="badge" data-hq="badge" aria-hidden="true" hidden></span>
+    </button>
+    <div class="panel" id="hq-panel" data-hq="panel" role="dialog" aria-labelledby="hq-title" aria-describedby="hq-intro" hidden>
+      <header>
+        <img class="logo" data-hq="logo" alt="" hidden>
+        <div class="heading"><h2 id="hq-title" data-hq="title">Chat</h2><p class="intro" id="hq-intro" data-hq="intro"></p></div>
+        <button class="close" type="button" data-hq="close" aria-label="Close chat">${ICONS.close}</button>
+      </header>
+      <div class="scroll" data-hq="scroll" role="region" aria-label="Conversation" tabindex="0">
         <div class="greeting" data-hq="greeting"></div>
         <div class="messages" data-hq="messages"></div>
-        <div class="typing" data-hq="typing"></div>
-        <div class="error" data-hq="error"></div>
-        <form data-hq="form">
-          <textarea data-hq="input" placeholder="Type a message…" maxlength="10000"></textarea>
-          <label class="attach" data-hq="attach" title="Attach a file">📎<input type="file" data-hq="file"></label>
-          <button class="send" type="submit" data-hq="send">Send</button>
-        </form>
       </div>
+      <div class="typing" data-hq="typing-row" hidden><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span data-hq="typing"></span></div>
+      <div class="sr" role="status" data-hq="announce"></div>
+      <div class="error" role="alert" data-hq="error"></div>
+      <form class="prechat" data-hq="prechat" novalidate hidden></form>
+      <form class="composer" data-hq="form">
+        <label class="sr" for="hq-input">Message</label>
+        <textarea id="hq-input" data-hq="input" rows="1" placeholder="Type a message…" maxlength="10000"></textarea>
+        <input type="file" data-hq="file" tabindex="-1" aria-hidden="true" hidden>
+        <button class="tool attach" type="button" data-hq="attach" aria-label="Attach a file" hidden>${ICONS.attach}</button>
+        <button class="tool send" type="submit" data-hq="send" aria-label="Send">${ICONS.send}</button>
+      </form>
     </div>`;
+  root.append(frameEl);
   const $ = <T extends Element>(name: string) => root.querySelector(`[data-hq="${name}"]`) as T;
-  const frame = root.querySelector(".frame") as HTMLDivElement;
+  const launcher = $<HTMLButtonElement>("launcher");
   const panel = $<HTMLDivElement>("panel");
+  const scroller = $<HTMLDivElement>("scroll");
   const list = $<HTMLDivElement>("messages");
   const input = $<HTMLTextAreaElement>("input");
   const badge = $<HTMLSpanElement>("badge");
-  let unread = 0;
+  const composer = $<HTMLFormElement>("form");
+  const prechatEl = $<HTMLFormElement>("prechat");
+  const attach = $<HTMLButtonElement>("attach");
 
   const setError = (text: string) => ($<HTMLDivElement>("error").textContent = text);
   const setTransport = (transport: "none" | "socket" | "polling") => (host.dataset.transport = transport);
+  const announce = (text: string) => ($<HTMLDivElement>("announce").textContent = text);
+  const scrollToEnd = () => (scroller.scrollTop = scroller.scrollHeight);
 
-  function render(message: Message): void {
+  function paintLauncher(): void {
+    // Open, the launcher shows a chevron (it closes the panel); closed, the inbox's icon or ours.
+    $<HTMLSpanElement>("launcher-icon").innerHTML = isOpen ? ICONS.chevronDown : launcherIcon;
+    launcher.setAttribute("aria-expanded", String(isOpen));
+    badge.textContent = unread > 0 ? String(unread) : "";
+    badge.hidden = isOpen || unread === 0;
+    const count = !isOpen && unread > 0 ? `, ${unread} unread message${unread === 1 ? "" : "s"}` : "";
+    launcher.setAttribute("aria-label", `Chat with us${count}`);
+  }
+
+  /** The pre-chat form stands in for the composer until a new visitor has answered it. */
+  function layout(): void {
+    const asking = prechat !== null && !token && !conversation && prechatAnswers === null;
+    prechatEl.hidden = !asking;
+    composer.hidden = asking;
+  }
+
+  function avatarOf(author: Author, name: string): HTMLElement {
+    const box = el("span", "avatar");
+    box.setAttribute("aria-hidden", "true");
+    const src = safeUrl(author.avatar_url);
+    if (!src) {
+      box.textContent = initials(name);
+      return box;
+    }
+    const img = el("img");
+    img.alt = "";
+    img.src = src;
+    img.addEventListener("error", () => (box.textContent = initials(name)), { once: true });
+    box.append(img);
+    return box;
+  }
+
+  /** An image as a thumbnail linking to the file, anything else as a chip with its name and size. */
+  function attachmentView(file: Attachment): HTMLElement {
+    const href = safeUrl(file.url);
+    const link = el("a");
+    if (href) link.href = href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.dataset.hq = "attachment";
+    if (href && IMAGE_TYPE.test(file.content_type)) {
+      link.className = "thumb";
+      const img = el("img");
+      img.alt = file.filename;
+      img.src = href;
+      img.decoding = "async";
+      // The list grew when the picture arrived: stay at the end if we were there.
+      img.addEventListener("load", scrollToEnd, { once: true });
+      link.append(img);
+      return link;
+    }
+    link.className = "chip";
+    link.insertAdjacentHTML("afterbegin", ICONS.file);
+    link.append(el("span", "", file.filename), el("small", "", fileSize(file.size)));
+    return link;
+  }
+
+  /** Shows `message` once, in creation order; `live` when it just arrived (counted unread or announced). */
+  function render(message: Message, live = false): void {
     if (shown.has(message.uuid) || (conversation && message.conversation_uuid !== conversation)) return;
     shown.set(message.uuid, message);
-    const item = document.createElement("div");
-    item.className = `msg ${message.type}`;
-    item.dataset.uuid = message.uuid;
-    if (message.type === "outgoing") {
-      const who = document.createElement("span");
-      who.className = "who";
-      who.textContent = `${message.author.first_name} ${message.author.last_name}`.trim() || "Support";
-      item.append(who);
+    const row = el("div", `row ${message.type}`);
+    row.dataset.uuid = message.uuid;
+    const bubble = el("div", `msg ${message.type}`);
+    const fromAgent = message.type === "outgoing";
+    const name = `${message.author.first_name} ${message.author.last_name}`.trim() || "Support";
+    if (fromAgent) {
+      row.append(avatarOf(message.author, name));
+      bubble.append(el("span", "who", name));
     }
-    item.append(document.createTextNode(message.text_content));
-    for (const file of message.attachments) {
-      const link = document.createElement("a");
-      link.textContent = `📎 ${file.filename}`;
-      if (/^https?:\/\//i.test(file.url)) link.href = file.url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      item.append(document.createElement("br"), link);
+    if (message.text_content) bubble.append(document.createTextNode(message.text_content));
+    if (message.attachments.length) {
+      const files = el("div", "files");
+      files.append(...message.attachments.map(attachmentView));
+      bubble.append(files);
     }
+    row.append(bubble);
     // Keep the order of creation even when a push overtakes a poll.
     const after = [...list.children].find(
-      (el) => (shown.get((el as HTMLElement).dataset.uuid ?? "")?.created_at ?? "") > message.created_at,
+      (node) => (shown.get((node as HTMLElement).dataset.uuid ?? "")?.created_at ?? "") > message.created_at,
     );
-    list.insertBefore(item, after ?? null);
-    list.scrollTop = list.scrollHeight;
-    if (message.type === "outgoing" && !isOpen) {
+    list.insertBefore(row, after ?? null);
+    scrollToEnd();
+    if (!live || !fromAgent) return;
+    const what = message.text_content || message.attachments.map((f) => f.filename).join(", ");
+    announce(`${name}: ${what}`);
+    if (isOpen) void markSeen();
+    else {
       unread += 1;
-      badge.textContent = String(unread);
-      badge.style.display = "block";
+      paintLauncher();
     }
   }
 
-  function renderDetail(detail: Detail): void {
-    for (const message of detail.messages) render(message);
+  function renderDetail(detail: Detail, live: boolean): void {
+    for (const message of detail.messages) render(message, live);
   }
 
   // ---- API ---------------------------------------------------------------------------------------
@@ -208,15 +327,17 @@ class ApiError extends Error {
   function forget(): void {
     token = null;
     conversation = null;
+    prechatAnswers = null;
     store.set("token", null);
     store.set("conversation", null);
     closeSocket();
+    layout();
   }
 
-  async function refresh(): Promise<void> {
+  async function refresh(live = true): Promise<void> {
     if (!conversation || !token) return;
     try {
-      renderDetail(await api<Detail>("GET", `/api/v1/widget/chat/conversations/${conversation}`));
+      renderDetail(await api<Detail>("GET", `/api/v1/widget/chat/conversations/${conversation}`), live);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         conversation = null;
@@ -231,11 +352,15 @@ class ApiError extends Error {
       const conversations = await api<ConversationSummary[]>("GET", "/api/v1/widget/chat/conversations");
       conversation = conversations[0]?.uuid ?? null;
       store.set("conversation", conversation);
-      await refresh();
+      // Replies the visitor has not seen (the server's count: update-last-seen resets it).
+      unread = isOpen ? 0 : (conversations[0]?.unread_count ?? 0);
+      paintLauncher();
+      await refresh(false);
       connect();
     } catch {
       /* a failed start leaves the launcher usable; sending retries */
     }
+    layout();
   }
 
   async function send(text: string): Promise<void> {
@@ -245,6 +370,7 @@ class ApiError extends Error {
         api<Detail & { session_token?: string }>("POST", "/api/v1/widget/chat/conversations/init", {
           message: text,
           page: page(),
+          ...(prechatAnswers ? { form_data: prechatAnswers } : {}),
         });
       const hadToken = token !== null;
       // An expired session was just forgotten (401): start over once as a new visitor.
@@ -258,8 +384,9 @@ class ApiError extends Error {
       }
       conversation = started.conversation.uuid;
       store.set("conversation", conversation);
-      renderDetail(started);
+      renderDetail(started, false);
       connect();
+      layout();
       return;
     }
     render(
@@ -275,6 +402,7 @@ class ApiError extends Error {
       setError("Send a message first, then attach files.");
       return;
     }
+    setError("");
     const form = new FormData();
     form.append("conversation_uuid", conversation);
     form.append("files", file);
@@ -286,6 +414,19 @@ class ApiError extends Error {
       await api("POST", `/api/v1/widget/chat/conversations/${conversation}/update-last-seen`, { page: page() }).catch(
         () => undefined,
       );
+  }
+
+  /** A refused send: a pre-chat answer the server named goes back to its field; anything else above the composer. */
+  function showSendError(err: Error): void {
+    const named = /^form_data\.([a-z0-9_]+): (.+)$/.exec(err.message);
+    if (named && prechat?.setError(named[1]!, named[2]!)) {
+      prechatAnswers = null;
+      layout();
+      prechat.focus(named[1]!);
+      setError("Please check your details.");
+      return;
+    }
+    setError(err.message);
   }
 
   // ---- realtime: the widget socket, polling while it is down --------------------------------------
@@ -340,8 +481,13 @@ class ApiError extends Error {
     switch (frame.type) {
       case "new_message":
         // A pushed widget message is shown as is; any other shape is fetched.
-        if (typeof data.uuid === "string" && typeof data.text_content === "string" && data.author)
-          render(data as unknown as Message);
+        if (
+          typeof data.uuid === "string" &&
+          typeof data.text_content === "string" &&
+          data.author &&
+          Array.isArray(data.attachments)
+        )
+          render(data as unknown as Message, true);
         else void refresh();
         if (agentTypingTimer !== undefined) showTyping(false);
         break;
@@ -358,7 +504,9 @@ class ApiError extends Error {
   function showTyping(on: boolean): void {
     window.clearTimeout(agentTypingTimer);
     agentTypingTimer = undefined;
-    $<HTMLDivElement>("typing").textContent = on ? "Support is typing…" : "";
+    $<HTMLDivElement>("typing-row").hidden = !on;
+    $<HTMLSpanElement>("typing").textContent = on ? "Support is typing…" : "";
+    if (on) scrollToEnd();
     // A lost "stopped typing" must not leave the indicator on.
     if (on) agentTypingTimer = window.setTimeout(() => showTyping(false), 10_000);
   }
@@ -381,20 +529,34 @@ class ApiError extends Error {
   // ---- wiring ------------------------------------------------------------------------------------
   function open(): void {
     isOpen = true;
-    panel.classList.add("open");
+    panel.hidden = false;
     unread = 0;
-    badge.style.display = "none";
-    $<HTMLDivElement>("greeting").textContent = greeting;
+    paintLauncher();
+    layout();
+    scrollToEnd();
     void markSeen();
-    input.focus();
-  }
-  function close(): void {
-    isOpen = false;
-    panel.classList.remove("open");
+    (prechatEl.hidden ? input : (prechat?.first() ?? input)).focus();
   }
 
-  $<HTMLButtonElement>("launcher").addEventListener("click", () => (isOpen ? close() : open()));
-  $<HTMLFormElement>("form").addEventListener("submit", (event) => {
+  /** Closes the panel; focus inside it goes back to the launcher (not taken from wherever the page put it). */
+  function close(): void {
+    const focusInside = root.activeElement !== null && panel.contains(root.activeElement);
+    isOpen = false;
+    panel.hidden = true;
+    paintLauncher();
+    if (focusInside) launcher.focus();
+  }
+
+  launcher.addEventListener("click", () => (isOpen ? close() : open()));
+  $<HTMLButtonElement>("close").addEventListener("click", close);
+  frameEl.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isOpen) {
+      event.preventDefault();
+      close();
+      launcher.focus();
+    }
+  });
+  composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
@@ -403,18 +565,34 @@ class ApiError extends Error {
     send(text)
       .then(() => {
         input.value = "";
+        fitInput();
         sendTyping(false);
       })
-      .catch((err: Error) => setError(err.message))
+      .catch(showSendError)
       .finally(() => (button.disabled = false));
   });
+  prechatEl.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const answers = prechat?.collect();
+    if (!answers) return;
+    setError("");
+    prechatAnswers = answers;
+    layout();
+    input.focus();
+  });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      $<HTMLFormElement>("form").requestSubmit();
+      composer.requestSubmit();
     }
   });
+  /** The message box grows with what is typed, up to a few lines. */
+  function fitInput(): void {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(Math.max(input.scrollHeight + 2, 40), INPUT_MAX_HEIGHT)}px`;
+  }
   input.addEventListener("input", () => {
+    fitInput();
     const now = Date.now();
     if (now - typingSentAt > 2000) {
       typingSentAt = now;
@@ -423,11 +601,16 @@ class ApiError extends Error {
     window.clearTimeout(typingIdle);
     typingIdle = window.setTimeout(() => sendTyping(false), TYPING_IDLE_MS);
   });
-  $<HTMLInputElement>("file").addEventListener("change", (event) => {
-    const field = event.target as HTMLInputElement;
-    const file = field.files?.[0];
-    field.value = "";
-    if (file) upload(file).catch((err: Error) => setError(err.message));
+  const fileInput = $<HTMLInputElement>("file");
+  attach.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = "";
+    if (!file) return;
+    attach.disabled = true;
+    upload(file)
+      .catch((err: Error) => setError(err.message))
+      .finally(() => (attach.disabled = false));
   });
 
   (window as unknown as { HelperIQ: unknown }).HelperIQ = {
@@ -438,6 +621,8 @@ class ApiError extends Error {
       forget();
       shown.clear();
       list.replaceChildren();
+      unread = 0;
+      paintLauncher();
     },
     async setUser(jwt: string) {
       // The exchange is public: the current session goes along as the visitor to merge, not as credentials
@@ -462,25 +647,44 @@ class ApiError extends Error {
     },
   };
 
+  /** The inbox's look and questions: colours and placement as custom properties, texts with textContent. */
+  function applySettings(settings: Settings): void {
+    const look: NonNullable<Settings["launcher"]> = settings.launcher ?? {};
+    if (look.color) {
+      host.style.setProperty("--hq-color", look.color);
+      host.style.setProperty("--hq-on", readableOn(look.color));
+    }
+    if (look.spacing_side !== undefined) host.style.setProperty("--hq-side", `${look.spacing_side}px`);
+    if (look.spacing_bottom !== undefined) host.style.setProperty("--hq-bottom", `${look.spacing_bottom}px`);
+    frameEl.classList.toggle("left", look.position === "left");
+    const icon = safeUrl(look.icon_url);
+    if (icon) {
+      const img = el("img");
+      img.alt = "";
+      img.src = icon;
+      launcherIcon = img.outerHTML;
+    }
+    const title = settings.brand_name || settings.inbox.name || "Chat";
+    $<HTMLElement>("title").textContent = title;
+    $<HTMLElement>("intro").textContent = settings.intro ?? "";
+    if (!settings.intro) panel.removeAttribute("aria-describedby");
+    const logo = $<HTMLImageElement>("logo");
+    const logoUrl = safeUrl(settings.logo_url);
+    if (logoUrl) logo.src = logoUrl;
+    logo.hidden = !logoUrl;
+    $<HTMLDivElement>("greeting").textContent = settings.greeting ?? "";
+    attach.hidden = settings.file_upload === false;
+    const form = settings.prechat_form;
+    prechat =
+      form?.enabled && form.fields.length ? new PrechatForm(prechatEl, form.title, form.fields, "Start chat") : null;
+    paintLauncher();
+    layout();
+  }
+
   async function start(): Promise<void> {
     document.body.append(host);
     try {
-      const launcher = await api<{ launcher: { position?: string; color?: string } }>(
-        "GET",
-        "/api/v1/widget/chat/settings/launcher",
-      );
-      if (launcher.launcher.color) host.style.setProperty("--hq-color", launcher.launcher.color);
-      if (launcher.launcher.position === "left") frame.classList.add("left");
-      const settings = await api<{
-        greeting?: string;
-        brand_name?: string;
-        inbox: { name: string };
-        file_upload?: boolean;
-      }>("GET", "/api/v1/widget/chat/settings");
-      greeting = settings.greeting ?? "";
-      fileUpload = settings.file_upload !== false;
-      $<HTMLElement>("title").textContent = settings.brand_name || settings.inbox.name || "Chat";
-      $<HTMLLabelElement>("attach").classList.toggle("on", fileUpload);
+      applySettings(await api<Settings>("GET", "/api/v1/widget/chat/settings"));
     } catch (err) {
       // Not allowed here (origin), unknown or disabled inbox: no widget at all.
       host.remove();
@@ -491,6 +695,7 @@ class ApiError extends Error {
     await loadLatest();
   }
 
+  paintLauncher();
   if (document.body) void start();
   else document.addEventListener("DOMContentLoaded", () => void start(), { once: true });
 })();
