@@ -11,6 +11,7 @@ import webShell from "./en-web/shell.json" with { type: "json" };
 import webShortcuts from "./en-web/shortcuts.json" with { type: "json" };
 import webSidebar from "./en-web/sidebar.json" with { type: "json" };
 import webThread from "./en-web/thread.json" with { type: "json" };
+import webWorkflow from "./en-web/workflow.json" with { type: "json" };
 
 /**
  * Language packs for the agent UIs' strings (LibreDesk's and HelperIQ's own web app): flat maps of
@@ -42,6 +43,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/shortcuts.json": webShortcuts,
   "en-web/sidebar.json": webSidebar,
   "en-web/thread.json": webThread,
+  "en-web/workflow.json": webWorkflow,
 };
 
 const PACKS: Record<string, LanguagePack> = { en: Object.assign({}, ...Object.values(ENGLISH_PARTS)) };

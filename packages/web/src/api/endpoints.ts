@@ -89,6 +89,27 @@ export const ENDPOINTS = {
   createMyView: ["POST", "/api/v1/views/me"],
   updateMyView: ["PUT", "/api/v1/views/me/:id"],
   deleteMyView: ["DELETE", "/api/v1/views/me/:id"],
+  // Admin: statuses, tags, custom attributes, macros, shared views (api/workflow.ts).
+  createStatus: ["POST", "/api/v1/statuses"],
+  updateStatus: ["PUT", "/api/v1/statuses/:id"],
+  statusColor: ["PUT", "/api/v1/statuses/:id/color"],
+  statusShowOnSend: ["PUT", "/api/v1/statuses/:id/show-on-send"],
+  reorderStatuses: ["PUT", "/api/v1/statuses/reorder"],
+  deleteStatus: ["DELETE", "/api/v1/statuses/:id"],
+  renameTag: ["PUT", "/api/v1/tags/:id"],
+  deleteTag: ["DELETE", "/api/v1/tags/:id"],
+  importTags: ["POST", "/api/v1/tags/import"],
+  tagImportStatus: ["GET", "/api/v1/tags/import/status"],
+  createAttribute: ["POST", "/api/v1/custom-attributes"],
+  updateAttribute: ["PUT", "/api/v1/custom-attributes/:id"],
+  deleteAttribute: ["DELETE", "/api/v1/custom-attributes/:id"],
+  createMacro: ["POST", "/api/v1/macros"],
+  updateMacro: ["PUT", "/api/v1/macros/:id"],
+  deleteMacro: ["DELETE", "/api/v1/macros/:id"],
+  adminSharedViews: ["GET", "/api/v1/shared-views"],
+  createSharedView: ["POST", "/api/v1/shared-views"],
+  updateSharedView: ["PUT", "/api/v1/shared-views/:id"],
+  deleteSharedView: ["DELETE", "/api/v1/shared-views/:id"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];

@@ -22,4 +22,46 @@ export type AdminSection = {
 };
 
 /** Every admin screen, in navigation order within its group. Each area adds its own entries here. */
-export const ADMIN_SECTIONS: AdminSection[] = [];
+export const ADMIN_SECTIONS: AdminSection[] = [
+  // Conversations: statuses, tags, custom attributes, macros, shared views (features/admin/workflow).
+  {
+    name: "statuses",
+    path: "statuses",
+    group: "conversations",
+    label: "web.workflow.statuses.title",
+    permission: "status:manage",
+    component: () => import("./workflow/StatusesPage.vue"),
+  },
+  {
+    name: "tags",
+    path: "tags",
+    group: "conversations",
+    label: "web.workflow.tags.title",
+    permission: "tags:manage",
+    component: () => import("./workflow/TagsPage.vue"),
+  },
+  {
+    name: "custom-attributes",
+    path: "custom-attributes",
+    group: "conversations",
+    label: "web.workflow.attributes.title",
+    permission: "custom_attributes:manage",
+    component: () => import("./workflow/AttributesPage.vue"),
+  },
+  {
+    name: "macros",
+    path: "macros",
+    group: "conversations",
+    label: "web.workflow.macros.title",
+    permission: "macros:manage",
+    component: () => import("./workflow/MacrosPage.vue"),
+  },
+  {
+    name: "shared-views",
+    path: "shared-views",
+    group: "conversations",
+    label: "web.workflow.views.title",
+    permission: "shared_views:manage",
+    component: () => import("./workflow/SharedViewsPage.vue"),
+  },
+];

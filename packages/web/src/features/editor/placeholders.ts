@@ -4,10 +4,26 @@ import { escapeHtml } from "./html.ts";
 const fullName = (first: string, last: string) => `${first} ${last}`.trim();
 
 /**
- * The values of the placeholders a macro may use (core/macro/template.ts TEMPLATE_VARIABLES: the server
- * refuses any other name when the macro is saved), for this conversation and the signed-in agent.
+ * The placeholders a macro may use (core/macro/template.ts TEMPLATE_VARIABLES: the server refuses any other
+ * name when the macro is saved); the admin's macro editor offers these.
  */
-export function placeholderValues(conversation: Conversation, me: Me | null): Record<string, string> {
+export const PLACEHOLDER_NAMES = [
+  "contact.first_name",
+  "contact.last_name",
+  "contact.full_name",
+  "contact.email",
+  "agent.first_name",
+  "agent.last_name",
+  "agent.full_name",
+  "agent.email",
+  "conversation.reference_number",
+  "conversation.subject",
+  "inbox.name",
+] as const;
+export type PlaceholderName = (typeof PLACEHOLDER_NAMES)[number];
+
+/** The values of the placeholders, for this conversation and the signed-in agent. */
+export function placeholderValues(conversation: Conversation, me: Me | null): Record<PlaceholderName, string> {
   const contact = conversation.contact;
   return {
     "contact.first_name": contact.first_name,
