@@ -517,6 +517,18 @@ describe("the embeddable widget in Chromium", () => {
     expect(await part("panel").isHidden()).toBe(true);
     expect(await launcher.getAttribute("aria-expanded")).toBe("false");
     expect(await focused(launcher)).toBe(true);
+
+    // On a phone the open panel fills the screen.
+    await page.setViewportSize({ width: 390, height: 780 });
+    await page.keyboard.press("Enter");
+    expect(await part("panel").evaluate((el: unknown) => (el as { offsetWidth: number }).offsetWidth)).toBe(390);
+    // The picture once the panel has finished sliding in.
+    await part("panel").evaluate((el: unknown) =>
+      Promise.all((el as { getAnimations(): { finished: Promise<unknown> }[] }).getAnimations().map((a) => a.finished)),
+    );
+    await screenshot(page, "widget-phone");
+    await page.keyboard.press("Escape");
+    await page.setViewportSize({ width: 1024, height: 720 });
   });
 
   it("shows nothing on a page outside the inbox's allowed domains", async () => {
