@@ -7,6 +7,7 @@ import webList from "./en-web/list.json" with { type: "json" };
 import webNotifications from "./en-web/notifications.json" with { type: "json" };
 import webRealtime from "./en-web/realtime.json" with { type: "json" };
 import webSearch from "./en-web/search.json" with { type: "json" };
+import webSettings from "./en-web/settings.json" with { type: "json" };
 import webShell from "./en-web/shell.json" with { type: "json" };
 import webShortcuts from "./en-web/shortcuts.json" with { type: "json" };
 import webSidebar from "./en-web/sidebar.json" with { type: "json" };
@@ -39,6 +40,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/notifications.json": webNotifications,
   "en-web/realtime.json": webRealtime,
   "en-web/search.json": webSearch,
+  "en-web/settings.json": webSettings,
   "en-web/shell.json": webShell,
   "en-web/shortcuts.json": webShortcuts,
   "en-web/sidebar.json": webSidebar,

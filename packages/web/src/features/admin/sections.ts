@@ -23,6 +23,71 @@ export type AdminSection = {
 
 /** Every admin screen, in navigation order within its group. Each area adds its own entries here. */
 export const ADMIN_SECTIONS: AdminSection[] = [
+  // Workspace and AI: settings, single sign-on, AI providers and the knowledge base (features/admin/settings).
+  {
+    name: "general",
+    path: "general",
+    group: "workspace",
+    label: "web.settings.general.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/GeneralPage.vue"),
+  },
+  {
+    name: "notification-mail",
+    path: "notification-mail",
+    group: "workspace",
+    label: "web.settings.mail.title",
+    permission: "notification_settings:manage",
+    component: () => import("./settings/NotificationMailPage.vue"),
+  },
+  {
+    name: "sso",
+    path: "sso",
+    group: "workspace",
+    label: "web.settings.sso.title",
+    permission: "oidc:manage",
+    component: () => import("./settings/SsoPage.vue"),
+  },
+  {
+    name: "pci",
+    path: "pci",
+    group: "workspace",
+    label: "web.settings.pci.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/PciPage.vue"),
+  },
+  {
+    name: "ecommerce",
+    path: "ecommerce",
+    group: "workspace",
+    label: "web.settings.store.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/EcommercePage.vue"),
+  },
+  {
+    name: "ai-providers",
+    path: "ai/providers",
+    group: "ai",
+    label: "web.settings.ai.providers.title",
+    permission: "ai:manage",
+    component: () => import("./settings/AiProvidersPage.vue"),
+  },
+  {
+    name: "ai-settings",
+    path: "ai/settings",
+    group: "ai",
+    label: "web.settings.ai.settings.title",
+    permission: "ai:manage",
+    component: () => import("./settings/AiSettingsPage.vue"),
+  },
+  {
+    name: "knowledge",
+    path: "ai/knowledge",
+    group: "ai",
+    label: "web.settings.knowledge.title",
+    permission: "ai:manage",
+    component: () => import("./settings/KnowledgePage.vue"),
+  },
   // Conversations: statuses, tags, custom attributes, macros, shared views (features/admin/workflow).
   {
     name: "statuses",
