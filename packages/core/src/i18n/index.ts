@@ -1,6 +1,7 @@
 import en from "./en.json" with { type: "json" };
 import webAccount from "./en-web/account.json" with { type: "json" };
 import webAdmin from "./en-web/admin.json" with { type: "json" };
+import webChannels from "./en-web/channels.json" with { type: "json" };
 import webContacts from "./en-web/contacts.json" with { type: "json" };
 import webEditor from "./en-web/editor.json" with { type: "json" };
 import webList from "./en-web/list.json" with { type: "json" };
@@ -34,6 +35,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en.json": en,
   "en-web/account.json": webAccount,
   "en-web/admin.json": webAdmin,
+  "en-web/channels.json": webChannels,
   "en-web/contacts.json": webContacts,
   "en-web/editor.json": webEditor,
   "en-web/list.json": webList,

@@ -147,6 +147,16 @@ export const ENDPOINTS = {
   syncRagSource: ["POST", "/api/v1/rag/sources/:id/sync"],
   ragUpload: ["POST", "/api/v1/rag/upload"],
   ragSearch: ["POST", "/api/v1/rag/search"],
+  // The admin screens of inboxes (api/channels.ts).
+  inboxes: ["GET", "/api/v1/inboxes"],
+  createInbox: ["POST", "/api/v1/inboxes"],
+  inbox: ["GET", "/api/v1/inboxes/:id"],
+  updateInbox: ["PUT", "/api/v1/inboxes/:id"],
+  deleteInbox: ["DELETE", "/api/v1/inboxes/:id"],
+  toggleInbox: ["PUT", "/api/v1/inboxes/:id/toggle"],
+  testInboxForm: ["POST", "/api/v1/inboxes/test"],
+  testInboxImap: ["POST", "/api/v1/inboxes/:id/test-imap"],
+  testInboxSmtp: ["POST", "/api/v1/inboxes/:id/test-smtp"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];

@@ -23,6 +23,27 @@ export type AdminSection = {
 
 /** Every admin screen, in navigation order within its group. Each area adds its own entries here. */
 export const ADMIN_SECTIONS: AdminSection[] = [
+  // Channels: email and live-chat inboxes (features/admin/channels).
+  {
+    name: "inboxes",
+    path: "inboxes",
+    group: "channels",
+    label: "web.channels.title",
+    permission: "inboxes:manage",
+    component: () => import("./channels/InboxesPage.vue"),
+    children: [
+      {
+        path: "inboxes/new/:channel(email|livechat)",
+        name: "admin.inboxes.new",
+        component: () => import("./channels/InboxEditPage.vue"),
+      },
+      {
+        path: "inboxes/:id(\\d+)",
+        name: "admin.inboxes.edit",
+        component: () => import("./channels/InboxEditPage.vue"),
+      },
+    ],
+  },
   // Workspace and AI: settings, single sign-on, AI providers and the knowledge base (features/admin/settings).
   {
     name: "general",
