@@ -17,6 +17,8 @@ type WebFile = { body: Uint8Array; gzip?: Uint8Array; type: string; etag: string
 export type WebApp = { index: WebFile; files: Map<string, WebFile> };
 
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".svg", ".json", ".txt"]);
+/** Below this size gzip saves less than its header and a round of inflating costs: sent as is. */
+export const GZIP_MIN_BYTES = 1024;
 
 /** The build in `dir` (index.html + files), or null when there is none. */
 export function loadWebApp(dir: string): WebApp | null {
@@ -32,7 +34,7 @@ export function loadWebApp(dir: string): WebApp | null {
       etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
       cacheControl: cacheControlOf(rel),
     };
-    if (COMPRESSIBLE.has(ext) && body.length > 1024) file.gzip = gzipSync(body, { level: 9 });
+    if (COMPRESSIBLE.has(ext) && body.length > GZIP_MIN_BYTES) file.gzip = gzipSync(body, { level: 9 });
     if (rel === "index.html") index = file;
     else files.set(`/${rel}`, file);
   }
