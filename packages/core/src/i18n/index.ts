@@ -6,6 +6,7 @@ import webContacts from "./en-web/contacts.json" with { type: "json" };
 import webEditor from "./en-web/editor.json" with { type: "json" };
 import webList from "./en-web/list.json" with { type: "json" };
 import webNotifications from "./en-web/notifications.json" with { type: "json" };
+import webPeople from "./en-web/people.json" with { type: "json" };
 import webRealtime from "./en-web/realtime.json" with { type: "json" };
 import webSearch from "./en-web/search.json" with { type: "json" };
 import webSettings from "./en-web/settings.json" with { type: "json" };
@@ -40,6 +41,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/editor.json": webEditor,
   "en-web/list.json": webList,
   "en-web/notifications.json": webNotifications,
+  "en-web/people.json": webPeople,
   "en-web/realtime.json": webRealtime,
   "en-web/search.json": webSearch,
   "en-web/settings.json": webSettings,

@@ -23,6 +23,31 @@ export type AdminSection = {
 
 /** Every admin screen, in navigation order within its group. Each area adds its own entries here. */
 export const ADMIN_SECTIONS: AdminSection[] = [
+  // People: agents, teams and roles (features/admin/people).
+  {
+    name: "agents",
+    path: "agents",
+    group: "people",
+    label: "web.people.agents",
+    permission: "users:manage",
+    component: () => import("./people/AgentsPage.vue"),
+  },
+  {
+    name: "teams",
+    path: "teams",
+    group: "people",
+    label: "web.people.teams",
+    permission: "teams:manage",
+    component: () => import("./people/TeamsPage.vue"),
+  },
+  {
+    name: "roles",
+    path: "roles",
+    group: "people",
+    label: "web.people.roles",
+    permission: "roles:manage",
+    component: () => import("./people/RolesPage.vue"),
+  },
   // Channels: email and live-chat inboxes (features/admin/channels).
   {
     name: "inboxes",

@@ -1,0 +1,164 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
+import { openSignedIn, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
+
+/**
+ * The admin console's people screens in Chromium against the embedded server: agents (create with a role and a
+ * team, the API's field error kept beside what was typed, edit, API key shown once with its copy button and
+ * revoked, disable, CSV import with its live progress and refused line), teams with members, roles with a chosen
+ * set of permissions and the lock-out guard's refusal, and an agent whose role lacks users:manage.
+ */
+const ADMIN = { email: "ada@acme.example", password: "ada-password-12345" };
+
+let app: WebApp;
+let context: BrowserContext;
+let page: Page;
+let watch: ReturnType<typeof watchPage>;
+let billingId: number;
+
+type Agent = {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  enabled: boolean;
+  roles: string[];
+  teams: { id: number }[];
+};
+const agentByEmail = async (email: string): Promise<Agent> => {
+  const found = await app.adminApi<{ results: Agent[] }>("GET", `/api/v1/agents?q=${encodeURIComponent(email)}`);
+  expect(found.results).toHaveLength(1);
+  return found.results[0]!;
+};
+const dialog = () => page.getByRole("dialog");
+const row = (text: string) => page.getByTestId("agent-row").filter({ hasText: text });
+/** Picks `option` in the searchable picker labelled `label` (typing part of it first, as an admin would). */
+async function pick(label: string, option: string) {
+  const box = dialog().getByRole("combobox", { name: label });
+  await box.click();
+  await box.fill(option.replace(/^[^A-Za-z]+/, "").slice(0, 3));
+  await page.getByRole("option", { name: option }).click();
+}
+async function expectNoSeriousAxe() {
+  expect(await axeViolations(page)).toEqual([]);
+}
+
+describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: people", { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    app = await startWebApp({ adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+    billingId = (await app.adminApi<{ id: number }>("POST", "/api/v1/teams", { name: "Billing", emoji: "💳" })).id;
+    ({ context, page, watch } = await app.openPage());
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+  }, 240_000);
+
+  afterEach(() => {
+    expect(watch.problems).toEqual([]);
+    expect(watch.takeHttpErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  describe("agents", () => {
+    it("creates an agent with a role and a team; a refused email stays typed with the API's reason beside it", async () => {
+      await openSignedIn(app, page, "/admin/agents", ADMIN.email, ADMIN.password);
+      expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+      const nav = page.getByRole("navigation", { name: "Admin" });
+      await nav.getByRole("link", { name: "Agents", exact: true }).waitFor();
+      await row(ADMIN.email).waitFor();
+      await screenshot(page, "people-agents");
+      await expectNoSeriousAxe();
+
+      await page.getByRole("button", { name: "New agent" }).click();
+      await dialog().getByLabel("First name").fill("Nia");
+      await dialog().getByLabel("Last name").fill("Newcomer");
+      await dialog().getByLabel("Email", { exact: true }).fill(ADMIN.email);
+      await pick("Teams", "💳 Billing");
+      await dialog().getByRole("button", { name: "Create agent" }).click();
+      const emailError = dialog().getByText("an agent with this email already exists");
+      await emailError.waitFor();
+      expect(await dialog().getByLabel("Email", { exact: true }).getAttribute("aria-describedby")).toBe(
+        await emailError.getAttribute("id"),
+      );
+      expect(await dialog().getByLabel("First name").inputValue()).toBe("Nia");
+      expect(await dialog().getByRole("list", { name: "Teams" }).textContent()).toContain("Billing");
+      expect(watch.takeHttpErrors()).toEqual(["400 POST /api/v1/agents"]);
+      await screenshot(page, "people-agent-form-error");
+      await expectNoSeriousAxe();
+
+      await dialog().getByLabel("Email", { exact: true }).fill("nia@acme.example");
+      await dialog().getByRole("button", { name: "Create agent" }).click();
+      await row("nia@acme.example").waitFor();
+      const nia = await agentByEmail("nia@acme.example");
+      expect(nia).toMatchObject({
+        first_name: "Nia",
+        last_name: "Newcomer",
+        roles: ["Agent"],
+        teams: [{ id: billingId }],
+        enabled: true,
+      });
+      // "Send a welcome email" was left on: the link went out.
+      await waitFor("the welcome mail", () => app.peer.received.find((m) => m.to.includes("nia@acme.example")));
+    });
+
+    it("edits an agent's name and roles, and searches the list on the server", async () => {
+      await page.getByRole("button", { name: "Edit Nia Newcomer" }).click();
+      await dialog().getByLabel("Last name").fill("Newman");
+      await pick("Roles", "Admin");
+      await dialog().getByRole("button", { name: "Save" }).click();
+      await row("Nia Newman").waitFor();
+      expect((await agentByEmail("nia@acme.example")).roles).toEqual(["Admin", "Agent"]);
+
+      await page.getByRole("searchbox", { name: "Search agents by name or email" }).fill("newm");
+      await waitFor("the search's one match", async () =>
+        (await page.getByTestId("agent-row").count()) === 1 ? true : undefined,
+      );
+      expect(await page.getByTestId("agent-row").textContent()).toContain("nia@acme.example");
+      await page.getByRole("searchbox", { name: "Search agents by name or email" }).fill("");
+      await row(ADMIN.email).waitFor();
+    });
+
+    it("issues an API key shown once with a copy button, then revokes it", async () => {
+      await page.getByRole("button", { name: "API key of Nia Newman" }).click();
+      await dialog().getByRole("button", { name: "Issue an API key" }).click();
+      const keyField = dialog().getByLabel("API key", { exact: true });
+      await keyField.waitFor();
+      const key = await keyField.inputValue();
+      expect(key).toMatch(/^lk_/);
+      await dialog().getByRole("button", { name: "Copy" }).click();
+      await dialog().getByRole("button", { name: "Copied" }).waitFor();
+      expect(
+        await page.evaluate(() =>
+          (
+            globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+          ).navigator.clipboard.readText(),
+        ),
+      ).toBe(key);
+      const asNia = () => fetch(`${app.url}/api/v1/agents/me`, { headers: { authorization: `Bearer ${key}` } });
+      expect((await asNia()).status).toBe(200);
+      await screenshot(page, "people-api-key");
+      await expectNoSeriousAxe();
+
+      // Closed and opened again: the key is not shown any more.
+      await page.keyboard.press("Escape");
+      await page.getByRole("button", { name: "API key of Nia Newman" }).click();
+      await dialog().getByRole("button", { name: "Issue an API key" }).waitFor();
+      expect(await dialog().getByTestId("api-key-secret").count()).toBe(0);
+      await dialog().getByRole("button", { name: "Revoke the API key" }).click();
+      await dialog().getByText("The API key was revoked.").waitFor();
+      expect((await asNia()).status).toBe(401);
+      await page.keyboard.press("Escape");
+    });
+
+    it("disables and enables an agent", async () => {
+      await page.getByRole("button", { name: "Disable Nia Newman" }).click();
+      await row("Nia Newman").getByText("Disabled").waitFor();
+      expect((await agentByEmail("nia@acme.example")).enabled).toBe(false);
+      await page.getByRole("button", { name: "Enable Nia Newman" }).click();
+      await row("Nia Newman").getByText("Active").waitFor();
+      expect((await agentByEmail("nia@acme.example")).enabled).toBe(true);
+    });
+  });
+});
