@@ -10,6 +10,7 @@ import { openSignedIn, startWebApp, waitFor, type WebApp } from "../support/web-
  * set of permissions and the lock-out guard's refusal, and an agent whose role lacks users:manage.
  */
 const ADMIN = { email: "ada@acme.example", password: "ada-password-12345" };
+const RITA = { email: "rita@acme.example", password: "rita-password-12345" };
 
 let app: WebApp;
 let context: BrowserContext;
@@ -159,6 +160,130 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
       await page.getByRole("button", { name: "Enable Nia Newman" }).click();
       await row("Nia Newman").getByText("Active").waitFor();
       expect((await agentByEmail("nia@acme.example")).enabled).toBe(true);
+    });
+
+    it("imports agents from CSV with a live progress bar and the refused line's reason", async () => {
+      await page.getByRole("button", { name: "Import CSV" }).click();
+      const csv = [
+        "email,first_name,last_name,roles,teams",
+        "csv.one@acme.example,Cara,Sv,Agent,Billing",
+        "not-an-email,Bad,Row,Agent,",
+        "csv.two@acme.example,Cole,Sv,,",
+      ].join("\n");
+      await page
+        .locator("input[type=file]")
+        .setInputFiles({ name: "agents.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      await page.getByText("Import finished").waitFor();
+      expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
+      expect(await page.getByText("3 of 3 rows, 1 refused").isVisible()).toBe(true);
+      expect(await page.getByTestId("agent-import-errors").textContent()).toMatch(
+        /^\s*Line 3: email: "not-an-email" is not an email address\s*$/,
+      );
+      await row("csv.two@acme.example").waitFor();
+      expect((await agentByEmail("csv.one@acme.example")).teams).toEqual([expect.objectContaining({ id: billingId })]);
+      await screenshot(page, "people-agents-import");
+      await expectNoSeriousAxe();
+    });
+
+    it("deletes an agent after confirming", async () => {
+      await page.getByRole("button", { name: "Delete Cole Sv" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+      await waitFor("the row to go", async () =>
+        (await row("csv.two@acme.example").count()) === 0 ? true : undefined,
+      );
+      const found = await app.adminApi<{ total: number }>("GET", "/api/v1/agents?q=csv.two");
+      expect(found.total).toBe(0);
+    });
+  });
+
+  describe("teams", () => {
+    it("creates a team with an emoji and members picked by search", async () => {
+      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Teams", exact: true }).click();
+      await page.getByTestId("team-row").filter({ hasText: "Billing" }).waitFor();
+      await page.getByRole("button", { name: "New team" }).click();
+      await dialog().getByLabel("Team name").fill("Escalations");
+      await dialog().getByLabel("Emoji").fill("🔥");
+      await pick("Members", "Nia Newman");
+      await pick("Members", "Cara Sv");
+      await screenshot(page, "people-team-form");
+      await expectNoSeriousAxe();
+      await dialog().getByRole("button", { name: "Create team" }).click();
+      await page.getByTestId("team-row").filter({ hasText: "Escalations" }).getByText("2 members").waitFor();
+      const teams = await app.adminApi<{ name: string; emoji: string; members: { first_name: string }[] }[]>(
+        "GET",
+        "/api/v1/teams",
+      );
+      const team = teams.find((t) => t.name === "Escalations")!;
+      expect(team.emoji).toBe("🔥");
+      expect(team.members.map((m) => m.first_name).sort()).toEqual(["Cara", "Nia"]);
+      await screenshot(page, "people-teams");
+      await expectNoSeriousAxe();
+    });
+  });
+
+  describe("roles", () => {
+    it("creates a role with a chosen set of permissions from the matrix", async () => {
+      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Roles", exact: true }).click();
+      await page.getByTestId("role-row").filter({ hasText: "Admin" }).first().waitFor();
+      await page.getByRole("button", { name: "New role" }).click();
+      await dialog().getByLabel("Role name").fill("Triage");
+      for (const label of ["Open conversations", "See unassigned conversations", "Read messages", "Manage teams"])
+        await dialog().getByRole("checkbox", { name: label }).check();
+      await screenshot(page, "people-role-matrix");
+      await expectNoSeriousAxe();
+      await dialog().getByRole("button", { name: "Create role" }).click();
+      await page.getByTestId("role-row").filter({ hasText: "Triage" }).getByText("4 permissions").waitFor();
+      const roles = await app.adminApi<{ name: string; permissions: string[] }[]>("GET", "/api/v1/roles");
+      expect(roles.find((r) => r.name === "Triage")!.permissions.sort()).toEqual([
+        "conversations:read",
+        "conversations:read_unassigned",
+        "messages:read",
+        "teams:manage",
+      ]);
+      await screenshot(page, "people-roles");
+      await expectNoSeriousAxe();
+    });
+
+    it("shows the lock-out guard's refusal and keeps the choices", async () => {
+      await page.getByRole("button", { name: "Edit Admin" }).click();
+      const manageRoles = dialog().getByRole("checkbox", { name: "Manage roles" });
+      await manageRoles.uncheck();
+      await dialog().getByRole("button", { name: "Save" }).click();
+      await dialog().getByRole("alert").getByText("no enabled agent able to manage roles").waitFor();
+      expect(await manageRoles.isChecked()).toBe(false);
+      const adminRole = (
+        await app.adminApi<{ id: number; name: string; permissions: string[] }[]>("GET", "/api/v1/roles")
+      ).find((r) => r.name === "Admin")!;
+      expect(adminRole.permissions).toContain("roles:manage");
+      expect(watch.takeHttpErrors()).toEqual([`400 PUT /api/v1/roles/${adminRole.id}`]);
+      await screenshot(page, "people-role-lockout");
+      await page.keyboard.press("Escape");
+    });
+  });
+
+  describe("without users:manage", () => {
+    it("hides Agents from the admin navigation and shows the no-permission notice at /admin/agents", async () => {
+      await app.hireAgent({ first: "Rita", last: "Triage", ...RITA, roles: ["Triage"] });
+      const other = await app.openPage();
+      try {
+        await openSignedIn(app, other.page, "/admin", RITA.email, RITA.password);
+        expect(other.watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+        await other.page.goto(`${app.url}/admin`);
+        const nav = other.page.getByRole("navigation", { name: "Admin" });
+        await nav.getByRole("link", { name: "Teams", exact: true }).waitFor();
+        expect(await nav.getByRole("link", { name: "Agents", exact: true }).count()).toBe(0);
+        expect(await nav.getByRole("link", { name: "Roles", exact: true }).count()).toBe(0);
+        await other.page.goto(`${app.url}/admin/agents`);
+        await other.page.getByRole("heading", { name: "You do not have permission to see this" }).waitFor();
+        expect(await other.page.getByRole("button", { name: "New agent" }).count()).toBe(0);
+        await screenshot(other.page, "people-denied");
+        expect(await axeViolations(other.page)).toEqual([]);
+        expect(other.watch.problems).toEqual([]);
+        expect(other.watch.takeHttpErrors()).toEqual([]);
+      } finally {
+        await other.context.close();
+      }
     });
   });
 });
