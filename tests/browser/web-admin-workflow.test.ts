@@ -30,7 +30,9 @@ async function openScreen(name: string) {
   await page.getByRole("navigation", { name: "Admin", exact: true }).getByRole("link", { name, exact: true }).click();
   await page.getByRole("heading", { level: 1, name }).waitFor();
 }
-const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
+// No DOM types in this program: the page's document is reached through globalThis.
+const focusedLabel = () =>
+  page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute("aria-label") ?? "");
 
 describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
   "admin: conversation settings",
