@@ -42,6 +42,8 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       : { authOptional: true }),
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // close() waits this long for clients still connected (smtp-server's default is 30 s, paid by every suite).
+    closeTimeout: 1_000,
     onRcptTo(address, _session, callback) {
       if (address.address.endsWith(`@${REFUSED_DOMAIN}`)) return callback(new Error("mailbox unavailable"));
       callback();

@@ -75,9 +75,8 @@ export async function startServer(
     dataDirLock?.release();
     throw err;
   }
-  const mailer = config.SMTP_URL
-    ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-    : createConsoleMailer();
+  const smtpMailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined;
+  const mailer = smtpMailer ?? createConsoleMailer();
   const secrets = loadKeyring(config.SECRET_KEYS, config.DATA_DIR);
   const blobs = createFilesystemBlobStore(join(config.DATA_DIR, "media"));
   // Domain events: the in-process bus feeding this process's WebSockets, relayed to the other processes on a PostgreSQL server.
@@ -179,6 +178,8 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       channelMailer.close();
+      // The system mail pool keeps its SMTP connections open for minutes otherwise, holding the relay's sessions.
+      smtpMailer?.close();
       await database.close();
       dataDirLock?.release();
     },
