@@ -64,7 +64,9 @@ describe("password-reset links ignore the request's host", () => {
   it("a workspace with a custom domain links there, even when asked through its subdomain", async () => {
     const t = await boot({});
     const acme = await createTenant(t);
-    await t.database.db.insert(tenantDomains).values({ tenantId: acme.id, hostname: "support.acme.example" });
+    await t.database.db
+      .insert(tenantDomains)
+      .values({ tenantId: acme.id, hostname: "support.acme.example", verificationToken: "t", verifiedAt: new Date() });
     const agent = await createAgent(t, acme);
     await resetFrom(acme, acme.host, agent.email);
     // No ROOT_URL: the scheme follows the cookies (plain http in this local setup).

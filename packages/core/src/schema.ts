@@ -22,3 +22,4 @@ export * from "./mail-in/mail-in.sql.ts";
 export * from "./widget/widget.sql.ts";
 export * from "./rag/rag.sql.ts";
 export * from "./ai/ai.sql.ts";
+export * from "./platform/platform.sql.ts";

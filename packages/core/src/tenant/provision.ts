@@ -1,5 +1,6 @@
 import type { Db } from "../port/database.ts";
 import { hashPassword } from "../auth/password.ts";
+import { generateToken } from "../auth/token.ts";
 import { roles, userRoles } from "../role/role.sql.ts";
 import { AGENT_PERMISSIONS, PERMISSIONS } from "../role/permissions.ts";
 import { OFF_SEND_MENU, SYSTEM_STATUSES, type SystemStatus, statuses } from "../status/status.sql.ts";
@@ -47,7 +48,14 @@ export async function provisionTenant(db: Db, input: ProvisionInput): Promise<Pr
     if (input.domains?.length) {
       await tx
         .insert(tenantDomains)
-        .values(input.domains.map((hostname) => ({ hostname: hostname.toLowerCase(), tenantId })));
+        // Unverified until their owner proves control: until then they route nothing.
+        .values(
+          input.domains.map((hostname) => ({
+            hostname: hostname.toLowerCase(),
+            tenantId,
+            verificationToken: generateToken(),
+          })),
+        );
     }
     await tx.insert(statuses).values(
       SYSTEM_STATUSES.map((name, i) => ({

@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../port/database.ts";
-import { tenantDomains, tenants } from "./tenant.sql.ts";
+import { type TenantStatus, tenantDomains, tenants } from "./tenant.sql.ts";
 
 export type TenantRouting = {
   /** `acme.<baseDomain>` resolves to the tenant with slug `acme`. */
@@ -9,7 +9,8 @@ export type TenantRouting = {
   defaultSlug?: string | undefined;
 };
 
-export type TenantRef = { id: number; slug: string; name: string };
+/** `status` is `active` or `suspended`: a workspace being deleted resolves to nothing. */
+export type TenantRef = { id: number; slug: string; name: string; status: Exclude<TenantStatus, "deleting"> };
 
 /** Strips the port and a trailing dot, lower-cases. Returns "" for a missing host. */
 export function normaliseHost(host: string | null | undefined): string {
@@ -22,15 +23,15 @@ export function normaliseHost(host: string | null | undefined): string {
 /** Custom domain first, then `<slug>.<baseDomain>`, then the default tenant if configured. */
 export async function resolveTenantByHost(db: Db, rawHost: string | null | undefined, routing: TenantRouting) {
   const host = normaliseHost(rawHost);
-  const select = { id: tenants.id, slug: tenants.slug, name: tenants.name, enabled: tenants.enabled };
+  const select = { id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status };
   if (host) {
     const [custom] = await db
       .select(select)
       .from(tenantDomains)
       .innerJoin(tenants, eq(tenants.id, tenantDomains.tenantId))
-      .where(eq(tenantDomains.hostname, host))
+      .where(and(eq(tenantDomains.hostname, host), isNotNull(tenantDomains.verifiedAt)))
       .limit(1);
-    if (custom) return enabledOnly(custom);
+    if (custom) return servable(custom);
     const base = routing.baseDomain?.toLowerCase();
     if (base && host.endsWith(`.${base}`)) {
       const slug = host.slice(0, -(base.length + 1));
@@ -40,12 +41,12 @@ export async function resolveTenantByHost(db: Db, rawHost: string | null | undef
   return routing.defaultSlug ? findTenantBySlug(db, routing.defaultSlug) : null;
 }
 
-/** The workspace's custom domain (the first by name when it has several), or null. */
+/** The workspace's verified custom domain (the first by name when it has several), or null. */
 export async function firstCustomDomain(db: Db, tenantId: number): Promise<string | null> {
   const [row] = await db
     .select({ hostname: tenantDomains.hostname })
     .from(tenantDomains)
-    .where(eq(tenantDomains.tenantId, tenantId))
+    .where(and(eq(tenantDomains.tenantId, tenantId), isNotNull(tenantDomains.verifiedAt)))
     .orderBy(asc(tenantDomains.hostname))
     .limit(1);
   return row?.hostname ?? null;
@@ -53,13 +54,13 @@ export async function firstCustomDomain(db: Db, tenantId: number): Promise<strin
 
 export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRef | null> {
   const [row] = await db
-    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, enabled: tenants.enabled })
+    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status })
     .from(tenants)
     .where(eq(tenants.slug, slug))
     .limit(1);
-  return row ? enabledOnly(row) : null;
+  return row ? servable(row) : null;
 }
 
-function enabledOnly(row: TenantRef & { enabled: boolean }): TenantRef | null {
-  return row.enabled ? { id: row.id, slug: row.slug, name: row.name } : null;
+function servable(row: Omit<TenantRef, "status"> & { status: TenantStatus }): TenantRef | null {
+  return row.status === "deleting" ? null : { id: row.id, slug: row.slug, name: row.name, status: row.status };
 }

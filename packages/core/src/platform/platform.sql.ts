@@ -1,0 +1,75 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/**
+ * The operator's records. None of these tables belongs to a workspace: they have no foreign key to
+ * `tenants`, so a workspace's purge leaves them (an audit trail and a finished export outlive the workspace).
+ */
+
+/** Every platform API and CLI call: who, what, on which workspace, and the outcome. */
+export const platformAudit = pgTable(
+  "platform_audit",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).defaultNow().notNull(),
+    /** `api:<key fingerprint>`, `cli:<os user>` or `signup:<email>`. */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    workspaceSlug: text("workspace_slug"),
+    /** HTTP status (or the CLI's equivalent) of the outcome. */
+    status: integer("status").notNull(),
+    ip: text("ip"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().default({}).notNull(),
+  },
+  (t) => [index("platform_audit_at_idx").on(t.at), index("platform_audit_workspace_idx").on(t.workspaceSlug)],
+);
+
+export const WORKSPACE_JOB_KINDS = ["purge", "export"] as const;
+export const WORKSPACE_JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+
+/**
+ * Long workspace jobs (purge, export). `state` is the job's resume point, saved after each step, so a job that
+ * died half way continues where it stopped; `progress` is what a caller is shown.
+ */
+export const workspaceJobs = pgTable(
+  "workspace_jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** The workspace's id and slug as they were: no foreign key, the row outlives a purged workspace. */
+    tenantId: integer("tenant_id").notNull(),
+    tenantSlug: text("tenant_slug").notNull(),
+    kind: text("kind", { enum: WORKSPACE_JOB_KINDS }).notNull(),
+    status: text("status", { enum: WORKSPACE_JOB_STATUSES }).default("queued").notNull(),
+    /** `platform`, `cli` or `user:<id>` (a workspace admin's own export). */
+    requestedBy: text("requested_by").notNull(),
+    state: jsonb("state").$type<Record<string, unknown>>().default({}).notNull(),
+    progress: jsonb("progress").$type<Record<string, unknown>>().default({}).notNull(),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow().notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow().notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** When an export's archive stops being downloadable (and is removed). */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [index("workspace_jobs_tenant_idx").on(t.tenantId, t.kind), index("workspace_jobs_status_idx").on(t.status)],
+);
+
+/**
+ * Self-serve sign-ups waiting for their email to be verified. Only a hash of the mailed token is kept; the
+ * verified link creates the workspace (`consumed_at`).
+ */
+export const signups = pgTable(
+  "signups",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    email: text("email").notNull(),
+    workspaceName: text("workspace_name").notNull(),
+    slug: text("slug").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    ip: text("ip"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("signups_token_key").on(t.tokenHash), index("signups_email_idx").on(t.email)],
+);
