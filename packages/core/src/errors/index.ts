@@ -10,7 +10,7 @@ export type ErrorType =
 export class AppError extends Error {
   constructor(
     readonly type: ErrorType,
-    readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
     message: string,
   ) {
     super(message);
@@ -30,6 +30,15 @@ export class InputError extends AppError {
 export class TooLargeError extends AppError {
   constructor(message: string) {
     super("InputError", 413, message);
+  }
+}
+/**
+ * The request names something another record already holds (a workspace slug, a custom domain), status 409.
+ * Its type stays `InputError`, like TooLargeError: the contract's error types are a closed set.
+ */
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super("InputError", 409, message);
   }
 }
 export class AuthError extends AppError {
