@@ -1,6 +1,6 @@
-import { firstCustomDomain } from "@helperiq/core/tenant/resolve";
+import { canonicalWorkspaceOrigin, type LinkRouting } from "@helperiq/core/tenant/origin";
 import type { Context } from "hono";
-import type { AppEnv } from "./env.ts";
+import type { AppConfig, AppEnv } from "./env.ts";
 
 /**
  * Scheme and host the client used to reach this workspace: the request URL, or behind a trusted proxy
@@ -16,26 +16,20 @@ export function workspaceOrigin(c: Context<AppEnv>): string {
   return `${scheme}://${first("x-forwarded-host") ?? host}`;
 }
 
-/**
- * The workspace's own origin, for links sent by mail (password reset, welcome): never the request's Host,
- * which whoever asks for a reset chooses (with a default workspace, any Host reaches it). The default
- * workspace's is ROOT_URL; another's is its custom domain, else `<slug>.<BASE_DOMAIN>`, else ROOT_URL. The
- * scheme is ROOT_URL's, or https unless cookies are not Secure (the plain-http local mode).
- */
+/** The workspace's own origin, for links sent by mail (core/tenant/origin.ts): never the request's Host. */
 export async function canonicalOrigin(c: Context<AppEnv>): Promise<string> {
   const { config, database } = c.get("deps");
-  const tenant = c.get("tenant");
-  const rootUrl = config.rootUrl ? new URL(config.rootUrl) : undefined;
-  if (rootUrl && tenant.slug === config.tenantRouting.defaultSlug) return rootUrl.origin;
-  const scheme = rootUrl?.protocol ?? (config.secureCookies ? "https:" : "http:");
-  const custom = await firstCustomDomain(database.db, tenant.id);
-  if (custom) return `${scheme}//${custom}`;
-  if (config.tenantRouting.baseDomain)
-    return `${scheme}//${tenant.slug}.${config.tenantRouting.baseDomain.toLowerCase()}`;
-  if (rootUrl) return rootUrl.origin;
-  throw new Error(
-    `workspace ${tenant.slug} has no root_url setting, custom domain or BASE_DOMAIN, and ROOT_URL is not set: no origin for its mailed links`,
-  );
+  return canonicalWorkspaceOrigin(database.db, c.get("tenant"), linkRouting(config));
+}
+
+/** The app's configuration as link routing (the platform API mails new workspaces' links with it too). */
+export function linkRouting(config: AppConfig): LinkRouting {
+  return {
+    rootUrl: config.rootUrl,
+    defaultSlug: config.tenantRouting.defaultSlug,
+    baseDomain: config.tenantRouting.baseDomain,
+    secureCookies: config.secureCookies,
+  };
 }
 
 /**

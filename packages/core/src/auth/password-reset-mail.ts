@@ -46,3 +46,22 @@ export function welcomeMail(input: { to: string; firstName: string; workspace: s
     html: `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(invite)} ${action}</p><p><a href="${link}">${link}</a></p>`,
   };
 }
+
+/** Sent to the admin of a workspace the operator (or a sign-up) just created: the set-password link, valid a week. */
+export function workspaceReadyMail(input: {
+  to: string;
+  firstName: string;
+  workspace: string;
+  link: string;
+}): OutgoingMail {
+  const greeting = input.firstName ? `Hello ${input.firstName},` : "Hello,";
+  const ready = `Your HelperIQ workspace ${input.workspace} is ready, with you as its administrator.`;
+  const action = "Open this link within a week to choose your password and sign in:";
+  const link = escapeHtml(input.link);
+  return {
+    to: input.to,
+    subject: `Your workspace ${input.workspace} is ready`,
+    text: `${greeting}\n\n${ready} ${action}\n\n${input.link}\n`,
+    html: `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(ready)} ${action}</p><p><a href="${link}">${link}</a></p>`,
+  };
+}

@@ -7,7 +7,7 @@ import { OFF_SEND_MENU, SYSTEM_STATUSES, type SystemStatus, statuses } from "../
 import { users } from "../user/user.sql.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { findTenantBySlug } from "./resolve.ts";
-import { tenantDomains, tenants } from "./tenant.sql.ts";
+import { type TenantLimits, tenantDomains, tenants } from "./tenant.sql.ts";
 
 const STATUS_COLORS: Record<SystemStatus, string> = {
   Open: "#3b82f6",
@@ -22,7 +22,10 @@ export type ProvisionInput = {
   slug: string;
   name: string;
   domains?: string[];
-  admin: { email: string; firstName: string; lastName: string; password: string };
+  plan?: string | undefined;
+  limits?: TenantLimits | undefined;
+  /** Without a password the admin cannot sign in until they set one (a set-password link: platform/create.ts). */
+  admin: { email: string; firstName: string; lastName: string; password?: string | undefined };
 };
 
 export type ProvisionedTenant = {
@@ -38,11 +41,12 @@ export type ProvisionedTenant = {
  * Agent roles, the System user (no password: it cannot sign in until an operator sets one) and an admin.
  */
 export async function provisionTenant(db: Db, input: ProvisionInput): Promise<ProvisionedTenant> {
-  const passwordHash = await hashPassword(input.admin.password);
+  // Hashed before the transaction, so the slow hash holds no locks.
+  const passwordHash = input.admin.password === undefined ? null : await hashPassword(input.admin.password);
   return db.transaction(async (tx) => {
     const [tenant] = await tx
       .insert(tenants)
-      .values({ slug: input.slug, name: input.name })
+      .values({ slug: input.slug, name: input.name, plan: input.plan, limits: input.limits })
       .returning({ id: tenants.id });
     const tenantId = tenant!.id;
     if (input.domains?.length) {
