@@ -201,10 +201,10 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: i
       await expect.poll(() => chat.getByTestId("inbox-state").textContent()).toContain("Enabled");
 
       await chat.getByTestId("inbox-delete").click();
-      const dialog = page.getByTestId("delete-dialog");
+      const dialog = page.getByRole("alertdialog");
       await dialog.getByText("Delete the inbox “Acme chat”?").waitFor();
       await screenshot(page, "channels-delete");
-      await dialog.getByTestId("delete-confirm").click();
+      await dialog.getByRole("button", { name: "Delete", exact: true }).click();
       await dialog.waitFor({ state: "detached" });
       await chat.waitFor({ state: "detached" });
       const left = await app.adminApi<{ name: string }[]>("GET", "/api/v1/inboxes");

@@ -116,17 +116,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await screenshot(page, "workflow-statuses-phone");
         await page.setViewportSize({ width: 1280, height: 800 });
 
-        // A built-in status: the API refuses, and its reason is shown on the row.
+        // A built-in status: the API refuses, and its reason is shown on the row once the confirmation closes.
         const spam = (await status("Spam"))!;
         const spamRow = page.getByTestId("status-row").filter({ hasText: "Spam" });
         await spamRow.getByRole("button", { name: "Delete Spam" }).click();
-        await spamRow.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await spamRow.getByRole("alert").filter({ hasText: "system statuses cannot be deleted" }).waitFor();
         expect(watch.takeHttpErrors()).toEqual([`400 DELETE /api/v1/statuses/${spam.id}`]);
 
         const renamed = page.getByTestId("status-row").filter({ hasText: "Waiting on supplier" });
         await renamed.getByRole("button", { name: "Delete Waiting on supplier" }).click();
-        await renamed.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await renamed.waitFor({ state: "detached" });
         expect(await status("Waiting on supplier")).toBeUndefined();
       });
@@ -161,7 +161,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await page.getByLabel("Search tags").fill("");
 
         await page.getByRole("button", { name: "Delete refund" }).click();
-        await page.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await page.getByTestId("tag-row").filter({ hasText: "refund" }).waitFor({ state: "detached" });
         const names = (await api<{ name: string }[]>("GET", "/api/v1/tags")).map((t) => t.name);
         expect(names).toContain("billing");
@@ -240,7 +240,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await screenshot(page, "workflow-attributes");
 
         await row.getByRole("button", { name: "Delete Plan" }).click();
-        await row.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await page.getByText("No attributes here yet.").waitFor();
         expect(await api("GET", "/api/v1/custom-attributes?applies_to=contact")).toEqual([]);
       });
@@ -325,7 +325,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         const row = page.getByTestId("macro-row").filter({ hasText: "Refund approved" });
         await row.getByText("used once").waitFor();
         await row.getByRole("button", { name: "Delete Refund approved" }).click();
-        await row.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await page.getByText("No macros yet.").waitFor();
         expect(await api("GET", "/api/v1/macros")).toEqual([]);
       });
@@ -363,7 +363,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         expect((await api("GET", "/api/v1/shared-views"))[0].filters).toHaveLength(2);
 
         await edited.getByRole("button", { name: "Delete Urgent and open" }).click();
-        await edited.getByRole("button", { name: "Yes, delete" }).click();
+        await page.getByRole("alertdialog").getByRole("button", { name: "Yes, delete" }).click();
         await page.getByText("No shared views yet.").waitFor();
         expect(await api("GET", "/api/v1/shared-views")).toEqual([]);
       });
