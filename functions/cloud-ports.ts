@@ -2,9 +2,10 @@ import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
 import { createOutboundGuard, type OutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createSqsQueue } from "@helperiq/adapters/queue/sqs";
+import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
-import type { Queue } from "@helperiq/core/port/index";
+import type { Queue, RateCounter } from "@helperiq/core/port/index";
 
 // The cloud's adapters of the core ports, chosen from the function's environment. Kept apart from
 // runtime.ts (the HTTP composition), so the queue worker and the crons bundle none of the API.
@@ -35,7 +36,7 @@ export function cloudBlobs(env: NodeJS.ProcessEnv): BlobStore {
     const missing = async () => {
       throw new Error("MEDIA_BUCKET is not set: this function cannot reach media (link the bucket in infra/)");
     };
-    return { put: missing, get: missing, delete: missing };
+    return { put: missing, get: missing, delete: missing, list: missing, deleteMany: missing };
   }
   blobs ??= createS3BlobStore({ bucket: env.MEDIA_BUCKET });
   return blobs;
@@ -50,4 +51,16 @@ export function cloudQueue(env: NodeJS.ProcessEnv): Queue {
       throw new Error(`QUEUE_URL is not set: this function cannot publish ${message.type} (link the queue in infra/)`);
     },
   };
+}
+
+/**
+ * The rate table, for the functions infra/ links it to (RATE_TABLE): the API families count in it, the
+ * workspace-jobs cron forgets a purged workspace's counters. Without it, a use says what is missing.
+ */
+export function cloudRateCounter(env: NodeJS.ProcessEnv): RateCounter {
+  if (env.RATE_TABLE) return createDynamoRateCounter({ tableName: env.RATE_TABLE });
+  const missing = async (): Promise<never> => {
+    throw new Error("RATE_TABLE is not set: this function cannot reach the rate counters (link them in infra/)");
+  };
+  return { hit: missing, forget: missing };
 }

@@ -1,18 +1,20 @@
 import { SCHEDULE, type ScheduledJob, type ScheduleNeed } from "../packages/core/src/job/schedule";
 import { databaseEnvironment, LAMBDA_ESBUILD, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
+import { rateCounters } from "./ratelimit";
 import { realtimeEnvironment, realtimeLinks } from "./realtime";
 import { secretKeys } from "./secrets";
 import { media } from "./storage";
 
 /**
  * What each need links and sets: the jobs queue; the realtime registry and management endpoint (events are
- * pushed, and widget attachment URLs signed with SECRET_KEYS); the media bucket.
+ * pushed, and widget attachment URLs signed with SECRET_KEYS); the media bucket; the rate counters table.
  */
 const NEEDS: Record<ScheduleNeed, { link: unknown[]; environment: () => Record<string, $util.Input<string>> }> = {
   queue: { link: [jobs], environment: () => ({ QUEUE_URL: jobs.url }) },
   realtime: { link: realtimeLinks, environment: () => ({ ...realtimeEnvironment(), SECRET_KEYS: secretKeys.value }) },
   blobs: { link: [media], environment: () => ({ MEDIA_BUCKET: media.name }) },
+  "rate-counters": { link: [rateCounters], environment: () => ({ RATE_TABLE: rateCounters.name }) },
 };
 
 /**

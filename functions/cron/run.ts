@@ -1,9 +1,9 @@
 import { describeError } from "@helperiq/core/errors/describe";
 import { isScheduledJob, SCHEDULED_RUNS, type ScheduleDeps } from "@helperiq/core/job/run-scheduled";
 import { systemClock, type Database } from "@helperiq/core/port/index";
-import { cloudBlobs, cloudQueue } from "../cloud-ports.ts";
+import { cloudBlobs, cloudQueue, cloudRateCounter } from "../cloud-ports.ts";
 import { sharedDatabase } from "../database.ts";
-import { cloudEvents } from "../ws/realtime.ts";
+import { cloudEvents, cloudSockets } from "../ws/realtime.ts";
 
 /** The entry of every cron function infra/cron.ts creates from the schedule table: CRON_JOB names the job. */
 export const handler = (): Promise<Record<string, number>> =>
@@ -42,5 +42,7 @@ function cronDeps(database: Database, env: NodeJS.ProcessEnv): ScheduleDeps {
     events: cloudEvents(database, env),
     queue: cloudQueue(env),
     blobs: cloudBlobs(env),
+    rateCounter: cloudRateCounter(env),
+    sockets: cloudSockets(database, env),
   };
 }

@@ -1,6 +1,6 @@
 import { createApiGatewayRealtime, type ApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import { createConnectionRegistry } from "@helperiq/adapters/realtime/registry";
-import { systemClock, type Database, type Events } from "@helperiq/core/port/index";
+import { systemClock, type Database, type Events, type WorkspaceSockets } from "@helperiq/core/port/index";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
 
 let shared: ApiGatewayRealtime | undefined;
@@ -34,6 +34,17 @@ export function cloudEvents(database: Database, env: NodeJS.ProcessEnv = process
         console.warn(
           `[realtime] WS_TABLE/WS_ENDPOINT not set: ${events.length} event(s) not pushed (link infra/realtime.ts)`,
         );
+    },
+  };
+}
+
+/** A purged workspace's connections, through the registry and the management API (linked like cloudEvents). */
+export function cloudSockets(database: Database, env: NodeJS.ProcessEnv = process.env): WorkspaceSockets {
+  const realtime = cloudRealtime(database, env);
+  if (realtime) return { closeWorkspace: (tenantId, reason) => realtime.closeWorkspace(tenantId, reason) };
+  return {
+    closeWorkspace: async () => {
+      throw new Error("WS_TABLE/WS_ENDPOINT not set: this function cannot close WebSockets (link infra/realtime.ts)");
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
+import { rateKey, rateKeyOfTenant } from "@helperiq/core/tenant/rate-key";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -74,6 +75,18 @@ describe("createDynamoRateCounter", () => {
     await counter.hit("rl:auth:1:203.0.113.9", WINDOW, AT);
     await counter.hit("rl:auth:1:203.0.113.9", WINDOW, AT);
     expect((await counter.hit("rl:auth:2:203.0.113.9", WINDOW, AT)).count).toBe(1);
+  });
+
+  it("forgets one workspace's counters (a purge), IPv6 keys included, and no other's", async () => {
+    const counter = createDynamoRateCounter({ tableName: TABLE, client });
+    await counter.hit(rateKey("rl", "auth", 901, "2001:db8::901:1"), WINDOW, AT);
+    await counter.hit(rateKey("acct", "sign-in", 901, "abc", 60), WINDOW, later(70));
+    await counter.hit(rateKey("rl", "auth", 9011, "2001:db8::901:1"), WINDOW, AT);
+    await counter.hit(rateKey("rl", "auth", 902, "::901:"), WINDOW, AT);
+    expect(await counter.forget(rateKeyOfTenant(901))).toBe(2);
+    expect((await counter.hit(rateKey("rl", "auth", 901, "2001:db8::901:1"), WINDOW, AT)).count).toBe(1);
+    expect((await counter.hit(rateKey("rl", "auth", 9011, "2001:db8::901:1"), WINDOW, AT)).count).toBe(2);
+    expect((await counter.hit(rateKey("rl", "auth", 902, "::901:"), WINDOW, AT)).count).toBe(2);
   });
 
   it("stamps the TTL attribute past the window's end", async () => {

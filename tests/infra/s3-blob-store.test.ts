@@ -1,5 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createS3BlobStore } from "@helperiq/adapters/blob/s3";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { deleteOrphanUploads } from "@helperiq/core/media/cleanup";
 import { ORPHAN_UPLOAD_TTL_HOURS } from "@helperiq/core/media/upload";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
@@ -18,6 +22,8 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntraile
 
 let s3: LocalS3;
 let store: BlobStore;
+const s3Store = () => store;
+const fsStore = () => createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-blob-list-")));
 
 beforeAll(async () => {
   s3 = await startLocalS3();
@@ -41,6 +47,22 @@ describe("createS3BlobStore", () => {
     await store.delete("1/b");
     expect(await store.get("1/b")).toBeUndefined();
     await expect(store.delete("1/b")).resolves.toBeUndefined();
+  });
+
+  it("lists a prefix in pages and deletes a page at once (a workspace's purge), nothing outside it", async () => {
+    for (const store of [s3Store(), fsStore()]) {
+      const keys = Array.from({ length: 7 }, (_, i) => `71/k${i}`);
+      for (const key of [...keys, "7/x", "710/y", "exports/71-z.zip"]) await store.put(key, PNG, "image/png");
+      const first = await store.list("71/", { limit: 4 });
+      expect(first).toEqual(keys.slice(0, 4));
+      expect(await store.list("71/", { limit: 4, after: first.at(-1) })).toEqual(keys.slice(4));
+      await store.deleteMany(first);
+      expect(await store.list("71/", { limit: 100 })).toEqual(keys.slice(4));
+      await store.deleteMany(keys.slice(4));
+      await store.deleteMany(keys.slice(4));
+      expect(await store.list("71/", { limit: 100 })).toEqual([]);
+      for (const key of ["7/x", "710/y", "exports/71-z.zip"]) expect(await store.get(key)).toBeDefined();
+    }
   });
 
   it("presigns GET URLs that serve the object with the disposition asked for", async () => {

@@ -74,6 +74,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("the schedule of 
           ...(needs.includes("queue") ? ["Jobs"] : []),
           ...(needs.includes("realtime") ? ["Connections", "Realtime"] : []),
           ...(needs.includes("blobs") ? ["Media"] : []),
+          ...(needs.includes("rate-counters") ? ["RateCounters"] : []),
         ].sort(),
       });
       expect(fn.environment.QUEUE_URL, job.name).toBe(needs.includes("queue") ? "sst.aws.Queue:Jobs.url" : undefined);
@@ -86,14 +87,17 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("the schedule of 
       expect(fn.environment.MEDIA_BUCKET, job.name).toBe(
         needs.includes("blobs") ? "sst.aws.Bucket:Media.name" : undefined,
       );
+      expect(fn.environment.RATE_TABLE, job.name).toBe(
+        needs.includes("rate-counters") ? "sst.aws.Dynamo:RateCounters.name" : undefined,
+      );
     }
   });
 
-  it("gives the realtime jobs (woken snoozes, redactions, trash moves) the WebSocket registry", () => {
+  it("gives the realtime jobs (woken snoozes, redactions, trash moves, purges closing sockets) the WebSocket registry", () => {
     const realtime = crons
       .filter((c) => c.args.function.environment.WS_TABLE !== undefined)
       .map((c) => c.args.function.environment.CRON_JOB)
       .sort();
-    expect(realtime).toEqual(["auto-redact", "trash-retention", "wake-snoozed"]);
+    expect(realtime).toEqual(["auto-redact", "trash-retention", "wake-snoozed", "workspace-jobs"]);
   });
 });

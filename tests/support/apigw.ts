@@ -21,6 +21,8 @@ export type ApiGatewayHarness = {
   posts: { id: string; text: string }[];
   /** Connections the Management API answers 410 for. */
   gone: Set<string>;
+  /** Every DeleteConnection, oldest first. */
+  deleted: string[];
   close(): Promise<void>;
 };
 
@@ -51,14 +53,19 @@ export async function startApiGatewayHarness(table = "helperiq-test-Connections"
 
   const posts: { id: string; text: string }[] = [];
   const gone = new Set<string>();
-  // The Management API's PostToConnection: POST /@connections/{id} with the frame as the body.
+  const deleted: string[] = [];
+  // The Management API's PostToConnection: POST /@connections/{id} with the frame as the body; DeleteConnection: DELETE.
   const gateway = createServer((req, res) => {
     const match = /^\/@connections\/([^/?]+)$/.exec(req.url ?? "");
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      if (req.method !== "POST" || !match) return void res.writeHead(404).end();
+      if (!match || (req.method !== "POST" && req.method !== "DELETE")) return void res.writeHead(404).end();
       const id = decodeURIComponent(match[1]!);
+      if (req.method === "DELETE" && !gone.has(id)) {
+        deleted.push(id);
+        return void res.writeHead(204).end();
+      }
       if (gone.has(id))
         return void res
           .writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" })
@@ -78,6 +85,7 @@ export async function startApiGatewayHarness(table = "helperiq-test-Connections"
     management,
     posts,
     gone,
+    deleted,
     async close() {
       management.destroy();
       dynamoClient.destroy();

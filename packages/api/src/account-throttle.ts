@@ -1,5 +1,6 @@
 import { hashToken } from "@helperiq/core/auth/token";
 import { RateLimitError } from "@helperiq/core/errors/index";
+import { rateKey } from "@helperiq/core/tenant/rate-key";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.ts";
 import { countHit } from "./middleware/rate-limit.ts";
@@ -32,7 +33,7 @@ function steps(limit: number) {
  * Like the per-IP limit, an unreachable counter store lets the attempt through (countHit logs it).
  */
 export async function throttleAccount(c: Context<AppEnv>, action: AccountAction, subject: string): Promise<void> {
-  const key = `acct:${action}:${c.get("tenant").id}:${hashToken(subject.trim().toLowerCase())}`;
+  const key = rateKey("acct", action, c.get("tenant").id, hashToken(subject.trim().toLowerCase()));
   // Shortest window first; an attempt refused by one window is not counted in the longer ones.
   for (const step of steps(c.get("deps").config.accountRateLimit ?? DEFAULT_ACCOUNT_RATE_LIMIT)) {
     const hit = await countHit(c, `${key}:${step.windowSeconds}`, step.windowSeconds);

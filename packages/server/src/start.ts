@@ -128,11 +128,13 @@ export async function startServer(
   // The in-process queue does not survive a restart: pick up what the last run left unfinished.
   for (const job of await unfinishedImportJobs(database.db)) await queue.send({ type: "import.run", ...job });
   await requeueUndelivered({ db: database.db, queue }, systemClock.now());
+  // One counter table for the API and the purge of a workspace's counters (the workspace-jobs schedule).
+  const rateCounter = createMemoryRateCounter();
   const deps: AppDeps = {
     database,
     clock: systemClock,
     queue,
-    rateCounter: createMemoryRateCounter(),
+    rateCounter,
     events,
     secrets,
     blobs,
@@ -160,7 +162,10 @@ export async function startServer(
   };
   const app = createApp(deps, Object.values(FAMILIES));
   // The periodic jobs, the same table the cloud's crons come from (infra/cron.ts).
-  const schedule = startSchedule({ db: database.db, clock: systemClock, events, queue, blobs }, log);
+  const schedule = startSchedule(
+    { db: database.db, clock: systemClock, events, queue, blobs, rateCounter, sockets: realtime.hub },
+    log,
+  );
   // The agent web app (built by `npm start` before this runs: main.ts) in front of the API.
   const server = await listen(withWebApp(loadWebApp(WEB_DIST), app.fetch), config.PORT, config.HOST);
   realtime.attach(server as import("node:http").Server);

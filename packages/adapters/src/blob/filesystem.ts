@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 
@@ -45,5 +45,43 @@ export function createFilesystemBlobStore(root: string): BlobStore {
       await rm(path, { force: true });
       await rm(`${path}.type`, { force: true });
     },
+    async list(prefix, { limit, after }) {
+      // Only the directory the prefix points into is walked: `5/` reads `<root>/5`, never other workspaces'.
+      const slash = prefix.lastIndexOf("/");
+      const dir = slash < 0 ? base : resolve(base, prefix.slice(0, slash));
+      if (dir !== base && !dir.startsWith(base + sep)) throw new Error(`invalid blob prefix: ${prefix}`);
+      const keys = (await walk(dir))
+        .map((path) => relative(base, path).split(sep).join("/"))
+        .filter((key) => key.startsWith(prefix) && (after === undefined || key > after))
+        .sort();
+      return keys.slice(0, limit);
+    },
+    async deleteMany(keys) {
+      const dirs = new Set<string>();
+      for (const key of keys) {
+        await this.delete(key);
+        dirs.add(dirname(pathOf(key)));
+      }
+      // A workspace's directory goes with its last object (a failing rmdir only means it is not empty).
+      for (const dir of dirs) if (dir !== base) await rmdir(dir).catch(() => undefined);
+    },
   };
+}
+
+/** Every object file under `dir` (not the `.type` sidecars nor half-written temporary files). */
+async function walk(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(path)));
+    else if (!entry.name.startsWith(".") && !entry.name.endsWith(".type")) found.push(path);
+  }
+  return found;
 }

@@ -1,4 +1,11 @@
-import type { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import type {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  ScanCommand,
+  UpdateItemCommand,
+  AttributeValue,
+  WriteRequest,
+} from "@aws-sdk/client-dynamodb";
 import type { RateCounter } from "@helperiq/core/port/index";
 
 export type DynamoRateCounterOptions = {
@@ -18,14 +25,24 @@ const EXPIRY_MARGIN_SECONDS = 60;
  * the first hit.
  */
 export function createDynamoRateCounter(options: DynamoRateCounterOptions): RateCounter {
-  let dynamo: Promise<{ client: DynamoDBClient; UpdateItem: typeof UpdateItemCommand }> | undefined;
+  let dynamo:
+    | Promise<{
+        client: DynamoDBClient;
+        UpdateItem: typeof UpdateItemCommand;
+        Scan: typeof ScanCommand;
+        BatchWrite: typeof BatchWriteItemCommand;
+      }>
+    | undefined;
+  const sdk = () =>
+    (dynamo ??= import("@aws-sdk/client-dynamodb").then((sdk) => ({
+      client: options.client ?? new sdk.DynamoDBClient({}),
+      UpdateItem: sdk.UpdateItemCommand,
+      Scan: sdk.ScanCommand,
+      BatchWrite: sdk.BatchWriteItemCommand,
+    })));
   return {
     async hit(key, windowSeconds, now) {
-      dynamo ??= import("@aws-sdk/client-dynamodb").then((sdk) => ({
-        client: options.client ?? new sdk.DynamoDBClient({}),
-        UpdateItem: sdk.UpdateItemCommand,
-      }));
-      const { client, UpdateItem } = await dynamo;
+      const { client, UpdateItem } = await sdk();
       const start = Math.floor(now.getTime() / 1000 / windowSeconds) * windowSeconds;
       const end = start + windowSeconds;
       const out = await client.send(
@@ -41,6 +58,38 @@ export function createDynamoRateCounter(options: DynamoRateCounterOptions): Rate
       const count = Number(out.Attributes?.count?.N);
       if (!Number.isInteger(count)) throw new Error(`rate counter ${key}: DynamoDB returned no count`);
       return { count, resetAt: new Date(end * 1000) };
+    },
+    /**
+     * A scan of the table: it only holds current windows (plus what TTL has not reclaimed yet), and this runs
+     * once per purged workspace, so reading it whole is cheaper than an index every hit would pay for.
+     */
+    async forget(match) {
+      const { client, Scan, BatchWrite } = await sdk();
+      const doomed: string[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new Scan({ TableName: options.tableName, ProjectionExpression: "pk", ...(start ? { ExclusiveStartKey: start } : {}) }),
+        );
+        for (const item of page.Items ?? []) {
+          const pk = item.pk?.S;
+          if (pk && match(pk.slice(0, pk.lastIndexOf("@")))) doomed.push(pk);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      for (let i = 0; i < doomed.length; i += 25) {
+        let requests: Record<string, WriteRequest[]> | undefined = {
+          [options.tableName]: doomed.slice(i, i + 25).map((pk) => ({ DeleteRequest: { Key: { pk: { S: pk } } } })),
+        };
+        // BatchWriteItem may hand some requests back unprocessed under load: they are sent again.
+        while (requests && Object.keys(requests).length) {
+          const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await client.send(
+            new BatchWrite({ RequestItems: requests }),
+          );
+          requests = out.UnprocessedItems;
+        }
+      }
+      return doomed.length;
     },
   };
 }

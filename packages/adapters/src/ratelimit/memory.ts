@@ -18,5 +18,15 @@ export function createMemoryRateCounter(): RateCounter {
       windows.set(id, w);
       return { count: w.count, resetAt: new Date(w.resetAt) };
     },
+    async forget(match) {
+      let removed = 0;
+      for (const id of [...windows.keys()]) {
+        if (match(id.slice(0, id.lastIndexOf("@")))) {
+          windows.delete(id);
+          removed++;
+        }
+      }
+      return removed;
+    },
   };
 }

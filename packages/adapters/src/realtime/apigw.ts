@@ -186,6 +186,25 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
   return {
     events,
     onFrame,
+    /**
+     * A purged workspace: API Gateway drops each of its connections (one already gone is fine) and the
+     * registry forgets them. The reason cannot travel: the management API closes without a close frame text.
+     */
+    async closeWorkspace(tenantId: number, _reason: string): Promise<number> {
+      const { client } = await sdk();
+      const { DeleteConnectionCommand } = await import("@aws-sdk/client-apigatewaymanagementapi");
+      const connections = await registry.ofWorkspace(tenantId);
+      for (const c of connections) {
+        try {
+          await client.send(new DeleteConnectionCommand({ ConnectionId: c.id }));
+        } catch (err) {
+          const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+          if (e.name !== "GoneException" && e.$metadata?.httpStatusCode !== 410) throw err;
+        }
+        await registry.remove(c.id);
+      }
+      return connections.length;
+    },
     /** `$disconnect` (or a connection found gone): forget it, and clear its presence for the others. */
     async disconnect(connectionId: string) {
       const c = await registry.remove(connectionId);

@@ -326,6 +326,22 @@ export function createHub(options: HubOptions) {
     async idle() {
       while (chains.size) await Promise.all([...chains.values()]);
     },
+    /**
+     * Closes this process's connections of one workspace (purged; 1008 policy violation with `reason`),
+     * forgetting them and their presence. Only this process's table is reached: with several servers on one
+     * PostgreSQL, the others' connections of the workspace get no more events (there are none) and end with their socket.
+     */
+    async closeWorkspace(tenantId: number, reason: string): Promise<number> {
+      let closed = 0;
+      for (const entry of [...entries.values()]) {
+        if (entry.conn.tenantId !== tenantId) continue;
+        remove(entry);
+        entry.socket.close(1008, reason);
+        closed++;
+      }
+      for (const [id, p] of presence) if (p.tenantId === tenantId) presence.delete(id);
+      return closed;
+    },
     /** Closes every connection (going away); their presence is cleared for the other instances. */
     async close() {
       for (const entry of [...entries.values()]) {

@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
@@ -164,6 +165,28 @@ export function createConnectionRegistry(options: RegistryOptions) {
       if (known) await Promise.all(indexKeys(known).map((pk) => deleteIndex(pk, id)));
       await client.send(new DeleteItemCommand({ TableName: table, Key: metaKey(id) }));
       return known;
+    },
+    /**
+     * Every connection of a workspace (a purge closes them): a scan for its `meta` items, since visitors are
+     * indexed per contact only. The table holds live connections alone, and a purge is rare.
+     */
+    async ofWorkspace(tenantId: number): Promise<RegisteredConnection[]> {
+      const found: RegisteredConnection[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: "sk = :meta AND tenant_id = :t",
+            ExpressionAttributeValues: { ":meta": S("meta"), ":t": N(tenantId) },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const i of page.Items ?? []) found.push(fromItem(i.pk!.S!.slice("conn#".length), i));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
     },
     /** The connection's one subscription, replacing the previous one. */
     async subscribe(c: RegisteredConnection, uuid: string) {

@@ -1,5 +1,6 @@
 import { RateLimitError } from "@helperiq/core/errors/index";
 import { describeError } from "@helperiq/core/errors/describe";
+import { rateKey } from "@helperiq/core/tenant/rate-key";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
@@ -17,7 +18,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (!bucket) return next();
   const { config } = c.get("deps");
   const limit = bucket === "auth" ? config.authRateLimit : config.widgetRateLimit;
-  const hit = await countHit(c, `rl:${bucket}:${c.get("tenant")?.id ?? "-"}:${clientIp(c)}`, WINDOW_SECONDS);
+  const hit = await countHit(c, rateKey("rl", bucket, c.get("tenant")?.id, clientIp(c)), WINDOW_SECONDS);
   if (!hit) return next();
   c.header("X-RateLimit-Limit", String(limit));
   c.header("X-RateLimit-Remaining", String(Math.max(0, limit - hit.count)));

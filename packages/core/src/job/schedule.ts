@@ -6,7 +6,7 @@
  */
 
 /** What a job reaches besides the database and the clock; infra/ links exactly these to its cron function. */
-export type ScheduleNeed = "queue" | "realtime" | "blobs";
+export type ScheduleNeed = "queue" | "realtime" | "blobs" | "rate-counters";
 
 export type ScheduledJob = {
   /** The job's name: the log prefix, and the cron function's name in the cloud (as PascalCase). */
@@ -35,6 +35,9 @@ export const SCHEDULE = [
   { name: "trash-retention", everyMs: HOUR, needs: ["realtime"], maxRunSeconds: 300 },
   // rag.sync for every enabled knowledge source (rag/schedule.ts); unchanged chunks cost no embeddings.
   { name: "rag-resync", everyMs: HOUR, needs: ["queue"] },
+  // Workspace purges and exports, queued or left by a process that died (platform/workspace-jobs.ts): the purge
+  // closes the workspace's WebSockets (realtime), forgets its rate counters and deletes its media (blobs).
+  { name: "workspace-jobs", everyMs: MINUTE, needs: ["blobs", "realtime", "rate-counters"], maxRunSeconds: 900 },
   // Expired agent and widget sessions of every workspace (auth/cleanup.ts).
   { name: "cleanup-sessions", everyMs: 24 * HOUR, needs: [] },
 ] as const satisfies readonly ScheduledJob[];

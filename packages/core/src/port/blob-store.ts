@@ -10,6 +10,13 @@ export interface BlobStore {
   /** Idempotent: deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
+   * Up to `limit` keys starting with `prefix`, in key order, after `after` when given (paging). A workspace's
+   * objects are those under `<tenantId>/`: its purge lists and deletes them page by page.
+   */
+  list(prefix: string, options: { limit: number; after?: string | undefined }): Promise<string[]>;
+  /** Deletes these keys (a page of `list`); idempotent like `delete`. */
+  deleteMany(keys: readonly string[]): Promise<void>;
+  /**
    * A time-limited URL that serves the object directly (S3 presigned GET), or undefined when the store
    * cannot make one (the filesystem): the API then serves the bytes itself behind its own signed URL.
    */

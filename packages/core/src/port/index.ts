@@ -7,4 +7,5 @@ export type { RateCounter } from "./rate-counter.ts";
 export type { DomainEvent, Events } from "./events.ts";
 export type { EffectPorts, Effects } from "./effects.ts";
 export type { BlobStore } from "./blob-store.ts";
+export type { WorkspaceSockets } from "./workspace-sockets.ts";
 export type { Mailbox, MailboxSession, RawMail } from "./mailbox.ts";

@@ -1,4 +1,5 @@
 import { RateLimitError } from "@helperiq/core/errors/index";
+import { rateKey } from "@helperiq/core/tenant/rate-key";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env.ts";
 import { clientIp } from "../../middleware/client-ip.ts";
@@ -13,7 +14,7 @@ import { accessOf } from "./access.ts";
  */
 export const widgetConversationLimit = createMiddleware<AppEnv>(async (c, next) => {
   const limit = c.get("deps").config.widgetConversationLimit ?? DEFAULT_WIDGET_CONVERSATION_LIMIT;
-  const key = `rl:widget-conversation:${c.get("tenant").id}:${accessOf(c).inbox.id}:${clientIp(c)}`;
+  const key = rateKey("rl", "widget-conversation", c.get("tenant").id, accessOf(c).inbox.id, clientIp(c));
   const hit = await countHit(c, key, WIDGET_CONVERSATION_WINDOW_SECONDS);
   if (hit && hit.count > limit) throw new RateLimitError(hit.retryAfterSeconds);
   await next();
