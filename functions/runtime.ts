@@ -1,3 +1,4 @@
+import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
@@ -62,6 +63,7 @@ export function cloudDeps(): AppDeps {
     ai: cloudAi(env),
     mailProbe: noMailProbe,
     outbound: cloudOutbound(env),
+    dns: createNodeDnsResolver(),
     blobs: cloudBlobs(env),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: cloudConfig(env),

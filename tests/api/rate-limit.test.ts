@@ -1,3 +1,4 @@
+import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
@@ -179,6 +180,7 @@ describe("when the counter store is down", () => {
           ai: createAiClients(),
           mailProbe: createMailProbe({ guard: createOutboundGuard() }),
           outbound: createOutboundGuard(),
+          dns: createNodeDnsResolver(),
           remoteAddress: () => "198.51.100.200",
           config: {
             appName: "HelperIQ",

@@ -278,6 +278,15 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
   ]),
   // LibreDesk's SLA and business-hours lists: HelperIQ has none of either yet, so both lists answer empty.
   ...routes("sla", ["GET /api/v1/sla", "GET /api/v1/business-hours"]),
+  // [HQ] custom domains of a workspace; every host answers its pending verification token (no workspace).
+  ...routes("domains", [
+    "GET /api/v1/domains",
+    "POST /api/v1/domains",
+    "GET /api/v1/domains/:hostname",
+    "POST /api/v1/domains/:hostname/verify",
+    "DELETE /api/v1/domains/:hostname",
+    "GET /.well-known/helperiq-domain-verification",
+  ]),
   // WebSocket upgrades: the API Gateway WebSocket API in AWS, the in-process hub in the embedded server.
   ...routes("realtime", ["GET /ws", "GET /widget/ws"]),
 ];

@@ -1,3 +1,4 @@
+import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
@@ -60,6 +61,7 @@ beforeAll(async () => {
     ai: createAiClients(),
     mailProbe: createMailProbe({ guard: createOutboundGuard() }),
     outbound: createOutboundGuard(),
+    dns: createNodeDnsResolver(),
     remoteAddress: () => "127.0.0.1",
     config,
   });

@@ -79,6 +79,7 @@ const PARAM_OWNER: [RegExp, string][] = [
   [/^\/uploads\/:uuid/, "media"],
   [/^\/api\/v1\/rag\/sources\/:id/, "ragSource"],
   [/^\/api\/v1\/settings\/ai\/inbox\/:id/, "inbox"],
+  [/^\/api\/v1\/domains\/:hostname/, "domain"],
 ];
 
 beforeAll(async () => {
@@ -121,6 +122,10 @@ beforeAll(async () => {
     })
   ).id;
   bAgentClient = bAgent.client;
+  // B's custom domain, pending: A can neither see, verify nor remove it, nor route through it.
+  const domain = await b.admin.post("/api/v1/domains", { hostname: `help.${MARK}.example` });
+  if (domain.status !== 201) throw new Error(`setup domain: ${domain.status} ${JSON.stringify(domain.body)}`);
+  bIds.domain = domain.body.data.hostname;
   // B's admin shares A's admin's email: A's "mark all read" / "delete all" must still not reach them.
   const bNotifications = await createNotifications(t.database.db, {
     tenantId: b.id,
@@ -237,6 +242,29 @@ describe("two workspaces with the same emails", () => {
     expect((await a.admin.onHost(b.host).get("/api/v1/agents/me")).status).toBe(401);
   });
 
+  it("a custom domain: B's claim is B's alone, routes only once verified, and only to B", async () => {
+    const host = String(bIds.domain);
+    const taken = await a.admin.post("/api/v1/domains", { hostname: host.toUpperCase() });
+    expect(taken.status).toBe(409);
+    expect(JSON.stringify(taken.body)).not.toContain(b.slug);
+    expect((await a.admin.onHost(host).get("/api/v1/agents/me")).status).toBe(404);
+    // Verified (as its TXT record would), it serves B: A's credentials mean nothing there.
+    t.dns.records.set(`_helperiq-verification.${host}`, [
+      (await b.admin.get(`/api/v1/domains/${host}`)).body.data.verification.dns.value,
+    ]);
+    expect((await b.admin.post(`/api/v1/domains/${host}/verify`)).body.data.status).toBe("verified");
+    expect((await a.admin.onHost(host).get("/api/v1/agents/me")).status).toBe(401);
+    expect((await aSession.onHost(host).get("/api/v1/agents/me")).status).toBe(401);
+    expect((await b.admin.onHost(host).get("/api/v1/agents/me")).body.data.id).toBe(b.adminId);
+    // Back to pending, as the route tests below expect B.
+    await b.admin.delete(`/api/v1/domains/${host}`);
+    const again = await b.admin.post("/api/v1/domains", { hostname: host });
+    expect(again.status).toBe(201);
+    expect((await b.admin.onHost(host).get("/api/v1/agents/me")).status).toBe(404);
+    // B's domain has a new token now: the route tests read B afresh.
+    lastSeen = undefined;
+  });
+
   for (const { family, method, path } of routes) {
     const key = `${method} ${path}`;
     if (PUBLIC.has(key)) continue;
@@ -284,6 +312,7 @@ async function snapshotOfB() {
     sharedViews: await read("/api/v1/shared-views"),
     contacts: await read("/api/v1/contacts"),
     inboxes: has("/api/v1/inboxes") ? await read("/api/v1/inboxes") : null,
+    domains: has("/api/v1/domains") ? await read("/api/v1/domains") : null,
     trashSettings: has("/api/v1/settings/trash") ? await read("/api/v1/settings/trash") : null,
     me: await read("/api/v1/agents/me"),
     contactNotes: await read(`/api/v1/contacts/${bIds.contact}/notes`),

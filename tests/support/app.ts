@@ -19,6 +19,7 @@ import { generateKeyringSpec, parseKeyring, type Keyring } from "@helperiq/core/
 import type { DomainEvent, Mailer, OutgoingMail } from "@helperiq/core/port/index";
 import { handleDeadMessage, handleQueueMessage, type JobDeps } from "@helperiq/core/job/index";
 import type { Clock, Database } from "@helperiq/core/port/index";
+import { createTableDns, type TableDns } from "./dns.ts";
 import { createRecordingPush, type RecordingPush } from "./push-device.ts";
 import { openTestDatabase } from "./test-db.ts";
 
@@ -50,6 +51,8 @@ export type TestApp = {
   jobs: JobDeps;
   /** The app's outbound-connection guard, for adapters a test builds itself. */
   outbound: OutboundGuard;
+  /** The app's DNS: a table of TXT records the test fills (custom-domain verification). */
+  dns: TableDns;
   /** What the app was composed with: `createApp({ ...t.deps, rateCounter }, …)` swaps one adapter. */
   deps: AppDeps;
   close(): Promise<void>;
@@ -96,6 +99,7 @@ export async function bootTestApp(
   const database = given ?? (await openTestDatabase());
   const clock = testClock();
   const outbox: OutgoingMail[] = [];
+  const dns = createTableDns();
   const push = createRecordingPush();
   const secrets = parseKeyring(generateKeyringSpec());
   // The filesystem store unless a test brings another (tests/infra/s3-blob-store.test.ts: S3).
@@ -150,6 +154,7 @@ export async function bootTestApp(
     // Short, so the inbox tests' unreachable-server cases finish quickly.
     mailProbe: createMailProbe({ guard: outbound, timeoutMs: 5_000 }),
     outbound,
+    dns,
     remoteAddress: (c) => c.req.header(TEST_IP_HEADER) ?? "127.0.0.1",
     config: {
       appName: "HelperIQ",
@@ -181,6 +186,7 @@ export async function bootTestApp(
     blobs,
     jobs,
     outbound,
+    dns,
     async close() {
       await queue.drain();
       channelMailer.close();

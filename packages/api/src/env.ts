@@ -7,6 +7,7 @@ import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
 import type { Outbound } from "@helperiq/core/port/outbound";
+import type { DnsResolver } from "@helperiq/core/port/dns";
 import type { DeclaredResponse } from "./route-meta.ts";
 
 export type AppConfig = {
@@ -54,6 +55,11 @@ export type AppConfig = {
    * difference (response-check.ts): on in the test suites, so a view that drifts from its schema fails them.
    */
   checkResponses?: boolean | undefined;
+  /**
+   * The port custom-domain verification's HTTP check connects to (default 80, like ACME's HTTP-01; redirects to
+   * https are followed). Only the test suites change it, to reach a local server.
+   */
+  domainVerificationPort?: number | undefined;
 };
 
 /** What the composition root plugs in: the adapters chosen for this environment. */
@@ -76,6 +82,8 @@ export type AppDeps = {
    * hosts and URLs are checked against it, and the OIDC sign-in fetches through it.
    */
   outbound: Outbound;
+  /** TXT look-ups of custom-domain verification (node:dns; a fixed table in the suites). */
+  dns: DnsResolver;
   /** The store integration (Maho Commerce REST); it caches OAuth tokens per workspace. */
   ecommerce: Ecommerce;
   /** Cloud AI provider clients (packages/adapters/src/ai); core/ai/resolve.ts picks the provider per workspace/inbox. */

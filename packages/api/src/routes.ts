@@ -261,6 +261,15 @@ export const FAMILY_ROUTES = {
     ["POST", "/api/v1/widget/chat/conversations/:uuid/update-last-seen"],
     ["POST", "/api/v1/widget/media/upload"],
   ],
+  // Custom domains of a workspace, and the verification token every host answers (tenantless).
+  domains: [
+    ["GET", "/api/v1/domains"],
+    ["POST", "/api/v1/domains"],
+    ["GET", "/api/v1/domains/:hostname"],
+    ["POST", "/api/v1/domains/:hostname/verify"],
+    ["DELETE", "/api/v1/domains/:hostname"],
+    ["GET", "/.well-known/helperiq-domain-verification"],
+  ],
   // SLA policies and business hours (none yet): the lists LibreDesk's UI loads answer empty (families/sla.ts).
   sla: [
     ["GET", "/api/v1/sla"],
@@ -279,5 +288,8 @@ export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const
   Record<RouteFamily, readonly string[]>
 >;
 
-/** Paths answered without resolving a workspace (load-balancer health checks hit any host). */
-export const TENANTLESS_PATHS = ["/health"] as const;
+/**
+ * Paths answered without resolving a workspace: load-balancer health checks hit any host, and a custom domain
+ * answers its verification token before it routes to its workspace.
+ */
+export const TENANTLESS_PATHS = ["/health", "/.well-known/helperiq-domain-verification"] as const;

@@ -1,3 +1,4 @@
+import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
@@ -142,6 +143,7 @@ export async function startServer(
     ai,
     mailProbe: createMailProbe({ guard }),
     outbound: guard,
+    dns: createNodeDnsResolver(),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,

@@ -7,6 +7,7 @@ import { config } from "./config.ts";
 import { contactsFamily } from "./contacts.ts";
 import { conversationsFamily } from "./conversations.ts";
 import { customAttributesFamily } from "./custom-attributes.ts";
+import { domainsFamily } from "./domains.ts";
 import { ecommerceFamily } from "./ecommerce.ts";
 import { health } from "./health.ts";
 import { inboxesFamily } from "./inboxes.ts";
@@ -50,6 +51,7 @@ export const FAMILIES = {
   ai: aiFamily,
   widget: widgetFamily,
   sla: slaFamily,
+  domains: domainsFamily,
 } satisfies Record<string, Hono<AppEnv>>;
 
 export type FamilyName = keyof typeof FAMILIES;

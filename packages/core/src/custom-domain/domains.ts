@@ -1,0 +1,158 @@
+import { and, asc, eq } from "drizzle-orm";
+import { generateToken } from "../auth/token.ts";
+import { iso } from "../db/iso.ts";
+import { ConflictError, NotFoundError } from "../errors/index.ts";
+import type { Db } from "../port/database.ts";
+import { tenantDomains } from "../tenant/tenant.sql.ts";
+import { customHostname } from "./hostname.ts";
+import {
+  checkDnsRecord,
+  checkWellKnown,
+  TXT_PREFIX,
+  txtRecordName,
+  type VerifyPorts,
+  wellKnownUrl,
+} from "./verification.ts";
+
+/**
+ * A workspace's custom domains. A domain is claimed by one workspace at a time (the host name is the key) and
+ * routes only once verified (tenant/resolve.ts); removing it frees the name at once.
+ */
+
+export type CustomDomainView = {
+  hostname: string;
+  status: "verified" | "pending";
+  created_at: string;
+  verified_at: string | null;
+  /** Why the last verification failed, in words; null before any attempt and after success. */
+  last_error: string | null;
+  /** What the customer sets up: either proof is enough, and a CNAME to `cname_target` makes the domain route. */
+  verification: {
+    dns: { type: "TXT"; name: string; value: string };
+    http: { url: string; body: string };
+    cname_target: string | null;
+  };
+};
+
+export type DomainSettings = {
+  /** BASE_DOMAIN: its subdomains are refused as custom domains, and `<slug>.<base>` is the CNAME target. */
+  baseDomain?: string | undefined;
+  /** Port of the HTTP check; shown in its URL when not 80. */
+  httpPort?: number | undefined;
+};
+
+type Row = typeof tenantDomains.$inferSelect;
+
+function view(row: Row, tenantSlug: string, settings: DomainSettings): CustomDomainView {
+  return {
+    hostname: row.hostname,
+    status: row.verifiedAt ? "verified" : "pending",
+    created_at: iso(row.createdAt),
+    verified_at: iso(row.verifiedAt),
+    last_error: row.lastError,
+    verification: {
+      dns: { type: "TXT", name: txtRecordName(row.hostname), value: `${TXT_PREFIX}${row.verificationToken}` },
+      http: { url: wellKnownUrl(row.hostname, settings.httpPort), body: row.verificationToken },
+      cname_target: settings.baseDomain ? `${tenantSlug}.${settings.baseDomain.toLowerCase()}` : null,
+    },
+  };
+}
+
+export type DomainOwner = { id: number; slug: string };
+
+export async function listCustomDomains(db: Db, tenant: DomainOwner, settings: DomainSettings) {
+  const rows = await db
+    .select()
+    .from(tenantDomains)
+    .where(eq(tenantDomains.tenantId, tenant.id))
+    .orderBy(asc(tenantDomains.hostname));
+  return rows.map((row) => view(row, tenant.slug, settings));
+}
+
+/**
+ * Claims `rawHostname` for the workspace with a fresh verification token. A name this or another workspace
+ * already holds is a 409 that does not say which workspace holds it.
+ */
+export async function addCustomDomain(
+  db: Db,
+  tenant: DomainOwner,
+  rawHostname: string,
+  settings: DomainSettings,
+): Promise<CustomDomainView> {
+  const hostname = customHostname(rawHostname, settings.baseDomain);
+  const [row] = await db
+    .insert(tenantDomains)
+    .values({ hostname, tenantId: tenant.id, verificationToken: generateToken() })
+    .onConflictDoNothing({ target: tenantDomains.hostname })
+    .returning();
+  if (row) return view(row, tenant.slug, settings);
+  const [holder] = await db
+    .select({ tenantId: tenantDomains.tenantId })
+    .from(tenantDomains)
+    .where(eq(tenantDomains.hostname, hostname));
+  throw new ConflictError(
+    holder?.tenantId === tenant.id
+      ? `hostname: ${hostname} is already added to this workspace`
+      : `hostname: ${hostname} is already claimed by another workspace`,
+  );
+}
+
+async function ownRow(db: Db, tenantId: number, rawHostname: string): Promise<Row> {
+  const hostname = rawHostname.trim().toLowerCase().replace(/\.$/, "");
+  const [row] = await db
+    .select()
+    .from(tenantDomains)
+    .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.hostname, hostname)));
+  if (!row) throw new NotFoundError("Domain");
+  return row;
+}
+
+export async function getCustomDomain(db: Db, tenant: DomainOwner, hostname: string, settings: DomainSettings) {
+  return view(await ownRow(db, tenant.id, hostname), tenant.slug, settings);
+}
+
+/**
+ * Checks both proofs (DNS TXT first: it needs nothing from the network path to this service) and records the
+ * outcome: `verified_at` on success (the domain routes from then on), else `last_error` naming why each
+ * failed. An already verified domain is checked again, and stays verified: losing the record later does not
+ * unroute a live help desk (removing the domain does).
+ */
+export async function verifyCustomDomain(
+  db: Db,
+  ports: VerifyPorts,
+  tenant: DomainOwner,
+  hostname: string,
+  settings: DomainSettings,
+  now: Date,
+): Promise<CustomDomainView> {
+  const row = await ownRow(db, tenant.id, hostname);
+  const dnsProblem = await checkDnsRecord(ports.dns, row.hostname, row.verificationToken);
+  const httpProblem = dnsProblem && (await checkWellKnown(ports, row.hostname, row.verificationToken));
+  const verified = !dnsProblem || !httpProblem;
+  const lastError = verified ? null : `DNS: ${dnsProblem}. HTTP: ${httpProblem}.`;
+  const [updated] = await db
+    .update(tenantDomains)
+    .set(verified ? { verifiedAt: row.verifiedAt ?? now, lastError: null } : { lastError })
+    .where(and(eq(tenantDomains.tenantId, tenant.id), eq(tenantDomains.hostname, row.hostname)))
+    .returning();
+  // Removed while being checked: it is gone, whatever the checks found.
+  if (!updated) throw new NotFoundError("Domain");
+  return view(updated, tenant.slug, settings);
+}
+
+export async function removeCustomDomain(db: Db, tenantId: number, hostname: string): Promise<void> {
+  const row = await ownRow(db, tenantId, hostname);
+  await db
+    .delete(tenantDomains)
+    .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.hostname, row.hostname)));
+}
+
+/** The token a host's well-known path answers: that host's claim's, verified or not; null for an unclaimed host. */
+export async function domainVerificationToken(db: Db, host: string): Promise<string | null> {
+  if (!host) return null;
+  const [row] = await db
+    .select({ token: tenantDomains.verificationToken })
+    .from(tenantDomains)
+    .where(eq(tenantDomains.hostname, host));
+  return row?.token ?? null;
+}

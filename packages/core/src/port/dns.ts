@@ -1,0 +1,20 @@
+/**
+ * DNS look-ups the domain verification needs (custom-domain/verify.ts): TXT records only. Implemented over
+ * node:dns in packages/adapters/src/dns/node-resolver.ts; tests use a fixed table of records.
+ */
+
+/** The name has no TXT record (or does not exist): a normal answer while a customer sets the record up. */
+export class DnsNoRecordError extends Error {
+  constructor(readonly name: string) {
+    super(`no TXT record found at ${name}`);
+    this.name = "DnsNoRecordError";
+  }
+}
+
+export interface DnsResolver {
+  /**
+   * The TXT records at `name`, each joined from its character-strings. Rejects with DnsNoRecordError when
+   * there are none, or with an Error whose message says in words why the look-up failed (timeout, refused).
+   */
+  txt(name: string): Promise<string[]>;
+}
