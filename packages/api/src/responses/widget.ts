@@ -6,12 +6,28 @@ import { int, timestamp } from "./scalars.ts";
  * What the live-chat widget shows a visitor (core/widget/view.ts): built from an allow-list, never from
  * the agent views — no private notes, no email addresses, no internal fields beyond the author's id.
  */
-const launcher = z.object({
+export const launcher = z.object({
   position: z.enum(["left", "right"]),
   color: z.string(),
   icon_url: z.string(),
   spacing_side: int,
   spacing_bottom: int,
+});
+
+/** The pre-chat form a live-chat inbox asks visitors to fill in before their first message. */
+export const prechatForm = z.object({
+  enabled: z.boolean(),
+  title: z.string(),
+  fields: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      type: z.enum(PRECHAT_FIELD_TYPES),
+      required: z.boolean(),
+      placeholder: z.string(),
+      options: z.array(z.string()),
+    }),
+  ),
 });
 
 export const widgetLauncher = z.object({ launcher }).meta({ id: "WidgetLauncher" });
@@ -24,20 +40,7 @@ export const widgetSettings = z
     greeting: z.string(),
     intro: z.string(),
     launcher,
-    prechat_form: z.object({
-      enabled: z.boolean(),
-      title: z.string(),
-      fields: z.array(
-        z.object({
-          key: z.string(),
-          label: z.string(),
-          type: z.enum(PRECHAT_FIELD_TYPES),
-          required: z.boolean(),
-          placeholder: z.string(),
-          options: z.array(z.string()),
-        }),
-      ),
-    }),
+    prechat_form: prechatForm,
     file_upload: z.boolean(),
     identity_verification: z.boolean().describe("Whether the site can sign its users in (auth/exchange)."),
   })

@@ -1,14 +1,23 @@
 import type { Keyring } from "../crypto/secret-box.ts";
 import { iso } from "../db/iso.ts";
-import type { EmailConfig } from "./email-config.ts";
+import type { EmailConfig, ImapServer, SmtpServer } from "./email-config.ts";
 import type { inboxes } from "./inbox.sql.ts";
-import { normalizeLivechatConfig } from "./livechat-config.ts";
+import { type LivechatConfig, normalizeLivechatConfig } from "./livechat-config.ts";
 import { SECRET_MASK } from "../crypto/secret-box.ts";
 import { secretsForView } from "./secrets.ts";
 
 export type InboxRow = typeof inboxes.$inferSelect;
 
 const shown = (set: boolean) => (set ? SECRET_MASK : "");
+
+/** An email inbox's config as answered: each server with its password masked, and the inbox's From address. */
+export type EmailConfigView = Omit<EmailConfig, "imap" | "smtp"> & {
+  from: string;
+  imap: ImapServer[];
+  smtp: SmtpServer[];
+};
+/** A live-chat inbox's config as answered: the site secret masked (shown once, when generated). */
+export type LivechatConfigView = LivechatConfig & { site_secret: string };
 
 /**
  * The API's view of an inbox. Secrets are only ever shown masked (`••••••••` when set, "" when not); the
@@ -17,32 +26,30 @@ const shown = (set: boolean) => (set ? SECRET_MASK : "");
 export function inboxView(ring: Keyring, row: InboxRow, revealSiteSecret?: string) {
   const secrets = secretsForView(ring, row.secrets);
   const isSet = (value: string | undefined) => !!value || !!secrets.unreadable;
-  let config: Record<string, unknown>;
+  const base = {
+    id: row.id,
+    uuid: row.uuid,
+    name: row.name,
+    enabled: row.enabled,
+    from: row.from,
+    csat_enabled: row.csatEnabled,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  };
   if (row.channel === "email") {
-    const stored = row.config as Partial<EmailConfig>;
-    config = {
+    const stored = row.config as EmailConfig;
+    const config: EmailConfigView = {
       ...stored,
       from: row.from,
       imap: (stored.imap ?? []).map((server, i) => ({ ...server, password: shown(isSet(secrets.imap?.[i])) })),
       smtp: (stored.smtp ?? []).map((server, i) => ({ ...server, password: shown(isSet(secrets.smtp?.[i])) })),
     };
-  } else {
-    config = {
-      ...normalizeLivechatConfig(row.config),
-      site_secret: revealSiteSecret ?? shown(isSet(secrets.site_secret)),
-    };
+    return { ...base, channel: "email" as const, config };
   }
-  return {
-    id: row.id,
-    uuid: row.uuid,
-    name: row.name,
-    channel: row.channel,
-    enabled: row.enabled,
-    from: row.from,
-    csat_enabled: row.csatEnabled,
-    config,
-    created_at: iso(row.createdAt),
-    updated_at: iso(row.updatedAt),
+  const config: LivechatConfigView = {
+    ...normalizeLivechatConfig(row.config),
+    site_secret: revealSiteSecret ?? shown(isSet(secrets.site_secret)),
   };
+  return { ...base, channel: "livechat" as const, config };
 }
 export type InboxView = ReturnType<typeof inboxView>;

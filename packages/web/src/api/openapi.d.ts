@@ -6,22 +6,6 @@
 // Generated from openapi.json by `npm run web:api-types` (scripts/web-api-types.ts).
 
 export interface paths {
-    "/.well-known/helperiq-domain-verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get /.well-known/helperiq-domain-verification"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -1329,54 +1313,6 @@ export interface paths {
         put: operations["put /api/v1/custom-attributes/:id"];
         post?: never;
         delete: operations["delete /api/v1/custom-attributes/:id"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get /api/v1/domains"];
-        put?: never;
-        post: operations["post /api/v1/domains"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains/{hostname}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get /api/v1/domains/:hostname"];
-        put?: never;
-        post?: never;
-        delete: operations["delete /api/v1/domains/:hostname"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains/{hostname}/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["post /api/v1/domains/:hostname/verify"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3055,36 +2991,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        CustomDomain: {
-            hostname: string;
-            /**
-             * @description Only a verified domain routes to its workspace.
-             * @enum {string}
-             */
-            status: "verified" | "pending";
-            /** Format: date-time */
-            created_at: string;
-            verified_at: string | null;
-            /** @description Why the last verification failed, in words. */
-            last_error: string | null;
-            verification: {
-                dns: {
-                    /** @constant */
-                    type: "TXT";
-                    /** @description The record's name: `_helperiq-verification.<hostname>`. */
-                    name: string;
-                    /** @description `helperiq-verification=<token>`. */
-                    value: string;
-                };
-                http: {
-                    /** @description Where the token must be answered: this service answers it once the domain points here. */
-                    url: string;
-                    body: string;
-                };
-                /** @description The workspace's own address under BASE_DOMAIN: a CNAME to it routes the domain here. */
-                cname_target: string | null;
-            };
-        };
         DeviceKey: {
             id: number;
             name: string;
@@ -3175,6 +3081,21 @@ export interface components {
             enabled: boolean;
             configured: boolean;
         };
+        EmailInboxConfig: {
+            /** @enum {string} */
+            auth_type: "password" | "oauth";
+            /** @description The inbox's From address again (LibreDesk's inbox form reads it here). */
+            from: string;
+            /** @description Polled in turn; a password at index i belongs to server i. */
+            imap: components["schemas"]["ImapServer"][];
+            smtp: components["schemas"]["SmtpServer"][];
+            reply_to: string;
+            aliases: string[];
+            signature: string;
+            auto_assign_on_reply: boolean;
+            enable_plus_addressing: boolean;
+            skip_pci_scan: boolean;
+        };
         EmailNotificationSettings: {
             enabled: boolean;
             host: string;
@@ -3264,6 +3185,19 @@ export interface components {
             macro_documents: components["schemas"]["RagSearchHit"][];
             ecommerce_context_included: boolean;
         };
+        ImapServer: {
+            host: string;
+            port: number;
+            /** @enum {string} */
+            tls: "none" | "starttls" | "tls";
+            username: string;
+            /** @description `••••••••` when set, empty when not: a stored secret is never answered. */
+            password: string;
+            tls_skip_verify: boolean;
+            mailbox: string;
+            /** @description How often it is polled: `30s`, `5m`, `1h`. */
+            read_interval: string;
+        };
         ImportJob: {
             id: number;
             /** @enum {string} */
@@ -3292,19 +3226,30 @@ export interface components {
             id: number;
             uuid: string;
             name: string;
-            /** @enum {string} */
-            channel: "email" | "livechat";
             enabled: boolean;
             from: string;
             csat_enabled: boolean;
-            /** @description The channel's config as the create and update bodies take it, secrets masked. */
-            config: {
-                [key: string]: unknown;
-            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @constant */
+            channel: "email";
+            config: components["schemas"]["EmailInboxConfig"];
+        } | {
+            id: number;
+            uuid: string;
+            name: string;
+            enabled: boolean;
+            from: string;
+            csat_enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @constant */
+            channel: "livechat";
+            config: components["schemas"]["LivechatInboxConfig"];
         };
         InboxFormTest: {
             /** @constant */
@@ -3373,6 +3318,37 @@ export interface components {
             total_paid: number;
             total_refunded: number;
             shipping_amount: number;
+        };
+        LivechatInboxConfig: {
+            allowed_domains: string[];
+            brand_name: string;
+            logo_url: string;
+            greeting: string;
+            intro: string;
+            launcher: {
+                /** @enum {string} */
+                position: "left" | "right";
+                color: string;
+                icon_url: string;
+                spacing_side: number;
+                spacing_bottom: number;
+            };
+            prechat_form: {
+                enabled: boolean;
+                title: string;
+                fields: {
+                    key: string;
+                    label: string;
+                    /** @enum {string} */
+                    type: "text" | "email" | "phone" | "number" | "textarea" | "select" | "checkbox";
+                    required: boolean;
+                    placeholder: string;
+                    options: string[];
+                }[];
+            };
+            file_upload: boolean;
+            /** @description Masked, except in the answer to the create that generated it. */
+            site_secret: string;
         };
         Macro: {
             id: number;
@@ -3664,6 +3640,17 @@ export interface components {
             signature: string;
             csrf_token: string;
         };
+        SmtpServer: {
+            host: string;
+            port: number;
+            /** @enum {string} */
+            tls: "none" | "starttls" | "tls";
+            username: string;
+            /** @description `••••••••` when set, empty when not: a stored secret is never answered. */
+            password: string;
+            tls_skip_verify: boolean;
+            max_conns: number;
+        };
         SsoProvider: {
             id: number;
             name: string;
@@ -3932,28 +3919,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "get /.well-known/helperiq-domain-verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The verification token pending for the request's host (404 for a host nobody claimed). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            400: components["responses"]["InputError"];
-            404: components["responses"]["NotFoundError"];
-        };
-    };
     "get /api/v1/agents": {
         parameters: {
             query?: {
@@ -7294,152 +7259,6 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         data: true;
-                    };
-                };
-            };
-            400: components["responses"]["InputError"];
-            401: components["responses"]["AuthError"];
-            403: components["responses"]["PermissionError"];
-            404: components["responses"]["NotFoundError"];
-            413: components["responses"]["TooLarge"];
-        };
-    };
-    "get /api/v1/domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["CustomDomain"][];
-                    };
-                };
-            };
-            400: components["responses"]["InputError"];
-            401: components["responses"]["AuthError"];
-            403: components["responses"]["PermissionError"];
-            404: components["responses"]["NotFoundError"];
-        };
-    };
-    "post /api/v1/domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    hostname: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["CustomDomain"];
-                    };
-                };
-            };
-            400: components["responses"]["InputError"];
-            401: components["responses"]["AuthError"];
-            403: components["responses"]["PermissionError"];
-            404: components["responses"]["NotFoundError"];
-            413: components["responses"]["TooLarge"];
-        };
-    };
-    "get /api/v1/domains/:hostname": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                hostname: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["CustomDomain"];
-                    };
-                };
-            };
-            400: components["responses"]["InputError"];
-            401: components["responses"]["AuthError"];
-            403: components["responses"]["PermissionError"];
-            404: components["responses"]["NotFoundError"];
-        };
-    };
-    "delete /api/v1/domains/:hostname": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                hostname: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        data: true;
-                    };
-                };
-            };
-            400: components["responses"]["InputError"];
-            401: components["responses"]["AuthError"];
-            403: components["responses"]["PermissionError"];
-            404: components["responses"]["NotFoundError"];
-            413: components["responses"]["TooLarge"];
-        };
-    };
-    "post /api/v1/domains/:hostname/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                hostname: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["CustomDomain"];
                     };
                 };
             };
