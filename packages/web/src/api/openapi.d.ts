@@ -6,6 +6,22 @@
 // Generated from openapi.json by `npm run web:api-types` (scripts/web-api-types.ts).
 
 export interface paths {
+    "/.well-known/helperiq-domain-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /.well-known/helperiq-domain-verification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -1313,6 +1329,54 @@ export interface paths {
         put: operations["put /api/v1/custom-attributes/:id"];
         post?: never;
         delete: operations["delete /api/v1/custom-attributes/:id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/domains"];
+        put?: never;
+        post: operations["post /api/v1/domains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/domains/:hostname"];
+        put?: never;
+        post?: never;
+        delete: operations["delete /api/v1/domains/:hostname"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{hostname}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /api/v1/domains/:hostname/verify"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2991,6 +3055,36 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        CustomDomain: {
+            hostname: string;
+            /**
+             * @description Only a verified domain routes to its workspace.
+             * @enum {string}
+             */
+            status: "verified" | "pending";
+            /** Format: date-time */
+            created_at: string;
+            verified_at: string | null;
+            /** @description Why the last verification failed, in words. */
+            last_error: string | null;
+            verification: {
+                dns: {
+                    /** @constant */
+                    type: "TXT";
+                    /** @description The record's name: `_helperiq-verification.<hostname>`. */
+                    name: string;
+                    /** @description `helperiq-verification=<token>`. */
+                    value: string;
+                };
+                http: {
+                    /** @description Where the token must be answered: this service answers it once the domain points here. */
+                    url: string;
+                    body: string;
+                };
+                /** @description The workspace's own address under BASE_DOMAIN: a CNAME to it routes the domain here. */
+                cname_target: string | null;
+            };
+        };
         DeviceKey: {
             id: number;
             name: string;
@@ -3919,6 +4013,28 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "get /.well-known/helperiq-domain-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification token pending for the request's host (404 for a host nobody claimed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["InputError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
     "get /api/v1/agents": {
         parameters: {
             query?: {
@@ -7259,6 +7375,152 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         data: true;
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "get /api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"][];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "post /api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hostname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "get /api/v1/domains/:hostname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "delete /api/v1/domains/:hostname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        data: true;
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "post /api/v1/domains/:hostname/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"];
                     };
                 };
             };
