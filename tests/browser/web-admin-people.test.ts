@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
-import { openSignedIn, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
+import { openSignedIn, pickOption, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
 
 /**
  * The admin console's people screens in Chromium against the embedded server: agents (create with a role and a
@@ -34,13 +34,7 @@ const agentByEmail = async (email: string): Promise<Agent> => {
 };
 const dialog = () => page.getByRole("dialog");
 const row = (text: string) => page.getByTestId("agent-row").filter({ hasText: text });
-/** Picks `option` in the searchable picker labelled `label` (typing part of it first, as an admin would). */
-async function pick(label: string, option: string) {
-  const box = dialog().getByRole("combobox", { name: label });
-  await box.click();
-  await box.fill(option.replace(/^[^A-Za-z]+/, "").slice(0, 3));
-  await page.getByRole("option", { name: option }).click();
-}
+const pick = (label: string, option: string) => pickOption(dialog(), label, option);
 async function expectNoSeriousAxe() {
   expect(await axeViolations(page)).toEqual([]);
 }

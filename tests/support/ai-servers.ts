@@ -39,13 +39,24 @@ export function fakeReply(flavor: AiFlavor, model: string, lastUserMessage: stri
   return `[${flavor}:${model}] ${lastUserMessage.toUpperCase()}`;
 }
 
-/** A deterministic unit vector for a text (its hash spread over `dims`). */
+/**
+ * A deterministic unit vector for a text. As a real model's, texts sharing words lie close (each word adds ±1 at
+ * a dimension of its hash: a question and the passage answering it score well above unrelated text, so a
+ * knowledge search through this server finds something); a text without words is its hash spread over `dims`.
+ */
 export function fakeEmbedding(text: string, dims: number): number[] {
-  const v: number[] = [];
-  let seed = createHash("sha256").update(text).digest();
-  while (v.length < dims) {
-    for (let i = 0; i + 1 < seed.length && v.length < dims; i += 2) v.push(seed.readInt16LE(i) / 32768);
-    seed = createHash("sha256").update(seed).digest();
+  let v = new Array<number>(dims).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const h = createHash("sha256").update(word).digest();
+    v[h.readUInt32LE(0) % dims]! += h[4]! & 1 ? 1 : -1;
+  }
+  if (v.every((x) => x === 0)) {
+    v = [];
+    let seed = createHash("sha256").update(text).digest();
+    while (v.length < dims) {
+      for (let i = 0; i + 1 < seed.length && v.length < dims; i += 2) v.push(seed.readInt16LE(i) / 32768);
+      seed = createHash("sha256").update(seed).digest();
+    }
   }
   const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   return v.map((x) => x / n);

@@ -6,7 +6,7 @@ import { tenants } from "@helperiq/core/schema";
 import { loadConfig } from "@helperiq/server/config";
 import { type RunningServer, startServer } from "@helperiq/server/start";
 import { eq } from "drizzle-orm";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { ensureWebBuild } from "../../packages/web/build.ts";
 import { loopbackResolve, type TestApp } from "./app.ts";
@@ -191,6 +191,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Picks `option` in the searchable multi-picker labelled `label` inside `scope` (the admin console's MultiPicker:
+ * a combobox whose options open in a popover outside it), typing part of the option first as an admin would.
+ */
+export async function pickOption(scope: Locator, label: string, option: string) {
+  const box = scope.getByRole("combobox", { name: label });
+  await box.click();
+  await box.fill(option.replace(/^[^A-Za-z]+/, "").slice(0, 3));
+  await scope.page().getByRole("option", { name: option }).click();
 }
 
 /** The page's path and query, as the address bar shows them after the origin. */

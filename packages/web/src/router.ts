@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecord
 import { isAppPath } from "./app-paths.ts";
 import { adminRoute } from "./features/admin/routes.ts";
 import SignInPage from "./features/auth/SignInPage.vue";
+import { homeRoute } from "./features/shell/inboxLinks.ts";
 import { useSessionStore } from "./stores/session.ts";
 
 declare module "vue-router" {
@@ -49,7 +50,8 @@ export const routes: RouteRecordRaw[] = [
     path: "/",
     component: () => import("./features/shell/AppShell.vue"),
     children: [
-      { path: "", name: "home", redirect: { name: "inbox", params: { list: "assigned" } } },
+      // Never shown: the guard below sends `/` to the first list the agent may open (homeRoute).
+      { path: "", name: "home", component: { render: () => null } },
       inbox("inbox", "inboxes/:list(assigned|unassigned|all|mentioned)"),
       inbox("team", "inboxes/teams/:teamId(\\d+)"),
       inbox("view", "inboxes/views/:viewId(\\d+)"),
@@ -88,6 +90,7 @@ router.beforeEach(async (to) => {
   if (to.meta.public && to.name !== "login") return true;
   if (!session.checked) await session.check();
   if (to.name === "login" && session.me) return safeNext(to.query.next);
+  if (session.me && to.name === "home") return homeRoute(session.can);
   if (to.meta.public || session.me) return true;
   return { name: "login", query: to.fullPath === "/" ? {} : { next: to.fullPath } };
 });
