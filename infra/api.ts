@@ -5,6 +5,7 @@ import { FAMILY_ROUTES, PREFLIGHT_ROUTES, type RouteFamily } from "../packages/a
 import { appEnvironment, LAMBDA_ESBUILD, NATIVE_PACKAGES, NODE_RUNTIME } from "./lambda";
 import { jobs } from "./queue";
 import { rateCounters } from "./ratelimit";
+import { platformApiKey } from "./secrets";
 import { realtimeEnvironment, realtimeLinks } from "./realtime";
 import { media } from "./storage";
 import { webRouter } from "./web";
@@ -28,7 +29,20 @@ const FAMILY_LINKS: Partial<Record<RouteFamily, unknown[]>> = {
   widget: [media],
   // Knowledge sources enqueue rag.sync; /rag/upload stores files in the media bucket.
   rag: [jobs, media],
+  // Sign-up mails its verification link through the queue and counts its per-IP and per-email limits.
+  signup: [jobs, rateCounters],
+  // The operator's API: a new workspace's set-password mail goes through the queue; export downloads are presigned.
+  platform: [jobs, media],
+  // The admin's data export is downloaded from the media bucket (presigned).
+  settings: [media],
 };
+
+/** Environment only one family's function gets: the platform API key reaches no other function. */
+function familyEnvironment(family: RouteFamily): Record<string, $util.Input<string>> {
+  if (family !== "platform") return {};
+  const optional = (name: string) => (process.env[name] ? { [name]: process.env[name]! } : {});
+  return { PLATFORM_API_KEY: platformApiKey.value, ...optional("PLATFORM_HOST"), ...optional("PLATFORM_RATE_LIMIT") };
+}
 
 /**
  * The widget Lambda serves `/widget.js`: the script is built here, at deploy, and baked into its bundle
@@ -56,6 +70,7 @@ for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
     runtime: NODE_RUNTIME,
     environment: {
       ...appEnvironment(web.url),
+      ...familyEnvironment(family),
       ...(links.includes(jobs) ? { QUEUE_URL: jobs.url } : {}),
       ...(links.includes(rateCounters) ? { RATE_TABLE: rateCounters.name } : {}),
       ...(links.includes(media) ? { MEDIA_BUCKET: media.name } : {}),

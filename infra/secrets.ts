@@ -21,3 +21,10 @@ export const smtpUrl = new sst.Secret("SmtpUrl", "");
  * `sst secret set FcmServiceAccount "$(cat service-account.json)"`. Empty (the placeholder) leaves pushes in the logs.
  */
 export const fcmServiceAccount = new sst.Secret("FcmServiceAccount", "");
+
+/**
+ * The operator's platform API key (README: PLATFORM_API_KEY), per stage:
+ * `sst secret set PlatformApiKey "$(openssl rand -hex 32)" --stage <stage>`. Empty (the placeholder) leaves the
+ * platform API off: every /platform/v1 route answers 404. Only the platform function receives it.
+ */
+export const platformApiKey = new sst.Secret("PlatformApiKey", "");

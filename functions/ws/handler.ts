@@ -1,3 +1,4 @@
+import { suspensionMessage } from "@helperiq/core/tenant/suspension";
 import type { ApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import type { ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { SESSION_COOKIE } from "@helperiq/api/middleware/cookies";
@@ -77,6 +78,7 @@ export async function connect(deps: WsDeps, event: WsEvent): Promise<WsResult> {
   };
   const tenant = await resolveHandshakeTenant(deps.db, h, config);
   if (!tenant) return json(404, "Workspace not found", "NotFoundError");
+  if (tenant.status === "suspended") return json(403, await suspensionMessage(deps.db, tenant), "PermissionError");
   const id = event.requestContext.connectionId;
   const token = visitorToken(h);
   if (token && !h.headers.authorization) {

@@ -598,6 +598,40 @@ describe("test-imap", () => {
     );
   });
 
+  it("tests one server of several by its index, with its stored password", async () => {
+    if (!dovecot) throw dovecotError;
+    const good = await dovecot.addUser();
+    const inbox = await created(
+      emailBody(
+        {},
+        {
+          imap: [
+            { host: "127.0.0.1", tls: "none", username: "u", password: "p", port: closedPort },
+            { host: "127.0.0.1", tls: "none", ...good },
+          ],
+        },
+      ),
+    );
+    const second = await a.admin.post(`${PATH}/${inbox.id}/test-imap`, { server: 1 });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.data).toEqual({ ok: true, latency_ms: expect.any(Number) });
+    // The first alone fails, named by its own index; all in turn stop at it too.
+    expect((await a.admin.post(`${PATH}/${inbox.id}/test-imap`, { server: 0 })).body.data.message).toBe(
+      `config.imap[0]: could not connect to 127.0.0.1:${closedPort}: connection refused`,
+    );
+    expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-imap`), "config.imap[0]");
+    // Unsaved edits sent back masked keep each server's stored password by its index.
+    const unsaved = { imap: [inbox.config.imap[1], inbox.config.imap[0]] };
+    expectInputError(
+      await a.admin.post(`${PATH}/${inbox.id}/test-imap`, { config: unsaved, server: 0 }),
+      "config.imap[0].password",
+    );
+    const res = await a.admin.post(`${PATH}/${inbox.id}/test-imap`, { server: 2 });
+    expectInputError(res, "server");
+    expect(res.body.data.message).toBe("server: there is no IMAP server 2 (2 configured)");
+    expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-smtp`, { server: 5 }), "server");
+  });
+
   it("says when there is no IMAP server to test", async () => {
     const inbox = await created(emailBody({}, { imap: [] }));
     expectInputError(await a.admin.post(`${PATH}/${inbox.id}/test-imap`), "config.imap");

@@ -117,6 +117,46 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: i
       await screenshot(page, "channels-email");
       expect(await axeViolations(page, "serious", AREA)).toEqual([]);
     });
+
+    it("adds a second IMAP server, tests each on its own, saves both and reads them back", async () => {
+      const second = await imap.addUser();
+      await page.getByTestId("add-imap").click();
+      const server2 = page.getByRole("group", { name: "IMAP server 2" });
+      await server2.getByLabel("Host", { exact: true }).fill(second.host);
+      await server2.getByLabel("Port", { exact: true }).fill(String(second.port));
+      await server2.getByLabel("Encryption", { exact: true }).selectOption("none");
+      await server2.getByLabel("Username", { exact: true }).fill(second.username);
+      await server2.getByLabel("Password", { exact: true }).fill(second.password);
+      // Each server's own button: the first with its stored password (still masked), the second as typed.
+      await page.getByRole("button", { name: "Test IMAP server 2" }).click();
+      await expect.poll(() => page.getByTestId("test-imap-2-outcome").textContent()).toMatch(/Connected/);
+      await page.getByRole("button", { name: "Test IMAP server 1" }).click();
+      await expect.poll(() => page.getByTestId("test-imap-outcome").textContent()).toMatch(/Connected/);
+      await screenshot(page, "channels-email-two-imap");
+
+      await page.getByTestId("inbox-save").click();
+      const servers = () =>
+        app.adminApi<{ config: { imap: { host: string; username: string; password: string }[] } }>(
+          "GET",
+          `/api/v1/inboxes/${emailInboxId}`,
+        );
+      await expect.poll(async () => (await servers()).config.imap.length).toBe(2);
+      expect((await servers()).config.imap).toMatchObject([
+        { host: mailbox.host, username: mailbox.username, password: "••••••••" },
+        { host: second.host, port: second.port, username: second.username, password: "••••••••" },
+      ]);
+
+      // Read back: a reload shows both servers, the second in its own named group.
+      await page.reload();
+      await page.getByRole("heading", { name: "Acme Support" }).waitFor();
+      expect(await page.getByTestId("imap-server").count()).toBe(2);
+      expect(
+        await page.getByRole("group", { name: "IMAP server 2" }).getByLabel("Username", { exact: true }).inputValue(),
+      ).toBe(second.username);
+      expect(
+        await page.getByRole("group", { name: "IMAP server 1" }).getByLabel("Host", { exact: true }).inputValue(),
+      ).toBe(mailbox.host);
+    });
   });
 
   describe("live chat inbox", () => {

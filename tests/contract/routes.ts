@@ -287,6 +287,16 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /api/v1/domains/:hostname",
     "GET /.well-known/helperiq-domain-verification",
   ]),
+  // [HQ] the operator's platform API, outside every workspace (only on the platform host, with PLATFORM_API_KEY).
+  ...routes("platform", [
+    "POST /platform/v1/workspaces",
+    "GET /platform/v1/workspaces",
+    "GET /platform/v1/workspaces/:slug",
+    "PUT /platform/v1/workspaces/:slug",
+    "DELETE /platform/v1/workspaces/:slug",
+    "POST /platform/v1/workspaces/:slug/suspend",
+    "POST /platform/v1/workspaces/:slug/resume",
+  ]),
   // WebSocket upgrades: the API Gateway WebSocket API in AWS, the in-process hub in the embedded server.
   ...routes("realtime", ["GET /ws", "GET /widget/ws"]),
 ];

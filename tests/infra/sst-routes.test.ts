@@ -152,11 +152,12 @@ describe("the jobs queue", () => {
     );
   });
 
-  it("is linked, with its URL, to the families that import CSV files or sync knowledge sources and to no other", () => {
+  it("is linked, with its URL, to the families that import CSV files, sync knowledge sources or mail a new workspace's admin, and to no other", () => {
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const publishers = http.filter((f) => f.args.environment.QUEUE_URL !== undefined);
     expect(publishers.map((f) => f.args.handler).sort()).toEqual([
       "functions/http/agents.handler",
+      "functions/http/platform.handler",
       "functions/http/rag.handler",
       "functions/http/statuses.handler",
     ]);
@@ -376,5 +377,13 @@ describe("the web router (the app and the API on one origin)", () => {
       expect(fn.args.environment.ROOT_URL, fn.args.handler).toBe("sst.aws.Router:WebRouter.url");
       expect(fn.args.environment.TRUST_PROXY, fn.args.handler).toBe("true");
     }
+  });
+
+  it("gives the platform API key (SST secret PlatformApiKey) to the platform function alone", () => {
+    const secrets = byType("sst.Secret").map((r) => r.name);
+    expect(secrets).toContain("PlatformApiKey");
+    const holders = byType("sst.aws.Function").filter((f) => f.args.environment?.PLATFORM_API_KEY !== undefined);
+    expect(holders.map((f) => f.args.handler)).toEqual(["functions/http/platform.handler"]);
+    expect(String(holders[0]!.args.environment.PLATFORM_API_KEY)).toContain("PlatformApiKey");
   });
 });

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { resumeWorkspace, suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import { users } from "@helperiq/core/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -102,6 +103,25 @@ describe("GET /ws: authentication", () => {
     // A session of workspace A is no identity on B's host either.
     const session = await a.anonymous.login(bob.email, bob.password);
     expect((await WsClient.refusal(s.port, b.host, { headers: cookie(session.creds.cookies!) })).status).toBe(401);
+  });
+
+  it("refuses both WebSocket paths of a suspended workspace with 403 and the operator's reason, before any credential", async () => {
+    const c = await createTenant(s.t);
+    const deps = { db: s.t.database.db, clock: s.t.clock };
+    await suspendWorkspace(deps, c.slug, "Trial ended");
+    for (const [path, headers] of [
+      ["/ws", auth(key(c))],
+      ["/widget/ws?token=wt_anything", {}],
+    ] as const) {
+      const refused = await WsClient.refusal(s.port, c.host, { path, headers });
+      expect(refused.status, path).toBe(403);
+      expect(JSON.parse(refused.body).data, path).toEqual({
+        type: "PermissionError",
+        message: "This workspace is suspended: Trial ended",
+      });
+    }
+    await resumeWorkspace(deps, c.slug);
+    (await connect(key(c), c.host)).send("ping");
   });
 
   it("answers 404 for unknown paths and hosts that are no workspace", async () => {

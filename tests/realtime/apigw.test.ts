@@ -1,5 +1,6 @@
 import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import { createConnectionRegistry, type ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
+import { suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import { inboxes, users } from "@helperiq/core/schema";
 import { createWidgetSession, verifyWidgetSession } from "@helperiq/core/widget/session";
 import { eq } from "drizzle-orm";
@@ -116,6 +117,24 @@ describe("$connect", () => {
       .join("; ");
     const viaCookie = await open(a.host, { Cookie: cookie, Origin: `https://${a.host}` });
     expect(await registry.get(viaCookie)).toMatchObject({ userId: bob.id });
+  });
+
+  it("refuses an agent or a visitor of a suspended workspace with 403 and the operator's reason, registering nothing", async () => {
+    const c = await createTenant(t);
+    await suspendWorkspace({ db: t.database.db, clock: t.clock }, c.slug, "Trial ended");
+    for (const headers of [bearer(c.admin.creds.bearer!), {}]) {
+      const id = newId();
+      const res = await connect(
+        deps,
+        event(id, "$connect", { headers: { Host: c.host, ...headers }, queryStringParameters: { token: "wt_any" } }),
+      );
+      expect(res.statusCode).toBe(403);
+      expect(JSON.parse(res.body!).data).toEqual({
+        type: "PermissionError",
+        message: "This workspace is suspended: Trial ended",
+      });
+      expect(await registry.get(id)).toBeNull();
+    }
   });
 
   it("refuses missing and foreign credentials (401), a foreign Origin with a cookie (403) and unknown hosts (404), registering nothing", async () => {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./env.ts";
-import { TENANTLESS_PATHS } from "./routes.ts";
+import { PLATFORM_PREFIX, TENANTLESS_PATHS } from "./routes.ts";
 import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { notFound, onError } from "./middleware/errors.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
@@ -25,9 +25,12 @@ export function createApp(deps: AppDeps, families: readonly Hono<AppEnv>[]) {
   // Before anything reads the body, and before the workspace lookup: an oversized body is refused at once.
   app.use("*", requestBodyLimit);
   app.use("*", storableUrl);
-  // Everything but the few workspace-less routes (health checks) runs inside a resolved workspace.
+  // Everything but the few workspace-less routes (health checks) runs inside a resolved workspace. The
+  // operator's platform API is outside every workspace: its own gate (families/platform/access.ts) decides.
   const tenantless = new Set<string>(TENANTLESS_PATHS);
-  app.use("*", (c, next) => (tenantless.has(c.req.path) ? next() : resolveTenant(c, next)));
+  app.use("*", (c, next) =>
+    tenantless.has(c.req.path) || c.req.path.startsWith(PLATFORM_PREFIX) ? next() : resolveTenant(c, next),
+  );
   // By path, before any family: it also counts requests no route answers (404s under limited prefixes).
   app.use("*", rateLimit);
   // In the suites, a JSON answer no `responds()` declared is a 500 (declared ones are checked by theirs).

@@ -60,6 +60,12 @@ export type AppConfig = {
    * https are followed). Only the test suites change it, to reach a local server.
    */
   domainVerificationPort?: number | undefined;
+  /**
+   * The operator's platform API under /platform/v1 (families/platform/). Without `apiKey` (PLATFORM_API_KEY)
+   * it is off and every one of its paths answers 404. It is served on one host only (platformHost in
+   * families/platform/access.ts): `host` (PLATFORM_HOST), else BASE_DOMAIN itself, else ROOT_URL's host.
+   */
+  platform?: { apiKey?: string | undefined; host?: string | undefined; rateLimit?: number | undefined } | undefined;
 };
 
 /** What the composition root plugs in: the adapters chosen for this environment. */
@@ -101,5 +107,7 @@ export type AppEnv = {
     actor: Actor;
     /** The route's declared success answer, once its `responds()` middleware ran. */
     declaredResponse: DeclaredResponse | undefined;
+    /** What a platform API route tells the operator audit log beyond its path (families/platform/access.ts). */
+    platformAudit: { slug?: string | undefined; detail?: Record<string, unknown> | undefined } | undefined;
   };
 };

@@ -3,6 +3,7 @@ import { z, type ZodType } from "zod";
 import { bodyLimitOf } from "./middleware/body-limit.ts";
 import { CSRF_HEADER, SESSION_COOKIE } from "./middleware/cookies.ts";
 import { rateBucketOf } from "./rate-buckets.ts";
+import { PLATFORM_PREFIX } from "./routes.ts";
 import { metaOf, type DeclaredResponse, type RouteMeta } from "./route-meta.ts";
 
 type Json = Record<string, unknown>;
@@ -131,12 +132,15 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
           parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
       }
       if (parameters.length) operation.parameters = parameters;
+      // The operator's platform API has its own key (families/platform/access.ts), checked for every route.
+      const platform = path.startsWith(PLATFORM_PREFIX);
+      if (platform) operation.security = [{ platformKey: [] }];
       if (authMeta?.kind === "auth") {
         operation.security = [{ session: [] }, { apiKey: [] }];
         if (authMeta.permission) operation["x-permission"] = authMeta.permission;
       }
       const errors = Object.keys(ERROR_STATUSES).filter((status) => {
-        if (status === "401") return authMeta !== undefined;
+        if (status === "401") return authMeta !== undefined || platform;
         if (status === "403") return authMeta?.kind === "auth" && authMeta.permission !== undefined;
         if (status === "429") return rateBucketOf(path) !== null;
         return true;
@@ -173,6 +177,11 @@ export function buildOpenApi(families: Record<string, App>, info: { title: strin
           description: `Session cookie from POST /api/v1/auth/login; writes also echo the CSRF cookie in the ${CSRF_HEADER} header.`,
         },
         apiKey: { type: "http", scheme: "bearer", description: "An API key `lk_…` issued by an admin." },
+        platformKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "The operator's PLATFORM_API_KEY, on the platform host only (docs/workspaces.md).",
+        },
       },
       responses: {
         ...Object.fromEntries(

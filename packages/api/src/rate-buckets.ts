@@ -1,15 +1,19 @@
+import { PLATFORM_PREFIX } from "./routes.ts";
+
 /**
  * Which requests count against a per-IP rate limit, by path alone: the limit applies whichever
  * family serves the path, and to unknown paths under the same prefixes. Pure data, so infra/api.ts can
  * tell which family functions need the rate table.
  */
-export type RateBucket = "auth" | "widget";
+export type RateBucket = "auth" | "widget" | "platform";
 
 const AUTH_PATHS = new Set(["/api/v1/agents/reset-password", "/api/v1/agents/set-password"]);
 
 export function rateBucketOf(path: string): RateBucket | null {
   if (path.startsWith("/api/v1/auth/") || AUTH_PATHS.has(path)) return "auth";
   if (path.startsWith("/widget/") || path.startsWith("/api/v1/widget/")) return "widget";
+  // Counted by the platform API's own gate, once it knows the API is on (families/platform/access.ts).
+  if (path.startsWith(PLATFORM_PREFIX)) return "platform";
   return null;
 }
 

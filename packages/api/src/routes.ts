@@ -275,6 +275,16 @@ export const FAMILY_ROUTES = {
     ["GET", "/api/v1/sla"],
     ["GET", "/api/v1/business-hours"],
   ],
+  // The operator's platform API, outside every workspace (families/platform/).
+  platform: [
+    ["POST", "/platform/v1/workspaces"],
+    ["GET", "/platform/v1/workspaces"],
+    ["GET", "/platform/v1/workspaces/:slug"],
+    ["PUT", "/platform/v1/workspaces/:slug"],
+    ["DELETE", "/platform/v1/workspaces/:slug"],
+    ["POST", "/platform/v1/workspaces/:slug/suspend"],
+    ["POST", "/platform/v1/workspaces/:slug/resume"],
+  ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 
 export type RouteFamily = keyof typeof FAMILY_ROUTES;
@@ -293,3 +303,6 @@ export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const
  * answers its verification token before it routes to its workspace.
  */
 export const TENANTLESS_PATHS = ["/health", "/.well-known/helperiq-domain-verification"] as const;
+
+/** Every path of the operator's platform API starts with this: no workspace is resolved for them (app.ts). */
+export const PLATFORM_PREFIX = "/platform/";

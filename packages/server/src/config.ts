@@ -3,6 +3,7 @@ import { DEFAULT_ACCOUNT_RATE_LIMIT } from "@helperiq/api/account-throttle";
 import { DEFAULT_MEDIA_MAX_BYTES } from "@helperiq/core/media/limits";
 import { DEFAULT_MEDIA_URL_TTL_SECONDS } from "@helperiq/core/media/url";
 import { parseAllowList } from "@helperiq/adapters/net/allow-list";
+import { DEFAULT_PLATFORM_RATE_LIMIT } from "@helperiq/api/families/platform/access";
 import { z } from "zod";
 
 const bool = z
@@ -31,6 +32,11 @@ const schema = z.object({
   WIDGET_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   WIDGET_CONVERSATION_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_WIDGET_CONVERSATION_LIMIT),
   SECRET_KEYS: z.string().optional(),
+  /** The operator's platform API (/platform/v1): unset, it is off (404). At least 32 characters. */
+  PLATFORM_API_KEY: z.string().min(32, "use at least 32 characters (openssl rand -hex 32)").optional(),
+  /** The one host serving the platform API; unset, BASE_DOMAIN itself, else ROOT_URL's host. */
+  PLATFORM_HOST: z.string().toLowerCase().optional(),
+  PLATFORM_RATE_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_PLATFORM_RATE_LIMIT),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("HelperIQ <no-reply@localhost>"),
   GOOGLE_CLIENT_IDS: z.string().default(""),

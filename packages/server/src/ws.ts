@@ -1,3 +1,4 @@
+import { suspensionMessage } from "@helperiq/core/tenant/suspension";
 import { describeError } from "@helperiq/core/errors/describe";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -67,6 +68,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
     const handshake = handshakeOf(req, url);
     const tenant = await resolveHandshakeTenant(db, handshake, config);
     if (!tenant) return refuse(socket, 404, "Workspace not found");
+    if (tenant.status === "suspended") return refuse(socket, 403, await suspensionMessage(db, tenant));
     let attachTo: (ws: WebSocket) => HubConnection;
     if (url.pathname === "/ws") {
       const result = await authenticateAgent(db, tenant, handshake, config, clock.now());

@@ -8,6 +8,7 @@ import {
   toggleInbox,
   updateInbox,
 } from "@helperiq/core/inbox/index";
+import { MAX_SERVERS } from "@helperiq/core/inbox/config-schema";
 import { testInboxServerForm, testInboxServers, testUnsavedInbox, type ProbeKind } from "@helperiq/core/inbox/probe";
 import { replySignature } from "@helperiq/core/mail-out/reply-signature";
 import type { Context } from "hono";
@@ -56,8 +57,17 @@ const serverFormTest = z.strictObject({
 });
 /** The whole unsaved inbox (HelperIQ's form, the create body, with `channel`), or one section of LibreDesk's form. */
 const formTest = z.discriminatedUnion("channel", [inboxBody.partial({ name: true }), serverFormTest]);
-/** Optional: a `config` as a PUT would send it, to test servers before saving them. */
-const probeBody = z.object({ config: config.optional() });
+/** Optional: a `config` as a PUT would send it, to test servers before saving them; `server`, one of them alone. */
+const probeBody = z.object({
+  config: config.optional(),
+  server: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_SERVERS - 1)
+    .optional()
+    .describe("Test only the server at this index of the list; without it, every server in turn."),
+});
 
 function probeRoute(kind: ProbeKind) {
   return async (
@@ -69,7 +79,8 @@ function probeRoute(kind: ProbeKind) {
   ) => {
     const { secrets, mailProbe } = c.get("deps");
     const { id } = c.req.valid("param");
-    return ok(c, await testInboxServers(ctxOf(c), secrets, mailProbe, id, kind, c.req.valid("json").config));
+    const { config: unsaved, server } = c.req.valid("json");
+    return ok(c, await testInboxServers(ctxOf(c), secrets, mailProbe, id, kind, unsaved, server));
   };
 }
 

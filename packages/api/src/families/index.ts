@@ -17,6 +17,7 @@ import { messagesFamily } from "./messages.ts";
 import { notificationsFamily } from "./notifications.ts";
 import { oidcFamily } from "./oidc.ts";
 import { pciFamily } from "./pci.ts";
+import { platformFamily } from "./platform/index.ts";
 import { ragFamily } from "./rag.ts";
 import { searchFamily } from "./search.ts";
 import { settingsFamily } from "./settings.ts";
@@ -52,6 +53,7 @@ export const FAMILIES = {
   widget: widgetFamily,
   sla: slaFamily,
   domains: domainsFamily,
+  platform: platformFamily,
 } satisfies Record<string, Hono<AppEnv>>;
 
 export type FamilyName = keyof typeof FAMILIES;

@@ -15,7 +15,8 @@ const WINDOW_SECONDS = 60;
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const bucket = rateBucketOf(c.req.path);
-  if (!bucket) return next();
+  // The platform API counts its own, after its 404 gate: an API that is off must not show a rate limit.
+  if (!bucket || bucket === "platform") return next();
   const { config } = c.get("deps");
   const limit = bucket === "auth" ? config.authRateLimit : config.widgetRateLimit;
   const hit = await countHit(c, rateKey("rl", bucket, c.get("tenant")?.id, clientIp(c)), WINDOW_SECONDS);
@@ -23,14 +24,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   c.header("X-RateLimit-Limit", String(limit));
   c.header("X-RateLimit-Remaining", String(Math.max(0, limit - hit.count)));
   if (hit.count > limit) {
-    // The widget runs on customers' sites: without CORS headers its script could not read this answer
-    // (nor Retry-After). It carries no data, so it may go to whichever page asked.
-    const origin = c.req.header("origin");
-    if (bucket === "widget" && origin) {
-      c.header("Access-Control-Allow-Origin", origin);
-      c.header("Access-Control-Expose-Headers", "Retry-After");
-      c.header("Vary", "Origin");
-    }
+    if (bucket === "widget") exposeErrorToWidget(c);
     throw new RateLimitError(hit.retryAfterSeconds);
   }
   await next();
@@ -60,4 +54,17 @@ export async function countHit(
     );
     return null;
   }
+}
+
+/**
+ * The widget runs on customers' sites: without CORS headers its script could not read an error answered
+ * before the widget family's own CORS handling (a 429, a suspended workspace's 403), nor Retry-After. Such
+ * an answer carries no data, so it may go to whichever page asked.
+ */
+export function exposeErrorToWidget(c: Context<AppEnv>): void {
+  const origin = c.req.header("origin");
+  if (!origin) return;
+  c.header("Access-Control-Allow-Origin", origin);
+  c.header("Access-Control-Expose-Headers", "Retry-After");
+  c.header("Vary", "Origin");
 }

@@ -9,6 +9,7 @@ import { changeConversation } from "./change.ts";
 import { conversations } from "./conversation.sql.ts";
 import { purgeConversations } from "./purge.ts";
 import { statusChange, systemStatus } from "./status.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 /** Conversations acted on per rule and run at most; the next run (hourly) picks up the rest. */
 export const RETENTION_BATCH = 500;
@@ -103,6 +104,7 @@ async function dueConversations(db: Db, now: Date, rule: Rule, batch: number) {
     .innerJoin(settings, and(eq(settings.tenantId, conversations.tenantId), eq(settings.key, TRASH_SETTINGS_KEY)))
     .where(
       and(
+        ofActiveTenant(conversations.tenantId),
         sql`${days} > 0`,
         sql`${conversations.statusChangedAt} <= ${now.toISOString()}::timestamptz - ${days} * interval '1 day'`,
       ),

@@ -5,6 +5,7 @@ import { users } from "../user/user.sql.ts";
 import { changeConversation } from "./change.ts";
 import { conversations } from "./conversation.sql.ts";
 import { systemStatus } from "./status.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 const MAX_PER_RUN = 500;
 
@@ -23,6 +24,7 @@ export async function wakeSnoozedConversations(deps: SystemDeps, now: Date): Pro
     .where(
       and(
         eq(statuses.systemKey, "Snoozed"),
+        ofActiveTenant(conversations.tenantId),
         isNotNull(conversations.snoozedUntil),
         lte(conversations.snoozedUntil, now),
       ),

@@ -21,7 +21,8 @@ export type FormTestAnswer = { ok: true; success: true; latency_ms: number; imap
  * Tests an email inbox's IMAP or SMTP servers, in order, with their stored (unsealed) passwords. With
  * `unsaved`, a `config` as a PUT would send it, the servers are tested as they would be after that PUT
  * (same validation, same keep-the-stored-password rules) without saving anything. The first failing server
- * is a 400 naming it: `config.imap[0]: authentication failed for user "x"`.
+ * is a 400 naming it: `config.imap[0]: authentication failed for user "x"`. With `only`, the server at that
+ * index alone is tested (a form's "test" button beside one of several servers).
  */
 export async function testInboxServers(
   ctx: Ctx,
@@ -30,6 +31,7 @@ export async function testInboxServers(
   id: number,
   kind: ProbeKind,
   unsaved?: Record<string, unknown>,
+  only?: number,
 ): Promise<{ ok: true; latency_ms: number }> {
   const row = await loadInbox(ctx, id);
   const label = kind.toUpperCase();
@@ -40,6 +42,11 @@ export async function testInboxServers(
     : stored;
   const servers = serversOf(state, kind);
   if (servers.length === 0) throw new InputError(`config.${kind}: no ${label} server configured`);
+  if (only !== undefined) {
+    const server = servers[only];
+    if (!server) throw new InputError(`server: there is no ${label} server ${only} (${servers.length} configured)`);
+    return { ok: true, latency_ms: (await probeServer(probe, kind, server, `config.${kind}[${only}]`)).latencyMs };
+  }
   return { ok: true, latency_ms: (await probeServers(probe, kind, servers, `config.${kind}`)).latencyMs };
 }
 

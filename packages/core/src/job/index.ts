@@ -19,6 +19,7 @@ import { agentImport } from "../agent/import.ts";
 import type { KnowledgeReader } from "../port/knowledge.ts";
 import type { AiClients } from "../port/ai-clients.ts";
 import { runSyncJob } from "../rag/job.ts";
+import { isTenantHalted } from "../tenant/active.ts";
 
 export const IMPORTS: Record<ImportKind, ImportSpec> = { tags: tagImport, agents: agentImport };
 
@@ -46,8 +47,23 @@ export type JobDeps = {
   ai: AiClients;
 };
 
+/**
+ * The work of a workspace's own, dropped while it is suspended or being deleted (its jobs stop; nothing is
+ * lost that matters: polls and undelivered mail are picked up again by the schedule after a resume). The
+ * operator's workspace jobs (purge, export) are not in it.
+ */
+const WORKSPACE_WORK: ReadonlySet<QueueMessage["type"]> = new Set([
+  "import.run",
+  "mail.send",
+  "notification.deliver",
+  "message.deliver",
+  "inbox.poll",
+  "rag.sync",
+]);
+
 /** Runs one queue message. Throws to ask for redelivery; handlers are idempotent. */
 export async function handleQueueMessage(deps: JobDeps, message: QueueMessage): Promise<void> {
+  if (WORKSPACE_WORK.has(message.type) && (await isTenantHalted(deps.db, message.tenantId))) return;
   switch (message.type) {
     case "import.run":
       return runImportJob(deps, message.tenantId, message.jobId, IMPORTS);

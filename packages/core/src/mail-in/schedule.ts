@@ -5,6 +5,7 @@ import { inboxes } from "../inbox/inbox.sql.ts";
 import type { Db } from "../port/database.ts";
 import type { Queue } from "../port/queue.ts";
 import { inboxMailState } from "./mail-in.sql.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 /** Used when an inbox's `read_interval` is missing or not a duration. */
 export const DEFAULT_READ_INTERVAL_MS = 5 * 60_000;
@@ -24,7 +25,14 @@ export async function dueInboxes(db: Db, now: Date): Promise<{ tenantId: number;
     })
     .from(inboxes)
     .leftJoin(inboxMailState, eq(inboxMailState.inboxId, inboxes.id))
-    .where(and(eq(inboxes.channel, "email"), eq(inboxes.enabled, true), isNull(inboxes.deletedAt)));
+    .where(
+      and(
+        eq(inboxes.channel, "email"),
+        eq(inboxes.enabled, true),
+        isNull(inboxes.deletedAt),
+        ofActiveTenant(inboxes.tenantId),
+      ),
+    );
   return rows
     .filter((r) => {
       const imap = (r.config as Partial<EmailConfig>).imap?.[0];

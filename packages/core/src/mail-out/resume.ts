@@ -3,6 +3,7 @@ import { messages } from "../conversation/message.sql.ts";
 import type { Db } from "../port/database.ts";
 import type { Queue } from "../port/queue.ts";
 import { undelivered } from "./claim.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 /**
  * The safety net of delivery: every public outgoing message still pending, or sending with no live lease
@@ -23,6 +24,7 @@ export async function undeliveredMessages(
       and(
         eq(messages.type, "outgoing"),
         eq(messages.private, false),
+        ofActiveTenant(messages.tenantId),
         undelivered(),
         sql`coalesce((${messages.meta}->'delivery'->>'lease_until')::timestamptz, '-infinity') <= ${now.toISOString()}::timestamptz`,
       ),

@@ -2,6 +2,7 @@ import { and, inArray, isNull, lte } from "drizzle-orm";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Db } from "../port/database.ts";
 import { media } from "./media.sql.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 export type OrphanCleanup = { deleted: number; blobFailures: number };
 
@@ -24,7 +25,7 @@ export async function deleteOrphanUploads(
     const orphans = db
       .select({ id: media.id })
       .from(media)
-      .where(and(isNull(media.messageId), lte(media.expiresAt, now)))
+      .where(and(isNull(media.messageId), lte(media.expiresAt, now), ofActiveTenant(media.tenantId)))
       .limit(batchSize);
     const rows = await db
       .delete(media)

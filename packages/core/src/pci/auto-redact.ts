@@ -5,6 +5,7 @@ import { settings } from "../setting/setting.sql.ts";
 import { users } from "../user/user.sql.ts";
 import { redactMessageById } from "./redact.ts";
 import { AUTO_REDACT_DAYS, PCI_SETTINGS_KEY } from "./settings.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 /** Messages redacted per run at most; the next run (hourly in the cloud) picks up the rest. */
 export const AUTO_REDACT_BATCH = 200;
@@ -34,6 +35,7 @@ export async function autoRedactDue(
     .where(
       and(
         pendingPciFlag,
+        ofActiveTenant(messages.tenantId),
         sql`coalesce((${settings.value}->>'enabled')::boolean, true)`,
         sql`${detectedAt} <= ${now.toISOString()}::timestamptz - ${days} * interval '1 day'`,
       ),

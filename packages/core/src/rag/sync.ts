@@ -6,6 +6,7 @@ import type { Clock } from "../port/clock.ts";
 import { chunkText } from "./chunk.ts";
 import { readSourceDocuments, type ReadDeps } from "./documents.ts";
 import { ragDocuments, ragSources } from "./rag.sql.ts";
+import { ofActiveTenant } from "../tenant/active.ts";
 
 /** Texts per embedder call (cloud providers cap the batch; the local one does not care). */
 export const EMBED_BATCH = 64;
@@ -176,5 +177,5 @@ export async function enabledSources(db: ReadDeps["db"]): Promise<{ tenantId: nu
   return db
     .select({ tenantId: ragSources.tenantId, sourceId: ragSources.id })
     .from(ragSources)
-    .where(eq(ragSources.enabled, true));
+    .where(and(eq(ragSources.enabled, true), ofActiveTenant(ragSources.tenantId)));
 }

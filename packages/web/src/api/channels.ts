@@ -42,16 +42,16 @@ export const channelsApi = {
   toggle: (id: number) => call(ENDPOINTS.toggleInbox, { params: { id } }),
   remove: (id: number) => call(ENDPOINTS.deleteInbox, { params: { id } }),
   /**
-   * One mail server as the form holds it. A saved inbox is tested with the form's whole `config` (its masked
-   * passwords stand for the stored ones); a new one with that server alone. A failure is an ApiError naming
-   * the server (`config.imap[0]: authentication failed …`), whose `detail` is the reason in words.
+   * The server at `index` of the form's list. A saved inbox is tested with the form's whole `config` (its
+   * masked passwords stand for the stored ones, matched by index); a new one with that server alone. A failure
+   * is an ApiError naming the server (`config.imap[1]: authentication failed …`), whose `detail` is the reason.
    */
-  testServer: async (kind: "imap" | "smtp", id: number | undefined, config: Record<string, unknown>) => {
+  testServer: async (kind: "imap" | "smtp", id: number | undefined, config: Record<string, unknown>, index: number) => {
     if (id !== undefined) {
       const endpoint = kind === "imap" ? ENDPOINTS.testInboxImap : ENDPOINTS.testInboxSmtp;
-      return (await call(endpoint, { params: { id }, body: { config } })).latency_ms;
+      return (await call(endpoint, { params: { id }, body: { config, server: index } })).latency_ms;
     }
-    const server = (config[kind] as Record<string, unknown>[] | undefined)?.[0] ?? {};
+    const server = (config[kind] as Record<string, unknown>[] | undefined)?.[index] ?? {};
     return (await call(ENDPOINTS.testInboxForm, { body: kind === "imap" ? { imap: server } : { smtp: server } }))
       .latency_ms;
   },

@@ -8002,6 +8002,8 @@ export interface operations {
                     config?: {
                         [key: string]: unknown;
                     };
+                    /** @description Test only the server at this index of the list; without it, every server in turn. */
+                    server?: number;
                 };
             };
         };
@@ -8040,6 +8042,8 @@ export interface operations {
                     config?: {
                         [key: string]: unknown;
                     };
+                    /** @description Test only the server at this index of the list; without it, every server in turn. */
+                    server?: number;
                 };
             };
         };

@@ -1,5 +1,13 @@
 import { ApiError } from "../../../api/client.ts";
-import type { EmailConfig, Inbox, LivechatConfig, PrechatField, TlsMode } from "../../../api/channels.ts";
+import type {
+  EmailConfig,
+  ImapServer,
+  Inbox,
+  LivechatConfig,
+  PrechatField,
+  SmtpServer,
+  TlsMode,
+} from "../../../api/channels.ts";
 
 /**
  * The inbox forms' state and how it becomes the API's body. Numbers are held as the text typed (an empty
@@ -7,19 +15,25 @@ import type { EmailConfig, Inbox, LivechatConfig, PrechatField, TlsMode } from "
  * failed save never loses or reformats what was typed.
  */
 export type ServerForm = {
+  /** The list's own key for each server (never sent): rows keep their fields when one above is removed. */
+  key: number;
   host: string;
   port: string;
   tls: TlsMode;
   username: string;
   /** `••••••••` (the API's mask) while the stored password is kept. */
   password: string;
+  tls_skip_verify: boolean;
 };
+export type ImapForm = ServerForm & { mailbox: string; read_interval: string };
+export type SmtpForm = ServerForm & { max_conns: string };
 export type EmailForm = {
   from: string;
   reply_to: string;
   useImap: boolean;
-  imap: ServerForm & { mailbox: string; read_interval: string; tls_skip_verify: boolean };
-  smtp: ServerForm & { max_conns: string; tls_skip_verify: boolean };
+  /** Polled in turn; the API takes up to MAX_SERVERS of each. */
+  imap: ImapForm[];
+  smtp: SmtpForm[];
   aliases: string;
   signature: string;
   auto_assign_on_reply: boolean;
@@ -38,6 +52,8 @@ export type LivechatForm = Omit<LivechatConfig, "allowed_domains" | "launcher" |
 };
 
 export const TLS_MODES: TlsMode[] = ["tls", "starttls", "none"];
+/** How many IMAP and how many SMTP servers an inbox may have (the API's limit, core/inbox/config-schema.ts). */
+export const MAX_SERVERS = 5;
 
 /** `{{name}}` placeholders the server fills in an inbox's signature (core/mail-out/signature.ts). */
 export const SIGNATURE_PLACEHOLDERS = [
@@ -59,33 +75,47 @@ const portText = (port: number | undefined) => (port === undefined ? "" : String
 // A number input's v-model hands back a number once something is typed (Vue casts type=number), "" when empty.
 const numberOrUndefined = (value: string | number) => (String(value).trim() === "" ? undefined : Number(value));
 
+let nextKey = 0;
+
+/** An IMAP server as the form holds it: `server` as the API answered it, or a new one with the usual defaults. */
+export function imapForm(server?: ImapServer): ImapForm {
+  return {
+    key: ++nextKey,
+    host: server?.host ?? "",
+    port: portText(server?.port ?? 993),
+    tls: server?.tls ?? "tls",
+    username: server?.username ?? "",
+    password: server?.password ?? "",
+    mailbox: server?.mailbox ?? "INBOX",
+    read_interval: server?.read_interval ?? "5m",
+    tls_skip_verify: server?.tls_skip_verify ?? false,
+  };
+}
+
+export function smtpForm(server?: SmtpServer): SmtpForm {
+  return {
+    key: ++nextKey,
+    host: server?.host ?? "",
+    port: portText(server?.port ?? 587),
+    tls: server?.tls ?? "starttls",
+    username: server?.username ?? "",
+    password: server?.password ?? "",
+    max_conns: String(server?.max_conns ?? 10),
+    tls_skip_verify: server?.tls_skip_verify ?? false,
+  };
+}
+
 export function emailForm(inbox?: Inbox): EmailForm {
   const config = inbox?.channel === "email" ? inbox.config : undefined;
-  const imap = config?.imap[0];
-  const smtp = config?.smtp[0];
+  const imap = config?.imap ?? [];
+  const smtp = config?.smtp ?? [];
   return {
     from: inbox?.from ?? "",
     reply_to: config?.reply_to ?? "",
-    useImap: config ? config.imap.length > 0 : true,
-    imap: {
-      host: imap?.host ?? "",
-      port: portText(imap?.port ?? 993),
-      tls: imap?.tls ?? "tls",
-      username: imap?.username ?? "",
-      password: imap?.password ?? "",
-      mailbox: imap?.mailbox ?? "INBOX",
-      read_interval: imap?.read_interval ?? "5m",
-      tls_skip_verify: imap?.tls_skip_verify ?? false,
-    },
-    smtp: {
-      host: smtp?.host ?? "",
-      port: portText(smtp?.port ?? 587),
-      tls: smtp?.tls ?? "starttls",
-      username: smtp?.username ?? "",
-      password: smtp?.password ?? "",
-      max_conns: String(smtp?.max_conns ?? 10),
-      tls_skip_verify: smtp?.tls_skip_verify ?? false,
-    },
+    useImap: config ? imap.length > 0 : true,
+    // An inbox that only sends still offers one blank IMAP server, sent only once "use IMAP" is ticked.
+    imap: imap.length ? imap.map(imapForm) : [imapForm()],
+    smtp: smtp.length ? smtp.map(smtpForm) : [smtpForm()],
     aliases: (config?.aliases ?? []).join("\n"),
     signature: config?.signature ?? "",
     auto_assign_on_reply: config?.auto_assign_on_reply ?? false,
@@ -95,36 +125,17 @@ export function emailForm(inbox?: Inbox): EmailForm {
   };
 }
 
-/** The email `config` as the API takes it (the form edits one IMAP and one SMTP server, as LibreDesk's does). */
+const serverBody = ({ key: _, port, ...server }: ServerForm) => ({ ...server, port: numberOrUndefined(port) });
+
+/** The email `config` as the API takes it: every listed server, in the form's order (the first is tried first). */
 export function emailConfigBody(form: EmailForm): Record<string, unknown> {
-  const { imap, smtp } = form;
   return {
     auth_type: form.auth_type,
-    imap: form.useImap
-      ? [
-          {
-            host: imap.host,
-            port: numberOrUndefined(imap.port),
-            tls: imap.tls,
-            username: imap.username,
-            password: imap.password,
-            mailbox: imap.mailbox,
-            read_interval: imap.read_interval,
-            tls_skip_verify: imap.tls_skip_verify,
-          },
-        ]
-      : [],
-    smtp: [
-      {
-        host: smtp.host,
-        port: numberOrUndefined(smtp.port),
-        tls: smtp.tls,
-        username: smtp.username,
-        password: smtp.password,
-        max_conns: numberOrUndefined(smtp.max_conns),
-        tls_skip_verify: smtp.tls_skip_verify,
-      },
-    ],
+    imap: form.useImap ? form.imap.map((server) => serverBody(server)) : [],
+    smtp: form.smtp.map(({ max_conns, ...server }) => ({
+      ...serverBody(server),
+      max_conns: numberOrUndefined(max_conns),
+    })),
     reply_to: form.reply_to.trim(),
     aliases: lines(form.aliases),
     signature: form.signature,
@@ -186,8 +197,10 @@ export const INBOX_FIELDS = [
   "name",
   "from",
   "config.reply_to",
-  ...["host", "port", "username", "password", "mailbox", "read_interval"].map((f) => `config.imap[0].${f}`),
-  ...["host", "port", "username", "password", "max_conns"].map((f) => `config.smtp[0].${f}`),
+  ...Array.from({ length: MAX_SERVERS }, (_, i) => [
+    ...["host", "port", "username", "password", "mailbox", "read_interval"].map((f) => `config.imap[${i}].${f}`),
+    ...["host", "port", "username", "password", "max_conns"].map((f) => `config.smtp[${i}].${f}`),
+  ]).flat(),
   "config.aliases",
   "config.signature",
   "config.allowed_domains",

@@ -1,0 +1,4 @@
+import { platformFamily } from "@helperiq/api/families/platform/index";
+import { cloudDeps, createHandler } from "../runtime.ts";
+
+export const handler = createHandler("platform", platformFamily, cloudDeps);
