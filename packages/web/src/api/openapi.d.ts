@@ -2630,6 +2630,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/v1/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/workspaces"];
+        put?: never;
+        post: operations["post /platform/v1/workspaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/workspaces/:slug"];
+        put: operations["put /platform/v1/workspaces/:slug"];
+        post?: never;
+        delete: operations["delete /platform/v1/workspaces/:slug"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /platform/v1/workspaces/:slug/resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /platform/v1/workspaces/:slug/suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads/{uuid}": {
         parameters: {
             query?: never;
@@ -3035,6 +3099,42 @@ export interface components {
             /** @description The customer's latest orders, then orders whose numbers the conversation mentions, each once. */
             orders: components["schemas"]["EcommerceOrder"][];
             mentioned_order_numbers: string[];
+        };
+        CreatedWorkspace: {
+            workspace: {
+                id: number;
+                slug: string;
+                name: string;
+                /**
+                 * @description `suspended`: every route answers 403; `deleting`: its hosts answer 404 while it is purged.
+                 * @enum {string}
+                 */
+                status: "active" | "suspended" | "deleting";
+                plan: string;
+                limits: components["schemas"]["WorkspaceLimits"];
+                domains: {
+                    hostname: string;
+                    /** @description Only a verified domain routes to the workspace. */
+                    verified: boolean;
+                }[];
+                suspended_at: string | null;
+                suspended_reason: string | null;
+                deleted_at: string | null;
+                /** Format: date-time */
+                created_at: string;
+            };
+            admin: {
+                id: number;
+                email: string;
+                first_name: string;
+                last_name: string;
+            };
+            /** @description One-time link where the admin chooses a password (the admin has none until then); valid a week. */
+            set_password_link: string;
+            /** Format: date-time */
+            set_password_expires_at: string;
+            /** @description Whether the link was also mailed to the admin. */
+            mailed: boolean;
         };
         CustomAttribute: {
             id: number;
@@ -3941,6 +4041,56 @@ export interface components {
             is_visitor: boolean;
             first_name: string;
             last_name: string;
+        };
+        Workspace: {
+            id: number;
+            slug: string;
+            name: string;
+            /**
+             * @description `suspended`: every route answers 403; `deleting`: its hosts answer 404 while it is purged.
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "deleting";
+            plan: string;
+            limits: components["schemas"]["WorkspaceLimits"];
+            domains: {
+                hostname: string;
+                /** @description Only a verified domain routes to the workspace. */
+                verified: boolean;
+            }[];
+            suspended_at: string | null;
+            suspended_reason: string | null;
+            deleted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Counted from the workspace's tables when asked. */
+            usage: {
+                agents: number;
+                inboxes: number;
+                conversations: number;
+                messages: number;
+                /** @description Bytes of stored media. */
+                storage_bytes: number;
+            };
+        };
+        WorkspaceDeletion: {
+            workspace: components["schemas"]["Workspace"];
+            /** @description The queued purge; its progress is in workspace_jobs. */
+            job: {
+                id: number;
+                /** @constant */
+                kind: "purge";
+                status: string;
+                /** Format: date-time */
+                created_at: string;
+            };
+        };
+        WorkspaceLimits: {
+            agents?: number;
+            inboxes?: number;
+            storage_bytes?: number;
+            ai_calls_per_month?: number;
+            api_requests_per_minute?: number;
         };
         Error: {
             data: {
@@ -11307,6 +11457,260 @@ export interface operations {
             };
             400: components["responses"]["InputError"];
             404: components["responses"]["NotFoundError"];
+        };
+    };
+    "get /platform/v1/workspaces": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                order_by?: "slug";
+                order?: "asc" | "desc" | "ASC" | "DESC";
+                q?: string;
+                status?: "active" | "suspended" | "deleting";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            results: components["schemas"]["Workspace"][];
+                            total: number;
+                            total_pages: number;
+                            page: number;
+                            page_size: number;
+                            /** @description LibreDesk's name for page_size. */
+                            per_page: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "post /platform/v1/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slug: string;
+                    name: string;
+                    admin: {
+                        /** Format: email */
+                        email: string;
+                        first_name: string;
+                        last_name?: string;
+                    };
+                    domains?: string[];
+                    plan?: string;
+                    limits?: {
+                        agents?: number;
+                        inboxes?: number;
+                        storage_bytes?: number;
+                        ai_calls_per_month?: number;
+                        api_requests_per_minute?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedWorkspace"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "get /platform/v1/workspaces/:slug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "put /platform/v1/workspaces/:slug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    plan?: string;
+                    limits?: {
+                        agents?: number;
+                        inboxes?: number;
+                        storage_bytes?: number;
+                        ai_calls_per_month?: number;
+                        api_requests_per_minute?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "delete /platform/v1/workspaces/:slug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work runs in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceDeletion"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "post /platform/v1/workspaces/:slug/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "post /platform/v1/workspaces/:slug/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
         };
     };
     "get /uploads/:uuid": {
