@@ -189,6 +189,28 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
       const found = await app.adminApi<{ total: number }>("GET", "/api/v1/agents?q=csv.two");
       expect(found.total).toBe(0);
     });
+
+    it("on a phone, in the dark theme: the agents screen fits the width and axe finds no serious violation", async () => {
+      const storageState = await page.context().storageState();
+      const phone = await app.openPage({ viewport: { width: 390, height: 844 }, colorScheme: "dark", storageState });
+      try {
+        await phone.page.goto(`${app.url}/admin/agents`);
+        await phone.page.getByTestId("agent-row").first().waitFor();
+        expect(await phone.page.locator("html").getAttribute("class")).toContain("dark");
+        const width = await phone.page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        );
+        expect(width).toBeLessThanOrEqual(390);
+        await screenshot(phone.page, "people-agents-phone-dark");
+        expect(await axeViolations(phone.page)).toEqual([]);
+        expect(phone.watch.problems).toEqual([]);
+        expect(phone.watch.takeHttpErrors()).toEqual([]);
+      } finally {
+        await phone.context.close();
+      }
+    });
   });
 
   describe("teams", () => {
