@@ -110,6 +110,8 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     // Only the widget Lambda has it (baked in at deploy); /widget.js is routed there alone.
     widgetScript: prebuiltWidgetScript(),
     tenantRouting: { baseDomain: env.BASE_DOMAIN || undefined, defaultSlug: env.DEFAULT_TENANT || undefined },
+    // Open only when set so and BASE_DOMAIN is there to host new workspaces (families/signup.ts).
+    signup: env.SIGNUP === "open" ? "open" : "closed",
     // Only the platform Lambda has the key (infra/api.ts, SST secret PlatformApiKey); elsewhere the API is off.
     platform: {
       apiKey: env.PLATFORM_API_KEY || undefined,

@@ -55,6 +55,7 @@ export function appEnvironment(rootUrl: $util.Input<string>): Record<string, $ut
     ROOT_URL: process.env.ROOT_URL ?? rootUrl,
     ...optional("BASE_DOMAIN"),
     ...optional("DEFAULT_TENANT"),
+    ...optional("SIGNUP"),
     // Requests arrive through the web router (infra/web.ts), whose viewer-request function sets
     // X-Forwarded-Host to the Host the browser used: workspaces and same-origin checks must read that.
     TRUST_PROXY: process.env.TRUST_PROXY ?? "true",

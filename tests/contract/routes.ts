@@ -297,6 +297,13 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "POST /platform/v1/workspaces/:slug/suspend",
     "POST /platform/v1/workspaces/:slug/resume",
   ]),
+  // [HQ] self-serve sign-up on the base domain (SIGNUP=open); the hand-off signs the owner in on the new host.
+  ...routes("signup", [
+    "GET /api/v1/signup",
+    "POST /api/v1/signup",
+    "POST /api/v1/signup/verify",
+    "GET /api/v1/signup/session",
+  ]),
   // WebSocket upgrades: the API Gateway WebSocket API in AWS, the in-process hub in the embedded server.
   ...routes("realtime", ["GET /ws", "GET /widget/ws"]),
 ];

@@ -159,6 +159,8 @@ describe("the jobs queue", () => {
       "functions/http/agents.handler",
       "functions/http/platform.handler",
       "functions/http/rag.handler",
+      // Sign-up mails its verification link.
+      "functions/http/signup.handler",
       "functions/http/statuses.handler",
     ]);
     for (const publisher of publishers) {
@@ -237,6 +239,8 @@ describe("the rate table", () => {
       .map(([family]) => `functions/http/${family}.handler`);
     expect(limited).toContain("functions/http/auth.handler");
     expect(limited).not.toContain("functions/http/statuses.handler");
+    // Sign-up counts its own limits per IP and per email address (families/signup.ts).
+    limited.push("functions/http/signup.handler");
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const counting = http.filter((f) => f.args.environment.RATE_TABLE !== undefined);
     expect(counting.map((f) => f.args.handler).sort()).toEqual(limited.sort());

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./env.ts";
-import { PLATFORM_PREFIX, TENANTLESS_PATHS } from "./routes.ts";
+import { PLATFORM_PREFIX, TENANTLESS_PATHS, TENANTLESS_PREFIXES } from "./routes.ts";
 import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { notFound, onError } from "./middleware/errors.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
@@ -29,7 +29,11 @@ export function createApp(deps: AppDeps, families: readonly Hono<AppEnv>[]) {
   // operator's platform API is outside every workspace: its own gate (families/platform/access.ts) decides.
   const tenantless = new Set<string>(TENANTLESS_PATHS);
   app.use("*", (c, next) =>
-    tenantless.has(c.req.path) || c.req.path.startsWith(PLATFORM_PREFIX) ? next() : resolveTenant(c, next),
+    tenantless.has(c.req.path) ||
+    TENANTLESS_PREFIXES.some((prefix) => c.req.path.startsWith(prefix)) ||
+    c.req.path.startsWith(PLATFORM_PREFIX)
+      ? next()
+      : resolveTenant(c, next),
   );
   // By path, before any family: it also counts requests no route answers (404s under limited prefixes).
   app.use("*", rateLimit);

@@ -61,6 +61,11 @@ export type AppConfig = {
    */
   domainVerificationPort?: number | undefined;
   /**
+   * Self-serve sign-up (SIGNUP, default closed): `open` serves /api/v1/signup on BASE_DOMAIN itself; closed, or
+   * without BASE_DOMAIN, its paths answer 404 (families/signup.ts).
+   */
+  signup?: "open" | "closed" | undefined;
+  /**
    * The operator's platform API under /platform/v1 (families/platform/). Without `apiKey` (PLATFORM_API_KEY)
    * it is off and every one of its paths answers 404. It is served on one host only (platformHost in
    * families/platform/access.ts): `host` (PLATFORM_HOST), else BASE_DOMAIN itself, else ROOT_URL's host.

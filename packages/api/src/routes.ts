@@ -270,6 +270,13 @@ export const FAMILY_ROUTES = {
     ["DELETE", "/api/v1/domains/:hostname"],
     ["GET", "/.well-known/helperiq-domain-verification"],
   ],
+  // Self-serve sign-up on the base domain, and the new owner's one-time sign-in on the workspace's host.
+  signup: [
+    ["GET", "/api/v1/signup"],
+    ["POST", "/api/v1/signup"],
+    ["POST", "/api/v1/signup/verify"],
+    ["GET", "/api/v1/signup/session"],
+  ],
   // SLA policies and business hours (none yet): the lists LibreDesk's UI loads answer empty (families/sla.ts).
   sla: [
     ["GET", "/api/v1/sla"],
@@ -302,7 +309,18 @@ export const PREFLIGHT_ROUTES = { widget: ["/api/v1/widget/{proxy+}"] } as const
  * Paths answered without resolving a workspace: load-balancer health checks hit any host, and a custom domain
  * answers its verification token before it routes to its workspace.
  */
-export const TENANTLESS_PATHS = ["/health", "/.well-known/helperiq-domain-verification"] as const;
+export const TENANTLESS_PATHS = [
+  "/health",
+  "/.well-known/helperiq-domain-verification",
+  // Sign-up happens on the base domain, before the workspace exists; the language packs are every
+  // workspace's alike, and the sign-up pages need them there too.
+  "/api/v1/signup",
+  "/api/v1/signup/verify",
+  "/api/v1/lang",
+] as const;
+
+/** Path prefixes answered without resolving a workspace: the language packs (`/api/v1/lang/:lang`). */
+export const TENANTLESS_PREFIXES = ["/api/v1/lang/"] as const;
 
 /** Every path of the operator's platform API starts with this: no workspace is resolved for them (app.ts). */
 export const PLATFORM_PREFIX = "/platform/";

@@ -21,6 +21,8 @@ const schema = z.object({
   DATABASE_DRIVER: z.enum(["pg", "neon"]).default("pg"),
   APP_NAME: z.string().default("HelperIQ"),
   BASE_DOMAIN: z.string().optional(),
+  /** Self-serve sign-up on BASE_DOMAIN (families/signup.ts); it needs BASE_DOMAIN (checked in loadConfig). */
+  SIGNUP: z.enum(["open", "closed"]).default("closed"),
   /** "" (set but empty): no default workspace, hosts that are no workspace's answer 404. */
   DEFAULT_TENANT: z.string().trim().default("default"),
   ADMIN_EMAIL: z.email().default("admin@helperiq.local"),
@@ -85,5 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`Invalid configuration: ${issue.path.join(".")}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.SIGNUP === "open" && !c.BASE_DOMAIN) {
+    throw new Error("Invalid configuration: SIGNUP: open needs BASE_DOMAIN (new workspaces live at <slug>.<BASE_DOMAIN>)");
+  }
   return { ...c, rootUrl: c.ROOT_URL ?? `http://localhost:${c.PORT}` };
 }

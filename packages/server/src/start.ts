@@ -160,6 +160,7 @@ export async function startServer(
       // Built with esbuild on the first GET /widget.js, then served from memory.
       widgetScript: lazyWidgetScript(),
       tenantRouting: { baseDomain: config.BASE_DOMAIN, defaultSlug: config.DEFAULT_TENANT || undefined },
+      signup: config.SIGNUP,
       platform: { apiKey: config.PLATFORM_API_KEY, host: config.PLATFORM_HOST, rateLimit: config.PLATFORM_RATE_LIMIT },
     },
   };

@@ -21,6 +21,7 @@ import { platformFamily } from "./platform/index.ts";
 import { ragFamily } from "./rag.ts";
 import { searchFamily } from "./search.ts";
 import { settingsFamily } from "./settings.ts";
+import { signupFamily } from "./signup.ts";
 import { slaFamily } from "./sla.ts";
 import { statusesFamily } from "./statuses.ts";
 import { viewsFamily } from "./views.ts";
@@ -53,6 +54,7 @@ export const FAMILIES = {
   widget: widgetFamily,
   sla: slaFamily,
   domains: domainsFamily,
+  signup: signupFamily,
   platform: platformFamily,
 } satisfies Record<string, Hono<AppEnv>>;
 

@@ -2150,6 +2150,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/signup"];
+        put?: never;
+        post: operations["post /api/v1/signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/signup/session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /api/v1/signup/verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla": {
         parameters: {
             query?: never;
@@ -3833,6 +3881,31 @@ export interface components {
             /** @description The agent's signature template, composed above the inbox's in replies. */
             signature: string;
             csrf_token: string;
+        };
+        SignupCompleted: {
+            workspace: {
+                slug: string;
+                name: string;
+            };
+            email: string;
+            workspace_url: string;
+            /** @description Opening it once, within two minutes, signs the owner in on the workspace's own host. */
+            sign_in_url: string;
+        };
+        SignupConfig: {
+            app_name: string;
+            /** @description A workspace lives at `<slug>.<base_domain>`. */
+            base_domain: string;
+            default_language: string;
+        };
+        SignupRequested: {
+            email: string;
+            slug: string;
+            /**
+             * Format: date-time
+             * @description Until when the mailed link works.
+             */
+            expires_at: string;
         };
         SmtpServer: {
             host: string;
@@ -10244,6 +10317,119 @@ export interface operations {
             400: components["responses"]["InputError"];
             401: components["responses"]["AuthError"];
             403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "get /api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SignupConfig"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "post /api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    workspace_name: string;
+                    slug: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work runs in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SignupRequested"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "get /api/v1/signup/session": {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signs the new workspace's owner in (session cookies for this host) and redirects to the app; an unusable token redirects to the sign-in page. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InputError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "post /api/v1/signup/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    first_name: string;
+                    last_name?: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SignupCompleted"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
             404: components["responses"]["NotFoundError"];
             413: components["responses"]["TooLarge"];
         };
