@@ -289,7 +289,7 @@ describe("the embeddable widget in Chromium", () => {
       );
       await expect
         .poll(() => page.locator('[data-hq="typing"]').textContent(), { timeout: WAIT_MS })
-        .toBe("Support is typing…");
+        .toBe("Admin is typing…");
 
       const reply = await agentFetch("POST", `/api/v1/conversations/${conversationUuid}/messages`, {
         message: "<p>It ships <b>today</b>!</p>",
@@ -439,9 +439,9 @@ describe("the embeddable widget in Chromium", () => {
       expect(await part("announce").getAttribute("role")).toBe("status");
       expect(await part("announce").textContent()).toBe("Dana Reyes: Sorry about that! Here is a return label.");
 
-      // The agent types: dots and words under the thread.
+      // The agent types: dots and the agent's first name under the thread.
       socket.ws.send(typing(conversationUuid, true));
-      await expect.poll(() => part("typing").textContent(), { timeout: WAIT_MS }).toBe("Support is typing…");
+      await expect.poll(() => part("typing").textContent(), { timeout: WAIT_MS }).toBe("Dana is typing…");
       expect(await part("typing-row").isVisible()).toBe(true);
       await screenshot(page, "widget-midchat");
       expect(await axeViolations(page)).toEqual([]);

@@ -157,7 +157,7 @@ describe("GET /widget/ws", () => {
     expect(theirs.frames).toEqual([]);
   });
 
-  it("relays agent typing to the visitor unless it is a private note, and visitor typing to subscribed agents", async () => {
+  it("relays agent typing to the visitor (with the agent's name) unless it is a private note, and visitor typing to subscribed agents", async () => {
     const conv = await createConversation(s.t, a, { contactId: visitor.id, assignedUserId: bob.id });
     const widget = await openVisitor(visitor.token);
     const agent = await WsClient.open(s.port, a.host, { headers: auth(bob.apiKey) });
@@ -167,7 +167,12 @@ describe("GET /widget/ws", () => {
     agent.send({ type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true, is_private_message: true } });
     agent.send({ type: "typing", data: { conversation_uuid: conv.uuid, is_typing: true, is_private_message: false } });
     const typing = await widget.next((f) => f.type === "typing");
-    expect(typing.data).toEqual({ conversation_uuid: conv.uuid, is_typing: true });
+    // Who is typing, as the widget names the agent on replies; never the private note's typing.
+    expect(typing.data).toEqual({
+      conversation_uuid: conv.uuid,
+      is_typing: true,
+      agent: { first_name: "Bob", last_name: "Smith", avatar_url: null },
+    });
     await settle();
     expect(widget.of("typing")).toHaveLength(1);
 

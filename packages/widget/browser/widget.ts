@@ -495,17 +495,21 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?
       case "conversation_update":
         if (!about || about === conversation) void refresh();
         break;
-      case "typing":
-        if (!about || about === conversation) showTyping(data.is_typing === true);
+      case "typing": {
+        // The server names the agent who types (as on their replies); an older server sends no one.
+        const agent = data.agent as { first_name?: unknown } | null | undefined;
+        const name = typeof agent?.first_name === "string" ? agent.first_name.trim() : "";
+        if (!about || about === conversation) showTyping(data.is_typing === true, name);
         break;
+      }
     }
   }
 
-  function showTyping(on: boolean): void {
+  function showTyping(on: boolean, name = ""): void {
     window.clearTimeout(agentTypingTimer);
     agentTypingTimer = undefined;
     $<HTMLDivElement>("typing-row").hidden = !on;
-    $<HTMLSpanElement>("typing").textContent = on ? "Support is typing…" : "";
+    $<HTMLSpanElement>("typing").textContent = on ? `${name || "Support"} is typing…` : "";
     if (on) scrollToEnd();
     // A lost "stopped typing" must not leave the indicator on.
     if (on) agentTypingTimer = window.setTimeout(() => showTyping(false), 10_000);

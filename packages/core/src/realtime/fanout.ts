@@ -7,6 +7,7 @@ import { iso } from "../db/iso.ts";
 import { messages } from "../conversation/message.sql.ts";
 import { messageViews, selectMessageRows, type MessageView } from "../message/view.ts";
 import { notifications } from "../notification/notification.sql.ts";
+import { users } from "../user/user.sql.ts";
 import { selectNotificationViews, toNotificationView } from "../notification/view.ts";
 import { systemClock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
@@ -212,9 +213,21 @@ export async function planDeliveries(
         },
       ];
       if (event.sender.kind === "agent" && !event.isPrivate) {
+        const visitors = await dir.visitors(target.tenantId, target.contactId);
+        // Who is typing, as the visitor sees the same agent on their replies (the widget's message author).
+        const [agent] = visitors.length
+          ? await db
+              .select({ first_name: users.firstName, last_name: users.lastName, avatar_url: users.avatarUrl })
+              .from(users)
+              .where(and(eq(users.id, event.sender.userId), eq(users.tenantId, target.tenantId)))
+          : [];
         out.push({
-          to: await dir.visitors(target.tenantId, target.contactId),
-          text: frameText("typing", { conversation_uuid: target.uuid, is_typing: event.isTyping }),
+          to: visitors,
+          text: frameText("typing", {
+            conversation_uuid: target.uuid,
+            is_typing: event.isTyping,
+            agent: agent ?? null,
+          }),
         });
       }
       return out;
