@@ -32,6 +32,7 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     // LibreDesk fork's trash retention (conversation/retention.ts applies it).
     "GET /api/v1/settings/trash",
     "PUT /api/v1/settings/trash",
+    "GET /api/v1/usage",
   ]),
   ...routes("auth", [
     "POST /api/v1/auth/login",
@@ -296,6 +297,7 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /platform/v1/workspaces/:slug",
     "POST /platform/v1/workspaces/:slug/suspend",
     "POST /platform/v1/workspaces/:slug/resume",
+    "GET /platform/v1/workspaces/:slug/usage",
   ]),
   // [HQ] self-serve sign-up on the base domain (SIGNUP=open); the hand-off signs the owner in on the new host.
   ...routes("signup", [

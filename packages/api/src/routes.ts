@@ -18,6 +18,7 @@ export const FAMILY_ROUTES = {
     ["POST", "/api/v1/settings/notifications/email/test"],
     ["GET", "/api/v1/settings/trash"],
     ["PUT", "/api/v1/settings/trash"],
+    ["GET", "/api/v1/usage"],
   ],
   pci: [
     ["GET", "/api/v1/settings/pci"],
@@ -291,6 +292,7 @@ export const FAMILY_ROUTES = {
     ["DELETE", "/platform/v1/workspaces/:slug"],
     ["POST", "/platform/v1/workspaces/:slug/suspend"],
     ["POST", "/platform/v1/workspaces/:slug/resume"],
+    ["GET", "/platform/v1/workspaces/:slug/usage"],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;
 

@@ -54,7 +54,8 @@ export function anthropicChat(creds: AiCredentials, model: string, o: AiAdapterO
           signal ? { signal } : {},
         );
         const text = res.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
-        return { text, model: res.model || model };
+        const used = res.usage ? res.usage.input_tokens + res.usage.output_tokens : undefined;
+        return { text, model: res.model || model, tokens: used };
       } catch (err) {
         throw mapError(creds, err);
       }

@@ -82,7 +82,7 @@ export function openAiChat(d: OpenAiDialect, creds: AiCredentials, model: string
         );
         const choice = res.choices?.[0];
         if (!choice) throw new AiProviderError("unavailable", `${d.label} returned no completion`, d.provider);
-        return { text: choice.message?.content ?? "", model: res.model || model };
+        return { text: choice.message?.content ?? "", model: res.model || model, tokens: res.usage?.total_tokens };
       } catch (err) {
         throw mapOpenAiError(d, creds, err);
       }

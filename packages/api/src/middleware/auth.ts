@@ -12,6 +12,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { CSRF_HEADER, SESSION_COOKIE, setSessionCookies } from "./cookies.ts";
 import { withMeta } from "../route-meta.ts";
+import { enforceApiRate } from "./api-rate.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -24,6 +25,7 @@ export function auth(permission?: Permission) {
     const actor = await identify(c);
     if (!actor) throw new AuthError();
     if (permission && !actor.permissions.has(permission)) throw new PermissionError();
+    await enforceApiRate(c, actor);
     c.set("actor", actor);
     await next();
   });

@@ -11,6 +11,7 @@ import { InputError, NotFoundError } from "../errors/index.ts";
 import { offsetOf, pageResult, type PageRequest } from "../page/index.ts";
 import type { Db } from "../port/database.ts";
 import { assertRolesStillManageable } from "../role/guard.ts";
+import { assertAgentSeat } from "../tenant/limits.ts";
 import { roleIdsByName } from "../role/index.ts";
 import { userRoles } from "../role/role.sql.ts";
 import { teamIdsByRef } from "../team/index.ts";
@@ -101,6 +102,7 @@ function duplicateEmail(err: unknown): never {
 /** Creates an agent inside an open transaction (the CSV import reuses it per row). */
 export async function insertAgent(tx: Db, ctx: Ctx, input: AgentInput): Promise<number> {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
+  if (input.enabled ?? true) await assertAgentSeat(tx, ctx.tenantId);
   const [row] = await tx
     .insert(users)
     .values({
@@ -129,6 +131,7 @@ export async function updateAgent(ctx: Ctx, id: number, input: Partial<AgentInpu
   await ctx.db.transaction(async (tx) => {
     const current = await findAgentRow(tx, ctx.tenantId, id);
     if (!current || current.deletedAt) throw new NotFoundError("Agent");
+    if (input.enabled === true && !current.enabled) await assertAgentSeat(tx, ctx.tenantId);
     await tx
       .update(users)
       .set({

@@ -1,5 +1,5 @@
 import type { Keyring } from "../crypto/secret-box.ts";
-import type { Db } from "../port/database.ts";
+import { meterChat, meterEmbedder, type MeterCtx } from "../tenant/ai-usage.ts";
 import type { ChatModel, Embedder } from "../port/ai.ts";
 import type { AiClients, AiProviderType } from "../port/ai-clients.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../rag/prompt.ts";
@@ -21,12 +21,15 @@ export type ResolvedAi = {
 };
 
 /**
+ * Cloud models come metered (tenant/ai-usage.ts): each call checks the workspace's monthly AI allowance and is
+ * recorded in its usage.
+ *
  * The effective AI of a workspace, or of one inbox (shared AI contract): each field of the inbox's override
  * if set, else the workspace's settings and default provider, else the local provider. The embedder is the
  * workspace's embedding provider (an inbox may only pick another model of it): one vector space per workspace.
  */
 export async function resolveAi(
-  ctx: { db: Db; tenantId: number },
+  ctx: MeterCtx,
   deps: AiDeps,
   opts: { inboxId?: number | undefined } = {},
 ): Promise<ResolvedAi> {
@@ -55,7 +58,7 @@ export async function resolveAi(
     const rec = record(chatType);
     // The workspace model applies to the workspace's provider only; another provider brings its record's model.
     const model = override?.model ?? (chatType === global.provider && global.model ? global.model : rec.model);
-    chat = deps.ai.chat(rec.creds, model);
+    chat = meterChat(ctx, deps.ai.chat(rec.creds, model));
   }
 
   const embType = global.embedding_provider;
@@ -63,7 +66,7 @@ export async function resolveAi(
   if (embType === "local") embedder = localEmbedder();
   else {
     const model = override?.embedding_model ?? (global.embedding_model || DEFAULT_EMBEDDING_MODEL[embType]!);
-    embedder = deps.ai.embedder(record(embType).creds, model);
+    embedder = meterEmbedder(ctx, deps.ai.embedder(record(embType).creds, model));
   }
 
   const systemPrompt = override?.system_prompt ?? (global.system_prompt || DEFAULT_SYSTEM_PROMPT);
@@ -80,7 +83,7 @@ export async function resolveAi(
  * inbox override names (same provider: an inbox may only pick another model of it). The local embedder has
  * one model, so overrides add nothing to it.
  */
-export async function resolveEmbedders(ctx: { db: Db; tenantId: number }, deps: AiDeps): Promise<Embedder[]> {
+export async function resolveEmbedders(ctx: MeterCtx, deps: AiDeps): Promise<Embedder[]> {
   const workspace = (await resolveAi(ctx, deps)).embedder;
   const global = await getAiSettings(ctx.db, ctx.tenantId);
   if (global.embedding_provider === "local") return [workspace];
@@ -92,5 +95,5 @@ export async function resolveEmbedders(ctx: { db: Db; tenantId: number }, deps: 
   const records = await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId);
   const record = records.find((r) => r.type === global.embedding_provider);
   if (!record) return [workspace];
-  return [workspace, ...[...models].map((model) => deps.ai.embedder(record.creds, model))];
+  return [workspace, ...[...models].map((model) => meterEmbedder(ctx, deps.ai.embedder(record.creds, model)))];
 }

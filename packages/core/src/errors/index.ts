@@ -57,7 +57,10 @@ export class NotFoundError extends AppError {
   }
 }
 export class RateLimitError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("RateLimitError", 429, "Too many requests, please try again later");
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests, please try again later",
+  ) {
+    super("RateLimitError", 429, message);
   }
 }

@@ -8,6 +8,7 @@ import { AppError, InputError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import { importJobs, type ImportKind, type ImportRowError } from "./import.sql.ts";
+import { QuotaError } from "../tenant/limits.ts";
 
 export * from "./import.sql.ts";
 
@@ -153,7 +154,8 @@ export async function runImportJob(
           spec.importRow(within(system, savepoint, saved), row),
         );
       } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        // A plan limit reached refuses the row as bad input does: the rows before it stay, the job ends.
+        if (!(err instanceof AppError) || (err.status !== 400 && !(err instanceof QuotaError))) throw err;
         outcome = { row: line, message: err.message };
       }
       await progress(tx, jobId, outcome);

@@ -11,6 +11,7 @@ import { type CHANNELS, inboxes } from "./inbox.sql.ts";
 import { isNewSecret } from "../crypto/secret-box.ts";
 import { generateSiteSecret, resolvePasswords, sealSecrets, secretsForView } from "./secrets.ts";
 import { inboxView, type InboxRow, type InboxView } from "./view.ts";
+import { assertInboxSlot } from "../tenant/limits.ts";
 
 export { inboxView, type InboxView } from "./view.ts";
 export { readLivechatInbox, type LivechatConfig, type LivechatInbox } from "./livechat-config.ts";
@@ -166,19 +167,23 @@ export async function createInbox(
   const raw = input.config ?? {};
   const state = channelState(input.channel, raw, fromOf(input.from, raw, ""), { config: {}, from: "", secrets: {} });
   await checkMailHosts(outbound, input.channel, state.config);
-  const [row] = await ctx.db
-    .insert(inboxes)
-    .values({
-      tenantId: ctx.tenantId,
-      name,
-      channel: input.channel,
-      enabled: input.enabled ?? true,
-      csatEnabled: input.csat_enabled ?? false,
-      from: state.from,
-      config: state.config,
-      secrets: sealSecrets(ring, state.secrets),
-    })
-    .returning();
+  const row = await ctx.db.transaction(async (tx) => {
+    await assertInboxSlot(tx, ctx.tenantId);
+    const [inserted] = await tx
+      .insert(inboxes)
+      .values({
+        tenantId: ctx.tenantId,
+        name,
+        channel: input.channel,
+        enabled: input.enabled ?? true,
+        csatEnabled: input.csat_enabled ?? false,
+        from: state.from,
+        config: state.config,
+        secrets: sealSecrets(ring, state.secrets),
+      })
+      .returning();
+    return inserted;
+  });
   return inboxView(ring, row!, state.generatedSiteSecret);
 }
 

@@ -227,6 +227,7 @@ async function storeAttachments(tx: Db, blobs: BlobStore, tenantId: number, mail
       bytes: new Uint8Array(part.content.buffer, part.content.byteOffset, part.content.byteLength),
       inline,
       contentId: cid,
+      beyondStorageLimit: true,
     });
     ids.push(stored.id);
     if (cid) cidUrls.set(cid.toLowerCase(), `/uploads/${stored.uuid}`);

@@ -3,6 +3,7 @@ import { sanitizeFilename } from "./filename.ts";
 import { sniffContentType } from "./sniff.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Db } from "../port/database.ts";
+import { assertStorage } from "../tenant/limits.ts";
 
 export type NewMedia = {
   tenantId: number;
@@ -19,6 +20,11 @@ export type NewMedia = {
   uploadedBy?: number | undefined;
   /** Uploads: deleted by the orphan cleanup if no message holds them by then (media/cleanup.ts). */
   expiresAt?: Date | undefined;
+  /**
+   * Inbound mail's attachments are stored even past the workspace's storage limit: a customer's message is never
+   * refused nor cut for the workspace's plan. They count towards the usage, so later uploads are refused instead.
+   */
+  beyondStorageLimit?: boolean | undefined;
 };
 
 export type StoredMedia = { id: number; uuid: string; filename: string; contentType: string; size: number };
@@ -35,6 +41,7 @@ export async function describeMedia(input: Pick<NewMedia, "filename" | "contentT
  * Whoever calls it, the stored filename is sanitised and the content type sniffed (describeMedia).
  */
 export async function storeMedia(db: Db, blobs: BlobStore, input: NewMedia): Promise<StoredMedia> {
+  if (!input.beyondStorageLimit) await assertStorage(db, input.tenantId, input.bytes.byteLength);
   const { filename, contentType } = await describeMedia(input);
   const uuid = crypto.randomUUID();
   const key = `${input.tenantId}/${uuid}`;

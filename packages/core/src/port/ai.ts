@@ -11,7 +11,12 @@ export interface ChatModel {
     maxTokens?: number;
     temperature?: number;
     signal?: AbortSignal;
-  }): Promise<{ text: string; model: string }>;
+  }): Promise<{
+    text: string;
+    model: string;
+    /** Tokens the provider billed (prompt + completion), when it reports them. */
+    tokens?: number | undefined;
+  }>;
 }
 
 export interface Embedder {

@@ -1,0 +1,26 @@
+import { NotFoundError } from "@helperiq/core/errors/index";
+import { findWorkspaceRow } from "@helperiq/core/platform/view";
+import { parseUsageMonth, usageReport } from "@helperiq/core/tenant/usage-report";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../env.ts";
+import { ok, responds } from "../../middleware/envelope.ts";
+import { usageQuery, usageReport as usageView } from "../../responses/usage.ts";
+import { validate } from "../../validate.ts";
+
+const slugParam = z.object({ slug: z.string().min(1).max(63) });
+
+/** The operator's view of one workspace's usage in a month, with its limits (the same report its admin sees). */
+export const usageRoutes = new Hono<AppEnv>().get(
+  "/platform/v1/workspaces/:slug/usage",
+  validate("param", slugParam),
+  validate("query", usageQuery),
+  responds(usageView),
+  async (c) => {
+    const { database, clock } = c.get("deps");
+    const row = await findWorkspaceRow(database.db, c.req.valid("param").slug);
+    if (!row) throw new NotFoundError("Workspace");
+    const month = parseUsageMonth(c.req.valid("query").month, clock.now());
+    return ok(c, await usageReport(database.db, row.id, month));
+  },
+);
