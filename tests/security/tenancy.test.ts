@@ -80,6 +80,8 @@ const PARAM_OWNER: [RegExp, string][] = [
   [/^\/api\/v1\/rag\/sources\/:id/, "ragSource"],
   [/^\/api\/v1\/settings\/ai\/inbox\/:id/, "inbox"],
   [/^\/api\/v1\/domains\/:hostname/, "domain"],
+  // The operator's platform API, called with A's credentials on A's host: it is no workspace's (404).
+  [/^\/platform\/v1\/workspaces\/:slug/, "workspace"],
 ];
 
 beforeAll(async () => {
@@ -126,6 +128,7 @@ beforeAll(async () => {
   const domain = await b.admin.post("/api/v1/domains", { hostname: `help.${MARK}.example` });
   if (domain.status !== 201) throw new Error(`setup domain: ${domain.status} ${JSON.stringify(domain.body)}`);
   bIds.domain = domain.body.data.hostname;
+  bIds.workspace = b.slug;
   // B's admin shares A's admin's email: A's "mark all read" / "delete all" must still not reach them.
   const bNotifications = await createNotifications(t.database.db, {
     tenantId: b.id,
@@ -225,6 +228,7 @@ function concretePath(path: string): string | null {
     user_id: bIds.agent,
     note_id: bIds.note,
     message_uuid: bIds.message,
+    hostname: bIds.domain,
   };
   // …/conversations/:uuid/macros/:id/apply: the :id is B's macro.
   if (owner === "conversation") second.id = bIds.macro;
