@@ -54,8 +54,8 @@ export function cloudDeps(): AppDeps {
     queue: cloudQueue(env),
     // Pushed to the WebSocket clients through the API Gateway Management API (infra/realtime.ts).
     events: cloudEvents(sharedDatabase()),
-    // RATE_TABLE reaches the families serving rate-limited paths (infra/api.ts). Memory counters in Lambda
-    // are per container, so they limit nothing across instances: only a fallback for other families.
+    // RATE_TABLE reaches every family but the health check (infra/api.ts). Memory counters in Lambda are per
+    // container, so they limit nothing across instances: only a fallback where no table is linked.
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),
     secrets: parseKeyring(env.SECRET_KEYS),
     // One per container, so the store's OAuth tokens are reused across warm invocations.

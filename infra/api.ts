@@ -1,4 +1,3 @@
-import { rateBucketOf } from "../packages/api/src/rate-buckets";
 import path from "node:path";
 import { buildWidgetScriptSync } from "../packages/widget/build";
 import { FAMILY_ROUTES, PREFLIGHT_ROUTES, type RouteFamily } from "../packages/api/src/routes";
@@ -53,8 +52,12 @@ function widgetEsbuild() {
   return { ...LAMBDA_ESBUILD, define: { __HQ_WIDGET_SCRIPT__: JSON.stringify(script) } };
 }
 
-/** A family serving any rate-limited path counts in the rate table, through RATE_TABLE. */
-const isRateLimited = (family: RouteFamily) => FAMILY_ROUTES[family].some(([, path]) => rateBucketOf(path) !== null);
+/**
+ * Every family but the health check counts in the rate table, through RATE_TABLE: the per-IP limits of the
+ * rate-limited paths (rate-buckets.ts), and a workspace's API requests per minute on every authenticated route
+ * (packages/api/src/middleware/api-rate.ts), which only limit anything when counted across Lambda instances.
+ */
+const countsRates = (family: RouteFamily) => family !== "health";
 
 /** Hono's `/x/:id` is API Gateway's `/x/{id}`. */
 function gatewayPath(path: string): string {
@@ -64,7 +67,7 @@ function gatewayPath(path: string): string {
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 
 for (const family of Object.keys(FAMILY_ROUTES) as RouteFamily[]) {
-  const links = [...(FAMILY_LINKS[family] ?? []), ...(isRateLimited(family) ? [rateCounters] : [])];
+  const links = [...(FAMILY_LINKS[family] ?? []), ...(countsRates(family) ? [rateCounters] : [])];
   const fn = new sst.aws.Function(`Http${pascal(family)}`, {
     handler: `functions/http/${family}.handler`,
     runtime: NODE_RUNTIME,

@@ -233,14 +233,13 @@ describe("the media bucket", () => {
 });
 
 describe("the rate table", () => {
-  it("is linked, with its name, to exactly the families serving rate-limited paths", () => {
-    const limited = Object.entries(FAMILY_ROUTES)
-      .filter(([, routes]) => routes.some(([, honoPath]) => rateBucketOf(honoPath) !== null))
-      .map(([family]) => `functions/http/${family}.handler`);
+  it("is linked, with its name, to every family but the health check (a workspace's API rate limit counts on every authenticated route)", () => {
+    const limited = Object.keys(FAMILY_ROUTES)
+      .filter((family) => family !== "health")
+      .map((family) => `functions/http/${family}.handler`);
+    // Among them every family serving a per-IP rate-limited path (rate-buckets.ts).
     expect(limited).toContain("functions/http/auth.handler");
-    expect(limited).not.toContain("functions/http/statuses.handler");
-    // Sign-up counts its own limits per IP and per email address (families/signup.ts).
-    limited.push("functions/http/signup.handler");
+    expect(rateBucketOf("/api/v1/auth/login")).toBe("auth");
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const counting = http.filter((f) => f.args.environment.RATE_TABLE !== undefined);
     expect(counting.map((f) => f.args.handler).sort()).toEqual(limited.sort());
