@@ -318,8 +318,12 @@ describe("suspend and resume", () => {
     expect(widget.headers.get("access-control-allow-origin")).toBe("https://shop.example");
     expect((await b.admin.get("/api/v1/agents/me")).status).toBe(200);
 
-    // Without a reason the message still says what happened.
-    await op.post(`/platform/v1/workspaces/${a.slug}/suspend`);
+    // Without a reason (and without a body) the message still says what happened.
+    const bare = await t.app.request(`http://${BASE_DOMAIN}/platform/v1/workspaces/${a.slug}/suspend`, {
+      method: "POST",
+      headers: { host: BASE_DOMAIN, authorization: `Bearer ${KEY}` },
+    });
+    expect(bare.status).toBe(200);
     const plain = await a.admin.get("/api/v1/agents/me");
     expect(plain.body.data.message).toBe(
       "This workspace is suspended; its administrator can ask the service operator why",
