@@ -297,6 +297,10 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /platform/v1/workspaces/:slug",
     "POST /platform/v1/workspaces/:slug/suspend",
     "POST /platform/v1/workspaces/:slug/resume",
+    "GET /platform/v1/workspaces/:slug/domains",
+    "POST /platform/v1/workspaces/:slug/domains",
+    "POST /platform/v1/workspaces/:slug/domains/:hostname/verify",
+    "DELETE /platform/v1/workspaces/:slug/domains/:hostname",
     "GET /platform/v1/workspaces/:slug/usage",
   ]),
   // [HQ] self-serve sign-up on the base domain (SIGNUP=open); the hand-off signs the owner in on the new host.

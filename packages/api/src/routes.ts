@@ -292,6 +292,11 @@ export const FAMILY_ROUTES = {
     ["DELETE", "/platform/v1/workspaces/:slug"],
     ["POST", "/platform/v1/workspaces/:slug/suspend"],
     ["POST", "/platform/v1/workspaces/:slug/resume"],
+    // A workspace's custom domains (families/platform/domains.ts).
+    ["GET", "/platform/v1/workspaces/:slug/domains"],
+    ["POST", "/platform/v1/workspaces/:slug/domains"],
+    ["POST", "/platform/v1/workspaces/:slug/domains/:hostname/verify"],
+    ["DELETE", "/platform/v1/workspaces/:slug/domains/:hostname"],
     ["GET", "/platform/v1/workspaces/:slug/usage"],
   ],
 } as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>;

@@ -2710,6 +2710,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/v1/workspaces/{slug}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/workspaces/:slug/domains"];
+        put?: never;
+        post: operations["post /platform/v1/workspaces/:slug/domains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}/domains/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete /platform/v1/workspaces/:slug/domains/:hostname"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}/domains/{hostname}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /platform/v1/workspaces/:slug/domains/:hostname/verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/v1/workspaces/{slug}/resume": {
         parameters: {
             query?: never;
@@ -11825,6 +11873,130 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["WorkspaceDeletion"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "get /platform/v1/workspaces/:slug/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"][];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "post /platform/v1/workspaces/:slug/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hostname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "delete /platform/v1/workspaces/:slug/domains/:hostname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        data: true;
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "post /platform/v1/workspaces/:slug/domains/:hostname/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomDomain"];
                     };
                 };
             };
