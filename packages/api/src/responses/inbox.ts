@@ -1,7 +1,7 @@
 import { MAX_SERVERS, TLS_MODES } from "@helperiq/core/inbox/config-schema";
 import { z } from "zod";
 import { int, timestamp } from "./scalars.ts";
-import { launcher, prechatForm } from "./widget.ts";
+import { livechatLook } from "./widget.ts";
 
 /**
  * An inbox (core/inbox `inboxView`): its `config` is what the create and update bodies take for its channel
@@ -43,12 +43,7 @@ export const emailInboxConfig = z
 export const livechatInboxConfig = z
   .object({
     allowed_domains: z.array(z.string()),
-    brand_name: z.string(),
-    logo_url: z.string(),
-    greeting: z.string(),
-    intro: z.string(),
-    launcher,
-    prechat_form: prechatForm,
+    ...livechatLook,
     file_upload: z.boolean(),
     site_secret: masked.describe("Masked, except in the answer to the create that generated it."),
   })

@@ -6,7 +6,7 @@ import { int, timestamp } from "./scalars.ts";
  * What the live-chat widget shows a visitor (core/widget/view.ts): built from an allow-list, never from
  * the agent views — no private notes, no email addresses, no internal fields beyond the author's id.
  */
-export const launcher = z.object({
+const launcher = z.object({
   position: z.enum(["left", "right"]),
   color: z.string(),
   icon_url: z.string(),
@@ -15,7 +15,7 @@ export const launcher = z.object({
 });
 
 /** The pre-chat form a live-chat inbox asks visitors to fill in before their first message. */
-export const prechatForm = z.object({
+const prechatForm = z.object({
   enabled: z.boolean(),
   title: z.string(),
   fields: z.array(
@@ -30,17 +30,22 @@ export const prechatForm = z.object({
   ),
 });
 
+/** What a live-chat inbox looks like to visitors: the widget's settings, and the inbox config's same fields. */
+export const livechatLook = {
+  brand_name: z.string(),
+  logo_url: z.string(),
+  greeting: z.string(),
+  intro: z.string(),
+  launcher,
+  prechat_form: prechatForm,
+};
+
 export const widgetLauncher = z.object({ launcher }).meta({ id: "WidgetLauncher" });
 
 export const widgetSettings = z
   .object({
     inbox: z.object({ uuid: z.string(), name: z.string() }),
-    brand_name: z.string(),
-    logo_url: z.string(),
-    greeting: z.string(),
-    intro: z.string(),
-    launcher,
-    prechat_form: prechatForm,
+    ...livechatLook,
     file_upload: z.boolean(),
     identity_verification: z.boolean().describe("Whether the site can sign its users in (auth/exchange)."),
   })
