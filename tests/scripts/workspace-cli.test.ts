@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { lockDataDir } from "@helperiq/server/data-dir-lock";
+import { openDatabase } from "@helperiq/adapters/db/open";
+import { platformAudit } from "@helperiq/core/schema";
+import type { Database } from "@helperiq/core/port/index";
+import { type DataDirLock, lockDataDir } from "@helperiq/server/data-dir-lock";
+import { eq } from "drizzle-orm";
 import { runWorkspaceCli } from "@helperiq/server/cli/workspace";
 import { openPglite } from "@helperiq/adapters/db/pglite";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -18,6 +22,24 @@ let db: SharedDb;
 let env: Record<string, string>;
 const dataDir = mkdtempSync(path.join(tmpdir(), "hq-cli-"));
 const slug = `cli${process.pid.toString(36)}`;
+
+let shared: Database | undefined;
+let sharedLock: DataDirLock | undefined;
+
+/**
+ * After the first command, the suite keeps one database open for the in-process commands, holding DATA_DIR's
+ * lock as a running server would (one PGlite writer per directory).
+ */
+async function openShared() {
+  sharedLock = env.DATABASE_URL ? undefined : lockDataDir(env.DATA_DIR!);
+  shared = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
+}
+async function closeShared() {
+  await shared?.close();
+  shared = undefined;
+  sharedLock?.release();
+  sharedLock = undefined;
+}
 
 beforeAll(async () => {
   db = await serverDatabase();
@@ -36,14 +58,23 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  await closeShared();
   await db?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** In process on one open database (opening PGlite per command costs seconds); `fresh` opens it as the script does. */
 async function cli(...argv: string[]) {
+  if (!shared) throw new Error("the shared database is not open");
+  return run(argv, shared);
+}
+async function fresh(...argv: string[]) {
+  return run(argv, undefined);
+}
+async function run(argv: string[], database: Database | undefined) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runWorkspaceCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runWorkspaceCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) }, { database });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 const json = async (...argv: string[]) => {
@@ -53,7 +84,8 @@ const json = async (...argv: string[]) => {
 
 describe("npm run workspace", () => {
   it("creates a workspace and prints its admin's set-password link; a taken or bad slug is refused (exit 1)", async () => {
-    const created = await cli(
+    // The first command opens the database itself, as `npm run workspace` does (and migrates it).
+    const created = await fresh(
       "create",
       slug,
       "--name",
@@ -71,6 +103,7 @@ describe("npm run workspace", () => {
     expect(created.out).toContain(`Created workspace ${slug} (CLI Shop).`);
     expect(created.out).toMatch(new RegExp(`https://${slug}\\.helperiq\\.test/reset-password\\?token=[a-z0-9]+`));
     expect(created.out).toContain("Mail is not configured (SMTP_URL)");
+    await openShared();
 
     const dup = await cli("create", slug, "--name", "X", "--admin-email", "a@b.example", "--admin-first-name", "A");
     expect(dup.code).toBe(1);
@@ -133,32 +166,23 @@ describe("npm run workspace", () => {
     expect(deleted.body.workspace.status).toBe("deleting");
     expect(deleted.body.job).toMatchObject({ kind: "purge", status: "queued" });
 
-    // Read back through the audit helper's table, on the same database.
-    const { openDatabase } = await import("@helperiq/adapters/db/open");
-    const { platformAudit } = await import("@helperiq/core/schema");
-    const { eq } = await import("drizzle-orm");
-    const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR! });
-    try {
-      const rows = await database.db
-        .select()
-        .from(platformAudit)
-        .where(eq(platformAudit.workspaceSlug, slug))
-        .orderBy(platformAudit.id);
-      expect(rows.every((r) => r.actor === `cli:${userInfo().username}`)).toBe(true);
-      expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual([
-        "workspace create 201",
-        "workspace create 409",
-        "workspace show 200",
-        "workspace show 200",
-        "workspace suspend 200",
-        "workspace resume 200",
-        "workspace delete 400",
-        "workspace delete 202",
-      ]);
-      expect(rows[4]!.detail).toEqual({});
-    } finally {
-      await database.close();
-    }
+    const rows = await shared!.db
+      .select()
+      .from(platformAudit)
+      .where(eq(platformAudit.workspaceSlug, slug))
+      .orderBy(platformAudit.id);
+    expect(rows.every((r) => r.actor === `cli:${userInfo().username}`)).toBe(true);
+    expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual([
+      "workspace create 201",
+      "workspace create 409",
+      "workspace show 200",
+      "workspace show 200",
+      "workspace suspend 200",
+      "workspace resume 200",
+      "workspace delete 400",
+      "workspace delete 202",
+    ]);
+    expect(rows[4]!.detail).toEqual({});
   });
 
   it("says what it did not understand (exit 2)", async () => {
@@ -175,19 +199,16 @@ describe("npm run workspace", () => {
   it.skipIf(inject("testDb").kind === "pg")(
     "stops at once while the embedded server holds DATA_DIR (exit 3), naming the way out",
     async () => {
-      const lock = lockDataDir(env.DATA_DIR!);
-      try {
-        const busy = await cli("list");
-        expect(busy.code).toBe(3);
-        expect(busy.err).toContain("is in use by another HelperIQ server");
-        expect(busy.err).toContain("stop the server and run this again, or, while it runs, use the platform API");
-      } finally {
-        lock.release();
-      }
+      // The suite holds the directory as a running server does.
+      const busy = await fresh("list");
+      expect(busy.code).toBe(3);
+      expect(busy.err).toContain("is in use by another HelperIQ server");
+      expect(busy.err).toContain("stop the server and run this again, or, while it runs, use the platform API");
     },
   );
 
   it("runs as `npm run workspace` (scripts/workspace.ts), with its exit code", async () => {
+    await closeShared();
     const run = promisify(execFile);
     const failed = await run(
       process.execPath,

@@ -31,8 +31,13 @@ export async function runWorkspaceCli(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   io: CliIo = consoleIo,
-  commands: readonly WorkspaceCommand[] = WORKSPACE_COMMANDS,
+  options: {
+    commands?: readonly WorkspaceCommand[] | undefined;
+    /** An open database to use (and leave open) instead of opening config's: suites running many commands. */
+    database?: Database | undefined;
+  } = {},
 ): Promise<number> {
+  const commands = options.commands ?? WORKSPACE_COMMANDS;
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     for (const line of usage(commands)) io.out(line);
@@ -68,7 +73,7 @@ export async function runWorkspaceCli(
     io.err((err as Error).message);
     return EXIT.unavailable;
   }
-  const opened = await openForCli(config, io);
+  const opened = options.database ? { database: options.database, lock: undefined } : await openForCli(config, io);
   if (typeof opened === "number") return opened;
   const { database, lock } = opened;
   const smtp = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined;
@@ -118,7 +123,7 @@ export async function runWorkspaceCli(
     return known && err.status < 500 ? EXIT.refused : EXIT.unavailable;
   } finally {
     smtp?.close();
-    await database.close();
+    if (!options.database) await database.close();
     lock?.release();
   }
 }
