@@ -605,10 +605,7 @@ describe("test-imap", () => {
       emailBody(
         {},
         {
-          imap: [
-            { host: "127.0.0.1", tls: "none", username: "u", password: "p", port: closedPort },
-            { host: "127.0.0.1", tls: "none", ...good },
-          ],
+          imap: [{ host: "127.0.0.1", tls: "none", username: "u", password: "p", port: closedPort }, good],
         },
       ),
     );
