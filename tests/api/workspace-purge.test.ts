@@ -95,7 +95,7 @@ describe("workspace purge", () => {
       .insert(workspaceJobs)
       .values({ tenantId: b.id, tenantSlug: b.slug, kind: "purge", requestedBy: "platform" })
       .returning();
-    expect(await runWorkspaceJobs(deps)).toEqual({ done: 0, queued: 1, failed: 0 });
+    expect(await runWorkspaceJobs(deps)).toEqual({ done: 0, queued: 1, failed: 0, archives_removed: 0 });
     const [row] = await t.database.db.select().from(workspaceJobs).where(eq(workspaceJobs.id, job!.id));
     expect(row!.error).toMatch(/is active, not deleting/);
     await t.database.db.delete(workspaceJobs).where(eq(workspaceJobs.id, job!.id));
@@ -122,7 +122,7 @@ describe("workspace purge", () => {
         if (++units === 6) throw new Error("injected failure");
       },
     };
-    expect(await runWorkspaceJobs(deps, dying)).toEqual({ done: 0, queued: 1, failed: 0 });
+    expect(await runWorkspaceJobs(deps, dying)).toEqual({ done: 0, queued: 1, failed: 0, archives_removed: 0 });
     let [row] = await t.database.db.select().from(workspaceJobs).where(eq(workspaceJobs.id, job.id));
     expect(row!.status).toBe("queued");
     expect(row!.error).toBe("injected failure");
@@ -134,10 +134,10 @@ describe("workspace purge", () => {
 
     // A rerun stalls as a "running" job left by a dead process; the next sweep takes it over once stale.
     await t.database.db.update(workspaceJobs).set({ status: "running", updatedAt: t.clock.now() }).where(eq(workspaceJobs.id, job.id));
-    expect(await runWorkspaceJobs(deps)).toEqual({ done: 0, queued: 0, failed: 0 });
+    expect(await runWorkspaceJobs(deps)).toEqual({ done: 0, queued: 0, failed: 0, archives_removed: 0 });
     t.clock.advance(STALE_AFTER_MS + 1000);
     const seen: string[] = [];
-    expect(await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(String(p.progress.step)) })).toEqual({ done: 1, queued: 0, failed: 0 });
+    expect(await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(String(p.progress.step)) })).toEqual({ done: 1, queued: 0, failed: 0, archives_removed: 0 });
     // It resumed where it stopped: the steps before were not run again.
     expect(seen[0]).toBe("tables");
     expect(seen).toContain("blobs");

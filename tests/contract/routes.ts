@@ -32,6 +32,11 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     // LibreDesk fork's trash retention (conversation/retention.ts applies it).
     "GET /api/v1/settings/trash",
     "PUT /api/v1/settings/trash",
+    // [HQ] the workspace admin's data export (zip archive, signed expiring download).
+    "POST /api/v1/export",
+    "GET /api/v1/export",
+    "GET /api/v1/export/:id",
+    "GET /api/v1/export/:id/download",
     "GET /api/v1/usage",
   ]),
   ...routes("auth", [
@@ -297,6 +302,9 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     "DELETE /platform/v1/workspaces/:slug",
     "POST /platform/v1/workspaces/:slug/suspend",
     "POST /platform/v1/workspaces/:slug/resume",
+    "POST /platform/v1/workspaces/:slug/export",
+    "GET /platform/v1/exports/:id",
+    "GET /platform/v1/exports/:id/download",
     "GET /platform/v1/workspaces/:slug/domains",
     "POST /platform/v1/workspaces/:slug/domains",
     "POST /platform/v1/workspaces/:slug/domains/:hostname/verify",

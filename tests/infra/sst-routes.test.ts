@@ -204,7 +204,7 @@ describe("the media bucket", () => {
   const names = (fn: { link?: Array<{ record: Resource }> }) => (fn.link ?? []).map((r) => r.record.name);
   const bucket = "sst.aws.Bucket:Media.name";
 
-  it("is linked, with its name, to the media and knowledge families' functions and no other HTTP function", () => {
+  it("is linked, with its name, to the media, knowledge and export-serving families' functions and no other HTTP function", () => {
     const http = byType("sst.aws.Function").filter((f) => f.args.handler.startsWith("functions/http/"));
     const linked = http.filter((f) => names(f.args).includes("Media"));
     // The widget family stores uploads too, once it exists, and so does the knowledge base (/rag/upload).
@@ -212,6 +212,9 @@ describe("the media bucket", () => {
       "functions/http/media.handler",
       "functions/http/rag.handler",
       ...("widget" in FAMILY_ROUTES ? ["functions/http/widget.handler"] : []),
+      // Workspace export archives are presigned from the bucket: the admin's (settings) and the operator's (platform).
+      "functions/http/settings.handler",
+      "functions/http/platform.handler",
     ];
     expect(linked.map((f) => f.args.handler).sort()).toEqual(expected.sort());
     for (const fn of http)

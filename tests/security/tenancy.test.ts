@@ -80,6 +80,9 @@ const PARAM_OWNER: [RegExp, string][] = [
   [/^\/api\/v1\/rag\/sources\/:id/, "ragSource"],
   [/^\/api\/v1\/settings\/ai\/inbox\/:id/, "inbox"],
   [/^\/api\/v1\/domains\/:hostname/, "domain"],
+  // B's data export (a job id): neither its progress nor its archive from A.
+  [/^\/api\/v1\/export\/:id/, "export"],
+  [/^\/platform\/v1\/exports\/:id/, "export"],
   // The operator's platform API, called with A's credentials on A's host: it is no workspace's (404).
   [/^\/platform\/v1\/workspaces\/:slug/, "workspace"],
 ];
@@ -201,6 +204,10 @@ beforeAll(async () => {
   const signature = await b.admin.put("/api/v1/agents/me/signature", { signature: `<p>Signature ${MARK}</p>` });
   if (signature.status !== 200)
     throw new Error(`setup signature: ${signature.status} ${JSON.stringify(signature.body)}`);
+  // B's export of its data, queued.
+  const exported = await b.admin.post("/api/v1/export");
+  if (exported.status !== 202) throw new Error(`setup export: ${exported.status} ${JSON.stringify(exported.body)}`);
+  bIds.export = exported.body.data.id;
   // B's upload, held by a message of B's conversation (its bytes carry the MARK).
   const form = new FormData();
   form.append("file", new File([`Upload ${MARK}`], `upload-${MARK}.txt`, { type: "text/plain" }));

@@ -18,6 +18,10 @@ export const FAMILY_ROUTES = {
     ["POST", "/api/v1/settings/notifications/email/test"],
     ["GET", "/api/v1/settings/trash"],
     ["PUT", "/api/v1/settings/trash"],
+    ["POST", "/api/v1/export"],
+    ["GET", "/api/v1/export"],
+    ["GET", "/api/v1/export/:id"],
+    ["GET", "/api/v1/export/:id/download"],
     ["GET", "/api/v1/usage"],
   ],
   pci: [
@@ -292,6 +296,9 @@ export const FAMILY_ROUTES = {
     ["DELETE", "/platform/v1/workspaces/:slug"],
     ["POST", "/platform/v1/workspaces/:slug/suspend"],
     ["POST", "/platform/v1/workspaces/:slug/resume"],
+    ["POST", "/platform/v1/workspaces/:slug/export"],
+    ["GET", "/platform/v1/exports/:id"],
+    ["GET", "/platform/v1/exports/:id/download"],
     // A workspace's custom domains (families/platform/domains.ts).
     ["GET", "/platform/v1/workspaces/:slug/domains"],
     ["POST", "/platform/v1/workspaces/:slug/domains"],

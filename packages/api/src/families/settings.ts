@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { emailNotificationRoutes } from "./settings/email-notification.ts";
+import { exportSettingsRoutes } from "./settings/export.ts";
 import { generalSettingsRoutes } from "./settings/general.ts";
 import { trashSettingsRoutes } from "./settings/trash.ts";
 import { usageSettingsRoutes } from "./settings/usage.ts";
@@ -10,4 +11,5 @@ export const settingsFamily = new Hono<AppEnv>()
   .route("/", generalSettingsRoutes)
   .route("/", emailNotificationRoutes)
   .route("/", trashSettingsRoutes)
+  .route("/", exportSettingsRoutes)
   .route("/", usageSettingsRoutes);

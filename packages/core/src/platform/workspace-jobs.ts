@@ -5,6 +5,7 @@ import type { Db } from "../port/database.ts";
 import { workspaceJobs } from "./platform.sql.ts";
 import { initialPurgeState, purgeProgress, runPurge, type PurgeDeps, type PurgeState } from "./purge.ts";
 import { runExport, type ExportDeps, type ExportState } from "./export.ts";
+import { removeExpiredExports } from "./export-jobs.ts";
 
 export type WorkspaceJob = typeof workspaceJobs.$inferSelect;
 
@@ -133,14 +134,15 @@ export async function runWorkspaceJob(
 }
 
 /**
- * The runner of both runtimes (the `workspace-jobs` scheduled job): claims and runs queued and stale jobs one
- * after another until none is left or `shouldPause` says the time is up.
+ * The runner of both runtimes (the `workspace-jobs` scheduled job): removes expired export archives, then
+ * claims and runs queued and stale jobs one after another until none is left or `shouldPause` says the time is up.
  */
 export async function runWorkspaceJobs(
   deps: WorkspaceJobDeps,
   options: RunOptions = {},
-): Promise<{ done: number; queued: number; failed: number }> {
-  const counts = { done: 0, queued: 0, failed: 0 };
+): Promise<{ done: number; queued: number; failed: number; archives_removed: number }> {
+  const archives_removed = await removeExpiredExports(deps, deps.clock.now());
+  const counts = { done: 0, queued: 0, failed: 0, archives_removed };
   for (;;) {
     if (options.shouldPause?.()) break;
     const job = await claimWorkspaceJob(deps.db, deps.clock.now());

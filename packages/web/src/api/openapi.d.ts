@@ -1478,6 +1478,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/export"];
+        put?: never;
+        post: operations["post /api/v1/export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/export/:id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/export/:id/download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inboxes": {
         parameters: {
             query?: never;
@@ -2422,6 +2470,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /api/v1/usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/views/{id}/conversations": {
         parameters: {
             query?: never;
@@ -2678,6 +2742,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/exports/:id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/exports/:id/download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/v1/workspaces": {
         parameters: {
             query?: never;
@@ -2758,6 +2854,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/v1/workspaces/{slug}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post /platform/v1/workspaces/:slug/export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/v1/workspaces/{slug}/resume": {
         parameters: {
             query?: never;
@@ -2784,6 +2896,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["post /platform/v1/workspaces/:slug/suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/v1/workspaces/{slug}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get /platform/v1/workspaces/:slug/usage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4051,6 +4179,26 @@ export interface components {
             /** @description An image shown inside a message's HTML. */
             inline: boolean;
         };
+        UsageReport: {
+            /** @description `YYYY-MM` (UTC). */
+            month: string;
+            /** @description Conversations created in the month. */
+            conversations: number;
+            /** @description Messages created in the month. */
+            messages: number;
+            /** @description Calls to the workspace's cloud AI providers in the month (drafts, rewrites, embeddings). */
+            ai_calls: number;
+            /** @description Tokens those providers reported for chat calls in the month. */
+            ai_tokens: number;
+            /** @description Enabled agents now (the seats `limits.agents` counts). */
+            agents: number;
+            /** @description Inboxes now. */
+            inboxes: number;
+            /** @description Bytes of stored media now. */
+            storage_bytes: number;
+            /** @description The plan's limits; an absent key is unlimited. */
+            limits: components["schemas"]["WorkspaceLimits"];
+        };
         WidgetChatStarted: {
             conversation: components["schemas"]["WidgetConversation"];
             /** @description The newest messages, oldest first. */
@@ -4205,6 +4353,32 @@ export interface components {
                 /** Format: date-time */
                 created_at: string;
             };
+        };
+        WorkspaceExport: {
+            id: number;
+            /** @constant */
+            kind: "export";
+            /** @description The workspace's slug. */
+            workspace: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            progress: {
+                tables_done: number;
+                tables_total: number;
+                percent: number;
+            };
+            /** @description Why the last run failed (it is retried from the queue). */
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+            /** @description When the archive is removed. */
+            expires_at: string | null;
+            /** @description The archive's size in bytes. */
+            size: number | null;
+            /** @description A signed link to the zip archive, valid until download_expires_at; null until done or once expired. */
+            download_url: string | null;
+            download_expires_at: string | null;
         };
         WorkspaceLimits: {
             agents?: number;
@@ -8055,6 +8229,116 @@ export interface operations {
             404: components["responses"]["NotFoundError"];
         };
     };
+    "get /api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceExport"][];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "post /api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work runs in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceExport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    "get /api/v1/export/:id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceExport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
+    "get /api/v1/export/:id/download": {
+        parameters: {
+            query?: {
+                expires?: string;
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export's zip archive (in the cloud, 302 to a short-lived presigned S3 URL). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
     "get /api/v1/inboxes": {
         parameters: {
             query?: never;
@@ -11149,6 +11433,34 @@ export interface operations {
             404: components["responses"]["NotFoundError"];
         };
     };
+    "get /api/v1/usage": {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UsageReport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            403: components["responses"]["PermissionError"];
+            404: components["responses"]["NotFoundError"];
+        };
+    };
     "get /api/v1/views/:id/conversations": {
         parameters: {
             query?: {
@@ -11693,6 +12005,63 @@ export interface operations {
             404: components["responses"]["NotFoundError"];
         };
     };
+    "get /platform/v1/exports/:id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceExport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "get /platform/v1/exports/:id/download": {
+        parameters: {
+            query?: {
+                expires?: string;
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export's zip archive (in the cloud, 302 to a short-lived presigned S3 URL). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
     "get /platform/v1/workspaces": {
         parameters: {
             query?: {
@@ -12007,6 +12376,35 @@ export interface operations {
             429: components["responses"]["RateLimitError"];
         };
     };
+    "post /platform/v1/workspaces/:slug/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work runs in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WorkspaceExport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
     "post /platform/v1/workspaces/:slug/resume": {
         parameters: {
             query?: never;
@@ -12068,6 +12466,36 @@ export interface operations {
             401: components["responses"]["AuthError"];
             404: components["responses"]["NotFoundError"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimitError"];
+        };
+    };
+    "get /platform/v1/workspaces/:slug/usage": {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UsageReport"];
+                    };
+                };
+            };
+            400: components["responses"]["InputError"];
+            401: components["responses"]["AuthError"];
+            404: components["responses"]["NotFoundError"];
             429: components["responses"]["RateLimitError"];
         };
     };

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../env.ts";
 import { platformAccess } from "./access.ts";
 import { domainRoutes } from "./domains.ts";
 import { usageRoutes } from "./usage.ts";
+import { exportRoutes } from "./exports.ts";
 import { workspaceRoutes } from "./workspaces.ts";
 
 /**
@@ -10,4 +11,4 @@ import { workspaceRoutes } from "./workspaces.ts";
  * route passes platformAccess first (on/off, host, rate limit, key, audit). Each file of this folder holds
  * one group of routes; a new group is one `.route("/", …)` line here.
  */
-export const platformFamily = new Hono<AppEnv>().use("/platform/v1/*", platformAccess).route("/", workspaceRoutes).route("/", usageRoutes).route("/", domainRoutes);
+export const platformFamily = new Hono<AppEnv>().use("/platform/v1/*", platformAccess).route("/", workspaceRoutes).route("/", usageRoutes).route("/", domainRoutes).route("/", exportRoutes);
