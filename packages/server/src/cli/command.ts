@@ -34,6 +34,6 @@ export type WorkspaceCommand = {
   options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
   run(
     ctx: CliContext,
-    args: { positionals: string[]; values: Record<string, string | boolean | string[] | boolean[] | undefined> },
+    args: { positionals: string[]; values: Record<string, string | boolean | (string | boolean)[] | undefined> },
   ): Promise<CommandResult>;
 };
