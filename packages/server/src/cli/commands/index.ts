@@ -1,5 +1,6 @@
 import type { WorkspaceCommand } from "../command.ts";
 import { createCommand } from "./create.ts";
+import { exportCommand } from "./export.ts";
 import { deleteCommand, resumeCommand, suspendCommand } from "./lifecycle.ts";
 import { listCommand, showCommand } from "./list.ts";
 
@@ -14,4 +15,5 @@ export const WORKSPACE_COMMANDS: readonly WorkspaceCommand[] = [
   suspendCommand,
   resumeCommand,
   deleteCommand,
+  exportCommand,
 ];
