@@ -142,7 +142,10 @@ describe("AI calls per month", () => {
     expect((await rewrite(a)).status).toBe(200);
     const sent = openai.requestsTo("/chat/completions").length;
     const over = await rewrite(a);
-    expectQuota(over, /^This workspace's plan allows 2 AI calls per month and they are used; AI is available again from \d{4}-\d{2}-01/);
+    expectQuota(
+      over,
+      /^This workspace's plan allows 2 AI calls per month and they are used; AI is available again from \d{4}-\d{2}-01/,
+    );
     expect(openai.requestsTo("/chat/completions")).toHaveLength(sent);
     const rows = await t.database.db.select().from(tenantUsage).where(eq(tenantUsage.tenantId, a.id));
     const month = usageMonth(t.clock.now());
@@ -194,7 +197,9 @@ describe("API requests per minute", () => {
     expect(over.status).toBe(429);
     expect(over.body.data).toEqual({
       type: "RateLimitError",
-      message: expect.stringMatching(/^This workspace's plan allows 3 API requests per minute per API key; retry in \d+ s$/),
+      message: expect.stringMatching(
+        /^This workspace's plan allows 3 API requests per minute per API key; retry in \d+ s$/,
+      ),
     });
     expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another key of the same workspace has its own minute.

@@ -38,7 +38,9 @@ describe("usage across workspaces", () => {
   it("the operator's usage route is not reachable from a workspace's host, even with the platform key", async () => {
     const res = await new Client(t, b.host, { bearer: PLATFORM_KEY }).get(`/platform/v1/workspaces/${a.slug}/usage`);
     expect(res.status).toBe(404);
-    const op = await new Client(t, BASE_DOMAIN, { bearer: PLATFORM_KEY }).get(`/platform/v1/workspaces/${a.slug}/usage`);
+    const op = await new Client(t, BASE_DOMAIN, { bearer: PLATFORM_KEY }).get(
+      `/platform/v1/workspaces/${a.slug}/usage`,
+    );
     expect(op.body.data).toMatchObject({ conversations: 1, ai_calls: 77, limits: { storage_bytes: 7777 } });
   });
 

@@ -10,6 +10,7 @@ import webPeople from "./en-web/people.json" with { type: "json" };
 import webRealtime from "./en-web/realtime.json" with { type: "json" };
 import webSearch from "./en-web/search.json" with { type: "json" };
 import webSettings from "./en-web/settings.json" with { type: "json" };
+import webUsage from "./en-web/usage.json" with { type: "json" };
 import webShell from "./en-web/shell.json" with { type: "json" };
 import webShortcuts from "./en-web/shortcuts.json" with { type: "json" };
 import webSidebar from "./en-web/sidebar.json" with { type: "json" };
@@ -49,6 +50,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/shortcuts.json": webShortcuts,
   "en-web/sidebar.json": webSidebar,
   "en-web/thread.json": webThread,
+  "en-web/usage.json": webUsage,
   "en-web/workflow.json": webWorkflow,
 };
 

@@ -31,11 +31,7 @@ export async function tenantLimits(db: Db, tenantId: number): Promise<TenantLimi
  * workspace then count one after the other, so neither can slip past a limit the other just reached.
  */
 async function lockedLimits(tx: Db, tenantId: number): Promise<TenantLimits> {
-  const [row] = await tx
-    .select({ limits: tenants.limits })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId))
-    .for("update");
+  const [row] = await tx.select({ limits: tenants.limits }).from(tenants).where(eq(tenants.id, tenantId)).for("update");
   return row?.limits ?? {};
 }
 

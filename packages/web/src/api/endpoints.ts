@@ -135,6 +135,7 @@ export const ENDPOINTS = {
   testSettingsNotificationMail: ["POST", "/api/v1/settings/notifications/email/test"],
   settingsPci: ["GET", "/api/v1/settings/pci"],
   saveSettingsPci: ["PUT", "/api/v1/settings/pci"],
+  usage: ["GET", "/api/v1/usage"],
   ecommerceSettings: ["GET", "/api/v1/ecommerce/settings"],
   saveEcommerceSettings: ["PUT", "/api/v1/ecommerce/settings"],
   testEcommerce: ["POST", "/api/v1/ecommerce/test"],

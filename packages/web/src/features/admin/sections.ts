@@ -111,6 +111,14 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     component: () => import("./settings/EcommercePage.vue"),
   },
   {
+    name: "usage",
+    path: "usage",
+    group: "workspace",
+    label: "web.usage.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/UsagePage.vue"),
+  },
+  {
     name: "ai-providers",
     path: "ai/providers",
     group: "ai",

@@ -1,0 +1,60 @@
+import { recordUsage } from "@helperiq/core/tenant/ai-usage";
+import { tenants } from "@helperiq/core/schema";
+import { eq } from "drizzle-orm";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
+import { openSignedIn, startWebApp, type WebApp, waitFor } from "../support/web-app.ts";
+
+/** The admin console's Usage screen: the month's figures beside the plan's limits, another month picked. */
+const ADMIN = { email: "ada@acme.example", password: "ada-password-12345" };
+let app: WebApp;
+let page: Page;
+let watch: ReturnType<typeof watchPage>;
+
+describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin: usage in Chromium", { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    app = await startWebApp({ adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+    const db = app.seed.database.db;
+    await db
+      .update(tenants)
+      .set({ limits: { agents: 1, storage_bytes: 1024 * 1024, ai_calls_per_month: 100 } })
+      .where(eq(tenants.id, app.tenant.id));
+    await recordUsage(db, app.tenant.id, new Date(), "ai_calls", 12);
+    await recordUsage(db, app.tenant.id, new Date(), "ai_tokens", 3400);
+    ({ page, watch } = await app.openPage());
+  }, 240_000);
+
+  afterEach(() => {
+    expect(watch.problems).toEqual([]);
+    expect(watch.takeHttpErrors()).toEqual([]);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const cells = async (key: string) =>
+    (await page.locator(`tr[data-usage="${key}"]`).innerText()).replace(/\s+/g, " ").trim();
+
+  it("shows the month's figures beside the limits, the agents row at its limit, and another month's", async () => {
+    await openSignedIn(app, page, "/admin/usage", ADMIN.email, ADMIN.password);
+    expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+    await page.getByRole("heading", { level: 1, name: "Usage" }).waitFor();
+    await page.locator('tr[data-usage="ai-calls"]').waitFor();
+    expect(await cells("ai-calls")).toBe("AI calls 12 100");
+    expect(await cells("ai-tokens")).toBe("AI tokens 3,400 Unlimited");
+    expect(await cells("agents")).toBe("Enabled agents 1 At the limit 1");
+    expect(await cells("storage")).toMatch(/^Storage \d+(\.\d)? (bytes|KB|MB) 1 MB$/);
+    expect(await cells("inboxes")).toBe("Inboxes 0 Unlimited");
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "usage-month");
+
+    await page.getByLabel("Month", { exact: true }).fill("2001-01");
+    await waitFor("January 2001's figures", async () =>
+      (await cells("ai-calls")) === "AI calls 0 100" ? true : undefined,
+    );
+    expect(await cells("conversations")).toBe("Conversations created 0 Unlimited");
+    // States are what the workspace holds now, whatever the month.
+    expect(await cells("agents")).toBe("Enabled agents 1 At the limit 1");
+  });
+});
