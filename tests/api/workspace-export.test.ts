@@ -35,7 +35,10 @@ beforeAll(async () => {
   await seedWorkspace(t, b);
   const db = t.database.db;
   const inbox = await createInbox(t, a, { name: "Sealed" });
-  await db.update(inboxes).set({ secrets: seal(t.secrets, JSON.stringify({ imap: SEALED_IMAP })) }).where(eq(inboxes.id, inbox.id));
+  await db
+    .update(inboxes)
+    .set({ secrets: seal(t.secrets, JSON.stringify({ imap: SEALED_IMAP })) })
+    .where(eq(inboxes.id, inbox.id));
   await db.insert(settings).values({
     tenantId: a.id,
     key: "notification.email",
@@ -59,7 +62,9 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function download(tenant: TestTenant, url: string, bearer = tenant.admin.creds.bearer!) {
-  return t.app.request(`http://${tenant.host}${url}`, { headers: { host: tenant.host, authorization: `Bearer ${bearer}` } });
+  return t.app.request(`http://${tenant.host}${url}`, {
+    headers: { host: tenant.host, authorization: `Bearer ${bearer}` },
+  });
 }
 
 describe("the workspace admin's export", () => {
@@ -80,14 +85,18 @@ describe("the workspace admin's export", () => {
     jobId = res.body.data.id;
     expect((await a.admin.post("/api/v1/export")).body.data.id).toBe(jobId);
     const seen: number[] = [];
-    expect(await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(Number(p.progress.percent)) })).toMatchObject({ done: 1 });
+    expect(
+      await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(Number(p.progress.percent)) }),
+    ).toMatchObject({ done: 1 });
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(100);
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     const view = (await a.admin.get(`/api/v1/export/${jobId}`)).body.data;
     expect(view).toMatchObject({ status: "done", progress: { percent: 100, tables_total: EXPORTED_TABLES.length } });
     expect(view.size).toBeGreaterThan(0);
-    expect(view.download_url).toMatch(new RegExp(`^/api/v1/export/${jobId}/download\\?expires=\\d+&signature=[\\w-]{43}$`));
+    expect(view.download_url).toMatch(
+      new RegExp(`^/api/v1/export/${jobId}/download\\?expires=\\d+&signature=[\\w-]{43}$`),
+    );
     url = view.download_url;
     expect((await a.admin.get("/api/v1/export")).body.data.map((j: { id: number }) => j.id)).toEqual([jobId]);
     // Stored outside the workspace's prefix, so the archive outlives a purge of its workspace.
@@ -107,13 +116,20 @@ describe("the workspace admin's export", () => {
     const counts = await countTenantRows(t, a.id);
     for (const table of EXPORTED_TABLES) {
       const text = await zip.file(`tables/${table.name}.ndjson`)!.async("string");
-      const rows = text ? text.trimEnd().split("\n").map((l) => JSON.parse(l)) : [];
+      const rows = text
+        ? text
+            .trimEnd()
+            .split("\n")
+            .map((l) => JSON.parse(l))
+        : [];
       expect(rows.length, table.name).toBe(counts[table.name]);
       for (const row of rows) expect(row.tenant_id).toBe(a.id);
     }
     const media = names.filter((n) => n.startsWith("media/") && !n.endsWith("/"));
     expect(media.length).toBe(3);
-    expect(await zip.file(media.find((n) => n.endsWith("scan-0.txt"))!)!.async("string")).toBe(`attachment 0 of ${a.slug}`);
+    expect(await zip.file(media.find((n) => n.endsWith("scan-0.txt"))!)!.async("string")).toBe(
+      `attachment 0 of ${a.slug}`,
+    );
     const manifest = JSON.parse(await zip.file("manifest.json")!.async("string"));
     expect(manifest).toMatchObject({ format: "helperiq-workspace-export", workspace: { slug: a.slug } });
     expect(JSON.parse(await zip.file("workspace.json")!.async("string"))).toMatchObject({ id: a.id, slug: a.slug });
@@ -129,14 +145,25 @@ describe("the workspace admin's export", () => {
     expect(all).not.toContain(hash!.h);
     const [admin] = await t.database.db.select({ p: users.passwordHash }).from(users).where(eq(users.id, a.adminId));
     expect(all).not.toContain(admin!.p!);
-    const user = (await zip.file("tables/users.ndjson")!.async("string")).split("\n").map((l) => l && JSON.parse(l)).find((u) => u && u.id === a.adminId);
+    const user = (await zip.file("tables/users.ndjson")!.async("string"))
+      .split("\n")
+      .map((l) => l && JSON.parse(l))
+      .find((u) => u && u.id === a.adminId);
     expect(user.password_hash).toBe("••••••••");
     expect(user.email).toBe(a.adminEmail);
   });
 
   it("masks every column whose name says credential, or leaves its table out", () => {
     // A new column named like a secret fails here until it is masked or known to be harmless.
-    const harmless = new Set(["rag_documents.content_hash", "custom_attributes.key", "settings.key", "media.storage_key", "rag_documents.document_key", "statuses.system_key", "inbox_mail_state.poll_token"]);
+    const harmless = new Set([
+      "rag_documents.content_hash",
+      "custom_attributes.key",
+      "settings.key",
+      "media.storage_key",
+      "rag_documents.document_key",
+      "statuses.system_key",
+      "inbox_mail_state.poll_token",
+    ]);
     for (const table of EXPORTED_TABLES)
       for (const column of getTableConfig(table.table).columns) {
         const name = `${table.name}.${column.name}`;
@@ -149,7 +176,14 @@ describe("the workspace admin's export", () => {
     expect((await b.admin.get(`/api/v1/export/${jobId}`)).status).toBe(404);
     expect((await download(b, url)).status).toBe(404);
     expect((await download(a, url.replace(/signature=.{5}/, "signature=AAAAA"))).status).toBe(404);
-    expect((await download(a, url.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 1}`))).status).toBe(404);
+    expect(
+      (
+        await download(
+          a,
+          url.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 1}`),
+        )
+      ).status,
+    ).toBe(404);
     expect((await download(a, `/api/v1/export/${jobId}/download`)).status).toBe(404);
     t.clock.advance(3601 * 1000);
     expect((await download(a, url)).status).toBe(404);

@@ -46,7 +46,10 @@ async function blobKeys(tenantId: number) {
 }
 
 async function markDeleting(tenant: TestTenant) {
-  await t.database.db.update(tenants).set({ status: "deleting", deletedAt: t.clock.now() }).where(eq(tenants.id, tenant.id));
+  await t.database.db
+    .update(tenants)
+    .set({ status: "deleting", deletedAt: t.clock.now() })
+    .where(eq(tenants.id, tenant.id));
   const [job] = await t.database.db
     .insert(workspaceJobs)
     .values({ tenantId: tenant.id, tenantSlug: tenant.slug, kind: "purge", requestedBy: "platform" })
@@ -57,7 +60,15 @@ async function markDeleting(tenant: TestTenant) {
 describe("tenant-owned tables", () => {
   it("are every schema table with a tenant_id referencing tenants, children before the tables they reference", () => {
     const names = TENANT_TABLES.map((x) => x.name);
-    for (const expected of ["conversations", "messages", "media", "rag_documents", "users", "tenant_domains", "sessions"])
+    for (const expected of [
+      "conversations",
+      "messages",
+      "media",
+      "rag_documents",
+      "users",
+      "tenant_domains",
+      "sessions",
+    ])
       expect(names).toContain(expected);
     expect(names).not.toContain("tenants");
     expect(names).not.toContain("workspace_jobs");
@@ -104,12 +115,26 @@ describe("workspace purge", () => {
 
   it("resumes a purge that died half way, empties every tenant table and blob of A and leaves B byte for byte", async () => {
     const before = await countTenantRows(t, a.id);
-    for (const table of ["users", "conversations", "messages", "media", "rag_documents", "sessions", "api_keys", "conversation_tags", "team_members", "notifications", "tenant_domains"])
+    for (const table of [
+      "users",
+      "conversations",
+      "messages",
+      "media",
+      "rag_documents",
+      "sessions",
+      "api_keys",
+      "conversation_tags",
+      "team_members",
+      "notifications",
+      "tenant_domains",
+    ])
       expect(before[table], table).toBeGreaterThan(0);
     expect((await blobKeys(a.id)).length).toBe(3);
     const bBefore = await fingerprintTenant(t, b.id);
     const bBlobs = await blobKeys(b.id);
-    const bBytes = await Promise.all(bBlobs.map(async (k) => Buffer.from((await t.blobs.get(k))!.body).toString("hex")));
+    const bBytes = await Promise.all(
+      bBlobs.map(async (k) => Buffer.from((await t.blobs.get(k))!.body).toString("hex")),
+    );
     const t0 = t.clock.now();
     await deps.rateCounter.hit(rateKey("rl", "auth", a.id, "203.0.113.9"), 60, t0);
     await deps.rateCounter.hit(rateKey("rl", "auth", b.id, "203.0.113.9"), 60, t0);
@@ -133,18 +158,30 @@ describe("workspace purge", () => {
     expect(Object.values(mid).some((n) => n > 0)).toBe(true);
 
     // A rerun stalls as a "running" job left by a dead process; the next sweep takes it over once stale.
-    await t.database.db.update(workspaceJobs).set({ status: "running", updatedAt: t.clock.now() }).where(eq(workspaceJobs.id, job.id));
+    await t.database.db
+      .update(workspaceJobs)
+      .set({ status: "running", updatedAt: t.clock.now() })
+      .where(eq(workspaceJobs.id, job.id));
     expect(await runWorkspaceJobs(deps)).toEqual({ done: 0, queued: 0, failed: 0, archives_removed: 0 });
     t.clock.advance(STALE_AFTER_MS + 1000);
     const seen: string[] = [];
-    expect(await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(String(p.progress.step)) })).toEqual({ done: 1, queued: 0, failed: 0, archives_removed: 0 });
+    expect(await runWorkspaceJobs(deps, { onProgress: (p) => void seen.push(String(p.progress.step)) })).toEqual({
+      done: 1,
+      queued: 0,
+      failed: 0,
+      archives_removed: 0,
+    });
     // It resumed where it stopped: the steps before were not run again.
     expect(seen[0]).toBe("tables");
     expect(seen).toContain("blobs");
     [row] = await t.database.db.select().from(workspaceJobs).where(eq(workspaceJobs.id, job.id));
     expect(row!.status).toBe("done");
     expect(row!.progress).toMatchObject({ step: "done", tables_done: TENANT_TABLES.length });
-    expect((row!.result as { deleted: Record<string, number> }).deleted).toMatchObject({ blobs: 3, tenants: 1, rate_counters: 1 });
+    expect((row!.result as { deleted: Record<string, number> }).deleted).toMatchObject({
+      blobs: 3,
+      tenants: 1,
+      rate_counters: 1,
+    });
 
     const after = await countTenantRows(t, a.id);
     expect(Object.entries(after).filter(([, n]) => n !== 0)).toEqual([]);
@@ -169,7 +206,12 @@ describe("workspace purge", () => {
     const job = await markDeleting(c);
     const { runPurge, initialPurgeState } = await import("@helperiq/core/platform/purge");
     const states: string[] = [];
-    const end = await runPurge(deps, c.id, initialPurgeState(), async (s) => void states.push(`${s.step}:${s.table ?? ""}`));
+    const end = await runPurge(
+      deps,
+      c.id,
+      initialPurgeState(),
+      async (s) => void states.push(`${s.step}:${s.table ?? ""}`),
+    );
     expect(end.step).toBe("done");
     // One saved state per unit: the two first steps, one per table, the blob page, the tenants row.
     expect(states.length).toBe(2 + TENANT_TABLES.length + 1 + 1);

@@ -126,7 +126,12 @@ describe("the workspace-jobs cron in the cloud", () => {
       MEDIA_BUCKET: s3.bucket,
       RATE_TABLE,
     };
-    expect(await runCron("workspace-jobs", t.database, env)).toEqual({ done: 1, queued: 0, failed: 0, archives_removed: 0 });
+    expect(await runCron("workspace-jobs", t.database, env)).toEqual({
+      done: 1,
+      queued: 0,
+      failed: 0,
+      archives_removed: 0,
+    });
     const [row] = await t.database.db.select().from(workspaceJobs).where(eq(workspaceJobs.id, job!.id));
     expect(row!.status).toBe("done");
     expect((row!.result as { deleted: Record<string, number> }).deleted).toMatchObject({
@@ -151,7 +156,12 @@ describe("the workspace-jobs cron in the cloud", () => {
       .insert(workspaceJobs)
       .values({ tenantId: b.id, tenantSlug: b.slug, kind: "purge", requestedBy: "platform" })
       .returning();
-    expect(await runCron("workspace-jobs", t.database, {})).toEqual({ done: 0, queued: 1, failed: 0, archives_removed: 0 });
+    expect(await runCron("workspace-jobs", t.database, {})).toEqual({
+      done: 0,
+      queued: 1,
+      failed: 0,
+      archives_removed: 0,
+    });
     const [row] = await t.database.db.select().from(workspaceJobs).where(eq(workspaceJobs.id, job!.id));
     expect(row!.error).toMatch(/WS_TABLE\/WS_ENDPOINT not set/);
     expect((await countTenantRows(t, b.id)).tenants).toBe(1);

@@ -52,7 +52,9 @@ describe("workspace export", () => {
     expect(res.code, res.err.join("\n")).toBe(0);
     expect(res.err.some((l) => /export \d+: +0% \(0\/\d+ tables\)/.test(l))).toBe(true);
     expect(res.err.at(-1)).toMatch(/100% \((\d+)\/\1 tables\)/);
-    expect(res.out.join("\n")).toMatch(new RegExp(`Export \\d+ of ${a.slug}: \\d+ bytes, \\d+ files, written to ${file}`));
+    expect(res.out.join("\n")).toMatch(
+      new RegExp(`Export \\d+ of ${a.slug}: \\d+ bytes, \\d+ files, written to ${file}`),
+    );
     const zip = await JSZip.loadAsync(readFileSync(file));
     expect(JSON.parse(await zip.file("workspace.json")!.async("string")).slug).toBe(a.slug);
     expect(Object.keys(zip.files).filter((n) => n.startsWith("media/") && !n.endsWith("/")).length).toBe(2);

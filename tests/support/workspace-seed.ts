@@ -80,7 +80,9 @@ export async function seedWorkspace(t: TestApp, tenant: TestTenant, size = { con
       embeddingModel: "test",
     });
   }
-  await db.insert(tenantDomains).values({ tenantId: tenant.id, hostname: `help.${tenant.slug}.example`, verificationToken: "tok" });
+  await db
+    .insert(tenantDomains)
+    .values({ tenantId: tenant.id, hostname: `help.${tenant.slug}.example`, verificationToken: "tok" });
   await db.insert(tenantUsage).values({ tenantId: tenant.id, month: "2026-11", metric: "ai_calls", value: 3 });
   return { agent, contact };
 }

@@ -11,7 +11,9 @@ export const downloadQuery = z.object({
     .string()
     .max(64)
     .optional()
-    .describe("HMAC over the export's id and `expires` with the server's keyring. Without both: 404, like a wrong link."),
+    .describe(
+      "HMAC over the export's id and `expires` with the server's keyring. Without both: 404, like a wrong link.",
+    ),
 });
 
 export const ARCHIVE_BYTES = {

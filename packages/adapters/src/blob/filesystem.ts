@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { randomUUID } from "node:crypto";
+import type { Dirent } from "node:fs";
 import type { BlobStore } from "@helperiq/core/port/blob-store";
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -70,7 +71,7 @@ export function createFilesystemBlobStore(root: string): BlobStore {
 
 /** Every object file under `dir` (not the `.type` sidecars nor half-written temporary files). */
 async function walk(dir: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {

@@ -65,7 +65,10 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
           }),
         );
         const failed = out.Errors ?? [];
-        if (failed.length) throw new Error(`S3 could not delete ${failed.length} object(s), e.g. ${failed[0]!.Key}: ${failed[0]!.Message}`);
+        if (failed.length)
+          throw new Error(
+            `S3 could not delete ${failed.length} object(s), e.g. ${failed[0]!.Key}: ${failed[0]!.Message}`,
+          );
       }
     },
     async presignedGetUrl(key, { expiresInSeconds, filename, attachment }) {

@@ -69,7 +69,11 @@ export function createDynamoRateCounter(options: DynamoRateCounterOptions): Rate
       let start: Record<string, AttributeValue> | undefined;
       do {
         const page = await client.send(
-          new Scan({ TableName: options.tableName, ProjectionExpression: "pk", ...(start ? { ExclusiveStartKey: start } : {}) }),
+          new Scan({
+            TableName: options.tableName,
+            ProjectionExpression: "pk",
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
         );
         for (const item of page.Items ?? []) {
           const pk = item.pk?.S;

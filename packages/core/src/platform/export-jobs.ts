@@ -37,7 +37,11 @@ type Job = typeof workspaceJobs.$inferSelect;
  * Queues an export of workspace `tenantId` (one at a time: a queued or running export is returned instead of
  * a second one). The workspace-jobs runner writes the archive.
  */
-export async function requestExport(deps: { db: Db; clock: Clock }, tenantId: number, requestedBy: string): Promise<Job> {
+export async function requestExport(
+  deps: { db: Db; clock: Clock },
+  tenantId: number,
+  requestedBy: string,
+): Promise<Job> {
   return deps.db.transaction(async (tx) => {
     const [tenant] = await tx
       .select({ slug: tenants.slug, status: tenants.status })
@@ -98,7 +102,7 @@ export function downloadable(job: Job, now: Date): boolean {
 }
 
 const archiveOf = (job: Job) => {
-  const result = job.result as Partial<ExportResult> & { removed?: boolean } | null;
+  const result = job.result as (Partial<ExportResult> & { removed?: boolean }) | null;
   return result?.key && !result.removed ? (result as ExportResult) : undefined;
 };
 
@@ -171,7 +175,14 @@ export async function removeExpiredExports(deps: { db: Db; blobs: BlobStore }, n
   const due = await deps.db
     .select()
     .from(workspaceJobs)
-    .where(and(eq(workspaceJobs.kind, "export"), eq(workspaceJobs.status, "done"), isNotNull(workspaceJobs.expiresAt), lte(workspaceJobs.expiresAt, now)))
+    .where(
+      and(
+        eq(workspaceJobs.kind, "export"),
+        eq(workspaceJobs.status, "done"),
+        isNotNull(workspaceJobs.expiresAt),
+        lte(workspaceJobs.expiresAt, now),
+      ),
+    )
     .limit(100);
   let removed = 0;
   for (const job of due) {

@@ -30,11 +30,17 @@ export const exportSettingsRoutes = new Hono<AppEnv>()
       jobs.map((job) => exportJobView(job, secrets, clock.now(), downloadPath(job.id))),
     );
   })
-  .get("/api/v1/export/:id", auth("general_settings:manage"), validate("param", idParam), responds(exportJob), async (c) => {
-    const { database, clock, secrets } = c.get("deps");
-    const job = await getExportJob(database.db, c.req.valid("param").id, c.get("tenant").id);
-    return ok(c, exportJobView(job, secrets, clock.now(), downloadPath(job.id)));
-  })
+  .get(
+    "/api/v1/export/:id",
+    auth("general_settings:manage"),
+    validate("param", idParam),
+    responds(exportJob),
+    async (c) => {
+      const { database, clock, secrets } = c.get("deps");
+      const job = await getExportJob(database.db, c.req.valid("param").id, c.get("tenant").id);
+      return ok(c, exportJobView(job, secrets, clock.now(), downloadPath(job.id)));
+    },
+  )
   .get(
     "/api/v1/export/:id/download",
     auth("general_settings:manage"),
