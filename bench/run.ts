@@ -7,6 +7,7 @@ import { benchDeliver } from "./deliver.ts";
 import { benchRealtime } from "./realtime.ts";
 import { benchRag } from "./rag.ts";
 import { benchWeb } from "./web.ts";
+import { benchWorkspaceLifecycle } from "./workspace-lifecycle.ts";
 
 /** `npm run bench`: runs every benchmark and writes its JSON under bench/results/. BENCH=name runs one. */
 const out = path.resolve("bench/results");
@@ -28,3 +29,5 @@ if (!only || only === "realtime") write("realtime", await benchRealtime());
 if (!only || only === "rag") write("rag", await benchRag());
 // Issue 14: the web app's initial JavaScript, sign-in → inbox and click → conversation in Chromium.
 if (!only || only === "web") write("web", await benchWeb());
+// Issue 16: export and purge of a workspace of 10k conversations / 100k messages on PostgreSQL.
+if (!only || only === "workspace-lifecycle") write("workspace-lifecycle", await benchWorkspaceLifecycle());
