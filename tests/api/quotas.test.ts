@@ -1,6 +1,6 @@
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { resolveAi } from "@helperiq/core/ai/index";
-import { recordUsage, usageMonth } from "@helperiq/core/tenant/ai-usage";
+import { recordUsage, usageMonth } from "@helperiq/core/quota/ai-usage";
 import type { TenantLimits } from "@helperiq/core/tenant/tenant.sql";
 import { media, tenants, tenantUsage, users } from "@helperiq/core/schema";
 import { and, eq } from "drizzle-orm";

@@ -1,4 +1,4 @@
-import { recordUsage } from "@helperiq/core/tenant/ai-usage";
+import { recordUsage } from "@helperiq/core/quota/ai-usage";
 import { tenants } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";

@@ -1,4 +1,4 @@
-import { recordUsage } from "@helperiq/core/tenant/ai-usage";
+import { recordUsage } from "@helperiq/core/quota/ai-usage";
 import { tenants } from "@helperiq/core/schema";
 import type { TenantLimits } from "@helperiq/core/tenant/tenant.sql";
 import { eq } from "drizzle-orm";

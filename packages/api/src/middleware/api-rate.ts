@@ -1,6 +1,6 @@
 import type { AgentActor } from "@helperiq/core/context/index";
 import { RateLimitError } from "@helperiq/core/errors/index";
-import { tenantLimits } from "@helperiq/core/tenant/limits";
+import { tenantLimits } from "@helperiq/core/quota/limits";
 import { rateKey } from "@helperiq/core/tenant/rate-key";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";

@@ -1,4 +1,4 @@
-import type { UsageReport } from "@helperiq/core/tenant/usage-report";
+import type { UsageReport } from "@helperiq/core/platform/usage-report";
 import { z } from "zod";
 import { workspaceLimits } from "./workspace.ts";
 import { int } from "./scalars.ts";

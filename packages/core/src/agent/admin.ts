@@ -11,7 +11,7 @@ import { InputError, NotFoundError } from "../errors/index.ts";
 import { offsetOf, pageResult, type PageRequest } from "../page/index.ts";
 import type { Db } from "../port/database.ts";
 import { assertRolesStillManageable } from "../role/guard.ts";
-import { assertAgentSeat } from "../tenant/limits.ts";
+import { assertAgentSeat } from "./seats.ts";
 import { roleIdsByName } from "../role/index.ts";
 import { userRoles } from "../role/role.sql.ts";
 import { teamIdsByRef } from "../team/index.ts";

@@ -1,5 +1,5 @@
 import type { Keyring } from "../crypto/secret-box.ts";
-import { meterChat, meterEmbedder, type MeterCtx } from "../tenant/ai-usage.ts";
+import { meterChat, meterEmbedder, type MeterCtx } from "../quota/ai-usage.ts";
 import type { ChatModel, Embedder } from "../port/ai.ts";
 import type { AiClients, AiProviderType } from "../port/ai-clients.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../rag/prompt.ts";
@@ -21,7 +21,7 @@ export type ResolvedAi = {
 };
 
 /**
- * Cloud models come metered (tenant/ai-usage.ts): each call checks the workspace's monthly AI allowance and is
+ * Cloud models come metered (quota/ai-usage.ts): each call checks the workspace's monthly AI allowance and is
  * recorded in its usage.
  *
  * The effective AI of a workspace, or of one inbox (shared AI contract): each field of the inbox's override

@@ -8,7 +8,7 @@ import { AppError, InputError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import { importJobs, type ImportKind, type ImportRowError } from "./import.sql.ts";
-import { QuotaError } from "../tenant/limits.ts";
+import { QuotaError } from "../quota/limits.ts";
 
 export * from "./import.sql.ts";
 

@@ -11,7 +11,7 @@ import { type CHANNELS, inboxes } from "./inbox.sql.ts";
 import { isNewSecret } from "../crypto/secret-box.ts";
 import { generateSiteSecret, resolvePasswords, sealSecrets, secretsForView } from "./secrets.ts";
 import { inboxView, type InboxRow, type InboxView } from "./view.ts";
-import { assertInboxSlot } from "../tenant/limits.ts";
+import { assertInboxSlot } from "./slots.ts";
 
 export { inboxView, type InboxView } from "./view.ts";
 export { readLivechatInbox, type LivechatConfig, type LivechatInbox } from "./livechat-config.ts";

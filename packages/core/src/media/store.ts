@@ -3,7 +3,7 @@ import { sanitizeFilename } from "./filename.ts";
 import { sniffContentType } from "./sniff.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Db } from "../port/database.ts";
-import { assertStorage } from "../tenant/limits.ts";
+import { assertStorage } from "./quota.ts";
 
 export type NewMedia = {
   tenantId: number;

@@ -1,6 +1,6 @@
 import { NotFoundError } from "@helperiq/core/errors/index";
 import { findWorkspaceRow } from "@helperiq/core/platform/view";
-import { parseUsageMonth, usageReport } from "@helperiq/core/tenant/usage-report";
+import { parseUsageMonth, usageReport } from "@helperiq/core/platform/usage-report";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";

@@ -1,4 +1,4 @@
-import { parseUsageMonth, usageReport } from "@helperiq/core/tenant/usage-report";
+import { parseUsageMonth, usageReport } from "@helperiq/core/platform/usage-report";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { auth } from "../../middleware/auth.ts";

@@ -2,11 +2,12 @@ import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { conversations } from "../conversation/conversation.sql.ts";
 import { messages } from "../conversation/message.sql.ts";
 import { InputError } from "../errors/index.ts";
-import { workspaceUsage } from "../platform/usage.ts";
+import { workspaceUsage } from "./usage.ts";
 import type { Db } from "../port/database.ts";
-import { monthUsage, usageMonth } from "./ai-usage.ts";
-import { enabledAgents, tenantLimits } from "./limits.ts";
-import type { TenantLimits } from "./tenant.sql.ts";
+import { enabledAgents } from "../agent/seats.ts";
+import { monthUsage, usageMonth } from "../quota/ai-usage.ts";
+import { tenantLimits } from "../quota/limits.ts";
+import type { TenantLimits } from "../tenant/tenant.sql.ts";
 
 /**
  * One month of a workspace's usage beside its limits. Conversations and messages are those created in the

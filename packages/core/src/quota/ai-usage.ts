@@ -3,7 +3,7 @@ import type { ChatModel, Embedder } from "../port/ai.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import { QuotaError, tenantLimits } from "./limits.ts";
-import { tenantUsage } from "./tenant.sql.ts";
+import { tenantUsage } from "../tenant/tenant.sql.ts";
 
 /** The metrics tenant_usage holds: what cannot be counted again from other tables afterwards. */
 export type UsageMetric = "ai_calls" | "ai_tokens";
