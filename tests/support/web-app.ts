@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { expect } from "vitest";
 import { ensureWebBuild } from "../../packages/web/build.ts";
 import { loopbackResolve, type TestApp } from "./app.ts";
+import { createTableDns, type TableDns } from "./dns.ts";
 import { CHROMIUM, CHROMIUM_FLAGS, watchPage } from "./browser.ts";
 import type { TestTenant } from "./factories.ts";
 import { freePort } from "./free-port.ts";
@@ -32,6 +33,8 @@ export type WebApp = {
   url: string;
   peer: SmtpPeer;
   browser: Browser;
+  /** The server's DNS for custom-domain verification: TXT records the suite sets (tests/support/dns.ts). */
+  dns: TableDns;
   adminEmail: string;
   adminPassword: string;
   /**
@@ -78,6 +81,7 @@ export async function startWebApp(
   const dataDir = mkdtempSync(path.join(tmpdir(), "helperiq-web-app-"));
   const peer = await startSmtpPeer();
   const port = await freePort();
+  const dns = createTableDns();
   const server = await startServer(
     loadConfig({
       PORT: String(port),
@@ -92,7 +96,7 @@ export async function startWebApp(
     }),
     () => undefined,
     // Workspaces in these suites name hosts such as imap.acme.example: they never resolve (no DNS query leaves).
-    { resolve: loopbackResolve },
+    { resolve: loopbackResolve, dns },
   );
   const url = server.url;
 
@@ -156,6 +160,7 @@ export async function startWebApp(
     url,
     peer,
     browser,
+    dns,
     adminEmail,
     adminPassword,
     adminApi,

@@ -1,4 +1,5 @@
 import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
+import type { DnsResolver } from "@helperiq/core/port/dns";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
@@ -48,8 +49,11 @@ export type RunningServer = {
 export async function startServer(
   config: ServerConfig,
   log: (line: string) => void = console.log,
-  /** `resolve`: the outbound guard's name resolution (the system's by default; test harnesses answer loopback only). */
-  options: { resolve?: Resolve } = {},
+  /**
+   * `resolve`: the outbound guard's name resolution (the system's by default; test harnesses answer loopback
+   * only); `dns`: the TXT look-ups of custom-domain verification (node:dns by default; a table in the suites).
+   */
+  options: { resolve?: Resolve; dns?: DnsResolver } = {},
 ): Promise<RunningServer> {
   // First: a malformed FCM key file fails the start before anything is opened.
   const push = createConfiguredPush({ serviceAccount: config.FCM_SERVICE_ACCOUNT, endpoint: config.FCM_ENDPOINT });
@@ -143,7 +147,7 @@ export async function startServer(
     ai,
     mailProbe: createMailProbe({ guard }),
     outbound: guard,
-    dns: createNodeDnsResolver(),
+    dns: options.dns ?? createNodeDnsResolver(),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     config: {
       appName: config.APP_NAME,

@@ -9,6 +9,7 @@ export const APP_PATH_SEGMENTS = [
   "forgot-password",
   "reset-password",
   "set-password",
+  "signup",
   "inboxes",
   "conversations",
   "contacts",

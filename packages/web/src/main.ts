@@ -4,6 +4,7 @@ import App from "./App.vue";
 import { onSessionExpired } from "./api/index.ts";
 import { i18n, loadLanguage } from "./i18n.ts";
 import { router } from "./router.ts";
+import { isSignupPath, signupBootConfig } from "./features/signup/boot.ts";
 import { useSessionStore } from "./stores/session.ts";
 import "./composables/useTheme.ts";
 import "./styles.css";
@@ -17,7 +18,8 @@ async function boot() {
   const pinia = createPinia();
   app.use(pinia).use(i18n);
   const session = useSessionStore(pinia);
-  const config = await session.loadConfig();
+  // The sign-up pages live on the base domain, which is no workspace: they boot from the sign-up settings.
+  const config = isSignupPath(location.pathname) ? await signupBootConfig() : await session.loadConfig();
   await loadLanguage(config.default_language || "en");
   document.title = config.app_name;
 

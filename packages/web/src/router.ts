@@ -46,6 +46,19 @@ export const routes: RouteRecordRaw[] = [
     props: { mode: "welcome" },
     meta: { public: true },
   },
+  // Self-serve sign-up, on the base domain (features/signup; the app boots from the sign-up settings there).
+  {
+    path: "/signup",
+    name: "signup",
+    component: () => import("./features/signup/SignupPage.vue"),
+    meta: { public: true },
+  },
+  {
+    path: "/signup/verify",
+    name: "signup-verify",
+    component: () => import("./features/signup/SignupVerifyPage.vue"),
+    meta: { public: true },
+  },
   {
     path: "/",
     component: () => import("./features/shell/AppShell.vue"),

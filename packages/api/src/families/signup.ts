@@ -122,7 +122,14 @@ export const signupFamily = new Hono<AppEnv>()
       const { database, clock, config } = c.get("deps");
       const done = await completeSignup(
         { db: database.db, clock, links: linkRouting(config) },
-        { token: body.token, firstName: body.first_name, lastName: body.last_name ?? "", password: body.password, ip },
+        {
+          token: body.token,
+          firstName: body.first_name,
+          lastName: body.last_name ?? "",
+          password: body.password,
+          ip,
+          baseOrigin: workspaceOrigin(c),
+        },
       );
       return ok(c, {
         workspace: { slug: done.workspace.slug, name: done.workspace.name },

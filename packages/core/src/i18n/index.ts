@@ -3,6 +3,7 @@ import webAccount from "./en-web/account.json" with { type: "json" };
 import webAdmin from "./en-web/admin.json" with { type: "json" };
 import webChannels from "./en-web/channels.json" with { type: "json" };
 import webContacts from "./en-web/contacts.json" with { type: "json" };
+import webDomains from "./en-web/domains.json" with { type: "json" };
 import webEditor from "./en-web/editor.json" with { type: "json" };
 import webList from "./en-web/list.json" with { type: "json" };
 import webNotifications from "./en-web/notifications.json" with { type: "json" };
@@ -12,6 +13,7 @@ import webSearch from "./en-web/search.json" with { type: "json" };
 import webSettings from "./en-web/settings.json" with { type: "json" };
 import webUsage from "./en-web/usage.json" with { type: "json" };
 import webShell from "./en-web/shell.json" with { type: "json" };
+import webSignup from "./en-web/signup.json" with { type: "json" };
 import webShortcuts from "./en-web/shortcuts.json" with { type: "json" };
 import webSidebar from "./en-web/sidebar.json" with { type: "json" };
 import webThread from "./en-web/thread.json" with { type: "json" };
@@ -39,6 +41,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/admin.json": webAdmin,
   "en-web/channels.json": webChannels,
   "en-web/contacts.json": webContacts,
+  "en-web/domains.json": webDomains,
   "en-web/editor.json": webEditor,
   "en-web/list.json": webList,
   "en-web/notifications.json": webNotifications,
@@ -47,6 +50,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/search.json": webSearch,
   "en-web/settings.json": webSettings,
   "en-web/shell.json": webShell,
+  "en-web/signup.json": webSignup,
   "en-web/shortcuts.json": webShortcuts,
   "en-web/sidebar.json": webSidebar,
   "en-web/thread.json": webThread,

@@ -12,7 +12,7 @@ import { createWorkspace } from "../platform/create.ts";
 import { signups } from "../platform/platform.sql.ts";
 import { slugProblem } from "../platform/slug.ts";
 import type { WorkspaceView } from "../platform/view.ts";
-import { canonicalWorkspaceOrigin, type LinkRouting } from "../tenant/origin.ts";
+import type { LinkRouting } from "../tenant/origin.ts";
 import { tenants } from "../tenant/tenant.sql.ts";
 import { disposableSlugProblem } from "./disposable.ts";
 import { signupVerificationMail, signupVerifyLink } from "./mail.ts";
@@ -114,7 +114,15 @@ export type CompletedSignup = {
 
 export async function completeSignup(
   deps: SignupDeps & { links: LinkRouting },
-  input: { token: string; firstName: string; lastName: string; password: string; ip: string | undefined },
+  input: {
+    token: string;
+    firstName: string;
+    lastName: string;
+    password: string;
+    ip: string | undefined;
+    /** The base domain's origin the verification came through: the new host is `<slug>.` + its host. */
+    baseOrigin: string;
+  },
 ): Promise<CompletedSignup> {
   const { db, clock } = deps;
   const now = clock.now();
@@ -166,7 +174,9 @@ export async function completeSignup(
     .set({ consumedAt: now, tokenHash: hashToken(handoff), expiresAt: new Date(now.getTime() + HANDOFF_TTL_MS) })
     .where(eq(signups.id, pending.id));
   await audit(201, { workspace_name: pending.workspaceName });
-  const origin = await canonicalWorkspaceOrigin(db, { id: tenantId, slug: pending.slug }, deps.links);
+  // The base domain's scheme and port (a local deployment has one), the new workspace's own subdomain.
+  const base = new URL(input.baseOrigin);
+  const origin = `${base.protocol}//${pending.slug}.${base.host}`;
   return {
     workspace: created.workspace,
     email: pending.email,

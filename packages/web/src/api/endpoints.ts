@@ -175,6 +175,15 @@ export const ENDPOINTS = {
   testInboxForm: ["POST", "/api/v1/inboxes/test"],
   testInboxImap: ["POST", "/api/v1/inboxes/:id/test-imap"],
   testInboxSmtp: ["POST", "/api/v1/inboxes/:id/test-smtp"],
+  // Custom domains (api/domains.ts).
+  domains: ["GET", "/api/v1/domains"],
+  addDomain: ["POST", "/api/v1/domains"],
+  verifyDomain: ["POST", "/api/v1/domains/:hostname/verify"],
+  removeDomain: ["DELETE", "/api/v1/domains/:hostname"],
+  // Self-serve sign-up on the base domain (api/signup.ts).
+  signupConfig: ["GET", "/api/v1/signup"],
+  signup: ["POST", "/api/v1/signup"],
+  verifySignup: ["POST", "/api/v1/signup/verify"],
 } as const satisfies Record<string, readonly ["GET" | "POST" | "PUT" | "DELETE", `/${string}`]>;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];

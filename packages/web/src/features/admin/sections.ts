@@ -102,6 +102,15 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     permission: "general_settings:manage",
     component: () => import("./settings/PciPage.vue"),
   },
+  // Custom domains (features/admin/settings/DomainsPage.vue).
+  {
+    name: "domains",
+    path: "domains",
+    group: "workspace",
+    label: "web.domains.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/DomainsPage.vue"),
+  },
   {
     name: "ecommerce",
     path: "ecommerce",
