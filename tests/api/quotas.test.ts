@@ -1,3 +1,7 @@
+import { transaction, within } from "@helperiq/core/db/transaction";
+import { readEmailInbox } from "@helperiq/core/inbox/email-config";
+import { parseMail } from "@helperiq/core/mail-in/parse";
+import { importMail } from "@helperiq/core/mail-in/write";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { resolveAi } from "@helperiq/core/ai/index";
 import { recordUsage, usageMonth } from "@helperiq/core/quota/ai-usage";
@@ -6,6 +10,7 @@ import { media, tenants, tenantUsage, users } from "@helperiq/core/schema";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAiServer, type AiServer } from "../support/ai-servers.ts";
+import { createEmailInbox } from "../support/email-inbox.ts";
 import { BASE_DOMAIN, bootTestApp, Client, type Reply, type TestApp } from "../support/app.ts";
 import {
   createAgent,
@@ -122,6 +127,45 @@ describe("storage", () => {
     expect(await t.database.db.select().from(media).where(eq(media.tenantId, a.id))).toHaveLength(2);
     await setLimits(a, {});
     expect((await uploadFile(a.admin, 5000)).status).toBe(201);
+  });
+
+  it("keeps inbound mail past the limit whole, attachments included; the workspace's next upload is refused", async () => {
+    const a = await createTenant(t);
+    await setLimits(a, { storage_bytes: 1000 });
+    const row = await createEmailInbox(t, a.id, { from: "Support <support@quota.test>" });
+    const attachment = Buffer.from("x".repeat(3000)).toString("base64");
+    const raw = new TextEncoder().encode(
+      [
+        "From: Casey <casey@customer.test>",
+        "To: support@quota.test",
+        "Subject: Invoice attached",
+        "Message-ID: <over-quota@customer.test>",
+        'Content-Type: multipart/mixed; boundary="b1"',
+        "",
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Please find the invoice attached.",
+        "--b1",
+        'Content-Type: text/plain; name="invoice.txt"',
+        'Content-Disposition: attachment; filename="invoice.txt"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        attachment,
+        "--b1--",
+        "",
+      ].join("\r\n"),
+    );
+    const inbox = (await readEmailInbox(t.database.db, t.secrets, a.id, row.id))!;
+    const mail = await parseMail(raw);
+    const scope = { db: t.database.db, events: t.jobs.events, queue: t.queue };
+    const outcome = await transaction(scope, (tx, after) =>
+      importMail(within(scope, tx, after), t.blobs, inbox, mail, t.clock.now()),
+    );
+    expect(outcome.status).toBe("imported");
+    const stored = await t.database.db.select().from(media).where(eq(media.tenantId, a.id));
+    expect(stored.map((m) => [m.filename, m.size])).toEqual([["invoice.txt", 3000]]);
+    expectQuota(await uploadFile(a.admin, 1), /allows 1000 bytes of storage and 3000 bytes is used/);
   });
 });
 
