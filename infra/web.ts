@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { FAMILY_ROUTES } from "../packages/api/src/routes";
 import { WEB_DIST } from "../packages/web/build";
 import { cacheControlOf, CSP_HOST, contentTypeOf, webBuildFiles, webPageHeaders } from "../packages/web/serving";
+import { wildcardDomain } from "./domain";
 import { realtime } from "./realtime";
 
 /**
@@ -76,12 +77,15 @@ export function webRouter(api: { url: $util.Input<string> }) {
       cacheControl: cacheControlOf(rel),
     });
   }
+  const domain = wildcardDomain(process.env.BASE_DOMAIN, () => sst.aws.dns());
   const toApi = Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, api.url]));
   // API Gateway's WebSocket API lives at its `$default` stage path; the socket paths are rewritten to it.
   const toSockets = Object.fromEntries(
     SOCKET_PATHS.map((path) => [path, { url: realtime.url, rewrite: { regex: `^${path}$`, to: "/$default" } }]),
   );
   return new sst.aws.Router("WebRouter", {
+    // BASE_DOMAIN and *.BASE_DOMAIN (workspaces' hosts) on one certificate, when BASE_DOMAIN is set.
+    ...(domain ? { domain } : {}),
     routes: {
       ...toApi,
       ...toSockets,
