@@ -5,6 +5,7 @@ import webChannels from "./en-web/channels.json" with { type: "json" };
 import webContacts from "./en-web/contacts.json" with { type: "json" };
 import webDomains from "./en-web/domains.json" with { type: "json" };
 import webEditor from "./en-web/editor.json" with { type: "json" };
+import webExport from "./en-web/export.json" with { type: "json" };
 import webList from "./en-web/list.json" with { type: "json" };
 import webNotifications from "./en-web/notifications.json" with { type: "json" };
 import webPeople from "./en-web/people.json" with { type: "json" };
@@ -43,6 +44,7 @@ export const ENGLISH_PARTS: Record<string, LanguagePack> = {
   "en-web/contacts.json": webContacts,
   "en-web/domains.json": webDomains,
   "en-web/editor.json": webEditor,
+  "en-web/export.json": webExport,
   "en-web/list.json": webList,
   "en-web/notifications.json": webNotifications,
   "en-web/people.json": webPeople,

@@ -136,6 +136,11 @@ export const ENDPOINTS = {
   settingsPci: ["GET", "/api/v1/settings/pci"],
   saveSettingsPci: ["PUT", "/api/v1/settings/pci"],
   usage: ["GET", "/api/v1/usage"],
+  // The workspace's data export (api/export.ts); the archive is fetched through the signed link it answers.
+  exports: ["GET", "/api/v1/export"],
+  requestExport: ["POST", "/api/v1/export"],
+  exportJob: ["GET", "/api/v1/export/:id"],
+  exportDownload: ["GET", "/api/v1/export/:id/download"],
   ecommerceSettings: ["GET", "/api/v1/ecommerce/settings"],
   saveEcommerceSettings: ["PUT", "/api/v1/ecommerce/settings"],
   testEcommerce: ["POST", "/api/v1/ecommerce/test"],

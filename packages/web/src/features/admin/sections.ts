@@ -128,6 +128,14 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     component: () => import("./settings/UsagePage.vue"),
   },
   {
+    name: "export",
+    path: "export",
+    group: "workspace",
+    label: "web.export.title",
+    permission: "general_settings:manage",
+    component: () => import("./settings/ExportPage.vue"),
+  },
+  {
     name: "ai-providers",
     path: "ai/providers",
     group: "ai",
