@@ -1,5 +1,6 @@
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createEventBus } from "@helperiq/adapters/events/bus";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
@@ -33,6 +34,7 @@ export function benchApp(database: Database) {
       ai: createAiClients(),
       mailProbe: createMailProbe({ guard: createOutboundGuard() }),
       outbound: createOutboundGuard(),
+      dns: createNodeDnsResolver(),
       blobs: createFilesystemBlobStore(mkdtempSync(join(tmpdir(), "hq-bench-media-"))),
       remoteAddress: () => "127.0.0.1",
       config: {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   a = await createTenant(t);
   b = await createTenant(t);
-  noSettings = await createAgent(t, a, ["conversations:read"]);
+  noSettings = await createAgent(t, a, { permissions: ["conversations:read"] });
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));

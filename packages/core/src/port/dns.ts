@@ -5,8 +5,8 @@
 
 /** The name has no TXT record (or does not exist): a normal answer while a customer sets the record up. */
 export class DnsNoRecordError extends Error {
-  constructor(readonly name: string) {
-    super(`no TXT record found at ${name}`);
+  constructor(readonly recordName: string) {
+    super(`no TXT record found at ${recordName}`);
     this.name = "DnsNoRecordError";
   }
 }
