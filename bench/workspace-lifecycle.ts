@@ -6,7 +6,7 @@ import { openNodePostgres } from "@helperiq/adapters/db/node-postgres";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { storeMedia } from "@helperiq/core/media/store";
 import { workspaceBlobPrefix } from "@helperiq/core/platform/purge";
-import { TENANT_TABLES } from "@helperiq/core/platform/tenant-tables";
+import { TENANT_TABLES } from "@helperiq/core/tenant-tables";
 import { runWorkspaceJobs, type WorkspaceJobDeps } from "@helperiq/core/platform/workspace-jobs";
 import { systemClock } from "@helperiq/core/port/index";
 import { messages, tenants, workspaceJobs } from "@helperiq/core/schema";

@@ -250,18 +250,27 @@ describe("models", () => {
     ).toEqual(["chat", "embedding"]);
   });
 
-  it("a failing catalogue is a 500 with the provider's safe message", async () => {
+  it("a catalogue OpenRouter cannot give is refused in words naming provider (429 while it rate limits), never a 500", async () => {
     const other = await createTenant(t); // no key: a cache entry of its own
-    servers.openrouter.fail("server_error");
-    const res = await other.admin.get("/api/v1/ai/models?provider=openrouter");
-    // Without a key the public catalogue is asked for without credentials.
-    expect(servers.openrouter.requestsTo("/models").at(-1)!.headers.authorization).toBeUndefined();
-    expect(res.status).toBe(500);
-    expect(res.body.data).toEqual({
-      type: "GeneralError",
-      message: expect.stringMatching(/^OpenRouter is unavailable \(HTTP 500\)/),
-    });
-    servers.openrouter.fail(null);
+    try {
+      servers.openrouter.fail("server_error");
+      const res = await other.admin.get("/api/v1/ai/models?provider=openrouter");
+      // Without a key the public catalogue is asked for without credentials.
+      expect(servers.openrouter.requestsTo("/models").at(-1)!.headers.authorization).toBeUndefined();
+      expect(res.status).toBe(400);
+      expect(res.body.data).toEqual({
+        type: "InputError",
+        message: expect.stringMatching(
+          /^provider: the model list could not be read \(OpenRouter is unavailable \(HTTP 500\).*\); enter a model id instead$/,
+        ),
+      });
+      servers.openrouter.fail("rate_limit");
+      const limited = await other.admin.get("/api/v1/ai/models?provider=openrouter");
+      expect(limited.status).toBe(429);
+      expect(limited.body.data.message).toMatch(/^OpenRouter rate limit reached/);
+    } finally {
+      servers.openrouter.fail(null);
+    }
     const healthy = await other.admin.get("/api/v1/ai/models?provider=openrouter");
     expect(healthy.status).toBe(200);
     expect(healthy.body.data).toHaveLength(4);

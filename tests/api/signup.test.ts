@@ -122,7 +122,7 @@ describe("sign-up", () => {
     expect(await t.database.db.select().from(tenants).where(eq(tenants.slug, "acme-support"))).toEqual([]);
   });
 
-  it("verifies: creates the workspace with the owner's password, then signs them in on the workspace's host once", async () => {
+  it("verifies: creates the workspace with the owner's password, then signs them in on the workspace's host once (GET /api/v1/signup/session)", async () => {
     const token = mailedToken("owner@acme.example");
     const short = await fromNewIp().post("/api/v1/signup/verify", { token, first_name: "Olga", password: "short" });
     expect(short.status).toBe(400);

@@ -2,7 +2,7 @@ import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { seal } from "@helperiq/core/crypto/secret-box";
 import { CREDENTIAL_TABLES, EXPORTED_TABLES, SECRET_COLUMNS } from "@helperiq/core/platform/export";
 import { runWorkspaceJobs, type WorkspaceJobDeps } from "@helperiq/core/platform/workspace-jobs";
-import { TENANT_TABLES } from "@helperiq/core/platform/tenant-tables";
+import { TENANT_TABLES } from "@helperiq/core/tenant-tables";
 import { apiKeys, inboxes, oidcProviders, settings, tenants, users, workspaceJobs } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
@@ -104,7 +104,7 @@ describe("the workspace admin's export", () => {
     expect((row!.result as { key: string }).key).toMatch(/^exports\//);
   });
 
-  it("downloads one zip with every tenant-owned table as NDJSON, the media bytes and a manifest", async () => {
+  it("GET /api/v1/export/:id/download: one zip with every tenant-owned table as NDJSON, the media bytes and a manifest", async () => {
     const res = await download(a, url);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/zip");
@@ -198,7 +198,7 @@ describe("the workspace admin's export", () => {
 });
 
 describe("the operator's export (platform API)", () => {
-  it("is requested for a workspace (202), followed, and downloaded with the key and a signed link; then outlives the workspace's purge", async () => {
+  it("is requested for a workspace (202), followed, and downloaded with the key and a signed link (GET /platform/v1/exports/:id/download); then outlives the workspace's purge", async () => {
     expect((await op.post("/platform/v1/workspaces/no-such-workspace/export")).status).toBe(404);
     expect((await op.with({}).post(`/platform/v1/workspaces/${b.slug}/export`)).status).toBe(401);
     const res = await op.post(`/platform/v1/workspaces/${b.slug}/export`);

@@ -1,6 +1,6 @@
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { workspaceJobs, tenants } from "@helperiq/core/schema";
-import { deriveTenantTables, TENANT_TABLES } from "@helperiq/core/platform/tenant-tables";
+import { deriveTenantTables, TENANT_TABLES } from "@helperiq/core/tenant-tables";
 import { PURGE_BATCH, workspaceBlobPrefix } from "@helperiq/core/platform/purge";
 import { runWorkspaceJobs, STALE_AFTER_MS, type WorkspaceJobDeps } from "@helperiq/core/platform/workspace-jobs";
 import { rateKey } from "@helperiq/core/tenant/rate-key";

@@ -1,6 +1,6 @@
 import { storeMedia } from "@helperiq/core/media/store";
 import { EMBEDDING_DIMENSIONS } from "@helperiq/core/port/ai";
-import { TENANT_TABLES } from "@helperiq/core/platform/tenant-tables";
+import { TENANT_TABLES } from "@helperiq/core/tenant-tables";
 import {
   contactNotes,
   conversationParticipants,

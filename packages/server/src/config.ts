@@ -88,7 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const c = parsed.data;
   if (c.SIGNUP === "open" && !c.BASE_DOMAIN) {
-    throw new Error("Invalid configuration: SIGNUP: open needs BASE_DOMAIN (new workspaces live at <slug>.<BASE_DOMAIN>)");
+    throw new Error(
+      "Invalid configuration: SIGNUP: open needs BASE_DOMAIN (new workspaces live at <slug>.<BASE_DOMAIN>)",
+    );
   }
   return { ...c, rootUrl: c.ROOT_URL ?? `http://localhost:${c.PORT}` };
 }

@@ -1,6 +1,6 @@
 import type { Ctx } from "../context/index.ts";
 import { isNewSecret } from "../crypto/secret-box.ts";
-import { InputError } from "../errors/index.ts";
+import { InputError, RateLimitError } from "../errors/index.ts";
 import type { AiCredentials, AiModelInfo, AiProviderType } from "../port/ai-clients.ts";
 import { AiProviderError } from "./errors.ts";
 import { CURATED_MODELS, DEFAULT_CHAT_MODEL } from "./models.ts";
@@ -17,6 +17,8 @@ const LOCAL_MODELS: AiModelInfo[] = [
 /**
  * OpenRouter's catalogue live (public; the workspace's key when it has one); curated lists for the others.
  * Without `type` (LibreDesk's UI asks so), the models of the workspace's default provider: "local" without one.
+ * A catalogue OpenRouter does not give is a refusal naming `provider` with the reason (429 when it is rate
+ * limiting): the picker shows it and the admin can still type a model id. It is not a server fault (no 500).
  */
 export async function listAiModels(
   ctx: Ctx,
@@ -27,7 +29,13 @@ export async function listAiModels(
   if (type === "local") return LOCAL_MODELS;
   if (type !== "openrouter") return CURATED_MODELS[type];
   const record = (await loadAiProviders(ctx.db, deps.secrets, ctx.tenantId)).find((r) => r.type === type);
-  return deps.ai.listModels(record?.creds ?? { type, apiKey: "", extras: {} });
+  try {
+    return await deps.ai.listModels(record?.creds ?? { type, apiKey: "", extras: {} });
+  } catch (err) {
+    if (!(err instanceof AiProviderError)) throw err;
+    if (err.kind === "rate_limit") throw new RateLimitError(err.retryAfterSeconds ?? 60, err.message);
+    throw new InputError(`provider: the model list could not be read (${err.message}); enter a model id instead`);
+  }
 }
 
 export type ConnectionTestView = {

@@ -10,6 +10,20 @@ export type InboxRow = typeof inboxes.$inferSelect;
 
 const shown = (set: boolean) => (set ? SECRET_MASK : "");
 
+/**
+ * What an email inbox's config answers for a key its stored row lacks (a row written before the key existed, or
+ * by an import): the same defaults the API's input applies, so every answer has the declared shape.
+ */
+const EMAIL_CONFIG_DEFAULTS: Omit<EmailConfig, "imap" | "smtp"> = {
+  auth_type: "password",
+  reply_to: "",
+  aliases: [],
+  signature: "",
+  auto_assign_on_reply: false,
+  enable_plus_addressing: false,
+  skip_pci_scan: false,
+};
+
 /** An email inbox's config as answered: each server with its password masked, and the inbox's From address. */
 export type EmailConfigView = Omit<EmailConfig, "imap" | "smtp"> & {
   from: string;
@@ -39,6 +53,7 @@ export function inboxView(ring: Keyring, row: InboxRow, revealSiteSecret?: strin
   if (row.channel === "email") {
     const stored = row.config as EmailConfig;
     const config: EmailConfigView = {
+      ...EMAIL_CONFIG_DEFAULTS,
       ...stored,
       from: row.from,
       imap: (stored.imap ?? []).map((server, i) => ({ ...server, password: shown(isSet(secrets.imap?.[i])) })),

@@ -7,7 +7,7 @@ import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import { tenants } from "../tenant/tenant.sql.ts";
 import type { workspaceJobs } from "./platform.sql.ts";
-import { TENANT_TABLES, type TenantTable } from "./tenant-tables.ts";
+import { TENANT_TABLES, type TenantTable } from "../tenant-tables.ts";
 
 export type ExportDeps = { db: Db; blobs: BlobStore; clock: Clock };
 

@@ -5,7 +5,7 @@ import type { RateCounter } from "../port/rate-counter.ts";
 import type { WorkspaceSockets } from "../port/workspace-sockets.ts";
 import { rateKeyOfTenant } from "../tenant/rate-key.ts";
 import { tenants } from "../tenant/tenant.sql.ts";
-import { TENANT_TABLES } from "./tenant-tables.ts";
+import { TENANT_TABLES } from "../tenant-tables.ts";
 
 export type PurgeDeps = { db: Db; blobs: BlobStore; rateCounter: RateCounter; sockets: WorkspaceSockets };
 

@@ -11,4 +11,9 @@ import { workspaceRoutes } from "./workspaces.ts";
  * route passes platformAccess first (on/off, host, rate limit, key, audit). Each file of this folder holds
  * one group of routes; a new group is one `.route("/", …)` line here.
  */
-export const platformFamily = new Hono<AppEnv>().use("/platform/v1/*", platformAccess).route("/", workspaceRoutes).route("/", usageRoutes).route("/", domainRoutes).route("/", exportRoutes);
+export const platformFamily = new Hono<AppEnv>()
+  .use("/platform/v1/*", platformAccess)
+  .route("/", workspaceRoutes)
+  .route("/", usageRoutes)
+  .route("/", domainRoutes)
+  .route("/", exportRoutes);

@@ -1,6 +1,6 @@
 import { getTableConfig, PgTable, type PgColumn } from "drizzle-orm/pg-core";
-import * as schema from "../schema.ts";
-import { tenants } from "../tenant/tenant.sql.ts";
+import * as schema from "./schema.ts";
+import { tenants } from "./tenant/tenant.sql.ts";
 
 /** One table whose rows belong to a workspace, as the purge and the export see it. */
 export type TenantTable = {
