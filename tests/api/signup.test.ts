@@ -32,7 +32,8 @@ function mailedToken(to: string): string {
 beforeAll(async () => {
   t = await bootTestApp({ signup: "open" });
   base = new Client(t, BASE_DOMAIN);
-  other = await createTenant(t);
+  // A word-like slug: a random factory slug may itself look "randomly generated", which is refused before taken.
+  other = await createTenant(t, { slug: "harbour-books" });
 });
 afterAll(() => t.close());
 

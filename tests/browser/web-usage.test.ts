@@ -33,8 +33,9 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin: usage in 
     await app?.close();
   });
 
+  // The row as a reader sees it, cell after cell: textContent would run the cells' words together.
   const cells = async (key: string) =>
-    ((await page.locator(`tr[data-usage="${key}"]`).textContent()) ?? "").replace(/\s+/g, " ").trim();
+    (await page.locator(`tr[data-usage="${key}"] > *`).allInnerTexts()).join(" ").replace(/\s+/g, " ").trim();
 
   it("shows the month's figures beside the limits, the agents row at its limit, and another month's", async () => {
     await openSignedIn(app, page, "/admin/usage", ADMIN.email, ADMIN.password);
