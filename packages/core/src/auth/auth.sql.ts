@@ -17,7 +17,11 @@ export const sessions = pgTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
   },
-  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    index("sessions_expires_idx").on(t.expiresAt),
+    index("sessions_tenant_idx").on(t.tenantId),
+  ],
 );
 
 export const API_KEY_KINDS = ["admin", "device"] as const;
@@ -39,7 +43,11 @@ export const apiKeys = pgTable(
     revokedAt: timestampTz("revoked_at"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("api_keys_hash_key").on(t.keyHash),
+    index("api_keys_user_idx").on(t.userId),
+    index("api_keys_tenant_idx").on(t.tenantId),
+  ],
 );
 
 /** Single-use password reset / set-password tokens (hash only). */
@@ -56,5 +64,9 @@ export const passwordTokens = pgTable(
     usedAt: timestampTz("used_at"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("password_tokens_hash_key").on(t.tokenHash)],
+  (t) => [
+    uniqueIndex("password_tokens_hash_key").on(t.tokenHash),
+    index("password_tokens_user_idx").on(t.userId),
+    index("password_tokens_tenant_idx").on(t.tenantId),
+  ],
 );

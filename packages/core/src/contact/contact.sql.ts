@@ -16,7 +16,10 @@ export const contactChannels = pgTable(
     value: text("value").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("contact_channels_tenant_value_key").on(t.tenantId, t.kind, sql`lower(${t.value})`)],
+  (t) => [
+    uniqueIndex("contact_channels_tenant_value_key").on(t.tenantId, t.kind, sql`lower(${t.value})`),
+    index("contact_channels_contact_idx").on(t.contactId),
+  ],
 );
 
 export const contactNotes = pgTable(
@@ -32,5 +35,9 @@ export const contactNotes = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("contact_notes_contact_idx").on(t.contactId, t.createdAt.desc())],
+  (t) => [
+    index("contact_notes_contact_idx").on(t.contactId, t.createdAt.desc()),
+    index("contact_notes_user_idx").on(t.userId),
+    index("contact_notes_tenant_idx").on(t.tenantId),
+  ],
 );

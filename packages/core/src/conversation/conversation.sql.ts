@@ -71,6 +71,12 @@ export const conversations = pgTable(
     index("conversations_tenant_team_idx").on(t.tenantId, t.assignedTeamId, t.lastMessageAt.desc()),
     index("conversations_tenant_inbox_idx").on(t.tenantId, t.inboxId),
     index("conversations_contact_idx").on(t.contactId),
+    // Every foreign key's column leads an index: deleting a referenced row (an agent, a contact, a purged
+    // workspace's rows) looks its referencing rows up by it, which is a scan of the whole table without one.
+    index("conversations_inbox_idx").on(t.inboxId),
+    index("conversations_status_idx").on(t.statusId),
+    index("conversations_assignee_idx").on(t.assignedUserId),
+    index("conversations_team_idx").on(t.assignedTeamId),
     index("conversations_snoozed_idx").on(t.snoozedUntil).where(sql`${t.snoozedUntil} IS NOT NULL`),
     index("conversations_custom_attributes_idx").using("gin", t.customAttributes),
     index("conversations_subject_trgm_idx").using("gin", sql`lower(${t.subject}) gin_trgm_ops`),
@@ -88,7 +94,11 @@ export const conversationTags = pgTable(
       .notNull()
       .references(() => tags.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.tagId] }), index("conversation_tags_tag_idx").on(t.tagId)],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.tagId] }),
+    index("conversation_tags_tag_idx").on(t.tagId),
+    index("conversation_tags_tenant_idx").on(t.tenantId),
+  ],
 );
 
 export const PARTICIPANT_KINDS = ["follower", "mentioned"] as const;
@@ -110,6 +120,7 @@ export const conversationParticipants = pgTable(
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId, t.kind] }),
     index("conversation_participants_user_idx").on(t.userId, t.kind),
+    index("conversation_participants_tenant_idx").on(t.tenantId),
   ],
 );
 
@@ -127,7 +138,11 @@ export const conversationReads = pgTable(
     lastSeenAt: timestampTz("last_seen_at"),
     markedUnread: boolean("marked_unread").default(false).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.conversationId] }),
+    index("conversation_reads_conversation_idx").on(t.conversationId),
+    index("conversation_reads_tenant_idx").on(t.tenantId),
+  ],
 );
 
 export const drafts = pgTable(
@@ -146,7 +161,11 @@ export const drafts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.conversationId] }),
+    index("drafts_conversation_idx").on(t.conversationId),
+    index("drafts_tenant_idx").on(t.tenantId),
+  ],
 );
 
 export const pageVisits = pgTable(
@@ -161,5 +180,8 @@ export const pageVisits = pgTable(
     title: text("title").default("").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("page_visits_conversation_idx").on(t.conversationId, t.createdAt)],
+  (t) => [
+    index("page_visits_conversation_idx").on(t.conversationId, t.createdAt),
+    index("page_visits_tenant_idx").on(t.tenantId),
+  ],
 );

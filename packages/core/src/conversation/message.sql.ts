@@ -39,6 +39,8 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_conversation_created_idx").on(t.conversationId, t.createdAt),
+    // Deleting a user (a contact, an agent, a purged workspace's) checks that no message names it as sender.
+    index("messages_sender_idx").on(t.senderId),
     // Newest-first scans within a workspace (search by recency): read backwards, it matches
     // `ORDER BY created_at DESC, id DESC` (a DESC NULLS LAST index would not).
     index("messages_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),

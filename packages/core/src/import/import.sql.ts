@@ -37,5 +37,6 @@ export const importJobs = pgTable(
     index("import_jobs_tenant_kind_idx").on(t.tenantId, t.kind, t.createdAt.desc()),
     // One import of a kind at a time per workspace.
     uniqueIndex("import_jobs_one_active_key").on(t.tenantId, t.kind).where(sql`${t.status} IN ('queued', 'running')`),
+    index("import_jobs_created_by_idx").on(t.createdBy),
   ],
 );

@@ -23,5 +23,9 @@ export const macros = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("macros_tenant_idx").on(t.tenantId)],
+  (t) => [
+    index("macros_tenant_idx").on(t.tenantId),
+    index("macros_team_idx").on(t.teamId),
+    index("macros_user_idx").on(t.userId),
+  ],
 );

@@ -42,6 +42,7 @@ export const mailImports = pgTable(
       .where(sql`${t.status} = 'imported' AND ${t.messageId} IS NOT NULL`),
     index("mail_imports_lookup_idx").on(t.inboxId, t.messageId),
     index("mail_imports_failed_idx").on(t.tenantId, t.inboxId).where(sql`${t.status} = 'failed'`),
+    index("mail_imports_message_row_idx").on(t.messageRowId),
   ],
 );
 
@@ -50,21 +51,25 @@ export const mailImports = pgTable(
  * has a final ledger row; the poll lease (`poll_locked_until` + `poll_token`) keeps two runs off one mailbox,
  * and every import commits only while its run still holds the token.
  */
-export const inboxMailState = pgTable("inbox_mail_state", {
-  inboxId: integer("inbox_id")
-    .primaryKey()
-    .references(() => inboxes.id, { onDelete: "cascade" }),
-  tenantId: tenantId(),
-  uidValidity: bigint("uid_validity", { mode: "number" }),
-  lastUid: bigint("last_uid", { mode: "number" }).default(0).notNull(),
-  pollLockedUntil: timestampTz("poll_locked_until"),
-  pollToken: uuid("poll_token"),
-  lastPolledAt: timestampTz("last_polled_at"),
-  /** Last run-level failure (connection, login, mailbox), cleared by a successful run. */
-  lastError: text("last_error"),
-  importedCount: integer("imported_count").default(0).notNull(),
-  skippedCount: integer("skipped_count").default(0).notNull(),
-  /** Poison messages given up on (status `failed` in mail_imports). */
-  failedCount: integer("failed_count").default(0).notNull(),
-  updatedAt: updatedAt(),
-});
+export const inboxMailState = pgTable(
+  "inbox_mail_state",
+  {
+    inboxId: integer("inbox_id")
+      .primaryKey()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
+    uidValidity: bigint("uid_validity", { mode: "number" }),
+    lastUid: bigint("last_uid", { mode: "number" }).default(0).notNull(),
+    pollLockedUntil: timestampTz("poll_locked_until"),
+    pollToken: uuid("poll_token"),
+    lastPolledAt: timestampTz("last_polled_at"),
+    /** Last run-level failure (connection, login, mailbox), cleared by a successful run. */
+    lastError: text("last_error"),
+    importedCount: integer("imported_count").default(0).notNull(),
+    skippedCount: integer("skipped_count").default(0).notNull(),
+    /** Poison messages given up on (status `failed` in mail_imports). */
+    failedCount: integer("failed_count").default(0).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("inbox_mail_state_tenant_idx").on(t.tenantId)],
+);

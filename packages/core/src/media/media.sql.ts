@@ -32,6 +32,7 @@ export const media = pgTable(
   (t) => [
     index("media_message_idx").on(t.messageId),
     index("media_tenant_idx").on(t.tenantId),
+    index("media_uploaded_by_idx").on(t.uploadedBy),
     index("media_orphan_idx").on(t.expiresAt).where(sql`${t.messageId} IS NULL AND ${t.expiresAt} IS NOT NULL`),
   ],
 );

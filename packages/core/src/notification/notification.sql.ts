@@ -28,6 +28,10 @@ export const notifications = pgTable(
   (t) => [
     index("notifications_user_created_idx").on(t.userId, t.createdAt.desc()),
     index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} IS NULL`),
+    index("notifications_tenant_idx").on(t.tenantId),
+    index("notifications_conversation_idx").on(t.conversationId),
+    index("notifications_message_idx").on(t.messageId),
+    index("notifications_actor_idx").on(t.actorId),
   ],
 );
 
@@ -44,5 +48,9 @@ export const pushTokens = pgTable(
     platform: text("platform", { enum: ["ios", "android", "web"] }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("push_tokens_user_idx").on(t.userId), index("push_tokens_token_idx").on(t.token)],
+  (t) => [
+    index("push_tokens_user_idx").on(t.userId),
+    index("push_tokens_token_idx").on(t.token),
+    index("push_tokens_tenant_idx").on(t.tenantId),
+  ],
 );

@@ -28,5 +28,9 @@ export const userRoles = pgTable(
       .notNull()
       .references(() => roles.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index("user_roles_role_idx").on(t.roleId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.roleId] }),
+    index("user_roles_role_idx").on(t.roleId),
+    index("user_roles_tenant_idx").on(t.tenantId),
+  ],
 );

@@ -17,5 +17,5 @@ export const views = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("views_tenant_user_idx").on(t.tenantId, t.userId)],
+  (t) => [index("views_tenant_user_idx").on(t.tenantId, t.userId), index("views_user_idx").on(t.userId)],
 );

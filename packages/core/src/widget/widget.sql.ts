@@ -26,5 +26,10 @@ export const widgetSessions = pgTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
   },
-  (t) => [index("widget_sessions_contact_idx").on(t.contactId), index("widget_sessions_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("widget_sessions_contact_idx").on(t.contactId),
+    index("widget_sessions_expires_idx").on(t.expiresAt),
+    index("widget_sessions_inbox_idx").on(t.inboxId),
+    index("widget_sessions_tenant_idx").on(t.tenantId),
+  ],
 );
