@@ -3,6 +3,7 @@ import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createNodeDnsResolver } from "@helperiq/adapters/dns/node-resolver";
 import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createEventBus } from "@helperiq/adapters/events/bus";
+import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createMemoryQueue } from "@helperiq/adapters/queue/memory";
@@ -29,6 +30,7 @@ export function benchApp(database: Database) {
       ),
       rateCounter: createMemoryRateCounter(),
       events: createEventBus(),
+      sockets: noSockets,
       secrets: parseKeyring(generateKeyringSpec()),
       ecommerce: createMahoEcommerce({ clock: systemClock, guard: createOutboundGuard() }),
       ai: createAiClients(),

@@ -10,7 +10,7 @@ import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { describeError } from "@helperiq/core/errors/describe";
-import { cloudEvents } from "./ws/realtime.ts";
+import { cloudEvents, cloudSockets } from "./ws/realtime.ts";
 import { getConnInfo, handle, type APIGatewayProxyResult, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { sharedDatabase } from "./database.ts";
 import { prebuiltWidgetScript } from "./widget-script.ts";
@@ -54,6 +54,8 @@ export function cloudDeps(): AppDeps {
     queue: cloudQueue(env),
     // Pushed to the WebSocket clients through the API Gateway Management API (infra/realtime.ts).
     events: cloudEvents(sharedDatabase()),
+    // A suspended or deleted workspace's connections, closed through the same registry and management API.
+    sockets: cloudSockets(sharedDatabase()),
     // RATE_TABLE reaches every family but the health check (infra/api.ts). Memory counters in Lambda are per
     // container, so they limit nothing across instances: only a fallback where no table is linked.
     rateCounter: env.RATE_TABLE ? createDynamoRateCounter({ tableName: env.RATE_TABLE }) : createMemoryRateCounter(),

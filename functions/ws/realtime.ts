@@ -38,10 +38,10 @@ export function cloudEvents(database: Database, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** A purged workspace's connections, through the registry and the management API (linked like cloudEvents). */
+/** A suspended, deleted or purged workspace's connections, through the registry and the management API (linked like cloudEvents). */
 export function cloudSockets(database: Database, env: NodeJS.ProcessEnv = process.env): WorkspaceSockets {
   const realtime = cloudRealtime(database, env);
-  if (realtime) return { closeWorkspace: (tenantId, reason) => realtime.closeWorkspace(tenantId, reason) };
+  if (realtime) return { closeWorkspace: (tenantId, reason, code) => realtime.closeWorkspace(tenantId, reason, code) };
   return {
     closeWorkspace: async () => {
       throw new Error("WS_TABLE/WS_ENDPOINT not set: this function cannot close WebSockets (link infra/realtime.ts)");

@@ -174,6 +174,7 @@ describe("when the counter store is down", () => {
           queue: t.queue,
           rateCounter: createDynamoRateCounter({ tableName: "RateCounters", client: dynamo }),
           events: createEventBus(),
+          sockets: t.deps.sockets,
           secrets: parseKeyring(generateKeyringSpec()),
           blobs: t.blobs,
           ecommerce: createMahoEcommerce({ clock: t.clock, guard: createOutboundGuard() }),

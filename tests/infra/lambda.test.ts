@@ -4,6 +4,7 @@ import { createMahoEcommerce } from "@helperiq/adapters/ecommerce/maho";
 import { createMailProbe } from "@helperiq/adapters/mail/probe";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createEventBus } from "@helperiq/adapters/events/bus";
+import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
 import { createMemoryRateCounter } from "@helperiq/adapters/ratelimit/memory";
 import { generateKeyringSpec, parseKeyring } from "@helperiq/core/crypto/secret-box";
 import { FAMILIES } from "@helperiq/api";
@@ -55,6 +56,7 @@ beforeAll(async () => {
     queue: cloudQueue({}),
     rateCounter: createMemoryRateCounter(),
     events: createEventBus(),
+    sockets: noSockets,
     blobs: cloudBlobs({}),
     secrets: parseKeyring(generateKeyringSpec()),
     ecommerce: createMahoEcommerce({ clock: systemClock, guard: createOutboundGuard() }),

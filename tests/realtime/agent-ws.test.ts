@@ -107,7 +107,7 @@ describe("GET /ws: authentication", () => {
 
   it("refuses both WebSocket paths of a suspended workspace with 403 and the operator's reason, before any credential", async () => {
     const c = await createTenant(s.t);
-    const deps = { db: s.t.database.db, clock: s.t.clock };
+    const deps = { db: s.t.database.db, clock: s.t.clock, sockets: s.server.realtime };
     await suspendWorkspace(deps, c.slug, "Trial ended");
     for (const [path, headers] of [
       ["/ws", auth(key(c))],

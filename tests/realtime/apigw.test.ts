@@ -121,7 +121,7 @@ describe("$connect", () => {
 
   it("refuses an agent or a visitor of a suspended workspace with 403 and the operator's reason, registering nothing", async () => {
     const c = await createTenant(t);
-    await suspendWorkspace({ db: t.database.db, clock: t.clock }, c.slug, "Trial ended");
+    await suspendWorkspace({ db: t.database.db, clock: t.clock, sockets: deps.realtime }, c.slug, "Trial ended");
     for (const headers of [bearer(c.admin.creds.bearer!), {}]) {
       const id = newId();
       const res = await connect(

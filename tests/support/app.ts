@@ -3,6 +3,7 @@ import { createAiClients } from "@helperiq/adapters/ai/index";
 import type { AiClients } from "@helperiq/core/port/ai-clients";
 import { createApp, FAMILIES, type AppConfig, type AppDeps } from "@helperiq/api";
 import { createEventBus } from "@helperiq/adapters/events/bus";
+import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
 import { createImapMailbox } from "@helperiq/adapters/mail/imap-mailbox";
 import { createInboxTransport } from "@helperiq/adapters/mail/inbox-transport";
@@ -147,6 +148,8 @@ export async function bootTestApp(
     queue,
     rateCounter: createMemoryRateCounter(),
     events,
+    // No server, no WebSockets: tests/realtime/ boots real servers to see sockets closed.
+    sockets: noSockets,
     secrets,
     blobs,
     ecommerce: createMahoEcommerce({ clock, guard: outbound }),

@@ -1,7 +1,15 @@
 import type { Actor } from "@helperiq/core/context/index";
 import type { Context } from "hono";
 import type { Keyring } from "@helperiq/core/crypto/secret-box";
-import type { BlobStore, Clock, Database, Events, Queue, RateCounter } from "@helperiq/core/port/index";
+import type {
+  BlobStore,
+  Clock,
+  Database,
+  Events,
+  Queue,
+  RateCounter,
+  WorkspaceSockets,
+} from "@helperiq/core/port/index";
 import type { TenantRef, TenantRouting } from "@helperiq/core/tenant/index";
 import type { MailProbe } from "@helperiq/core/port/mail-probe";
 import type { Ecommerce } from "@helperiq/core/port/ecommerce";
@@ -82,6 +90,8 @@ export type AppDeps = {
   rateCounter: RateCounter;
   /** Domain events for realtime, published after commit. */
   events: Events;
+  /** The runtime's open WebSockets: a suspended or deleted workspace's are closed at once (core/platform/lifecycle.ts). */
+  sockets: WorkspaceSockets;
   /** Media bytes: the filesystem embedded, S3 in the cloud. */
   blobs: BlobStore;
   /** Seals secrets stored in the database (OIDC client secrets, channel passwords, AI keys). */

@@ -141,6 +141,7 @@ export async function startServer(
     queue,
     rateCounter,
     events,
+    sockets: realtime.hub,
     secrets,
     blobs,
     ecommerce: createMahoEcommerce({ clock: systemClock, guard }),

@@ -94,13 +94,22 @@ export function attachWebSockets(server: Server, options: WebSocketOptions) {
     });
   }
 
-  // Keep-alive: protocol pings; a peer that stopped answering them is gone.
+  // Keep-alive: protocol pings; a peer that stopped answering them is gone. The same beat closes the sockets of
+  // workspaces suspended or deleted elsewhere (another server, the CLI against DATABASE_URL): one query, never
+  // two at once.
+  let sweeping = false;
   const timer = setInterval(() => {
     const now = Date.now();
     for (const ws of wss.clients) {
       if (now - (lastPong.get(ws) ?? now) > deadAfterMs) ws.terminate();
       else ws.ping();
     }
+    if (sweeping || wss.clients.size === 0) return;
+    sweeping = true;
+    hub
+      .closeInactive()
+      .catch((err) => log(`[ws] inactive-workspace sweep failed: ${describeError(err)}`))
+      .finally(() => (sweeping = false));
   }, pingEveryMs);
   timer.unref();
 

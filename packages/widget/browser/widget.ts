@@ -446,11 +446,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?
       void refresh();
     };
     ws.onmessage = (event) => onFrame(typeof event.data === "string" ? event.data : "");
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket === ws) socket = null;
       if (!token) return;
       startPolling();
-      if (!opened) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      // 4403/4404: the workspace was suspended or deleted (core/port/workspace-sockets.ts); its handshake now
+      // answers 403/404, so only the slowest retries.
+      if (event.code === 4403 || event.code === 4404) backoff = MAX_BACKOFF_MS;
+      else if (!opened) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       reconnectTimer = window.setTimeout(() => {
         reconnectTimer = undefined;
         connect();

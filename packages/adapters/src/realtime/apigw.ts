@@ -187,10 +187,11 @@ export function createApiGatewayRealtime(options: ApiGatewayRealtimeOptions) {
     events,
     onFrame,
     /**
-     * A purged workspace: API Gateway drops each of its connections (one already gone is fine) and the
-     * registry forgets them. The reason cannot travel: the management API closes without a close frame text.
+     * A suspended, deleted or purged workspace: API Gateway drops each of its connections (one already gone is
+     * fine) and the registry forgets them. Neither code nor reason can travel: the management API's
+     * DeleteConnection closes without choosing the close frame.
      */
-    async closeWorkspace(tenantId: number, _reason: string): Promise<number> {
+    async closeWorkspace(tenantId: number, _reason: string, _code?: number): Promise<number> {
       const { client } = await sdk();
       const { DeleteConnectionCommand } = await import("@aws-sdk/client-apigatewaymanagementapi");
       const connections = await registry.ofWorkspace(tenantId);

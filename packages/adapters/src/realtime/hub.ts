@@ -1,10 +1,12 @@
 import { describeError } from "@helperiq/core/errors/describe";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { READ_ONLY, type AgentActor } from "@helperiq/core/context/index";
 import { visibleConversationId } from "@helperiq/core/conversation/get";
 import { conversations } from "@helperiq/core/conversation/conversation.sql";
 import type { Clock, Db, DomainEvent } from "@helperiq/core/port/index";
+import { WORKSPACE_CLOSE } from "@helperiq/core/port/workspace-sockets";
+import { tenants } from "@helperiq/core/tenant/tenant.sql";
 import {
   newFanoutCache,
   planDeliveries,
@@ -313,6 +315,18 @@ export function createHub(options: HubOptions) {
 
   const newId = () => randomUUID();
 
+  async function closeWorkspace(tenantId: number, reason: string, code = 1008): Promise<number> {
+    let closed = 0;
+    for (const entry of [...entries.values()]) {
+      if (entry.conn.tenantId !== tenantId) continue;
+      remove(entry);
+      entry.socket.close(code, reason);
+      closed++;
+    }
+    for (const [id, p] of presence) if (p.tenantId === tenantId) presence.delete(id);
+    return closed;
+  }
+
   return {
     directory,
     deliverAll,
@@ -327,19 +341,30 @@ export function createHub(options: HubOptions) {
       while (chains.size) await Promise.all([...chains.values()]);
     },
     /**
-     * Closes this process's connections of one workspace (purged; 1008 policy violation with `reason`),
-     * forgetting them and their presence. Only this process's table is reached: with several servers on one
-     * PostgreSQL, the others' connections of the workspace get no more events (there are none) and end with their socket.
+     * Closes this process's connections of one workspace (suspended, deleted, purged: `code`, default 1008
+     * policy violation, with `reason`), forgetting them and their presence. Only this process's table is
+     * reached: other servers on one PostgreSQL close theirs in `closeInactive` (their keep-alive sweep).
      */
-    async closeWorkspace(tenantId: number, reason: string): Promise<number> {
+    closeWorkspace,
+    /**
+     * Closes the connections of every workspace connected here that is no longer active (suspended or being
+     * deleted by another process: the CLI against DATABASE_URL, another server, SQL); one query. Returns how many.
+     */
+    async closeInactive(): Promise<number> {
+      const ids = [...new Set([...entries.values()].map((e) => e.conn.tenantId))];
+      if (ids.length === 0) return 0;
+      const rows = await db
+        .select({ id: tenants.id, status: tenants.status })
+        .from(tenants)
+        .where(inArray(tenants.id, ids));
+      const status = new Map(rows.map((r) => [r.id, r.status]));
       let closed = 0;
-      for (const entry of [...entries.values()]) {
-        if (entry.conn.tenantId !== tenantId) continue;
-        remove(entry);
-        entry.socket.close(1008, reason);
-        closed++;
+      for (const id of ids) {
+        const now = status.get(id) ?? "deleting";
+        if (now === "active") continue;
+        const how = now === "suspended" ? WORKSPACE_CLOSE.suspended : WORKSPACE_CLOSE.deleted;
+        closed += await closeWorkspace(id, how.reason, how.code);
       }
-      for (const [id, p] of presence) if (p.tenantId === tenantId) presence.delete(id);
       return closed;
     },
     /** Closes every connection (going away); their presence is cleared for the other instances. */

@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { ConflictError, NotFoundError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
+import { WORKSPACE_CLOSE, type WorkspaceSockets } from "../port/workspace-sockets.ts";
 import { tenants } from "../tenant/tenant.sql.ts";
 import type { WorkspaceUpdateInput } from "./input.ts";
 import { getWorkspace, type WorkspaceWithUsage } from "./list.ts";
@@ -9,6 +10,12 @@ import { workspaceJobs } from "./platform.sql.ts";
 
 /** What the operator's lifecycle operations run with. */
 export type PlatformDeps = { db: Db; clock: Clock };
+
+/**
+ * What suspension and deletion also need: the runtime's open WebSockets, closed once the status is committed
+ * (the handshake refuses new ones from then on, so a socket opened before must not outlive the change).
+ */
+export type LifecycleDeps = PlatformDeps & { sockets: WorkspaceSockets };
 
 /**
  * Locks the workspace's row for the rest of `tx` and returns it; 404 when there is none, 409 when it is
@@ -47,15 +54,15 @@ export async function updateWorkspace(
 }
 
 /**
- * Suspends the workspace: every route of it answers 403 (with `reason` when given) and its jobs and pollers
- * skip it; nothing is deleted. Suspending a suspended workspace replaces the reason and keeps the first date.
+ * Suspends the workspace: every route of it answers 403 (with `reason` when given), its open WebSockets are
+ * closed (WORKSPACE_CLOSE.suspended) and its jobs and pollers skip it; nothing is deleted. Suspending a suspended workspace replaces the reason and keeps the first date.
  */
 export async function suspendWorkspace(
-  deps: PlatformDeps,
+  deps: LifecycleDeps,
   slug: string,
   reason?: string | undefined,
 ): Promise<WorkspaceWithUsage> {
-  await deps.db.transaction(async (tx) => {
+  const id = await deps.db.transaction(async (tx) => {
     const row = await lockLive(tx, slug);
     await tx
       .update(tenants)
@@ -65,7 +72,9 @@ export async function suspendWorkspace(
         ...(row.status === "suspended" ? {} : { suspendedAt: deps.clock.now() }),
       })
       .where(eq(tenants.id, row.id));
+    return row.id;
   });
+  await deps.sockets.closeWorkspace(id, WORKSPACE_CLOSE.suspended.reason, WORKSPACE_CLOSE.suspended.code);
   return getWorkspace(deps.db, slug);
 }
 
@@ -89,7 +98,7 @@ export type PurgeJobView = { id: number; kind: "purge"; status: string; created_
  * being deleted returns the same job.
  */
 export async function requestWorkspaceDeletion(
-  deps: PlatformDeps,
+  deps: LifecycleDeps,
   slug: string,
   requestedBy: string,
 ): Promise<{ workspace: WorkspaceWithUsage; job: PurgeJobView }> {
@@ -123,6 +132,8 @@ export async function requestWorkspaceDeletion(
       .returning();
     return queued!;
   });
+  // The purge's first step closes them too; its job may wait for the next sweep, the sockets must not.
+  await deps.sockets.closeWorkspace(job.tenantId, WORKSPACE_CLOSE.deleted.reason, WORKSPACE_CLOSE.deleted.code);
   return {
     workspace: await getWorkspace(deps.db, slug),
     job: { id: job.id, kind: "purge", status: job.status, created_at: job.createdAt.toISOString() },

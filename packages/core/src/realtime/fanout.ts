@@ -8,6 +8,7 @@ import { messages } from "../conversation/message.sql.ts";
 import { messageViews, selectMessageRows, type MessageView } from "../message/view.ts";
 import { notifications } from "../notification/notification.sql.ts";
 import { users } from "../user/user.sql.ts";
+import { tenants } from "../tenant/tenant.sql.ts";
 import { selectNotificationViews, toNotificationView } from "../notification/view.ts";
 import { systemClock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
@@ -60,8 +61,24 @@ export type FanoutCache = {
   targets: Map<string, Promise<ConversationTarget | null>>;
   /** `<conversation id>:<user id>` → the agent when the conversation is visible to them, else null. */
   visible: Map<string, AgentActor | null>;
+  /** Workspace id → whether it is active (a suspended or deleted workspace's events reach nobody). */
+  active: Map<number, Promise<boolean>>;
 };
-export const newFanoutCache = (): FanoutCache => ({ targets: new Map(), visible: new Map() });
+export const newFanoutCache = (): FanoutCache => ({ targets: new Map(), visible: new Map(), active: new Map() });
+
+/** Whether the workspace is active, read once per publication. */
+function workspaceActive(db: Db, cache: FanoutCache, tenantId: number): Promise<boolean> {
+  let active = cache.active.get(tenantId);
+  if (!active) {
+    active = db
+      .select({ status: tenants.status })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId))
+      .then(([row]) => row?.status === "active");
+    cache.active.set(tenantId, active);
+  }
+  return active;
+}
 
 /** One text frame and the connections it goes to. */
 export type Delivery = { to: Connection[]; text: string };
@@ -86,6 +103,8 @@ export async function planDeliveries(
   options: FanoutOptions = {},
 ): Promise<Delivery[]> {
   const cache = options.cache ?? newFanoutCache();
+  // Published before or while the workspace was suspended: its sockets are being closed, nothing more goes out.
+  if (!(await workspaceActive(db, cache, event.tenantId))) return [];
   const loadTarget = (tenantId: number, uuid: string) => {
     const key = `${tenantId}:${uuid}`;
     let target = cache.targets.get(key);

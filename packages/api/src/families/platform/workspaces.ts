@@ -69,8 +69,12 @@ export const workspaceRoutes = new Hono<AppEnv>()
     },
   )
   .delete("/platform/v1/workspaces/:slug", validate("param", slugParam), responds(deletionAccepted, 202), async (c) => {
-    const { database, clock } = c.get("deps");
-    const accepted = await requestWorkspaceDeletion({ db: database.db, clock }, c.req.valid("param").slug, "platform");
+    const { database, clock, sockets } = c.get("deps");
+    const accepted = await requestWorkspaceDeletion(
+      { db: database.db, clock, sockets },
+      c.req.valid("param").slug,
+      "platform",
+    );
     c.set("platformAudit", { detail: { job: accepted.job.id } });
     return ok(c, accepted, 202);
   })
@@ -82,8 +86,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
     async (c) => {
       const { reason } = c.req.valid("json");
       c.set("platformAudit", { detail: { reason: reason ?? null } });
-      const { database, clock } = c.get("deps");
-      return ok(c, await suspendWorkspace({ db: database.db, clock }, c.req.valid("param").slug, reason));
+      const { database, clock, sockets } = c.get("deps");
+      return ok(c, await suspendWorkspace({ db: database.db, clock, sockets }, c.req.valid("param").slug, reason));
     },
   )
   .post("/platform/v1/workspaces/:slug/resume", validate("param", slugParam), responds(workspace), async (c) => {

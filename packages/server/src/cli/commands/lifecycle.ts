@@ -1,8 +1,15 @@
+import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
 import { InputError } from "@helperiq/core/errors/index";
 import { suspendInput } from "@helperiq/core/platform/input";
 import { requestWorkspaceDeletion, resumeWorkspace, suspendWorkspace } from "@helperiq/core/platform/lifecycle";
-import type { WorkspaceCommand } from "../command.ts";
+import type { CliContext, WorkspaceCommand } from "../command.ts";
 import { parseInput } from "../input.ts";
+
+/**
+ * The CLI serves no WebSocket: embedded it holds DATA_DIR's lock (no server runs beside it); against
+ * DATABASE_URL the servers close their own sockets of a suspended or deleted workspace in their keep-alive sweep.
+ */
+const lifecycleDeps = (ctx: CliContext) => ({ db: ctx.database.db, clock: ctx.clock, sockets: noSockets });
 
 const slugOf = (positionals: string[]) => {
   if (!positionals[0]) throw new InputError("slug: required (the workspace's slug)");
@@ -17,7 +24,7 @@ export const suspendCommand: WorkspaceCommand = {
   async run(ctx, { positionals, values }) {
     const { reason } = parseInput(suspendInput, values.reason === undefined ? {} : { reason: values.reason });
     const slug = slugOf(positionals);
-    const workspace = await suspendWorkspace({ db: ctx.database.db, clock: ctx.clock }, slug, reason);
+    const workspace = await suspendWorkspace(lifecycleDeps(ctx), slug, reason);
     ctx.say(`Suspended ${slug}${reason ? `: ${reason}` : ""}.`);
     return { status: 200, json: workspace, workspaceSlug: slug };
   },
@@ -44,7 +51,7 @@ export const deleteCommand: WorkspaceCommand = {
   async run(ctx, { positionals, values }) {
     const slug = slugOf(positionals);
     if (values.yes !== true) throw new InputError(`yes: deleting ${slug} removes all its data; confirm with --yes`);
-    const accepted = await requestWorkspaceDeletion({ db: ctx.database.db, clock: ctx.clock }, slug, "cli");
+    const accepted = await requestWorkspaceDeletion(lifecycleDeps(ctx), slug, "cli");
     ctx.say(
       `Deleting ${slug}: its hosts answer 404 from now on; purge job ${accepted.job.id} is ${accepted.job.status}.`,
     );
