@@ -244,6 +244,38 @@ describe("sign-up", () => {
     expect(workspace!.name).toBe("Race");
   });
 
+  it("a link submitted twice at once creates the workspace once; the other submit finds the link spent (400), not a taken slug", async () => {
+    await fromNewIp().post("/api/v1/signup", {
+      email: "twice@clicks.example",
+      workspace_name: "Clicks",
+      slug: "clicks",
+    });
+    await t.queue.drain();
+    const token = mailedToken("twice@clicks.example");
+    const submit = () => fromNewIp().post("/api/v1/signup/verify", { token, first_name: "Cy", password: PASSWORD });
+    const answers = await Promise.all([submit(), submit()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 400]);
+    expect(answers.find((a) => a.status === 400)!.body.data.message).toBe(
+      "token: invalid or expired; sign up again to get a new link",
+    );
+    expect(await t.database.db.select().from(tenants).where(eq(tenants.slug, "clicks"))).toHaveLength(1);
+  });
+
+  it("a verification refused half way (the slug taken meanwhile) leaves the link usable, nothing spent", async () => {
+    await fromNewIp().post("/api/v1/signup", { email: "keep@link.example", workspace_name: "Keep", slug: "keepsake" });
+    await t.queue.drain();
+    const token = mailedToken("keep@link.example");
+    const taken = await createTenant(t, { slug: "keepsake" });
+    const refused = await fromNewIp().post("/api/v1/signup/verify", { token, first_name: "K", password: PASSWORD });
+    expect(refused.status).toBe(409);
+    const [row] = await t.database.db.select().from(signups).where(eq(signups.email, "keep@link.example"));
+    expect(row).toMatchObject({ consumedAt: null, tokenHash: hashToken(token) });
+    // Once the name is free again the same link creates the workspace.
+    await t.database.db.update(tenants).set({ slug: "keepsake-old" }).where(eq(tenants.id, taken.id));
+    const ok = await fromNewIp().post("/api/v1/signup/verify", { token, first_name: "K", password: PASSWORD });
+    expect(ok.status).toBe(201);
+  });
+
   it("limits requests per email and per IP (429 with Retry-After)", async () => {
     const email = "flood@spam-target.example";
     for (let i = 0; i < SIGNUP_LIMITS.requestsPerEmail; i++) {

@@ -135,54 +135,76 @@ export async function completeSignup(
     isNull(signups.consumedAt),
     gt(signups.expiresAt, now),
   );
-  const [pending] = await db.select().from(signups).where(live).limit(1);
-  if (!pending) throw new InputError(INVALID_TOKEN);
-  const audit = (status: number, detail: Record<string, unknown>) =>
-    recordPlatformAudit(db, {
-      actor: `signup:${pending.email}`,
-      action: "workspace.create",
-      workspaceSlug: pending.slug,
-      status,
-      ip: input.ip,
-      detail,
-    });
+  const handoff = generateToken();
+  let pending: typeof signups.$inferSelect | undefined;
   let created: Awaited<ReturnType<typeof createWorkspace>>;
   try {
-    // Of two uses of one token, or two sign-ups for one slug, the slug's unique key lets one create it.
-    created = await createWorkspace(
-      { db, clock, links: deps.links },
-      {
-        slug: pending.slug,
-        name: pending.workspaceName,
-        admin: { email: pending.email, first_name: input.firstName, last_name: input.lastName },
-      },
-    );
+    // One transaction: the link is spent, the workspace created and the owner's password set together, or
+    // none of them. The row is claimed first, so of two submits of one link the second waits on it and then
+    // finds it spent; a failure later (a slug taken meanwhile, a crash during the password hash) rolls the
+    // claim back and the link still works. The hash runs inside, holding only rows no one else can see yet.
+    created = await db.transaction(async (tx) => {
+      [pending] = await tx
+        .update(signups)
+        .set({ consumedAt: now, tokenHash: hashToken(handoff), expiresAt: new Date(now.getTime() + HANDOFF_TTL_MS) })
+        .where(live)
+        .returning();
+      if (!pending) throw new InputError(INVALID_TOKEN);
+      const workspace = await createWorkspace(
+        { db: tx, clock, links: deps.links },
+        {
+          slug: pending.slug,
+          name: pending.workspaceName,
+          admin: { email: pending.email, first_name: input.firstName, last_name: input.lastName },
+        },
+      );
+      const welcomeToken = new URL(workspace.set_password_link).searchParams.get("token");
+      if (!welcomeToken) throw new Error("createWorkspace's set-password link carries no token");
+      await completePasswordReset(tx, {
+        tenantId: workspace.workspace.id,
+        token: welcomeToken,
+        password: input.password,
+        now,
+      });
+      return workspace;
+    });
   } catch (err) {
-    if (err instanceof ConflictError) {
-      await audit(409, { error: err.message });
+    if (err instanceof ConflictError && pending) {
+      await signupAudit(db, pending, input.ip, 409, { error: err.message });
       throw new ConflictError(`slug: "${pending.slug}" was taken since you signed up; sign up again with another`);
     }
     throw err;
   }
-  const tenantId = created.workspace.id;
-  const welcomeToken = new URL(created.set_password_link).searchParams.get("token");
-  if (!welcomeToken) throw new Error("createWorkspace's set-password link carries no token");
-  await completePasswordReset(db, { tenantId, token: welcomeToken, password: input.password, now });
-  const handoff = generateToken();
-  await db
-    .update(signups)
-    .set({ consumedAt: now, tokenHash: hashToken(handoff), expiresAt: new Date(now.getTime() + HANDOFF_TTL_MS) })
-    .where(eq(signups.id, pending.id));
-  await audit(201, { workspace_name: pending.workspaceName });
+  // Assigned inside the transaction that just committed.
+  const signup = pending!;
+  await signupAudit(db, signup, input.ip, 201, { workspace_name: signup.workspaceName });
   // The base domain's scheme and port (a local deployment has one), the new workspace's own subdomain.
   const base = new URL(input.baseOrigin);
-  const origin = `${base.protocol}//${pending.slug}.${base.host}`;
+  const origin = `${base.protocol}//${signup.slug}.${base.host}`;
   return {
     workspace: created.workspace,
-    email: pending.email,
+    email: signup.email,
     workspace_url: origin,
     sign_in_url: `${origin}${SIGNUP_SESSION_PATH}?token=${encodeURIComponent(handoff)}`,
   };
+}
+
+/** The operator's audit entry of a sign-up's workspace creation (actor `signup:<email>`). */
+function signupAudit(
+  db: Db,
+  signup: { email: string; slug: string },
+  ip: string | undefined,
+  status: number,
+  detail: Record<string, unknown>,
+) {
+  return recordPlatformAudit(db, {
+    actor: `signup:${signup.email}`,
+    action: "workspace.create",
+    workspaceSlug: signup.slug,
+    status,
+    ip,
+    detail,
+  });
 }
 
 /**
