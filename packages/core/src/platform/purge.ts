@@ -106,9 +106,11 @@ export async function runPurge(
           .from(entry.table)
           .where(eq(entry.tenantId, tenantId))
           .limit(PURGE_BATCH);
+        // `ctid = ANY(ARRAY(…))` is a TID scan of the batch's own rows; `ctid IN (…)` was planned as a join
+        // over the whole table, read again for every batch.
         const rows = await db
           .delete(entry.table)
-          .where(and(sql`ctid IN ${doomed}`, eq(entry.tenantId, tenantId)))
+          .where(and(sql`ctid = ANY(ARRAY${doomed})`, eq(entry.tenantId, tenantId)))
           .returning({ one: sql<number>`1` });
         add(entry.name, rows.length);
         if (rows.length < PURGE_BATCH) {
