@@ -4,7 +4,8 @@ import { parseMail } from "@helperiq/core/mail-in/parse";
 import { importMail } from "@helperiq/core/mail-in/write";
 import { createAiClients } from "@helperiq/adapters/ai/index";
 import { resolveAi } from "@helperiq/core/ai/index";
-import { recordUsage, usageMonth } from "@helperiq/core/quota/ai-usage";
+import type { ChatModel } from "@helperiq/core/port/ai";
+import { meterChat, recordUsage, usageMonth } from "@helperiq/core/quota/ai-usage";
 import type { TenantLimits } from "@helperiq/core/tenant/tenant.sql";
 import { media, tenants, tenantUsage, users } from "@helperiq/core/schema";
 import { and, eq } from "drizzle-orm";
@@ -170,6 +171,7 @@ describe("storage", () => {
 });
 
 describe("AI calls per month", () => {
+  const QUESTION = { system: "Be brief.", messages: [{ role: "user" as const, content: "hi" }] };
   async function withOpenAi() {
     const a = await createTenant(t);
     expect((await a.admin.put("/api/v1/ai/provider", { type: "openai", api_key: OPENAI_KEY })).status).toBe(200);
@@ -210,6 +212,44 @@ describe("AI calls per month", () => {
     const { embedder } = await resolveAi({ db: t.database.db, tenantId: a.id, clock: t.clock }, t.jobs);
     expect((await embedder.embed(["where is my parcel"]))[0]).toHaveLength(embedder.dimensions);
     await expect(embedder.embed(["again"])).rejects.toThrow(/allows 1 AI calls per month/);
+  });
+
+  it("concurrent calls cannot pass the limit together; a call the provider fails is given back", async () => {
+    const a = await createTenant(t);
+    await setLimits(a, { ai_calls_per_month: 2 });
+    let asked = 0;
+    let fail = false;
+    // A provider that takes a while to answer: every call is in flight before any has finished.
+    const slow: ChatModel = {
+      provider: "openai",
+      model: "slow",
+      async complete() {
+        asked++;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (fail) throw new Error("provider down");
+        return { text: "ok", model: "slow", tokens: 5 };
+      },
+    };
+    const chat = meterChat({ db: t.database.db, tenantId: a.id, clock: t.clock }, slow);
+    const ask = () => chat.complete(QUESTION);
+    const outcomes = await Promise.allSettled([ask(), ask(), ask(), ask()]);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(2);
+    for (const o of outcomes.filter((o) => o.status === "rejected"))
+      expect(String((o as PromiseRejectedResult).reason)).toMatch(/allows 2 AI calls per month/);
+    expect(asked).toBe(2);
+
+    const b = await createTenant(t);
+    await setLimits(b, { ai_calls_per_month: 1 });
+    const chatB = meterChat({ db: t.database.db, tenantId: b.id, clock: t.clock }, slow);
+    fail = true;
+    await expect(chatB.complete(QUESTION)).rejects.toThrow("provider down");
+    fail = false;
+    expect(await chatB.complete(QUESTION)).toMatchObject({ text: "ok" });
+    const rows = await t.database.db.select().from(tenantUsage).where(eq(tenantUsage.tenantId, b.id));
+    expect(rows.map((r) => [r.metric, r.value]).sort()).toEqual([
+      ["ai_calls", 1],
+      ["ai_tokens", 5],
+    ]);
   });
 
   it("the built-in local provider is not metered, and no limit means unlimited", async () => {

@@ -48,28 +48,60 @@ function nextMonth(now: Date): Date {
 }
 
 /**
- * Refuses (QuotaError, 403) an AI call once the month's `ai_calls_per_month` are spent. A 403 rather than a 429:
- * the allowance comes back with the next month, not within a retry, so the message says when.
+ * Takes one of the month's `ai_calls_per_month` before the provider is asked, or refuses (QuotaError, 403; a
+ * 403 rather than a 429: the allowance comes back with the next month, not within a retry, so the message says
+ * when). The take is one conditional upsert (`value < max`), so concurrent calls cannot pass the limit
+ * together, as a read-then-call would let them. Returns what gives the call back (a failed call costs nothing).
+ * Without a limit the call is simply counted.
  */
-export async function assertAiCall(db: Db, tenantId: number, now: Date): Promise<void> {
+export async function reserveAiCall(db: Db, tenantId: number, now: Date): Promise<() => Promise<void>> {
   const max = (await tenantLimits(db, tenantId)).ai_calls_per_month;
-  if (max === undefined) return;
-  const used = (await monthUsage(db, tenantId, usageMonth(now))).ai_calls;
-  if (used >= max)
+  const month = usageMonth(now);
+  const [taken] =
+    max !== undefined && max < 1
+      ? []
+      : await db
+          .insert(tenantUsage)
+          .values({ tenantId, month, metric: "ai_calls", value: 1 })
+          .onConflictDoUpdate({
+            target: [tenantUsage.tenantId, tenantUsage.month, tenantUsage.metric],
+            set: { value: sql`${tenantUsage.value} + 1` },
+            ...(max === undefined ? {} : { setWhere: sql`${tenantUsage.value} < ${max}` }),
+          })
+          .returning({ value: tenantUsage.value });
+  if (!taken)
     throw new QuotaError(
       "ai_calls_per_month",
       `This workspace's plan allows ${max} AI calls per month and they are used; ` +
         `AI is available again from ${nextMonth(now).toISOString().slice(0, 10)}`,
     );
+  return async () => {
+    await db
+      .update(tenantUsage)
+      .set({ value: sql`${tenantUsage.value} - 1` })
+      .where(and(eq(tenantUsage.tenantId, tenantId), eq(tenantUsage.month, month), eq(tenantUsage.metric, "ai_calls")));
+  };
 }
 
 export type MeterCtx = { db: Db; tenantId: number; clock?: Clock | undefined };
 
 const nowOf = (ctx: MeterCtx) => ctx.clock?.now() ?? new Date();
 
+/** Runs `call` on one reserved AI call (reserveAiCall), giving it back when the call fails. */
+async function metered<T>(ctx: MeterCtx, call: () => Promise<T>): Promise<{ result: T; at: Date }> {
+  const at = nowOf(ctx);
+  const giveBack = await reserveAiCall(ctx.db, ctx.tenantId, at);
+  try {
+    return { result: await call(), at };
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
+}
+
 /**
- * A cloud chat model that checks the month's allowance before each call and records the call and the tokens
- * the provider reports after it succeeds (a failed call costs the workspace nothing). The built-in local
+ * A cloud chat model that takes one of the month's calls before each call (reserveAiCall) and adds the tokens
+ * the provider reports after it succeeds (a failed call is given back: it costs the workspace nothing). The built-in local
  * provider is not metered: it runs on the server by rule and costs no provider spend.
  */
 export function meterChat(ctx: MeterCtx, chat: ChatModel): ChatModel {
@@ -78,11 +110,8 @@ export function meterChat(ctx: MeterCtx, chat: ChatModel): ChatModel {
     provider: chat.provider,
     model: chat.model,
     async complete(input) {
-      await assertAiCall(ctx.db, ctx.tenantId, nowOf(ctx));
-      const result = await chat.complete(input);
-      const now = nowOf(ctx);
-      await recordUsage(ctx.db, ctx.tenantId, now, "ai_calls", 1);
-      await recordUsage(ctx.db, ctx.tenantId, now, "ai_tokens", result.tokens ?? 0);
+      const { result, at } = await metered(ctx, () => chat.complete(input));
+      await recordUsage(ctx.db, ctx.tenantId, at, "ai_tokens", result.tokens ?? 0);
       return result;
     },
   };
@@ -96,10 +125,7 @@ export function meterEmbedder(ctx: MeterCtx, embedder: Embedder): Embedder {
     model: embedder.model,
     dimensions: embedder.dimensions,
     async embed(texts, signal) {
-      await assertAiCall(ctx.db, ctx.tenantId, nowOf(ctx));
-      const vectors = await embedder.embed(texts, signal);
-      await recordUsage(ctx.db, ctx.tenantId, nowOf(ctx), "ai_calls", 1);
-      return vectors;
+      return (await metered(ctx, () => embedder.embed(texts, signal))).result;
     },
   };
 }
