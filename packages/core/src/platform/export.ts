@@ -1,7 +1,7 @@
 import JSZip from "jszip";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { SECRET_MASK } from "../crypto/secret-box.ts";
-import { media } from "../media/media.sql.ts";
+import { media as mediaTable } from "../media/media.sql.ts";
 import type { BlobStore } from "../port/blob-store.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
@@ -43,7 +43,34 @@ export const EXPORT_TTL_SECONDS = 7 * 24 * 3600;
 /** Rows read per query while writing a table's file. */
 const PAGE = 5000;
 
-export type ExportState = { attempt: number };
+/**
+ * Where an export is (workspace_jobs.state.export), saved after every table: a rerun after a failure skips the
+ * tables whose part files are stored and goes on from the next one.
+ */
+export type ExportState = {
+  attempt: number;
+  /** When the first attempt began: the manifest's `created_at` and every entry's date, the same across reruns. */
+  started_at?: string;
+  /** Tables whose part file is stored, with their row counts, in EXPORTED_TABLES order. */
+  parts?: Record<string, number>;
+};
+
+/** What the runner shows while it works (workspace_jobs.progress); the CLI prints it. */
+export type ExportProgress = {
+  step: "tables" | "archive" | "done";
+  tables_done: number;
+  tables_total: number;
+  percent: number;
+  /** Rows written to part files so far (this run's and earlier runs'). */
+  rows: number;
+  /** The table just written. */
+  table?: string;
+  /** Media files and their bytes added to the archive so far. */
+  files: number;
+  bytes: number;
+  /** The archive's size, once stored. */
+  size?: number;
+};
 
 export type ExportResult = {
   key: string;
@@ -54,36 +81,55 @@ export type ExportResult = {
 /** Where archives live: outside every workspace's `<tenantId>/` prefix, so one outlives its workspace's purge. */
 export const exportKey = (jobId: number) => `exports/${jobId}-${crypto.randomUUID()}.zip`;
 
+/** The part files of export `jobId` (one NDJSON per table) while it runs: outside the workspace's prefix too. */
+export const exportPartsPrefix = (jobId: number) => `exports/${jobId}.parts/`;
+const partKey = (jobId: number, table: string) => `${exportPartsPrefix(jobId)}${table}.ndjson`;
+
 export const EXPORTED_TABLES: readonly TenantTable[] = TENANT_TABLES.filter((t) => !CREDENTIAL_TABLES.has(t.name));
 
 /**
- * Writes the export of the job's workspace. The archive is one object written at the end, so an export that
- * dies starts over (its progress is shown per table meanwhile), and one runs to its end once started (a cloud
- * function's time budget is not checked half way: the cron function gets the platform's longest timeout).
+ * Writes the export of the job's workspace, resumably. A zip stream cannot be resumed half written, so each
+ * table is first stored as its own part file in the blob store (the state saved after each names it), and
+ * the archive is assembled from the parts, the media bytes and the manifest at the end, then the parts are
+ * deleted. An export that dies re-reads only the tables not yet stored (and the assembly); entries carry the
+ * first attempt's date, so a resumed archive holds the same entries with the same contents as one run at once.
+ * Like an uninterrupted export, tables are read one after another, not in one snapshot. One run goes to its
+ * end once started (a cloud function's time budget is not checked half way: the cron function gets the
+ * platform's longest timeout).
  */
 export async function runExport(
   deps: ExportDeps,
   job: Pick<typeof workspaceJobs.$inferSelect, "id" | "tenantId">,
   from: ExportState | undefined,
-  save: (state: ExportState, progress: Record<string, unknown>) => Promise<void>,
+  save: (state: ExportState, progress: ExportProgress) => Promise<void>,
 ): Promise<{ done: true; result: ExportResult; expiresAt: Date }> {
   const { db, blobs } = deps;
-  const state: ExportState = { attempt: (from?.attempt ?? 0) + 1 };
+  const state: ExportState = {
+    attempt: (from?.attempt ?? 0) + 1,
+    started_at: from?.started_at ?? deps.clock.now().toISOString(),
+    parts: { ...from?.parts },
+  };
+  const parts = state.parts!;
+  const date = new Date(state.started_at!);
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, job.tenantId));
   if (!tenant) throw new Error(`workspace ${job.tenantId} no longer exists`);
-  const zip = new JSZip();
-  const files: ExportResult["files"] = [];
   const total = EXPORTED_TABLES.length + 1;
-  const progress = (done: number, extra: Record<string, unknown> = {}) => ({
-    step: done < EXPORTED_TABLES.length ? "tables" : "media",
-    tables_done: Math.min(done, EXPORTED_TABLES.length),
-    tables_total: EXPORTED_TABLES.length,
-    percent: Math.floor((done / total) * 100),
-    ...extra,
-  });
-  await save(state, progress(0));
-  zip.file("workspace.json", JSON.stringify(exportRow("tenants", tenants, tenant), null, 2));
-  for (const [i, entry] of EXPORTED_TABLES.entries()) {
+  let media = { files: 0, bytes: 0 };
+  const progress = (extra: Partial<ExportProgress> = {}): ExportProgress => {
+    const done = EXPORTED_TABLES.filter((t) => t.name in parts).length;
+    return {
+      step: done < EXPORTED_TABLES.length ? "tables" : "archive",
+      tables_done: done,
+      tables_total: EXPORTED_TABLES.length,
+      percent: Math.floor((done / total) * 100),
+      rows: Object.values(parts).reduce((n, r) => n + r, 0),
+      ...media,
+      ...extra,
+    };
+  };
+  await save(state, progress());
+  for (const entry of EXPORTED_TABLES) {
+    if (entry.name in parts) continue;
     const lines: string[] = [];
     let after: string | undefined;
     for (;;) {
@@ -97,43 +143,57 @@ export async function runExport(
       if (rows.length < PAGE) break;
       after = rows.at(-1)!.ctid;
     }
-    const name = `tables/${entry.name}.ndjson`;
-    zip.file(name, lines.length ? `${lines.join("\n")}\n` : "");
-    files.push({ name, rows: lines.length });
-    await save(state, progress(i + 1));
+    await blobs.put(
+      partKey(job.id, entry.name),
+      new TextEncoder().encode(lines.length ? `${lines.join("\n")}\n` : ""),
+      "application/x-ndjson",
+    );
+    parts[entry.name] = lines.length;
+    await save(state, progress({ table: entry.name }));
   }
-  let mediaFiles = 0;
-  let mediaBytes = 0;
+
+  // The assembly: one unit (a zip is built whole); a rerun starts it again from the stored parts.
+  const zip = new JSZip();
+  const add = (name: string, body: string | Uint8Array) => zip.file(name, body, { date });
+  const files: ExportResult["files"] = [];
+  add("workspace.json", JSON.stringify(exportRow("tenants", tenants, tenant), null, 2));
+  for (const entry of EXPORTED_TABLES) {
+    const part = await blobs.get(partKey(job.id, entry.name));
+    if (!part) throw new Error(`export ${job.id}: the part file of ${entry.name} is missing`);
+    const name = `tables/${entry.name}.ndjson`;
+    add(name, part.body);
+    files.push({ name, rows: parts[entry.name] ?? 0 });
+  }
   for (let afterId = 0; ; ) {
     const rows = await db
-      .select({ id: media.id, uuid: media.uuid, filename: media.filename, key: media.storageKey })
-      .from(media)
-      .where(and(eq(media.tenantId, job.tenantId), sql`${media.id} > ${afterId}`))
-      .orderBy(asc(media.id))
+      .select({ id: mediaTable.id, uuid: mediaTable.uuid, filename: mediaTable.filename, key: mediaTable.storageKey })
+      .from(mediaTable)
+      .where(and(eq(mediaTable.tenantId, job.tenantId), sql`${mediaTable.id} > ${afterId}`))
+      .orderBy(asc(mediaTable.id))
       .limit(PAGE);
     for (const row of rows) {
       const blob = await blobs.get(row.key);
       // A row whose bytes are gone (a failed upload) is listed in its table; there is nothing to add here.
       if (!blob) continue;
-      zip.file(`media/${row.uuid}/${row.filename}`, blob.body);
-      mediaFiles++;
-      mediaBytes += blob.body.byteLength;
+      add(`media/${row.uuid}/${row.filename}`, blob.body);
+      media = { files: media.files + 1, bytes: media.bytes + blob.body.byteLength };
     }
+    await save(state, progress());
     if (rows.length < PAGE) break;
     afterId = rows.at(-1)!.id;
   }
-  files.push({ name: "media/", rows: mediaFiles, bytes: mediaBytes });
+  files.push({ name: "media/", rows: media.files, bytes: media.bytes });
   const manifest = {
     format: "helperiq-workspace-export",
     version: 1,
     workspace: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-    created_at: deps.clock.now().toISOString(),
+    created_at: state.started_at,
     files,
     omitted_tables: [...CREDENTIAL_TABLES].sort(),
     masked_columns: [...SECRET_COLUMNS].sort(),
     note: "Credential columns show the mask when set; sealed secrets anywhere are masked; media/<uuid>/<filename> holds each media row's bytes.",
   };
-  zip.file("manifest.json", JSON.stringify(manifest, null, 2));
+  add("manifest.json", JSON.stringify(manifest, null, 2));
   const body = await zip.generateAsync({
     type: "uint8array",
     compression: "DEFLATE",
@@ -141,12 +201,24 @@ export async function runExport(
   });
   const key = exportKey(job.id);
   await blobs.put(key, body, "application/zip");
-  await save(state, progress(total, { size: body.byteLength }));
+  await discardExportParts(blobs, job.id);
+  await save(state, progress({ step: "done", percent: 100, size: body.byteLength }));
   return {
     done: true,
     result: { key, size: body.byteLength, files },
     expiresAt: new Date(deps.clock.now().getTime() + EXPORT_TTL_SECONDS * 1000),
   };
+}
+
+/** Deletes the part files of export `jobId` (assembled, or failed for good); idempotent. */
+export async function discardExportParts(blobs: BlobStore, jobId: number): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const keys = await blobs.list(exportPartsPrefix(jobId), { limit: 1000 });
+    if (keys.length === 0) return removed;
+    await blobs.deleteMany(keys);
+    removed += keys.length;
+  }
 }
 
 /** A row as exported: SQL column names, credential columns masked, sealed values masked wherever they sit. */

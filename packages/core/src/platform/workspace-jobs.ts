@@ -4,7 +4,7 @@ import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import { workspaceJobs } from "./platform.sql.ts";
 import { initialPurgeState, purgeProgress, runPurge, type PurgeDeps, type PurgeState } from "./purge.ts";
-import { runExport, type ExportDeps, type ExportState } from "./export.ts";
+import { discardExportParts, runExport, type ExportDeps, type ExportState } from "./export.ts";
 import { removeExpiredExports } from "./export-jobs.ts";
 
 export type WorkspaceJob = typeof workspaceJobs.$inferSelect;
@@ -129,6 +129,11 @@ export async function runWorkspaceJob(
       })
       .where(eq(workspaceJobs.id, job.id));
     console.error(`[workspace-jobs] ${job.kind} ${job.id} of ${job.tenantSlug} failed: ${errorReason(err)}`);
+    // A failed export is never resumed (a new request is a new job): its stored part files go.
+    if (failed && job.kind === "export")
+      await discardExportParts(deps.blobs, job.id).catch((e) =>
+        console.error(`[workspace-jobs] export ${job.id}: its part files stay: ${errorReason(e)}`),
+      );
     return failed ? "failed" : "queued";
   }
 }
