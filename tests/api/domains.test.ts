@@ -1,4 +1,7 @@
 import { serve, type ServerType } from "@hono/node-server";
+import { createApp, FAMILIES } from "@helperiq/api";
+import { tenantDomains } from "@helperiq/core/schema";
+import { like } from "drizzle-orm";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,6 +190,37 @@ describe("custom domains", () => {
     const twice = await a.admin.post("/api/v1/domains", { hostname: "help.dns-proof.example.org" });
     expect(twice.status).toBe(409);
     expect(twice.body.data.message).toContain("already added to this workspace");
+  });
+
+  it("refuses the operator's own hosts (PLATFORM_HOST, ROOT_URL's), which already reach this service and would verify over HTTP at once", async () => {
+    const config = {
+      ...t.deps.config,
+      rootUrl: "https://desk.operator.example",
+      platform: { apiKey: "platform-key-domains-0123456789abcdef", host: "ops.operator.example" },
+    };
+    const operated = { ...t, app: createApp({ ...t.deps, config }, Object.values(FAMILIES)) };
+    const admin = new Client(operated, a.host, a.admin.creds);
+    const operator = new Client(operated, "ops.operator.example", { bearer: config.platform.apiKey });
+    for (const hostname of ["OPS.operator.example.", "desk.operator.example"]) {
+      for (const res of [
+        await admin.post("/api/v1/domains", { hostname }),
+        await operator.post(`/platform/v1/workspaces/${a.slug}/domains`, { hostname }),
+      ]) {
+        expect(res.status, hostname).toBe(400);
+        expect(res.body.data.message).toMatch(/^hostname: [a-z.]+ is this service's own host/);
+      }
+    }
+    const created = await operator.post("/platform/v1/workspaces", {
+      slug: "own-hosts",
+      name: "Own hosts",
+      admin: { email: "o@own-hosts.example", first_name: "O" },
+      domains: ["ops.operator.example"],
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.data.message).toMatch(/^domains\[0\]: ops.operator.example is this service's own host/);
+    expect(
+      await t.database.db.select().from(tenantDomains).where(like(tenantDomains.hostname, "%operator.example")),
+    ).toEqual([]);
   });
 
   it("lists the workspace's domains only, needs the settings permission, and removes a domain (it stops routing)", async () => {

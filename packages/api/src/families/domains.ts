@@ -17,6 +17,7 @@ import { auth } from "../middleware/auth.ts";
 import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
 import { requestHost } from "../middleware/tenant.ts";
 import { customDomain } from "../responses/domain.ts";
+import { operatorHosts } from "./platform/access.ts";
 import { done } from "../responses/scalars.ts";
 import { validate } from "../validate.ts";
 
@@ -25,7 +26,11 @@ const PERMISSION = "general_settings:manage";
 
 export function domainSettings(c: Context<AppEnv>): DomainSettings {
   const { config } = c.get("deps");
-  return { baseDomain: config.tenantRouting.baseDomain, httpPort: config.domainVerificationPort };
+  return {
+    baseDomain: config.tenantRouting.baseDomain,
+    reservedHosts: operatorHosts(config),
+    httpPort: config.domainVerificationPort,
+  };
 }
 
 const newDomain = z.object({ hostname: z.string().min(1, "required").max(300) }).strict();

@@ -4,7 +4,7 @@ import { iso } from "../db/iso.ts";
 import { ConflictError, NotFoundError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
 import { tenantDomains } from "../tenant/tenant.sql.ts";
-import { customHostname } from "./hostname.ts";
+import { customHostname, type OwnHosts } from "./hostname.ts";
 import {
   checkDnsRecord,
   checkWellKnown,
@@ -34,9 +34,8 @@ export type CustomDomainView = {
   };
 };
 
-export type DomainSettings = {
-  /** BASE_DOMAIN: its subdomains are refused as custom domains, and `<slug>.<base>` is the CNAME target. */
-  baseDomain?: string | undefined;
+/** `baseDomain` (its subdomains refused, `<slug>.<base>` the CNAME target) and the operator's other hosts. */
+export type DomainSettings = OwnHosts & {
   /** Port of the HTTP check; shown in its URL when not 80. */
   httpPort?: number | undefined;
 };
@@ -79,7 +78,7 @@ export async function addCustomDomain(
   rawHostname: string,
   settings: DomainSettings,
 ): Promise<CustomDomainView> {
-  const hostname = customHostname(rawHostname, settings.baseDomain);
+  const hostname = customHostname(rawHostname, settings);
   const [row] = await db
     .insert(tenantDomains)
     .values({ hostname, tenantId: tenant.id, verificationToken: generateToken() })

@@ -9,13 +9,24 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  */
 const NON_PUBLIC_SUFFIXES = ["localhost", "local", "internal", "lan", "home.arpa", "arpa", "invalid"];
 
+/** The service's own names, which no workspace may claim. */
+export type OwnHosts = {
+  /** BASE_DOMAIN: it and its subdomains already route by slug. */
+  baseDomain?: string | undefined;
+  /**
+   * Other hosts of the operator's (the platform API's, ROOT_URL's). They already reach this service, which
+   * answers the well-known check itself, so a claim of one would verify over HTTP at once and route the
+   * operator's host to a customer's workspace.
+   */
+  reservedHosts?: readonly string[] | undefined;
+};
+
 /**
  * A custom domain as a workspace admin typed it, normalised (lower-case, no trailing dot, IDN to punycode)
  * and checked: a fully qualified public host name of two labels or more, no scheme, port, path or IP
- * address, and not under the service's own BASE_DOMAIN (those already route by slug). Throws InputError
- * naming `field`.
+ * address, and none of the service's own names (`own`). Throws InputError naming `field`.
  */
-export function customHostname(raw: string, baseDomain: string | undefined, field = "hostname"): string {
+export function customHostname(raw: string, own: OwnHosts, field = "hostname"): string {
   let host = raw.trim().toLowerCase();
   if (host.endsWith(".")) host = host.slice(0, -1);
   if (!host) throw new InputError(`${field}: required`);
@@ -40,11 +51,14 @@ export function customHostname(raw: string, baseDomain: string | undefined, fiel
   if (NON_PUBLIC_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`))) {
     throw new InputError(`${field}: ${host} is not a public domain name`);
   }
-  const base = baseDomain?.toLowerCase();
+  const base = own.baseDomain?.toLowerCase();
   if (base && (host === base || host.endsWith(`.${base}`))) {
     throw new InputError(
       `${field}: ${host} is under ${base}, where workspaces are already served by their slug; add your own domain instead`,
     );
+  }
+  if (own.reservedHosts?.some((reserved) => reserved.toLowerCase() === host)) {
+    throw new InputError(`${field}: ${host} is this service's own host; add your own domain instead`);
   }
   return host;
 }

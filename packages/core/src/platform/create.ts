@@ -18,6 +18,8 @@ export type CreateWorkspaceDeps = {
   clock: Clock;
   /** Where the admin's set-password link points (core/tenant/origin.ts). */
   links: LinkRouting;
+  /** The operator's own hosts besides BASE_DOMAIN (platform API, ROOT_URL): never a workspace's domain. */
+  reservedHosts?: readonly string[] | undefined;
   /** With a queue the link is also mailed (`mail.send`); without one (mail not configured) it is only returned. */
   queue?: Queue | undefined;
 };
@@ -42,7 +44,8 @@ export async function createWorkspace(
 ): Promise<CreatedWorkspace> {
   const { db, clock } = deps;
   // As given (for the index a conflict names), then without repeats.
-  const given = (input.domains ?? []).map((d, i) => customHostname(d, deps.links.baseDomain, `domains[${i}]`));
+  const own = { baseDomain: deps.links.baseDomain, reservedHosts: deps.reservedHosts };
+  const given = (input.domains ?? []).map((d, i) => customHostname(d, own, `domains[${i}]`));
   const domains = [...new Set(given)];
   await refuseTaken(db, input.slug, given);
   const admin = {

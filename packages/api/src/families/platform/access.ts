@@ -27,6 +27,15 @@ export function platformHost(config: AppConfig): string | undefined {
   return host ? normaliseHost(host) : undefined;
 }
 
+/**
+ * The operator's hosts that are no workspace's (besides BASE_DOMAIN's subdomains, which route by slug): the
+ * platform API's and ROOT_URL's. No workspace may claim them as a custom domain (custom-domain/hostname.ts).
+ */
+export function operatorHosts(config: AppConfig): string[] {
+  const hosts = [platformHost(config), hostOf(config.rootUrl)].filter((h): h is string => !!h);
+  return [...new Set(hosts.map((h) => normaliseHost(h)))];
+}
+
 const hostOf = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).host : undefined);
 
 /** `api:<first 12 hex of the key's SHA-256>`: names the key in the audit log without revealing it. */

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { ok, responds } from "../../middleware/envelope.ts";
 import { linkRouting } from "../../origin.ts";
+import { operatorHosts } from "./access.ts";
 import { page } from "../../responses/page.ts";
 import { createdWorkspace, deletionAccepted, workspace } from "../../responses/workspace.ts";
 import { pageQuery, validate } from "../../validate.ts";
@@ -30,7 +31,10 @@ export const workspaceRoutes = new Hono<AppEnv>()
       c.set("platformAudit", { slug: input.slug, detail: { plan: input.plan ?? null, admin: input.admin.email } });
       const { database, clock, queue, config } = c.get("deps");
       // The set-password link always goes through the system mail queue (logged when no SMTP is configured).
-      const created = await createWorkspace({ db: database.db, clock, queue, links: linkRouting(config) }, input);
+      const created = await createWorkspace(
+        { db: database.db, clock, queue, links: linkRouting(config), reservedHosts: operatorHosts(config) },
+        input,
+      );
       return ok(c, created, 201);
     },
   )
