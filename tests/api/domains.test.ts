@@ -1,7 +1,8 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp, FAMILIES } from "@helperiq/api";
 import { tenantDomains } from "@helperiq/core/schema";
-import { like } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
+import { MAX_DOMAINS_PER_WORKSPACE } from "@helperiq/core/custom-domain/domains";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -221,6 +222,26 @@ describe("custom domains", () => {
     expect(
       await t.database.db.select().from(tenantDomains).where(like(tenantDomains.hostname, "%operator.example")),
     ).toEqual([]);
+  });
+
+  it("holds at most MAX_DOMAINS_PER_WORKSPACE names per workspace, pending ones included (claims cannot squat on names in bulk)", async () => {
+    const c = await createTenant(t);
+    await t.database.db.insert(tenantDomains).values(
+      Array.from({ length: MAX_DOMAINS_PER_WORKSPACE - 1 }, (_, i) => ({
+        hostname: `help${i}.squat-${c.id}.example`,
+        tenantId: c.id,
+        verificationToken: `token${i}`,
+      })),
+    );
+    expect((await c.admin.post("/api/v1/domains", { hostname: `last.squat-${c.id}.example` })).status).toBe(201);
+    const over = await c.admin.post("/api/v1/domains", { hostname: `more.squat-${c.id}.example` });
+    expect(over.status).toBe(400);
+    expect(over.body.data).toEqual({
+      type: "InputError",
+      message: `hostname: a workspace holds at most ${MAX_DOMAINS_PER_WORKSPACE} domains; remove one first`,
+    });
+    const held = await t.database.db.select().from(tenantDomains).where(eq(tenantDomains.tenantId, c.id));
+    expect(held).toHaveLength(MAX_DOMAINS_PER_WORKSPACE);
   });
 
   it("lists the workspace's domains only, needs the settings permission, and removes a domain (it stops routing)", async () => {

@@ -1,9 +1,9 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { generateToken } from "../auth/token.ts";
 import { iso } from "../db/iso.ts";
-import { ConflictError, NotFoundError } from "../errors/index.ts";
+import { ConflictError, InputError, NotFoundError } from "../errors/index.ts";
 import type { Db } from "../port/database.ts";
-import { tenantDomains } from "../tenant/tenant.sql.ts";
+import { tenantDomains, tenants } from "../tenant/tenant.sql.ts";
 import { customHostname, type OwnHosts } from "./hostname.ts";
 import {
   checkDnsRecord,
@@ -18,6 +18,12 @@ import {
  * A workspace's custom domains. A domain is claimed by one workspace at a time (the host name is the key) and
  * routes only once verified (tenant/resolve.ts); removing it frees the name at once.
  */
+
+/**
+ * Names one workspace may hold, pending ones included: a claim holds its name against every other workspace
+ * until removed, so claims in bulk could keep names from their owners.
+ */
+export const MAX_DOMAINS_PER_WORKSPACE = 20;
 
 export type CustomDomainView = {
   hostname: string;
@@ -79,11 +85,25 @@ export async function addCustomDomain(
   settings: DomainSettings,
 ): Promise<CustomDomainView> {
   const hostname = customHostname(rawHostname, settings);
-  const [row] = await db
-    .insert(tenantDomains)
-    .values({ hostname, tenantId: tenant.id, verificationToken: generateToken() })
-    .onConflictDoNothing({ target: tenantDomains.hostname })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    // The workspace's row is locked so that concurrent claims count one after the other.
+    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenant.id)).for("update");
+    const [held] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tenantDomains)
+      .where(eq(tenantDomains.tenantId, tenant.id));
+    if (Number(held!.n) >= MAX_DOMAINS_PER_WORKSPACE) {
+      throw new InputError(
+        `hostname: a workspace holds at most ${MAX_DOMAINS_PER_WORKSPACE} domains; remove one first`,
+      );
+    }
+    const [inserted] = await tx
+      .insert(tenantDomains)
+      .values({ hostname, tenantId: tenant.id, verificationToken: generateToken() })
+      .onConflictDoNothing({ target: tenantDomains.hostname })
+      .returning();
+    return inserted;
+  });
   if (row) return view(row, tenant.slug, settings);
   const [holder] = await db
     .select({ tenantId: tenantDomains.tenantId })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_DOMAINS_PER_WORKSPACE } from "../custom-domain/domains.ts";
 import { slugProblem } from "./slug.ts";
 
 /**
@@ -40,7 +41,7 @@ export const workspaceCreateInput = z.strictObject({
     last_name: z.string().trim().max(100).optional(),
   }),
   /** Custom domains; each routes only once verified (custom-domain/). */
-  domains: z.array(z.string().max(253)).max(20).optional(),
+  domains: z.array(z.string().max(253)).max(MAX_DOMAINS_PER_WORKSPACE).optional(),
   plan: planName.optional(),
   limits: tenantLimits.optional(),
 });
