@@ -2,7 +2,7 @@ import { onMounted, ref } from "vue";
 import { useI18n } from "vue-i18n";
 import { ApiError } from "../../../api/index.ts";
 import { useSaved } from "../../account/useSaved.ts";
-import { useFormErrors } from "../../auth/useFormErrors.ts";
+import { useFormSave } from "../../auth/useFormErrors.ts";
 
 /**
  * A settings form's life: it loads once, and each save keeps what was typed whatever the answer (the form's
@@ -11,11 +11,10 @@ import { useFormErrors } from "../../auth/useFormErrors.ts";
  */
 export function useSettingsForm<F extends string>(fields: readonly F[], load?: () => Promise<void>) {
   const { t } = useI18n();
-  const errors = useFormErrors(fields, () => t("globals.messages.somethingWentWrong"));
+  const { errors, saving, save: submit } = useFormSave(fields);
   const { saved, flash, clear: clearSaved } = useSaved();
   const loading = ref(load !== undefined);
   const loadError = ref("");
-  const saving = ref(false);
 
   function show(err: unknown) {
     errors.show(err);
@@ -32,20 +31,13 @@ export function useSettingsForm<F extends string>(fields: readonly F[], load?: (
   }
 
   /** Runs a save; its answer, or undefined when it failed (the errors then say why). */
-  async function save<T>(run: () => Promise<T>): Promise<T | undefined> {
-    saving.value = true;
-    errors.clear();
+  function save<T>(run: () => Promise<T>): Promise<T | undefined> {
     clearSaved();
-    try {
+    return submit(async () => {
       const answer = await run();
       flash();
       return answer;
-    } catch (err) {
-      show(err);
-      return undefined;
-    } finally {
-      saving.value = false;
-    }
+    }, show);
   }
 
   if (load)
