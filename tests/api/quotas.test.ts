@@ -349,6 +349,17 @@ describe("usage report", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.data).toEqual({ type: "InputError", message: "month: must be a month as YYYY-MM" });
     expect((await op.get("/platform/v1/workspaces/nosuchworkspace/usage")).status).toBe(404);
+    // A workspace being deleted is gone for the operator's per-workspace routes (as its domains are).
+    const doomed = await createTenant(t);
+    await t.database.db.update(tenants).set({ status: "deleting" }).where(eq(tenants.id, doomed.id));
+    for (const path of [
+      `/platform/v1/workspaces/${doomed.slug}/usage`,
+      `/platform/v1/workspaces/${doomed.slug}/domains`,
+    ]) {
+      const gone = await op.get(path);
+      expect(gone.status, path).toBe(404);
+      expect(gone.body.data).toEqual({ type: "NotFoundError", message: "Workspace not found" });
+    }
     const agent = await createAgent(t, a, { permissions: ["conversations:read"] });
     expect((await agent.client.get("/api/v1/usage")).status).toBe(403);
   });

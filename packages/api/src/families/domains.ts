@@ -33,7 +33,8 @@ export function domainSettings(c: Context<AppEnv>): DomainSettings {
   };
 }
 
-const newDomain = z.object({ hostname: z.string().min(1, "required").max(300) }).strict();
+/** A domain to claim (the admin's and the operator's routes). */
+export const newDomain = z.strictObject({ hostname: z.string().min(1, "required").max(300) });
 
 /**
  * Custom domains of the request's workspace (`/api/v1/domains`), and the verification answer every host

@@ -4,8 +4,6 @@ import {
   removeCustomDomain,
   verifyCustomDomain,
 } from "@helperiq/core/custom-domain/domains";
-import { NotFoundError } from "@helperiq/core/errors/index";
-import { findWorkspaceRow } from "@helperiq/core/platform/view";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
@@ -13,18 +11,12 @@ import { ok, responds } from "../../middleware/envelope.ts";
 import { customDomain } from "../../responses/domain.ts";
 import { done } from "../../responses/scalars.ts";
 import { validate } from "../../validate.ts";
-import { domainSettings } from "../domains.ts";
+import { domainSettings, newDomain } from "../domains.ts";
+import { liveWorkspace, slugParam } from "./workspace-param.ts";
 
-const slugParam = z.object({ slug: z.string().min(1).max(63) });
 const domainParam = slugParam.extend({ hostname: z.string().min(1).max(253) });
-const newDomain = z.strictObject({ hostname: z.string().min(1, "required").max(300) });
 
-/** The workspace a path's `:slug` names, whatever its status but being deleted (404). */
-async function owner(c: Context<AppEnv>, slug: string) {
-  const row = await findWorkspaceRow(c.get("deps").database.db, slug);
-  if (!row || row.status === "deleting") throw new NotFoundError("Workspace");
-  return { id: row.id, slug: row.slug };
-}
+const owner = (c: Context<AppEnv>, slug: string) => liveWorkspace(c.get("deps").database.db, slug);
 
 /**
  * The operator's hand on a workspace's custom domains: the same operations as the workspace admin's

@@ -1,14 +1,10 @@
-import { NotFoundError } from "@helperiq/core/errors/index";
-import { findWorkspaceRow } from "@helperiq/core/platform/view";
 import { parseUsageMonth, usageReport } from "@helperiq/core/platform/usage-report";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { ok, responds } from "../../middleware/envelope.ts";
 import { usageQuery, usageReport as usageView } from "../../responses/usage.ts";
 import { validate } from "../../validate.ts";
-
-const slugParam = z.object({ slug: z.string().min(1).max(63) });
+import { liveWorkspace, slugParam } from "./workspace-param.ts";
 
 /** The operator's view of one workspace's usage in a month, with its limits (the same report its admin sees). */
 export const usageRoutes = new Hono<AppEnv>().get(
@@ -18,8 +14,7 @@ export const usageRoutes = new Hono<AppEnv>().get(
   responds(usageView),
   async (c) => {
     const { database, clock } = c.get("deps");
-    const row = await findWorkspaceRow(database.db, c.req.valid("param").slug);
-    if (!row) throw new NotFoundError("Workspace");
+    const row = await liveWorkspace(database.db, c.req.valid("param").slug);
     const month = parseUsageMonth(c.req.valid("query").month, clock.now());
     return ok(c, await usageReport(database.db, row.id, month));
   },

@@ -14,11 +14,10 @@ import type { AppEnv } from "../../env.ts";
 import { ok, responds } from "../../middleware/envelope.ts";
 import { linkRouting } from "../../origin.ts";
 import { operatorHosts } from "./access.ts";
+import { slugParam } from "./workspace-param.ts";
 import { page } from "../../responses/page.ts";
 import { createdWorkspace, deletionAccepted, workspace } from "../../responses/workspace.ts";
 import { pageQuery, validate } from "../../validate.ts";
-
-const slugParam = z.object({ slug: z.string().min(1).max(63) });
 
 /** The operator's workspace lifecycle (core/platform): create, list, show, update, suspend, resume, delete. */
 export const workspaceRoutes = new Hono<AppEnv>()
