@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createFilesystemBlobStore } from "@helperiq/adapters/blob/filesystem";
+import { openPglite } from "@helperiq/adapters/db/pglite";
 import { workspaceBlobPrefix } from "@helperiq/core/platform/purge";
 import { tenants, workspaceJobs } from "@helperiq/core/schema";
 import { TENANT_TABLES } from "@helperiq/core/tenant-tables";
@@ -43,6 +44,10 @@ import { type HttpAnswer, loopbackRequest, runProcess, shellQuote, Transcript } 
  * DATA_DIR's lock, so it runs while the server is stopped (before the first start, and for the delete), and
  * refuses with exit code 3 while the server runs (shown). The workspace-jobs schedule (every minute) is run at
  * once with the server's `runScheduled`, what its timer calls, rather than waited for.
+ *
+ * WALKTHROUGH_PGLITE_TEMPLATE (optional): a migrated PGlite dump (the test suites' template) the new data directory
+ * starts from, so the first CLI command has no migration to run: migrating a fresh PGlite costs its test most of
+ * its time budget on a busy machine. The transcript says when it was used.
  */
 
 const BASE_DOMAIN = "helperiq.test";
@@ -248,11 +253,21 @@ try {
     ].join("\n"),
   );
 
+  const template = process.env.WALKTHROUGH_PGLITE_TEMPLATE;
+  if (template) {
+    const seeded = await openPglite({ dataDir, loadDataDir: new Blob([readFileSync(template)]) });
+    await seeded.close();
+  }
+
   // 1. The CLI, before the server runs: the embedded database has one writer.
   step(
     "1. Two workspaces with the CLI",
     "The server is not running yet: on the embedded database the CLI takes DATA_DIR's lock, like a server. It migrates the new data directory, creates the workspace and mails its admin a set-password link.",
   );
+  if (template)
+    t.remark(
+      `DATA_DIR starts from a migrated PGlite dump (WALKTHROUGH_PGLITE_TEMPLATE=${template}): nothing to migrate`,
+    );
   t.command(
     `export DATA_DIR=${dataDir} BASE_DOMAIN=${BASE_DOMAIN} DEFAULT_TENANT= SIGNUP=open ROOT_URL=${base} PORT=${port} SMTP_URL=${peer.url} PLATFORM_API_KEY=<64 hex digits>`,
   );

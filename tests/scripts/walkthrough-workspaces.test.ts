@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { TENANT_TABLES } from "@helperiq/core/tenant-tables";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureWebBuild } from "../../packages/web/build.ts";
 import { type ProcessResult, runProcess } from "../../scripts/walkthrough-transcript.ts";
 import { CHROMIUM } from "../support/browser.ts";
@@ -10,7 +10,8 @@ import { CHROMIUM } from "../support/browser.ts";
  * `npm run walkthrough:workspaces` (scripts/walkthrough-workspaces.ts) run as an operator runs it: its own
  * embedded server, the CLI in a shell, the platform API, Chromium. The script checks every answer itself and exits
  * 1 at the first one that is not as documented; this suite runs it once and reads the facts back from its
- * transcript. PGlite only: the walk-through is the embedded server's, on a fresh data directory.
+ * transcript. PGlite only: the walk-through is the embedded server's, on a fresh data directory (started from the
+ * suites' migrated template, as the other PGlite suites do).
  */
 const TRANSCRIPT = path.resolve(".test-work", "walkthrough-workspaces.md");
 
@@ -36,7 +37,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       // Built here when stale, so the run below measures the walk-through, not a build of the web app.
       await ensureWebBuild();
       startedAt = Date.now();
-      run = await runProcess("npm", ["run", "--silent", "walkthrough:workspaces"], process.env);
+      // The suites' migrated PGlite template: the first CLI command then skips migrating a fresh database.
+      const info = inject("testDb");
+      if (info.kind !== "pglite") throw new Error("the walk-through suite runs in the PGlite pass");
+      const env = { ...process.env, WALKTHROUGH_PGLITE_TEMPLATE: info.templatePath };
+      run = await runProcess("npm", ["run", "--silent", "walkthrough:workspaces"], env);
       seconds = (Date.now() - startedAt) / 1000;
       if (run.code !== 0) console.error(`${run.stdout}\n${run.stderr}`);
     }, 300_000);
