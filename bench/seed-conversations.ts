@@ -42,11 +42,12 @@ export type SeedScale = { conversations: number; messagesPerConversation: number
 /**
  * One big workspace (conversations × messages, tags, contacts, agents) and many small ones, written with
  * set-based SQL so a million messages take minutes, not hours. Returns the big workspace and an admin key.
+ * Another `slug` seeds a second big workspace like the first (with `otherTenants: 0`: the small ones exist once).
  */
-export async function seedConversations(db: Db, scale: SeedScale, log: (line: string) => void) {
+export async function seedConversations(db: Db, scale: SeedScale, log: (line: string) => void, slug = "big") {
   const big = await provisionTenant(db, {
-    slug: "big",
-    name: "Big",
+    slug,
+    name: slug[0]!.toUpperCase() + slug.slice(1),
     admin: { email: "admin@big.example", firstName: "Ada", lastName: "Admin", password: "bench password 1" },
   });
   const key = await issueApiKey(db, { tenantId: big.tenantId, userId: big.adminId, kind: "admin", now: new Date() });

@@ -11,7 +11,8 @@ import { freePort } from "./free-port.ts";
 const execFileAsync = promisify(execFile);
 
 const PG_MAJOR = 15;
-const PG_BINDIR = process.env.HELPERIQ_PG_BINDIR ?? `/usr/lib/postgresql/${PG_MAJOR}/bin`;
+/** The server's programs (initdb, pg_ctl, psql). */
+export const PG_BINDIR = process.env.HELPERIQ_PG_BINDIR ?? `/usr/lib/postgresql/${PG_MAJOR}/bin`;
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PROVISION_SCRIPT = path.join(REPO_ROOT, "scripts", "provision-postgres.sh");
 const REPO_DATA_BASE = path.join(REPO_ROOT, ".test-work", "pg");
