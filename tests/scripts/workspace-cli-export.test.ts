@@ -50,14 +50,37 @@ describe("workspace export", () => {
     const file = path.join(dataDir, "out.zip");
     const res = await cli(["export", a.slug, "--out", file]);
     expect(res.code, res.err.join("\n")).toBe(0);
-    expect(res.err.some((l) => /export \d+: +0% \(0\/\d+ tables\)/.test(l))).toBe(true);
-    expect(res.err.at(-1)).toMatch(/100% \((\d+)\/\1 tables\)/);
+    const line = (rest: string) => new RegExp(`^export \\d+ of ${a.slug}: ${rest}$`);
+    expect(res.err[0]).toMatch(line(" +0% \\(0/\\d+ tables, 0 rows, 0 files, 0 B\\)"));
+    // The table just written, with its rows; the totals grow.
+    expect(
+      res.err.some((l) =>
+        line(" +\\d+% \\(\\d+/\\d+ tables, [\\d,]+ rows, 0 files, 0 B\\): conversations 2 rows").test(l),
+      ),
+    ).toBe(true);
+    expect(res.err.some((l) => line(" +\\d+% \\((\\d+)/\\1 tables, [\\d,]+ rows, 2 files, \\d+ B\\)").test(l))).toBe(
+      true,
+    );
+    expect(res.err.at(-1)).toMatch(
+      line("100% \\((\\d+)/\\1 tables, [\\d,]+ rows, 2 files, \\d+ B\\); archive [\\d.]+ kB"),
+    );
     expect(res.out.join("\n")).toMatch(
-      new RegExp(`Export \\d+ of ${a.slug}: \\d+ bytes, \\d+ files, written to ${file}`),
+      new RegExp(`Export \\d+ of ${a.slug}: \\d+ bytes, \\d+ files \\(2 media files\\), written to ${file}`),
     );
     const zip = await JSZip.loadAsync(readFileSync(file));
     expect(JSON.parse(await zip.file("workspace.json")!.async("string")).slug).toBe(a.slug);
     expect(Object.keys(zip.files).filter((n) => n.startsWith("media/") && !n.endsWith("/")).length).toBe(2);
+  });
+
+  it("--json prints one JSON line per unit of progress, then the result", async () => {
+    const res = await cli(["export", a.slug, "--wait", "--json"]);
+    expect(res.code, res.err.join("\n")).toBe(0);
+    const lines = res.out.map((l) => JSON.parse(l));
+    for (const p of lines.slice(0, -1))
+      expect(p).toMatchObject({ type: "progress", kind: "export", workspace: a.slug });
+    expect(lines.find((p) => p.table === "conversations")).toMatchObject({ step: "tables" });
+    expect(lines.at(-2)).toMatchObject({ step: "done", percent: 100, files: 2 });
+    expect(lines.at(-1)).toMatchObject({ status: "done", out: null });
   });
 
   it("refuses an unknown workspace (exit 1) and a missing slug (exit 1)", async () => {

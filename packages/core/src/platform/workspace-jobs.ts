@@ -43,11 +43,22 @@ export async function claimWorkspaceJob(db: Db, now: Date, onlyId?: number): Pro
   return job;
 }
 
+/** A job's progress as saved after a unit of work: `state.purge` (PurgeState) or `state.export` (ExportState). */
+export type JobProgress = {
+  id: number;
+  kind: string;
+  progress: Record<string, unknown>;
+  state: Record<string, unknown>;
+};
+
 export type RunOptions = {
   /** Stop between two units of work once this returns true (the cron function's time budget); the job waits queued. */
   shouldPause?: () => boolean;
-  /** Called after every unit with the job's progress (the CLI prints it; tests inject failures here). */
-  onProgress?: (job: { id: number; kind: string; progress: Record<string, unknown> }) => void | Promise<void>;
+  /**
+   * Called after every unit, once it is saved, with the job's progress and state (the CLI prints them, table by
+   * table; tests inject failures here).
+   */
+  onProgress?: (job: JobProgress) => void | Promise<void>;
 };
 
 /**
@@ -67,7 +78,7 @@ export async function runWorkspaceJob(
       .update(workspaceJobs)
       .set({ state: { ...state, attempts }, progress, updatedAt: clock.now() })
       .where(eq(workspaceJobs.id, job.id));
-    await options.onProgress?.({ id: job.id, kind: job.kind, progress });
+    await options.onProgress?.({ id: job.id, kind: job.kind, progress, state });
   };
   try {
     let finished: boolean;

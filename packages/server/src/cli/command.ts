@@ -15,12 +15,23 @@ export type CliContext = {
   actor: string;
   /** One line of human output (suppressed under --json). */
   say(line: string): void;
-  /** Progress of a long job (to stderr, so --json output stays one document). */
-  progress(line: string): void;
+  /**
+   * Progress of a long job: `line` to stderr; under --json, `event` (when given) instead, as one JSON line on
+   * stdout (the command's result then follows as one line too: CommandResult.jsonLines).
+   */
+  progress(line: string, event?: Record<string, unknown>): void;
+  /** Stdout is a terminal: long jobs are followed unless --no-wait (docs/workspaces.md, CLI). */
+  interactive: boolean;
 };
 
 /** What a command did: its result for --json, and the HTTP status the same call on the platform API has. */
-export type CommandResult = { status: number; json: unknown; workspaceSlug?: string | undefined };
+export type CommandResult = {
+  status: number;
+  json: unknown;
+  workspaceSlug?: string | undefined;
+  /** Progress went out as JSON lines: the result is printed as one line, the last. */
+  jsonLines?: boolean | undefined;
+};
 
 /**
  * One CLI command. `options` are node:util parseArgs options (`--json` and `--help` exist for all);

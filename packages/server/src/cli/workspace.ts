@@ -35,6 +35,8 @@ export async function runWorkspaceCli(
     commands?: readonly WorkspaceCommand[] | undefined;
     /** An open database to use (and leave open) instead of opening config's: suites running many commands. */
     database?: Database | undefined;
+    /** Whether stdout is a terminal (default: process.stdout.isTTY). */
+    interactive?: boolean | undefined;
   } = {},
 ): Promise<number> {
   const commands = options.commands ?? WORKSPACE_COMMANDS;
@@ -99,14 +101,18 @@ export async function runWorkspaceCli(
     say: (line) => {
       if (!json) io.out(line);
     },
-    progress: (line) => io.err(line),
+    progress: (line, event) => {
+      if (json && event) io.out(JSON.stringify({ type: "progress", ...event }));
+      else io.err(line);
+    },
+    interactive: options.interactive ?? process.stdout.isTTY === true,
   };
   const action = `workspace ${command.name}`;
   const slugArg = args.positionals[0];
   try {
     const result = await command.run(ctx, { positionals: args.positionals, values: args.values });
     await audit(ctx, action, result.workspaceSlug ?? slugArg, result.status, {});
-    if (json) io.out(JSON.stringify(result.json, null, 2));
+    if (json) io.out(result.jsonLines ? JSON.stringify(result.json) : JSON.stringify(result.json, null, 2));
     return EXIT.ok;
   } catch (err) {
     const known = err instanceof AppError;

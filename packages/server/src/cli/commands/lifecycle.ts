@@ -1,8 +1,10 @@
 import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
-import { InputError } from "@helperiq/core/errors/index";
+import { AppError, ConflictError, InputError } from "@helperiq/core/errors/index";
 import { suspendInput } from "@helperiq/core/platform/input";
 import { requestWorkspaceDeletion, resumeWorkspace, suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import type { CliContext, WorkspaceCommand } from "../command.ts";
+import { followingNote, followWorkspaceJob, shouldWait } from "../follow-job.ts";
+import { purgeReporter, purgeSummary } from "../job-progress.ts";
 import { parseInput } from "../input.ts";
 
 /**
@@ -45,16 +47,32 @@ export const resumeCommand: WorkspaceCommand = {
 
 export const deleteCommand: WorkspaceCommand = {
   name: "delete",
-  usage: "delete <slug> --yes",
-  summary: "delete a workspace: its hosts answer 404 at once, a purge job removes all its data",
-  options: { yes: { type: "boolean" } },
+  usage: "delete <slug> --yes [--wait | --no-wait]",
+  summary:
+    "delete a workspace: its hosts answer 404 at once, a purge job removes all its data (followed table by table on a terminal or with --wait)",
+  options: { yes: { type: "boolean" }, wait: { type: "boolean" }, "no-wait": { type: "boolean" } },
   async run(ctx, { positionals, values }) {
     const slug = slugOf(positionals);
     if (values.yes !== true) throw new InputError(`yes: deleting ${slug} removes all its data; confirm with --yes`);
+    const wait = shouldWait(ctx, values);
     const accepted = await requestWorkspaceDeletion(lifecycleDeps(ctx), slug, "cli");
-    ctx.say(
-      `Deleting ${slug}: its hosts answer 404 from now on; purge job ${accepted.job.id} is ${accepted.job.status}.`,
+    const jobId = accepted.job.id;
+    if (!wait) {
+      ctx.say(`Deleting ${slug}: its hosts answer 404 from now on; purge job ${jobId} is ${accepted.job.status}.`);
+      return { status: 202, json: accepted, workspaceSlug: slug };
+    }
+    ctx.say(`Deleting ${slug}: its hosts answer 404 from now on; purge job ${jobId}${followingNote(ctx)}.`);
+    const job = await followWorkspaceJob(ctx, jobId, purgeReporter(ctx, slug));
+    const deleted = (job.result as { deleted?: Record<string, number> } | null)?.deleted ?? {};
+    const json = { workspace: accepted.workspace, job: { id: jobId, kind: "purge", status: job.status, deleted } };
+    if (job.status === "done") {
+      ctx.say(purgeSummary(slug, deleted));
+      return { status: 200, json, workspaceSlug: slug, jsonLines: true };
+    }
+    if (job.status === "failed")
+      throw new AppError("GeneralError", 500, `purge ${jobId} of ${slug} failed: ${job.error ?? "unknown error"}`);
+    throw new ConflictError(
+      `purge ${jobId} of ${slug} is run by another process (or one that died: it is taken over 5 minutes after its last progress)`,
     );
-    return { status: 202, json: accepted, workspaceSlug: slug };
   },
 };
