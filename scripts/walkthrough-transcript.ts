@@ -111,7 +111,8 @@ export function loopbackRequest(
   });
 }
 
-export type ProcessResult = { code: number; stdout: string; stderr: string };
+/** `output`: both streams as they arrived, interleaved, as a terminal shows them. */
+export type ProcessResult = { code: number; stdout: string; stderr: string; output: string };
 
 /**
  * Runs a command to its end without blocking this process's event loop (the walk-through's SMTP peer must keep
@@ -122,10 +123,17 @@ export function runProcess(command: string, args: string[], env: NodeJS.ProcessE
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      output += chunk.toString("utf8");
+    });
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output }));
   });
 }
 

@@ -124,9 +124,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
 
     it("deletes umbrella with the CLI and shows every tenant-owned table at zero for it, the others unchanged", () => {
       const purge = section(8);
-      expect(purge).toMatch(/Deleting umbrella: its hosts answer 404 from now on; purge job \d+ is (queued|done)/);
-      expect(purge).toMatch(/"slug":"umbrella","status":"deleting"/);
-      expect(purge).toMatch(/purge job \d+: done/);
+      expect(purge).toContain("$ npm run --silent workspace -- delete umbrella --yes --wait");
+      expect(purge).toMatch(/Deleting umbrella: its hosts answer 404 from now on; purge job \d+, run here\./);
+      expect(purge).toMatch(/purge umbrella: users [1-9]\d* rows deleted \(\d+\/\d+ tables\)/);
+      expect(purge).toMatch(/Purged umbrella: [1-9]\d* rows from \d+ of \d+ tables, 1 files, .*the slug is free\./);
+      expect(purge).toMatch(/workspace_jobs: purge job \d+ done, requested by cli/);
       expect(purge).toMatch(
         /\/platform\/v1\/workspaces\/umbrella -H "Authorization: Bearer \$PLATFORM_API_KEY"\nHTTP 404/,
       );
