@@ -3,6 +3,10 @@ import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import { createConnectionRegistry, type ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { createApp, FAMILIES } from "@helperiq/api";
 import { suspendWorkspace } from "@helperiq/core/platform/lifecycle";
+import { SUSPENSION_SWEEP_MS } from "@helperiq/core/platform/workspace-jobs";
+import { tenants } from "@helperiq/core/schema";
+import { eq } from "drizzle-orm";
+import { runCron } from "../../functions/cron/run.ts";
 import { inboxes, users } from "@helperiq/core/schema";
 import { createWidgetSession, verifyWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +20,8 @@ import { createConversation, createTenant, type TestTenant } from "../support/fa
  * Suspension in AWS: the platform function, composed with the Lambda's WorkspaceSockets (functions/ws/realtime.ts
  * on WS_TABLE and WS_ENDPOINT), drops the workspace's API Gateway connections (DeleteConnection on the local
  * Management API) and its registry rows (dynalite), agents' and visitors' alike, no other workspace's; and the
- * fan-out posts nothing for a workspace suspended by a process that closed nothing.
+ * fan-out posts nothing for a workspace suspended by a process that closed nothing, whose sockets the
+ * workspace-jobs cron closes in its next run.
  */
 
 const KEY = "platform-key-for-the-lambda-suspension-suite";
@@ -135,5 +140,28 @@ describe("suspension in AWS", () => {
     await suspendWorkspace({ db: t.database.db, clock: t.clock, sockets: noSockets }, c.slug);
     await ws.realtime.events.publish([event]);
     expect(aws.posts.filter((p) => p.id === id)).toHaveLength(1);
+  });
+
+  it("the workspace-jobs cron closes the sockets of a workspace suspended where they could not be reached (the CLI), recently", async () => {
+    const c = await createTenant(t);
+    const long = await createTenant(t);
+    const id = await agent(c);
+    const old = await agent(long);
+    // As the CLI against the deployment's database suspends: no socket is reached.
+    await suspendWorkspace({ db: t.database.db, clock: t.clock, sockets: noSockets }, c.slug);
+    await suspendWorkspace({ db: t.database.db, clock: t.clock, sockets: noSockets }, long.slug);
+    await t.database.db
+      .update(tenants)
+      .set({ suspendedAt: new Date(Date.now() - SUSPENSION_SWEEP_MS - 60_000) })
+      .where(eq(tenants.id, long.id));
+    expect(await registry.get(id)).not.toBeNull();
+    aws.deleted.length = 0;
+    await runCron("workspace-jobs", t.database, { WS_TABLE: aws.table, WS_ENDPOINT: aws.endpoint });
+    // (the previous case's workspace, suspended the same way, goes too)
+    expect(aws.deleted).toContain(id);
+    expect(aws.deleted).not.toContain(old);
+    expect(await registry.get(id)).toBeNull();
+    // Suspended before the window: swept back then; its row here is one the handshake could not have let in.
+    expect(await registry.get(old)).not.toBeNull();
   });
 });

@@ -1,7 +1,9 @@
-import { and, asc, eq, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, or, sql } from "drizzle-orm";
 import { errorReason } from "../errors/describe.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
+import { WORKSPACE_CLOSE } from "../port/workspace-sockets.ts";
+import { tenants } from "../tenant/tenant.sql.ts";
 import { workspaceJobs } from "./platform.sql.ts";
 import { initialPurgeState, purgeProgress, runPurge, type PurgeDeps, type PurgeState } from "./purge.ts";
 import { discardExportParts, runExport, type ExportDeps, type ExportState } from "./export.ts";
@@ -150,6 +152,30 @@ export async function runWorkspaceJob(
 }
 
 /**
+ * Workspaces suspended this recently have their sockets closed again by every sweep. A suspension closes them
+ * itself where it can reach them; this catches one made where it could not (the CLI against the database of an
+ * AWS deployment, SQL). The handshake refuses new sockets from the moment of suspension, so a few sweeps after
+ * it leave none open, and long-suspended workspaces cost nothing.
+ */
+export const SUSPENSION_SWEEP_MS = 10 * 60_000;
+
+async function closeRecentlySuspended(deps: WorkspaceJobDeps, now: Date): Promise<void> {
+  try {
+    const recent = await deps.db
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(
+        and(eq(tenants.status, "suspended"), gte(tenants.suspendedAt, new Date(now.getTime() - SUSPENSION_SWEEP_MS))),
+      );
+    const { code, reason } = WORKSPACE_CLOSE.suspended;
+    for (const { id } of recent) await deps.sockets.closeWorkspace(id, reason, code);
+  } catch (err) {
+    // The jobs do not wait on it: the next sweep tries again.
+    console.error(`[workspace-jobs] closing suspended workspaces' sockets failed: ${errorReason(err)}`);
+  }
+}
+
+/**
  * The runner of both runtimes (the `workspace-jobs` scheduled job): removes expired export archives, then
  * claims and runs queued and stale jobs one after another until none is left or `shouldPause` says the time is up.
  */
@@ -157,6 +183,7 @@ export async function runWorkspaceJobs(
   deps: WorkspaceJobDeps,
   options: RunOptions = {},
 ): Promise<{ done: number; queued: number; failed: number; archives_removed: number }> {
+  await closeRecentlySuspended(deps, deps.clock.now());
   const archives_removed = await removeExpiredExports(deps, deps.clock.now());
   const counts = { done: 0, queued: 0, failed: 0, archives_removed };
   for (;;) {
