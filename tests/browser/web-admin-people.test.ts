@@ -1,7 +1,15 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
-import { openSignedIn, pickOption, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
+import {
+  documentWidth,
+  expectQuiet,
+  openFirstSignIn,
+  pickOption,
+  startWebApp,
+  waitFor,
+  type WebApp,
+} from "../support/web-app.ts";
 
 /**
  * The admin console's people screens in Chromium against the embedded server: agents (create with a role and a
@@ -47,10 +55,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
   }, 240_000);
 
-  afterEach(() => {
-    expect(watch.problems).toEqual([]);
-    expect(watch.takeHttpErrors()).toEqual([]);
-  });
+  afterEach(() => expectQuiet(watch));
 
   afterAll(async () => {
     await app?.close();
@@ -58,8 +63,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
 
   describe("agents", () => {
     it("creates an agent with a role and a team; a refused email stays typed with the API's reason beside it", async () => {
-      await openSignedIn(app, page, "/admin/agents", ADMIN.email, ADMIN.password);
-      expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+      await openFirstSignIn(app, page, watch, "/admin/agents", ADMIN.email, ADMIN.password);
       const nav = page.getByRole("navigation", { name: "Admin" });
       await nav.getByRole("link", { name: "Agents", exact: true }).waitFor();
       await row(ADMIN.email).waitFor();
@@ -197,16 +201,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
         await phone.page.goto(`${app.url}/admin/agents`);
         await phone.page.getByTestId("agent-row").first().waitFor();
         expect(await phone.page.locator("html").getAttribute("class")).toContain("dark");
-        const width = await phone.page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement.scrollWidth,
-        );
+        const width = await documentWidth(phone.page);
         expect(width).toBeLessThanOrEqual(390);
         await screenshot(phone.page, "people-agents-phone-dark");
         expect(await axeViolations(phone.page)).toEqual([]);
-        expect(phone.watch.problems).toEqual([]);
-        expect(phone.watch.takeHttpErrors()).toEqual([]);
+        expectQuiet(phone.watch);
       } finally {
         await phone.context.close();
       }
@@ -283,8 +282,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
       await app.hireAgent({ first: "Rita", last: "Triage", ...RITA, roles: ["Triage"] });
       const other = await app.openPage();
       try {
-        await openSignedIn(app, other.page, "/admin", RITA.email, RITA.password);
-        expect(other.watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+        await openFirstSignIn(app, other.page, other.watch, "/admin", RITA.email, RITA.password);
         await other.page.goto(`${app.url}/admin`);
         const nav = other.page.getByRole("navigation", { name: "Admin" });
         await nav.getByRole("link", { name: "Teams", exact: true }).waitFor();
@@ -295,8 +293,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin console: p
         expect(await other.page.getByRole("button", { name: "New agent" }).count()).toBe(0);
         await screenshot(other.page, "people-denied");
         expect(await axeViolations(other.page)).toEqual([]);
-        expect(other.watch.problems).toEqual([]);
-        expect(other.watch.takeHttpErrors()).toEqual([]);
+        expectQuiet(other.watch);
       } finally {
         await other.context.close();
       }

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AiServer, startAiServer } from "../support/ai-servers.ts";
 import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
-import { openSignedIn, startWebApp, type WebApp, waitFor } from "../support/web-app.ts";
+import { documentWidth, expectQuiet, openFirstSignIn, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
 
 /**
  * The admin console's workspace settings and AI screens in Chromium against the embedded server: general
@@ -25,8 +25,7 @@ let signedIn = false;
 /** Opens an admin screen (signing in the first time) and waits for its heading. */
 async function open(path: string, heading: string) {
   if (!signedIn) {
-    await openSignedIn(app, page, path, ADMIN.email, ADMIN.password);
-    expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+    await openFirstSignIn(app, page, watch, path, ADMIN.email, ADMIN.password);
     signedIn = true;
   } else {
     await page.goto(`${app.url}${path}`);
@@ -52,10 +51,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       ({ page, watch } = await app.openPage());
     }, 240_000);
 
-    afterEach(() => {
-      expect(watch.problems).toEqual([]);
-      expect(watch.takeHttpErrors()).toEqual([]);
-    });
+    afterEach(() => expectQuiet(watch));
 
     afterAll(async () => {
       await app?.close();
@@ -289,16 +285,11 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         try {
           await small.page.goto(`${app.url}/admin/ai/knowledge`);
           await small.page.locator('[data-source="Returns policy"]').waitFor();
-          const overflow = await small.page.evaluate(() => {
-            const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement;
-            return root.scrollWidth;
-          });
+          const overflow = await documentWidth(small.page);
           expect(overflow).toBeLessThanOrEqual(390);
           await screenshot(small.page, "settings-knowledge-phone");
           expect(await axeViolations(small.page)).toEqual([]);
-          expect(small.watch.problems).toEqual([]);
-          expect(small.watch.takeHttpErrors()).toEqual([]);
+          expectQuiet(small.watch);
         } finally {
           await small.context.close();
         }

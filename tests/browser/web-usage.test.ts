@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, screenshot, type watchPage } from "../support/browser.ts";
-import { openSignedIn, startWebApp, type WebApp, waitFor } from "../support/web-app.ts";
+import { expectQuiet, openFirstSignIn, startWebApp, waitFor, type WebApp } from "../support/web-app.ts";
 
 /** The admin console's Usage screen: the month's figures beside the plan's limits, another month picked. */
 const ADMIN = { email: "ada@acme.example", password: "ada-password-12345" };
@@ -25,10 +25,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin: usage in 
     ({ page, watch } = await app.openPage());
   }, 240_000);
 
-  afterEach(() => {
-    expect(watch.problems).toEqual([]);
-    expect(watch.takeHttpErrors()).toEqual([]);
-  });
+  afterEach(() => expectQuiet(watch));
   afterAll(async () => {
     await app?.close();
   });
@@ -38,8 +35,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")("admin: usage in 
     (await page.locator(`tr[data-usage="${key}"] > *`).allInnerTexts()).join(" ").replace(/\s+/g, " ").trim();
 
   it("shows the month's figures beside the limits, the agents row at its limit, and another month's", async () => {
-    await openSignedIn(app, page, "/admin/usage", ADMIN.email, ADMIN.password);
-    expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // not signed in yet
+    await openFirstSignIn(app, page, watch, "/admin/usage", ADMIN.email, ADMIN.password);
     await page.getByRole("heading", { level: 1, name: "Usage" }).waitFor();
     await page.locator('tr[data-usage="ai-calls"]').waitFor();
     expect(await cells("ai-calls")).toBe("AI calls 12 100");

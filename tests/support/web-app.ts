@@ -233,3 +233,31 @@ export async function openSignedIn(app: WebApp, page: Page, pathname: string, em
     await nav.waitFor({ state: "attached" });
   }
 }
+
+/**
+ * What a suite checks after each test (and on every extra page it opens): the page logged no console or page
+ * error, and every failed HTTP answer was expected (taken with `takeHttpErrors`) by the test itself.
+ */
+export function expectQuiet(watch: ReturnType<typeof watchPage>) {
+  expect(watch.problems).toEqual([]);
+  expect(watch.takeHttpErrors()).toEqual([]);
+}
+
+/**
+ * openSignedIn on a page that has no session yet: the app's first question ("who am I") answers 401 before
+ * the sign-in form shows; that expected failure is taken here.
+ */
+export async function openFirstSignIn(
+  app: WebApp,
+  page: Page,
+  watch: ReturnType<typeof watchPage>,
+  pathname: string,
+  email?: string,
+  password?: string,
+) {
+  await openSignedIn(app, page, pathname, email, password);
+  expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]);
+}
+
+/** The document's full width in CSS pixels: more than the viewport means the page scrolls sideways. */
+export const documentWidth = (page: Page) => page.locator("html").evaluate((el) => el.scrollWidth);
