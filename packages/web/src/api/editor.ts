@@ -1,4 +1,4 @@
-import { ApiError, call, csrfToken } from "./client.ts";
+import { call, upload } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
 import type { Conversation, Data, Message } from "./types.ts";
 
@@ -37,48 +37,15 @@ export type SendInput = {
   set_status?: string;
 };
 
-/**
- * Uploads a file (`inline`: an image shown inside the message) with progress; XHR because fetch reports
- * no upload progress. Errors are ApiError with the API's message, as `call` gives them.
- */
+/** Uploads a file (`inline`: an image shown inside the message) with progress (see `upload`). */
 export function uploadMedia(
   file: File,
   options: { inline?: boolean; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
 ): Promise<Upload> {
-  const [method, path] = ENDPOINTS.uploadMedia;
   const form = new FormData();
   form.append("file", file);
   if (options.inline) form.append("inline", "true");
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(method, path);
-    xhr.setRequestHeader("X-CSRFTOKEN", csrfToken());
-    xhr.setRequestHeader("accept", "application/json");
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
-    };
-    xhr.onload = () => {
-      let payload: { data?: { message?: string; type?: string } & Partial<Upload> } | undefined;
-      try {
-        payload = JSON.parse(xhr.responseText);
-      } catch {
-        payload = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && payload?.data) resolve(payload.data as Upload);
-      else
-        reject(
-          new ApiError(
-            xhr.status,
-            payload?.data?.type ?? "GeneralError",
-            payload?.data?.message ?? `HTTP ${xhr.status}`,
-          ),
-        );
-    };
-    xhr.onerror = () => reject(new ApiError(0, "NetworkError", "network error"));
-    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
-    options.signal?.addEventListener("abort", () => xhr.abort());
-    xhr.send(form);
-  });
+  return upload(ENDPOINTS.uploadMedia, form, { onProgress: options.onProgress, signal: options.signal });
 }
 
 export const editorApi = {

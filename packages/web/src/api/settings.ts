@@ -1,4 +1,4 @@
-import { ApiError, call, csrfToken } from "./client.ts";
+import { ApiError, call, upload } from "./client.ts";
 import { ENDPOINTS } from "./endpoints.ts";
 import type { Body, Data } from "./schema.ts";
 
@@ -32,49 +32,11 @@ export type RagHit = Data<"POST", "/api/v1/rag/search">[number];
 /** What the API shows for a secret that is set: sent back, it means "keep the stored one". */
 export const SECRET_MASK = "••••••••";
 
-/**
- * A knowledge file to the API (`POST /rag/upload`, multipart), reporting the share sent so far (0…1).
- * XMLHttpRequest rather than the app's fetch transport: only it reports upload progress. It keeps that
- * transport's rules: same origin, the session cookie, the CSRF header, and the API's error as ApiError.
- */
+/** A knowledge file to the API (`POST /rag/upload`, multipart), reporting the share sent so far (0…1). */
 export function uploadKnowledgeFile(file: File, onProgress: (sent: number) => void): Promise<RagUpload> {
-  const [method, path] = ENDPOINTS.ragUpload;
   const form = new FormData();
   form.append("file", file);
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(method, path);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader("accept", "application/json");
-    xhr.setRequestHeader("X-CSRFTOKEN", csrfToken());
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, "NetworkError", "the upload did not reach the server"));
-    xhr.onload = () => {
-      let payload: { data?: unknown } | undefined;
-      try {
-        payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        reject(new ApiError(xhr.status, "GeneralError", `Unexpected answer (HTTP ${xhr.status})`));
-        return;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        onProgress(1);
-        resolve(payload?.data as RagUpload);
-        return;
-      }
-      const data = payload?.data as { message?: unknown; type?: unknown } | undefined;
-      reject(
-        new ApiError(
-          xhr.status,
-          typeof data?.type === "string" ? data.type : "GeneralError",
-          typeof data?.message === "string" ? data.message : `HTTP ${xhr.status}`,
-        ),
-      );
-    };
-    xhr.send(form);
-  });
+  return upload(ENDPOINTS.ragUpload, form, { onProgress });
 }
 
 export const settingsApi = {
