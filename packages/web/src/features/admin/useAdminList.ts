@@ -1,8 +1,8 @@
 import { computed, onMounted, type Ref, ref } from "vue";
 
 /**
- * An admin list screen's loading, for AdminListPage: `fetch` asks the API, `show` puts its answer on the
- * screen. The list loads when the screen mounts and again on every `load()` (retry, a changed search, after an
+ * A list screen's loading (the admin console's, beside AdminListPage, and the contacts list): `fetch` asks the
+ * API, `show` puts its answer on the screen. The list loads when the screen mounts and again on every `load()` (retry, a changed search, after an
  * import or a save). Only the latest load's answer is shown: an older one that arrives late (a slow page of a
  * search typed over) is dropped, so is its failure. A failed load sets `failed` (the page offers a retry);
  * `waiting` is true until the first answer, while there is nothing to show yet, so a later reload keeps the
