@@ -7,14 +7,13 @@ import { SUSPENSION_SWEEP_MS } from "@helperiq/core/platform/workspace-jobs";
 import { tenants } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { runCron } from "../../functions/cron/run.ts";
-import { inboxes, users } from "@helperiq/core/schema";
-import { createWidgetSession, verifyWidgetSession } from "@helperiq/core/widget/session";
+import { verifyWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type WsDeps } from "../../functions/ws/handler.ts";
 import { cloudSockets } from "../../functions/ws/realtime.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
-import { createConversation, createTenant, type TestTenant } from "../support/factories.ts";
+import { createConversation, createTenant, createWidgetVisitor, type TestTenant } from "../support/factories.ts";
 
 /**
  * Suspension in AWS: the platform function, composed with the Lambda's WorkspaceSockets (functions/ws/realtime.ts
@@ -86,21 +85,7 @@ async function register(host: string, headers: Record<string, string>, query?: R
 const agent = (tenant: TestTenant) => register(tenant.host, { Authorization: `Bearer ${tenant.admin.creds.bearer!}` });
 
 async function visitor(tenant: TestTenant) {
-  const [inbox] = await t.database.db
-    .insert(inboxes)
-    .values({ tenantId: tenant.id, name: "Chat", channel: "livechat", from: "" })
-    .returning();
-  const [contact] = await t.database.db
-    .insert(users)
-    .values({ tenantId: tenant.id, type: "visitor", firstName: "Vera", lastName: "" })
-    .returning();
-  const { token } = await createWidgetSession(t.database.db, {
-    tenantId: tenant.id,
-    inboxId: inbox!.id,
-    contactId: contact!.id,
-    now: new Date(),
-  });
-  return register(tenant.host, {}, { token });
+  return register(tenant.host, {}, { token: (await createWidgetVisitor(t, tenant)).token });
 }
 
 describe("suspension in AWS", () => {

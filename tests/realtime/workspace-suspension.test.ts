@@ -1,11 +1,9 @@
 import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
 import { suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import { WORKSPACE_CLOSE } from "@helperiq/core/port/workspace-sockets";
-import { inboxes, users } from "@helperiq/core/schema";
-import { createWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_DOMAIN } from "../support/app.ts";
-import { createConversation, createTenant, type TestTenant } from "../support/factories.ts";
+import { createConversation, createTenant, createWidgetVisitor, type TestTenant } from "../support/factories.ts";
 import { auth, serverDatabase, startTestServer, WsClient, type ServerUnderTest, type SharedDb } from "./support.ts";
 
 /**
@@ -41,21 +39,7 @@ async function open(host: string, opts: Parameters<typeof WsClient.open>[2]) {
 const agentSocket = (tenant: TestTenant) => open(tenant.host, { headers: auth(tenant.admin.creds.bearer!) });
 
 async function visitorSocket(tenant: TestTenant) {
-  const database = s.t.database.db;
-  const [inbox] = await database
-    .insert(inboxes)
-    .values({ tenantId: tenant.id, name: "Chat", channel: "livechat", from: "" })
-    .returning();
-  const [contact] = await database
-    .insert(users)
-    .values({ tenantId: tenant.id, type: "visitor", firstName: "Vera", lastName: "" })
-    .returning();
-  const { token } = await createWidgetSession(database, {
-    tenantId: tenant.id,
-    inboxId: inbox!.id,
-    contactId: contact!.id,
-    now: new Date(),
-  });
+  const { token } = await createWidgetVisitor(s.t, tenant);
   return { ...(await open(tenant.host, { path: `/widget/ws?token=${encodeURIComponent(token)}` })), token };
 }
 

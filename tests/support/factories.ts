@@ -16,6 +16,7 @@ import {
   users,
 } from "@helperiq/core/schema";
 import { provisionTenant } from "@helperiq/core/tenant/index";
+import { createWidgetSession } from "@helperiq/core/widget/session";
 import { and, eq } from "drizzle-orm";
 import { BASE_DOMAIN, Client, type TestApp } from "./app.ts";
 
@@ -126,6 +127,26 @@ export async function createContact(t: TestApp, tenant: TestTenant, opts: { emai
     })
     .returning();
   return contact!;
+}
+
+/** A live-chat visitor of `tenant` (a contact of type visitor, in a live-chat inbox of its own) and their widget session token. */
+export async function createWidgetVisitor(t: Pick<TestApp, "database">, tenant: TestTenant) {
+  const db = t.database.db;
+  const [inbox] = await db
+    .insert(inboxes)
+    .values({ tenantId: tenant.id, name: unique("Chat "), channel: "livechat", from: "" })
+    .returning();
+  const [contact] = await db
+    .insert(users)
+    .values({ tenantId: tenant.id, type: "visitor", firstName: "Vera", lastName: "" })
+    .returning();
+  const { token } = await createWidgetSession(db, {
+    tenantId: tenant.id,
+    inboxId: inbox!.id,
+    contactId: contact!.id,
+    now: new Date(),
+  });
+  return { contactId: contact!.id, inboxId: inbox!.id, token };
 }
 
 export async function createInbox(t: TestApp, tenant: TestTenant, opts: { name?: string } = {}) {

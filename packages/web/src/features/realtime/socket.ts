@@ -1,5 +1,6 @@
 import type { ClientFrame } from "../../api/realtime.ts";
-import { BASE_MS, CAP_MS, reconnectDelay } from "./reconnectDelay.ts";
+import { afterClose } from "./closeCodes.ts";
+import { reconnectDelay } from "./reconnectDelay.ts";
 
 /**
  * - `idle`: not started, or stopped (signed out).
@@ -48,11 +49,6 @@ const browserEnv = (): SocketEnv => ({
 export const HEARTBEAT_MS = 20_000;
 /** Nothing at all received for this long: the connection is dead even if the browser has not noticed. */
 export const SILENT_MS = 45_000;
-/** Close codes of a workspace suspended (4403) or deleted (4404): WORKSPACE_CLOSE in core/port/workspace-sockets.ts. */
-export const WORKSPACE_CLOSED: ReadonlySet<number> = new Set([4403, 4404]);
-/** The reconnection attempt whose delay is the cap (reconnectDelay: 1 s doubling to 30 s). */
-const SLOWEST_ATTEMPT = Math.ceil(Math.log2(CAP_MS / BASE_MS));
-
 /** Backoff restarts from its first step only once a connection has stayed open this long (not on a flapping one). */
 export const STABLE_MS = 10_000;
 
@@ -148,13 +144,12 @@ export class RealtimeSocket {
     };
     // The browser reports a failed handshake or a drop as error then close: close alone decides.
     ws.onerror = () => undefined;
-    ws.onclose = (event: CloseEvent) => {
+    ws.onclose = (event) => {
       if (this.ws !== ws) return;
-      // The server closed it because the workspace was suspended or deleted: the handshake now answers 403/404,
-      // so the app checks why (the API's answer says it) and retries only at the slowest step.
-      const shut = WORKSPACE_CLOSED.has(event.code);
-      if (shut) this.attempt = Math.max(this.attempt, SLOWEST_ATTEMPT);
-      if ((!opened || shut) && this.env.online()) this.hooks.refused();
+      // A suspended or deleted workspace (closeCodes.ts): the app checks why, the retries slow down at once.
+      const next = afterClose(event.code, this.attempt);
+      this.attempt = next.attempt;
+      if ((!opened || next.workspaceClosed) && this.env.online()) this.hooks.refused();
       this.lost();
     };
   }
