@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { normalizeLivechatConfig } from "@helperiq/core/inbox/livechat-config";
+import { resumeWorkspace, suspendWorkspace } from "@helperiq/core/platform/lifecycle";
+import { systemClock } from "@helperiq/core/port/index";
 import { inboxes, tenants } from "@helperiq/core/schema";
 import { loadConfig } from "@helperiq/server/config";
 import { startServer, type RunningServer } from "@helperiq/server/start";
@@ -545,6 +547,29 @@ describe("the embeddable widget in Chromium", () => {
       expect(await other.locator("#helperiq-widget").count()).toBe(0);
     } finally {
       await other.close();
+    }
+  });
+
+  it("once its workspace is suspended (socket closed 4403), neither polls nor reconnects at once", async () => {
+    await page.goto(siteUrl);
+    const host = page.locator("#helperiq-widget");
+    // The visitor of the first case: their token reconnects the socket on load.
+    await expect.poll(() => host.getAttribute("data-transport"), { timeout: WAIT_MS }).toBe("socket");
+    const calls: string[] = [];
+    const record = (url: string) => {
+      if (url.includes("/api/v1/widget/") || url.includes("/widget/ws")) calls.push(url);
+    };
+    page.on("request", (r) => record(r.url()));
+    page.on("websocket", (w) => record(w.url()));
+    const deps = { db: server.database.db, clock: systemClock, sockets: server.realtime };
+    await suspendWorkspace(deps, "default", "Invoice 42 is unpaid");
+    try {
+      await expect.poll(() => host.getAttribute("data-transport"), { timeout: WAIT_MS }).toBe("none");
+      // Longer than a poll (3 s) and than the first retries of an ordinary loss (1 s, 2 s).
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(calls).toEqual([]);
+    } finally {
+      await resumeWorkspace(deps, "default");
     }
   });
 });

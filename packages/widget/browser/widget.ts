@@ -142,6 +142,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?
   const shown = new Map<string, Message>();
   let socket: WebSocket | null = null;
   let backoff = 1000;
+  /** The server closed the socket because the workspace was suspended or deleted: no polling until one opens. */
+  let workspaceClosed = false;
   let reconnectTimer: number | undefined;
   let pollTimer: number | undefined;
   let typingSentAt = 0;
@@ -432,12 +434,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?
   // ---- realtime: the widget socket, polling while it is down --------------------------------------
   function connect(): void {
     if (!token || socket || reconnectTimer !== undefined) return;
-    startPolling();
+    if (!workspaceClosed) startPolling();
     let opened = false;
     const ws = new WebSocket(`${base.replace(/^http/, "ws")}/widget/ws?token=${encodeURIComponent(token)}`);
     socket = ws;
     ws.onopen = () => {
       opened = true;
+      workspaceClosed = false;
       backoff = 1000;
       setTransport("socket");
       stopPolling();
@@ -449,11 +452,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text?
     ws.onclose = (event) => {
       if (socket === ws) socket = null;
       if (!token) return;
-      startPolling();
-      // 4403/4404: the workspace was suspended or deleted (core/port/workspace-sockets.ts); its handshake now
-      // answers 403/404, so only the slowest retries.
-      if (event.code === 4403 || event.code === 4404) backoff = MAX_BACKOFF_MS;
-      else if (!opened) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      // 4403/4404: the workspace was suspended or deleted (core/port/workspace-sockets.ts); its handshake and API
+      // now answer 403/404, so no polling into them and only the slowest socket retries, until one opens again.
+      if (event.code === 4403 || event.code === 4404) workspaceClosed = true;
+      if (workspaceClosed) {
+        stopPolling();
+        setTransport("none");
+        backoff = MAX_BACKOFF_MS;
+      } else {
+        startPolling();
+        if (!opened) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
       reconnectTimer = window.setTimeout(() => {
         reconnectTimer = undefined;
         connect();
