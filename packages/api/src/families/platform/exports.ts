@@ -2,14 +2,12 @@ import { exportJobView, getExportJob, requestExport } from "@helperiq/core/platf
 import { findTenantBySlug } from "@helperiq/core/tenant/resolve";
 import { NotFoundError } from "@helperiq/core/errors/index";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { ARCHIVE_BYTES, downloadQuery, serveExportDownload } from "../../export-download.ts";
 import { ok, responds, respondsRaw } from "../../middleware/envelope.ts";
 import { exportJob } from "../../responses/export.ts";
 import { idParam, validate } from "../../validate.ts";
-
-const slugParam = z.object({ slug: z.string().min(1).max(63) });
+import { slugParam } from "./workspace-param.ts";
 
 /**
  * Workspace exports for the operator: request one (202 and the queued job), follow its progress, then
