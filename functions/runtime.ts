@@ -93,11 +93,11 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     secureCookies: !rootUrl.startsWith("http://"),
     trustForwardedHost: env.TRUST_PROXY === "true" || env.TRUST_PROXY === "1",
     clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase() || undefined,
-    authRateLimit: Number(env.AUTH_RATE_LIMIT) || 10,
-    accountRateLimit: Number(env.ACCOUNT_RATE_LIMIT) || undefined,
+    authRateLimit: positiveInt(env, "AUTH_RATE_LIMIT") ?? 10,
+    accountRateLimit: positiveInt(env, "ACCOUNT_RATE_LIMIT"),
     rootUrl: rootUrl || undefined,
-    widgetRateLimit: Number(env.WIDGET_RATE_LIMIT) || 60,
-    widgetConversationLimit: Number(env.WIDGET_CONVERSATION_LIMIT) || undefined,
+    widgetRateLimit: positiveInt(env, "WIDGET_RATE_LIMIT") ?? 60,
+    widgetConversationLimit: positiveInt(env, "WIDGET_CONVERSATION_LIMIT"),
     google: {
       clientIds: (env.GOOGLE_CLIENT_IDS ?? "")
         .split(",")
@@ -106,8 +106,8 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
       jwksUrl: env.GOOGLE_JWKS_URL || "https://www.googleapis.com/oauth2/v3/certs",
     },
     media: {
-      maxBytes: Number(env.MEDIA_MAX_BYTES) || undefined,
-      urlTtlSeconds: Number(env.MEDIA_URL_TTL) || undefined,
+      maxBytes: positiveInt(env, "MEDIA_MAX_BYTES"),
+      urlTtlSeconds: positiveInt(env, "MEDIA_URL_TTL", { min: 60, max: 7 * 24 * 3600 }),
     },
     // Only the widget Lambda has it (baked in at deploy); /widget.js is routed there alone.
     widgetScript: prebuiltWidgetScript(),
@@ -118,9 +118,30 @@ export function cloudConfig(env: NodeJS.ProcessEnv): AppConfig {
     platform: {
       apiKey: env.PLATFORM_API_KEY || undefined,
       host: env.PLATFORM_HOST || undefined,
-      rateLimit: Number(env.PLATFORM_RATE_LIMIT) || undefined,
+      rateLimit: positiveInt(env, "PLATFORM_RATE_LIMIT"),
     },
   };
+}
+
+/**
+ * A whole-number setting of at least `min` (1 unless said): unset or empty is `undefined` (the default applies);
+ * anything else (`-5`, `1.5`, `abc`) stops the function's start with an error naming the variable, as the embedded
+ * server's configuration does, rather than being taken as is or silently replaced by the default.
+ */
+function positiveInt(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  bounds: { min?: number; max?: number } = {},
+): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const min = bounds.min ?? 1;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= min && n <= (bounds.max ?? Number.MAX_SAFE_INTEGER)))
+    throw new Error(
+      `${name} must be a whole number from ${min}${bounds.max ? ` to ${bounds.max}` : ""}, not ${JSON.stringify(raw)}`,
+    );
+  return n;
 }
 
 function startupFailure(): APIGatewayProxyResult {

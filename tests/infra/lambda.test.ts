@@ -129,6 +129,16 @@ describe("family Lambda handlers", () => {
     fail = false;
     expect((await handler(httpEvent("GET", "/health"))).statusCode).toBe(200);
   });
+
+  it("refuses a limit that is not a positive whole number at start, naming the variable", () => {
+    for (const bad of ["-5", "1.5", "abc", "0"])
+      expect(() => cloudConfig({ PLATFORM_RATE_LIMIT: bad })).toThrow(/PLATFORM_RATE_LIMIT/);
+    expect(() => cloudConfig({ AUTH_RATE_LIMIT: "ten" })).toThrow(/AUTH_RATE_LIMIT/);
+    expect(() => cloudConfig({ MEDIA_URL_TTL: "5" })).toThrow(/MEDIA_URL_TTL/);
+    expect(cloudConfig({ PLATFORM_RATE_LIMIT: "300" }).platform?.rateLimit).toBe(300);
+    expect(cloudConfig({ PLATFORM_RATE_LIMIT: "" }).platform?.rateLimit).toBeUndefined();
+    expect(cloudConfig({}).authRateLimit).toBe(10);
+  });
 });
 
 describe("functions/http/health.ts", () => {

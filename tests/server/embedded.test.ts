@@ -78,6 +78,8 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
     it("rejects invalid configuration with a message naming the variable", () => {
       expect(() => loadConfig({ PORT: "not-a-port" })).toThrow(/PORT/);
       expect(() => loadConfig({ ADMIN_EMAIL: "nope" })).toThrow(/ADMIN_EMAIL/);
+      for (const bad of ["-5", "1.5", "abc"])
+        expect(() => loadConfig({ PLATFORM_RATE_LIMIT: bad })).toThrow(/PLATFORM_RATE_LIMIT/);
     });
   },
 );
