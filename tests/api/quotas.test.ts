@@ -292,6 +292,20 @@ describe("API requests per minute", () => {
     expect((await a.admin.get("/api/v1/agents/me")).status).toBe(200);
   });
 
+  it("applies a limit the operator puts through the platform API from the next request on", async () => {
+    const a = await createTenant(t);
+    const put = (limits: TenantLimits) => op.put(`/platform/v1/workspaces/${a.slug}`, { limits });
+    expect((await put({ api_requests_per_minute: 1 })).status).toBe(200);
+    expect((await a.admin.get("/api/v1/agents/me")).status).toBe(200);
+    expect((await a.admin.get("/api/v1/agents/me")).status).toBe(429);
+    expect((await put({ api_requests_per_minute: 5 })).status).toBe(200);
+    const raised = await a.admin.get("/api/v1/agents/me");
+    expect(raised.status).toBe(200);
+    expect(raised.headers.get("x-ratelimit-limit")).toBe("5");
+    expect((await put({})).status).toBe(200);
+    expect((await a.admin.get("/api/v1/agents/me")).headers.get("x-ratelimit-limit")).toBeNull();
+  });
+
   it("counts nothing when the limit is absent", async () => {
     const a = await createTenant(t);
     for (let i = 0; i < 5; i++) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../port/database.ts";
-import { type TenantStatus, tenantDomains, tenants } from "./tenant.sql.ts";
+import { type TenantLimits, type TenantStatus, tenantDomains, tenants } from "./tenant.sql.ts";
 
 export type TenantRouting = {
   /** `acme.<baseDomain>` resolves to the tenant with slug `acme`. */
@@ -9,8 +9,25 @@ export type TenantRouting = {
   defaultSlug?: string | undefined;
 };
 
-/** `status` is `active` or `suspended`: a workspace being deleted resolves to nothing. */
-export type TenantRef = { id: number; slug: string; name: string; status: Exclude<TenantStatus, "deleting"> };
+/**
+ * `status` is `active` or `suspended`: a workspace being deleted resolves to nothing. `limits` come with the row
+ * the request's resolution reads anyway (read per request, never cached: a changed limit applies to the next one).
+ */
+export type TenantRef = {
+  id: number;
+  slug: string;
+  name: string;
+  status: Exclude<TenantStatus, "deleting">;
+  limits: TenantLimits;
+};
+
+const refColumns = {
+  id: tenants.id,
+  slug: tenants.slug,
+  name: tenants.name,
+  status: tenants.status,
+  limits: tenants.limits,
+};
 
 /** Strips the port and a trailing dot, lower-cases. Returns "" for a missing host. */
 export function normaliseHost(host: string | null | undefined): string {
@@ -23,10 +40,9 @@ export function normaliseHost(host: string | null | undefined): string {
 /** Custom domain first, then `<slug>.<baseDomain>`, then the default tenant if configured. */
 export async function resolveTenantByHost(db: Db, rawHost: string | null | undefined, routing: TenantRouting) {
   const host = normaliseHost(rawHost);
-  const select = { id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status };
   if (host) {
     const [custom] = await db
-      .select(select)
+      .select(refColumns)
       .from(tenantDomains)
       .innerJoin(tenants, eq(tenants.id, tenantDomains.tenantId))
       .where(and(eq(tenantDomains.hostname, host), isNotNull(tenantDomains.verifiedAt)))
@@ -53,14 +69,10 @@ export async function firstCustomDomain(db: Db, tenantId: number): Promise<strin
 }
 
 export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRef | null> {
-  const [row] = await db
-    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status })
-    .from(tenants)
-    .where(eq(tenants.slug, slug))
-    .limit(1);
+  const [row] = await db.select(refColumns).from(tenants).where(eq(tenants.slug, slug)).limit(1);
   return row ? servable(row) : null;
 }
 
 function servable(row: Omit<TenantRef, "status"> & { status: TenantStatus }): TenantRef | null {
-  return row.status === "deleting" ? null : { id: row.id, slug: row.slug, name: row.name, status: row.status };
+  return row.status === "deleting" ? null : { ...row, status: row.status };
 }
