@@ -71,5 +71,6 @@ export const signups = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     consumedAt: timestamp("consumed_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("signups_token_key").on(t.tokenHash), index("signups_email_idx").on(t.email)],
+  // Looked up by token hash only (the per-email request limit is a RateCounter key, not a query of this table).
+  (t) => [uniqueIndex("signups_token_key").on(t.tokenHash)],
 );
