@@ -2,7 +2,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { createApp, FAMILIES } from "@helperiq/api";
 import { tenantDomains } from "@helperiq/core/schema";
 import { eq, like } from "drizzle-orm";
-import { MAX_DOMAINS_PER_WORKSPACE } from "@helperiq/core/custom-domain/domains";
+import { MAX_DOMAINS_PER_WORKSPACE, verifyCustomDomain } from "@helperiq/core/custom-domain/domains";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,12 +39,24 @@ beforeAll(async () => {
   });
   a = await createTenant(t);
   b = await createTenant(t);
+  // Names under POINTED are CNAMEs to A's own address unless a test says otherwise (the HTTP proof needs it).
+  pointAtA(t);
   noSettings = await createAgent(t, a, { permissions: ["conversations:read"] });
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await t.close();
 });
+
+/** The names the HTTP checks use are CNAMEs to A's own address (the HTTP proof needs it), in `app`'s DNS table. */
+function pointAtA(app: TestApp) {
+  for (const name of [
+    "nowhere.example.net",
+    ...["support", "guarded", "www", "elsewhere"].map((n) => `${n}.${POINTED}`),
+  ]) {
+    app.dns.cnames.set(name, `${a.slug}.${BASE_DOMAIN}`);
+  }
+}
 
 const routesTo = async (host: string) => (await new Client(t, host).get("/api/v1/config")).status;
 
@@ -77,7 +89,7 @@ describe("custom domains", () => {
     expect(failed.status).toBe(200);
     expect(failed.body.data.status).toBe("pending");
     expect(failed.body.data.last_error).toContain(`no TXT record found at _helperiq-verification.${host}`);
-    expect(failed.body.data.last_error).toContain("HTTP: http://");
+    expect(failed.body.data.last_error).toContain(`HTTP: ${host} has no CNAME record`);
     expect(await routesTo(host)).toBe(404);
 
     const name = failed.body.data.verification.dns.name;
@@ -93,7 +105,7 @@ describe("custom domains", () => {
     expect((await new Client(t, host).get("/api/v1/config")).body.data).toBeTruthy();
   });
 
-  it("verifies over HTTP: the well-known URL, fetched through the outbound guard, reaches this service", async () => {
+  it("verifies over HTTP: the name is a CNAME to the workspace's own address and the well-known URL, fetched through the outbound guard, reaches this service", async () => {
     const host = `support.${POINTED}`;
     const added = await a.admin.post("/api/v1/domains", { hostname: host });
     const token = added.body.data.verification.http.body;
@@ -107,6 +119,46 @@ describe("custom domains", () => {
     const res = await a.admin.post(`/api/v1/domains/${host}/verify`);
     expect(res.body.data).toMatchObject({ hostname: host, status: "verified", last_error: null });
     expect(await routesTo(host)).toBe(200);
+  });
+
+  it("refuses the HTTP proof for a name that reaches this service but is not a CNAME to the claiming workspace (none: an apex; another workspace's): the DNS TXT record is then the way", async () => {
+    // The name reaches this service and the service answers its token: before the CNAME rule that verified it.
+    const host = `squatted.${POINTED}`;
+    t.dns.cnames.delete(host);
+    await a.admin.post("/api/v1/domains", { hostname: host });
+    const none = await a.admin.post(`/api/v1/domains/${host}/verify`);
+    expect(none.body.data.status).toBe("pending");
+    expect(none.body.data.last_error).toContain(
+      `HTTP: ${host} has no CNAME record; the HTTP proof needs a CNAME to ${a.slug}.${BASE_DOMAIN}, and a name that cannot have one (an apex, like example.com) must use the DNS TXT record.`,
+    );
+    // Pointed at workspace B (a CNAME left from B's claim, or set for B): A cannot verify it over HTTP.
+    t.dns.cnames.set(host, `${b.slug}.${BASE_DOMAIN}.`);
+    const elsewhere = await a.admin.post(`/api/v1/domains/${host}/verify`);
+    expect(elsewhere.body.data.status).toBe("pending");
+    expect(elsewhere.body.data.last_error).toContain(
+      `HTTP: ${host} is a CNAME to ${b.slug}.${BASE_DOMAIN}, not to ${a.slug}.${BASE_DOMAIN}; the HTTP proof needs a CNAME to this workspace's own address, otherwise use the DNS TXT record.`,
+    );
+    expect(await routesTo(host)).toBe(404);
+    // A failed look-up says so.
+    t.dns.cnames.set(host, new Error("the DNS look-up timed out for x"));
+    const failed = await a.admin.post(`/api/v1/domains/${host}/verify`);
+    expect(failed.body.data.last_error).toContain(
+      `HTTP: the CNAME look-up of ${host} failed: the DNS look-up timed out`,
+    );
+    // Without BASE_DOMAIN there is no workspace address to point at: only TXT verifies.
+    t.dns.cnames.set(host, `${a.slug}.${BASE_DOMAIN}`);
+    const httpPort = t.deps.config.domainVerificationPort;
+    const ports = { outbound: t.deps.outbound, dns: t.dns, httpPort };
+    const noBase = await verifyCustomDomain(t.database.db, ports, a, host, { httpPort }, t.clock.now());
+    expect(noBase.status).toBe("pending");
+    expect(noBase.last_error).toContain(
+      "HTTP: this service has no address of its own for workspaces (BASE_DOMAIN is not set)",
+    );
+    // With the CNAME to A's own address it verifies.
+    const ok = await a.admin.post(`/api/v1/domains/${host}/verify`);
+    expect(ok.body.data).toMatchObject({ status: "verified", last_error: null });
+    expect(await routesTo(host)).toBe(200);
+    await a.admin.delete(`/api/v1/domains/${host}`);
   });
 
   it("says why the HTTP check failed: a name that does not resolve, a private address, a wrong answer", async () => {
@@ -127,6 +179,7 @@ describe("custom domains", () => {
         resolve: async () => [{ address: "127.0.0.1", family: 4 }],
       }),
     );
+    pointAtA(strict);
     const strictAdmin = new Client(strict, a.host, a.admin.creds);
     await strictAdmin.post("/api/v1/domains", { hostname: `guarded.${POINTED}` });
     const refused = await strictAdmin.post(`/api/v1/domains/guarded.${POINTED}/verify`);
@@ -149,6 +202,7 @@ describe("custom domains", () => {
         undefined,
         pointingGuard(),
       );
+      pointAtA(elsewhere);
       const admin = new Client(elsewhere, a.host, a.admin.creds);
       await admin.post("/api/v1/domains", { hostname: `www.${POINTED}` });
       const wrong = await admin.post(`/api/v1/domains/www.${POINTED}/verify`);

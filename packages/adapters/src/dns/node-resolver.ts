@@ -13,8 +13,15 @@ const REASONS: Record<string, string> = {
   EBADNAME: "the name is not a valid DNS name",
 };
 
+/** A failed look-up as the port's errors: no record, or why in words. */
+function lookupError(err: unknown, name: string, type: "TXT" | "CNAME"): Error {
+  const code = (err as { code?: string }).code ?? "";
+  if (NO_RECORD_CODES.has(code)) return new DnsNoRecordError(name, type);
+  return new Error(`${REASONS[code] ?? `the DNS look-up failed (${code || "unknown error"})`} for ${name}`);
+}
+
 /**
- * TXT look-ups over node:dns (the system's resolvers, or `servers`), with a per-try timeout so a domain whose
+ * TXT and CNAME look-ups over node:dns (the system's resolvers, or `servers`), with a per-try timeout so a domain whose
  * name servers do not answer fails the verification in seconds rather than hanging the request.
  */
 export function createNodeDnsResolver(options: { timeoutMs?: number; servers?: string[] } = {}): DnsResolver {
@@ -25,10 +32,18 @@ export function createNodeDnsResolver(options: { timeoutMs?: number; servers?: s
       try {
         return (await resolver.resolveTxt(name)).map((chunks) => chunks.join(""));
       } catch (err) {
-        const code = (err as { code?: string }).code ?? "";
-        if (NO_RECORD_CODES.has(code)) throw new DnsNoRecordError(name);
-        throw new Error(`${REASONS[code] ?? `the DNS look-up failed (${code || "unknown error"})`} for ${name}`);
+        throw lookupError(err, name, "TXT");
       }
+    },
+    async cname(name) {
+      let targets: string[];
+      try {
+        targets = await resolver.resolveCname(name);
+      } catch (err) {
+        throw lookupError(err, name, "CNAME");
+      }
+      if (!targets[0]) throw new DnsNoRecordError(name, "CNAME");
+      return targets[0].toLowerCase().replace(/\.$/, "");
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Db } from "../port/database.ts";
 import { tenantDomains, tenants } from "../tenant/tenant.sql.ts";
 import { customHostname, type OwnHosts } from "./hostname.ts";
 import {
+  checkCname,
   checkDnsRecord,
   checkWellKnown,
   TXT_PREFIX,
@@ -48,6 +49,10 @@ export type DomainSettings = OwnHosts & {
 
 type Row = typeof tenantDomains.$inferSelect;
 
+/** The workspace's own address, which a custom domain is a CNAME to; null without BASE_DOMAIN. */
+const cnameTarget = (tenantSlug: string, settings: DomainSettings) =>
+  settings.baseDomain ? `${tenantSlug}.${settings.baseDomain.toLowerCase()}` : null;
+
 function view(row: Row, tenantSlug: string, settings: DomainSettings): CustomDomainView {
   return {
     hostname: row.hostname,
@@ -58,7 +63,7 @@ function view(row: Row, tenantSlug: string, settings: DomainSettings): CustomDom
     verification: {
       dns: { type: "TXT", name: txtRecordName(row.hostname), value: `${TXT_PREFIX}${row.verificationToken}` },
       http: { url: wellKnownUrl(row.hostname, settings.httpPort), body: row.verificationToken },
-      cname_target: settings.baseDomain ? `${tenantSlug}.${settings.baseDomain.toLowerCase()}` : null,
+      cname_target: cnameTarget(tenantSlug, settings),
     },
   };
 }
@@ -131,7 +136,8 @@ export async function getCustomDomain(db: Db, tenant: DomainOwner, hostname: str
 }
 
 /**
- * Checks both proofs (DNS TXT first: it needs nothing from the network path to this service) and records the
+ * Checks both proofs (DNS TXT first: it needs nothing from the network path to this service; HTTP only for a
+ * name that is a CNAME to this workspace's own address, verification.ts says why) and records the
  * outcome: `verified_at` on success (the domain routes from then on), else `last_error` naming why each
  * failed. An already verified domain is checked again, and stays verified: losing the record later does not
  * unroute a live help desk (removing the domain does).
@@ -146,7 +152,10 @@ export async function verifyCustomDomain(
 ): Promise<CustomDomainView> {
   const row = await ownRow(db, tenant.id, hostname);
   const dnsProblem = await checkDnsRecord(ports.dns, row.hostname, row.verificationToken);
-  const httpProblem = dnsProblem && (await checkWellKnown(ports, row.hostname, row.verificationToken));
+  const httpProblem =
+    dnsProblem &&
+    ((await checkCname(ports.dns, row.hostname, cnameTarget(tenant.slug, settings))) ??
+      (await checkWellKnown(ports, row.hostname, row.verificationToken)));
   const verified = !dnsProblem || !httpProblem;
   const lastError = verified ? null : `DNS: ${dnsProblem}. HTTP: ${httpProblem}.`;
   const [updated] = await db

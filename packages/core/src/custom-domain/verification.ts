@@ -5,9 +5,12 @@ import { OutboundRefusedError, type Outbound } from "../port/outbound.ts";
 /**
  * The two ways a workspace proves it controls a custom domain. Either one is enough:
  * - DNS: a TXT record `helperiq-verification=<token>` at `_helperiq-verification.<hostname>`;
- * - HTTP: `http://<hostname>/.well-known/helperiq-domain-verification` answers the token. This service answers
- *   that path on every host with the token pending for that host (families/domains.ts), so pointing the domain
- *   at the service (a CNAME to the workspace's own address) is all the HTTP method asks of a customer.
+ * - HTTP: the name is a CNAME to the claiming workspace's own address (`<slug>.<BASE_DOMAIN>`), and
+ *   `http://<hostname>/.well-known/helperiq-domain-verification` answers the token. This service answers that
+ *   path on every host with the token pending for that host (families/domains.ts), so the answer alone only
+ *   proves that the name reaches this service, which a dangling CNAME or one set for another workspace does
+ *   too; the CNAME's target is what says which workspace the name's owner meant. A name with no CNAME (an
+ *   apex) or one to elsewhere, and any name on a service without BASE_DOMAIN, can only use DNS.
  * The token is fresh per claim (custom-domain/domains.ts), so a record left from an earlier claim by someone
  * else proves nothing.
  */
@@ -47,6 +50,25 @@ export async function checkDnsRecord(dns: DnsResolver, hostname: string, token: 
   return ours.length
     ? `the TXT record at ${name} holds another token than this domain's (an old claim?)`
     : `the TXT records at ${name} do not include ${TXT_PREFIX}<token>`;
+}
+
+/**
+ * Null when `hostname` is a CNAME to `target` (the claiming workspace's own address; null without BASE_DOMAIN),
+ * else why the HTTP proof cannot be used, in words that send the admin to the DNS TXT record.
+ */
+export async function checkCname(dns: DnsResolver, hostname: string, target: string | null): Promise<string | null> {
+  if (!target) {
+    return "this service has no address of its own for workspaces (BASE_DOMAIN is not set), so only the DNS TXT record can prove the domain";
+  }
+  let found: string;
+  try {
+    found = await dns.cname(hostname);
+  } catch (err) {
+    if (!(err instanceof DnsNoRecordError)) return `the CNAME look-up of ${hostname} failed: ${(err as Error).message}`;
+    return `${hostname} has no CNAME record; the HTTP proof needs a CNAME to ${target}, and a name that cannot have one (an apex, like example.com) must use the DNS TXT record`;
+  }
+  if (found === target.toLowerCase()) return null;
+  return `${hostname} is a CNAME to ${found}, not to ${target}; the HTTP proof needs a CNAME to this workspace's own address, otherwise use the DNS TXT record`;
 }
 
 /** Null when the well-known URL answers `token`, else why not, in words (never the remote's text). */

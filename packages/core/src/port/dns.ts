@@ -1,12 +1,15 @@
 /**
- * DNS look-ups the domain verification needs (custom-domain/verify.ts): TXT records only. Implemented over
- * node:dns in packages/adapters/src/dns/node-resolver.ts; tests use a fixed table of records.
+ * DNS look-ups the domain verification needs (custom-domain/verification.ts): TXT and CNAME records. Implemented
+ * over node:dns in packages/adapters/src/dns/node-resolver.ts; tests use a fixed table of records.
  */
 
-/** The name has no TXT record (or does not exist): a normal answer while a customer sets the record up. */
+/** The name has no such record (or does not exist): a normal answer while a customer sets the record up. */
 export class DnsNoRecordError extends Error {
-  constructor(readonly recordName: string) {
-    super(`no TXT record found at ${recordName}`);
+  constructor(
+    readonly recordName: string,
+    readonly recordType: "TXT" | "CNAME" = "TXT",
+  ) {
+    super(`no ${recordType} record found at ${recordName}`);
     this.name = "DnsNoRecordError";
   }
 }
@@ -17,4 +20,9 @@ export interface DnsResolver {
    * there are none, or with an Error whose message says in words why the look-up failed (timeout, refused).
    */
   txt(name: string): Promise<string[]>;
+  /**
+   * The target of the CNAME record at `name` (one step, not followed further), lower-case without the final
+   * dot. Rejects like `txt`: DnsNoRecordError (type CNAME) when the name has none, as an apex never does.
+   */
+  cname(name: string): Promise<string>;
 }
