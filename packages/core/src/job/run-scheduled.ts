@@ -1,4 +1,5 @@
 import { deleteExpiredSessions } from "../auth/cleanup.ts";
+import { deleteStaleSignups } from "../signup/cleanup.ts";
 import type { SystemDeps } from "../context/index.ts";
 import { applyTrashRetention } from "../conversation/retention.ts";
 import { wakeSnoozedConversations } from "../conversation/snooze.ts";
@@ -38,7 +39,10 @@ export const SCHEDULED_RUNS: Record<ScheduledJobName, ScheduledRun> = {
     const deadline = Date.now() + WORKSPACE_JOBS_BUDGET_MS;
     return runWorkspaceJobs(deps, { shouldPause: () => Date.now() > deadline });
   },
-  "cleanup-sessions": async (deps) => ({ deleted: await deleteExpiredSessions(deps.db, deps.clock.now()) }),
+  "cleanup-sessions": async (deps) => ({
+    deleted: await deleteExpiredSessions(deps.db, deps.clock.now()),
+    signups: await deleteStaleSignups(deps.db, deps.clock.now()),
+  }),
 };
 
 export function isScheduledJob(name: string): name is ScheduledJobName {

@@ -38,7 +38,7 @@ export const SCHEDULE = [
   // Workspace purges and exports, queued or left by a process that died (platform/workspace-jobs.ts): the purge
   // closes the workspace's WebSockets (realtime), forgets its rate counters and deletes its media (blobs).
   { name: "workspace-jobs", everyMs: MINUTE, needs: ["blobs", "realtime", "rate-counters"], maxRunSeconds: 900 },
-  // Expired agent and widget sessions of every workspace (auth/cleanup.ts).
+  // Expired agent and widget sessions of every workspace (auth/cleanup.ts), and sign-ups dead for a day (signup/cleanup.ts).
   { name: "cleanup-sessions", everyMs: 24 * HOUR, needs: [] },
 ] as const satisfies readonly ScheduledJob[];
 
