@@ -1,8 +1,12 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp, FAMILIES } from "@helperiq/api";
-import { tenantDomains } from "@helperiq/core/schema";
-import { eq, like } from "drizzle-orm";
-import { MAX_DOMAINS_PER_WORKSPACE, verifyCustomDomain } from "@helperiq/core/custom-domain/domains";
+import { platformAudit, tenantDomains } from "@helperiq/core/schema";
+import { and, eq, like } from "drizzle-orm";
+import {
+  MAX_DOMAINS_PER_WORKSPACE,
+  PENDING_CLAIM_YIELDS_AFTER_MS,
+  verifyCustomDomain,
+} from "@helperiq/core/custom-domain/domains";
 import { createOutboundGuard } from "@helperiq/adapters/net/outbound-guard";
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -313,5 +317,51 @@ describe("custom domains", () => {
     expect(removed).toMatchObject({ status: 200, body: { data: true } });
     expect(await routesTo(`support.${POINTED}`)).toBe(404);
     expect((await a.admin.delete(`/api/v1/domains/support.${POINTED}`)).status).toBe(404);
+  });
+
+  // Last: it moves the suite's clock a week on.
+  it("a claim left unverified for a week yields to another workspace claiming the name (audited); a verified or younger one does not", async () => {
+    const squatter = await createTenant(t);
+    const host = "help.squatted-for-ever.example";
+    const kept = "help.verified-long-ago.example";
+    expect((await squatter.admin.post("/api/v1/domains", { hostname: host })).status).toBe(201);
+    expect((await squatter.admin.post("/api/v1/domains", { hostname: kept })).status).toBe(201);
+    await t.database.db
+      .update(tenantDomains)
+      .set({ verifiedAt: t.clock.now() })
+      .where(eq(tenantDomains.hostname, kept));
+    const oldToken = (await new Client(t, host).get("/.well-known/helperiq-domain-verification")).body;
+
+    t.clock.advance(PENDING_CLAIM_YIELDS_AFTER_MS - 60_000);
+    const young = await b.admin.post("/api/v1/domains", { hostname: host });
+    expect(young.status).toBe(409);
+    expect(young.body.data.message).toBe(`hostname: ${host} is already claimed by another workspace`);
+
+    t.clock.advance(120_000);
+    const yielded = await b.admin.post("/api/v1/domains", { hostname: host });
+    expect(yielded.status).toBe(201);
+    expect(yielded.body.data).toMatchObject({
+      hostname: host,
+      status: "pending",
+      created_at: t.clock.now().toISOString(),
+    });
+    expect(yielded.body.data.verification.http.body).not.toBe(oldToken);
+    const rows = await t.database.db.select().from(tenantDomains).where(eq(tenantDomains.hostname, host));
+    expect(rows.map((r) => r.tenantId)).toEqual([b.id]);
+    expect(
+      (await squatter.admin.get("/api/v1/domains")).body.data.map((d: { hostname: string }) => d.hostname),
+    ).toEqual([kept]);
+    const [audit] = await t.database.db
+      .select()
+      .from(platformAudit)
+      .where(and(eq(platformAudit.action, "domain.claim-yielded"), eq(platformAudit.workspaceSlug, squatter.slug)));
+    expect(audit).toMatchObject({
+      actor: `workspace:${b.slug}`,
+      status: 200,
+      detail: { hostname: host, claimed_by: b.slug, pending_since: expect.any(String) },
+    });
+    // A verified claim never yields, however old.
+    const verified = await b.admin.post("/api/v1/domains", { hostname: kept });
+    expect(verified.status).toBe(409);
   });
 });

@@ -45,17 +45,11 @@ export const domainsFamily = new Hono<AppEnv>()
   .get("/api/v1/domains", auth(PERMISSION), responds(z.array(customDomain)), async (c) =>
     ok(c, await listCustomDomains(c.get("deps").database.db, c.get("tenant"), domainSettings(c))),
   )
-  .post("/api/v1/domains", auth(PERMISSION), validate("json", newDomain), responds(customDomain, 201), async (c) =>
-    ok(
-      c,
-      await addCustomDomain(
-        c.get("deps").database.db,
-        c.get("tenant"),
-        c.req.valid("json").hostname,
-        domainSettings(c),
-      ),
-    ),
-  )
+  .post("/api/v1/domains", auth(PERMISSION), validate("json", newDomain), responds(customDomain, 201), async (c) => {
+    const { database, clock } = c.get("deps");
+    const { hostname } = c.req.valid("json");
+    return ok(c, await addCustomDomain(database.db, c.get("tenant"), hostname, domainSettings(c), clock.now()));
+  })
   .get("/api/v1/domains/:hostname", auth(PERMISSION), responds(customDomain), async (c) =>
     ok(
       c,

@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import { generateToken } from "../auth/token.ts";
 import { iso } from "../db/iso.ts";
 import { ConflictError, InputError, NotFoundError } from "../errors/index.ts";
+import { recordPlatformAudit } from "../platform/audit.ts";
 import type { Db } from "../port/database.ts";
 import { tenantDomains, tenants } from "../tenant/tenant.sql.ts";
 import { customHostname, type OwnHosts } from "./hostname.ts";
@@ -25,6 +26,12 @@ import {
  * until removed, so claims in bulk could keep names from their owners.
  */
 export const MAX_DOMAINS_PER_WORKSPACE = 20;
+
+/**
+ * Age (from `created_at`) at which another workspace's unverified claim yields to a new claimant: a claim that
+ * nobody proved in a week is abandoned or a squat, and must not keep the name from its owner for ever.
+ */
+export const PENDING_CLAIM_YIELDS_AFTER_MS = 7 * 24 * 3600_000;
 
 export type CustomDomainView = {
   hostname: string;
@@ -81,13 +88,16 @@ export async function listCustomDomains(db: Db, tenant: DomainOwner, settings: D
 
 /**
  * Claims `rawHostname` for the workspace with a fresh verification token. A name this or another workspace
- * already holds is a 409 that does not say which workspace holds it.
+ * already holds is a 409 that does not say which workspace holds it, except another workspace's claim left
+ * unverified for PENDING_CLAIM_YIELDS_AFTER_MS: it is removed and the new claim takes its place (an operator
+ * audit row `domain.claim-yielded` names both workspaces).
  */
 export async function addCustomDomain(
   db: Db,
   tenant: DomainOwner,
   rawHostname: string,
   settings: DomainSettings,
+  now: Date,
 ): Promise<CustomDomainView> {
   const hostname = customHostname(rawHostname, settings);
   const row = await db.transaction(async (tx) => {
@@ -102,9 +112,10 @@ export async function addCustomDomain(
         `hostname: a workspace holds at most ${MAX_DOMAINS_PER_WORKSPACE} domains; remove one first`,
       );
     }
+    await yieldStaleClaim(tx, tenant, hostname, now);
     const [inserted] = await tx
       .insert(tenantDomains)
-      .values({ hostname, tenantId: tenant.id, verificationToken: generateToken() })
+      .values({ hostname, tenantId: tenant.id, verificationToken: generateToken(), createdAt: now })
       .onConflictDoNothing({ target: tenantDomains.hostname })
       .returning();
     return inserted;
@@ -119,6 +130,34 @@ export async function addCustomDomain(
       ? `hostname: ${hostname} is already added to this workspace`
       : `hostname: ${hostname} is already claimed by another workspace`,
   );
+}
+
+/**
+ * Removes another workspace's claim of `hostname` that is still unverified PENDING_CLAIM_YIELDS_AFTER_MS after it
+ * was made, in the claiming transaction. One conditional DELETE: a claim verified meanwhile (by a concurrent
+ * verification) no longer matches, and stays.
+ */
+async function yieldStaleClaim(tx: Db, claimant: DomainOwner, hostname: string, now: Date): Promise<void> {
+  const [stale] = await tx
+    .delete(tenantDomains)
+    .where(
+      and(
+        eq(tenantDomains.hostname, hostname),
+        ne(tenantDomains.tenantId, claimant.id),
+        isNull(tenantDomains.verifiedAt),
+        lt(tenantDomains.createdAt, new Date(now.getTime() - PENDING_CLAIM_YIELDS_AFTER_MS)),
+      ),
+    )
+    .returning({ tenantId: tenantDomains.tenantId, createdAt: tenantDomains.createdAt });
+  if (!stale) return;
+  const [holder] = await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, stale.tenantId));
+  await recordPlatformAudit(tx, {
+    actor: `workspace:${claimant.slug}`,
+    action: "domain.claim-yielded",
+    workspaceSlug: holder?.slug ?? null,
+    status: 200,
+    detail: { hostname, claimed_by: claimant.slug, pending_since: iso(stale.createdAt) },
+  });
 }
 
 async function ownRow(db: Db, tenantId: number, rawHostname: string): Promise<Row> {

@@ -41,7 +41,8 @@ export const domainRoutes = new Hono<AppEnv>()
       const tenant = await owner(c, c.req.valid("param").slug);
       const { hostname } = c.req.valid("json");
       c.set("platformAudit", { slug: tenant.slug, detail: { hostname } });
-      return ok(c, await addCustomDomain(c.get("deps").database.db, tenant, hostname, domainSettings(c)), 201);
+      const { database, clock } = c.get("deps");
+      return ok(c, await addCustomDomain(database.db, tenant, hostname, domainSettings(c), clock.now()), 201);
     },
   )
   .post(
