@@ -311,6 +311,17 @@ describe("custom domains", () => {
     expect((await b.admin.get("/api/v1/domains")).body.data.map((d: { hostname: string }) => d.hostname)).toEqual([
       `b.${POINTED}`,
     ]);
+    // B's admin cannot read, check or remove A's domain by its name: 404, and A's row is left as it was.
+    const aHost = "help.dns-proof.example.org";
+    const before = (await a.admin.get(`/api/v1/domains/${aHost}`)).body.data;
+    for (const res of [
+      await b.admin.get(`/api/v1/domains/${aHost}`),
+      await b.admin.post(`/api/v1/domains/${aHost}/verify`),
+      await b.admin.delete(`/api/v1/domains/${aHost}`),
+    ]) {
+      expect(res.status).toBe(404);
+    }
+    expect((await a.admin.get(`/api/v1/domains/${aHost}`)).body.data).toEqual(before);
     expect((await noSettings.client.get("/api/v1/domains")).status).toBe(403);
     expect((await a.anonymous.get("/api/v1/domains")).status).toBe(401);
     const removed = await a.admin.delete(`/api/v1/domains/support.${POINTED}`);

@@ -48,8 +48,15 @@ describe("platform: a workspace's custom domains", () => {
 
     const listed = await op.get(`/platform/v1/workspaces/${a.slug}/domains`);
     expect(listed.body.data.map((d: { hostname: string }) => d.hostname)).toEqual(["help.shop-a.example.com"]);
-    // Another workspace's slug does not reach it, and a second claim is 409.
+    // Another workspace's slug does not reach it (neither removal nor a check: A's row is left as it was), and a
+    // second claim is 409.
+    const before = (await a.admin.get("/api/v1/domains/help.shop-a.example.com")).body.data;
     expect((await op.delete(`/platform/v1/workspaces/${b.slug}/domains/help.shop-a.example.com`)).status).toBe(404);
+    const foreignVerify = await op.post(`/platform/v1/workspaces/${b.slug}/domains/help.shop-a.example.com/verify`);
+    expect(foreignVerify.status).toBe(404);
+    expect(foreignVerify.body.data.type).toBe("NotFoundError");
+    expect((await a.admin.get("/api/v1/domains/help.shop-a.example.com")).body.data).toEqual(before);
+    expect((await b.admin.get("/api/v1/domains")).body.data).toEqual([]);
     const taken = await op.post(`/platform/v1/workspaces/${b.slug}/domains`, { hostname: "help.shop-a.example.com" });
     expect(taken.status).toBe(409);
     expect(taken.body.data.message).toContain("already claimed by another workspace");
