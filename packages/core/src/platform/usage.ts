@@ -1,12 +1,15 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { conversations } from "../conversation/conversation.sql.ts";
-import { messages } from "../conversation/message.sql.ts";
 import { inboxes } from "../inbox/inbox.sql.ts";
 import { media } from "../media/media.sql.ts";
 import type { Db } from "../port/database.ts";
+import { tenantTotals } from "../tenant/tenant.sql.ts";
 import { users } from "../user/user.sql.ts";
 
-/** What a workspace holds now, counted from the tables themselves (so it cannot drift from them). */
+/**
+ * What a workspace holds now. Agents, inboxes and storage are counted from their tables (a few rows per workspace,
+ * media by its size); conversations and messages, which grow without bound, come from `tenant_totals`, which
+ * triggers keep in step with those tables in the writing transaction, so reading them costs one row per workspace.
+ */
 export type WorkspaceUsage = {
   agents: number;
   inboxes: number;
@@ -18,12 +21,12 @@ export type WorkspaceUsage = {
 
 const EMPTY: WorkspaceUsage = { agents: 0, inboxes: 0, conversations: 0, messages: 0, storage_bytes: 0 };
 
-/** Usage of each of `tenantIds`, one grouped query per table whatever their number. */
+/** Usage of each of `tenantIds`, one query per table whatever their number. */
 export async function workspaceUsage(db: Db, tenantIds: number[]): Promise<Map<number, WorkspaceUsage>> {
   const out = new Map(tenantIds.map((id) => [id, { ...EMPTY }]));
   if (!tenantIds.length) return out;
   const count = sql<number>`count(*)::int`;
-  const [agentRows, inboxRows, conversationRows, messageRows, mediaRows] = await Promise.all([
+  const [agentRows, inboxRows, totalRows, mediaRows] = await Promise.all([
     db
       .select({ tenantId: users.tenantId, n: count })
       .from(users)
@@ -35,15 +38,13 @@ export async function workspaceUsage(db: Db, tenantIds: number[]): Promise<Map<n
       .where(and(inArray(inboxes.tenantId, tenantIds), isNull(inboxes.deletedAt)))
       .groupBy(inboxes.tenantId),
     db
-      .select({ tenantId: conversations.tenantId, n: count })
-      .from(conversations)
-      .where(inArray(conversations.tenantId, tenantIds))
-      .groupBy(conversations.tenantId),
-    db
-      .select({ tenantId: messages.tenantId, n: count })
-      .from(messages)
-      .where(inArray(messages.tenantId, tenantIds))
-      .groupBy(messages.tenantId),
+      .select({
+        tenantId: tenantTotals.tenantId,
+        conversations: tenantTotals.conversations,
+        messages: tenantTotals.messages,
+      })
+      .from(tenantTotals)
+      .where(inArray(tenantTotals.tenantId, tenantIds)),
     db
       .select({ tenantId: media.tenantId, n: sql<number>`coalesce(sum(${media.size}), 0)::bigint` })
       .from(media)
@@ -56,8 +57,11 @@ export async function workspaceUsage(db: Db, tenantIds: number[]): Promise<Map<n
   };
   put(agentRows, "agents");
   put(inboxRows, "inboxes");
-  put(conversationRows, "conversations");
-  put(messageRows, "messages");
+  for (const r of totalRows) {
+    const usage = out.get(r.tenantId)!;
+    usage.conversations = Number(r.conversations);
+    usage.messages = Number(r.messages);
+  }
   put(mediaRows, "storage_bytes");
   return out;
 }

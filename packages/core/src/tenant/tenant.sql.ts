@@ -86,6 +86,21 @@ export const tenantCounters = pgTable(
 );
 
 /**
+ * How many conversations and messages a workspace holds, kept by triggers on those tables (migration 0017:
+ * statement-level, so a batch insert or delete adds its row count once) so the operator's workspace list reads
+ * them instead of counting rows (a scan that grows with the data). Exact: each write changes the figure in its own
+ * transaction. The row is locked from such a write to its transaction's commit, as `conversation_reference` is
+ * for new conversations. A workspace with no row has none of either.
+ */
+export const tenantTotals = pgTable("tenant_totals", {
+  tenantId: integer("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  conversations: bigint("conversations", { mode: "number" }).default(0).notNull(),
+  messages: bigint("messages", { mode: "number" }).default(0).notNull(),
+});
+
+/**
  * What a workspace spent per calendar month (UTC), for metrics that are not countable from other tables
  * afterwards (AI calls and tokens); conversations, messages and storage are counted from their own tables.
  */
