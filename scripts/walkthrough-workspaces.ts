@@ -302,7 +302,9 @@ try {
     const mail = await waitForMail(to);
     t.remark(`mail caught by the SMTP server: to ${to}, "${mail.subject}"`);
   }
-  t.remark("(links name a workspace's own origin, http://<slug>.helperiq.test: no port, as behind a proxy on 80/443)");
+  t.remark(
+    "(links name a workspace's own origin, http://<slug>.helperiq.test with ROOT_URL's scheme and port: the server's)",
+  );
 
   // 2. The server, and the CLI refusing while it runs.
   step(

@@ -101,6 +101,23 @@ describe("createWorkspace", () => {
     await anon.login("Owner@Acme.example", "a brand new password");
   });
 
+  it("the set-password link carries ROOT_URL's scheme and port, whatever host ROOT_URL names (one front door for every host of the service)", async () => {
+    for (const rootUrl of [`http://${BASE_DOMAIN}:41234/`, "http://localhost:9000", "https://desk.operator.example"]) {
+      const slug = freshSlug();
+      const created = await createWorkspace(
+        { db: t.database.db, clock: t.clock, links: { ...links, rootUrl } },
+        input(slug),
+      );
+      const root = new URL(rootUrl);
+      const port = root.port ? `:${root.port}` : "";
+      expect(created.set_password_link, rootUrl).toMatch(
+        new RegExp(
+          `^${root.protocol}//${slug}\\.${BASE_DOMAIN.replace(".", "\\.")}${port}/reset-password\\?token=[a-z0-9]+$`,
+        ),
+      );
+    }
+  });
+
   it("without a queue the link is only returned", async () => {
     const before = t.outbox.length;
     const created = await createWorkspace({ db: t.database.db, clock: t.clock, links }, input(freshSlug()));

@@ -297,4 +297,29 @@ describe("sign-up", () => {
     expect(statuses.slice(0, -1).every((s) => s === 202)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });
+  it("builds the mailed link and the new workspace's URLs from BASE_DOMAIN with ROOT_URL's scheme and port, never the request's Host", async () => {
+    const rooted = {
+      ...t,
+      app: createApp(
+        { ...t.deps, config: { ...t.deps.config, rootUrl: "http://localhost:41234" } },
+        Object.values(FAMILIES),
+      ),
+    };
+    // The request names another port (and asks for https): neither reaches the link.
+    const asked = fromNewIp(new Client(rooted, `${BASE_DOMAIN}:9999`));
+    const res = await asked.post("/api/v1/signup", {
+      email: "port@rule.example",
+      workspace_name: "Port",
+      slug: "port-rule",
+    });
+    expect(res.status).toBe(202);
+    await t.queue.drain();
+    const token = mailedToken("port@rule.example");
+    expect(t.outbox.at(-1)!.text).toContain(`http://${BASE_DOMAIN}:41234/signup/verify?token=${token}`);
+    const verified = await asked.post("/api/v1/signup/verify", { token, first_name: "Pia", password: PASSWORD });
+    expect(verified.status).toBe(201);
+    const origin = `http://port-rule.${BASE_DOMAIN}:41234`;
+    expect(verified.body.data.workspace_url).toBe(origin);
+    expect(new URL(verified.body.data.sign_in_url).origin).toBe(origin);
+  });
 });

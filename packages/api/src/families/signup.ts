@@ -11,6 +11,7 @@ import {
 } from "@helperiq/core/signup/signup";
 import { workspaceName, workspaceSlug } from "@helperiq/core/platform/input";
 import { normaliseHost } from "@helperiq/core/tenant/index";
+import { serviceHostOrigin } from "@helperiq/core/tenant/origin";
 import { rateKey } from "@helperiq/core/tenant/rate-key";
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -21,7 +22,7 @@ import { setSessionCookies } from "../middleware/cookies.ts";
 import { ok, responds, respondsRaw } from "../middleware/envelope.ts";
 import { countHit } from "../middleware/rate-limit.ts";
 import { requestHost } from "../middleware/tenant.ts";
-import { linkRouting, workspaceOrigin } from "../origin.ts";
+import { linkRouting } from "../origin.ts";
 import { signupCompleted, signupConfig, signupRequested } from "../responses/signup.ts";
 import { validate } from "../validate.ts";
 import { newPassword } from "./agents/me.ts";
@@ -103,7 +104,7 @@ export const signupFamily = new Hono<AppEnv>()
         workspaceName: body.workspace_name,
         slug: body.slug,
         ip,
-        origin: workspaceOrigin(c),
+        origin: serviceHostOrigin(baseDomain, linkRouting(config)),
         appName: config.appName,
         baseDomain,
       },
@@ -128,7 +129,6 @@ export const signupFamily = new Hono<AppEnv>()
           lastName: body.last_name ?? "",
           password: body.password,
           ip,
-          baseOrigin: workspaceOrigin(c),
         },
       );
       return ok(c, {

@@ -12,7 +12,7 @@ import { createWorkspace } from "../platform/create.ts";
 import { signups } from "../platform/platform.sql.ts";
 import { slugProblem } from "../platform/slug.ts";
 import type { WorkspaceView } from "../platform/view.ts";
-import type { LinkRouting } from "../tenant/origin.ts";
+import { canonicalWorkspaceOrigin, type LinkRouting } from "../tenant/origin.ts";
 import { tenants } from "../tenant/tenant.sql.ts";
 import { disposableSlugProblem } from "./disposable.ts";
 import { signupVerificationMail, signupVerifyLink } from "./mail.ts";
@@ -48,7 +48,7 @@ export type SignupRequest = {
   workspaceName: string;
   slug: string;
   ip: string | undefined;
-  /** The base domain's origin, where the verification page is (`https://<BASE_DOMAIN>`). */
+  /** The base domain's origin, where the verification page is (tenant/origin.ts serviceHostOrigin). */
   origin: string;
   appName: string;
   baseDomain: string;
@@ -106,7 +106,7 @@ export async function checkSignupSlug(db: Db, slug: string): Promise<void> {
 export type CompletedSignup = {
   workspace: WorkspaceView;
   email: string;
-  /** The workspace's own origin (`https://<slug>.<BASE_DOMAIN>`). */
+  /** The workspace's own origin (`https://<slug>.<BASE_DOMAIN>`, tenant/origin.ts's rule). */
   workspace_url: string;
   /** Opening it (within HANDOFF_TTL_MS, once) signs the owner in on the workspace's host. */
   sign_in_url: string;
@@ -120,8 +120,6 @@ export async function completeSignup(
     lastName: string;
     password: string;
     ip: string | undefined;
-    /** The base domain's origin the verification came through: the new host is `<slug>.` + its host. */
-    baseOrigin: string;
   },
 ): Promise<CompletedSignup> {
   const { db, clock } = deps;
@@ -178,9 +176,8 @@ export async function completeSignup(
   // Assigned inside the transaction that just committed.
   const signup = pending!;
   await signupAudit(db, signup, input.ip, 201, { workspace_name: signup.workspaceName });
-  // The base domain's scheme and port (a local deployment has one), the new workspace's own subdomain.
-  const base = new URL(input.baseOrigin);
-  const origin = `${base.protocol}//${signup.slug}.${base.host}`;
+  // The rule of every mailed link (never the request's Host): its subdomain, ROOT_URL's scheme and port.
+  const origin = await canonicalWorkspaceOrigin(db, { id: created.workspace.id, slug: signup.slug }, deps.links);
   return {
     workspace: created.workspace,
     email: signup.email,
