@@ -260,7 +260,9 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
         await p.getByLabel("New password", { exact: true }).fill(AGENT.password);
         await p.getByLabel("Repeat the new password").fill(AGENT.password);
         await p.getByRole("button", { name: "Save" }).click();
-        await p.getByRole("link", { name: "Sign in" }).click();
+        // Only once saved: until then the page's link is "Back to sign in", which would leave before the save.
+        await p.getByText("Password saved. You can sign in with it now.").waitFor();
+        await p.getByRole("link", { name: "Sign in", exact: true }).click();
         await p.getByRole("heading", { name: "Sign in" }).waitFor();
         expect(w.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]); // nobody signed in yet
         await signIn(p, AGENT.email, AGENT.password);

@@ -274,7 +274,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
       await page.getByRole("button", { name: "Save" }).click();
       await page.getByText("Password saved. You can sign in with it now.").waitFor();
-      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("link", { name: "Sign in", exact: true }).click();
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       // The sign-in page asks whether someone is signed in already (nobody is).
       expect(watch.takeHttpErrors()).toEqual(["401 GET /api/v1/agents/me"]);

@@ -73,7 +73,7 @@ describe.runIf((process.env.TEST_DB ?? "pglite") === "pglite")(
       } finally {
         await second.close();
       }
-    });
+    }, 120_000); // a fresh database migrated from the first migration, then a second start: slow on a loaded machine
 
     it("rejects invalid configuration with a message naming the variable", () => {
       expect(() => loadConfig({ PORT: "not-a-port" })).toThrow(/PORT/);
