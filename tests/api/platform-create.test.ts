@@ -1,7 +1,7 @@
 import { createWorkspace } from "@helperiq/core/platform/create";
 import { workspaceCreateInput } from "@helperiq/core/platform/input";
 import { RESERVED_SLUGS, slugProblem } from "@helperiq/core/platform/slug";
-import { users } from "@helperiq/core/schema";
+import { platformAudit, tenantDomains, users } from "@helperiq/core/schema";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_DOMAIN, bootTestApp, Client, type TestApp } from "../support/app.ts";
@@ -148,6 +148,34 @@ describe("createWorkspace", () => {
     ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^domains\[0\]:/) });
     // Neither refusal left a workspace behind.
     await createWorkspace({ db: t.database.db, clock: t.clock, links }, input(other));
+  });
+
+  it("takes a domain another workspace left unverified for over a week; a younger claim is still a 409", async () => {
+    const squatter = freshSlug();
+    const host = `desk.${squatter}.example`;
+    const held = await createWorkspace(
+      { db: t.database.db, clock: t.clock, links },
+      input(squatter, { domains: [host] }),
+    );
+    const fresh = freshSlug();
+    await expect(
+      createWorkspace({ db: t.database.db, clock: t.clock, links }, input(fresh, { domains: [host] })),
+    ).rejects.toMatchObject({ status: 409, message: `domains[0]: ${host} is already another workspace's domain` });
+    const eightDaysAgo = new Date(t.clock.now().getTime() - 8 * 24 * 3600_000);
+    await t.database.db.update(tenantDomains).set({ createdAt: eightDaysAgo }).where(eq(tenantDomains.hostname, host));
+    const created = await createWorkspace(
+      { db: t.database.db, clock: t.clock, links },
+      input(fresh, { domains: [host] }),
+    );
+    expect(created.workspace.domains).toEqual([{ hostname: host, verified: false }]);
+    const rows = await t.database.db.select().from(tenantDomains).where(eq(tenantDomains.hostname, host));
+    expect(rows.map((r) => r.tenantId)).toEqual([created.workspace.id]);
+    expect(rows[0]!.tenantId).not.toBe(held.workspace.id);
+    const [audit] = await t.database.db
+      .select()
+      .from(platformAudit)
+      .where(and(eq(platformAudit.action, "domain.claim-yielded"), eq(platformAudit.workspaceSlug, squatter)));
+    expect(audit).toMatchObject({ actor: `workspace:${fresh}`, detail: { hostname: host, claimed_by: fresh } });
   });
 
   it("an unverified domain does not route yet", async () => {

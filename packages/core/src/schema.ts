@@ -22,4 +22,5 @@ export * from "./mail-in/mail-in.sql.ts";
 export * from "./widget/widget.sql.ts";
 export * from "./rag/rag.sql.ts";
 export * from "./ai/ai.sql.ts";
+export * from "./operator-audit/operator-audit.sql.ts";
 export * from "./platform/platform.sql.ts";

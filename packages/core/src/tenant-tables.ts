@@ -16,7 +16,7 @@ export type TenantTable = {
 /**
  * Every table of the core schema (schema.ts) with a `tenant_id` column referencing `tenants`, derived rather
  * than listed, so a new table is purged and exported the day it is added. The operator's tables
- * (platform.sql.ts) have no such foreign key and are not among them, nor is `tenants` itself (its row goes
+ * (platform.sql.ts, operator-audit.sql.ts) have no such foreign key and are not among them, nor is `tenants` itself (its row goes
  * last, by the purge).
  *
  * The order is one the foreign keys allow for deleting: every table comes before the tables it references

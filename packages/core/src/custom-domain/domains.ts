@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import { generateToken } from "../auth/token.ts";
 import { iso } from "../db/iso.ts";
 import { ConflictError, InputError, NotFoundError } from "../errors/index.ts";
-import { recordPlatformAudit } from "../platform/audit.ts";
+import { recordPlatformAudit } from "../operator-audit/audit.ts";
 import type { Db } from "../port/database.ts";
 import { tenantDomains, tenants } from "../tenant/tenant.sql.ts";
 import { customHostname, type OwnHosts } from "./hostname.ts";
@@ -134,16 +134,22 @@ export async function addCustomDomain(
 
 /**
  * Removes another workspace's claim of `hostname` that is still unverified PENDING_CLAIM_YIELDS_AFTER_MS after it
- * was made, in the claiming transaction. One conditional DELETE: a claim verified meanwhile (by a concurrent
+ * was made, in the claiming transaction (a domain added, or a workspace created with it). One conditional DELETE: a claim verified meanwhile (by a concurrent
  * verification) no longer matches, and stays.
  */
-async function yieldStaleClaim(tx: Db, claimant: DomainOwner, hostname: string, now: Date): Promise<void> {
+export async function yieldStaleClaim(
+  tx: Db,
+  claimant: { id: number | null; slug: string },
+  hostname: string,
+  now: Date,
+): Promise<void> {
   const [stale] = await tx
     .delete(tenantDomains)
     .where(
       and(
         eq(tenantDomains.hostname, hostname),
-        ne(tenantDomains.tenantId, claimant.id),
+        // A workspace being created (no id yet) holds nothing: any claim is another's.
+        claimant.id === null ? undefined : ne(tenantDomains.tenantId, claimant.id),
         isNull(tenantDomains.verifiedAt),
         lt(tenantDomains.createdAt, new Date(now.getTime() - PENDING_CLAIM_YIELDS_AFTER_MS)),
       ),

@@ -1,6 +1,7 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, or } from "drizzle-orm";
 import { issuePasswordToken } from "../auth/password-reset.ts";
 import { passwordResetLink, WELCOME_TTL_MS, workspaceReadyMail } from "../auth/password-reset-mail.ts";
+import { PENDING_CLAIM_YIELDS_AFTER_MS, yieldStaleClaim } from "../custom-domain/domains.ts";
 import { customHostname } from "../custom-domain/hostname.ts";
 import { isUniqueViolation } from "../db/unique.ts";
 import { ConflictError } from "../errors/index.ts";
@@ -47,7 +48,8 @@ export async function createWorkspace(
   const own = { baseDomain: deps.links.baseDomain, reservedHosts: deps.reservedHosts };
   const given = (input.domains ?? []).map((d, i) => customHostname(d, own, `domains[${i}]`));
   const domains = [...new Set(given)];
-  await refuseTaken(db, input.slug, given);
+  const now = clock.now();
+  await refuseTaken(db, input.slug, given, now);
   const admin = {
     email: input.admin.email.trim(),
     firstName: input.admin.first_name,
@@ -57,6 +59,8 @@ export async function createWorkspace(
   try {
     // One transaction (provisionTenant's is a savepoint inside it): no workspace without its admin's link.
     created = await db.transaction(async (tx) => {
+      // Another workspace's claim left unverified a week yields here too, as when a domain is added.
+      for (const hostname of domains) await yieldStaleClaim(tx, { id: null, slug: input.slug }, hostname, now);
       const p = await provisionTenant(tx, {
         slug: input.slug,
         name: input.name,
@@ -68,14 +72,14 @@ export async function createWorkspace(
       const { token, expiresAt } = await issuePasswordToken(tx, {
         tenantId: p.tenantId,
         userId: p.adminId,
-        now: clock.now(),
+        now,
         ttlMs: WELCOME_TTL_MS,
       });
       return { tenantId: p.tenantId, adminId: p.adminId, token, expiresAt };
     });
   } catch (err) {
     // Another request took the slug or a domain between the check and the insert.
-    if (isUniqueViolation(err)) await refuseTaken(db, input.slug, given);
+    if (isUniqueViolation(err)) await refuseTaken(db, input.slug, given, now);
     throw err;
   }
   const row = (await findWorkspaceRow(db, input.slug))!;
@@ -98,15 +102,26 @@ export async function createWorkspace(
   };
 }
 
-/** 409 naming the field whose value another workspace holds (any workspace, also one being deleted). */
-async function refuseTaken(db: Db, slug: string, domains: string[]): Promise<void> {
+/**
+ * 409 naming the field whose value another workspace holds (any workspace, also one being deleted); a domain
+ * claim left unverified PENDING_CLAIM_YIELDS_AFTER_MS does not count (it yields in the creating transaction).
+ */
+async function refuseTaken(db: Db, slug: string, domains: string[], now: Date): Promise<void> {
   const [bySlug] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1);
   if (bySlug) throw new ConflictError(`slug: a workspace with slug "${slug}" already exists`);
   if (!domains.length) return;
   const taken = await db
     .select({ hostname: tenantDomains.hostname })
     .from(tenantDomains)
-    .where(inArray(tenantDomains.hostname, domains));
+    .where(
+      and(
+        inArray(tenantDomains.hostname, domains),
+        or(
+          isNotNull(tenantDomains.verifiedAt),
+          gte(tenantDomains.createdAt, new Date(now.getTime() - PENDING_CLAIM_YIELDS_AFTER_MS)),
+        ),
+      ),
+    );
   if (taken.length) {
     const i = domains.indexOf(taken[0]!.hostname);
     throw new ConflictError(`domains[${i}]: ${taken[0]!.hostname} is already another workspace's domain`);

@@ -2,26 +2,9 @@ import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex
 
 /**
  * The operator's records. None of these tables belongs to a workspace: they have no foreign key to
- * `tenants`, so a workspace's purge leaves them (an audit trail and a finished export outlive the workspace).
+ * `tenants`, so a workspace's purge leaves them (a finished export outlives the workspace). The operator's
+ * audit log is in operator-audit/.
  */
-
-/** Every platform API and CLI call: who, what, on which workspace, and the outcome. */
-export const platformAudit = pgTable(
-  "platform_audit",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: timestamp("at", { withTimezone: true }).defaultNow().notNull(),
-    /** `api:<key fingerprint>`, `cli:<os user>` or `signup:<email>`. */
-    actor: text("actor").notNull(),
-    action: text("action").notNull(),
-    workspaceSlug: text("workspace_slug"),
-    /** HTTP status (or the CLI's equivalent) of the outcome. */
-    status: integer("status").notNull(),
-    ip: text("ip"),
-    detail: jsonb("detail").$type<Record<string, unknown>>().default({}).notNull(),
-  },
-  (t) => [index("platform_audit_at_idx").on(t.at), index("platform_audit_workspace_idx").on(t.workspaceSlug)],
-);
 
 export const WORKSPACE_JOB_KINDS = ["purge", "export"] as const;
 export const WORKSPACE_JOB_STATUSES = ["queued", "running", "done", "failed"] as const;

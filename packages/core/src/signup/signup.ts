@@ -7,7 +7,7 @@ import { ConflictError, InputError } from "../errors/index.ts";
 import type { Clock } from "../port/clock.ts";
 import type { Db } from "../port/database.ts";
 import type { Queue } from "../port/queue.ts";
-import { recordPlatformAudit } from "../platform/audit.ts";
+import { recordPlatformAudit } from "../operator-audit/audit.ts";
 import { createWorkspace } from "../platform/create.ts";
 import { signups } from "../platform/platform.sql.ts";
 import { slugProblem } from "../platform/slug.ts";

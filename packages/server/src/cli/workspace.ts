@@ -4,7 +4,7 @@ import { openDatabase } from "@helperiq/adapters/db/open";
 import { createSmtpMailer } from "@helperiq/adapters/mail/smtp";
 import { describeError } from "@helperiq/core/errors/describe";
 import { AppError } from "@helperiq/core/errors/index";
-import { recordPlatformAudit } from "@helperiq/core/platform/audit";
+import { recordPlatformAudit } from "@helperiq/core/operator-audit/audit";
 import { type Database, type Queue, systemClock } from "@helperiq/core/port/index";
 import { loadConfig, type ServerConfig } from "../config.ts";
 import { DataDirInUse, type DataDirLock, lockDataDir } from "../data-dir-lock.ts";

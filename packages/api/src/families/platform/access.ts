@@ -1,7 +1,7 @@
 import { hashToken, safeEqual } from "@helperiq/core/auth/token";
 import { describeError } from "@helperiq/core/errors/describe";
 import { AppError, AuthError, NotFoundError, RateLimitError } from "@helperiq/core/errors/index";
-import { recordPlatformAudit } from "@helperiq/core/platform/audit";
+import { recordPlatformAudit } from "@helperiq/core/operator-audit/audit";
 import { rateKey } from "@helperiq/core/tenant/rate-key";
 import { normaliseHost } from "@helperiq/core/tenant/resolve";
 import type { Context } from "hono";

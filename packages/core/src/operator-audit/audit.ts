@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../port/database.ts";
-import { platformAudit } from "./platform.sql.ts";
+import { platformAudit } from "./operator-audit.sql.ts";
 
 /** One operator call as the audit log keeps it. */
 export type PlatformAuditEntry = {
