@@ -80,6 +80,6 @@ describe.runIf(info?.kind === "pg")("Lambda entries on Neon's driver", () => {
   it("runs the session cleanup cron", async () => {
     process.env.CRON_JOB = "cleanup-sessions";
     const { handler } = await import("../../functions/cron/run.ts");
-    expect(await handler()).toEqual({ deleted: 0 });
+    expect(await handler()).toEqual({ deleted: 0, signups: 0 });
   });
 });
