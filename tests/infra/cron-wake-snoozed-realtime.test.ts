@@ -1,13 +1,11 @@
-import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
-import { createConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { conversations } from "@helperiq/core/schema";
-import { verifyWidgetSession } from "@helperiq/core/widget/session";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCron } from "../../functions/cron/run.ts";
 import { connect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
-import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
+import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { bootTestApp, type TestApp } from "../support/app.ts";
 import {
   createAgent,
   createConversation,
@@ -78,24 +76,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
   });
   t = await bootTestApp();
-  const registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  const realtime = createApiGatewayRealtime({
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    endpoint: aws.endpoint,
-    client: aws.management,
-    log: () => undefined,
-  });
-  ws = {
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    realtime,
-    tenantRouting: { baseDomain: BASE_DOMAIN },
-    trustForwardedHost: false,
-    verifyVisitor: verifyWidgetSession,
-  };
+  ws = apiGatewayWsDeps(t, aws);
   a = await createTenant(t);
   bob = await createAgent(t, a, {
     permissions: ["conversations:read", "conversations:read_assigned", "messages:read"],

@@ -4,15 +4,13 @@ import { createDynamoRateCounter } from "@helperiq/adapters/ratelimit/dynamodb";
 import { workspaceBlobPrefix } from "@helperiq/core/platform/purge";
 import { tenants, workspaceJobs } from "@helperiq/core/schema";
 import { rateKey } from "@helperiq/core/tenant/rate-key";
-import { verifyWidgetSession } from "@helperiq/core/widget/session";
-import { createConnectionRegistry } from "@helperiq/adapters/realtime/registry";
-import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCron } from "../../functions/cron/run.ts";
 import { connect, type WsDeps } from "../../functions/ws/handler.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
-import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
+import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createAgent, createTenant, type TestTenant } from "../support/factories.ts";
 import { startLocalS3, type LocalS3 } from "../support/s3.ts";
 import { countTenantRows, seedWorkspace } from "../support/workspace-seed.ts";
@@ -60,23 +58,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "S3RVER",
   });
   t = await bootTestApp({}, undefined, undefined, createS3BlobStore({ bucket: s3.bucket, client: s3.client }));
-  const registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  ws = {
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    realtime: createApiGatewayRealtime({
-      db: t.database.db,
-      clock: t.clock,
-      registry,
-      endpoint: aws.endpoint,
-      client: aws.management,
-      log: () => undefined,
-    }),
-    tenantRouting: { baseDomain: BASE_DOMAIN },
-    trustForwardedHost: false,
-    verifyVisitor: verifyWidgetSession,
-  };
+  ws = apiGatewayWsDeps(t, aws);
   a = await createTenant(t);
   b = await createTenant(t);
   await seedWorkspace(t, a, { conversations: 2, messages: 2 });

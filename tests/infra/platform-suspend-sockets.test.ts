@@ -1,17 +1,16 @@
 import { noSockets } from "@helperiq/adapters/realtime/no-sockets";
-import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
-import { createConnectionRegistry, type ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
+import type { ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { createApp, FAMILIES } from "@helperiq/api";
 import { suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import { SUSPENSION_SWEEP_MS } from "@helperiq/core/platform/workspace-jobs";
 import { tenants } from "@helperiq/core/schema";
 import { eq } from "drizzle-orm";
 import { runCron } from "../../functions/cron/run.ts";
-import { verifyWidgetSession } from "@helperiq/core/widget/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type WsDeps } from "../../functions/ws/handler.ts";
 import { cloudSockets } from "../../functions/ws/realtime.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
+import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
 import { createConversation, createTenant, createWidgetVisitor, type TestTenant } from "../support/factories.ts";
 
@@ -43,23 +42,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
   });
   t = await bootTestApp();
-  registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  ws = {
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    realtime: createApiGatewayRealtime({
-      db: t.database.db,
-      clock: t.clock,
-      registry,
-      endpoint: aws.endpoint,
-      client: aws.management,
-      log: () => undefined,
-    }),
-    tenantRouting: { baseDomain: BASE_DOMAIN },
-    trustForwardedHost: false,
-    verifyVisitor: verifyWidgetSession,
-  };
+  ws = apiGatewayWsDeps(t, aws);
+  registry = ws.registry;
 });
 
 afterAll(async () => {

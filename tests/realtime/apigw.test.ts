@@ -1,13 +1,13 @@
-import { createApiGatewayRealtime } from "@helperiq/adapters/realtime/apigw";
-import { createConnectionRegistry, type ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
+import type { ConnectionRegistry } from "@helperiq/adapters/realtime/registry";
 import { suspendWorkspace } from "@helperiq/core/platform/lifecycle";
 import { inboxes, users } from "@helperiq/core/schema";
-import { createWidgetSession, verifyWidgetSession } from "@helperiq/core/widget/session";
+import { createWidgetSession } from "@helperiq/core/widget/session";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, disconnect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
 import { startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
-import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
+import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { bootTestApp, type TestApp } from "../support/app.ts";
 import {
   createAgent,
   createConversation,
@@ -58,24 +58,8 @@ beforeAll(async () => {
   aws = await startApiGatewayHarness();
   ({ posts, gone } = aws);
   t = await bootTestApp();
-  registry = createConnectionRegistry({ tableName: aws.table, client: aws.dynamoClient });
-  const realtime = createApiGatewayRealtime({
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    endpoint: aws.endpoint,
-    client: aws.management,
-    log: () => undefined,
-  });
-  deps = {
-    db: t.database.db,
-    clock: t.clock,
-    registry,
-    realtime,
-    tenantRouting: { baseDomain: BASE_DOMAIN },
-    trustForwardedHost: false,
-    verifyVisitor: verifyWidgetSession,
-  };
+  deps = apiGatewayWsDeps(t, aws);
+  registry = deps.registry;
   a = await createTenant(t);
   b = await createTenant(t);
   bob = await createAgent(t, a, {
