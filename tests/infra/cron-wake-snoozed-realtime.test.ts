@@ -5,6 +5,7 @@ import { runCron } from "../../functions/cron/run.ts";
 import { connect, message, type WsDeps, type WsEvent } from "../../functions/ws/handler.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { setProcessEnv } from "../support/process-env.ts";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import {
   createAgent,
@@ -25,8 +26,7 @@ let t: TestApp;
 let ws: WsDeps;
 let a: TestTenant;
 let bob: TestAgent;
-const AWS_ENV = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
-const saved = Object.fromEntries(AWS_ENV.map((k) => [k, process.env[k]]));
+let restoreEnv: () => void = () => undefined;
 
 let seq = 0;
 const event = (id: string, routeKey: string, extra: Partial<WsEvent> = {}): WsEvent => ({
@@ -69,7 +69,7 @@ async function dueSnooze() {
 beforeAll(async () => {
   aws = await startApiGatewayHarness();
   // The registry the cron composes itself (functions/ws/realtime.ts) finds dynalite through the SDK's environment.
-  Object.assign(process.env, {
+  restoreEnv = setProcessEnv({
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     AWS_REGION: LOCAL_AWS.region,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
@@ -87,10 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await aws?.close();
-  for (const k of AWS_ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv();
 });
 
 describe("the wake-snoozed cron in the cloud", () => {

@@ -10,6 +10,7 @@ import { runCron } from "../../functions/cron/run.ts";
 import { connect, type WsDeps } from "../../functions/ws/handler.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { setProcessEnv } from "../support/process-env.ts";
 import { bootTestApp, type TestApp } from "../support/app.ts";
 import { createAgent, createTenant, type TestTenant } from "../support/factories.ts";
 import { startLocalS3, type LocalS3 } from "../support/s3.ts";
@@ -22,14 +23,7 @@ import { countTenantRows, seedWorkspace } from "../support/workspace-seed.ts";
  */
 
 const RATE_TABLE = "helperiq-test-RateCounters";
-const AWS_ENV = [
-  "AWS_ENDPOINT_URL_DYNAMODB",
-  "AWS_ENDPOINT_URL_S3",
-  "AWS_REGION",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-] as const;
-const saved = Object.fromEntries(AWS_ENV.map((k) => [k, process.env[k]]));
+let restoreEnv: () => void = () => undefined;
 
 let aws: ApiGatewayHarness;
 let s3: LocalS3;
@@ -50,7 +44,7 @@ beforeAll(async () => {
     }),
   );
   // The cron composes its own clients (functions/cloud-ports.ts, ws/realtime.ts), finding the local servers here.
-  Object.assign(process.env, {
+  restoreEnv = setProcessEnv({
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_REGION: LOCAL_AWS.region,
@@ -69,10 +63,7 @@ afterAll(async () => {
   await t?.close();
   await aws?.close();
   await s3?.close();
-  for (const k of AWS_ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv();
 });
 
 async function agentConnection(tenant: TestTenant, id: string) {

@@ -11,6 +11,7 @@ import { connect, type WsDeps } from "../../functions/ws/handler.ts";
 import { cloudSockets } from "../../functions/ws/realtime.ts";
 import { LOCAL_AWS, startApiGatewayHarness, type ApiGatewayHarness } from "../support/apigw.ts";
 import { apiGatewayWsDeps } from "../support/apigw-ws.ts";
+import { setProcessEnv } from "../support/process-env.ts";
 import { BASE_DOMAIN, bootTestApp, type TestApp } from "../support/app.ts";
 import { createConversation, createTenant, createWidgetVisitor, type TestTenant } from "../support/factories.ts";
 
@@ -23,8 +24,7 @@ import { createConversation, createTenant, createWidgetVisitor, type TestTenant 
  */
 
 const KEY = "platform-key-for-the-lambda-suspension-suite";
-const AWS_ENV = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
-const saved = Object.fromEntries(AWS_ENV.map((k) => [k, process.env[k]]));
+let restoreEnv: () => void = () => undefined;
 
 let aws: ApiGatewayHarness;
 let t: TestApp;
@@ -35,7 +35,7 @@ let seq = 0;
 beforeAll(async () => {
   aws = await startApiGatewayHarness();
   // cloudSockets composes its own DynamoDB client, finding dynalite here.
-  Object.assign(process.env, {
+  restoreEnv = setProcessEnv({
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     AWS_REGION: LOCAL_AWS.region,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
@@ -49,10 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await aws?.close();
-  for (const k of AWS_ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  restoreEnv();
 });
 
 async function register(host: string, headers: Record<string, string>, query?: Record<string, string>) {
